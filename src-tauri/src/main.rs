@@ -1,0 +1,1 @@
+fn main() { srview_app::run() }
