@@ -134,6 +134,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli, out: Output) -> u8 {
+    let interrupted = CancellationToken::new();
+    watch_signals(interrupted.clone());
     let cache_root = cli.cache.clone().unwrap_or_else(default_cache_root);
     let result = match &cli.command {
         Command::Cache { action } => cache_command(action, cache_root, &out),
@@ -157,7 +159,7 @@ async fn run(cli: Cli, out: Output) -> u8 {
                             out.models(engine.catalogue());
                             Ok(0)
                         }
-                        Command::Upscale(args) => Ok(upscale(&engine, args, &out).await),
+                        Command::Upscale(args) => Ok(upscale(&engine, args, &out, &interrupted).await),
                         _ => unreachable!(),
                     };
                     let stopping = engine.clone();
@@ -240,7 +242,7 @@ enum FileOutcome {
     Failed { error: SrError },
 }
 
-async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output) -> u8 {
+async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted: &CancellationToken) -> u8 {
     let inputs = if args.inputs.is_empty() { vec![bundled_sample()] } else { args.inputs.clone() };
     let files = expand_inputs(&inputs);
     if args.out.is_some() && files.len() != 1 {
@@ -305,7 +307,7 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output) -> u8 {
                 results.push(FileResult { input: input.clone(), outcome });
             }
         } => false,
-        _ = interrupt_signal() => true,
+        _ = interrupted.cancelled() => true,
     };
     bar.finish_and_clear();
     if interrupted {
@@ -320,13 +322,18 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output) -> u8 {
     u8::from(failed > 0)
 }
 
-async fn interrupt_signal() {
+/// Ctrl-C and SIGTERM cancel the work; the caller then stops sr_vulkan and exits 130.
+fn watch_signals(interrupted: CancellationToken) {
     use tokio::signal::unix::{signal, SignalKind};
+    let mut int = signal(SignalKind::interrupt()).expect("installing the SIGINT handler");
     let mut term = signal(SignalKind::terminate()).expect("installing the SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+        }
+        interrupted.cancel();
+    });
 }
 
 #[derive(Serialize)]

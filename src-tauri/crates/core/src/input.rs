@@ -26,6 +26,13 @@ fn sr_vulkan_decodes(format: ImageFormat) -> bool {
     matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp)
 }
 
+/// Decoders fill a truncated JPEG with grey instead of failing, so look for the
+/// end-of-image marker after the last start-of-scan; entropy-coded data cannot contain it.
+fn jpeg_is_complete(data: &[u8]) -> bool {
+    let last_scan = data.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap_or(0);
+    data[last_scan..].windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
 /// Width and height from the header alone.
 pub fn dimensions(data: &[u8]) -> Option<(u32, u32)> {
     ImageReader::new(Cursor::new(data)).with_guessed_format().ok()?.into_dimensions().ok()
@@ -38,7 +45,11 @@ pub fn prepare(path: &Path, data: Vec<u8>, max_pixels: u64) -> Result<PreparedIn
     let format = image::guess_format(&data).map_err(|_| SrError::NotAnImage { path: display.clone() })?;
     let corrupt = |reason: String| SrError::CorruptImage { path: display.clone(), reason };
     let reader = || ImageReader::with_format(Cursor::new(&data[..]), format);
-    let (width, height) = reader().into_dimensions().map_err(|e| corrupt(e.to_string()))?;
+    // The header alone first, so a bomb is refused before any decoder allocates for it.
+    let (width, height) = match imagesize::blob_size(&data) {
+        Ok(size) => (size.width as u32, size.height as u32),
+        Err(_) => reader().into_dimensions().map_err(|e| corrupt(e.to_string()))?,
+    };
     let pixels = width as u64 * height as u64;
     if pixels > max_pixels {
         return Err(SrError::ImageTooLarge { path: display, width, height, pixels, limit: max_pixels });
@@ -53,6 +64,9 @@ pub fn prepare(path: &Path, data: Vec<u8>, max_pixels: u64) -> Result<PreparedIn
     limits.max_alloc = Some(pixels.saturating_mul(16).max(1 << 20));
     decoder.limits(limits);
     let decoded = decoder.decode().map_err(|e| corrupt(e.to_string()))?;
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(&data) {
+        return Err(corrupt("the JPEG ends before its end-of-image marker".into()));
+    }
     if sr_vulkan_decodes(format) {
         return Ok(PreparedInput { data, width, height, format, transcoded: false });
     }

@@ -162,11 +162,11 @@ impl UpscaleOptions {
         if self.tta && !model.tta {
             return Err(SrError::InvalidOption(format!("{} has no TTA variant", self.model)));
         }
-        if !model.installed {
-            return Err(SrError::ModelPackageMissing { model: model.name, package: model.package });
-        }
         if device.cpu_mode && !model.runs_on_cpu {
             return Err(SrError::UnsupportedOnCpu { model: model.name });
+        }
+        if !model.installed {
+            return Err(SrError::ModelPackageMissing { model: model.name, package: model.package });
         }
         match self.size {
             SizeRequest::Scale { factor } if !factor.is_finite() || factor <= 0.0 || factor > MAX_SCALE => {

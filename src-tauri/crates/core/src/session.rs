@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -150,6 +151,7 @@ pub(crate) struct Session {
     /// Serialises `setWebpQuality` + `add`: the quality is global and captured at `add`.
     submit_lock: Mutex<()>,
     loader: Mutex<Option<JoinHandle<()>>>,
+    shut_down: AtomicBool,
 }
 
 static SESSION: OnceLock<Arc<Session>> = OnceLock::new();
@@ -272,6 +274,7 @@ impl Session {
             finished: Condvar::new(),
             submit_lock: Mutex::new(()),
             loader: Mutex::new(None),
+            shut_down: AtomicBool::new(false),
         })
     }
 
@@ -441,6 +444,9 @@ impl Session {
     /// Idempotent; blocking.
     pub(crate) fn shutdown(&self) {
         const DRAIN_LIMIT: Duration = Duration::from_secs(120);
+        if self.shut_down.swap(true, Ordering::SeqCst) {
+            return;
+        }
         {
             let mut dispatch = lock(&self.dispatch);
             if dispatch.closed.is_none() {

@@ -207,6 +207,7 @@ impl SrVulkan {
             self.check_gpu_id(id)?;
         }
         let id = gpu_id.unwrap_or(-1);
+        let _signals = SignalDispositions::save();
         self.call("initSet", |m| m.call_method1("initSet", (id, cpu_threads))?.extract())
     }
 
@@ -283,6 +284,30 @@ impl SrVulkan {
 
     pub fn last_error(&self) -> String {
         attach(|py| last_error_of(self.module.bind(py)))
+    }
+}
+
+/// `initSet` installs its own SIGINT handler, which swallows Ctrl-C. This puts back
+/// whatever SIGINT and SIGTERM did before, when dropped.
+struct SignalDispositions([(libc::c_int, libc::sigaction); 2]);
+
+impl SignalDispositions {
+    fn save() -> Self {
+        // SAFETY: sigaction with a null new action only reads the current one.
+        SignalDispositions([libc::SIGINT, libc::SIGTERM].map(|signal| unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(signal, std::ptr::null(), &mut old);
+            (signal, old)
+        }))
+    }
+}
+
+impl Drop for SignalDispositions {
+    fn drop(&mut self) {
+        for (signal, old) in &self.0 {
+            // SAFETY: restores a disposition previously read from the kernel.
+            unsafe { libc::sigaction(*signal, old, std::ptr::null_mut()) };
+        }
     }
 }
 

@@ -1,0 +1,37 @@
+//! A cache hit makes no Python call. Alone in its binary, so no other test moves the counter.
+
+mod common;
+
+use common::*;
+use srview_core::{python_call_count, CancellationToken, SizeRequest, UpscaleOptions, UpscaleRequest};
+
+#[tokio::test]
+async fn second_call_is_a_cache_hit_without_python() {
+    let (engine, cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_image(dir.path(), "page.png", 32, 24, 11);
+    let options = UpscaleOptions {
+        model: "WAIFU2X_ANIME_UP2X".into(),
+        size: SizeRequest::Scale { factor: 2.0 },
+        ..UpscaleOptions::default()
+    };
+    let calls_before_miss = python_call_count();
+    let first = engine.upscale(UpscaleRequest::new(&input, options.clone()), CancellationToken::new(), |_| {}).await.unwrap();
+    assert!(!first.from_cache);
+    assert!(python_call_count() > calls_before_miss, "a miss goes through sr_vulkan");
+
+    let calls_before_hit = python_call_count();
+    let second = engine.upscale(UpscaleRequest::new(&input, options.clone()), CancellationToken::new(), |_| {}).await.unwrap();
+    assert_eq!(python_call_count(), calls_before_hit, "a hit must not call Python");
+    assert!(second.from_cache);
+    assert_eq!(second.bytes, first.bytes);
+    assert_eq!((second.width, second.height), (64, 48));
+    assert_eq!(cache_entries(cache.path()), 1);
+
+    // A copy of the same bytes under another name is the same content: also a hit.
+    let copy = dir.path().join("copy.png");
+    std::fs::copy(&input, &copy).unwrap();
+    let third = engine.upscale(UpscaleRequest::new(&copy, options), CancellationToken::new(), |_| {}).await.unwrap();
+    assert!(third.from_cache);
+    assert_eq!(python_call_count(), calls_before_hit);
+}
