@@ -1,1 +1,3 @@
-fn main() { srview_app::run() }
+fn main() {
+    srview_app::run();
+}

@@ -143,6 +143,11 @@ impl Engine {
         Ok(Engine { session, cache, max_input_pixels: config.max_input_pixels, timeout: config.timeout })
     }
 
+    /// The same engine, writing to another cache (or none).
+    pub fn with_cache(&self, cache: Option<ResultCache>) -> Engine {
+        Engine { cache, ..self.clone() }
+    }
+
     pub fn report(&self) -> &DeviceReport {
         &self.session.report
     }

@@ -33,6 +33,22 @@ fn jpeg_is_complete(data: &[u8]) -> bool {
     data[last_scan..].windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
+/// Whether an image is animated, from its first few KiB: an animated WebP (VP8X flag),
+/// an APNG (`acTL` before the first `IDAT`) or a looping GIF (NETSCAPE2.0 extension).
+pub fn looks_animated(head: &[u8]) -> bool {
+    let find = |needle: &[u8]| head.windows(needle.len()).position(|w| w == needle);
+    match image::guess_format(head) {
+        Ok(ImageFormat::WebP) => head.len() > 20 && &head[12..16] == b"VP8X" && head[20] & 0x02 != 0,
+        Ok(ImageFormat::Png) => match (find(b"acTL"), find(b"IDAT")) {
+            (Some(actl), Some(idat)) => actl < idat,
+            (Some(_), None) => true,
+            _ => false,
+        },
+        Ok(ImageFormat::Gif) => find(b"NETSCAPE2.0").is_some() || find(b"ANIMEXTS1.0").is_some(),
+        _ => false,
+    }
+}
+
 /// Width and height from the header alone.
 pub fn dimensions(data: &[u8]) -> Option<(u32, u32)> {
     ImageReader::new(Cursor::new(data)).with_guessed_format().ok()?.into_dimensions().ok()

@@ -1,0 +1,53 @@
+//! Errors as the frontend sees them: `{kind, message}`.
+
+use serde::ser::SerializeStruct;
+use srview_core::SrError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Engine(#[from] SrError),
+    /// The engine could not start; `kind` is the start error's kind.
+    #[error("{message}")]
+    Unavailable { kind: String, message: String },
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    #[error("{0} was not opened in SRView")]
+    NotOpened(String),
+}
+
+impl AppError {
+    pub fn kind(&self) -> &str {
+        match self {
+            AppError::Engine(err) => err.kind(),
+            AppError::Unavailable { kind, .. } => kind,
+            AppError::InvalidArgument(_) => "invalid_argument",
+            AppError::NotOpened(_) => "not_opened",
+        }
+    }
+}
+
+impl serde::Serialize for AppError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("AppError", 2)?;
+        s.serialize_field("kind", self.kind())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
+}
+
+/// The TypeScript shape of `AppError`.
+#[derive(specta::Type)]
+#[allow(dead_code)]
+pub struct ErrorPayload {
+    kind: String,
+    message: String,
+}
+
+impl specta::Type for AppError {
+    fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
+        ErrorPayload::definition(types)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

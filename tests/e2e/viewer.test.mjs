@@ -1,0 +1,112 @@
+// The built app in its real webview (WebKitGTK through tauri-driver), on real sr_vulkan.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { join } from "node:path";
+import { By, until } from "selenium-webdriver";
+import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+
+const WAIT = 60_000;
+let tauriDriver;
+
+before(async () => {
+  tauriDriver = await startDriver();
+});
+
+after(() => tauriDriver?.process.kill());
+
+async function waitForEngine(driver) {
+  await driver.wait(until.elementLocated(By.css("body[data-engine]")), WAIT, "the engine never reported");
+  return driver.executeScript("return document.body.dataset.engine");
+}
+
+async function naturalSize(driver, id) {
+  return driver.executeScript(
+    `const img = document.getElementById(arguments[0]); return [img.naturalWidth, img.naturalHeight, img.hidden];`,
+    id,
+  );
+}
+
+async function waitForResult(driver, source) {
+  const status = await driver.findElement(By.id("status-text"));
+  await driver.wait(
+    async () => {
+      const value = await status.getAttribute("data-source");
+      return source ? value === source : value === "cache" || value === "computed";
+    },
+    WAIT,
+    `no ${source ?? "upscale"} result reported`,
+  );
+  await driver.wait(async () => (await naturalSize(driver, "upscaled"))[0] > 0, WAIT, "the upscaled image never loaded");
+  return status.getText();
+}
+
+async function press(driver, key) {
+  await driver.executeScript(`window.dispatchEvent(new KeyboardEvent("keydown", { key: arguments[0] }))`, key);
+}
+
+test("viewer: GPU panel, 2× upscale, cache hit, cache cleanup", async () => {
+  const driver = await openApp([join(FIXTURES, "pages")]);
+  try {
+    assert.equal(await driver.findElement(By.id("page-counter")).getText(), "1 / 3");
+    assert.equal(await waitForEngine(driver), "ready");
+
+    await driver.findElement(By.id("open-gpu")).click();
+    const mode = await driver.findElement(By.id("gpu-mode")).getText();
+    const inUse = await driver.findElement(By.id("gpu-in-use")).getText();
+    assert.ok(mode === "CPU mode" ? inUse.startsWith("CPU") : inUse.length > 0, `${mode} / ${inUse}`);
+    if (mode === "CPU mode") assert.match(await driver.findElement(By.id("gpu-fallback")).getText(), /CPU/);
+    await screenshot(driver, "gpu-panel.png");
+    await driver.findElement(By.id("open-gpu")).click();
+
+    await press(driver, "u");
+    const computed = await waitForResult(driver);
+    const [ow, oh] = await naturalSize(driver, "original");
+    const [uw, uh, hidden] = await naturalSize(driver, "upscaled");
+    assert.deepEqual([uw, uh], [ow * 2, oh * 2], computed);
+    assert.equal(hidden, false);
+    await screenshot(driver, "viewer.png");
+
+    await press(driver, "ArrowRight");
+    assert.equal(await driver.findElement(By.id("page-counter")).getText(), "2 / 3");
+    await waitForResult(driver);
+    // Let page 3's preload finish before going back, which would cancel it.
+    await driver.wait(until.elementLocated(By.css('body[data-pending="0"]')), WAIT, "work still pending");
+    await press(driver, "ArrowLeft");
+    const hit = await waitForResult(driver, "cache");
+    assert.match(hit, /from cache/);
+
+    // Page 1, page 2 (preloaded from page 1) and page 3 (preloaded from page 2).
+    await driver.wait(until.elementLocated(By.css('body[data-pending="0"]')), WAIT, "work still pending");
+    await driver.findElement(By.id("open-cache")).click();
+    const entries = await driver.wait(until.elementLocated(By.id("cache-entries")), WAIT);
+    assert.equal(await entries.getText(), "3");
+    await screenshot(driver, "cache-panel.png");
+    await driver.findElement(By.id("cache-clear")).click();
+    await driver.findElement(By.id("confirm-yes")).click();
+    await driver.wait(async () => (await driver.findElement(By.id("cache-entries")).getText()) === "0", WAIT);
+    assert.match(await driver.findElement(By.id("cache-result")).getText(), /Removed 3 files/);
+  } finally {
+    await driver.quit();
+  }
+});
+
+test("a non-image file shows a readable error and the app keeps working", async () => {
+  const driver = await openApp([join(FIXTURES, "mixed", "notes.png")]);
+  try {
+    assert.equal(await waitForEngine(driver), "ready");
+    const banner = await driver.findElement(By.id("error-banner"));
+    await driver.wait(until.elementIsVisible(banner), WAIT);
+    assert.match(await banner.getText(), /notes\.png/);
+    await press(driver, "u");
+    await driver.wait(async () => /not an image/.test(await banner.getText()), WAIT, "no typed error from the engine");
+    await screenshot(driver, "error.png");
+
+    await press(driver, "ArrowRight");
+    await waitForResult(driver);
+    const [ow, oh] = await naturalSize(driver, "original");
+    assert.deepEqual((await naturalSize(driver, "upscaled")).slice(0, 2), [ow * 2, oh * 2]);
+    assert.equal(await banner.isDisplayed(), false);
+  } finally {
+    await driver.quit();
+  }
+});
