@@ -46,12 +46,15 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     specta_builder::<tauri::Wry>().export(typescript, path).map_err(|e| e.to_string())
 }
 
+/// The app's identifier, as in `tauri.conf.json`; it names the cache folder.
+const IDENTIFIER: &str = "dev.srview.app";
+
 /// How the app is started: from the command line, or by a test.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AppOptions {
     pub engine: EngineConfig,
-    /// `None`: the app's cache folder.
-    pub cache_root: Option<PathBuf>,
+    /// The default cache root (`init_sr_vulkan_manager("")` returns to it).
+    pub cache_root: PathBuf,
     /// `srview-app PATH`: a file or folder to open.
     pub initial_location: Option<PathBuf>,
 }
@@ -59,10 +62,11 @@ pub struct AppOptions {
 impl AppOptions {
     /// `srview-app [--gpu auto|cpu|ID] [PATH]`; `$SRVIEW_CACHE_DIR` moves the default cache.
     pub fn from_args(args: impl Iterator<Item = String>) -> Self {
-        let mut options = AppOptions {
-            cache_root: std::env::var_os("SRVIEW_CACHE_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
-            ..AppOptions::default()
-        };
+        let cache_root = std::env::var_os("SRVIEW_CACHE_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join(IDENTIFIER).join("upscaled"));
+        let mut options = AppOptions { engine: EngineConfig::default(), cache_root, initial_location: None };
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -82,25 +86,21 @@ impl AppOptions {
 }
 
 /// Installs state, commands and the `srimg:` protocol on a builder (also the mock one in tests).
-pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tauri::Builder<R> {
+pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> Result<tauri::Builder<R>, AppError> {
     let specta = specta_builder::<R>();
-    builder
+    let state = SrVulkanManagerState::new(options.engine, options.cache_root, options.initial_location)?;
+    Ok(builder
+        .manage(state)
         .invoke_handler(specta.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
-        .setup(move |app| {
-            let cache_root = match options.cache_root {
-                Some(root) => root,
-                None => app.path().app_cache_dir()?.join("upscaled"),
-            };
-            let state = SrVulkanManagerState::new(options.engine, cache_root, options.initial_location)?;
-            app.manage(state);
+        .setup(|app| {
             // The window shows at once; the engine starts in the background.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let _ = handle.state::<SrVulkanManagerState>().engine().await;
             });
             Ok(())
-        })
+        }))
 }
 
 /// Stops sr_vulkan when the app exits; Ctrl-C and SIGTERM exit the app the same way.
@@ -137,6 +137,9 @@ pub fn run() {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::default().build());
-    let app = build(builder, options).build(tauri::generate_context!()).expect("building the SRView app");
+    let app = build(builder, options)
+        .expect("opening the cache folder")
+        .build(tauri::generate_context!())
+        .expect("building the SRView app");
     app.run(|handle, event| exit_cleanly(handle, event));
 }
