@@ -1,7 +1,7 @@
 // SRView's frontend: wires the viewer, the panels and the upscale queue to the commands.
 import { Channel } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import { load, type Store } from "@tauri-apps/plugin-store";
 import type { DeviceReport, ImageEntry, ModelInfo, UpscaledImage, UpscaleProgress } from "./bindings";
 import { commands, CommandError, describeError, unwrap } from "./api";
@@ -83,9 +83,9 @@ class App {
       this.engineError = describeError(e);
       this.setEngineStatus(`Upscaling unavailable: ${this.engineError}`, true);
     }
-    document.body.dataset.engine = this.engineError ? "unavailable" : "ready";
     renderGpuPanel(byId("panel-gpu"), this.report, this.engineError);
     this.renderSettings();
+    document.body.dataset.engine = this.engineError ? "unavailable" : "ready";
     this.schedule();
   }
 
@@ -117,6 +117,23 @@ class App {
   private async pickAndOpen(directory: boolean): Promise<void> {
     const picked = await open({ directory, multiple: false });
     if (typeof picked === "string") await this.openLocation(picked);
+  }
+
+  /** Exports the current page, upscaled with the current settings, to a file the user picks. */
+  private async saveAs(): Promise<void> {
+    const image = this.images[this.index];
+    if (!image || !this.report) return;
+    const stem = image.name.replace(/\.[^.]+$/, "");
+    const target = await save({ defaultPath: `${stem}_x${this.settings.scale}.webp`, filters: [{ name: "WebP", extensions: ["webp"] }] });
+    if (!target) return;
+    const gpuId = this.report.activeGpu ?? -1;
+    const { model, scale, tileSize, tta } = this.settings;
+    try {
+      await unwrap(commands.upscaleImageSrVulkan(image.path, target, model, scale, gpuId, tileSize, tta));
+      byId("status-text").textContent = `Saved ${target}`;
+    } catch (e) {
+      this.showError(`Could not save: ${describeError(e)}`);
+    }
   }
 
   // ---- navigation ----
@@ -327,6 +344,7 @@ class App {
     const click = (id: string, action: () => void) => byId(id).addEventListener("click", action);
     click("open-file", () => void this.pickAndOpen(false));
     click("open-folder", () => void this.pickAndOpen(true));
+    click("save-upscaled", () => void this.saveAs());
     click("prev", () => this.show(this.index - 1));
     click("next", () => this.show(this.index + 1));
     click("toggle-upscale", () => this.toggleUpscaling());
@@ -361,9 +379,9 @@ class App {
         k: () => this.togglePanel("cache"),
         Escape: () => ["settings", "gpu", "cache"].forEach((p) => (byId(`panel-${p}`).hidden = true)),
       };
-      if (e.ctrlKey && e.key === "o") {
+      if (e.ctrlKey && (e.key === "o" || e.key === "s")) {
         e.preventDefault();
-        void this.pickAndOpen(false);
+        void (e.key === "o" ? this.pickAndOpen(false) : this.saveAs());
         return;
       }
       const action = keys[e.key.length === 1 ? e.key.toLowerCase() : e.key];

@@ -40,6 +40,11 @@ async function waitForResult(driver, source) {
   return status.getText();
 }
 
+/** Reads an element's text by id in one step: panels re-render, so element handles go stale. */
+async function textOf(driver, id) {
+  return driver.executeScript(`return document.getElementById(arguments[0])?.textContent ?? null`, id);
+}
+
 async function press(driver, key) {
   await driver.executeScript(`window.dispatchEvent(new KeyboardEvent("keydown", { key: arguments[0] }))`, key);
 }
@@ -47,14 +52,14 @@ async function press(driver, key) {
 test("viewer: GPU panel, 2× upscale, cache hit, cache cleanup", async () => {
   const driver = await openApp([join(FIXTURES, "pages")]);
   try {
-    assert.equal(await driver.findElement(By.id("page-counter")).getText(), "1 / 3");
+    await driver.wait(async () => (await textOf(driver, "page-counter")) === "1 / 3", WAIT, "the folder never opened");
     assert.equal(await waitForEngine(driver), "ready");
 
     await driver.findElement(By.id("open-gpu")).click();
-    const mode = await driver.findElement(By.id("gpu-mode")).getText();
-    const inUse = await driver.findElement(By.id("gpu-in-use")).getText();
+    const mode = await textOf(driver, "gpu-mode");
+    const inUse = await textOf(driver, "gpu-in-use");
     assert.ok(mode === "CPU mode" ? inUse.startsWith("CPU") : inUse.length > 0, `${mode} / ${inUse}`);
-    if (mode === "CPU mode") assert.match(await driver.findElement(By.id("gpu-fallback")).getText(), /CPU/);
+    if (mode === "CPU mode") assert.match(await textOf(driver, "gpu-fallback"), /CPU/);
     await screenshot(driver, "gpu-panel.png");
     await driver.findElement(By.id("open-gpu")).click();
 
@@ -67,7 +72,7 @@ test("viewer: GPU panel, 2× upscale, cache hit, cache cleanup", async () => {
     await screenshot(driver, "viewer.png");
 
     await press(driver, "ArrowRight");
-    assert.equal(await driver.findElement(By.id("page-counter")).getText(), "2 / 3");
+    assert.equal(await textOf(driver, "page-counter"), "2 / 3");
     await waitForResult(driver);
     // Let page 3's preload finish before going back, which would cancel it.
     await driver.wait(until.elementLocated(By.css('body[data-pending="0"]')), WAIT, "work still pending");
@@ -78,13 +83,14 @@ test("viewer: GPU panel, 2× upscale, cache hit, cache cleanup", async () => {
     // Page 1, page 2 (preloaded from page 1) and page 3 (preloaded from page 2).
     await driver.wait(until.elementLocated(By.css('body[data-pending="0"]')), WAIT, "work still pending");
     await driver.findElement(By.id("open-cache")).click();
-    const entries = await driver.wait(until.elementLocated(By.id("cache-entries")), WAIT);
-    assert.equal(await entries.getText(), "3");
+    await driver.wait(async () => (await textOf(driver, "cache-entries")) !== null, WAIT, "no cache panel");
+    assert.equal(await textOf(driver, "cache-entries"), "3");
     await screenshot(driver, "cache-panel.png");
     await driver.findElement(By.id("cache-clear")).click();
     await driver.findElement(By.id("confirm-yes")).click();
-    await driver.wait(async () => (await driver.findElement(By.id("cache-entries")).getText()) === "0", WAIT);
-    assert.match(await driver.findElement(By.id("cache-result")).getText(), /Removed 3 files/);
+    await driver.wait(async () => /Removed/.test((await textOf(driver, "cache-result")) ?? ""), WAIT, "no cleanup result");
+    assert.equal(await textOf(driver, "cache-entries"), "0");
+    assert.match(await textOf(driver, "cache-result"), /Removed 3 files/);
   } finally {
     await driver.quit();
   }
