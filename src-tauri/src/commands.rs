@@ -122,7 +122,10 @@ pub async fn get_sr_vulkan_cache_stats(state: State<'_, SrVulkanManagerState>) -
 /// Removes entries unused for more than `maxAgeDays` (default 30; 0 removes all). Returns how many.
 #[tauri::command]
 #[specta::specta]
-pub async fn cleanup_sr_vulkan_cache(state: State<'_, SrVulkanManagerState>, max_age_days: Option<u32>) -> AppResult<u32> {
+pub async fn cleanup_sr_vulkan_cache(
+    state: State<'_, SrVulkanManagerState>,
+    max_age_days: Option<u32>,
+) -> AppResult<u32> {
     let cache = state.cache();
     let days = max_age_days.unwrap_or(30);
     Ok(blocking(move || cache.clean(CleanPolicy::MaxAge { days })).await?.removed as u32)

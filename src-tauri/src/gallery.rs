@@ -89,7 +89,12 @@ pub struct Gallery {
 }
 
 impl Gallery {
-    pub fn register(&self, files: Vec<(PathBuf, bool)>, start_index: u32, url_for: impl Fn(&Path) -> String) -> OpenedLocation {
+    pub fn register(
+        &self,
+        files: Vec<(PathBuf, bool)>,
+        start_index: u32,
+        url_for: impl Fn(&Path) -> String,
+    ) -> OpenedLocation {
         let images = files
             .iter()
             .map(|(path, animated)| ImageEntry {

@@ -3,6 +3,8 @@
 mod commands;
 mod error;
 mod gallery;
+#[cfg(feature = "ipc-bench")]
+mod ipc_bench;
 mod protocol;
 mod state;
 
@@ -89,9 +91,22 @@ impl AppOptions {
 pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> Result<tauri::Builder<R>, AppError> {
     let specta = specta_builder::<R>();
     let state = SrVulkanManagerState::new(options.engine, options.cache_root, options.initial_location)?;
+    let commands = specta.invoke_handler();
+    #[cfg(feature = "ipc-bench")]
+    let commands = {
+        let bench: fn(tauri::ipc::Invoke<R>) -> bool =
+            tauri::generate_handler![ipc_bench::bench_bytes_raw, ipc_bench::bench_bytes_json];
+        move |invoke: tauri::ipc::Invoke<R>| {
+            if invoke.message.command().starts_with("bench_") {
+                bench(invoke)
+            } else {
+                commands(invoke)
+            }
+        }
+    };
     Ok(builder
         .manage(state)
-        .invoke_handler(specta.invoke_handler())
+        .invoke_handler(commands)
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
         .setup(|app| {
             // The window shows at once; the engine starts in the background.
@@ -110,7 +125,8 @@ fn exit_cleanly<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
             let handle = app.clone();
             tauri::async_runtime::spawn(async move {
                 use tokio::signal::unix::{signal, SignalKind};
-                let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+                let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+                else {
                     return;
                 };
                 tokio::select! {
@@ -141,5 +157,5 @@ pub fn run() {
         .expect("opening the cache folder")
         .build(tauri::generate_context!())
         .expect("building the SRView app");
-    app.run(|handle, event| exit_cleanly(handle, event));
+    app.run(exit_cleanly);
 }

@@ -80,7 +80,11 @@ fn respond(state: &SrVulkanManagerState, path: &str) -> Response<Vec<u8>> {
 }
 
 /// The protocol handler: reads the file on a blocking thread, never on the UI thread.
-pub fn handle<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: tauri::http::Request<Vec<u8>>, responder: UriSchemeResponder) {
+pub fn handle<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: tauri::http::Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
     let app = ctx.app_handle().clone();
     let path = request.uri().path().to_owned();
     tauri::async_runtime::spawn_blocking(move || {

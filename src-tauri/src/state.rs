@@ -29,7 +29,11 @@ pub struct SrVulkanManagerState {
 }
 
 impl SrVulkanManagerState {
-    pub fn new(config: EngineConfig, default_cache_root: PathBuf, initial_location: Option<PathBuf>) -> AppResult<Self> {
+    pub fn new(
+        config: EngineConfig,
+        default_cache_root: PathBuf,
+        initial_location: Option<PathBuf>,
+    ) -> AppResult<Self> {
         let cache = ResultCache::open(&default_cache_root)?;
         Ok(SrVulkanManagerState {
             config,
@@ -87,7 +91,8 @@ impl SrVulkanManagerState {
         static TICKETS: AtomicU64 = AtomicU64::new(1);
         let ticket = TICKETS.fetch_add(1, Ordering::Relaxed);
         let token = CancellationToken::new();
-        let previous = self.lock_requests().insert(request_id.to_owned(), TrackedRequest { token: token.clone(), ticket });
+        let previous =
+            self.lock_requests().insert(request_id.to_owned(), TrackedRequest { token: token.clone(), ticket });
         if let Some(previous) = previous {
             previous.token.cancel();
         }

@@ -22,7 +22,8 @@ fn start(cache: &Path) -> TestApp {
         cache_root: cache.to_path_buf(),
         initial_location: None,
     };
-    let app = srview_app::build(mock_builder(), options).unwrap().build(mock_context(noop_assets())).expect("app builds");
+    let app =
+        srview_app::build(mock_builder(), options).unwrap().build(mock_context(noop_assets())).expect("app builds");
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("webview");
     TestApp { _app: app, webview }
 }
@@ -44,10 +45,7 @@ impl TestApp {
     }
 
     fn json(&self, command: &str, args: Value) -> Value {
-        self.invoke(command, args)
-            .unwrap_or_else(|e| panic!("{command} failed: {e}"))
-            .deserialize::<Value>()
-            .unwrap()
+        self.invoke(command, args).unwrap_or_else(|e| panic!("{command} failed: {e}")).deserialize::<Value>().unwrap()
     }
 
     fn error_kind(&self, command: &str, args: Value) -> String {
@@ -95,7 +93,8 @@ fn the_six_seed_commands_over_ipc() {
 
     // upscale_image_sr_vulkan answers with raw bytes, not a JSON array.
     let input = write_png(dir.path(), "page.png", 24, 18);
-    let reply = app.invoke("upscale_image_sr_vulkan", upscale_args(&input, "MODEL_WAIFU2X_ANIME_UP2X", 2.0, 0)).unwrap();
+    let reply =
+        app.invoke("upscale_image_sr_vulkan", upscale_args(&input, "MODEL_WAIFU2X_ANIME_UP2X", 2.0, 0)).unwrap();
     let InvokeResponseBody::Raw(bytes) = reply else { panic!("expected raw bytes, got JSON") };
     let decoded = image::load_from_memory(&bytes).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (48, 36));
@@ -135,10 +134,16 @@ fn bad_arguments_come_back_as_typed_errors() {
         ("unknown_model", upscale_args(&input, "MODEL_NOT_A_MODEL", 2.0, 0)),
         ("invalid_option", upscale_args(&input, "WAIFU2X_ANIME_UP2X", -1.0, 0)),
         ("invalid_option", upscale_args(&input, "WAIFU2X_ANIME_UP2X", 2.0, 7)),
-        ("invalid_option", json!({ "imagePath": input, "savePath": "", "model": "WAIFU2X_ANIME_UP2X", "scale": 2.0, "gpuId": 5, "tileSize": 0, "tta": false })),
+        (
+            "invalid_option",
+            json!({ "imagePath": input, "savePath": "", "model": "WAIFU2X_ANIME_UP2X", "scale": 2.0, "gpuId": 5, "tileSize": 0, "tta": false }),
+        ),
         ("unsupported_on_cpu", upscale_args(&input, "REALESRGAN_X4PLUS_UP4X", 4.0, 0)),
         ("model_package_missing", upscale_args(&input, "REALSR_DF2K_UP4X", 4.0, 0)),
-        ("would_overwrite_source", json!({ "imagePath": input, "savePath": input, "model": "WAIFU2X_ANIME_UP2X", "scale": 2.0, "gpuId": -1, "tileSize": 0, "tta": false })),
+        (
+            "would_overwrite_source",
+            json!({ "imagePath": input, "savePath": input, "model": "WAIFU2X_ANIME_UP2X", "scale": 2.0, "gpuId": -1, "tileSize": 0, "tta": false }),
+        ),
     ];
     for (expected, args) in cases {
         assert_eq!(app.error_kind("upscale_image_sr_vulkan", args.clone()), expected, "{args}");

@@ -123,9 +123,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Output::take_stdout(cli.json);
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| "warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
     let runtime = tokio::runtime::Runtime::new().expect("starting the tokio runtime");
@@ -246,7 +244,10 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
     let inputs = if args.inputs.is_empty() { vec![bundled_sample()] } else { args.inputs.clone() };
     let files = expand_inputs(&inputs);
     if args.out.is_some() && files.len() != 1 {
-        out.error(&SrError::InvalidOption(format!("-o takes one input, but {} were given; use --out-dir", files.len())));
+        out.error(&SrError::InvalidOption(format!(
+            "-o takes one input, but {} were given; use --out-dir",
+            files.len()
+        )));
         return 2;
     }
     if args.no_cache && args.out.is_none() && args.out_dir.is_none() {

@@ -27,7 +27,7 @@ fn write_png(dir: &Path, name: &str, width: u32, height: u32) -> PathBuf {
 }
 
 /// Waits for the child with a deadline, on a helper thread; kills it if it hangs.
-fn wait_within(mut child: Child, limit: Duration) -> (Output, Duration) {
+fn wait_within(child: Child, limit: Duration) -> (Output, Duration) {
     let started = Instant::now();
     let pid = child.id();
     let (tx, rx) = mpsc::channel();
@@ -159,7 +159,8 @@ fn missing_python_or_sr_vulkan_is_a_typed_error_with_the_fix() {
     let cache = dir.path().join("cache");
     let input = write_png(dir.path(), "page.png", 8, 8);
 
-    let (code, json) = run_json(srview(&cache).env("SRVIEW_VENV", dir.path().join("nowhere")).arg("upscale").arg(&input));
+    let (code, json) =
+        run_json(srview(&cache).env("SRVIEW_VENV", dir.path().join("nowhere")).arg("upscale").arg(&input));
     assert_eq!(code, 1);
     assert_eq!(json["error"]["kind"], "python_unavailable");
     assert!(json["error"]["message"].as_str().unwrap().contains("scripts/setup.sh"));

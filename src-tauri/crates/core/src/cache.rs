@@ -51,9 +51,13 @@ pub struct CacheStats {
 #[serde(rename_all = "camelCase", tag = "mode")]
 pub enum CleanPolicy {
     /// Remove entries unused for more than this many days; 0 removes everything.
-    MaxAge { days: u32 },
+    MaxAge {
+        days: u32,
+    },
     /// Remove least recently used entries until the total is at most this many bytes.
-    MaxBytes { bytes: u64 },
+    MaxBytes {
+        bytes: u64,
+    },
     All,
 }
 
@@ -199,10 +203,8 @@ impl ResultCache {
 /// Writes `bytes` to `target` through a temp file in `temp_dir` (same file system) and a rename,
 /// so readers see either the old file, no file, or the whole new file.
 pub fn write_atomically(temp_dir: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
-    let mut temp = tempfile::Builder::new()
-        .prefix(".srview-")
-        .tempfile_in(temp_dir)
-        .map_err(|e| SrError::io(temp_dir, e))?;
+    let mut temp =
+        tempfile::Builder::new().prefix(".srview-").tempfile_in(temp_dir).map_err(|e| SrError::io(temp_dir, e))?;
     temp.write_all(bytes).map_err(|e| SrError::io(temp.path(), e))?;
     temp.as_file().sync_data().map_err(|e| SrError::io(temp.path(), e))?;
     temp.persist(target).map_err(|e| SrError::io(target, e.error))?;

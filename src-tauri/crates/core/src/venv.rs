@@ -15,9 +15,9 @@ fn is_venv(dir: &Path) -> bool {
 /// root for builds under `src-tauri/target`), then the repo this crate was built from.
 /// An explicit choice that is not a venv is an error, never silently skipped.
 pub fn locate_venv(explicit: Option<PathBuf>) -> Result<PathBuf> {
-    let named = explicit
-        .map(|p| ("the configured venv", p))
-        .or_else(|| std::env::var_os("SRVIEW_VENV").filter(|v| !v.is_empty()).map(|v| ("SRVIEW_VENV", PathBuf::from(v))));
+    let named = explicit.map(|p| ("the configured venv", p)).or_else(|| {
+        std::env::var_os("SRVIEW_VENV").filter(|v| !v.is_empty()).map(|v| ("SRVIEW_VENV", PathBuf::from(v)))
+    });
     if let Some((source, path)) = named {
         return if is_venv(&path) {
             Ok(path)
@@ -36,15 +36,13 @@ pub fn locate_venv(explicit: Option<PathBuf>) -> Result<PathBuf> {
         candidates.extend(exe_dir.ancestors().take(5).map(|dir| dir.join(".venv")));
     }
     candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../.venv"));
-    candidates
-        .iter()
-        .find(|dir| is_venv(dir))
-        .map(|dir| dir.canonicalize().unwrap_or_else(|_| dir.clone()))
-        .ok_or_else(|| SrError::PythonUnavailable {
+    candidates.iter().find(|dir| is_venv(dir)).map(|dir| dir.canonicalize().unwrap_or_else(|_| dir.clone())).ok_or_else(
+        || SrError::PythonUnavailable {
             reason: format!(
                 "no venv found (looked at SRVIEW_VENV, VIRTUAL_ENV and {})",
                 candidates.iter().map(|c| c.display().to_string()).collect::<Vec<_>>().join(", ")
             ),
             fix: FIX.into(),
-        })
+        },
+    )
 }

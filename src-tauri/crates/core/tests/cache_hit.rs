@@ -16,12 +16,14 @@ async fn second_call_is_a_cache_hit_without_python() {
         ..UpscaleOptions::default()
     };
     let calls_before_miss = python_call_count();
-    let first = engine.upscale(UpscaleRequest::new(&input, options.clone()), CancellationToken::new(), |_| {}).await.unwrap();
+    let first =
+        engine.upscale(UpscaleRequest::new(&input, options.clone()), CancellationToken::new(), |_| {}).await.unwrap();
     assert!(!first.from_cache);
     assert!(python_call_count() > calls_before_miss, "a miss goes through sr_vulkan");
 
     let calls_before_hit = python_call_count();
-    let second = engine.upscale(UpscaleRequest::new(&input, options.clone()), CancellationToken::new(), |_| {}).await.unwrap();
+    let second =
+        engine.upscale(UpscaleRequest::new(&input, options.clone()), CancellationToken::new(), |_| {}).await.unwrap();
     assert_eq!(python_call_count(), calls_before_hit, "a hit must not call Python");
     assert!(second.from_cache);
     assert_eq!(second.bytes, first.bytes);

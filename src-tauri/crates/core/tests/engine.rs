@@ -134,7 +134,9 @@ async fn cancelled_and_timed_out_requests_leave_the_engine_working() {
         .map(|i| {
             let input = write_image(dir.path(), &format!("busy{i}.png"), 96, 96, 200 + i);
             let engine = engine.clone();
-            tokio::spawn(async move { run(&engine, UpscaleRequest::new(&input, options("WAIFU2X_CUNET_UP2X", scale(2.0)))).await })
+            tokio::spawn(async move {
+                run(&engine, UpscaleRequest::new(&input, options("WAIFU2X_CUNET_UP2X", scale(2.0)))).await
+            })
         })
         .collect();
     let victim = write_image(dir.path(), "victim.png", 64, 64, 210);
@@ -158,7 +160,8 @@ async fn cancelled_and_timed_out_requests_leave_the_engine_working() {
     .await;
 
     // A per-engine timeout gives a typed error.
-    let (impatient, _other_cache) = engine_with(EngineConfig { timeout: Some(Duration::from_millis(1)), ..Default::default() });
+    let (impatient, _other_cache) =
+        engine_with(EngineConfig { timeout: Some(Duration::from_millis(1)), ..Default::default() });
     let slow = write_image(dir.path(), "slow.png", 64, 64, 212);
     let timed_out = run(&impatient, UpscaleRequest::new(&slow, options("WAIFU2X_CUNET_UP2X", scale(2.0)))).await;
     assert_eq!(timed_out.unwrap_err().kind(), "timeout");
@@ -259,7 +262,9 @@ async fn bad_inputs_give_typed_errors_and_leave_nothing_behind() {
         assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()));
         assert_eq!(cache_entries(cache.path()), 0, "{described} left a cache entry");
         // The engine still serves the next request.
-        let done = run(&engine, UpscaleRequest::new(&good, UpscaleOptions { format: OutputFormat::Png, ..anime(scale(2.0)) })).await;
+        let done =
+            run(&engine, UpscaleRequest::new(&good, UpscaleOptions { format: OutputFormat::Png, ..anime(scale(2.0)) }))
+                .await;
         assert_eq!(decoded_size(&done.unwrap().bytes), (32, 32));
         srview_core::ResultCache::open(cache.path()).unwrap().clean(srview_core::CleanPolicy::All);
     }

@@ -24,7 +24,9 @@ async fn engine_output_matches_sr_vulkan_called_from_python() {
     let (engine, _cache) = engine();
     let dir = tempfile::tempdir().unwrap();
     let input = write_image(dir.path(), "page.png", 48, 40, 21);
-    for (model, scale, tile) in [("WAIFU2X_CUNET_UP2X", 2.0, 100), ("REALCUGAN_SE_UP2X", 2.0, 0), ("WAIFU2X_ANIME_UP2X", 1.5, 64)] {
+    for (model, scale, tile) in
+        [("WAIFU2X_CUNET_UP2X", 2.0, 100), ("REALCUGAN_SE_UP2X", 2.0, 0), ("WAIFU2X_ANIME_UP2X", 1.5, 64)]
+    {
         let options = UpscaleOptions {
             model: model.into(),
             size: SizeRequest::Scale { factor: scale },
@@ -32,7 +34,8 @@ async fn engine_output_matches_sr_vulkan_called_from_python() {
             format: OutputFormat::Png,
             ..UpscaleOptions::default()
         };
-        let ours = engine.upscale(UpscaleRequest::new(&input, options), CancellationToken::new(), |_| {}).await.unwrap();
+        let ours =
+            engine.upscale(UpscaleRequest::new(&input, options), CancellationToken::new(), |_| {}).await.unwrap();
         let direct = dir.path().join(format!("{model}.png"));
         direct_python(&engine.report().venv, &input, &direct, model, scale, tile);
         let theirs = std::fs::read(&direct).unwrap();

@@ -18,8 +18,8 @@ pub struct PythonInfo {
 /// site-packages, `.pth` files included, with `site.addsitedir`.
 pub fn start_interpreter(venv: &Path) -> Result<PythonInfo, BridgeError> {
     let venv_error = |reason: String| BridgeError::Venv { path: venv.display().to_string(), reason };
-    let config = std::fs::read_to_string(venv.join("pyvenv.cfg"))
-        .map_err(|e| venv_error(format!("no pyvenv.cfg ({e})")))?;
+    let config =
+        std::fs::read_to_string(venv.join("pyvenv.cfg")).map_err(|e| venv_error(format!("no pyvenv.cfg ({e})")))?;
     let venv_version = config
         .lines()
         .filter_map(|line| line.split_once('='))
@@ -32,7 +32,9 @@ pub fn start_interpreter(venv: &Path) -> Result<PythonInfo, BridgeError> {
         let sys = py.import("sys").map_err(|e| BridgeError::Interpreter(describe(py, &e)))?;
         let (major, minor, micro): (u32, u32, u32) = sys
             .getattr("version_info")
-            .and_then(|v| Ok((v.getattr("major")?.extract()?, v.getattr("minor")?.extract()?, v.getattr("micro")?.extract()?)))
+            .and_then(|v| {
+                Ok((v.getattr("major")?.extract()?, v.getattr("minor")?.extract()?, v.getattr("micro")?.extract()?))
+            })
             .map_err(|e| BridgeError::Interpreter(describe(py, &e)))?;
         let short = format!("{major}.{minor}");
         if !venv_version.starts_with(&format!("{short}.")) && venv_version != short {

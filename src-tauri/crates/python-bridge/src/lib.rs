@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyTuple};
 
 pub use interpreter::{start_interpreter, PythonInfo};
 
@@ -123,10 +123,9 @@ pub fn sr_vulkan() -> Result<&'static SrVulkan, BridgeError> {
         return Ok(sr);
     }
     let sr = attach(|py| {
-        let module = py.import("sr_vulkan.sr_vulkan").map_err(|err| BridgeError::Import {
-            module: "sr_vulkan".into(),
-            traceback: describe(py, &err),
-        })?;
+        let module = py
+            .import("sr_vulkan.sr_vulkan")
+            .map_err(|err| BridgeError::Import { module: "sr_vulkan".into(), traceback: describe(py, &err) })?;
         let model_count = model_constants_of(&module)?.len() as i32;
         Ok::<_, BridgeError>(SrVulkan { module: module.unbind(), model_count, stopped: AtomicBool::new(false) })
     })?;
@@ -270,10 +269,6 @@ impl SrVulkan {
         })
     }
 
-    pub fn clear(&self) -> Result<(), BridgeError> {
-        self.call("clear", |m| m.call_method0("clear").map(drop))
-    }
-
     /// `stop()`: final for the process, and idempotent here. Wakes a thread blocked in `wait_result`.
     pub fn stop(&self) -> Result<(), BridgeError> {
         if self.stopped.swap(true, Ordering::SeqCst) {
@@ -341,16 +336,5 @@ pub fn package_installed(package: &str) -> bool {
             .and_then(|util| util.call_method1("find_spec", (package,)))
             .map(|spec| !spec.is_none())
             .unwrap_or(false)
-    })
-}
-
-/// A list of Python strings, for callers that need `sys.path` and the like in diagnostics.
-pub fn sys_path() -> Vec<String> {
-    attach(|py| {
-        py.import("sys")
-            .and_then(|sys| sys.getattr("path"))
-            .and_then(|p| p.cast_into::<PyList>().map_err(Into::into))
-            .and_then(|list| list.extract())
-            .unwrap_or_default()
     })
 }

@@ -26,7 +26,7 @@ pub fn engine() -> (Engine, tempfile::TempDir) {
 /// A deterministic picture with edges and gradients; `seed` makes distinct contents.
 pub fn picture(width: u32, height: u32, seed: u32) -> RgbImage {
     RgbImage::from_fn(width, height, |x, y| {
-        let stripe = if (x / 8 + y / 8 + seed) % 2 == 0 { 200 } else { 40 };
+        let stripe = if (x / 8 + y / 8 + seed).is_multiple_of(2) { 200 } else { 40 };
         Rgb([stripe as u8, ((x * 255) / width.max(1)) as u8, ((y * 7 + seed * 31) % 256) as u8])
     })
 }
