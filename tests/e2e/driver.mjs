@@ -22,7 +22,7 @@ function portOpen(port) {
 }
 
 /** Starts tauri-driver with a private home for the app (settings and cache), once it listens. */
-export async function startDriver() {
+export async function startDriver(extraEnv = {}) {
   const home = mkdtempSync(join(tmpdir(), "srview-e2e-"));
   const env = {
     ...process.env,
@@ -30,6 +30,7 @@ export async function startDriver() {
     XDG_DATA_HOME: join(home, "data"),
     XDG_CACHE_HOME: join(home, "cache"),
     SRVIEW_CACHE_DIR: join(home, "upscaled"),
+    ...extraEnv,
   };
   const driver = spawn("tauri-driver", ["--port", String(PORT)], { env, stdio: ["ignore", "inherit", "inherit"] });
   const exited = new Promise((_, fail) => driver.once("exit", (code) => fail(new Error(`tauri-driver exited (${code})`))));
@@ -38,11 +39,19 @@ export async function startDriver() {
   for (let attempt = 0; attempt < 100; attempt++) {
     // tauri-driver on PORT, and the WebKitWebDriver it starts on PORT + 1.
     const ready = (await Promise.race([portOpen(PORT), exited])) && (await portOpen(PORT + 1));
-    if (ready) return { process: driver, home };
+    if (ready) return { process: driver, home, stop: () => stopDriver(driver) };
     await new Promise((r) => setTimeout(r, 100));
   }
   driver.kill();
   throw new Error("tauri-driver did not start listening");
+}
+
+/** Stops tauri-driver and waits until it has exited, so the next suite can take the port. */
+function stopDriver(driver) {
+  if (driver.exitCode !== null || driver.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((ok) => driver.once("exit", ok));
+  driver.kill();
+  return exited;
 }
 
 export async function openApp(args) {
@@ -54,7 +63,11 @@ export async function openApp(args) {
 
 export async function screenshot(driver, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // Let the page paint what the test just checked.
-  await driver.executeAsyncScript("const done = arguments[0]; setTimeout(done, 150);");
+  // Let the page paint what the test just checked. WebKitWebDriver's first screenshot in a
+  // session can show an old frame, so the first capture only primes it.
+  const settle = () => driver.executeAsyncScript("const done = arguments[0]; setTimeout(done, 150);");
+  await settle();
+  await driver.takeScreenshot();
+  await settle();
   writeFileSync(join(SCREENSHOTS, name), await driver.takeScreenshot(), "base64");
 }

@@ -12,7 +12,7 @@ before(async () => {
   tauriDriver = await startDriver();
 });
 
-after(() => tauriDriver?.process.kill());
+after(() => tauriDriver?.stop());
 
 async function waitForEngine(driver) {
   await driver.wait(until.elementLocated(By.css("body[data-engine]")), WAIT, "the engine never reported");
