@@ -70,7 +70,7 @@ impl SrVulkanManagerState {
     }
 
     /// The engine if it has started, without waiting.
-    pub fn started_engine(&self) -> Option<Engine> {
+    fn started_engine(&self) -> Option<Engine> {
         self.engine.get().and_then(|started| started.as_ref().ok().cloned())
     }
 

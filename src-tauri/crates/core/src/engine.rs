@@ -154,10 +154,6 @@ impl Engine {
         &self.session.catalogue
     }
 
-    pub fn cache(&self) -> Option<&ResultCache> {
-        self.cache.as_ref()
-    }
-
     /// Stops sr_vulkan for the rest of the process (blocking; see `Session::shutdown`).
     pub fn shutdown(&self) {
         self.session.shutdown();

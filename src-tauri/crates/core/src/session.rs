@@ -168,14 +168,13 @@ pub(crate) fn session(venv: Option<PathBuf>, device: DeviceChoice) -> Result<Arc
     }
     let session = Arc::new(Session::start(venv, device)?);
     let _ = SESSION.set(session.clone());
-    // Runs before the bridge's own handler (atexit is LIFO): drain, then stop.
-    // SAFETY: a plain extern "C" fn with no arguments, as atexit requires.
-    unsafe { libc::atexit(shutdown_at_exit) };
+    // At exit the bridge runs this before it stops sr_vulkan: refuse new work, drain, stop.
+    srview_python::set_exit_hook(shutdown_at_exit);
     session.spawn_loader();
     Ok(session)
 }
 
-extern "C" fn shutdown_at_exit() {
+fn shutdown_at_exit() {
     if let Some(session) = SESSION.get() {
         session.shutdown();
     }

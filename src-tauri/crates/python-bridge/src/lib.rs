@@ -130,17 +130,42 @@ pub fn sr_vulkan() -> Result<&'static SrVulkan, BridgeError> {
         Ok::<_, BridgeError>(SrVulkan { module: module.unbind(), model_count, stopped: AtomicBool::new(false) })
     })?;
     let sr = SR_VULKAN.get_or_init(|| sr);
-    // SAFETY: `stop_at_exit` is a plain extern "C" fn with no arguments, as atexit requires.
-    unsafe { libc::atexit(stop_at_exit) };
+    // SAFETY: registers a plain extern "C" handler with glibc's on_exit.
+    unsafe { on_exit(leave_at_exit, std::ptr::null_mut()) };
     Ok(sr)
 }
 
-extern "C" fn stop_at_exit() {
+extern "C" {
+    /// glibc's `atexit` that also passes the exit status.
+    fn on_exit(handler: extern "C" fn(libc::c_int, *mut libc::c_void), arg: *mut libc::c_void) -> libc::c_int;
+}
+
+/// Runs before `stop()` at exit: the core's drain of running jobs.
+static BEFORE_EXIT: OnceLock<fn()> = OnceLock::new();
+
+/// Sets what runs at process exit before `stop()` (once; later calls are ignored).
+pub fn set_exit_hook(hook: fn()) {
+    let _ = BEFORE_EXIT.set(hook);
+}
+
+/// At `exit()`: drain, `stop()`, flush, then leave with `_exit`. Without `stop()` the library's
+/// static destructors deadlock; with it, its teardown thread (`waifu2x_to_stop`) outlives
+/// `stop()` and segfaults if the destructors run under it (seen about once in 40 exits when
+/// loaded). Skipping the remaining exit work avoids both.
+extern "C" fn leave_at_exit(status: libc::c_int, _arg: *mut libc::c_void) {
+    if let Some(hook) = BEFORE_EXIT.get() {
+        hook();
+    }
     if let Some(sr) = SR_VULKAN.get() {
         if let Err(err) = sr.stop() {
             tracing::warn!(%err, "sr_vulkan.stop() at exit failed");
         }
     }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // SAFETY: ends the process now, as exit() was about to.
+    unsafe { libc::_exit(status) }
 }
 
 impl SrVulkan {
