@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build --silent
 cd src-tauri
-cargo build --locked -p srview-app --features tauri/custom-protocol,srview-app/ipc-bench
+# The bench commands need their own capability, granted only in this build.
+TAURI_CONFIG='{"app":{"security":{"capabilities":["default","ipc-bench"]}}}' \
+  cargo build --locked -p srview-app --features tauri/custom-protocol,srview-app/ipc-bench
 cp target/debug/srview-app target/debug/srview-app-ipc-bench
 cargo build --locked -p srview-app --features tauri/custom-protocol
 cd ..

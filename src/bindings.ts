@@ -5,13 +5,24 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 
 /** Commands */
 export const commands = {
-	/**  Sets the cache root; an empty path means the app's cache folder. */
+	/**
+	 *  Sets where the cache lives; an empty path means the app's cache folder. A folder that is
+	 *  not empty and not an SRView cache is refused (`cache_root_refused`).
+	 */
 	initSrVulkanManager: (thumbnailPath: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("init_sr_vulkan_manager", { thumbnailPath })),
-	/**  Resolves once the engine is up, or fails with why it is not. */
+	/**  Resolves once the engine is up and has a cache, or fails with why it is not. */
 	checkSrVulkanAvailability: () => typedError<null, ErrorPayload>(__TAURI_INVOKE("check_sr_vulkan_availability")),
 	getSrVulkanGpuInfo: () => typedError<string[], ErrorPayload>(__TAURI_INVOKE("get_sr_vulkan_gpu_info")),
-	/**  Upscales by a factor and returns the encoded bytes (WebP). */
+	/**
+	 *  Upscales an opened image by a factor and returns the encoded bytes (WebP). `savePath`, if
+	 *  not empty, must be a file chosen in a save dialog (or inside the cache).
+	 */
 	upscaleImageSrVulkan: (imagePath: string, savePath: string, model: string, scale: number | null, gpuId: number, tileSize: number, tta: boolean) => typedError<any, ErrorPayload>(__TAURI_INVOKE("upscale_image_sr_vulkan", { imagePath, savePath, model, scale, gpuId, tileSize, tta })),
+	/**
+	 *  Asks where to save the page upscaled with `options` (a native save dialog, which asks
+	 *  before replacing a file), then saves it there. Returns the path, or nothing if cancelled.
+	 */
+	savePageAs: (pageId: number, options: UpscaleOptions_Deserialize) => typedError<string | null, ErrorPayload>(__TAURI_INVOKE("save_page_as", { pageId, options })),
 	getSrVulkanCacheStats: () => typedError<CacheStats_Serialize, ErrorPayload>(__TAURI_INVOKE("get_sr_vulkan_cache_stats")),
 	/**  Removes entries unused for more than `maxAgeDays` (default 30; 0 removes all). Returns how many. */
 	cleanupSrVulkanCache: (maxAgeDays: number | null) => typedError<number, ErrorPayload>(__TAURI_INVOKE("cleanup_sr_vulkan_cache", { maxAgeDays })),
@@ -22,13 +33,14 @@ export const commands = {
 	getEngineReport: () => typedError<DeviceReport_Serialize, ErrorPayload>(__TAURI_INVOKE("get_engine_report")),
 	listModels: () => typedError<Catalogue_Serialize, ErrorPayload>(__TAURI_INVOKE("list_models")),
 	/**
-	 *  Upscales for display: returns a URL into the cache, reporting phases on `onProgress`.
-	 *  A later request with the same `requestId`, or `cancel_upscale`, cancels it.
+	 *  Upscales an opened page for display: returns a URL into the cache, reporting progress
+	 *  (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
+	 *  `cancel_upscale`, cancels it. Pages the `skip` rules exclude fail with `skipped`.
 	 */
-	upscaleToUrl: (requestId: string, imagePath: string, options: UpscaleOptions_Deserialize, priority: Priority, onProgress: Channel<UpscaleProgress>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_to_url", { requestId, imagePath, options, priority, onProgress })),
+	upscaleToUrl: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, onProgress: Channel<UpscaleProgress>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_to_url", { requestId, pageId, options, priority, skip, onProgress })),
 	/**  Cancels requests that are no longer wanted; returns how many were still running. */
 	cancelUpscale: (requestIds: string[]) => __TAURI_INVOKE<number>("cancel_upscale", { requestIds }),
-	/**  Lists a folder's images (or a file's folder) and allows the webview to load them. */
+	/**  Lists a folder's images (or a file's folder) and lets the webview load them. */
 	openLocation: (path: string) => typedError<OpenedLocation, ErrorPayload>(__TAURI_INVOKE("open_location", { path })),
 	/**  The path given on the command line (`srview-app PATH`), if any. */
 	initialLocation: () => __TAURI_INVOKE<string | null>("initial_location"),
@@ -86,6 +98,8 @@ export type DeviceReport_Deserialize = {
 	cpuCores: number,
 	cpuThreads: number,
 	processThreads: number,
+	/**  Jobs handed to sr_vulkan at once. */
+	pipelineDepth: number,
 	srVulkanVersion: string,
 	pythonVersion: string,
 	venv: string,
@@ -104,6 +118,8 @@ export type DeviceReport_Serialize = {
 	cpuCores: number,
 	cpuThreads: number,
 	processThreads: number,
+	/**  Jobs handed to sr_vulkan at once. */
+	pipelineDepth: number,
 	srVulkanVersion: string,
 	pythonVersion: string,
 	venv: string,
@@ -124,8 +140,11 @@ export type GpuDevice = {
 };
 
 export type ImageEntry = {
-	path: string,
+	id: number,
+	/**  The file or page name, for display (lossy when it is not UTF-8). */
 	name: string,
+	/**  Where it is, for display. */
+	location: string,
 	/**  A URL the webview loads the original from. */
 	url: string,
 	animated: boolean,
@@ -166,6 +185,8 @@ export type ModelInfo_Serialize = {
 };
 
 export type OpenedLocation = {
+	/**  The folder (or book) opened, for display. */
+	title: string,
 	images: ImageEntry[],
 	/**  Index of the image to show first (the file itself when a file was opened). */
 	startIndex: number,
@@ -180,11 +201,37 @@ export type OutputFormat_Serialize = "webp" | "png" | "jpg";
 /**  Where a request is, for progress reports. */
 export type Phase = "cacheLookup" | "checking" | "queued" | "computing" | "writing" | "done";
 
-/**  Interactive work (the page on screen) goes before preloads. */
-export type Priority = "interactive" | "background";
+/**  How urgent a request is. The page on screen goes first, then preloads, then batch exports. */
+export type Priority = "interactive" | "background" | "batch";
+
+/**  A progress report: the phase, and for a page being computed, its parts done (tiles). */
+export type Progress = {
+	phase: Phase,
+	done: number,
+	total: number,
+};
 
 /**  The output size: a factor, or an exact width and height. */
 export type SizeRequest = { mode: "scale"; factor: number | null } | { mode: "target"; width: number; height: number };
+
+/**  Rules under which a page is not upscaled at all (the viewer's settings). */
+export type SkipRules = SkipRules_Serialize | SkipRules_Deserialize;
+
+/**  Rules under which a page is not upscaled at all (the viewer's settings). */
+export type SkipRules_Deserialize = {
+	/**  Skip inputs above this many pixels (all frames counted). */
+	maxPixels?: number | null,
+	/**  Skip animated images. */
+	animated?: boolean,
+};
+
+/**  Rules under which a page is not upscaled at all (the viewer's settings). */
+export type SkipRules_Serialize = {
+	/**  Skip inputs above this many pixels (all frames counted). */
+	maxPixels: number | null,
+	/**  Skip animated images. */
+	animated: boolean,
+};
 
 /**  Milliseconds spent in each stage of one request. */
 export type StageTimings = {
@@ -230,7 +277,7 @@ export type UpscaleOptions_Serialize = {
 
 export type UpscaleProgress = {
 	requestId: string,
-	phase: Phase,
+	progress: Progress,
 };
 
 /**  What the viewer shows for an upscaled image. */
@@ -248,6 +295,7 @@ export type UpscaledImage_Deserialize = {
 	format: OutputFormat_Deserialize,
 	model: string,
 	fromCache: boolean,
+	tiles: number,
 	timings: StageTimings,
 };
 
@@ -263,6 +311,7 @@ export type UpscaledImage_Serialize = {
 	format: OutputFormat_Serialize,
 	model: string,
 	fromCache: boolean,
+	tiles: number,
 	timings: StageTimings,
 };
 

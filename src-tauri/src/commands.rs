@@ -4,14 +4,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use srview_core::{
-    CacheStats, Catalogue, CleanPolicy, CleanReport, DeviceReport, OutputFormat, Phase, Priority, SizeRequest,
-    StageTimings, UpscaleOptions, UpscaleRequest,
+    CacheStats, Catalogue, CleanPolicy, CleanReport, DeviceReport, ImageSource, OutputFormat, Overwrite, Priority,
+    Progress, SizeRequest, SkipRules, StageTimings, UpscaleOptions, UpscaleRequest,
 };
 use tauri::ipc::{Channel, InvokeResponseBody, IpcResponse, Response};
 use tauri::State;
 
 use crate::error::{AppError, AppResult};
-use crate::gallery::{self, OpenedLocation};
+use crate::gallery::{self, OpenError, OpenedLocation};
 use crate::protocol;
 use crate::state::SrVulkanManagerState;
 
@@ -44,6 +44,7 @@ pub struct UpscaledImage {
     pub format: OutputFormat,
     pub model: String,
     pub from_cache: bool,
+    pub tiles: u32,
     pub timings: StageTimings,
 }
 
@@ -51,25 +52,35 @@ pub struct UpscaledImage {
 #[serde(rename_all = "camelCase")]
 pub struct UpscaleProgress {
     pub request_id: String,
-    pub phase: Phase,
+    pub progress: Progress,
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::InvalidArgument(format!("worker failed: {e}")))
+/// Runs blocking work off the async runtime; a panic there is an `internal` error.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::Internal(format!("a worker failed: {e}")))
 }
 
 fn optional_path(path: &str) -> Option<PathBuf> {
     (!path.trim().is_empty()).then(|| PathBuf::from(path))
 }
 
-/// Sets the cache root; an empty path means the app's cache folder.
+fn opened_page(state: &SrVulkanManagerState, page_id: u32) -> AppResult<ImageSource> {
+    state.gallery.page(page_id).ok_or_else(|| AppError::NotOpened(format!("page {page_id}")))
+}
+
+/// Sets where the cache lives; an empty path means the app's cache folder. A folder that is
+/// not empty and not an SRView cache is refused (`cache_root_refused`).
 #[tauri::command]
 #[specta::specta]
 pub async fn init_sr_vulkan_manager(state: State<'_, SrVulkanManagerState>, thumbnail_path: String) -> AppResult<()> {
-    state.set_cache_root(Path::new(&thumbnail_path))
+    let root = state.cache_root_for(Path::new(&thumbnail_path));
+    // Opening checks the folder's contents: off the async runtime's threads.
+    let cache = blocking(move || srview_core::ResultCache::open(root)).await??;
+    state.set_cache(cache);
+    Ok(())
 }
 
-/// Resolves once the engine is up, or fails with why it is not.
+/// Resolves once the engine is up and has a cache, or fails with why it is not.
 #[tauri::command]
 #[specta::specta]
 pub async fn check_sr_vulkan_availability(state: State<'_, SrVulkanManagerState>) -> AppResult<()> {
@@ -79,10 +90,11 @@ pub async fn check_sr_vulkan_availability(state: State<'_, SrVulkanManagerState>
 #[tauri::command]
 #[specta::specta]
 pub async fn get_sr_vulkan_gpu_info(state: State<'_, SrVulkanManagerState>) -> AppResult<Vec<String>> {
-    Ok(state.engine().await?.report().gpus.iter().map(|g| g.name.clone()).collect())
+    Ok(state.engine_only().await?.report().gpus.iter().map(|g| g.name.clone()).collect())
 }
 
-/// Upscales by a factor and returns the encoded bytes (WebP).
+/// Upscales an opened image by a factor and returns the encoded bytes (WebP). `savePath`, if
+/// not empty, must be a file chosen in a save dialog (or inside the cache).
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
@@ -96,6 +108,18 @@ pub async fn upscale_image_sr_vulkan(
     tile_size: u32,
     tta: bool,
 ) -> AppResult<RawImage> {
+    let image = PathBuf::from(&image_path);
+    let canonical = {
+        let image = image.clone();
+        blocking(move || image.canonicalize().ok()).await?
+    };
+    if !canonical.is_some_and(|path| state.gallery.is_opened_file(&path)) {
+        return Err(AppError::NotOpened(image_path));
+    }
+    let save_path = optional_path(&save_path);
+    if let Some(path) = &save_path {
+        state.check_save_path(path)?;
+    }
     let engine = state.engine().await?;
     let options = UpscaleOptions {
         model,
@@ -105,17 +129,41 @@ pub async fn upscale_image_sr_vulkan(
         gpu_id: Some(gpu_id),
         ..UpscaleOptions::default()
     };
-    let mut request = UpscaleRequest::new(image_path, options);
-    request.save_path = optional_path(&save_path);
+    let mut request = UpscaleRequest::new(image, options);
+    request.save_path = save_path;
+    request.overwrite = Overwrite::Replace;
     let done = engine.upscale(request, Default::default(), |_| {}).await?;
     let bytes = std::sync::Arc::try_unwrap(done.bytes).unwrap_or_else(|shared| (*shared).clone());
     Ok(RawImage(Response::new(bytes)))
 }
 
+/// Asks where to save the page upscaled with `options` (a native save dialog, which asks
+/// before replacing a file), then saves it there. Returns the path, or nothing if cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_page_as(
+    state: State<'_, SrVulkanManagerState>,
+    page_id: u32,
+    options: UpscaleOptions,
+) -> AppResult<Option<String>> {
+    let source = opened_page(&state, page_id)?;
+    let suggested = srview_core::naming::export_file_name(Path::new(&source.file_name()), options.size, options.format);
+    let ask = state.save_dialog().ok_or_else(|| AppError::Internal("no save dialog in this build".into()))?;
+    let extension = options.format.extension();
+    let chosen = blocking(move || ask(suggested.to_string_lossy().into_owned(), extension)).await?;
+    let Some(target) = chosen else { return Ok(None) };
+    state.allow_save_path(&target);
+    let mut request = UpscaleRequest::new(source, options);
+    request.save_path = Some(target.clone());
+    request.overwrite = Overwrite::Replace;
+    state.engine().await?.upscale(request, Default::default(), |_| {}).await?;
+    Ok(Some(target.display().to_string()))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn get_sr_vulkan_cache_stats(state: State<'_, SrVulkanManagerState>) -> AppResult<CacheStats> {
-    let cache = state.cache();
+    let cache = state.cache()?;
     blocking(move || cache.stats()).await
 }
 
@@ -126,7 +174,7 @@ pub async fn cleanup_sr_vulkan_cache(
     state: State<'_, SrVulkanManagerState>,
     max_age_days: Option<u32>,
 ) -> AppResult<u32> {
-    let cache = state.cache();
+    let cache = state.cache()?;
     let days = max_age_days.unwrap_or(30);
     Ok(blocking(move || cache.clean(CleanPolicy::MaxAge { days })).await?.removed as u32)
 }
@@ -134,7 +182,7 @@ pub async fn cleanup_sr_vulkan_cache(
 #[tauri::command]
 #[specta::specta]
 pub async fn clear_sr_vulkan_cache(state: State<'_, SrVulkanManagerState>) -> AppResult<CleanReport> {
-    let cache = state.cache();
+    let cache = state.cache()?;
     blocking(move || cache.clean(CleanPolicy::All)).await
 }
 
@@ -142,7 +190,7 @@ pub async fn clear_sr_vulkan_cache(state: State<'_, SrVulkanManagerState>) -> Ap
 #[tauri::command]
 #[specta::specta]
 pub async fn cap_sr_vulkan_cache(state: State<'_, SrVulkanManagerState>, max_megabytes: u32) -> AppResult<CleanReport> {
-    let cache = state.cache();
+    let cache = state.cache()?;
     let bytes = u64::from(max_megabytes) * 1024 * 1024;
     blocking(move || cache.clean(CleanPolicy::MaxBytes { bytes })).await
 }
@@ -151,38 +199,42 @@ pub async fn cap_sr_vulkan_cache(state: State<'_, SrVulkanManagerState>, max_meg
 #[tauri::command]
 #[specta::specta]
 pub async fn get_engine_report(state: State<'_, SrVulkanManagerState>) -> AppResult<DeviceReport> {
-    Ok(state.engine().await?.report().clone())
+    Ok(state.engine_only().await?.report().clone())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_models(state: State<'_, SrVulkanManagerState>) -> AppResult<Catalogue> {
-    Ok(state.engine().await?.catalogue().clone())
+    Ok(state.engine_only().await?.catalogue().clone())
 }
 
-/// Upscales for display: returns a URL into the cache, reporting phases on `onProgress`.
-/// A later request with the same `requestId`, or `cancel_upscale`, cancels it.
+/// Upscales an opened page for display: returns a URL into the cache, reporting progress
+/// (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
+/// `cancel_upscale`, cancels it. Pages the `skip` rules exclude fail with `skipped`.
 #[tauri::command]
 #[specta::specta]
 pub async fn upscale_to_url(
     state: State<'_, SrVulkanManagerState>,
     request_id: String,
-    image_path: String,
+    page_id: u32,
     options: UpscaleOptions,
     priority: Priority,
+    skip: SkipRules,
     on_progress: Channel<UpscaleProgress>,
 ) -> AppResult<UpscaledImage> {
     let (token, ticket) = state.track(&request_id);
     let result = async {
+        let source = opened_page(&state, page_id)?;
         let engine = state.engine().await?;
-        let request = UpscaleRequest { priority, ..UpscaleRequest::new(&image_path, options) };
+        let request = UpscaleRequest { priority, skip, ..UpscaleRequest::new(source, options) };
         let id = request_id.clone();
-        let report = move |phase| {
-            let _ = on_progress.send(UpscaleProgress { request_id: id.clone(), phase });
+        let report = move |progress| {
+            let _ = on_progress.send(UpscaleProgress { request_id: id.clone(), progress });
         };
         let done = engine.upscale(request, token, report).await?;
-        let cache_path = done.cache_path.as_ref().expect("the app always has a cache");
-        let relative = cache_path.strip_prefix(state.cache().root()).unwrap_or(cache_path);
+        let cache = state.cache()?;
+        let cache_path = done.cache_path.as_ref().ok_or_else(|| AppError::Internal("no cache entry".into()))?;
+        let relative = cache_path.strip_prefix(cache.root()).unwrap_or(cache_path);
         Ok(UpscaledImage {
             url: protocol::cache_url(relative),
             width: done.width,
@@ -193,6 +245,7 @@ pub async fn upscale_to_url(
             format: done.format,
             model: done.model,
             from_cache: done.from_cache,
+            tiles: done.tiles,
             timings: done.timings,
         })
     }
@@ -208,15 +261,19 @@ pub fn cancel_upscale(state: State<'_, SrVulkanManagerState>, request_ids: Vec<S
     state.cancel(&request_ids)
 }
 
-/// Lists a folder's images (or a file's folder) and allows the webview to load them.
+/// Lists a folder's images (or a file's folder) and lets the webview load them.
 #[tauri::command]
 #[specta::specta]
 pub async fn open_location(state: State<'_, SrVulkanManagerState>, path: String) -> AppResult<OpenedLocation> {
     let location = PathBuf::from(&path);
-    let (files, start_index) = blocking(move || gallery::list(&location))
-        .await?
-        .map_err(|e| AppError::InvalidArgument(format!("cannot open {path}: {e}")))?;
-    Ok(state.gallery.register(files, start_index, protocol::file_url))
+    let (folder, files, start_index) = blocking(move || gallery::list(&location)).await?.map_err(|e| match e {
+        OpenError::NotFound(p) => AppError::NotFound(p.display().to_string()),
+        OpenError::NotAnImage(p) => AppError::Engine(srview_core::SrError::NotAnImage { path: p.display().to_string() }),
+        OpenError::Io(p, err) => AppError::Engine(srview_core::SrError::Io { path: p.display().to_string(), source: err }),
+    })?;
+    let title = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| folder.display().to_string());
+    let files = files.into_iter().map(|(path, animated)| (ImageSource::File(path), animated)).collect();
+    Ok(state.gallery.register(title, files, start_index, protocol::page_url))
 }
 
 /// The path given on the command line (`srview-app PATH`), if any.
@@ -224,4 +281,16 @@ pub async fn open_location(state: State<'_, SrVulkanManagerState>, path: String)
 #[specta::specta]
 pub fn initial_location(state: State<'_, SrVulkanManagerState>) -> Option<String> {
     state.initial_location.as_ref().map(|p| p.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_worker_is_an_internal_error() {
+        let err = blocking(|| -> u32 { panic!("worker bug") }).await.unwrap_err();
+        assert_eq!(err.kind(), "internal");
+        assert!(err.to_string().contains("worker"), "{err}");
+    }
 }

@@ -12,8 +12,14 @@ pub enum AppError {
     Unavailable { kind: String, message: String },
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
-    #[error("{0} was not opened in SRView")]
+    #[error("{0} was not opened in SRView; open it (or its folder) first")]
     NotOpened(String),
+    #[error("{0} was not chosen in a save dialog; SRView only writes files the user picked")]
+    SavePathNotChosen(String),
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl AppError {
@@ -23,6 +29,9 @@ impl AppError {
             AppError::Unavailable { kind, .. } => kind,
             AppError::InvalidArgument(_) => "invalid_argument",
             AppError::NotOpened(_) => "not_opened",
+            AppError::SavePathNotChosen(_) => "save_path_not_chosen",
+            AppError::NotFound(_) => "not_found",
+            AppError::Internal(_) => "internal",
         }
     }
 }

@@ -10,7 +10,7 @@ mod state;
 
 use std::path::PathBuf;
 
-use srview_core::{DeviceChoice, EngineConfig};
+use srview_core::EngineConfig;
 use tauri::{Manager, RunEvent, Runtime};
 
 pub use error::AppError;
@@ -27,6 +27,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::check_sr_vulkan_availability,
             commands::get_sr_vulkan_gpu_info,
             commands::upscale_image_sr_vulkan,
+            commands::save_page_as,
             commands::get_sr_vulkan_cache_stats,
             commands::cleanup_sr_vulkan_cache,
             commands::clear_sr_vulkan_cache,
@@ -62,8 +63,8 @@ pub struct AppOptions {
 }
 
 impl AppOptions {
-    /// `srview-app [--gpu auto|cpu|ID] [PATH]`; `$SRVIEW_CACHE_DIR` moves the default cache.
-    pub fn from_args(args: impl Iterator<Item = String>) -> Self {
+    /// `srview-app [--gpu auto|cpu|-1|ID] [PATH]`; `$SRVIEW_CACHE_DIR` moves the default cache.
+    pub fn from_args(args: impl Iterator<Item = String>) -> Result<Self, String> {
         let cache_root = std::env::var_os("SRVIEW_CACHE_DIR")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
@@ -73,24 +74,21 @@ impl AppOptions {
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--gpu" => {
-                    options.engine.device = match args.next().as_deref() {
-                        Some("cpu" | "-1") => DeviceChoice::Cpu,
-                        Some(id) => id.parse().map(DeviceChoice::Gpu).unwrap_or(DeviceChoice::Auto),
-                        None => DeviceChoice::Auto,
-                    }
+                    let value = args.next().ok_or("--gpu needs a value: auto, cpu, -1 or a GPU id")?;
+                    options.engine.device = value.parse().map_err(|e: srview_core::SrError| format!("--gpu: {e}"))?;
                 }
-                _ if arg.starts_with("--") => {}
+                _ if arg.starts_with("--") => return Err(format!("unknown option {arg}; usage: srview-app [--gpu auto|cpu|ID] [PATH]")),
                 _ => options.initial_location = Some(PathBuf::from(arg)),
             }
         }
-        options
+        Ok(options)
     }
 }
 
 /// Installs state, commands and the `srimg:` protocol on a builder (also the mock one in tests).
-pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> Result<tauri::Builder<R>, AppError> {
+pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
-    let state = SrVulkanManagerState::new(options.engine, options.cache_root, options.initial_location)?;
+    let state = SrVulkanManagerState::new(options.engine, options.cache_root, options.initial_location);
     let commands = specta.invoke_handler();
     #[cfg(feature = "ipc-bench")]
     let commands = {
@@ -104,7 +102,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> Res
             }
         }
     };
-    Ok(builder
+    builder
         .manage(state)
         .invoke_handler(commands)
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
@@ -112,10 +110,10 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> Res
             // The window shows at once; the engine starts in the background.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let _ = handle.state::<SrVulkanManagerState>().engine().await;
+                let _ = handle.state::<SrVulkanManagerState>().engine_only().await;
             });
             Ok(())
-        }))
+        })
 }
 
 /// Stops sr_vulkan when the app exits; Ctrl-C and SIGTERM exit the app the same way.
@@ -145,17 +143,63 @@ fn exit_cleanly<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
     }
 }
 
-pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| "info".into()))
-        .init();
-    let options = AppOptions::from_args(std::env::args().skip(1));
+pub fn run() -> std::process::ExitCode {
+    let options = match AppOptions::from_args(std::env::args().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("srview-app: {message}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    // Native code (sr_vulkan, ncnn, WebKitGTK) writes to fds 1 and 2; that becomes debug logs.
+    let log_to = srview_core::capture_native_output(srview_core::Captured::StdoutAndStderr)
+        .ok()
+        .and_then(|own| own.stderr.try_clone().ok())
+        .map(std::sync::Arc::new);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| "info".into());
+    match log_to {
+        Some(file) => {
+            let panic_to = file.clone();
+            std::panic::set_hook(Box::new(move |info| {
+                use std::io::Write;
+                let _ = writeln!(&*panic_to, "srview-app: internal error: {info}");
+            }));
+            tracing_subscriber::fmt().with_env_filter(filter).with_writer(move || LogFile(file.clone())).init()
+        }
+        None => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    }
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::default().build());
-    let app = build(builder, options)
-        .expect("opening the cache folder")
-        .build(tauri::generate_context!())
-        .expect("building the SRView app");
+    let builder = build(builder, options).setup(|app| {
+        use tauri_plugin_dialog::DialogExt;
+        let handle = app.handle().clone();
+        let ask = move |suggested: String, extension: &'static str| {
+            let chosen = handle
+                .dialog()
+                .file()
+                .set_file_name(suggested)
+                .add_filter(extension.to_uppercase(), &[extension])
+                .blocking_save_file()?;
+            chosen.into_path().ok()
+        };
+        app.state::<SrVulkanManagerState>().set_save_dialog(std::sync::Arc::new(ask));
+        Ok(())
+    });
+    let app = builder.build(tauri::generate_context!()).expect("building the SRView app");
     app.run(exit_cleanly);
+    std::process::ExitCode::SUCCESS
+}
+
+/// Writes log lines to the real stderr (fd 2 now carries native output to the log).
+struct LogFile(std::sync::Arc<std::fs::File>);
+
+impl std::io::Write for LogFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        (&*self.0).write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        (&*self.0).flush()
+    }
 }

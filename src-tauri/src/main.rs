@@ -1,3 +1,3 @@
-fn main() {
-    srview_app::run();
+fn main() -> std::process::ExitCode {
+    srview_app::run()
 }

@@ -1,9 +1,11 @@
-//! The `srimg:` protocol: the webview loads upscaled images straight from the cache and
-//! originals the user opened, with no bytes crossing IPC. Nothing else is served.
+//! The `srimg:` protocol: the webview loads upscaled images straight from the cache and the
+//! pages the user opened, with no bytes crossing IPC. Nothing else is served.
+//!
+//! - `srimg://localhost/cache/<2 hex>/<64 hex>.<ext>`: a cache entry.
+//! - `srimg://localhost/page/<id>`: an opened page, by the id `open_location` gave it.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 use tauri::http::{header, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
@@ -25,61 +27,60 @@ pub fn cache_url(relative: &Path) -> String {
     format!("{}/cache/{}", base(), parts.join("/"))
 }
 
-/// URL of an opened original.
-pub fn file_url(path: &Path) -> String {
-    format!("{}/file/{}", base(), utf8_percent_encode(&path.to_string_lossy(), NON_ALPHANUMERIC))
+/// URL of an opened page.
+pub fn page_url(id: u32) -> String {
+    format!("{}/page/{id}", base())
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("webp") => "image/webp",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("bmp") => "image/bmp",
-        Some("tif" | "tiff") => "image/tiff",
-        Some("avif") => "image/avif",
-        _ => "application/octet-stream",
+fn content_type(bytes: &[u8]) -> &'static str {
+    match image::guess_format(bytes) {
+        Ok(format) => format.to_mime_type(),
+        Err(_) => "application/octet-stream",
     }
 }
 
-/// Maps a request path to a file it may serve, or the status to answer with.
-fn resolve(state: &SrVulkanManagerState, path: &str) -> Result<(PathBuf, bool), StatusCode> {
+/// The bytes a request path may be answered with, or the status to answer with.
+fn resolve(state: &SrVulkanManagerState, path: &str) -> Result<(Vec<u8>, bool), StatusCode> {
     if let Some(relative) = path.strip_prefix("/cache/") {
         let relative = Path::new(relative);
         if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
             return Err(StatusCode::FORBIDDEN);
         }
-        let root = state.cache().root().to_path_buf();
-        return Ok((root.join(relative), true));
+        let cache = state.cache().map_err(|_| StatusCode::NOT_FOUND)?;
+        let file = cache.root().join(relative);
+        if !cache.is_entry(&file) {
+            return Err(StatusCode::FORBIDDEN);
+        }
+        return std::fs::read(&file).map(|bytes| (bytes, true)).map_err(|_| StatusCode::NOT_FOUND);
     }
-    if let Some(encoded) = path.strip_prefix("/file/") {
-        let decoded = percent_decode_str(encoded).decode_utf8().map_err(|_| StatusCode::BAD_REQUEST)?;
-        let file = PathBuf::from(decoded.as_ref());
-        return if state.gallery.is_opened(&file) { Ok((file, false)) } else { Err(StatusCode::FORBIDDEN) };
+    if let Some(id) = path.strip_prefix("/page/") {
+        let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
+        let source = state.gallery.page(id).ok_or(StatusCode::FORBIDDEN)?;
+        return source.read(state.limits().max_bytes).map(|bytes| (bytes, false)).map_err(|_| StatusCode::NOT_FOUND);
     }
     Err(StatusCode::NOT_FOUND)
 }
 
-fn respond(state: &SrVulkanManagerState, path: &str) -> Response<Vec<u8>> {
-    let status_only = |status: StatusCode| Response::builder().status(status).body(Vec::new()).expect("valid response");
-    let (file, immutable) = match resolve(state, path) {
-        Ok(found) => found,
-        Err(status) => return status_only(status),
-    };
-    match std::fs::read(&file) {
-        Ok(bytes) => Response::builder()
-            .status(StatusCode::OK)
-            .header(header::CONTENT_TYPE, content_type(&file))
-            .header(header::CACHE_CONTROL, if immutable { "max-age=31536000, immutable" } else { "no-cache" })
-            .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-            .body(bytes)
-            .expect("valid response"),
-        Err(_) => status_only(StatusCode::NOT_FOUND),
+/// The app's own page origins; only they may read responses from script (`fetch`).
+const APP_ORIGINS: [&str; 2] = ["tauri://localhost", "http://tauri.localhost"];
+
+fn respond(state: &SrVulkanManagerState, path: &str, origin: Option<&str>) -> Response<Vec<u8>> {
+    match resolve(state, path) {
+        Ok((bytes, immutable)) => {
+            let mut response = Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, content_type(&bytes))
+                .header(header::CACHE_CONTROL, if immutable { "max-age=31536000, immutable" } else { "no-cache" });
+            if let Some(origin) = origin.filter(|o| APP_ORIGINS.contains(o)) {
+                response = response.header(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            }
+            response.body(bytes).expect("valid response")
+        }
+        Err(status) => Response::builder().status(status).body(Vec::new()).expect("valid response"),
     }
 }
 
-/// The protocol handler: reads the file on a blocking thread, never on the UI thread.
+/// The protocol handler: reads on a blocking thread, never on the UI thread.
 pub fn handle<R: Runtime>(
     ctx: UriSchemeContext<'_, R>,
     request: tauri::http::Request<Vec<u8>>,
@@ -87,8 +88,38 @@ pub fn handle<R: Runtime>(
 ) {
     let app = ctx.app_handle().clone();
     let path = request.uri().path().to_owned();
+    let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<SrVulkanManagerState>();
-        responder.respond(respond(&state, &path));
+        responder.respond(respond(&state, &path, origin.as_deref()));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use srview_core::EngineConfig;
+
+    #[test]
+    fn only_entries_and_opened_pages_are_served_and_only_to_the_app() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("cache"), None);
+        let cache = state.cache().unwrap();
+        let key = srview_core::cache::CacheKey::new(&blake3::hash(b"page"), "f");
+        let entry = cache.store(&key, "png", b"\x89PNG\r\n\x1a\n").unwrap();
+        let relative = entry.strip_prefix(cache.root()).unwrap();
+        let url_path = format!("/cache/{}", relative.display());
+        std::fs::write(cache.root().join("private.txt"), b"not an entry").unwrap();
+
+        let ok = respond(&state, &url_path, Some("tauri://localhost"));
+        assert_eq!(ok.status(), StatusCode::OK);
+        assert_eq!(ok.headers()[header::CONTENT_TYPE], "image/png");
+        assert_eq!(ok.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "tauri://localhost");
+        let foreign = respond(&state, &url_path, Some("https://example.com"));
+        assert!(foreign.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+        assert_eq!(respond(&state, "/cache/private.txt", None).status(), StatusCode::FORBIDDEN);
+        assert_eq!(respond(&state, "/cache/../../etc/passwd", None).status(), StatusCode::FORBIDDEN);
+        assert_eq!(respond(&state, "/page/1", None).status(), StatusCode::FORBIDDEN);
+        assert_eq!(respond(&state, "/file/%2Fetc%2Fpasswd", None).status(), StatusCode::NOT_FOUND);
+    }
 }

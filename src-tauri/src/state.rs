@@ -1,16 +1,19 @@
 //! `SrVulkanManagerState`: the engine (started once, in the background), the cache, the
-//! opened images and the requests that can still be cancelled.
+//! opened pages, the save paths the user chose, and the requests that can still be cancelled.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use srview_core::{CancellationToken, Engine, EngineConfig, ResultCache};
+use srview_core::{CancellationToken, Engine, EngineConfig, InputLimits, ResultCache, SrError};
 use tokio::sync::OnceCell;
 
 use crate::error::{AppError, AppResult};
 use crate::gallery::Gallery;
+
+/// Asks the user where to save, suggesting a file name and extension; blocking.
+pub type SaveDialog = dyn Fn(String, &'static str) -> Option<PathBuf> + Send + Sync;
 
 /// A running request: its token, and a ticket so a finished request never removes a newer one with its id.
 struct TrackedRequest {
@@ -22,33 +25,43 @@ pub struct SrVulkanManagerState {
     config: EngineConfig,
     engine: OnceCell<Result<Engine, (String, String)>>,
     default_cache_root: PathBuf,
-    cache: RwLock<ResultCache>,
+    /// The cache, or why there is none (then the app is a plain viewer and says so).
+    cache: RwLock<Result<ResultCache, SrError>>,
     requests: Mutex<HashMap<String, TrackedRequest>>,
+    /// Files the user chose in a save dialog during this run.
+    chosen_save_paths: Mutex<HashSet<PathBuf>>,
+    save_dialog: std::sync::OnceLock<Arc<SaveDialog>>,
     pub gallery: Gallery,
     pub initial_location: Option<PathBuf>,
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl SrVulkanManagerState {
-    pub fn new(
-        config: EngineConfig,
-        default_cache_root: PathBuf,
-        initial_location: Option<PathBuf>,
-    ) -> AppResult<Self> {
-        let cache = ResultCache::open(&default_cache_root)?;
-        Ok(SrVulkanManagerState {
+    /// Never fails: a cache folder that cannot be used leaves the app a plain viewer that says why.
+    pub fn new(config: EngineConfig, default_cache_root: PathBuf, initial_location: Option<PathBuf>) -> Self {
+        let cache = ResultCache::open(&default_cache_root);
+        if let Err(err) = &cache {
+            tracing::warn!(%err, "no cache, so no upscaling");
+        }
+        SrVulkanManagerState {
             config,
             engine: OnceCell::new(),
             default_cache_root,
             cache: RwLock::new(cache),
             requests: Mutex::new(HashMap::new()),
+            chosen_save_paths: Mutex::new(HashSet::new()),
+            save_dialog: std::sync::OnceLock::new(),
             gallery: Gallery::default(),
             initial_location,
-        })
+        }
     }
 
-    /// The engine, once started. The first caller starts it on a blocking thread; every
-    /// caller awaits the same start. A failed start is remembered and reported each time.
-    pub async fn engine(&self) -> AppResult<Engine> {
+    /// The engine, once started, without a cache. The first caller starts it on a blocking
+    /// thread; every caller awaits the same start. A failed start is remembered.
+    pub async fn engine_only(&self) -> AppResult<Engine> {
         let started = self
             .engine
             .get_or_init(|| async {
@@ -59,14 +72,20 @@ impl SrVulkanManagerState {
                         tracing::warn!(kind = err.kind(), %err, "upscaling is unavailable");
                         Err((err.kind().to_owned(), err.to_string()))
                     }
-                    Err(join) => Err(("engine_unavailable".to_owned(), join.to_string())),
+                    Err(join) => Err(("internal".to_owned(), format!("starting the engine failed: {join}"))),
                 }
             })
             .await;
         match started {
-            Ok(engine) => Ok(engine.with_cache(Some(self.cache()))),
+            Ok(engine) => Ok(engine.clone()),
             Err((kind, message)) => Err(AppError::Unavailable { kind: kind.clone(), message: message.clone() }),
         }
+    }
+
+    /// The engine with the app's cache: what every upscale uses.
+    pub async fn engine(&self) -> AppResult<Engine> {
+        let engine = self.engine_only().await?;
+        Ok(engine.with_cache(Some(self.cache()?)))
     }
 
     /// The engine if it has started, without waiting.
@@ -74,16 +93,57 @@ impl SrVulkanManagerState {
         self.engine.get().and_then(|started| started.as_ref().ok().cloned())
     }
 
-    pub fn cache(&self) -> ResultCache {
-        self.cache.read().unwrap_or_else(|p| p.into_inner()).clone()
+    pub fn cache(&self) -> AppResult<ResultCache> {
+        self.cache.read().unwrap_or_else(|p| p.into_inner()).clone().map_err(AppError::from)
     }
 
-    /// Moves the cache to `root`; an empty path means the app's cache folder.
-    pub fn set_cache_root(&self, root: &Path) -> AppResult<()> {
-        let root = if root.as_os_str().is_empty() { self.default_cache_root.clone() } else { root.to_path_buf() };
-        let cache = ResultCache::open(root)?;
-        *self.cache.write().unwrap_or_else(|p| p.into_inner()) = cache;
-        Ok(())
+    pub fn limits(&self) -> InputLimits {
+        self.config.limits
+    }
+
+    /// Where the cache goes for `init_sr_vulkan_manager(root)`: an empty path means the app's folder.
+    pub fn cache_root_for(&self, root: &Path) -> PathBuf {
+        if root.as_os_str().is_empty() {
+            self.default_cache_root.clone()
+        } else {
+            root.to_path_buf()
+        }
+    }
+
+    /// Uses `cache` from now on (opened, and so accepted, by `ResultCache::open`).
+    pub fn set_cache(&self, cache: ResultCache) {
+        *self.cache.write().unwrap_or_else(|p| p.into_inner()) = Ok(cache);
+    }
+
+    /// Installs the native save dialog (the app does at start; tests have none).
+    pub fn set_save_dialog(&self, dialog: Arc<SaveDialog>) {
+        let _ = self.save_dialog.set(dialog);
+    }
+
+    pub fn save_dialog(&self) -> Option<Arc<SaveDialog>> {
+        self.save_dialog.get().cloned()
+    }
+
+    /// Remembers a file the user chose in a save dialog, so it may be written.
+    pub fn allow_save_path(&self, path: &Path) {
+        lock(&self.chosen_save_paths).insert(path.to_path_buf());
+    }
+
+    /// A save path is allowed when the user chose it in a save dialog, or when it is inside the cache.
+    pub fn check_save_path(&self, path: &Path) -> AppResult<()> {
+        if lock(&self.chosen_save_paths).contains(path) {
+            return Ok(());
+        }
+        let inside_cache = self.cache().ok().is_some_and(|cache| {
+            let root = cache.root().canonicalize().unwrap_or_else(|_| cache.root().to_path_buf());
+            let folder = path.parent().and_then(|p| p.canonicalize().ok());
+            folder.is_some_and(|f| f.starts_with(&root)) && path.file_name().is_some()
+        });
+        if inside_cache {
+            Ok(())
+        } else {
+            Err(AppError::SavePathNotChosen(path.display().to_string()))
+        }
     }
 
     /// Registers a cancellable request; a second request with the same id cancels the first.
@@ -91,8 +151,7 @@ impl SrVulkanManagerState {
         static TICKETS: AtomicU64 = AtomicU64::new(1);
         let ticket = TICKETS.fetch_add(1, Ordering::Relaxed);
         let token = CancellationToken::new();
-        let previous =
-            self.lock_requests().insert(request_id.to_owned(), TrackedRequest { token: token.clone(), ticket });
+        let previous = lock(&self.requests).insert(request_id.to_owned(), TrackedRequest { token: token.clone(), ticket });
         if let Some(previous) = previous {
             previous.token.cancel();
         }
@@ -100,7 +159,7 @@ impl SrVulkanManagerState {
     }
 
     pub fn finish(&self, request_id: &str, ticket: u64) {
-        let mut requests = self.lock_requests();
+        let mut requests = lock(&self.requests);
         if requests.get(request_id).is_some_and(|r| r.ticket == ticket) {
             requests.remove(request_id);
         }
@@ -108,7 +167,7 @@ impl SrVulkanManagerState {
 
     /// Cancels requests by id; returns how many were still running.
     pub fn cancel(&self, request_ids: &[String]) -> u32 {
-        let mut requests = self.lock_requests();
+        let mut requests = lock(&self.requests);
         let mut cancelled = 0;
         for id in request_ids {
             if let Some(request) = requests.remove(id) {
@@ -119,13 +178,9 @@ impl SrVulkanManagerState {
         cancelled
     }
 
-    fn lock_requests(&self) -> std::sync::MutexGuard<'_, HashMap<String, TrackedRequest>> {
-        self.requests.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// Stops sr_vulkan (blocking): called when the app exits.
     pub fn shutdown(&self) {
-        for (_, request) in self.lock_requests().drain() {
+        for (_, request) in lock(&self.requests).drain() {
             request.token.cancel();
         }
         if let Some(engine) = self.started_engine() {

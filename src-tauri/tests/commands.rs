@@ -1,31 +1,37 @@
-//! The six seed commands over IPC, through Tauri's mock runtime, with the seed's argument
-//! names, on real sr_vulkan in CPU mode.
+//! The commands over IPC, through Tauri's mock runtime with the app's real context (so the
+//! capability file applies), with the seed's argument names, on real sr_vulkan in CPU mode.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use srview_app::AppOptions;
+use srview_app::{AppOptions, SrVulkanManagerState};
 use srview_core::{DeviceChoice, EngineConfig};
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
+use tauri::{Manager, WebviewWindow};
 
 struct TestApp {
-    _app: tauri::App<MockRuntime>,
+    app: tauri::App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
 }
 
-fn start(cache: &Path) -> TestApp {
+fn start_with(cache: &Path, label: &str) -> TestApp {
     let options = AppOptions {
         engine: EngineConfig { device: DeviceChoice::Cpu, ..EngineConfig::default() },
         cache_root: cache.to_path_buf(),
         initial_location: None,
     };
-    let app =
-        srview_app::build(mock_builder(), options).unwrap().build(mock_context(noop_assets())).expect("app builds");
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("webview");
-    TestApp { _app: app, webview }
+    let app = srview_app::build(mock_builder(), options)
+        .build(tauri::generate_context!(test = true))
+        .expect("app builds");
+    let webview = tauri::WebviewWindowBuilder::new(&app, label, Default::default()).build().expect("webview");
+    TestApp { app, webview }
+}
+
+fn start(cache: &Path) -> TestApp {
+    start_with(cache, "main")
 }
 
 impl TestApp {
@@ -53,6 +59,14 @@ impl TestApp {
         assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{err}");
         err["kind"].as_str().unwrap_or_else(|| panic!("untyped error: {err}")).to_owned()
     }
+
+    fn open(&self, path: &Path) -> Value {
+        self.json("open_location", json!({ "path": path.display().to_string() }))
+    }
+
+    fn state(&self) -> tauri::State<'_, SrVulkanManagerState> {
+        self.app.state::<SrVulkanManagerState>()
+    }
 }
 
 fn write_png(dir: &Path, name: &str, width: u32, height: u32) -> String {
@@ -75,24 +89,56 @@ fn upscale_args(image_path: &str, model: &str, scale: f64, tile_size: u32) -> Va
     })
 }
 
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.insert(entry.path().strip_prefix(root).unwrap().to_path_buf(), std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    files
+}
+
+fn home_like(root: &Path) {
+    for (name, bytes) in [
+        (".bashrc", &b"export PATH"[..]),
+        ("Documents/thesis.txt", b"secret"),
+        ("Documents/drafts/chapter1.md", b"# one"),
+        ("cover.webp", b"RIFF....WEBPVP8 "),
+        ("Pictures/holiday.webp", b"RIFF....WEBPVP8 "),
+        ("ab/notes.webp", b"mine"),
+    ] {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
 #[test]
-fn the_six_seed_commands_over_ipc() {
+fn the_seed_commands_over_ipc() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let app = start(&cache);
 
-    // init_sr_vulkan_manager: an explicit root, then back to the default (empty).
+    // init_sr_vulkan_manager: an explicit new root, then back to the default (empty).
     let other = dir.path().join("other-cache");
     app.json("init_sr_vulkan_manager", json!({ "thumbnailPath": other.display().to_string() }));
-    assert!(other.join(".tmp").is_dir());
+    assert!(other.join("CACHEDIR.TAG").is_file());
     app.json("init_sr_vulkan_manager", json!({ "thumbnailPath": "" }));
 
     app.json("check_sr_vulkan_availability", json!({}));
     let gpus = app.json("get_sr_vulkan_gpu_info", json!({}));
     assert!(gpus.is_array());
 
-    // upscale_image_sr_vulkan answers with raw bytes, not a JSON array.
+    // upscale_image_sr_vulkan answers with raw bytes, not a JSON array, for an opened image.
     let input = write_png(dir.path(), "page.png", 24, 18);
+    app.open(Path::new(&input));
     let reply =
         app.invoke("upscale_image_sr_vulkan", upscale_args(&input, "MODEL_WAIFU2X_ANIME_UP2X", 2.0, 0)).unwrap();
     let InvokeResponseBody::Raw(bytes) = reply else { panic!("expected raw bytes, got JSON") };
@@ -100,8 +146,9 @@ fn the_six_seed_commands_over_ipc() {
     assert_eq!((decoded.width(), decoded.height()), (48, 36));
     assert_eq!(image::guess_format(&bytes).unwrap(), image::ImageFormat::WebP);
 
-    // With a save path (as chosen in a dialog), a copy is exported.
+    // With a save path the user chose in a save dialog, a copy is saved there.
     let saved = dir.path().join("saved.webp");
+    app.state().allow_save_path(&saved);
     let mut args = upscale_args(&input, "WAIFU2X_ANIME_UP2X", 2.0, 0);
     args["savePath"] = json!(saved.display().to_string());
     app.invoke("upscale_image_sr_vulkan", args).unwrap();
@@ -123,13 +170,21 @@ fn bad_arguments_come_back_as_typed_errors() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let app = start(&cache);
-    let input = write_png(dir.path(), "page.png", 8, 8);
-    let text = dir.path().join("notes.png");
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    let input = write_png(&pages, "page.png", 8, 8);
+    let gone = write_png(&pages, "gone.png", 8, 8);
+    let text = pages.join("notes.png");
     std::fs::write(&text, "no pixels here").unwrap();
     let text = text.display().to_string();
+    let elsewhere = write_png(dir.path(), "elsewhere.png", 8, 8);
+    app.open(&pages);
+    std::fs::remove_file(&gone).unwrap();
 
     let cases = [
-        ("input_not_found", upscale_args("/nowhere/page.png", "WAIFU2X_ANIME_UP2X", 2.0, 0)),
+        ("not_opened", upscale_args(&elsewhere, "WAIFU2X_ANIME_UP2X", 2.0, 0)),
+        ("not_opened", upscale_args("/etc/passwd", "WAIFU2X_ANIME_UP2X", 2.0, 0)),
+        ("not_opened", upscale_args(&gone, "WAIFU2X_ANIME_UP2X", 2.0, 0)),
         ("not_an_image", upscale_args(&text, "WAIFU2X_ANIME_UP2X", 2.0, 0)),
         ("unknown_model", upscale_args(&input, "MODEL_NOT_A_MODEL", 2.0, 0)),
         ("invalid_option", upscale_args(&input, "WAIFU2X_ANIME_UP2X", -1.0, 0)),
@@ -141,14 +196,21 @@ fn bad_arguments_come_back_as_typed_errors() {
         ("unsupported_on_cpu", upscale_args(&input, "REALESRGAN_X4PLUS_UP4X", 4.0, 0)),
         ("model_package_missing", upscale_args(&input, "REALSR_DF2K_UP4X", 4.0, 0)),
         (
-            "would_overwrite_source",
+            "save_path_not_chosen",
+            json!({ "imagePath": input, "savePath": dir.path().join("x.webp"), "model": "WAIFU2X_ANIME_UP2X", "scale": 2.0, "gpuId": -1, "tileSize": 0, "tta": false }),
+        ),
+        (
+            "save_path_not_chosen",
             json!({ "imagePath": input, "savePath": input, "model": "WAIFU2X_ANIME_UP2X", "scale": 2.0, "gpuId": -1, "tileSize": 0, "tta": false }),
         ),
     ];
     for (expected, args) in cases {
         assert_eq!(app.error_kind("upscale_image_sr_vulkan", args.clone()), expected, "{args}");
     }
-    // The overwrite refusal left the source alone; nothing else reached the cache.
+    // Even a save path the user chose is never the source itself.
+    app.state().allow_save_path(Path::new(&input));
+    let args = json!({ "imagePath": input, "savePath": input, "model": "WAIFU2X_ANIME_UP2X", "scale": 2.0, "gpuId": -1, "tileSize": 0, "tta": false });
+    assert_eq!(app.error_kind("upscale_image_sr_vulkan", args), "would_overwrite_source");
     assert!(image::open(&input).is_ok());
     assert_eq!(app.json("get_sr_vulkan_cache_stats", json!({}))["entries"], 1);
 
@@ -156,14 +218,25 @@ fn bad_arguments_come_back_as_typed_errors() {
     assert!(app.invoke("cleanup_sr_vulkan_cache", json!({ "maxAgeDays": "soon" })).is_err());
     assert!(app.invoke("upscale_image_sr_vulkan", json!({ "imagePath": input })).is_err());
 
-    // The engine still works afterwards.
-    let reply = app.invoke("upscale_image_sr_vulkan", upscale_args(&input, "WAIFU2X_ANIME_UP2X", 3.0, 0)).unwrap();
+    assert_eq!(app.error_kind("open_location", json!({ "path": "/no/such/path" })), "not_found");
+    assert_eq!(app.error_kind("open_location", json!({ "path": dir.path().join("x.txt") })), "not_found");
+    std::fs::write(dir.path().join("x.txt"), "text").unwrap();
+    assert_eq!(app.error_kind("open_location", json!({ "path": dir.path().join("x.txt") })), "not_an_image");
+    let args = json!({ "requestId": "r", "pageId": 999_999, "options": {}, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:1" });
+    assert_eq!(app.error_kind("upscale_to_url", args), "not_opened");
+
+    // A save path inside the cache is allowed; the engine still works afterwards.
+    let inside = cache.join("exported.webp");
+    let mut args = upscale_args(&input, "WAIFU2X_ANIME_UP2X", 3.0, 0);
+    args["savePath"] = json!(inside.display().to_string());
+    let reply = app.invoke("upscale_image_sr_vulkan", args).unwrap();
     let InvokeResponseBody::Raw(bytes) = reply else { panic!("expected raw bytes") };
     assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 24);
+    assert!(inside.is_file());
 }
 
 #[test]
-fn the_viewer_commands_return_urls_into_the_cache() {
+fn the_viewer_commands_work_on_page_ids_and_return_urls_into_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let app = start(&cache);
@@ -173,9 +246,10 @@ fn the_viewer_commands_return_urls_into_the_cache() {
     write_png(&pages, "p2.png", 12, 10);
     std::fs::write(pages.join("readme.txt"), "skip me").unwrap();
 
-    let opened = app.json("open_location", json!({ "path": pages.display().to_string() }));
+    let opened = app.open(&pages);
     let names: Vec<&str> = opened["images"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["p2.png", "p10.png"]);
+    assert_eq!(names, ["p2.png", "p10.png"], "only images, in natural order");
+    assert!(opened["images"][0]["url"].as_str().unwrap().starts_with("srimg://localhost/page/"));
 
     let report = app.json("get_engine_report", json!({}));
     assert_eq!(report["cpuMode"], true);
@@ -183,9 +257,8 @@ fn the_viewer_commands_return_urls_into_the_cache() {
     assert_eq!(models["models"].as_array().unwrap().len(), 84);
 
     let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 }, "format": "png" });
-    let channel = "__CHANNEL__:7";
-    let first = opened["images"][0]["path"].clone();
-    let args = json!({ "requestId": "page-0", "imagePath": first, "options": options, "priority": "interactive", "onProgress": channel });
+    let page = opened["images"][0]["id"].clone();
+    let args = json!({ "requestId": "page-0", "pageId": page, "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:7" });
     let done = app.json("upscale_to_url", args.clone());
     assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(24), Some(20)));
     assert_eq!(done["fromCache"], false);
@@ -195,9 +268,71 @@ fn the_viewer_commands_return_urls_into_the_cache() {
     assert_eq!(again["fromCache"], true);
     assert_eq!(again["url"], done["url"]);
 
+    // The skip rules apply to every page, preloads included.
+    let skip = json!({ "requestId": "page-1", "pageId": opened["images"][1]["id"], "options": options, "priority": "background", "skip": { "maxPixels": 50 }, "onProgress": "__CHANNEL__:8" });
+    assert_eq!(app.error_kind("upscale_to_url", skip), "skipped");
+
     assert_eq!(app.json("cancel_upscale", json!({ "requestIds": ["page-9"] })), 0);
     let capped = app.json("cap_sr_vulkan_cache", json!({ "maxMegabytes": 1 }));
     assert_eq!(capped["removed"], 0);
     let cleared = app.json("clear_sr_vulkan_cache", json!({}));
     assert_eq!(cleared["removed"], 1);
+}
+
+#[test]
+fn a_home_folder_is_never_used_as_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let home = dir.path().join("home");
+    home_like(&home);
+    let before = snapshot(&home);
+
+    // Pointed at it later: refused, and the cache in use stays.
+    let app = start(&cache);
+    let args = json!({ "thumbnailPath": home.display().to_string() });
+    assert_eq!(app.error_kind("init_sr_vulkan_manager", args), "cache_root_refused");
+    assert_eq!(app.json("get_sr_vulkan_cache_stats", json!({}))["root"], cache.display().to_string());
+    assert_eq!(app.json("clear_sr_vulkan_cache", json!({}))["removed"], 0);
+    drop(app);
+
+    // Started with it ($SRVIEW_CACHE_DIR=$HOME): a plain viewer that says why, and cleans nothing.
+    let app = start(&home);
+    app.json("get_engine_report", json!({}));
+    assert_eq!(app.error_kind("check_sr_vulkan_availability", json!({})), "cache_root_refused");
+    for (command, args) in [
+        ("get_sr_vulkan_cache_stats", json!({})),
+        ("cleanup_sr_vulkan_cache", json!({ "maxAgeDays": 30 })),
+        ("cleanup_sr_vulkan_cache", json!({ "maxAgeDays": 0 })),
+        ("cap_sr_vulkan_cache", json!({ "maxMegabytes": 1 })),
+        ("clear_sr_vulkan_cache", json!({})),
+    ] {
+        assert_eq!(app.error_kind(command, args), "cache_root_refused", "{command}");
+    }
+    assert_eq!(snapshot(&home), before, "the user's files changed");
+}
+
+#[test]
+fn the_capability_limits_the_apps_own_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    // The capability grants the commands to the window labelled "main" only.
+    let other = start_with(&dir.path().join("cache"), "other");
+    let err = other.invoke("initial_location", json!({})).expect_err("denied");
+    assert!(err.to_string().contains("not allowed"), "{err}");
+    let main = start(&dir.path().join("cache2"));
+    assert!(main.invoke("initial_location", json!({})).is_ok());
+}
+
+#[test]
+fn bad_gpu_values_are_errors_not_a_silent_auto() {
+    let args = |v: &[&str]| AppOptions::from_args(v.iter().map(|s| s.to_string()));
+    assert!(args(&["--gpu", "cpu"]).is_ok());
+    assert_eq!(args(&["--gpu", "-1"]).unwrap().engine.device, DeviceChoice::Cpu);
+    assert_eq!(args(&["--gpu", "2"]).unwrap().engine.device, DeviceChoice::Gpu(2));
+    assert!(args(&["--gpu", "banana"]).unwrap_err().contains("banana"));
+    assert!(args(&["--gpu"]).is_err());
+    assert!(args(&["--frobnicate"]).is_err());
+    // The binary itself says so and exits 2, before any window opens.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_srview-app")).args(["--gpu", "banana"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("banana"));
 }

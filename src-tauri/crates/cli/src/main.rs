@@ -7,14 +7,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
+use srview_core::naming::{export_file_name, has_image_extension, natural_cmp};
 use srview_core::{
-    export_file_name, CancellationToken, CleanPolicy, DeviceChoice, Engine, EngineConfig, ModelFamily, OutputFormat,
-    SizeRequest, SrError, UpscaleOptions, UpscaleRequest,
+    CancellationToken, CleanPolicy, DeviceChoice, Engine, EngineConfig, InputLimits, ModelFamily, OutputFormat,
+    Overwrite, SizeRequest, SrError, UpscaleOptions, UpscaleRequest,
 };
 
-use output::Output;
+use output::{FileOutcome, FileResult, Output};
 
 #[derive(Parser)]
 #[command(name = "srview", version, about = "Upscale images with sr_vulkan (waifu2x, Real-CUGAN, Real-ESRGAN, RealSR)")]
@@ -26,9 +26,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     venv: Option<PathBuf>,
     /// Device: a GPU id from `srview gpus`, -1 or `cpu` for CPU mode, or `auto`.
-    #[arg(long, global = true, default_value = "auto", value_parser = parse_device)]
+    #[arg(long, global = true, default_value = "auto", allow_negative_numbers = true, value_parser = parse_device)]
     gpu: DeviceChoice,
-    /// Cache folder (default: $XDG_CACHE_HOME/srview or ~/.cache/srview).
+    /// Cache folder (default: $XDG_CACHE_HOME/srview or ~/.cache/srview). It must be empty,
+    /// new, or an SRView cache: SRView never cleans a folder it did not write.
     #[arg(long, global = true, value_name = "DIR")]
     cache: Option<PathBuf>,
     #[command(subcommand)]
@@ -61,6 +62,9 @@ struct UpscaleArgs {
     /// Output folder; files are named `<name>_x<scale>.<format>`.
     #[arg(long)]
     out_dir: Option<PathBuf>,
+    /// Replace output files that exist (by default they are left alone and reported as skipped).
+    #[arg(long)]
+    overwrite: bool,
     #[arg(long, default_value = srview_core::options::DEFAULT_MODEL)]
     model: String,
     #[arg(long, conflicts_with_all = ["width", "height"])]
@@ -69,7 +73,7 @@ struct UpscaleArgs {
     width: Option<u32>,
     #[arg(long, requires = "width")]
     height: Option<u32>,
-    /// Tile size; 0 picks the fastest for the device and model.
+    /// sr_vulkan's tile size; 0 picks the fastest for the device and model.
     #[arg(long, default_value_t = 0)]
     tile: u32,
     #[arg(long)]
@@ -80,10 +84,13 @@ struct UpscaleArgs {
     quality: u8,
     #[arg(long)]
     no_cache: bool,
-    /// Refuse inputs above this many pixels.
+    /// Refuse inputs above this many pixels (all frames of an animation counted).
     #[arg(long, default_value_t = srview_core::input::DEFAULT_MAX_INPUT_PIXELS)]
     max_pixels: u64,
-    /// Give up on an image after this many seconds.
+    /// Refuse input files above this many bytes, before reading them.
+    #[arg(long, default_value_t = srview_core::input::DEFAULT_MAX_INPUT_BYTES)]
+    max_bytes: u64,
+    /// Give up on an image after it has been upscaling this many seconds (waiting does not count).
     #[arg(long)]
     timeout: Option<f64>,
 }
@@ -103,11 +110,7 @@ enum CacheAction {
 }
 
 fn parse_device(value: &str) -> Result<DeviceChoice, String> {
-    match value {
-        "auto" => Ok(DeviceChoice::Auto),
-        "cpu" | "-1" => Ok(DeviceChoice::Cpu),
-        id => id.parse::<i32>().map(DeviceChoice::Gpu).map_err(|_| format!("`{id}` is not auto, cpu or a GPU id")),
-    }
+    value.parse().map_err(|e: SrError| e.to_string())
 }
 
 fn default_cache_root() -> PathBuf {
@@ -120,12 +123,9 @@ fn default_cache_root() -> PathBuf {
 }
 
 fn main() -> ExitCode {
+    // Parse first: clap prints help and usage errors to the real stdout and stderr.
     let cli = Cli::parse();
-    let out = Output::take_stdout(cli.json);
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| "warn".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    let out = Output::new(cli.json);
     let runtime = tokio::runtime::Runtime::new().expect("starting the tokio runtime");
     let code = runtime.block_on(run(cli, out));
     ExitCode::from(code)
@@ -133,7 +133,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli, out: Output) -> u8 {
     let interrupted = CancellationToken::new();
-    watch_signals(interrupted.clone());
+    watch_signals(interrupted.clone(), out.clone());
     let cache_root = cli.cache.clone().unwrap_or_else(default_cache_root);
     let result = match &cli.command {
         Command::Cache { action } => cache_command(action, cache_root, &out),
@@ -142,12 +142,13 @@ async fn run(cli: Cli, out: Output) -> u8 {
             let mut config = EngineConfig { venv: cli.venv.clone(), device: cli.gpu, ..EngineConfig::default() };
             if let Command::Upscale(args) = &cli.command {
                 config.cache_root = (!args.no_cache).then_some(cache_root);
-                config.max_input_pixels = args.max_pixels;
+                config.limits = InputLimits { max_pixels: args.max_pixels, max_bytes: args.max_bytes };
                 config.timeout = args.timeout.map(std::time::Duration::from_secs_f64);
             }
-            match tokio::task::spawn_blocking(move || Engine::start(config)).await.expect("engine start task") {
-                Err(err) => Err(err),
-                Ok(engine) => {
+            match tokio::task::spawn_blocking(move || Engine::start(config)).await {
+                Err(join) => Err(SrError::Internal(format!("starting the engine failed: {join}"))),
+                Ok(Err(err)) => Err(err),
+                Ok(Ok(engine)) => {
                     let code = match &cli.command {
                         Command::Gpus => {
                             out.gpus(engine.report());
@@ -158,7 +159,7 @@ async fn run(cli: Cli, out: Output) -> u8 {
                             Ok(0)
                         }
                         Command::Upscale(args) => Ok(upscale(&engine, args, &out, &interrupted).await),
-                        _ => unreachable!(),
+                        Command::Cache { .. } | Command::Doctor => unreachable!("handled above"),
                     };
                     let stopping = engine.clone();
                     let _ = tokio::task::spawn_blocking(move || stopping.shutdown()).await;
@@ -192,24 +193,15 @@ fn cache_command(action: &CacheAction, root: PathBuf, out: &Output) -> Result<u8
     Ok(0)
 }
 
-/// Folders expand to the images inside them, in natural page order.
+/// Folders expand to the images inside them, in natural page order (`page2` before `page10`).
 fn expand_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    const EXTENSIONS: [&str; 10] = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "tga", "qoi"];
     let mut files = Vec::new();
     for input in inputs {
         match std::fs::read_dir(input) {
             Ok(entries) => {
-                let mut images: Vec<PathBuf> = entries
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| {
-                        p.is_file()
-                            && p.extension()
-                                .and_then(|e| e.to_str())
-                                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-                    })
-                    .collect();
-                images.sort();
+                let mut images: Vec<PathBuf> =
+                    entries.flatten().map(|e| e.path()).filter(|p| p.is_file() && has_image_extension(p)).collect();
+                images.sort_by(|a, b| natural_cmp(a.file_name().unwrap_or_default(), b.file_name().unwrap_or_default()));
                 files.extend(images);
             }
             Err(_) => files.push(input.clone()),
@@ -225,19 +217,29 @@ fn bundled_sample() -> PathBuf {
     beside_exe.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../samples"))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FileResult {
-    input: PathBuf,
-    #[serde(flatten)]
-    outcome: FileOutcome,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum FileOutcome {
-    Done(srview_core::UpscaleOutcome),
-    Failed { error: SrError },
+/// Where each input's result is written, refusing two inputs that would share one file.
+fn output_paths(files: &[PathBuf], args: &UpscaleArgs, size: SizeRequest) -> Result<Vec<Option<PathBuf>>, SrError> {
+    let paths: Vec<Option<PathBuf>> = files
+        .iter()
+        .map(|input| match (&args.out, &args.out_dir) {
+            (Some(file), _) => Some(file.clone()),
+            (None, Some(dir)) => Some(dir.join(export_file_name(input, size, args.format))),
+            _ => None,
+        })
+        .collect();
+    let mut seen: std::collections::HashMap<&PathBuf, &PathBuf> = std::collections::HashMap::new();
+    for (input, path) in files.iter().zip(&paths) {
+        let Some(path) = path else { continue };
+        if let Some(first) = seen.insert(path, input) {
+            return Err(SrError::InvalidOption(format!(
+                "{} and {} would both be written to {}; rename one, or upscale them into different folders",
+                first.display(),
+                input.display(),
+                path.display()
+            )));
+        }
+    }
+    Ok(paths)
 }
 
 async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted: &CancellationToken) -> u8 {
@@ -258,6 +260,13 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
         (_, Some(width), Some(height)) => SizeRequest::Target { width, height },
         (scale, _, _) => SizeRequest::Scale { factor: scale.unwrap_or(2.0) },
     };
+    let targets = match output_paths(&files, args, size) {
+        Ok(targets) => targets,
+        Err(err) => {
+            out.error(&err);
+            return 2;
+        }
+    };
     let options = UpscaleOptions {
         model: args.model.clone(),
         size,
@@ -267,31 +276,29 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
         format: args.format,
         webp_quality: args.quality,
     };
-    if let Some(dir) = &args.out_dir {
-        if let Err(err) = std::fs::create_dir_all(dir) {
-            out.error(&SrError::Io { path: dir.display().to_string(), source: err });
-            return 1;
-        }
-    }
-    let bar = Arc::new(if out.json() { ProgressBar::hidden() } else { ProgressBar::new(files.len() as u64) });
-    bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed_precise} {msg}").expect("valid progress template"),
-    );
+    let overwrite = if args.overwrite { Overwrite::Replace } else { Overwrite::Never };
+    let bar = Arc::new(out.progress_bar(files.len() as u64));
     let cancel = CancellationToken::new();
     let tasks: Vec<_> = files
         .iter()
-        .map(|input| {
+        .zip(&targets)
+        .map(|(input, target)| {
             let mut request = UpscaleRequest::new(input.clone(), options.clone());
-            request.save_path = match (&args.out, &args.out_dir) {
-                (Some(file), _) => Some(file.clone()),
-                (None, Some(dir)) => Some(dir.join(export_file_name(input, size, args.format))),
-                _ => None,
-            };
+            request.save_path = target.clone();
+            request.overwrite = overwrite;
+            let skip_existing = target.as_ref().filter(|t| overwrite == Overwrite::Never && t.exists()).cloned();
             let (engine, cancel, bar) = (engine.clone(), cancel.clone(), bar.clone());
             tokio::spawn(async move {
-                let result = engine.upscale(request, cancel, |_| {}).await;
+                let outcome = match skip_existing {
+                    Some(existing) => FileOutcome::Skipped { existing },
+                    None => match engine.upscale(request, cancel, |_| {}).await {
+                        Ok(done) => FileOutcome::Done(Box::new(done)),
+                        Err(SrError::OutputExists(path)) => FileOutcome::Skipped { existing: PathBuf::from(path) },
+                        Err(error) => FileOutcome::Failed { error },
+                    },
+                };
                 bar.inc(1);
-                result
+                outcome
             })
         })
         .collect();
@@ -300,12 +307,10 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
     let interrupted = tokio::select! {
         _ = async {
             for (input, task) in files.iter().zip(tasks) {
-                let outcome = match task.await {
-                    Ok(Ok(done)) => FileOutcome::Done(done),
-                    Ok(Err(error)) => FileOutcome::Failed { error },
-                    Err(join) => FileOutcome::Failed { error: SrError::EngineUnavailable(join.to_string()) },
-                };
-                results.push(FileResult { input: input.clone(), outcome });
+                let outcome = task.await.unwrap_or_else(|join| FileOutcome::Failed {
+                    error: SrError::Internal(format!("the upscale task failed: {join}")),
+                });
+                results.push(FileResult::new(input, outcome));
             }
         } => false,
         _ = interrupted.cancelled() => true,
@@ -323,17 +328,27 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
     u8::from(failed > 0)
 }
 
-/// Ctrl-C and SIGTERM cancel the work; the caller then stops sr_vulkan and exits 130.
-fn watch_signals(interrupted: CancellationToken) {
+/// Ctrl-C and SIGTERM cancel the work; the caller then stops sr_vulkan and exits 130. A second
+/// one leaves at once, without waiting for the job sr_vulkan is running.
+fn watch_signals(interrupted: CancellationToken, out: Output) {
     use tokio::signal::unix::{signal, SignalKind};
     let mut int = signal(SignalKind::interrupt()).expect("installing the SIGINT handler");
     let mut term = signal(SignalKind::terminate()).expect("installing the SIGTERM handler");
     tokio::spawn(async move {
-        tokio::select! {
-            _ = int.recv() => {}
-            _ = term.recv() => {}
+        for round in 0..2 {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            if round == 0 {
+                interrupted.cancel();
+            } else {
+                out.message("srview: interrupted again; leaving without waiting for the running job");
+                // SAFETY: ends the process at once. The library's static destructors, which
+                // hang without stop(), are skipped along with everything else.
+                unsafe { libc::_exit(130) };
+            }
         }
-        interrupted.cancel();
     });
 }
 
@@ -348,7 +363,10 @@ pub struct Check {
 async fn doctor(cli: &Cli, out: &Output) -> u8 {
     let mut checks = Vec::new();
     let config = EngineConfig { venv: cli.venv.clone(), device: cli.gpu, ..EngineConfig::default() };
-    match tokio::task::spawn_blocking(move || Engine::start(config)).await.expect("engine start task") {
+    let started = tokio::task::spawn_blocking(move || Engine::start(config))
+        .await
+        .unwrap_or_else(|join| Err(SrError::Internal(format!("starting the engine failed: {join}"))));
+    match started {
         Err(err) => {
             let fix = match &err {
                 SrError::PythonUnavailable { fix, .. } | SrError::SrVulkanMissing { fix, .. } => Some(fix.clone()),

@@ -1,46 +1,133 @@
 //! What `srview` prints, as text or `--json`.
 //!
-//! sr_vulkan writes progress and debug lines straight to file descriptor 1, which would
-//! corrupt `--json`. So stdout is moved to a private descriptor at start, and fd 1 is
-//! pointed at stderr for everything else.
+//! sr_vulkan and ncnn write to file descriptors 1 and 2 themselves (device banners, progress).
+//! Those are captured into `tracing` at debug level, so stdout and stderr carry only SRView's
+//! own output, written here to the real streams.
 
 use std::fs::File;
-use std::io::Write;
-use std::os::fd::FromRawFd;
-use std::sync::Mutex;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use srview_core::{CacheStats, Catalogue, CleanReport, DeviceReport, SrError};
+use srview_core::naming::raw_hex_if_not_utf8;
+use srview_core::{CacheStats, Captured, Catalogue, CleanReport, DeviceReport, SrError, UpscaleOutcome};
 
-use crate::{Check, FileOutcome, FileResult};
+use crate::Check;
 
+#[derive(Clone)]
 pub struct Output {
-    stdout: Mutex<File>,
+    stdout: Arc<File>,
+    stderr: Arc<File>,
     json: bool,
 }
 
-impl Output {
-    pub fn take_stdout(json: bool) -> Self {
-        // SAFETY: plain descriptor duplication on descriptors this process owns.
-        let stdout = unsafe {
-            let private = libc::dup(1);
-            if private >= 0 && libc::dup2(2, 1) >= 0 {
-                File::from_raw_fd(private)
-            } else {
-                File::from_raw_fd(libc::dup(1))
-            }
-        };
-        Output { stdout: Mutex::new(stdout), json }
-    }
+/// One input and what happened to it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileResult {
+    /// The input's name; lossy when it is not UTF-8.
+    pub input: String,
+    /// The name's raw bytes as hex, only when it is not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_raw: Option<String>,
+    #[serde(flatten)]
+    pub outcome: FileOutcome,
+}
 
-    pub fn json(&self) -> bool {
-        self.json
+impl FileResult {
+    pub fn new(input: &Path, outcome: FileOutcome) -> Self {
+        FileResult {
+            input: input.to_string_lossy().into_owned(),
+            input_raw: raw_hex_if_not_utf8(input.as_os_str()),
+            outcome,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum FileOutcome {
+    Done(Box<UpscaleOutcome>),
+    /// The output exists and `--overwrite` was not given.
+    Skipped {
+        #[serde(serialize_with = "srview_core::naming::serialize_lossy_path")]
+        existing: PathBuf,
+    },
+    Failed {
+        error: SrError,
+    },
+}
+
+/// Local date and time of a Unix timestamp, and how long ago it was.
+fn readable_time(unix_seconds: u64) -> String {
+    let seconds = unix_seconds as libc::time_t;
+    // SAFETY: localtime_r fills the zeroed struct from a valid time_t.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let converted = unsafe { !libc::localtime_r(&seconds, &mut tm).is_null() };
+    let date = if converted {
+        format!("{}-{:02}-{:02} {:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min)
+    } else {
+        "unknown date".into()
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let ago = now.saturating_sub(unix_seconds);
+    let ago = match ago {
+        0..=59 => "just now".to_owned(),
+        60..=3599 => format!("{} min ago", ago / 60),
+        3600..=86_399 => format!("{} h ago", ago / 3600),
+        _ => format!("{} days ago", ago / 86_400),
+    };
+    format!("{date} ({ago})")
+}
+
+impl Output {
+    /// Captures native output and keeps the real streams for SRView's own messages.
+    pub fn new(json: bool) -> Self {
+        let (stdout, stderr) = match srview_core::capture_native_output(Captured::StdoutAndStderr) {
+            Ok(own) => (own.stdout.try_clone(), own.stderr.try_clone()),
+            Err(_) => (File::options().write(true).open("/dev/stdout"), File::options().write(true).open("/dev/stderr")),
+        };
+        let stdout = Arc::new(stdout.expect("a stdout to write to"));
+        let stderr = Arc::new(stderr.expect("a stderr to write to"));
+        let log_to = stderr.clone();
+        tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .with_writer(move || LogWriter(log_to.clone()))
+            .with_ansi(false)
+            .init();
+        let panic_to = stderr.clone();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = writeln!(&*panic_to, "srview: internal error: {info}");
+        }));
+        Output { stdout, stderr, json }
     }
 
     fn print(&self, text: &str) {
-        let mut out = self.stdout.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
+        let _ = (&*self.stdout).write_all(text.as_bytes());
+        let _ = (&*self.stdout).flush();
+    }
+
+    /// A line on stderr, for the person at the terminal.
+    pub fn message(&self, text: &str) {
+        let _ = writeln!(&*self.stderr, "{text}");
+    }
+
+    /// A progress bar on the terminal (stderr), hidden for `--json` or when stderr is not one.
+    pub fn progress_bar(&self, total: u64) -> ProgressBar {
+        if self.json || !self.stderr.is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let stderr = self.stderr.try_clone().expect("duplicate stderr");
+        let term = console::Term::read_write_pair(File::open("/dev/null").expect("/dev/null"), stderr);
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::term_like(Box::new(term)));
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed_precise} {msg}").expect("valid progress template"),
+        );
+        bar
     }
 
     fn emit(&self, value: &impl Serialize, text: impl FnOnce() -> String) {
@@ -55,7 +142,7 @@ impl Output {
         if self.json {
             self.print(&format!("{}\n", serde_json::json!({ "error": err })));
         } else {
-            eprintln!("srview: error [{}]: {err}", err.kind());
+            self.message(&format!("srview: error [{}]: {err}", err.kind()));
         }
     }
 
@@ -103,12 +190,14 @@ impl Output {
 
     pub fn cache_stats(&self, stats: &CacheStats) {
         self.emit(stats, || {
+            let when = |t: Option<u64>| t.map(readable_time).unwrap_or_else(|| "-".into());
             format!(
-                "{} entries, {:.1} MiB in {}\noldest use: {}\n",
+                "{} entries, {:.1} MiB in {}\noldest use: {}\nnewest use: {}\n",
                 stats.entries,
                 stats.bytes as f64 / 1_048_576.0,
                 stats.root,
-                stats.oldest.map(|t| format!("{t} (unix seconds)")).unwrap_or_else(|| "-".into())
+                when(stats.oldest),
+                when(stats.newest),
             )
         });
     }
@@ -130,7 +219,8 @@ impl Output {
     }
 
     pub fn upscale_results(&self, results: &[FileResult], failed: usize) {
-        self.emit(&serde_json::json!({ "results": results, "failed": failed }), || {
+        let skipped = results.iter().filter(|r| matches!(r.outcome, FileOutcome::Skipped { .. })).count();
+        self.emit(&serde_json::json!({ "results": results, "failed": failed, "skipped": skipped }), || {
             let mut text = String::new();
             for r in results {
                 match &r.outcome {
@@ -138,7 +228,7 @@ impl Output {
                         let place = done.saved_to.as_ref().or(done.cache_path.as_ref());
                         text += &format!(
                             "{} -> {}×{} {} in {:.0} ms{}: {}\n",
-                            r.input.display(),
+                            r.input,
                             done.width,
                             done.height,
                             done.format.extension(),
@@ -147,8 +237,11 @@ impl Output {
                             place.map(|p| p.display().to_string()).unwrap_or_default()
                         );
                     }
+                    FileOutcome::Skipped { existing } => {
+                        text += &format!("{} skipped: {} exists (--overwrite replaces it)\n", r.input, existing.display());
+                    }
                     FileOutcome::Failed { error } => {
-                        text += &format!("{} FAILED [{}]: {error}\n", r.input.display(), error.kind());
+                        text += &format!("{} FAILED [{}]: {error}\n", r.input, error.kind());
                     }
                 }
             }
@@ -157,5 +250,18 @@ impl Output {
             }
             text
         });
+    }
+}
+
+/// Log lines go to the real stderr, never to fd 2 (which native output was moved off).
+struct LogWriter(Arc<File>);
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        (&*self.0).write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        (&*self.0).flush()
     }
 }

@@ -217,3 +217,217 @@ fn bad_options_are_refused() {
     assert_eq!(code, 1);
     assert_eq!(json["error"]["kind"], "invalid_option");
 }
+
+/// Every file under `root` with its bytes.
+fn snapshot(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.insert(entry.path().strip_prefix(root).unwrap().to_path_buf(), std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// A home folder: dotfiles, documents, and the user's own WebP files at depth 1 and 2.
+fn home_like(root: &Path) {
+    for (name, bytes) in [
+        (".bashrc", &b"export PATH"[..]),
+        (".cache/other-app/data.bin", b"other"),
+        ("Documents/thesis.txt", b"secret"),
+        ("Documents/drafts/chapter1.md", b"# one"),
+        ("cover.webp", b"RIFF....WEBPVP8 "),
+        ("Pictures/holiday.webp", b"RIFF....WEBPVP8 "),
+        ("ab/notes.webp", b"mine"),
+    ] {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+#[test]
+fn a_home_folder_as_cache_is_refused_and_nothing_in_it_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    home_like(&home);
+    let before = snapshot(&home);
+    let input = write_png(dir.path(), "page.png", 8, 8);
+    for args in [
+        &["cache", "stats"][..],
+        &["cache", "clean", "--max-age-days", "30"],
+        &["cache", "clean", "--max-age-days", "0"],
+        &["cache", "clean", "--max-bytes", "1"],
+        &["cache", "clean", "--all"],
+    ] {
+        let (code, json) = run_json(srview(&home).args(args));
+        assert_eq!(code, 1, "{args:?}");
+        assert_eq!(json["error"]["kind"], "cache_root_refused", "{args:?}");
+    }
+    let (code, json) = run_json(srview(&home).arg("upscale").arg(&input));
+    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("cache_root_refused")));
+    // The same through $XDG_CACHE_HOME/srview is fine: that is a new folder.
+    assert_eq!(snapshot(&home), before, "the user's files changed");
+}
+
+#[test]
+fn files_a_user_put_inside_the_cache_are_never_counted_or_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let input = write_png(dir.path(), "page.png", 12, 12);
+    let (code, _) = run_json(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&input));
+    assert_eq!(code, 0);
+    home_like(&cache.join("my-stuff"));
+    std::fs::write(cache.join("notes.webp"), b"mine").unwrap();
+    let mine = snapshot(&cache.join("my-stuff"));
+    let (_, stats) = run_json(srview(&cache).args(["cache", "stats"]));
+    assert_eq!(stats["entries"], 1);
+    for args in [&["--max-age-days", "0"][..], &["--max-bytes", "1"], &["--all"]] {
+        let (code, cleaned) = run_json(srview(&cache).args(["cache", "clean"]).args(args));
+        assert_eq!(code, 0);
+        assert!(cleaned["removed"].as_u64().unwrap() <= 1);
+    }
+    assert_eq!(snapshot(&cache.join("my-stuff")), mine);
+    assert_eq!(std::fs::read(cache.join("notes.webp")).unwrap(), b"mine");
+}
+
+#[test]
+fn gpu_minus_one_is_cpu_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, json) = run_json(srview(&dir.path().join("cache")).args(["--gpu", "-1", "gpus"]));
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["cpuMode"], true);
+}
+
+#[test]
+fn names_that_are_not_utf8_round_trip_through_json_and_the_output_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"\x83y\x81[\x83W01.png");
+    let source = write_png(dir.path(), "x.png", 10, 10);
+    std::fs::rename(source, pages.join(name)).unwrap();
+    let out = dir.path().join("out");
+    let (code, json) = run_json(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"]).arg(&out).arg(&pages));
+    assert_eq!(code, 0, "{json}");
+    let result = &json["results"][0];
+    assert!(result["input"].as_str().unwrap().contains('\u{FFFD}'));
+    assert!(result["inputRaw"].as_str().unwrap().ends_with("8379815b835730312e706e67"));
+    assert!(out.join(std::ffi::OsStr::from_bytes(b"\x83y\x81[\x83W01_x2.webp")).is_file());
+}
+
+#[test]
+fn outputs_that_would_collide_or_exist_are_never_overwritten_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    write_png(&pages, "a.png", 8, 8);
+    image::RgbImage::new(8, 8).save(pages.join("a.jpg")).unwrap();
+    let out = dir.path().join("out");
+    let (code, json) = run_json(srview(&cache).arg("upscale").arg("--out-dir").arg(&out).arg(&pages));
+    assert_eq!(code, 2);
+    let message = json["error"]["message"].as_str().unwrap();
+    assert!(message.contains("a.jpg") && message.contains("a.png") && message.contains("a_x2.webp"), "{message}");
+    assert!(!out.join("a_x2.webp").exists());
+
+    std::fs::remove_file(pages.join("a.jpg")).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("a_x2.webp"), b"keep me").unwrap();
+    let args = |c: &mut Command| {
+        c.args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"]).arg(&out).arg(&pages);
+    };
+    let mut command = srview(&cache);
+    args(&mut command);
+    let (code, json) = run_json(&mut command);
+    assert_eq!((code, json["skipped"].as_u64()), (0, Some(1)), "{json}");
+    assert!(json["results"][0]["existing"].as_str().unwrap().ends_with("a_x2.webp"));
+    assert_eq!(std::fs::read(out.join("a_x2.webp")).unwrap(), b"keep me");
+    let mut command = srview(&cache);
+    args(&mut command);
+    let (code, json) = run_json(command.arg("--overwrite"));
+    assert_eq!((code, json["skipped"].as_u64()), (0, Some(0)), "{json}");
+    assert_eq!(image::open(out.join("a_x2.webp")).unwrap().width(), 16);
+}
+
+#[test]
+fn folders_are_read_in_natural_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for name in ["p10.png", "p2.png", "p1.png"] {
+        write_png(&pages, name, 8, 8);
+    }
+    let (_, json) = run_json(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&pages));
+    let names: Vec<String> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| Path::new(r["input"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["p1.png", "p2.png", "p10.png"]);
+}
+
+#[test]
+fn only_srviews_own_messages_reach_stdout_and_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = srview(&dir.path().join("cache")).arg("gpus").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let (output, _) = wait_within(child, HANG);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success());
+    assert!(stderr.is_empty(), "stderr carried: {stderr:?}");
+    assert!(!stdout.contains("queueC") && !stdout.contains("fp16-"), "ncnn's banner leaked: {stdout}");
+    assert!(stdout.contains("sr_vulkan 2.1.0"), "{stdout}");
+    // With SRVIEW_LOG=debug the banner is in the log, where it belongs.
+    let child = srview(&dir.path().join("cache"))
+        .env("SRVIEW_LOG", "sr_vulkan=debug")
+        .arg("gpus")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (output, _) = wait_within(child, HANG);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("DEBUG sr_vulkan"), "{log}");
+}
+
+#[test]
+fn cache_stats_show_dates_people_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let input = write_png(dir.path(), "page.png", 8, 8);
+    run_json(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&input));
+    let output = srview(&cache).args(["cache", "stats"]).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text.lines().find(|l| l.starts_with("oldest use:")).unwrap();
+    let date = line.trim_start_matches("oldest use: ");
+    assert!(date.len() > 16 && date.as_bytes()[4] == b'-' && date.as_bytes()[13] == b':', "{line}");
+    assert!(date.ends_with("(just now)"), "{line}");
+    assert!(!line.contains("unix"), "{line}");
+}
+
+#[test]
+fn the_timeout_counts_upscaling_not_waiting_in_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for i in 0..20 {
+        write_png(&pages, &format!("p{i:02}.png"), 200 + i, 200);
+    }
+    let (code, json) = run_json(
+        srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--timeout", "2"]).arg(&pages),
+    );
+    assert_eq!((code, json["failed"].as_u64()), (0, Some(0)), "{json}");
+    let waits: Vec<f64> =
+        json["results"].as_array().unwrap().iter().map(|r| r["timings"]["queueWaitMs"].as_f64().unwrap()).collect();
+    let longest = waits.iter().cloned().fold(0.0, f64::max);
+    assert!(longest > 2000.0, "the last pages waited longer than the timeout ({longest:.0} ms) and still succeeded");
+}

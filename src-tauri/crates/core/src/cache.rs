@@ -1,6 +1,11 @@
-//! The on-disk cache of upscaled images, keyed by content and every setting that
-//! changes the output. Files are written atomically; a file's modification time is its
-//! last use, which drives age and size cleanup.
+//! The on-disk cache of upscaled images, keyed by content and every setting that changes
+//! the output.
+//!
+//! The cache only ever counts, touches or deletes files it can recognise as its own:
+//! entries at `<2 hex>/<64 hex>.<webp|png|jpg>` and temp files `.tmp/.srview-*`. Its root
+//! carries a `CACHEDIR.TAG` and a format marker. A folder that holds anything else and
+//! carries no marker is refused as a root. A file's modification time is its last use,
+//! which drives age and size cleanup.
 
 use std::fs;
 use std::io::Write;
@@ -12,9 +17,20 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Result, SrError};
 
 const TEMP_DIR: &str = ".tmp";
+/// Every temp file SRView creates starts with this.
+pub const TEMP_PREFIX: &str = ".srview-";
 const KEY_VERSION: &str = "srview-cache-v1";
-/// Temp files older than this are leftovers of a crash and are removed on open.
+/// Temp files older than this are leftovers of a crash.
 const STALE_TEMP: Duration = Duration::from_secs(3600);
+const EXTENSIONS: [&str; 3] = ["webp", "png", "jpg"];
+
+const TAG_FILE: &str = "CACHEDIR.TAG";
+const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file is a cache directory tag created by SRView.\n\
+# For information about cache directory tags, see https://bford.info/cachedir/\n";
+const MARKER_FILE: &str = "SRVIEW-CACHE";
+/// The layout version this build writes and reads.
+const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CacheKey(String);
@@ -84,14 +100,105 @@ fn unix_seconds(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
+fn is_lower_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Whether `shard/file` is an entry's place: `ab/ab…(64 hex).webp`.
+fn is_entry_name(shard: &str, file: &str) -> bool {
+    let Some((stem, extension)) = file.split_once('.') else { return false };
+    is_lower_hex(shard, 2) && is_lower_hex(stem, 64) && stem.starts_with(shard) && EXTENSIONS.contains(&extension)
+}
+
+fn is_shard_name(name: &str) -> bool {
+    is_lower_hex(name, 2)
+}
+
+/// The first thing under `root` that is not SRView's, if any. Symbolic links are never ours.
+fn first_foreign_item(root: &Path) -> std::io::Result<Option<PathBuf>> {
+    for item in fs::read_dir(root)? {
+        let item = item?;
+        let name = item.file_name();
+        let name = name.to_string_lossy();
+        let kind = item.file_type()?;
+        let ours = if name == TEMP_DIR && kind.is_dir() {
+            fs::read_dir(item.path())?.flatten().all(|t| {
+                t.file_name().to_string_lossy().starts_with(TEMP_PREFIX) && t.file_type().is_ok_and(|k| k.is_file())
+            })
+        } else if is_shard_name(&name) && kind.is_dir() {
+            fs::read_dir(item.path())?.flatten().all(|file| {
+                file.file_type().is_ok_and(|k| k.is_file()) && is_entry_name(&name, &file.file_name().to_string_lossy())
+            })
+        } else {
+            false
+        };
+        if !ours {
+            return Ok(Some(item.path()));
+        }
+    }
+    Ok(None)
+}
+
 impl ResultCache {
+    /// Opens `root` as SRView's cache. A missing or empty folder is adopted, and so is one
+    /// that already is an SRView cache (tagged, or an untagged cache whose every file has an
+    /// entry's name). Any other folder is refused: SRView never cleans what it did not write.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
-        let temp = root.join(TEMP_DIR);
-        fs::create_dir_all(&temp).map_err(|e| SrError::io(&temp, e))?;
+        let refuse = |reason: String| SrError::CacheRootRefused { path: root.display().to_string(), reason };
+        match fs::symlink_metadata(&root) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) if meta.file_type().is_symlink() && root.is_dir() => {}
+            Ok(_) => return Err(refuse("it is not a folder".into())),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir_all(&root).map_err(|e| SrError::io(&root, e))?;
+            }
+            Err(err) => return Err(SrError::io(&root, err)),
+        }
+        match fs::read_to_string(root.join(MARKER_FILE)) {
+            Ok(marker) => {
+                let version = marker.lines().find_map(|l| l.strip_prefix("version=")?.trim().parse::<u32>().ok());
+                match version {
+                    Some(FORMAT_VERSION) => {}
+                    Some(other) => {
+                        return Err(refuse(format!(
+                            "it is an SRView cache of format {other}, which this SRView (format {FORMAT_VERSION}) does not know"
+                        )))
+                    }
+                    None => return Err(refuse(format!("its {MARKER_FILE} marker is unreadable"))),
+                }
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                match first_foreign_item(&root).map_err(|e| SrError::io(&root, e))? {
+                    None => tracing::info!(root = %root.display(), "adopting the folder as SRView's cache"),
+                    Some(foreign) => {
+                        return Err(refuse(format!(
+                            "it is not empty and is not an SRView cache ({} is not SRView's); choose an empty folder or an existing SRView cache",
+                            foreign.strip_prefix(&root).unwrap_or(&foreign).display()
+                        )))
+                    }
+                }
+            }
+            Err(err) => return Err(SrError::io(&root.join(MARKER_FILE), err)),
+        }
         let cache = ResultCache { root };
+        cache.mark()?;
         cache.remove_stale_temp_files();
         Ok(cache)
+    }
+
+    /// Writes the tag, the marker and the temp folder (each only if missing).
+    fn mark(&self) -> Result<()> {
+        let temp = self.root.join(TEMP_DIR);
+        fs::create_dir_all(&temp).map_err(|e| SrError::io(&temp, e))?;
+        for (name, content) in [(TAG_FILE, TAG.to_owned()), (MARKER_FILE, format!("srview-cache\nversion={FORMAT_VERSION}\n"))]
+        {
+            let path = self.root.join(name);
+            if !path.exists() {
+                write_atomically(&temp, &path, content.as_bytes())?;
+            }
+        }
+        Ok(())
     }
 
     pub fn root(&self) -> &Path {
@@ -101,6 +208,18 @@ impl ResultCache {
     /// Where an entry lives: `root/ab/abcdef….ext`.
     pub fn path_for(&self, key: &CacheKey, extension: &str) -> PathBuf {
         self.root.join(&key.0[..2]).join(format!("{}.{extension}", key.0))
+    }
+
+    /// Whether `path` is one of this cache's entries (by place and name, not by content).
+    pub fn is_entry(&self, path: &Path) -> bool {
+        let Ok(relative) = path.strip_prefix(&self.root) else { return false };
+        let parts: Vec<_> = relative.components().collect();
+        match parts.as_slice() {
+            [std::path::Component::Normal(shard), std::path::Component::Normal(file)] => {
+                is_entry_name(&shard.to_string_lossy(), &file.to_string_lossy())
+            }
+            _ => false,
+        }
     }
 
     /// A hit marks the entry as just used.
@@ -122,15 +241,21 @@ impl ResultCache {
         Ok(path)
     }
 
+    /// Every entry, found by its place and name; nothing else is listed.
     fn entries(&self) -> Vec<Entry> {
         let Ok(shards) = fs::read_dir(&self.root) else { return Vec::new() };
         let mut entries = Vec::new();
         for shard in shards.flatten() {
-            if shard.file_name() == TEMP_DIR || !shard.file_type().is_ok_and(|t| t.is_dir()) {
+            let shard_name = shard.file_name().to_string_lossy().into_owned();
+            if !is_shard_name(&shard_name) || !shard.file_type().is_ok_and(|t| t.is_dir()) {
                 continue;
             }
             let Ok(files) = fs::read_dir(shard.path()) else { continue };
             for file in files.flatten() {
+                if !is_entry_name(&shard_name, &file.file_name().to_string_lossy()) {
+                    continue;
+                }
+                // DirEntry::metadata does not follow symbolic links.
                 let Ok(meta) = file.metadata() else { continue };
                 if meta.is_file() {
                     let used = meta.modified().unwrap_or(UNIX_EPOCH);
@@ -185,15 +310,19 @@ impl ResultCache {
                 Err(err) => tracing::warn!(%err, path = %entry.path.display(), "could not remove cache entry"),
             }
         }
+        self.remove_stale_temp_files();
         tracing::info!(?policy, removed = report.removed, bytes = report.bytes_freed, "cache cleaned");
         report
     }
 
+    /// Removes SRView's own temp files left by a crash; nothing else in the temp folder.
     fn remove_stale_temp_files(&self) {
         let Ok(files) = fs::read_dir(self.root.join(TEMP_DIR)) else { return };
         let cutoff = SystemTime::now() - STALE_TEMP;
         for file in files.flatten() {
-            if file.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < cutoff) {
+            let ours = file.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
+            let stale = file.metadata().is_ok_and(|m| m.is_file() && m.modified().is_ok_and(|t| t < cutoff));
+            if ours && stale {
                 let _ = fs::remove_file(file.path());
             }
         }
@@ -201,12 +330,28 @@ impl ResultCache {
 }
 
 /// Writes `bytes` to `target` through a temp file in `temp_dir` (same file system) and a rename,
-/// so readers see either the old file, no file, or the whole new file.
+/// so readers see either the old file, no file, or the whole new file. For the cache's own files.
 pub fn write_atomically(temp_dir: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
     let mut temp =
-        tempfile::Builder::new().prefix(".srview-").tempfile_in(temp_dir).map_err(|e| SrError::io(temp_dir, e))?;
+        tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(temp_dir).map_err(|e| SrError::io(temp_dir, e))?;
     temp.write_all(bytes).map_err(|e| SrError::io(temp.path(), e))?;
     temp.as_file().sync_data().map_err(|e| SrError::io(temp.path(), e))?;
     temp.persist(target).map_err(|e| SrError::io(target, e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_names_are_recognised_exactly() {
+        let hex = "ab".to_owned() + &"0".repeat(62);
+        assert!(is_entry_name("ab", &format!("{hex}.webp")));
+        assert!(!is_entry_name("ac", &format!("{hex}.webp")), "shard must match the name");
+        assert!(!is_entry_name("ab", &format!("{hex}.txt")));
+        assert!(!is_entry_name("ab", &format!("{hex}.webp.bak")));
+        assert!(!is_entry_name("AB", &format!("{}.webp", hex.to_uppercase())));
+        assert!(!is_entry_name("ab", "ab12.webp"));
+    }
 }

@@ -1,5 +1,5 @@
-//! The engine: cache lookup, input checks, the sr_vulkan session and the cache write,
-//! as one async `upscale` call.
+//! The engine: one async `upscale` call per request. It reads the input, looks in the cache,
+//! and otherwise joins (or starts) the one flight computing that result; see `flight`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,12 +9,17 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-use crate::cache::{write_atomically, CacheKey, ResultCache};
+use crate::cache::{CacheKey, ResultCache};
 use crate::catalogue::Catalogue;
 use crate::error::{Result, SrError};
-use crate::input::{self, DEFAULT_MAX_INPUT_PIXELS};
-use crate::options::{OutputFormat, Plan, SizeRequest, UpscaleOptions};
-use crate::session::{self, DeviceChoice, DeviceReport, JobSpec, Priority, Session};
+use crate::export::{save_file, Overwrite};
+use crate::flight::{fly, Computed, FlightJob, FlightKey, FlightState, Flights};
+use crate::input::{self, InputLimits};
+use crate::naming::export_file_name;
+use crate::options::{OutputFormat, Plan, UpscaleOptions};
+use crate::session::{self, DeviceChoice, DeviceReport, Priority, SchedulerSnapshot, Session};
+use crate::source::ImageSource;
+use crate::tile_store::{TileStore, DEFAULT_CAPACITY};
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -23,10 +28,13 @@ pub struct EngineConfig {
     pub device: DeviceChoice,
     /// Cache root; `None` disables the cache.
     pub cache_root: Option<PathBuf>,
-    /// Inputs above this many pixels are refused as decompression bombs.
-    pub max_input_pixels: u64,
-    /// A request that takes longer fails with `Timeout`.
+    /// Inputs above these limits are refused (decompression bombs, huge files).
+    pub limits: InputLimits,
+    /// A request whose computation takes longer fails with `Timeout`. Time spent waiting
+    /// for other work does not count.
     pub timeout: Option<Duration>,
+    /// Tile large pages (see `tiling`); off only to compare against whole-page jobs.
+    pub tiling: bool,
 }
 
 impl Default for EngineConfig {
@@ -35,24 +43,46 @@ impl Default for EngineConfig {
             venv: None,
             device: DeviceChoice::Auto,
             cache_root: None,
-            max_input_pixels: DEFAULT_MAX_INPUT_PIXELS,
+            limits: InputLimits::default(),
             timeout: None,
+            tiling: true,
         }
     }
 }
 
+/// Rules under which a page is not upscaled at all (the viewer's settings).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct SkipRules {
+    /// Skip inputs above this many pixels (all frames counted).
+    pub max_pixels: Option<u64>,
+    /// Skip animated images.
+    pub animated: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct UpscaleRequest {
-    pub input: PathBuf,
+    pub source: ImageSource,
     pub options: UpscaleOptions,
-    /// Also export the result here (a file, or a folder to put it in).
+    /// Also save the result here (a file, or a folder to put it in).
     pub save_path: Option<PathBuf>,
+    /// Whether saving may replace an existing file.
+    pub overwrite: Overwrite,
     pub priority: Priority,
+    pub skip: SkipRules,
 }
 
 impl UpscaleRequest {
-    pub fn new(input: impl Into<PathBuf>, options: UpscaleOptions) -> Self {
-        UpscaleRequest { input: input.into(), options, save_path: None, priority: Priority::Interactive }
+    pub fn new(source: impl Into<ImageSource>, options: UpscaleOptions) -> Self {
+        UpscaleRequest {
+            source: source.into(),
+            options,
+            save_path: None,
+            overwrite: Overwrite::Never,
+            priority: Priority::Interactive,
+            skip: SkipRules::default(),
+        }
     }
 }
 
@@ -67,6 +97,22 @@ pub enum Phase {
     Computing,
     Writing,
     Done,
+}
+
+/// A progress report: the phase, and for a page being computed, its parts done (tiles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub phase: Phase,
+    pub done: u32,
+    pub total: u32,
+}
+
+impl Progress {
+    fn phase(phase: Phase) -> Self {
+        Progress { phase, done: 0, total: 0 }
+    }
 }
 
 /// Milliseconds spent in each stage of one request.
@@ -89,7 +135,11 @@ pub struct UpscaleOutcome {
     #[serde(skip)]
     pub bytes: Arc<Vec<u8>>,
     /// The cache file, when the cache is on.
+    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub cache_path: Option<PathBuf>,
+    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub saved_to: Option<PathBuf>,
     pub width: u32,
     pub height: u32,
@@ -98,16 +148,25 @@ pub struct UpscaleOutcome {
     pub format: OutputFormat,
     pub model: String,
     pub from_cache: bool,
+    /// How many tiles the page was computed in (0: one job).
+    pub tiles: u32,
     pub timings: StageTimings,
+}
+
+struct EngineShared {
+    session: Arc<Session>,
+    flights: Arc<Flights>,
+    tiles: Arc<TileStore>,
+    limits: InputLimits,
+    timeout: Option<Duration>,
+    tiling: bool,
 }
 
 /// The upscaling engine. Cheap to clone; every clone shares the process's one session.
 #[derive(Clone)]
 pub struct Engine {
-    session: Arc<Session>,
+    shared: Arc<EngineShared>,
     cache: Option<ResultCache>,
-    max_input_pixels: u64,
-    timeout: Option<Duration>,
 }
 
 fn ms(duration: Duration) -> f64 {
@@ -115,21 +174,7 @@ fn ms(duration: Duration) -> f64 {
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| SrError::EngineUnavailable(format!("worker task failed: {e}")))
-}
-
-/// Cancels a submitted job if the request future is dropped before it completes.
-struct CancelOnDrop<'a> {
-    session: &'a Session,
-    back_id: Option<i32>,
-}
-
-impl Drop for CancelOnDrop<'_> {
-    fn drop(&mut self) {
-        if let Some(back_id) = self.back_id {
-            self.session.cancel(back_id);
-        }
-    }
+    tokio::task::spawn_blocking(f).await.map_err(|e| SrError::Internal(format!("a worker failed: {e}")))
 }
 
 impl Engine {
@@ -138,7 +183,15 @@ impl Engine {
     pub fn start(config: EngineConfig) -> Result<Engine> {
         let session = session::session(config.venv, config.device)?;
         let cache = config.cache_root.map(ResultCache::open).transpose()?;
-        Ok(Engine { session, cache, max_input_pixels: config.max_input_pixels, timeout: config.timeout })
+        let shared = EngineShared {
+            session,
+            flights: Arc::new(Flights::default()),
+            tiles: Arc::new(TileStore::new(DEFAULT_CAPACITY)),
+            limits: config.limits,
+            timeout: config.timeout,
+            tiling: config.tiling,
+        };
+        Ok(Engine { shared: Arc::new(shared), cache })
     }
 
     /// The same engine, writing to another cache (or none).
@@ -146,70 +199,81 @@ impl Engine {
         Engine { cache, ..self.clone() }
     }
 
+    pub fn cache(&self) -> Option<&ResultCache> {
+        self.cache.as_ref()
+    }
+
     pub fn report(&self) -> &DeviceReport {
-        &self.session.report
+        &self.shared.session.report
     }
 
     pub fn catalogue(&self) -> &Catalogue {
-        &self.session.catalogue
+        &self.shared.session.catalogue
+    }
+
+    pub fn limits(&self) -> InputLimits {
+        self.shared.limits
+    }
+
+    /// Jobs waiting and running in sr_vulkan right now, and flights in progress.
+    pub fn scheduler(&self) -> (SchedulerSnapshot, usize) {
+        (self.shared.session.snapshot(), self.shared.flights.len())
+    }
+
+    /// Resolves once nothing is being computed, including work whose requests were
+    /// cancelled but whose running jobs are finishing into the cache.
+    pub async fn idle(&self) {
+        self.shared.flights.idle().await;
+    }
+
+    /// Finished tiles of unfinished pages kept in memory.
+    pub fn tiles_kept(&self) -> usize {
+        self.shared.tiles.len()
     }
 
     /// Stops sr_vulkan for the rest of the process (blocking; see `Session::shutdown`).
     pub fn shutdown(&self) {
-        self.session.shutdown();
+        self.shared.session.shutdown();
     }
 
     /// Upscales one image: from the cache when it can, else through sr_vulkan.
+    /// Cancelling (or dropping the future) leaves the computation to finish into the cache
+    /// if it is already running; see `flight`.
     pub async fn upscale(
         &self,
         request: UpscaleRequest,
         cancel: CancellationToken,
-        progress: impl Fn(Phase) + Send + Sync,
+        progress: impl Fn(Progress) + Send + Sync,
     ) -> Result<UpscaleOutcome> {
-        let span = tracing::info_span!("upscale", input = %request.input.display(), model = %request.options.model);
-        let work = self.run(request, &progress);
-        let deadline = self.timeout;
+        let span = tracing::info_span!("upscale", input = %request.source.display_name(), model = %request.options.model);
         async move {
-            let guarded = async {
-                tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => Err(SrError::Cancelled),
-                    result = work => result,
-                }
-            };
-            match deadline {
-                Some(limit) => {
-                    tokio::time::timeout(limit, guarded).await.unwrap_or(Err(SrError::Timeout(limit.as_secs_f64())))
-                }
-                None => guarded.await,
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => Err(SrError::Cancelled),
+                result = self.run(request, &progress) => result,
             }
         }
         .instrument(span)
         .await
     }
 
-    async fn run(&self, request: UpscaleRequest, progress: &(impl Fn(Phase) + Send + Sync)) -> Result<UpscaleOutcome> {
+    async fn run(&self, request: UpscaleRequest, progress: &(impl Fn(Progress) + Send + Sync)) -> Result<UpscaleOutcome> {
         let request_started = Instant::now();
         let mut timings = StageTimings::default();
-        let plan = request.options.plan(&self.session.catalogue, &self.session.report)?;
-        let key_fields = format!(
-            "{}|device={}|sr_vulkan={}",
-            plan.key_fields(),
-            self.session.report.device_name,
-            self.session.report.sr_vulkan_version
-        );
+        let session = &self.shared.session;
+        let plan = request.options.plan(&session.catalogue, &session.report)?;
+        let key_fields =
+            format!("{}|device={}|sr_vulkan={}", plan.key_fields(), session.report.device_name, session.report.sr_vulkan_version);
 
-        progress(Phase::CacheLookup);
+        progress(Progress::phase(Phase::CacheLookup));
         let lookup_started = Instant::now();
         let (input_bytes, key, hit) = {
-            let input = request.input.clone();
+            let source = request.source.clone();
             let cache = self.cache.clone();
             let extension = plan.format.extension();
+            let max_bytes = self.shared.limits.max_bytes;
             blocking(move || -> Result<_> {
-                let bytes = std::fs::read(&input).map_err(|e| match e.kind() {
-                    std::io::ErrorKind::NotFound => SrError::InputNotFound(input.display().to_string()),
-                    _ => SrError::io(&input, e),
-                })?;
+                let bytes = source.read(max_bytes)?;
                 let key = CacheKey::new(&blake3::hash(&bytes), &key_fields);
                 let hit = cache.as_ref().and_then(|c| c.lookup(&key, extension)).and_then(|path| {
                     let data = std::fs::read(&path).ok()?;
@@ -221,153 +285,180 @@ impl Engine {
             .await??
         };
         timings.cache_lookup_ms = ms(lookup_started.elapsed());
+        let source_size = input::dimensions(&input_bytes).unwrap_or_default();
 
         if let Some((path, data)) = hit {
-            let (source_width, source_height) = input::dimensions(&input_bytes).unwrap_or_default();
             let (width, height) = input::dimensions(&data).unwrap_or_default();
-            let saved_to = self.export(&request, &plan, &data).await?;
+            let saved_to = self.save(&request, &plan, &data).await?;
             timings.total_ms = ms(request_started.elapsed());
             tracing::info!(from_cache = true, total_ms = timings.total_ms, "upscale done");
-            progress(Phase::Done);
+            progress(Progress::phase(Phase::Done));
             return Ok(UpscaleOutcome {
                 bytes: Arc::new(data),
                 cache_path: Some(path),
                 saved_to,
                 width,
                 height,
-                source_width,
-                source_height,
+                source_width: source_size.0,
+                source_height: source_size.1,
                 format: plan.format,
                 model: plan.model.name.clone(),
                 from_cache: true,
+                tiles: 0,
                 timings,
             });
         }
 
-        progress(Phase::Checking);
-        let check_started = Instant::now();
-        let input = {
-            let path = request.input.clone();
-            let limit = self.max_input_pixels;
-            blocking(move || input::prepare(&path, input_bytes, limit))
-                .instrument(tracing::debug_span!("check"))
-                .await??
-        };
-        let (width, height) = plan.expected_dimensions(input.width, input.height)?;
-        timings.check_ms = ms(check_started.elapsed());
+        let name = request.source.display_name();
+        check_skip_rules(&name, &input_bytes, &request.skip)?;
+        progress(Progress::phase(Phase::Checking));
+        let computed = self.join_flight(&request, &plan, key, name, input_bytes, progress).await?;
 
-        progress(Phase::Queued);
-        let queued_at = Instant::now();
-        let ticket = self.session.submit(JobSpec {
-            data: input.data,
-            model_index: plan.model.index,
-            size: plan.output_size(),
-            format: plan.format.encode(),
-            tile_size: plan.tile_size as i32,
-            webp_quality: plan.webp_quality,
-            priority: request.priority,
-        })?;
-        let mut guard = CancelOnDrop { session: &self.session, back_id: Some(ticket.back_id) };
-        let (mut started, mut done) = (ticket.started, ticket.done);
-        let finished_early = tokio::select! {
-            biased;
-            finished = &mut done => Some(finished),
-            _ = &mut started => None,
-        };
-        timings.queue_wait_ms = ms(queued_at.elapsed());
-        let finished = match finished_early {
-            Some(finished) => finished,
-            None => {
-                progress(Phase::Computing);
-                (&mut done).instrument(tracing::debug_span!("compute")).await
-            }
-        };
-        guard.back_id = None;
-        let job = finished.map_err(|_| SrError::EngineUnavailable("sr_vulkan stopped".into()))??;
-        timings.compute_ms = ms(job.compute);
-
-        let produced = input::dimensions(&job.bytes);
-        if produced != Some((width, height)) {
-            return Err(SrError::UpscaleFailed(format!(
-                "sr_vulkan returned {produced:?}, expected {width}×{height}; nothing was cached"
-            )));
-        }
-
-        progress(Phase::Writing);
-        let write_started = Instant::now();
-        let bytes = job.bytes;
-        let cache_path = match &self.cache {
-            Some(cache) => {
-                let (cache, key, bytes) = (cache.clone(), key.clone(), bytes.clone());
-                let extension = plan.format.extension();
-                Some(
-                    blocking(move || cache.store(&key, extension, &bytes))
-                        .instrument(tracing::debug_span!("write"))
-                        .await??,
-                )
-            }
-            None => None,
-        };
-        let saved_to = self.export(&request, &plan, &bytes).await?;
-        timings.write_ms = ms(write_started.elapsed());
+        progress(Progress::phase(Phase::Writing));
+        let save_started = Instant::now();
+        let saved_to = self.save(&request, &plan, &computed.bytes).await?;
+        timings.check_ms = ms(computed.check);
+        timings.queue_wait_ms = ms(computed.queue_wait);
+        timings.compute_ms = ms(computed.compute);
+        timings.write_ms = ms(computed.write + save_started.elapsed());
         timings.total_ms = ms(request_started.elapsed());
         tracing::info!(
             from_cache = false,
+            tiles = computed.tiles,
             queue_wait_ms = timings.queue_wait_ms,
             compute_ms = timings.compute_ms,
             write_ms = timings.write_ms,
             total_ms = timings.total_ms,
             "upscale done"
         );
-        progress(Phase::Done);
+        progress(Progress::phase(Phase::Done));
         Ok(UpscaleOutcome {
-            bytes: Arc::new(bytes),
-            cache_path,
+            bytes: computed.bytes.clone(),
+            cache_path: computed.cache_path.clone(),
             saved_to,
-            width,
-            height,
-            source_width: input.width,
-            source_height: input.height,
+            width: computed.width,
+            height: computed.height,
+            source_width: computed.source_width,
+            source_height: computed.source_height,
             format: plan.format,
             model: plan.model.name.clone(),
             from_cache: false,
+            tiles: computed.tiles,
             timings,
         })
     }
 
-    /// Copies the result to the request's save path, atomically, never over the source.
-    async fn export(&self, request: &UpscaleRequest, plan: &Plan, bytes: &[u8]) -> Result<Option<PathBuf>> {
+    /// Waits for the flight that computes `key`, starting it if there is none. The timeout
+    /// counts from when the computation starts, not while it waits behind other work.
+    async fn join_flight(
+        &self,
+        request: &UpscaleRequest,
+        plan: &Plan,
+        key: CacheKey,
+        name: String,
+        input: Vec<u8>,
+        progress: &(impl Fn(Progress) + Send + Sync),
+    ) -> Result<Arc<Computed>> {
+        let shared = &self.shared;
+        let flight_key = FlightKey { cache_root: self.cache.as_ref().map(|c| c.root().to_path_buf()), key: key.as_str().to_owned() };
+        let job = FlightJob {
+            key: flight_key.clone(),
+            cache_key: key,
+            cache: self.cache.clone(),
+            name,
+            input,
+            plan: plan.clone(),
+            max_pixels: shared.limits.max_pixels,
+            session: shared.session.clone(),
+            flights: shared.flights.clone(),
+            tiles: shared.tiles.clone(),
+            tiling: shared.tiling,
+        };
+        let waiter = shared.flights.join(flight_key, request.priority, &shared.session, move |flight| {
+            tokio::spawn(fly(job, flight).instrument(tracing::debug_span!("flight")));
+        });
+        let mut states = waiter.flight.subscribe();
+        let mut deadline: Option<tokio::time::Instant> = None;
+        let mut last = None;
+        loop {
+            let state = states.borrow_and_update().clone();
+            let report = match &state {
+                FlightState::Preparing => Progress::phase(Phase::Checking),
+                FlightState::Queued => Progress::phase(Phase::Queued),
+                FlightState::Computing { done, total } => Progress { phase: Phase::Computing, done: *done, total: *total },
+                FlightState::Writing => Progress::phase(Phase::Writing),
+                FlightState::Finished(result) => return result.clone(),
+            };
+            if matches!(state, FlightState::Computing { .. }) && deadline.is_none() {
+                deadline = shared.timeout.map(|limit| tokio::time::Instant::now() + limit);
+            }
+            if last != Some(report) {
+                progress(report);
+                last = Some(report);
+            }
+            let timeout = async {
+                match deadline {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                changed = states.changed() => {
+                    if changed.is_err() {
+                        return Err(SrError::Internal("the computation ended without a result".into()));
+                    }
+                }
+                _ = timeout => {
+                    return Err(SrError::Timeout(shared.timeout.unwrap_or_default().as_secs_f64()));
+                }
+            }
+        }
+    }
+
+    /// Saves the result to the request's save path, never over the source, and over an
+    /// existing file only when the request allows it.
+    async fn save(&self, request: &UpscaleRequest, plan: &Plan, bytes: &[u8]) -> Result<Option<PathBuf>> {
         let Some(save_path) = request.save_path.clone() else { return Ok(None) };
         let target = if save_path.is_dir() {
-            save_path.join(export_file_name(&request.input, plan.size, plan.format))
+            save_path.join(export_file_name(Path::new(&request.source.file_name()), plan.size, plan.format))
         } else {
             save_path
         };
-        if same_file(&target, &request.input) {
+        if request.source.file_path().is_some_and(|source| same_file(&target, source)) {
             return Err(SrError::WouldOverwriteSource(target.display().to_string()));
         }
-        let bytes = bytes.to_vec();
-        blocking(move || {
-            let dir = match target.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            std::fs::create_dir_all(&dir).map_err(|e| SrError::io(&dir, e))?;
-            write_atomically(&dir, &target, &bytes)?;
-            Ok(Some(target))
-        })
-        .await?
+        let (bytes, overwrite) = (bytes.to_vec(), request.overwrite);
+        blocking(move || save_file(&target, &bytes, overwrite).map(|()| Some(target))).await?
     }
 }
 
-/// `page.png` upscaled 2× to WebP is exported as `page_x2.webp`.
-pub fn export_file_name(input: &Path, size: SizeRequest, format: OutputFormat) -> String {
-    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "image".into());
-    let size = match size {
-        SizeRequest::Scale { factor } => format!("x{factor}"),
-        SizeRequest::Target { width, height } => format!("{width}x{height}"),
-    };
-    format!("{stem}_{size}.{}", format.extension())
+/// Refuses, as `skipped`, a page the viewer's rules say not to upscale; from its header alone.
+fn check_skip_rules(name: &str, data: &[u8], rules: &SkipRules) -> Result<()> {
+    if rules.max_pixels.is_none() && !rules.animated {
+        return Ok(());
+    }
+    let Ok((_, width, height, frames)) = input::header(name, data) else { return Ok(()) };
+    if rules.animated && frames > 1 {
+        return Err(SrError::Skipped(format!("{name} is animated ({frames} frames)")));
+    }
+    let pixels = width as u64 * height as u64 * frames as u64;
+    if let Some(limit) = rules.max_pixels.filter(|limit| pixels > *limit) {
+        return Err(SrError::Skipped(format!(
+            "{name} is {} MP, above the {} MP limit",
+            megapixels(pixels),
+            megapixels(limit)
+        )));
+    }
+    Ok(())
+}
+
+fn megapixels(pixels: u64) -> String {
+    let mp = pixels as f64 / 1e6;
+    if mp < 10.0 {
+        format!("{mp:.2}")
+    } else {
+        format!("{mp:.1}")
+    }
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

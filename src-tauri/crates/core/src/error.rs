@@ -22,8 +22,12 @@ pub enum SrError {
     NotAnImage { path: String },
     #[error("{path} is damaged or truncated: {reason}")]
     CorruptImage { path: String, reason: String },
-    #[error("{path} is {width}×{height} = {pixels} pixels, above the limit of {limit} pixels")]
-    ImageTooLarge { path: String, width: u32, height: u32, pixels: u64, limit: u64 },
+    #[error("{path} is {width}×{height}{frames} = {pixels} pixels, above the limit of {limit} pixels")]
+    ImageTooLarge { path: String, width: u32, height: u32, frames: String, pixels: u64, limit: u64 },
+    #[error("{path} is {bytes} bytes, above the limit of {limit} bytes")]
+    FileTooLarge { path: String, bytes: u64, limit: u64 },
+    #[error("not upscaled: {0}")]
+    Skipped(String),
     #[error("sr_vulkan failed: {0}")]
     UpscaleFailed(String),
     #[error("the request was cancelled")]
@@ -34,10 +38,18 @@ pub enum SrError {
     EngineUnavailable(String),
     #[error("refusing to overwrite the source image {0}")]
     WouldOverwriteSource(String),
+    #[error("{0} already exists; it was left as it is (ask to overwrite to replace it)")]
+    OutputExists(String),
+    #[error("{path} cannot be SRView's cache folder: {reason}")]
+    CacheRootRefused { path: String, reason: String },
     #[error("I/O error on {path}: {source}")]
     Io { path: String, source: std::io::Error },
     #[error("Python raised an error:\n{0}")]
     Python(String),
+    #[error("out of memory on the device: {0}")]
+    OutOfMemory(String),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl SrError {
@@ -54,18 +66,65 @@ impl SrError {
             SrError::NotAnImage { .. } => "not_an_image",
             SrError::CorruptImage { .. } => "corrupt_image",
             SrError::ImageTooLarge { .. } => "image_too_large",
+            SrError::FileTooLarge { .. } => "file_too_large",
+            SrError::Skipped(_) => "skipped",
             SrError::UpscaleFailed(_) => "upscale_failed",
             SrError::Cancelled => "cancelled",
             SrError::Timeout(_) => "timeout",
             SrError::EngineUnavailable(_) => "engine_unavailable",
             SrError::WouldOverwriteSource(_) => "would_overwrite_source",
+            SrError::OutputExists(_) => "output_exists",
+            SrError::CacheRootRefused { .. } => "cache_root_refused",
             SrError::Io { .. } => "io",
             SrError::Python(_) => "python",
+            SrError::OutOfMemory(_) => "out_of_memory",
+            SrError::Internal(_) => "internal",
         }
     }
 
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         SrError::Io { path: path.display().to_string(), source }
+    }
+}
+
+impl Clone for SrError {
+    /// One result is shared by every request waiting for it; an I/O error is copied by kind and text.
+    fn clone(&self) -> Self {
+        use SrError::*;
+        match self {
+            PythonUnavailable { reason, fix } => PythonUnavailable { reason: reason.clone(), fix: fix.clone() },
+            SrVulkanMissing { reason, fix } => SrVulkanMissing { reason: reason.clone(), fix: fix.clone() },
+            ModelPackageMissing { model, package } => ModelPackageMissing { model: model.clone(), package: package.clone() },
+            UnknownModel(m) => UnknownModel(m.clone()),
+            UnsupportedOnCpu { model } => UnsupportedOnCpu { model: model.clone() },
+            InvalidOption(m) => InvalidOption(m.clone()),
+            InputNotFound(m) => InputNotFound(m.clone()),
+            NotAnImage { path } => NotAnImage { path: path.clone() },
+            CorruptImage { path, reason } => CorruptImage { path: path.clone(), reason: reason.clone() },
+            ImageTooLarge { path, width, height, frames, pixels, limit } => ImageTooLarge {
+                path: path.clone(),
+                width: *width,
+                height: *height,
+                frames: frames.clone(),
+                pixels: *pixels,
+                limit: *limit,
+            },
+            FileTooLarge { path, bytes, limit } => FileTooLarge { path: path.clone(), bytes: *bytes, limit: *limit },
+            Skipped(m) => Skipped(m.clone()),
+            UpscaleFailed(m) => UpscaleFailed(m.clone()),
+            Cancelled => Cancelled,
+            Timeout(t) => Timeout(*t),
+            EngineUnavailable(m) => EngineUnavailable(m.clone()),
+            WouldOverwriteSource(m) => WouldOverwriteSource(m.clone()),
+            OutputExists(m) => OutputExists(m.clone()),
+            CacheRootRefused { path, reason } => CacheRootRefused { path: path.clone(), reason: reason.clone() },
+            Io { path, source } => {
+                Io { path: path.clone(), source: std::io::Error::new(source.kind(), source.to_string()) }
+            }
+            Python(m) => Python(m.clone()),
+            OutOfMemory(m) => OutOfMemory(m.clone()),
+            Internal(m) => Internal(m.clone()),
+        }
     }
 }
 

@@ -1,23 +1,66 @@
-//! Checking an input image before it reaches sr_vulkan.
+//! Reading and checking an input image before it reaches an upscaler.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
-use image::{ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
 use crate::error::{Result, SrError};
 
-/// Default refusal limit for input images: 64 megapixels.
+/// Default refusal limit for input images: 64 megapixels, all frames together.
 pub const DEFAULT_MAX_INPUT_PIXELS: u64 = 64_000_000;
+/// Default refusal limit for an input file: 512 MiB, checked before it is read.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
 
-/// An input that passed the checks, in a form sr_vulkan decodes.
+/// What an input may be at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputLimits {
+    pub max_pixels: u64,
+    pub max_bytes: u64,
+}
+
+impl Default for InputLimits {
+    fn default() -> Self {
+        InputLimits { max_pixels: DEFAULT_MAX_INPUT_PIXELS, max_bytes: DEFAULT_MAX_INPUT_BYTES }
+    }
+}
+
+/// Reads a file, refusing one above `max_bytes` before reading it (and reading at most
+/// `max_bytes + 1` bytes in any case, for files that grow or lie about their size).
+pub fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let display = || path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => SrError::InputNotFound(display()),
+        _ => SrError::io(path, e),
+    })?;
+    let meta = file.metadata().map_err(|e| SrError::io(path, e))?;
+    if meta.is_dir() {
+        return Err(SrError::NotAnImage { path: display() });
+    }
+    if meta.len() > max_bytes {
+        return Err(SrError::FileTooLarge { path: display(), bytes: meta.len(), limit: max_bytes });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| SrError::io(path, e))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(SrError::FileTooLarge { path: display(), bytes: bytes.len() as u64, limit: max_bytes });
+    }
+    Ok(bytes)
+}
+
+/// An input that passed the checks.
 #[derive(Debug)]
 pub struct PreparedInput {
+    /// What the upscaler decodes: the file itself, cut at a JPEG's end-of-image marker, or
+    /// PNG when the upscaler cannot decode the file's format.
     pub data: Vec<u8>,
     pub width: u32,
     pub height: u32,
-    /// The input's own format; the data is PNG when sr_vulkan cannot decode that format.
+    pub frames: u32,
+    /// The input's own format.
     pub format: ImageFormat,
+    /// The first frame, decoded once to prove the file is whole.
+    pub decoded: DynamicImage,
 }
 
 /// Formats sr_vulkan's own decoders read (measured; TIFF is not among them).
@@ -25,11 +68,127 @@ fn sr_vulkan_decodes(format: ImageFormat) -> bool {
     matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp)
 }
 
-/// Decoders fill a truncated JPEG with grey instead of failing, so look for the
-/// end-of-image marker after the last start-of-scan; entropy-coded data cannot contain it.
-fn jpeg_is_complete(data: &[u8]) -> bool {
-    let last_scan = data.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap_or(0);
-    data[last_scan..].windows(2).any(|w| w == [0xFF, 0xD9])
+/// Where a JPEG ends: the offset just past its end-of-image marker, found by walking its
+/// segments and scans. `None` when the data stops first (a truncated file, which decoders
+/// silently fill with grey). Bytes after the marker, such as a motion photo's video, are
+/// not part of the image.
+pub fn jpeg_end(data: &[u8]) -> Option<usize> {
+    if data.get(..2) != Some(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut i = 2;
+    loop {
+        // Skip anything up to the next marker, then its fill bytes.
+        while *data.get(i)? != 0xFF {
+            i += 1;
+        }
+        while *data.get(i)? == 0xFF {
+            i += 1;
+        }
+        let marker = *data.get(i)?;
+        i += 1;
+        match marker {
+            0xD9 => return Some(i),
+            0x01 | 0xD0..=0xD7 => {}
+            _ => {
+                let length = u16::from_be_bytes([*data.get(i)?, *data.get(i + 1)?]) as usize;
+                i += length;
+                if marker == 0xDA {
+                    // Entropy-coded data: a marker is 0xFF followed by neither 0 nor a restart.
+                    loop {
+                        if *data.get(i)? == 0xFF {
+                            let next = *data.get(i + 1)?;
+                            if next != 0x00 && !(0xD0..=0xD7).contains(&next) {
+                                break;
+                            }
+                        }
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn be32(data: &[u8], at: usize) -> Option<usize> {
+    Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?) as usize)
+}
+
+fn le32(data: &[u8], at: usize) -> Option<usize> {
+    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?) as usize)
+}
+
+fn png_frames(data: &[u8]) -> u32 {
+    let (mut at, mut frames, mut animated) = (8usize, 0u32, false);
+    while let (Some(length), Some(kind)) = (be32(data, at), data.get(at + 4..at + 8)) {
+        match kind {
+            b"acTL" => animated = true,
+            b"fcTL" => frames += 1,
+            b"IEND" => break,
+            _ => {}
+        }
+        at = at.saturating_add(12).saturating_add(length);
+    }
+    if animated {
+        frames.max(1)
+    } else {
+        1
+    }
+}
+
+/// Counts image descriptors up to the trailer, or up to damage (the decoder judges the rest).
+fn gif_frames(data: &[u8]) -> u32 {
+    let skip_sub_blocks = |mut at: usize| -> Option<usize> {
+        loop {
+            let size = *data.get(at)? as usize;
+            at += 1 + size;
+            if size == 0 {
+                return Some(at);
+            }
+        }
+    };
+    let table = |packed: u8| if packed & 0x80 != 0 { 3usize << ((packed & 7) + 1) } else { 0 };
+    let Some(&packed) = data.get(10) else { return 1 };
+    let mut at = 13 + table(packed);
+    let mut frames = 0;
+    while let Some(&block) = data.get(at) {
+        let next = match block {
+            0x21 => skip_sub_blocks(at + 2),
+            0x2C => {
+                frames += 1;
+                let local = data.get(at + 9).copied().unwrap_or(0);
+                skip_sub_blocks(at + 11 + table(local))
+            }
+            _ => None,
+        };
+        match next {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    frames.max(1)
+}
+
+fn webp_frames(data: &[u8]) -> u32 {
+    let mut at = 12usize;
+    let mut frames = 0;
+    while let (Some(kind), Some(size)) = (data.get(at..at + 4), le32(data, at + 4)) {
+        if kind == b"ANMF" {
+            frames += 1;
+        }
+        at = at.saturating_add(8).saturating_add(size + (size & 1));
+    }
+    frames.max(1)
+}
+
+/// How many frames an image has, from its container structure, without decoding pixels.
+pub fn frame_count(data: &[u8], format: ImageFormat) -> u32 {
+    match format {
+        ImageFormat::Png => png_frames(data),
+        ImageFormat::Gif => gif_frames(data),
+        ImageFormat::WebP => webp_frames(data),
+        _ => 1,
+    }
 }
 
 /// Whether an image is animated, from its first few KiB: an animated WebP (VP8X flag),
@@ -53,42 +212,90 @@ pub fn dimensions(data: &[u8]) -> Option<(u32, u32)> {
     ImageReader::new(Cursor::new(data)).with_guessed_format().ok()?.into_dimensions().ok()
 }
 
-/// Reads the header, refuses decompression bombs, decodes once to catch truncation
-/// (sr_vulkan silently fills a truncated JPEG) and transcodes formats sr_vulkan lacks.
-pub fn prepare(path: &Path, data: Vec<u8>, max_pixels: u64) -> Result<PreparedInput> {
-    let display = path.display().to_string();
-    let format = image::guess_format(&data).map_err(|_| SrError::NotAnImage { path: display.clone() })?;
-    let corrupt = |reason: String| SrError::CorruptImage { path: display.clone(), reason };
-    let reader = || ImageReader::with_format(Cursor::new(&data[..]), format);
-    // The header alone first, so a bomb is refused before any decoder allocates for it.
-    let (width, height) = match imagesize::blob_size(&data) {
+/// Header facts: format, size and frame count, read without decoding pixels.
+pub fn header(name: &str, data: &[u8]) -> Result<(ImageFormat, u32, u32, u32)> {
+    let format = image::guess_format(data).map_err(|_| SrError::NotAnImage { path: name.to_owned() })?;
+    let (width, height) = match imagesize::blob_size(data) {
         Ok(size) => (size.width as u32, size.height as u32),
-        Err(_) => reader().into_dimensions().map_err(|e| corrupt(e.to_string()))?,
+        Err(_) => ImageReader::with_format(Cursor::new(data), format)
+            .into_dimensions()
+            .map_err(|e| SrError::CorruptImage { path: name.to_owned(), reason: e.to_string() })?,
     };
-    let pixels = width as u64 * height as u64;
+    Ok((format, width, height, frame_count(data, format)))
+}
+
+/// Reads the header, refuses decompression bombs (all frames counted), decodes once to catch
+/// truncation (sr_vulkan silently fills a truncated JPEG) and transcodes formats sr_vulkan lacks.
+pub fn prepare(name: &str, mut data: Vec<u8>, max_pixels: u64) -> Result<PreparedInput> {
+    let corrupt = |reason: String| SrError::CorruptImage { path: name.to_owned(), reason };
+    // The header alone first, so a bomb is refused before any decoder allocates for it.
+    let (format, width, height, frames) = header(name, &data)?;
+    let pixels = (width as u64).saturating_mul(height as u64).saturating_mul(frames as u64);
     if pixels > max_pixels {
-        return Err(SrError::ImageTooLarge { path: display, width, height, pixels, limit: max_pixels });
+        let frames = if frames > 1 { format!(" × {frames} frames") } else { String::new() };
+        return Err(SrError::ImageTooLarge { path: name.to_owned(), width, height, frames, pixels, limit: max_pixels });
     }
     if width == 0 || height == 0 {
         return Err(corrupt("the image has no pixels".into()));
     }
-    let mut decoder = reader();
+    if format == ImageFormat::Jpeg {
+        let end = jpeg_end(&data).ok_or_else(|| corrupt("the JPEG ends before its end-of-image marker".into()))?;
+        data.truncate(end);
+    }
+    let mut decoder = ImageReader::with_format(Cursor::new(&data[..]), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(width);
     limits.max_image_height = Some(height);
-    limits.max_alloc = Some(pixels.saturating_mul(16).max(1 << 20));
+    limits.max_alloc = Some((width as u64 * height as u64).saturating_mul(16).max(1 << 20));
     decoder.limits(limits);
     let decoded = decoder.decode().map_err(|e| corrupt(e.to_string()))?;
-    if format == ImageFormat::Jpeg && !jpeg_is_complete(&data) {
-        return Err(corrupt("the JPEG ends before its end-of-image marker".into()));
-    }
     if sr_vulkan_decodes(format) {
-        return Ok(PreparedInput { data, width, height, format });
+        return Ok(PreparedInput { data, width, height, frames, format, decoded });
     }
     let mut png = Vec::new();
     decoded
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
         .map_err(|e| corrupt(format!("could not re-encode as PNG: {e}")))?;
-    tracing::debug!(path = %path.display(), ?format, "transcoded to PNG for sr_vulkan");
-    Ok(PreparedInput { data: png, width, height, format })
+    tracing::debug!(name, ?format, "transcoded to PNG for sr_vulkan");
+    Ok(PreparedInput { data: png, width, height, frames, format, decoded })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, (x ^ y) as u8]));
+        let mut bytes = Vec::new();
+        image.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Jpeg).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_jpeg_ends_at_its_marker_whatever_follows() {
+        let plain = jpeg(40, 30);
+        assert_eq!(jpeg_end(&plain), Some(plain.len()));
+        let mut motion = plain.clone();
+        motion.extend_from_slice(b"\x00\x00\x00\x18ftypmp42 and an MP4 with \xFF\xDA and \xFF\xD8 bytes");
+        assert_eq!(jpeg_end(&motion), Some(plain.len()));
+        assert_eq!(jpeg_end(&plain[..plain.len() / 2]), None);
+        assert_eq!(jpeg_end(&plain[..plain.len() - 1]), None);
+    }
+
+    #[test]
+    fn frames_are_counted_from_the_container() {
+        let frames: Vec<image::Frame> = (0..3)
+            .map(|i| image::Frame::new(image::RgbaImage::from_pixel(8, 8, image::Rgba([i * 80, 0, 0, 255]))))
+            .collect();
+        let mut gif = Vec::new();
+        {
+            let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+            encoder.encode_frames(frames).unwrap();
+        }
+        assert_eq!(frame_count(&gif, ImageFormat::Gif), 3);
+        assert_eq!(frame_count(&jpeg(8, 8), ImageFormat::Jpeg), 1);
+        let mut png = Vec::new();
+        image::RgbImage::new(4, 4).write_to(&mut Cursor::new(&mut png), ImageFormat::Png).unwrap();
+        assert_eq!(frame_count(&png, ImageFormat::Png), 1);
+    }
 }

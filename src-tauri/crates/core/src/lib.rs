@@ -3,18 +3,30 @@
 
 pub mod cache;
 pub mod catalogue;
+mod encode;
 pub mod engine;
 pub mod error;
+pub mod export;
+mod flight;
 pub mod input;
+pub mod naming;
 pub mod options;
 mod session;
+pub mod source;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod tile_store;
+pub mod tiling;
 pub mod venv;
 
 pub use cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
 pub use catalogue::{Catalogue, ModelFamily, ModelInfo};
-pub use engine::{export_file_name, Engine, EngineConfig, Phase, StageTimings, UpscaleOutcome, UpscaleRequest};
+pub use engine::{Engine, EngineConfig, Phase, Progress, SkipRules, StageTimings, UpscaleOutcome, UpscaleRequest};
 pub use error::SrError;
+pub use export::Overwrite;
+pub use input::InputLimits;
 pub use options::{OutputFormat, SizeRequest, UpscaleOptions};
-pub use session::{DeviceChoice, DeviceReport, GpuDevice, Priority};
-pub use srview_python::python_call_count;
+pub use session::{DeviceChoice, DeviceReport, GpuDevice, Priority, SchedulerSnapshot};
+pub use source::{ImageSource, PageReader};
+pub use srview_python::{capture_native_output, own_stdio, python_call_count, Captured, OwnStdio};
 pub use tokio_util::sync::CancellationToken;

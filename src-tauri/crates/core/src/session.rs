@@ -1,14 +1,16 @@
-//! The one sr_vulkan session of the process: device choice, the job dispatcher and the
+//! The one sr_vulkan session of the process: device choice, the job scheduler and the
 //! thread that blocks in `load`.
 //!
-//! Jobs wait in a Rust-side priority queue and at most `pipeline_depth` (the number of
-//! process threads) are handed to sr_vulkan at once. Every job sr_vulkan holds is then
-//! running, so a queued job is cancelled by dropping it here, and shutdown knows exactly
-//! which results are still to come before `stop()` may run.
+//! Jobs wait in a Rust-side queue and at most `pipeline_depth` are handed to sr_vulkan at
+//! once, so every job sr_vulkan holds is running. The most urgent queued job goes next;
+//! urgency is read live, so a page that the reader comes back to is promoted. In CPU mode a
+//! background job never starts beside the page on screen: one job already uses every core,
+//! and a second would halve the speed of both. A queued job can be cancelled; a running one
+//! cannot (sr_vulkan has no way to stop it), and its result is always delivered.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -29,6 +31,23 @@ pub enum DeviceChoice {
     Auto,
     Cpu,
     Gpu(i32),
+}
+
+impl std::str::FromStr for DeviceChoice {
+    type Err = SrError;
+    /// `auto`, `cpu` or `-1`, or a GPU id.
+    fn from_str(value: &str) -> Result<Self> {
+        match value.trim() {
+            "auto" => Ok(DeviceChoice::Auto),
+            "cpu" | "-1" => Ok(DeviceChoice::Cpu),
+            id => id
+                .parse::<i32>()
+                .ok()
+                .filter(|id| *id >= 0)
+                .map(DeviceChoice::Gpu)
+                .ok_or_else(|| SrError::InvalidOption(format!("`{id}` is not auto, cpu, -1 or a GPU id"))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,15 +77,60 @@ pub struct DeviceReport {
     pub cpu_cores: i32,
     pub cpu_threads: i32,
     pub process_threads: i32,
+    /// Jobs handed to sr_vulkan at once.
+    pub pipeline_depth: u32,
     pub sr_vulkan_version: String,
     pub python_version: String,
     pub venv: String,
 }
 
-/// One job's result, with the time sr_vulkan spent on it (our clock, not `tick`).
+/// How urgent a request is. The page on screen goes first, then preloads, then batch exports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    #[default]
+    Interactive,
+    Background,
+    Batch,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 3] = [Priority::Interactive, Priority::Background, Priority::Batch];
+
+    fn rank(self) -> u8 {
+        self as u8
+    }
+}
+
+/// The live urgency of a group of jobs (one page): the most urgent of the requests waiting
+/// for it. Shared between the page's computation and its queued jobs.
+#[derive(Debug)]
+pub(crate) struct Urgency(AtomicU8);
+
+const NOBODY_WAITS: u8 = u8::MAX;
+
+impl Urgency {
+    pub fn new(priority: Priority) -> Arc<Self> {
+        Arc::new(Urgency(AtomicU8::new(priority.rank())))
+    }
+
+    pub fn set(&self, priority: Option<Priority>) {
+        self.0.store(priority.map_or(NOBODY_WAITS, Priority::rank), Ordering::SeqCst);
+    }
+
+    fn rank(&self) -> u8 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    fn is_interactive(&self) -> bool {
+        self.rank() == Priority::Interactive.rank()
+    }
+}
+
+/// One job's result: the encoded bytes, empty when sr_vulkan returned none.
 pub(crate) struct JobDone {
     pub bytes: Vec<u8>,
-    pub compute: Duration,
 }
 
 pub(crate) struct JobSpec {
@@ -76,17 +140,6 @@ pub(crate) struct JobSpec {
     pub format: EncodeFormat,
     pub tile_size: i32,
     pub webp_quality: u8,
-    pub priority: Priority,
-}
-
-/// Interactive work (the page on screen) goes before preloads.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "lowercase")]
-pub enum Priority {
-    #[default]
-    Interactive,
-    Background,
 }
 
 /// A submitted job: `started` fires when sr_vulkan takes it, `done` with its result.
@@ -98,23 +151,26 @@ pub(crate) struct Ticket {
 
 struct Queued {
     back_id: i32,
+    seq: u64,
     spec: JobSpec,
+    urgency: Arc<Urgency>,
     started: oneshot::Sender<()>,
     done: oneshot::Sender<Result<JobDone>>,
 }
 
 struct Running {
-    /// `None` once the request was cancelled: the result is then dropped on arrival.
-    done: Option<oneshot::Sender<Result<JobDone>>>,
-    since: Instant,
+    done: oneshot::Sender<Result<JobDone>>,
+    urgency: Arc<Urgency>,
+    input_size: (u32, u32),
 }
 
 #[derive(Default)]
 struct Dispatch {
-    interactive: VecDeque<Queued>,
-    background: VecDeque<Queued>,
+    queued: Vec<Queued>,
     running: HashMap<i32, Running>,
     next_back_id: i32,
+    next_seq: u64,
+    started_total: u64,
     closed: Option<String>,
 }
 
@@ -124,20 +180,34 @@ impl Dispatch {
         self.next_back_id
     }
 
-    fn take_queued(&mut self) -> Vec<Queued> {
-        let mut queued: Vec<Queued> = self.interactive.drain(..).collect();
-        queued.extend(self.background.drain(..));
-        queued
-    }
-
-    fn pop_next(&mut self) -> Option<Queued> {
-        loop {
-            let job = self.interactive.pop_front().or_else(|| self.background.pop_front())?;
-            if !job.done.is_closed() {
-                return Some(job);
-            }
+    /// The next job to start, if any may start now.
+    fn pick(&mut self, depth: usize, cpu_mode: bool) -> Option<Queued> {
+        if self.closed.is_some() || self.running.len() >= depth {
+            return None;
         }
+        self.queued.retain(|q| !q.done.is_closed());
+        let best = self
+            .queued
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.urgency.rank() != NOBODY_WAITS)
+            .min_by_key(|(_, q)| (q.urgency.rank(), q.seq))
+            .map(|(i, _)| i)?;
+        let interactive_running = self.running.values().any(|r| r.urgency.is_interactive());
+        if cpu_mode && interactive_running && !self.queued[best].urgency.is_interactive() {
+            return None;
+        }
+        Some(self.queued.swap_remove(best))
     }
+}
+
+/// What the scheduler looks like at one moment (for tests and the engine panel).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchedulerSnapshot {
+    pub queued: usize,
+    pub running: usize,
+    /// Jobs handed to sr_vulkan since the process started.
+    pub started_total: u64,
 }
 
 pub(crate) struct Session {
@@ -180,7 +250,7 @@ fn shutdown_at_exit() {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic elsewhere must not poison the engine for every later request.
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -188,6 +258,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 fn is_software_vulkan(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     ["llvmpipe", "lavapipe", "swiftshader", "softpipe"].iter().any(|s| name.contains(s))
+}
+
+/// Jobs handed to sr_vulkan at once. Measured by `cargo bench -p srview-cli --bench engine`
+/// (see PYO3_INTEGRATION.md); `SRVIEW_PIPELINE_DEPTH` overrides it for that benchmark.
+fn pipeline_depth(cpu_mode: bool) -> usize {
+    let measured = if cpu_mode { 2 } else { 2 };
+    std::env::var("SRVIEW_PIPELINE_DEPTH").ok().and_then(|v| v.parse().ok()).filter(|d| (1..=8).contains(d)).unwrap_or(measured)
 }
 
 impl Session {
@@ -201,8 +278,12 @@ impl Session {
         }
         let version = sr.version()?;
         let constants = sr.model_constants()?;
+        let installed = srview_python::installed_packages(
+            &[ModelFamily::Waifu2x, ModelFamily::Realcugan, ModelFamily::Realesrgan, ModelFamily::Realsr]
+                .map(|f| f.python_module()),
+        );
         let catalogue = Catalogue::from_constants(&constants, |family: ModelFamily| {
-            srview_python::package_installed(&family.python_module())
+            installed.iter().any(|(module, ok)| *ok && *module == family.python_module())
         });
 
         let vulkan_ok = sr.init()? == 0;
@@ -250,6 +331,7 @@ impl Session {
             Some(id) => gpus[id as usize].name.clone(),
             None => "cpu".to_owned(),
         };
+        let depth = pipeline_depth(active_gpu.is_none());
         let report = DeviceReport {
             gpus,
             active_gpu,
@@ -259,6 +341,7 @@ impl Session {
             cpu_cores,
             cpu_threads,
             process_threads,
+            pipeline_depth: depth as u32,
             sr_vulkan_version: version,
             python_version: python.version,
             venv: venv.display().to_string(),
@@ -268,7 +351,7 @@ impl Session {
             sr,
             report,
             catalogue,
-            pipeline_depth: process_threads as usize,
+            pipeline_depth: depth,
             dispatch: Mutex::new(Dispatch::default()),
             finished: Condvar::new(),
             submit_lock: Mutex::new(()),
@@ -302,41 +385,43 @@ impl Session {
         *lock(&self.loader) = Some(handle);
     }
 
-    /// The one thread that blocks in `load(0)` and routes each result to its request.
+    /// The one thread that blocks in `load(0)` and routes each result to its job.
     fn load_loop(&self) {
-        loop {
+        let reason = loop {
             let result = match self.sr.wait_result() {
                 Ok(Some(result)) => result,
-                Ok(None) => break,
+                Ok(None) => break "sr_vulkan stopped".to_owned(),
                 Err(err) => {
                     tracing::error!(%err, "sr_vulkan.load failed; closing the session");
-                    break;
+                    break format!("sr_vulkan's result loop failed: {err}");
                 }
             };
             let running = lock(&self.dispatch).running.remove(&result.back_id);
             self.finished.notify_all();
             match running {
-                Some(Running { done: Some(done), since }) => {
-                    let outcome = match result.data {
-                        Some(bytes) if !bytes.is_empty() => Ok(JobDone { bytes, compute: since.elapsed() }),
-                        _ => Err(SrError::UpscaleFailed(
-                            result.error.filter(|e| !e.is_empty()).unwrap_or_else(|| "empty result".into()),
+                Some(Running { done, input_size, .. }) => {
+                    #[cfg_attr(not(feature = "testing"), allow(unused_mut))]
+                    let mut data = result.data;
+                    #[cfg(feature = "testing")]
+                    crate::testing::apply_result_fault(input_size, &mut data);
+                    tracing::trace!(back_id = result.back_id, ?input_size, "job done");
+                    let outcome = match data {
+                        Some(bytes) => Ok(JobDone { bytes }),
+                        None => Err(SrError::UpscaleFailed(
+                            result.error.filter(|e| !e.is_empty()).unwrap_or_else(|| "the job failed".into()),
                         )),
                     };
                     let _ = done.send(outcome);
                 }
-                Some(Running { done: None, .. }) => {
-                    tracing::debug!(back_id = result.back_id, "dropped result of a cancelled job")
-                }
                 None => tracing::warn!(back_id = result.back_id, "result for an unknown job"),
             }
             self.pump();
-        }
-        self.close("sr_vulkan stopped");
+        };
+        self.close(&reason);
     }
 
-    /// Queues a job. It reaches sr_vulkan as soon as a process thread is free.
-    pub(crate) fn submit(&self, spec: JobSpec) -> Result<Ticket> {
+    /// Queues a job with the urgency of the page it belongs to.
+    pub(crate) fn submit(&self, spec: JobSpec, urgency: Arc<Urgency>) -> Result<Ticket> {
         let (started_tx, started) = oneshot::channel();
         let (done_tx, done) = oneshot::channel();
         let back_id = {
@@ -345,28 +430,30 @@ impl Session {
                 return Err(SrError::EngineUnavailable(reason.clone()));
             }
             let back_id = dispatch.allocate_back_id();
-            let queue = match spec.priority {
-                Priority::Interactive => &mut dispatch.interactive,
-                Priority::Background => &mut dispatch.background,
-            };
-            queue.push_back(Queued { back_id, spec, started: started_tx, done: done_tx });
+            dispatch.next_seq += 1;
+            let seq = dispatch.next_seq;
+            dispatch.queued.push(Queued { back_id, seq, spec, urgency, started: started_tx, done: done_tx });
             back_id
         };
         self.pump();
         Ok(Ticket { back_id, started, done })
     }
 
-    /// Hands queued jobs to sr_vulkan while it has a free process thread.
+    /// Re-evaluates the queue, after urgencies changed.
+    pub(crate) fn reschedule(&self) {
+        self.pump();
+    }
+
+    /// Hands queued jobs to sr_vulkan while the rules allow.
     fn pump(&self) {
         loop {
             let job = {
                 let mut dispatch = lock(&self.dispatch);
-                if dispatch.closed.is_some() || dispatch.running.len() >= self.pipeline_depth {
-                    return;
-                }
-                let Some(job) = dispatch.pop_next() else { return };
-                let Queued { back_id, spec, started, done } = job;
-                dispatch.running.insert(back_id, Running { done: Some(done), since: Instant::now() });
+                let Some(job) = dispatch.pick(self.pipeline_depth, self.report.cpu_mode) else { return };
+                let Queued { back_id, spec, urgency, started, done, .. } = job;
+                let input_size = crate::input::dimensions(&spec.data).unwrap_or_default();
+                dispatch.running.insert(back_id, Running { done, urgency, input_size });
+                dispatch.started_total += 1;
                 (back_id, spec, started)
             };
             let (back_id, spec, started) = job;
@@ -391,30 +478,28 @@ impl Session {
                 Ok(Err(message)) => SrError::UpscaleFailed(message),
                 Err(err) => err.into(),
             };
-            let running = lock(&self.dispatch).running.remove(&back_id);
-            if let Some(done) = running.and_then(|r| r.done) {
-                let _ = done.send(Err(error));
+            if let Some(running) = lock(&self.dispatch).running.remove(&back_id) {
+                let _ = running.done.send(Err(error));
             }
         }
     }
 
-    /// Cancels a job: a queued one never reaches sr_vulkan; a running one completes
-    /// there (the library cannot interrupt it) and its result is dropped.
-    pub(crate) fn cancel(&self, back_id: i32) {
+    /// Cancels a job that has not started; returns whether it was still queued. A running
+    /// job cannot be stopped, and its result is delivered as usual.
+    pub(crate) fn cancel_queued(&self, back_id: i32) -> bool {
         let mut dispatch = lock(&self.dispatch);
-        let Dispatch { interactive, background, .. } = &mut *dispatch;
-        for queue in [interactive, background] {
-            if let Some(pos) = queue.iter().position(|q| q.back_id == back_id) {
-                if let Some(job) = queue.remove(pos) {
-                    let _ = job.done.send(Err(SrError::Cancelled));
-                }
-                return;
-            }
-        }
-        if let Some(running) = dispatch.running.get_mut(&back_id) {
-            if let Some(done) = running.done.take() {
-                let _ = done.send(Err(SrError::Cancelled));
-            }
+        let Some(pos) = dispatch.queued.iter().position(|q| q.back_id == back_id) else { return false };
+        let job = dispatch.queued.swap_remove(pos);
+        let _ = job.done.send(Err(SrError::Cancelled));
+        true
+    }
+
+    pub(crate) fn snapshot(&self) -> SchedulerSnapshot {
+        let dispatch = lock(&self.dispatch);
+        SchedulerSnapshot {
+            queued: dispatch.queued.len(),
+            running: dispatch.running.len(),
+            started_total: dispatch.started_total,
         }
     }
 
@@ -423,20 +508,17 @@ impl Session {
         if dispatch.closed.is_none() {
             dispatch.closed = Some(reason.to_owned());
         }
-        let queued = dispatch.take_queued();
-        for job in queued {
+        for job in dispatch.queued.drain(..) {
             let _ = job.done.send(Err(SrError::EngineUnavailable(reason.to_owned())));
         }
         for (_, running) in dispatch.running.drain() {
-            if let Some(done) = running.done {
-                let _ = done.send(Err(SrError::EngineUnavailable(reason.to_owned())));
-            }
+            let _ = running.done.send(Err(SrError::EngineUnavailable(reason.to_owned())));
         }
     }
 
     /// Stops sr_vulkan for good: refuses new work, lets running GPU jobs finish (stopping
     /// under a running Vulkan job hangs the exit), calls `stop()` and joins the loader.
-    /// Idempotent; blocking.
+    /// Idempotent; blocking. With tiles, a running job is one tile, so the drain is short.
     pub(crate) fn shutdown(&self) {
         const DRAIN_LIMIT: Duration = Duration::from_secs(120);
         if self.shut_down.swap(true, Ordering::SeqCst) {
@@ -447,8 +529,7 @@ impl Session {
             if dispatch.closed.is_none() {
                 dispatch.closed = Some("SRView is shutting down".into());
             }
-            let queued = dispatch.take_queued();
-            for job in queued {
+            for job in dispatch.queued.drain(..) {
                 let _ = job.done.send(Err(SrError::Cancelled));
             }
             if !self.report.cpu_mode {

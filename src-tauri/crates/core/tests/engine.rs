@@ -39,10 +39,11 @@ async fn scale_two_gives_exact_size_and_decodable_webp() {
     let cached = done.cache_path.expect("cache on");
     assert!(cached.starts_with(cache.path()));
     assert_eq!(std::fs::read(&cached).unwrap(), *done.bytes);
-    assert_eq!(
-        *phases.lock().unwrap(),
-        [Phase::CacheLookup, Phase::Checking, Phase::Queued, Phase::Computing, Phase::Writing, Phase::Done]
-    );
+    // `Queued` shows only while the job waits, which it may not do at all here.
+    let mut seen: Vec<Phase> = phases.lock().unwrap().iter().map(|p: &srview_core::Progress| p.phase).collect();
+    seen.dedup();
+    seen.retain(|p| *p != Phase::Queued);
+    assert_eq!(seen, [Phase::CacheLookup, Phase::Checking, Phase::Computing, Phase::Writing, Phase::Done]);
 }
 
 #[tokio::test]
@@ -209,7 +210,8 @@ async fn save_path_exports_a_copy_and_never_overwrites_the_source() {
 
 #[tokio::test]
 async fn bad_inputs_give_typed_errors_and_leave_nothing_behind() {
-    let (engine, cache) = engine_with(EngineConfig { max_input_pixels: 1_000_000, ..Default::default() });
+    let limits = srview_core::InputLimits { max_pixels: 1_000_000, ..Default::default() };
+    let (engine, cache) = engine_with(EngineConfig { limits, ..Default::default() });
     let dir = tempfile::tempdir().unwrap();
     let good = write_image(dir.path(), "good.png", 16, 16, 7);
     let text = dir.path().join("notes.png");
@@ -254,7 +256,7 @@ async fn bad_inputs_give_typed_errors_and_leave_nothing_behind() {
         ("model_package_missing", UpscaleRequest::new(&good, options("REALSR_DF2K_UP4X", scale(4.0)))),
     ];
     for (expected, request) in cases {
-        let described = format!("{} {:?}", request.input.display(), request.options);
+        let described = format!("{} {:?}", request.source.display_name(), request.options);
         let err = run(&engine, request).await.expect_err(&described);
         assert_eq!(err.kind(), expected, "{described}: {err}");
         let json = serde_json::to_value(&err).unwrap();

@@ -1,13 +1,14 @@
 //! The only crate in SRView that touches PyO3.
 //!
 //! It starts the embedded interpreter on a venv and exposes `sr_vulkan` as a typed,
-//! crash-guarded Rust API. Every guard listed in `shared/SR_VULKAN.md` that can be
+//! crash-guarded Rust API. Every guard for the crashes in `docs/sr-vulkan.md` that can be
 //! expressed in types is: formats exclude `bmp` and `''`, back ids are `i32`, model
 //! indices and GPU ids are checked against what the module itself reports.
 //! Each call holds the GIL only for the call itself; `wait_result` blocks inside
 //! `sr.load(0)`, which releases the GIL while it waits.
 
 mod interpreter;
+mod native_output;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -16,6 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
 pub use interpreter::{start_interpreter, PythonInfo};
+pub use native_output::{capture_native_output, own_stdio, Captured, OwnStdio};
 
 /// Number of calls made into Python since the process started (for tests and stats).
 static PYTHON_CALLS: AtomicU64 = AtomicU64::new(0);
@@ -354,12 +356,20 @@ fn model_constants_of(module: &Bound<'_, PyModule>) -> Result<Vec<(String, i32)>
     Ok(constants)
 }
 
-/// Whether a top-level Python package can be imported, without importing it.
-pub fn package_installed(package: &str) -> bool {
+/// Whether each top-level Python package can be imported, without importing it (one GIL hold).
+pub fn installed_packages(packages: &[String]) -> Vec<(String, bool)> {
     attach(|py| {
-        py.import("importlib.util")
-            .and_then(|util| util.call_method1("find_spec", (package,)))
-            .map(|spec| !spec.is_none())
-            .unwrap_or(false)
+        let find_spec = py.import("importlib.util").and_then(|util| util.getattr("find_spec"));
+        packages
+            .iter()
+            .map(|package| {
+                let found = find_spec
+                    .as_ref()
+                    .ok()
+                    .and_then(|find| find.call1((package.as_str(),)).ok())
+                    .is_some_and(|spec| !spec.is_none());
+                (package.clone(), found)
+            })
+            .collect()
     })
 }

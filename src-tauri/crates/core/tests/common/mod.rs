@@ -8,7 +8,9 @@ use image::{ImageFormat, Rgb, RgbImage};
 use srview_core::{DeviceChoice, Engine, EngineConfig};
 
 /// An engine with its own cache folder, on the process's shared CPU-mode session.
+/// Native output (ncnn's device banner) goes to the log, not the test output.
 pub fn engine_with(config: EngineConfig) -> (Engine, tempfile::TempDir) {
+    srview_core::capture_native_output(srview_core::Captured::Stderr).expect("capture native output");
     let cache = tempfile::tempdir().expect("temp cache dir");
     let engine = Engine::start(EngineConfig {
         device: DeviceChoice::Cpu,

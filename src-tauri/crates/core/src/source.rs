@@ -1,0 +1,98 @@
+//! Where an image comes from: a file, or a page of a book. The engine, the batch runner and
+//! the CLI only see an `ImageSource`; they never care which container a page came from.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::input;
+
+/// A page that is read on demand, such as an entry of an archive.
+pub trait PageReader: Send + Sync {
+    /// How the page is named to a person: `book.cbz › ch1/012.png`.
+    fn display_name(&self) -> String;
+    /// The page's own file name, whose stem names exported files.
+    fn file_name(&self) -> OsString;
+    /// The page's bytes, refusing more than `max_bytes`.
+    fn read(&self, max_bytes: u64) -> Result<Vec<u8>>;
+}
+
+#[derive(Clone)]
+pub enum ImageSource {
+    File(PathBuf),
+    Page(Arc<dyn PageReader>),
+}
+
+impl fmt::Debug for ImageSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImageSource::File(path) => write!(f, "File({})", path.display()),
+            ImageSource::Page(page) => write!(f, "Page({})", page.display_name()),
+        }
+    }
+}
+
+impl ImageSource {
+    pub fn display_name(&self) -> String {
+        match self {
+            ImageSource::File(path) => path.display().to_string(),
+            ImageSource::Page(page) => page.display_name(),
+        }
+    }
+
+    /// The file on disk, when the source is one.
+    pub fn file_path(&self) -> Option<&Path> {
+        match self {
+            ImageSource::File(path) => Some(path),
+            ImageSource::Page(_) => None,
+        }
+    }
+
+    /// The name exported files are derived from.
+    pub fn file_name(&self) -> OsString {
+        match self {
+            ImageSource::File(path) => path.file_name().map(Into::into).unwrap_or_else(|| "image".into()),
+            ImageSource::Page(page) => page.file_name(),
+        }
+    }
+
+    /// Reads the bytes, refusing a source above `max_bytes` before reading it.
+    pub fn read(&self, max_bytes: u64) -> Result<Vec<u8>> {
+        match self {
+            ImageSource::File(path) => input::read_file(path, max_bytes),
+            ImageSource::Page(page) => page.read(max_bytes),
+        }
+    }
+}
+
+impl From<PathBuf> for ImageSource {
+    fn from(path: PathBuf) -> Self {
+        ImageSource::File(path)
+    }
+}
+
+impl From<&PathBuf> for ImageSource {
+    fn from(path: &PathBuf) -> Self {
+        ImageSource::File(path.clone())
+    }
+}
+
+impl From<&Path> for ImageSource {
+    fn from(path: &Path) -> Self {
+        ImageSource::File(path.to_path_buf())
+    }
+}
+
+impl From<&str> for ImageSource {
+    fn from(path: &str) -> Self {
+        ImageSource::File(PathBuf::from(path))
+    }
+}
+
+impl From<String> for ImageSource {
+    fn from(path: String) -> Self {
+        ImageSource::File(PathBuf::from(path))
+    }
+}
