@@ -1,20 +1,28 @@
 // SRView's frontend: wires the viewer, the panels and the upscale queue to the commands.
 import { Channel } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { open } from "@tauri-apps/plugin-dialog";
 import { load, type Store } from "@tauri-apps/plugin-store";
-import type { DeviceReport, ImageEntry, ModelInfo, UpscaledImage, UpscaleProgress } from "./bindings";
+import type { DeviceReport, ImageEntry, ModelInfo, Progress, UpscaledImage, UpscaleProgress } from "./bindings";
 import { commands, CommandError, describeError, unwrap } from "./api";
 import { CachePanel } from "./panels/cache-panel";
 import { formatBytes } from "./panels/dom";
 import { renderGpuPanel } from "./panels/gpu-panel";
 import { renderSettingsPanel } from "./panels/settings-panel";
-import { PreloadQueue } from "./state/preload-queue";
-import { DEFAULT_SETTINGS, normalizeSettings, skipReason, toUpscaleOptions, usableModel, type Settings } from "./state/settings";
+import { Latest, RequestTracker } from "./state/requests";
+import { DEFAULT_SETTINGS, normalizeSettings, toSkipRules, toUpscaleOptions, usableModel, type Settings } from "./state/settings";
 import { Thumbnails } from "./viewer/thumbnails";
 import { Viewer } from "./viewer/viewer";
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** "3/12 tiles, about 20 s left" while a tiled page computes. */
+function describeTiles(progress: Progress & { since: number }): string {
+  if (progress.phase !== "computing" || progress.total < 2) return "";
+  const elapsed = (performance.now() - progress.since) / 1000;
+  const left = progress.done > 0 ? Math.round((elapsed / progress.done) * (progress.total - progress.done)) : null;
+  return ` ${progress.done}/${progress.total} tiles${left !== null ? `, about ${left} s left` : ""}`;
+}
 
 const PHASE_TEXT: Record<string, string> = {
   cacheLookup: "looking in the cache",
@@ -39,8 +47,10 @@ class App {
   private models: ModelInfo[] = [];
   private results = new Map<number, UpscaledImage>();
   private failures = new Map<number, string>();
-  private phases = new Map<number, string>();
-  private queue = new PreloadQueue((i) => `page-${i}`);
+  private skipped = new Map<number, string>();
+  private progress = new Map<number, Progress & { since: number }>();
+  private requests = new RequestTracker();
+  private opening = new Latest();
   /** Bumped whenever the page list or the settings change, so stale replies are dropped. */
   private generation = 0;
   private store: Store | null = null;
@@ -98,19 +108,23 @@ class App {
   // ---- opening ----
 
   private async openLocation(path: string): Promise<void> {
+    const ticket = this.opening.next();
     try {
       const opened = await unwrap(commands.openLocation(path));
-      this.cancel(this.queue.forget());
+      // A location opened after this one, while this one was being listed, wins.
+      if (!this.opening.isLatest(ticket)) return;
+      this.cancel(this.requests.forget());
       this.generation++;
       this.results.clear();
       this.failures.clear();
-      this.phases.clear();
+      this.skipped.clear();
+      this.progress.clear();
       this.images = opened.images;
       this.thumbnails.render(this.images);
       byId("empty-hint").hidden = this.images.length > 0;
       this.show(opened.startIndex);
     } catch (e) {
-      this.showError(describeError(e));
+      if (this.opening.isLatest(ticket)) this.showError(describeError(e));
     }
   }
 
@@ -119,18 +133,13 @@ class App {
     if (typeof picked === "string") await this.openLocation(picked);
   }
 
-  /** Exports the current page, upscaled with the current settings, to a file the user picks. */
+  /** Saves the current page, upscaled with the current settings, to a file the user picks. */
   private async saveAs(): Promise<void> {
     const image = this.images[this.index];
     if (!image || !this.report) return;
-    const stem = image.name.replace(/\.[^.]+$/, "");
-    const target = await save({ defaultPath: `${stem}_x${this.settings.scale}.webp`, filters: [{ name: "WebP", extensions: ["webp"] }] });
-    if (!target) return;
-    const gpuId = this.report.activeGpu ?? -1;
-    const { model, scale, tileSize, tta } = this.settings;
     try {
-      await unwrap(commands.upscaleImageSrVulkan(image.path, target, model, scale, gpuId, tileSize, tta));
-      byId("status-text").textContent = `Saved ${target}`;
+      const target = await unwrap(commands.savePageAs(image.id, toUpscaleOptions(this.settings)));
+      if (target) byId("status-text").textContent = `Saved ${target}`;
     } catch (e) {
       this.showError(`Could not save: ${describeError(e)}`);
     }
@@ -164,53 +173,51 @@ class App {
 
   // ---- upscaling ----
 
-  private facts(index: number) {
-    const image = this.images[index];
-    const original = this.viewer.original;
-    const loaded = index === this.index && original.complete && original.naturalWidth > 0;
-    return { width: loaded ? original.naturalWidth : 0, height: loaded ? original.naturalHeight : 0, animated: image.animated };
-  }
-
   private schedule(): void {
     this.updatePending();
     if (!this.upscaling || this.images.length === 0 || this.engineError || !this.report) {
       this.renderStatus();
       return;
     }
-    const plan = this.queue.plan(this.index, this.images.length, this.settings.preloadCount, (i) => skipReason(this.facts(i), this.settings) !== null);
+    const ahead: number[] = [];
+    for (let i = this.index + 1; i < this.images.length && ahead.length < this.settings.preloadCount; i++) ahead.push(i);
+    const plan = this.requests.plan([this.index], ahead.filter((i) => !this.skipped.has(i)));
     this.cancel(plan.cancel);
-    for (const job of plan.start) void this.upscale(job.index, job.priority);
+    for (const request of plan.start) void this.upscale(request.index, request.requestId, request.priority);
     const known = this.results.get(this.index);
     if (known && !this.showingOriginal) this.viewer.showResult(known.url);
     this.updatePending();
     this.renderStatus();
   }
 
-  private async upscale(index: number, priority: "interactive" | "background"): Promise<void> {
+  private async upscale(index: number, requestId: string, priority: "interactive" | "background"): Promise<void> {
     const generation = this.generation;
-    const id = `page-${index}`;
-    const progress = new Channel<UpscaleProgress>();
-    progress.onmessage = (message) => {
-      if (generation !== this.generation) return;
-      this.phases.set(index, message.phase);
+    const live = () => generation === this.generation && this.requests.isCurrent(index, requestId);
+    const channel = new Channel<UpscaleProgress>();
+    channel.onmessage = (message) => {
+      if (!live()) return;
+      const previous = this.progress.get(index);
+      const since = message.progress.phase === "computing" && previous?.phase === "computing" ? previous.since : performance.now();
+      this.progress.set(index, { ...message.progress, since });
       if (index === this.index) this.renderStatus();
     };
-    this.phases.set(index, "queued");
     let succeeded = false;
     try {
-      const result = await unwrap(commands.upscaleToUrl(id, this.images[index].path, toUpscaleOptions(this.settings), priority, progress));
-      if (generation !== this.generation) return;
+      const result = await unwrap(
+        commands.upscaleToUrl(requestId, this.images[index].id, toUpscaleOptions(this.settings), priority, toSkipRules(this.settings), channel),
+      );
+      if (!live()) return;
       succeeded = true;
       this.results.set(index, result);
       this.failures.delete(index);
       if (index === this.index && this.upscaling) this.viewer.showResult(result.url);
     } catch (e) {
-      if (generation !== this.generation || (e instanceof CommandError && e.kind === "cancelled")) return;
-      this.failures.set(index, `${this.images[index].name}: ${describeError(e)}`);
+      if (!live() || (e instanceof CommandError && e.kind === "cancelled")) return;
+      if (e instanceof CommandError && e.kind === "skipped") this.skipped.set(index, e.message.replace(/^not upscaled: /, ""));
+      else this.failures.set(index, `${this.images[index].name}: ${describeError(e)}`);
     } finally {
-      if (generation === this.generation) {
-        this.phases.delete(index);
-        this.queue.finished(id, succeeded);
+      if (generation === this.generation && this.requests.finished(index, requestId, succeeded)) {
+        this.progress.delete(index);
         this.updatePending();
         if (index === this.index) this.renderStatus();
       }
@@ -223,10 +230,11 @@ class App {
 
   /** After a cache cleanup or a settings change, results must be asked for again. */
   private forgetResults(): void {
-    this.cancel(this.queue.forget());
+    this.cancel(this.requests.forget());
     this.generation++;
     this.results.clear();
-    this.phases.clear();
+    this.skipped.clear();
+    this.progress.clear();
     this.updatePending();
     if (this.upscaling) this.viewer.showOriginal(this.images[this.index]?.url ?? "");
   }
@@ -238,9 +246,9 @@ class App {
     }
     this.upscaling = !this.upscaling;
     if (!this.upscaling) {
-      this.cancel(this.queue.forget());
+      this.cancel(this.requests.forget());
       this.generation++;
-      this.phases.clear();
+      this.progress.clear();
       if (this.images.length) this.viewer.showOriginal(this.images[this.index].url);
     }
     this.renderToolbar();
@@ -248,7 +256,7 @@ class App {
   }
 
   private updatePending(): void {
-    document.body.dataset.pending = String(this.queue.pending);
+    document.body.dataset.pending = String(this.requests.pending);
   }
 
   // ---- status ----
@@ -275,11 +283,11 @@ class App {
       status.textContent = `${image.name} · original · press U to upscale`;
       return;
     }
-    const skip = skipReason(this.facts(this.index), this.settings);
+    const skip = this.skipped.get(this.index);
     const result = this.results.get(this.index);
-    const phase = this.phases.get(this.index);
-    if (phase && !result) {
-      status.textContent = `${image.name} · ${PHASE_TEXT[phase] ?? phase}…`;
+    const progress = this.progress.get(this.index);
+    if (progress && !result) {
+      status.textContent = `${image.name} · ${PHASE_TEXT[progress.phase] ?? progress.phase}${describeTiles(progress)}…`;
     } else if (result) {
       const t = result.timings;
       const ms = (v: number | null) => `${Math.round(v ?? 0)} ms`;

@@ -164,7 +164,8 @@ pub fn run() -> std::process::ExitCode {
                 use std::io::Write;
                 let _ = writeln!(&*panic_to, "srview-app: internal error: {info}");
             }));
-            tracing_subscriber::fmt().with_env_filter(filter).with_writer(move || LogFile(file.clone())).init()
+            let ansi = std::io::IsTerminal::is_terminal(&*file);
+            tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(move || LogFile(file.clone())).init()
         }
         None => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }

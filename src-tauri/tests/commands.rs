@@ -336,3 +336,22 @@ fn bad_gpu_values_are_errors_not_a_silent_auto() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("banana"));
 }
+
+#[test]
+fn a_page_whose_name_is_not_utf8_is_listed_served_and_upscaled() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("cache"));
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"\x83y\x81[\x83W01.png");
+    let written = write_png(dir.path(), "x.png", 10, 8);
+    std::fs::rename(written, pages.join(name)).unwrap();
+    let opened = app.open(&pages);
+    let page = &opened["images"][0];
+    assert!(page["name"].as_str().unwrap().contains('\u{FFFD}'), "{page}");
+    let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
+    let args = json!({ "requestId": "r", "pageId": page["id"], "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:3" });
+    let done = app.json("upscale_to_url", args);
+    assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(20), Some(16)));
+}

@@ -5,7 +5,7 @@ import {
   groupModels,
   normalizeSettings,
   settingsKey,
-  skipReason,
+  toSkipRules,
   toUpscaleOptions,
   usableModel,
 } from "./settings";
@@ -51,12 +51,12 @@ describe("settings", () => {
     expect(settingsKey(DEFAULT_SETTINGS)).toBe(settingsKey({ ...DEFAULT_SETTINGS, preloadCount: 5 }));
   });
 
-  it("skips animated images unless asked, and images above the size limit", () => {
-    const still = { width: 1000, height: 1000, animated: false };
-    expect(skipReason(still, DEFAULT_SETTINGS)).toBeNull();
-    expect(skipReason({ ...still, animated: true }, DEFAULT_SETTINGS)).toMatch(/animated/);
-    expect(skipReason({ ...still, animated: true }, { ...DEFAULT_SETTINGS, animated: "upscale" })).toBeNull();
-    expect(skipReason({ width: 4000, height: 3000, animated: false }, DEFAULT_SETTINGS)).toMatch(/12\.0 MP/);
+  it("turns the skip settings into rules the engine applies to every page", () => {
+    expect(toSkipRules(DEFAULT_SETTINGS)).toEqual({ maxPixels: 8_000_000, animated: true });
+    expect(toSkipRules({ ...DEFAULT_SETTINGS, animated: "upscale", maxInputMegapixels: 0.5 })).toEqual({
+      maxPixels: 500_000,
+      animated: false,
+    });
   });
 
   it("groups models by family and marks what cannot run", () => {

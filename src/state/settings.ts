@@ -1,6 +1,6 @@
 // Upscale and viewer settings: defaults, validation of persisted values, and the
 // options the engine receives.
-import type { ModelInfo, UpscaleOptions } from "../bindings";
+import type { ModelInfo, SkipRules, UpscaleOptions } from "../bindings";
 
 export type AnimatedPolicy = "skip" | "upscale";
 export type OutputFormat = "webp" | "png" | "jpg";
@@ -73,25 +73,14 @@ export function toUpscaleOptions(settings: Settings): UpscaleOptions {
   };
 }
 
+/** The rules under which a page is not upscaled; the engine applies them to every page. */
+export function toSkipRules(settings: Settings): SkipRules {
+  return { maxPixels: Math.round(settings.maxInputMegapixels * 1e6), animated: settings.animated === "skip" };
+}
+
 /** A key that changes whenever the upscaled result would. */
 export function settingsKey(settings: Settings): string {
   return [settings.model, settings.scale, settings.tileSize, settings.tta, settings.format].join("|");
-}
-
-export interface ImageFacts {
-  width: number;
-  height: number;
-  animated: boolean;
-}
-
-/** Why an image is not upscaled, or null when it should be. */
-export function skipReason(image: ImageFacts, settings: Settings): string | null {
-  if (image.animated && settings.animated === "skip") return "animated image (see settings)";
-  const megapixels = (image.width * image.height) / 1e6;
-  if (megapixels > settings.maxInputMegapixels) {
-    return `${megapixels.toFixed(1)} MP is above the ${settings.maxInputMegapixels} MP limit`;
-  }
-  return null;
 }
 
 export interface ModelGroup {

@@ -396,6 +396,11 @@ impl Session {
                     break format!("sr_vulkan's result loop failed: {err}");
                 }
             };
+            #[cfg(feature = "testing")]
+            if let Some(cause) = crate::testing::take_loader_fault() {
+                tracing::error!(%cause, "injected loader failure; closing the session");
+                break format!("sr_vulkan's result loop failed: {cause}");
+            }
             let running = lock(&self.dispatch).running.remove(&result.back_id);
             self.finished.notify_all();
             match running {
@@ -452,6 +457,8 @@ impl Session {
                 let Some(job) = dispatch.pick(self.pipeline_depth, self.report.cpu_mode) else { return };
                 let Queued { back_id, spec, urgency, started, done, .. } = job;
                 let input_size = crate::input::dimensions(&spec.data).unwrap_or_default();
+                #[cfg(feature = "testing")]
+                crate::testing::record_start(input_size, urgency.rank());
                 dispatch.running.insert(back_id, Running { done, urgency, input_size });
                 dispatch.started_total += 1;
                 (back_id, spec, started)

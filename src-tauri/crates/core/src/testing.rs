@@ -28,3 +28,37 @@ pub(crate) fn apply_result_fault(input_size: (u32, u32), data: &mut Option<Vec<u
         }
     }
 }
+
+static LOADER_FAULT: Mutex<Option<String>> = Mutex::new(None);
+
+/// Makes the loader thread fail, with `cause`, when the next result arrives.
+pub fn fail_loader_with(cause: &str) {
+    *LOADER_FAULT.lock().unwrap_or_else(|p| p.into_inner()) = Some(cause.to_owned());
+}
+
+pub(crate) fn take_loader_fault() -> Option<String> {
+    LOADER_FAULT.lock().unwrap_or_else(|p| p.into_inner()).take()
+}
+
+/// One job start, in the order sr_vulkan received them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobStart {
+    pub input_size: (u32, u32),
+    /// 0 = interactive, 1 = background, 2 = batch.
+    pub urgency: u8,
+}
+
+static STARTS: Mutex<Vec<JobStart>> = Mutex::new(Vec::new());
+
+pub(crate) fn record_start(input_size: (u32, u32), urgency: u8) {
+    STARTS.lock().unwrap_or_else(|p| p.into_inner()).push(JobStart { input_size, urgency });
+}
+
+/// Every job start since the process began (or since `clear_job_starts`).
+pub fn job_starts() -> Vec<JobStart> {
+    STARTS.lock().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
+pub fn clear_job_starts() {
+    STARTS.lock().unwrap_or_else(|p| p.into_inner()).clear();
+}

@@ -75,3 +75,15 @@ pub fn png_header_only(width: u32, height: u32) -> Vec<u8> {
     png.extend_from_slice(&(!crc).to_be_bytes());
     png
 }
+
+/// Prints a measured figure on the real stderr: fd 2 carries native output to the log now,
+/// and the test harness would hide a passing test's `eprintln!` anyway.
+pub fn say(text: &str) {
+    use std::io::Write;
+    match srview_core::own_stdio() {
+        Some(own) => {
+            let _ = writeln!(&own.stderr, "{text}");
+        }
+        None => eprintln!("{text}"),
+    }
+}

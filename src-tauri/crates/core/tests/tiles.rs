@@ -1,0 +1,180 @@
+//! Large pages as tiles: stitched to the exact size and close to one sr_vulkan call, the page
+//! on screen first, cancel within one tile, resume, and a failed tile retried smaller.
+//! Real sr_vulkan, CPU mode; the empty tile is the one injected fault.
+
+mod common;
+
+use common::*;
+use image::ImageFormat;
+use srview_core::testing::{clear_job_starts, job_starts, set_result_fault, Fault};
+use srview_core::{
+    CancellationToken, Engine, EngineConfig, OutputFormat, Phase, Priority, Progress, SizeRequest, UpscaleOptions,
+    UpscaleRequest,
+};
+
+/// Job counters and fault hooks are process-wide, so these tests run one at a time.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn options(model: &str) -> UpscaleOptions {
+    UpscaleOptions {
+        model: model.into(),
+        size: SizeRequest::Scale { factor: 2.0 },
+        format: OutputFormat::Png,
+        ..UpscaleOptions::default()
+    }
+}
+
+fn psnr(a: &[u8], b: &[u8]) -> f64 {
+    let a = image::load_from_memory(a).unwrap().to_rgb8();
+    let b = image::load_from_memory(b).unwrap().to_rgb8();
+    assert_eq!(a.dimensions(), b.dimensions());
+    let mse = a.as_raw().iter().zip(b.as_raw()).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum::<f64>()
+        / a.as_raw().len() as f64;
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0f64.powi(2) / mse).log10()
+    }
+}
+
+fn started(engine: &Engine) -> u64 {
+    engine.scheduler().0.started_total
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_pages_are_tiled_stitched_exactly_and_match_one_call() {
+    let _serial = SERIAL.lock().await;
+    let (tiled, _a) = engine();
+    let (whole, _b) = engine_with(EngineConfig { tiling: false, ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_image(dir.path(), "page.png", 900, 700, 7);
+    for (model, at_least) in [("WAIFU2X_ANIME_UP2X", 50.0), ("WAIFU2X_CUNET_UP2X", 50.0)] {
+        let ours = tiled.upscale(UpscaleRequest::new(&input, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
+        assert!(ours.tiles >= 4, "{model}: {} tiles", ours.tiles);
+        assert_eq!(decoded_size(&ours.bytes), (1800, 1400));
+        let one = whole.upscale(UpscaleRequest::new(&input, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
+        assert_eq!(one.tiles, 0);
+        let db = psnr(&ours.bytes, &one.bytes);
+        say(&format!("{model}: {} tiles, {db:.1} dB against one sr_vulkan call", ours.tiles));
+        assert!(db >= at_least, "{model}: tiled output reached {db:.1} dB, below {at_least}");
+    }
+    // Real-CUGAN pools over the whole page, so it stays one job, identical to one call.
+    let model = "REALCUGAN_SE_UP2X";
+    let small = write_image(dir.path(), "small.png", 700, 500, 8);
+    let ours = tiled.upscale(UpscaleRequest::new(&small, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
+    assert_eq!(ours.tiles, 0);
+    // WebP output of a tiled page is a lossy WebP at the requested size.
+    let webp = UpscaleOptions { format: OutputFormat::Webp, ..options("WAIFU2X_ANIME_UP2X") };
+    let done = tiled.upscale(UpscaleRequest::new(&input, webp), CancellationToken::new(), |_| {}).await.unwrap();
+    assert_eq!(image::guess_format(&done.bytes).unwrap(), ImageFormat::WebP);
+    assert_eq!(decoded_size(&done.bytes), (1800, 1400));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_on_screen_starts_before_queued_background_tiles() {
+    let _serial = SERIAL.lock().await;
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    clear_job_starts();
+    // Two preloaded pages of 6 tiles each fill the queue.
+    let (computing_tx, mut computing) = tokio::sync::mpsc::unbounded_channel();
+    let background: Vec<_> = (0..2)
+        .map(|i| {
+            let input = write_image(dir.path(), &format!("pre{i}.png"), 900, 700, 20 + i);
+            let mut request = UpscaleRequest::new(&input, options("WAIFU2X_ANIME_UP2X"));
+            request.priority = Priority::Background;
+            let (engine, computing_tx) = (engine.clone(), computing_tx.clone());
+            tokio::spawn(async move {
+                let report = move |p: Progress| {
+                    if p.phase == Phase::Computing {
+                        let _ = computing_tx.send(());
+                    }
+                };
+                engine.upscale(request, CancellationToken::new(), report).await
+            })
+        })
+        .collect();
+    // Once they compute, the reader turns to a page of their own.
+    computing.recv().await.expect("the preloads started");
+    let page = write_image(dir.path(), "screen.png", 120, 90, 30);
+    let done = engine.upscale(UpscaleRequest::new(&page, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {}).await.unwrap();
+    assert_eq!(decoded_size(&done.bytes), (240, 180));
+    for task in background {
+        task.await.unwrap().unwrap();
+    }
+    let starts = job_starts();
+    let on_screen = starts.iter().position(|s| s.input_size == (120, 90)).expect("the page on screen ran");
+    let background_after = starts[on_screen..].iter().filter(|s| s.urgency != 0).count();
+    say(&format!("job start order (0 = on screen, 1 = preload): {:?}", starts.iter().map(|s| s.urgency).collect::<Vec<_>>()));
+    // It waited only for the tiles already running (at most the pipeline depth).
+    assert!(on_screen <= 2 + 2, "the page on screen started {on_screen}th");
+    assert!(background_after >= 8, "most background tiles ran after it: {background_after}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_stops_within_a_tile_keeps_the_tiles_and_coming_back_resumes() {
+    let _serial = SERIAL.lock().await;
+    let (engine, cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_image(dir.path(), "page.png", 900, 700, 40);
+    let token = CancellationToken::new();
+    let (first_tile_tx, first_tile) = tokio::sync::oneshot::channel();
+    let first_tile_tx = std::sync::Mutex::new(Some(first_tile_tx));
+    let before = started(&engine);
+    let task = {
+        let (engine, token, input) = (engine.clone(), token.clone(), input.clone());
+        tokio::spawn(async move {
+            engine
+                .upscale(UpscaleRequest::new(&input, options("WAIFU2X_CUNET_UP2X")), token, move |p: Progress| {
+                    if p.phase == Phase::Computing && p.done >= 1 {
+                        if let Some(tx) = first_tile_tx.lock().unwrap().take() {
+                            let _ = tx.send(p.total);
+                        }
+                    }
+                })
+                .await
+        })
+    };
+    let total = first_tile.await.unwrap() as u64;
+    token.cancel();
+    let at_cancel = started(&engine) - before;
+    assert_eq!(task.await.unwrap().unwrap_err().kind(), "cancelled");
+    engine.idle().await;
+    let ran = started(&engine) - before;
+    assert_eq!(ran, at_cancel, "no tile started after the cancel");
+    assert!(ran < total, "it stopped before the page was done ({ran} of {total} tiles)");
+    let kept = engine.tiles_kept() as u64;
+    assert_eq!(kept, ran, "every tile that ran is kept");
+    assert_eq!(cache_entries(cache.path()), 0, "no page was written");
+
+    let resumed = engine.upscale(UpscaleRequest::new(&input, options("WAIFU2X_CUNET_UP2X")), CancellationToken::new(), |_| {}).await.unwrap();
+    assert_eq!(decoded_size(&resumed.bytes), (1800, 1400));
+    assert_eq!(started(&engine) - before, total, "coming back computed only the missing tiles");
+    assert_eq!(engine.tiles_kept(), 0, "a finished page's tiles are let go");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_tile_is_retried_smaller_and_the_page_completes() {
+    let _serial = SERIAL.lock().await;
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_image(dir.path(), "page.png", 900, 700, 50);
+    // The first tile-sized job comes back empty, as on a GPU out of memory.
+    let mut failed_once = false;
+    set_result_fault(Some(Box::new(move |size: (u32, u32)| {
+        if !failed_once && size.0 > 300 {
+            failed_once = true;
+            return Some(Fault::Empty);
+        }
+        None
+    })));
+    let before = started(&engine);
+    let done = engine.upscale(UpscaleRequest::new(&input, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {}).await;
+    set_result_fault(None);
+    let done = done.unwrap();
+    assert_eq!(decoded_size(&done.bytes), (1800, 1400));
+    assert_eq!(started(&engine) - before, done.tiles as u64 + 1, "one tile ran twice");
+    let (whole, _whole_cache) = engine_with(EngineConfig { tiling: false, ..Default::default() });
+    let one = whole.upscale(UpscaleRequest::new(&input, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {}).await.unwrap();
+    assert!(psnr(&done.bytes, &one.bytes) >= 50.0);
+}

@@ -1,0 +1,97 @@
+// Which pages to upscale, in what order, and which requests to cancel when the reader moves.
+// Every request has its own id, so the late answer of a cancelled request can never be
+// mistaken for the newer request of the same page.
+
+export type Priority = "interactive" | "background";
+
+export interface PlannedRequest {
+  index: number;
+  requestId: string;
+  priority: Priority;
+}
+
+export interface Plan {
+  /** Requests to send, the pages on screen first. */
+  start: PlannedRequest[];
+  /** Request ids in flight that are no longer wanted. */
+  cancel: string[];
+}
+
+interface InFlight {
+  requestId: string;
+  priority: Priority;
+}
+
+export class RequestTracker {
+  private inFlight = new Map<number, InFlight>();
+  private done = new Set<number>();
+  private sequence = 0;
+
+  /**
+   * `onScreen` are the pages shown now (one, or two in a spread); `ahead` the pages to
+   * preload, in reading order. Pages already done are not asked for again, except those on
+   * screen (a cache hit is instant and gives their URL).
+   */
+  plan(onScreen: number[], ahead: number[]): Plan {
+    const wanted = new Map<number, Priority>();
+    for (const index of onScreen) wanted.set(index, "interactive");
+    for (const index of ahead) if (!wanted.has(index)) wanted.set(index, "background");
+    const cancel: string[] = [];
+    for (const [index, request] of this.inFlight) {
+      const priority = wanted.get(index);
+      // A preload that is now on screen is asked for again as interactive (the backend
+      // joins the same computation and raises its priority).
+      if (priority === undefined || (priority === "interactive" && request.priority === "background")) {
+        cancel.push(request.requestId);
+        this.inFlight.delete(index);
+      }
+    }
+    const start: PlannedRequest[] = [];
+    for (const [index, priority] of wanted) {
+      if (this.inFlight.has(index)) continue;
+      if (priority === "background" && this.done.has(index)) continue;
+      const requestId = `page-${index}#${++this.sequence}`;
+      this.inFlight.set(index, { requestId, priority });
+      start.push({ index, requestId, priority });
+    }
+    return { start, cancel };
+  }
+
+  /** Whether `requestId` is still the live request for page `index`. */
+  isCurrent(index: number, requestId: string): boolean {
+    return this.inFlight.get(index)?.requestId === requestId;
+  }
+
+  /** Marks a request finished. Returns false (and changes nothing) for a stale request. */
+  finished(index: number, requestId: string, succeeded: boolean): boolean {
+    if (!this.isCurrent(index, requestId)) return false;
+    this.inFlight.delete(index);
+    if (succeeded) this.done.add(index);
+    return true;
+  }
+
+  /** Settings changed or the cache was cleared: everything must be asked for again. */
+  forget(): string[] {
+    const cancel = [...this.inFlight.values()].map((r) => r.requestId);
+    this.inFlight.clear();
+    this.done.clear();
+    return cancel;
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
+  }
+}
+
+/** Hands out tickets so that only the latest of several overlapping operations applies. */
+export class Latest {
+  private current = 0;
+
+  next(): number {
+    return ++this.current;
+  }
+
+  isLatest(ticket: number): boolean {
+    return ticket === this.current;
+  }
+}
