@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "clear_sr_vulkan_cache",
     "cap_sr_vulkan_cache",
     "get_engine_report",
+    "get_device_memory",
     "list_models",
     "upscale_to_url",
     "cancel_upscale",

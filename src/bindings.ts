@@ -31,6 +31,8 @@ export const commands = {
 	capSrVulkanCache: (maxMegabytes: number) => typedError<CleanReport, ErrorPayload>(__TAURI_INVOKE("cap_sr_vulkan_cache", { maxMegabytes })),
 	/**  Devices, the one in use, CPU or software fallback, cores and versions. */
 	getEngineReport: () => typedError<DeviceReport_Serialize, ErrorPayload>(__TAURI_INVOKE("get_engine_report")),
+	/**  Every Vulkan device's memory heaps and budget, for the GPU panel. */
+	getDeviceMemory: () => typedError<DeviceMemory_Serialize[], ErrorPayload>(__TAURI_INVOKE("get_device_memory")),
 	listModels: () => typedError<Catalogue_Serialize, ErrorPayload>(__TAURI_INVOKE("list_models")),
 	/**
 	 *  Upscales an opened page for display: returns a URL into the cache, reporting progress
@@ -82,6 +84,18 @@ export type CleanReport = {
 	bytesFreed: number,
 };
 
+export type DeviceMemory = DeviceMemory_Serialize | DeviceMemory_Deserialize;
+
+export type DeviceMemory_Deserialize = {
+	name: string,
+	heaps: MemoryHeap_Deserialize[],
+};
+
+export type DeviceMemory_Serialize = {
+	name: string,
+	heaps: MemoryHeap_Serialize[],
+};
+
 /**  What the GPU info panel and `srview gpus` show. */
 export type DeviceReport = DeviceReport_Serialize | DeviceReport_Deserialize;
 
@@ -100,6 +114,10 @@ export type DeviceReport_Deserialize = {
 	processThreads: number,
 	/**  Jobs handed to sr_vulkan at once. */
 	pipelineDepth: number,
+	/**  Memory a job may use on the GPU in use (MB), which sets the automatic tile size. */
+	gpuMemoryMb?: number | null,
+	/**  Where start-up time went, in milliseconds per step. */
+	startup: StartupStep[],
 	srVulkanVersion: string,
 	pythonVersion: string,
 	venv: string,
@@ -120,6 +138,10 @@ export type DeviceReport_Serialize = {
 	processThreads: number,
 	/**  Jobs handed to sr_vulkan at once. */
 	pipelineDepth: number,
+	/**  Memory a job may use on the GPU in use (MB), which sets the automatic tile size. */
+	gpuMemoryMb: number | null,
+	/**  Where start-up time went, in milliseconds per step. */
+	startup: StartupStep[],
 	srVulkanVersion: string,
 	pythonVersion: string,
 	venv: string,
@@ -148,6 +170,26 @@ export type ImageEntry = {
 	/**  A URL the webview loads the original from. */
 	url: string,
 	animated: boolean,
+};
+
+export type MemoryHeap = MemoryHeap_Serialize | MemoryHeap_Deserialize;
+
+export type MemoryHeap_Deserialize = {
+	sizeBytes: number,
+	/**  What this process may allocate from the heap (`VK_EXT_memory_budget`). */
+	budgetBytes?: number | null,
+	/**  What this process has allocated from it. */
+	usageBytes?: number | null,
+	deviceLocal: boolean,
+};
+
+export type MemoryHeap_Serialize = {
+	sizeBytes: number,
+	/**  What this process may allocate from the heap (`VK_EXT_memory_budget`). */
+	budgetBytes: number | null,
+	/**  What this process has allocated from it. */
+	usageBytes: number | null,
+	deviceLocal: boolean,
 };
 
 export type ModelFamily = "waifu2x" | "realcugan" | "realesrgan" | "realsr";
@@ -241,6 +283,12 @@ export type StageTimings = {
 	computeMs: number | null,
 	writeMs: number | null,
 	totalMs: number | null,
+};
+
+/**  One step of starting the engine and how long it took. */
+export type StartupStep = {
+	step: string,
+	ms: number | null,
 };
 
 export type UpscaleOptions = UpscaleOptions_Serialize | UpscaleOptions_Deserialize;

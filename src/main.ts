@@ -3,7 +3,7 @@ import { Channel } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open } from "@tauri-apps/plugin-dialog";
 import { load, type Store } from "@tauri-apps/plugin-store";
-import type { DeviceReport, ImageEntry, ModelInfo, Progress, UpscaledImage, UpscaleProgress } from "./bindings";
+import type { DeviceMemory, DeviceReport, ImageEntry, ModelInfo, Progress, UpscaledImage, UpscaleProgress } from "./bindings";
 import { commands, CommandError, describeError, unwrap } from "./api";
 import { CachePanel } from "./panels/cache-panel";
 import { formatBytes } from "./panels/dom";
@@ -43,6 +43,7 @@ class App {
   private showingOriginal = false;
   private comparing = false;
   private report: DeviceReport | null = null;
+  private memory: DeviceMemory[] | null = null;
   private engineError: string | null = null;
   private models: ModelInfo[] = [];
   private results = new Map<number, UpscaledImage>();
@@ -93,10 +94,25 @@ class App {
       this.engineError = describeError(e);
       this.setEngineStatus(`Upscaling unavailable: ${this.engineError}`, true);
     }
-    renderGpuPanel(byId("panel-gpu"), this.report, this.engineError);
+    this.renderGpuPanel();
     this.renderSettings();
     document.body.dataset.engine = this.engineError ? "unavailable" : "ready";
     this.schedule();
+  }
+
+  private renderGpuPanel(): void {
+    renderGpuPanel(byId("panel-gpu"), this.report, this.engineError, this.memory);
+  }
+
+  /** Device memory is read through Vulkan when the panel is first opened. */
+  private async loadDeviceMemory(): Promise<void> {
+    if (this.memory || !this.report) return;
+    try {
+      this.memory = await unwrap(commands.getDeviceMemory());
+      this.renderGpuPanel();
+    } catch (e) {
+      console.warn("device memory unavailable", e);
+    }
   }
 
   private setEngineStatus(text: string, bad: boolean): void {
@@ -179,8 +195,10 @@ class App {
       this.renderStatus();
       return;
     }
+    // Preloads wait until the page on screen is done, so they never compete with it.
     const ahead: number[] = [];
-    for (let i = this.index + 1; i < this.images.length && ahead.length < this.settings.preloadCount; i++) ahead.push(i);
+    const onScreenDone = this.results.has(this.index) || this.skipped.has(this.index) || this.failures.has(this.index);
+    for (let i = this.index + 1; onScreenDone && i < this.images.length && ahead.length < this.settings.preloadCount; i++) ahead.push(i);
     const plan = this.requests.plan([this.index], ahead.filter((i) => !this.skipped.has(i)));
     this.cancel(plan.cancel);
     for (const request of plan.start) void this.upscale(request.index, request.requestId, request.priority);
@@ -219,7 +237,8 @@ class App {
       if (generation === this.generation && this.requests.finished(index, requestId, succeeded)) {
         this.progress.delete(index);
         this.updatePending();
-        if (index === this.index) this.renderStatus();
+        // The page on screen is done: its preloads may start now.
+        if (index === this.index) this.schedule();
       }
     }
   }
@@ -261,7 +280,21 @@ class App {
 
   // ---- status ----
 
+  /** The bar over the stage while the page on screen computes in tiles. */
+  private renderProgress(): void {
+    const bar = byId("progress");
+    const progress = this.upscaling ? this.progress.get(this.index) : undefined;
+    const tiled = progress && progress.total > 1 && !this.results.has(this.index);
+    bar.hidden = !tiled;
+    if (!progress || !tiled) return;
+    bar.dataset.done = String(progress.done);
+    bar.dataset.total = String(progress.total);
+    byId("progress-fill").style.width = `${(100 * progress.done) / progress.total}%`;
+    byId("progress-label").textContent = `Upscaling ${describeTiles(progress).trim()}`;
+  }
+
   private renderStatus(): void {
+    this.renderProgress();
     const status = byId("status-text");
     const banner = byId("error-banner");
     status.classList.remove("bad");
@@ -346,6 +379,7 @@ class App {
       panel.hidden = other === name ? !panel.hidden : true;
     }
     if (name === "cache" && !byId("panel-cache").hidden) void this.cachePanel.refresh();
+    if (name === "gpu" && !byId("panel-gpu").hidden) void this.loadDeviceMemory();
   }
 
   private bindControls(): void {

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use srview_core::vulkan_memory::DeviceMemory;
 use srview_core::{
     CacheStats, Catalogue, CleanPolicy, CleanReport, DeviceReport, ImageSource, OutputFormat, Overwrite, Priority,
     Progress, SizeRequest, SkipRules, StageTimings, UpscaleOptions, UpscaleRequest,
@@ -200,6 +201,14 @@ pub async fn cap_sr_vulkan_cache(state: State<'_, SrVulkanManagerState>, max_meg
 #[specta::specta]
 pub async fn get_engine_report(state: State<'_, SrVulkanManagerState>) -> AppResult<DeviceReport> {
     Ok(state.engine_only().await?.report().clone())
+}
+
+/// Every Vulkan device's memory heaps and budget, for the GPU panel.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_device_memory(state: State<'_, SrVulkanManagerState>) -> AppResult<Vec<DeviceMemory>> {
+    let engine = state.engine_only().await?;
+    blocking(move || engine.device_memory()).await?.map_err(AppError::InvalidArgument)
 }
 
 #[tauri::command]

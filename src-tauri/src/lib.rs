@@ -33,6 +33,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::clear_sr_vulkan_cache,
             commands::cap_sr_vulkan_cache,
             commands::get_engine_report,
+            commands::get_device_memory,
             commands::list_models,
             commands::upscale_to_url,
             commands::cancel_upscale,
@@ -127,11 +128,21 @@ fn exit_cleanly<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
                 else {
                     return;
                 };
-                tokio::select! {
-                    _ = int.recv() => {}
-                    _ = term.recv() => {}
+                for round in 0..2 {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                    if round == 0 {
+                        tracing::info!("interrupted; stopping after the running tile (again to leave at once)");
+                        handle.exit(130);
+                    } else {
+                        tracing::warn!("interrupted again; leaving at once (drain skipped)");
+                        // SAFETY: ends the process now; the static destructors that hang
+                        // without sr_vulkan's stop() are skipped with everything else.
+                        unsafe { libc::_exit(130) };
+                    }
                 }
-                handle.exit(130);
             });
         }
         RunEvent::Exit => {

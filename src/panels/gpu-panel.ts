@@ -1,8 +1,26 @@
 // GPU info: devices, the one in use, the CPU or software-Vulkan fallback in plain words.
-import type { DeviceReport } from "../bindings";
-import { definitionList, el } from "./dom";
+import type { DeviceMemory, DeviceReport } from "../bindings";
+import { definitionList, el, formatBytes } from "./dom";
 
-export function renderGpuPanel(panel: HTMLElement, report: DeviceReport | null, error: string | null): void {
+/** "24.0 GB heap, 1.2 GB budget, 12.0 MB used" for each heap a device reports. */
+function describeMemory(memory: DeviceMemory): string {
+  return memory.heaps
+    .filter((h) => h.deviceLocal)
+    .map((h) => {
+      const parts = [`${formatBytes(h.sizeBytes)} heap`];
+      if (h.budgetBytes != null) parts.push(`${formatBytes(h.budgetBytes)} budget`);
+      if (h.usageBytes != null) parts.push(`${formatBytes(h.usageBytes)} used`);
+      return parts.join(", ");
+    })
+    .join("; ");
+}
+
+export function renderGpuPanel(
+  panel: HTMLElement,
+  report: DeviceReport | null,
+  error: string | null,
+  memory: DeviceMemory[] | null = null,
+): void {
   panel.replaceChildren(el("h2", {}, "GPU"));
   if (error) {
     panel.append(
@@ -20,13 +38,17 @@ export function renderGpuPanel(panel: HTMLElement, report: DeviceReport | null, 
   for (const gpu of report.gpus) {
     const tags = [gpu.software ? "software Vulkan" : "GPU", `${gpu.cores} cores`];
     if (report.activeGpu === gpu.id) tags.push("in use");
-    devices.append(el("li", {}, `${gpu.id}: ${gpu.name} (${tags.join(", ")})`));
+    const item = el("li", {}, `${gpu.id}: ${gpu.name} (${tags.join(", ")})`);
+    const heaps = memory?.find((m) => m.name === gpu.name);
+    if (heaps) item.append(el("div", { className: "note", dataset: { memory: gpu.name } }, `Memory: ${describeMemory(heaps)}`));
+    devices.append(item);
   }
   if (report.gpus.length === 0) devices.append(el("li", {}, "No Vulkan device found"));
   panel.append(
     definitionList([
       ["In use", inUse, "gpu-in-use"],
       ["Mode", report.cpuMode ? "CPU mode" : "GPU (Vulkan)", "gpu-mode"],
+      ["Jobs at once", String(report.pipelineDepth)],
       ["CPU cores", String(report.cpuCores)],
       ["sr_vulkan", report.srVulkanVersion, "gpu-version"],
       ["Python", report.pythonVersion],

@@ -341,9 +341,10 @@ fn watch_signals(interrupted: CancellationToken, out: Output) {
                 _ = term.recv() => {}
             }
             if round == 0 {
+                out.message("srview: interrupted; stopping after the running tile (Ctrl-C again leaves at once)");
                 interrupted.cancel();
             } else {
-                out.message("srview: interrupted again; leaving without waiting for the running job");
+                out.message("srview: interrupted again; leaving at once, without waiting for the running tile (drain skipped)");
                 // SAFETY: ends the process at once. The library's static destructors, which
                 // hang without stop(), are skipped along with everything else.
                 unsafe { libc::_exit(130) };

@@ -431,3 +431,58 @@ fn the_timeout_counts_upscaling_not_waiting_in_the_batch() {
     let longest = waits.iter().cloned().fold(0.0, f64::max);
     assert!(longest > 2000.0, "the last pages waited longer than the timeout ({longest:.0} ms) and still succeeded");
 }
+
+/// Starts `srview --gpu 0` (llvmpipe, where the running job is waited for at exit) on a tiled
+/// page, and returns once its tiles are computing.
+fn start_tiled_on_llvmpipe(dir: &Path) -> (Child, BufReader<std::process::ChildStderr>) {
+    let input = write_png(dir, "page.png", 512, 384);
+    let mut child = srview(&dir.join("cache"))
+        .env("SRVIEW_LOG", "srview_core=debug")
+        .args(["--gpu", "0", "upscale", "--tile", "32", "--model", "WAIFU2X_ANIME_UP2X", "-o"])
+        .arg(dir.join("out.webp"))
+        .arg(&input)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("computing") {
+        line.clear();
+    }
+    assert!(line.contains("units=12"), "the page was not tiled: {line}");
+    (child, stderr)
+}
+
+#[test]
+fn ctrl_c_on_a_gpu_waits_for_one_tile_and_a_second_leaves_at_once() {
+    // One Ctrl-C: the running tiles finish (stopping under a running Vulkan job hangs exit).
+    let dir = tempfile::tempdir().unwrap();
+    let (child, stderr) = start_tiled_on_llvmpipe(dir.path());
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let rest = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap());
+    let (output, after_one) = wait_within(child, HANG);
+    assert_eq!(output.status.code(), Some(130));
+    assert!(rest.join().unwrap().contains("stopping after the running tile"));
+    assert!(!dir.path().join("out.webp").exists(), "the page was not finished");
+
+    // Two: it leaves at once, and says that it skipped the drain.
+    let dir = tempfile::tempdir().unwrap();
+    let (child, stderr) = start_tiled_on_llvmpipe(dir.path());
+    let pid = child.id() as i32;
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let mut stderr = stderr;
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("stopping after") {
+        line.clear();
+    }
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let rest = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap());
+    let (output, after_two) = wait_within(child, HANG);
+    assert_eq!(output.status.code(), Some(130));
+    assert!(rest.join().unwrap().contains("drain skipped"));
+    assert!(after_two < Duration::from_secs(2), "a second Ctrl-C took {after_two:?}");
+    eprintln!("one Ctrl-C: {after_one:?}; two: {after_two:?}");
+}

@@ -231,6 +231,11 @@ impl Engine {
         self.shared.tiles.len()
     }
 
+    /// Every Vulkan device's memory heaps and budget (blocking the first time: it opens Vulkan).
+    pub fn device_memory(&self) -> std::result::Result<Vec<crate::vulkan_memory::DeviceMemory>, String> {
+        self.shared.session.device_memory()
+    }
+
     /// Stops sr_vulkan for the rest of the process (blocking; see `Session::shutdown`).
     pub fn shutdown(&self) {
         self.shared.session.shutdown();

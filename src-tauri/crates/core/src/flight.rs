@@ -281,7 +281,8 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
     let (width, height) = job.plan.expected_dimensions(prepared.width, prepared.height)?;
     let check = check_started.elapsed();
 
-    let policy = tiling::policy(&job.plan.model, job.plan.tile_size)
+    let cpu_mode = job.session.report.cpu_mode;
+    let policy = tiling::policy(&job.plan.model, job.plan.tile_size, job.plan.tile_chosen, cpu_mode)
         .filter(|p| job.tiling && prepared.frames == 1 && tiling::worth_tiling(prepared.width, prepared.height, p));
     let wanted_scale = (width as f64 / prepared.width as f64).max(height as f64 / prepared.height as f64);
     let whole_input = prepared.data;

@@ -18,6 +18,7 @@ pub mod testing;
 mod tile_store;
 pub mod tiling;
 pub mod venv;
+pub mod vulkan_memory;
 
 pub use cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
 pub use catalogue::{Catalogue, ModelFamily, ModelInfo};
@@ -26,7 +27,7 @@ pub use error::SrError;
 pub use export::Overwrite;
 pub use input::InputLimits;
 pub use options::{OutputFormat, SizeRequest, UpscaleOptions};
-pub use session::{DeviceChoice, DeviceReport, GpuDevice, Priority, SchedulerSnapshot};
+pub use session::{DeviceChoice, DeviceReport, GpuDevice, Priority, SchedulerSnapshot, StartupStep};
 pub use source::{ImageSource, PageReader};
 pub use srview_python::{capture_native_output, own_stdio, python_call_count, Captured, OwnStdio};
 pub use tokio_util::sync::CancellationToken;

@@ -115,6 +115,8 @@ pub(crate) struct Plan {
     pub size: SizeRequest,
     /// The tile size passed to sr_vulkan (0 = the library's auto).
     pub tile_size: u32,
+    /// Whether the user chose the tile size (rather than "auto").
+    pub tile_chosen: bool,
     pub format: OutputFormat,
     pub webp_quality: u8,
 }
@@ -205,10 +207,18 @@ impl UpscaleOptions {
                 )));
             }
         }
-        let tile_size = match self.tile_size {
-            0 if device.cpu_mode && model.family == ModelFamily::Waifu2x => WAIFU2X_CPU_TILE,
-            tile => tile,
+        let tile_size = match (self.tile_size, device.gpu_memory_mb) {
+            (0, _) if device.cpu_mode && model.family == ModelFamily::Waifu2x => WAIFU2X_CPU_TILE,
+            (0, Some(available)) if !device.cpu_mode => crate::tiling::tile_for_budget(&model, available),
+            (tile, _) => tile,
         };
-        Ok(Plan { model, size: self.size, tile_size, format: self.format, webp_quality: self.webp_quality })
+        Ok(Plan {
+            model,
+            size: self.size,
+            tile_size,
+            tile_chosen: self.tile_size != 0,
+            format: self.format,
+            webp_quality: self.webp_quality,
+        })
     }
 }

@@ -79,9 +79,22 @@ pub struct DeviceReport {
     pub process_threads: i32,
     /// Jobs handed to sr_vulkan at once.
     pub pipeline_depth: u32,
+    /// Memory a job may use on the GPU in use (MB), which sets the automatic tile size.
+    pub gpu_memory_mb: Option<u64>,
+    /// Where start-up time went, in milliseconds per step.
+    pub startup: Vec<StartupStep>,
     pub sr_vulkan_version: String,
     pub python_version: String,
     pub venv: String,
+}
+
+/// One step of starting the engine and how long it took.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct StartupStep {
+    pub step: String,
+    pub ms: f64,
 }
 
 /// How urgent a request is. The page on screen goes first, then preloads, then batch exports.
@@ -212,6 +225,8 @@ pub struct SchedulerSnapshot {
 
 pub(crate) struct Session {
     sr: &'static SrVulkan,
+    /// Every Vulkan device's heaps, read on first use.
+    memory: OnceLock<std::result::Result<Vec<crate::vulkan_memory::DeviceMemory>, String>>,
     pub report: DeviceReport,
     pub catalogue: Catalogue,
     pipeline_depth: usize,
@@ -270,9 +285,17 @@ fn pipeline_depth(cpu_mode: bool) -> usize {
 impl Session {
     fn start(venv: Option<PathBuf>, device: DeviceChoice) -> Result<Self> {
         let started = Instant::now();
+        let mut startup = Vec::new();
+        let mut lap = Instant::now();
+        let mut step = |name: &str| {
+            startup.push(StartupStep { step: name.to_owned(), ms: (lap.elapsed().as_secs_f64() * 1e5).round() / 100.0 });
+            lap = Instant::now();
+        };
         let venv = locate_venv(venv)?;
         let python = srview_python::start_interpreter(&venv)?;
+        step("start Python");
         let sr = srview_python::sr_vulkan()?;
+        step("import sr_vulkan");
         if sr.is_stopped() {
             return Err(SrError::EngineUnavailable("sr_vulkan was stopped in this process; restart SRView".into()));
         }
@@ -285,8 +308,10 @@ impl Session {
         let catalogue = Catalogue::from_constants(&constants, |family: ModelFamily| {
             installed.iter().any(|(module, ok)| *ok && *module == family.python_module())
         });
+        step("model catalogue");
 
         let vulkan_ok = sr.init()? == 0;
+        step("init");
         let names = if vulkan_ok { sr.gpu_names()? } else { Vec::new() };
         let mut gpus = Vec::with_capacity(names.len());
         for (id, name) in names.into_iter().enumerate() {
@@ -294,6 +319,7 @@ impl Session {
             gpus.push(GpuDevice { id, software: is_software_vulkan(&name), cores: sr.gpu_core_count(id)?, name });
         }
         let cpu_cores = sr.cpu_core_count()?.max(1);
+        step("devices");
 
         let (active_gpu, fallback_reason) = match device {
             DeviceChoice::Cpu => (None, None),
@@ -327,6 +353,20 @@ impl Session {
         if sr.init_set(active_gpu, cpu_threads)? != 0 {
             return Err(SrError::EngineUnavailable(format!("initSet failed: {}", sr.last_error())));
         }
+        step("initSet");
+        // On a GPU the automatic tile size needs the device's memory budget now.
+        let memory = OnceLock::new();
+        let gpu_memory_mb = match active_gpu {
+            Some(id) => {
+                let devices = memory.get_or_init(crate::vulkan_memory::query);
+                let name = &gpus[id as usize].name;
+                devices.as_ref().ok().and_then(|d| d.iter().find(|m| m.name == *name)).and_then(|m| m.available_mb())
+            }
+            None => None,
+        };
+        if active_gpu.is_some() {
+            step("Vulkan memory");
+        }
         let device_name = match active_gpu {
             Some(id) => gpus[id as usize].name.clone(),
             None => "cpu".to_owned(),
@@ -342,6 +382,8 @@ impl Session {
             cpu_threads,
             process_threads,
             pipeline_depth: depth as u32,
+            gpu_memory_mb,
+            startup,
             sr_vulkan_version: version,
             python_version: python.version,
             venv: venv.display().to_string(),
@@ -349,6 +391,7 @@ impl Session {
         tracing::info!(device = %report.device_name, version = %report.sr_vulkan_version, elapsed_ms = started.elapsed().as_millis() as u64, "sr_vulkan session started");
         Ok(Session {
             sr,
+            memory,
             report,
             catalogue,
             pipeline_depth: depth,
@@ -358,6 +401,11 @@ impl Session {
             loader: Mutex::new(None),
             shut_down: AtomicBool::new(false),
         })
+    }
+
+    /// Every Vulkan device's memory heaps (read once, on first use; blocking).
+    pub(crate) fn device_memory(&self) -> std::result::Result<Vec<crate::vulkan_memory::DeviceMemory>, String> {
+        self.memory.get_or_init(crate::vulkan_memory::query).clone()
     }
 
     fn check_device(&self, device: DeviceChoice) -> Result<()> {

@@ -10,8 +10,11 @@ use image::{imageops, DynamicImage, ImageFormat, RgbaImage};
 
 use crate::catalogue::{ModelFamily, ModelInfo};
 
-/// Jobs per page side are about this many internal sr_vulkan tiles wide.
+/// Jobs per page side are about this many internal sr_vulkan tiles wide (CPU mode, or a tile
+/// size the user chose).
 const INTERNAL_TILES_PER_JOB: u32 = 4;
+/// A GPU job's core when sr_vulkan's tile size is automatic: 12 jobs for a 1600×1200 page.
+const GPU_JOB_CORE: u32 = 512;
 /// sr_vulkan's internal tile is never made smaller than this when retrying after a failure.
 pub const MIN_INTERNAL_TILE: u32 = 32;
 
@@ -29,7 +32,9 @@ pub struct TilePolicy {
 /// Per family: the padding that makes tiles match one whole-page call (verified by
 /// `crates/core/tests/tiles.rs`), or `None`. Real-CUGAN's squeeze-excitation blocks pool over
 /// the whole input, so a tile computes other statistics than the page (36–43 dB measured).
-pub fn policy(model: &ModelInfo, internal_tile: u32) -> Option<TilePolicy> {
+/// `internal_tile` is sr_vulkan's tile size for the page (0: its own choice); `chosen` says the
+/// user set it, and `cpu_mode` whether sr_vulkan runs on the CPU.
+pub fn policy(model: &ModelInfo, internal_tile: u32, chosen: bool, cpu_mode: bool) -> Option<TilePolicy> {
     let pad = match model.family {
         ModelFamily::Realcugan => return None,
         ModelFamily::Waifu2x if model.name.contains("CUNET") => 18,
@@ -37,8 +42,21 @@ pub fn policy(model: &ModelInfo, internal_tile: u32) -> Option<TilePolicy> {
         ModelFamily::Realsr | ModelFamily::Realesrgan => 16,
     };
     let internal = if internal_tile == 0 { 200 } else { internal_tile };
-    let core = INTERNAL_TILES_PER_JOB * internal;
-    Some(TilePolicy { pad, internal, core })
+    let core = if cpu_mode || chosen { (INTERNAL_TILES_PER_JOB * internal).max(128) } else { GPU_JOB_CORE };
+    Some(TilePolicy { pad, internal: internal.min(core + 2 * pad), core })
+}
+
+/// sr_vulkan's tile size for a GPU with `available_mb` of memory, from the memory each model
+/// family needs per tile (waifu2x-ncnn-vulkan publishes about 2430/638/197 MB for CUNET at
+/// 400/200/100; Real-ESRGAN and Real-CUGAN use ncnn's own thresholds).
+pub fn tile_for_budget(model: &ModelInfo, available_mb: u64) -> u32 {
+    let steps: &[(u64, u32)] = match model.family {
+        ModelFamily::Realesrgan | ModelFamily::Realsr => &[(1900, 200), (550, 100), (190, 64)],
+        ModelFamily::Realcugan => &[(1300, 400), (800, 300), (400, 200), (200, 100)],
+        ModelFamily::Waifu2x if model.name.contains("CUNET") => &[(2430, 400), (638, 200), (197, 100)],
+        ModelFamily::Waifu2x => &[(1500, 400), (400, 200), (120, 100)],
+    };
+    steps.iter().find(|(needs, _)| available_mb > *needs).map_or(MIN_INTERNAL_TILE, |(_, tile)| *tile)
 }
 
 /// One tile: its core (what it contributes) and the padded region sent to the upscaler.
@@ -94,11 +112,11 @@ pub fn grid(width: u32, height: u32, policy: &TilePolicy) -> Vec<Tile> {
     tiles
 }
 
-/// The internal tile size that splits a job of this size into equal parts near `preferred`.
+/// The internal tile size near `preferred` that splits both sides of a job into equal parts,
+/// so no side ends in a sliver that costs a whole internal tile's padding.
 pub fn internal_tile_for(tile: &Tile, preferred: u32) -> u32 {
-    let longest = tile.padded_width.max(tile.padded_height);
-    let parts = (longest as f64 / preferred as f64).round().max(1.0) as u32;
-    longest.div_ceil(parts).max(MIN_INTERNAL_TILE)
+    let even = |side: u32| side.div_ceil(((side as f64 / preferred as f64).round() as u32).max(1));
+    even(tile.padded_width).max(even(tile.padded_height)).max(MIN_INTERNAL_TILE)
 }
 
 /// The padded region of `page` for one tile, as fast-compressed PNG.
@@ -191,11 +209,37 @@ mod tests {
     }
 
     #[test]
-    fn internal_tiles_split_a_job_evenly() {
-        let tile = grid(1600, 1200, &policy())[5];
+    fn internal_tiles_split_both_sides_of_a_job_evenly() {
+        let tile = Tile { padded_width: 408, padded_height: 308, ..grid(800, 600, &policy())[0] };
         let internal = internal_tile_for(&tile, 100);
-        let parts = tile.padded_width.div_ceil(internal);
-        assert!(parts * internal - tile.padded_width < parts, "{internal} splits {} evenly", tile.padded_width);
+        assert_eq!(internal, 103);
+        assert_eq!((408u32.div_ceil(internal), 308u32.div_ceil(internal)), (4, 3), "no sliver row");
+        for tile in grid(1600, 1200, &policy()) {
+            let t = internal_tile_for(&tile, 100);
+            for side in [tile.padded_width, tile.padded_height] {
+                let last = side - (side.div_ceil(t) - 1) * t;
+                assert!(last * 4 >= t * 3, "{side} in tiles of {t} leaves a sliver of {last}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_tile_size_follows_the_memory_budget() {
+        let model = |name: &str, family| ModelInfo {
+            name: name.into(),
+            index: 0,
+            family,
+            native_scale: 2,
+            tta: false,
+            variant_of: None,
+            package: String::new(),
+            installed: true,
+            runs_on_cpu: true,
+        };
+        let esrgan = model("REALESRGAN_X4PLUS_UP4X", ModelFamily::Realesrgan);
+        assert_eq!([4000, 1000, 300, 100].map(|mb| tile_for_budget(&esrgan, mb)), [200, 100, 64, 32]);
+        let cunet = model("WAIFU2X_CUNET_UP2X", ModelFamily::Waifu2x);
+        assert_eq!([3000, 700, 200, 150].map(|mb| tile_for_budget(&cunet, mb)), [400, 200, 100, 32]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub struct PythonInfo {
 
 /// Starts Python once per process (later calls reuse it) and adds `venv`'s
 /// site-packages, `.pth` files included, with `site.addsitedir`.
+/// Only the venv's packages are visible: the base interpreter's own site-packages are not.
 pub fn start_interpreter(venv: &Path) -> Result<PythonInfo, BridgeError> {
     let venv_error = |reason: String| BridgeError::Venv { path: venv.display().to_string(), reason };
     let config =
@@ -27,7 +28,7 @@ pub fn start_interpreter(venv: &Path) -> Result<PythonInfo, BridgeError> {
         .map(|(_, value)| value.trim().to_owned())
         .unwrap_or_default();
 
-    Python::initialize();
+    initialize(&venv.join("bin").join("python"))?;
     attach(|py| {
         let sys = py.import("sys").map_err(|e| BridgeError::Interpreter(describe(py, &e)))?;
         let (major, minor, micro): (u32, u32, u32) = sys
@@ -56,4 +57,48 @@ pub fn start_interpreter(venv: &Path) -> Result<PythonInfo, BridgeError> {
         tracing::debug!(venv = %venv.display(), python = %format!("{major}.{minor}.{micro}"), "python ready");
         Ok(PythonInfo { version: format!("{major}.{minor}.{micro}"), venv: venv.to_path_buf(), site_packages })
     })
+}
+
+/// Starts the interpreter as the venv's own `python` would start, but without importing
+/// `site` (which scans the base interpreter's packages: most of Python's start-up time when
+/// embedded) and without Python's signal handlers. The venv's packages are added afterwards.
+/// Then the GIL is released for `Python::attach`.
+fn initialize(venv_python: &Path) -> Result<(), BridgeError> {
+    use std::os::unix::ffi::OsStrExt;
+    use pyo3::ffi;
+    // SAFETY: plain C API calls, in the documented order, before any other use of Python.
+    unsafe {
+        if ffi::Py_IsInitialized() != 0 {
+            return Ok(());
+        }
+        let failed = |status: ffi::PyStatus| {
+            let message = if status.err_msg.is_null() {
+                "unknown error".to_owned()
+            } else {
+                std::ffi::CStr::from_ptr(status.err_msg).to_string_lossy().into_owned()
+            };
+            BridgeError::Interpreter(message)
+        };
+        let mut config = std::mem::MaybeUninit::<ffi::PyConfig>::uninit();
+        ffi::PyConfig_InitPythonConfig(config.as_mut_ptr());
+        let config = config.assume_init_mut();
+        config.site_import = 0;
+        config.user_site_directory = 0;
+        config.install_signal_handlers = 0;
+        config.parse_argv = 0;
+        let executable = std::ffi::CString::new(venv_python.as_os_str().as_bytes())
+            .map_err(|_| BridgeError::Interpreter("the venv path holds a NUL byte".into()))?;
+        let status = ffi::PyConfig_SetBytesString(config, &mut config.executable, executable.as_ptr());
+        if ffi::PyStatus_Exception(status) != 0 {
+            ffi::PyConfig_Clear(config);
+            return Err(failed(status));
+        }
+        let status = ffi::Py_InitializeFromConfig(config);
+        ffi::PyConfig_Clear(config);
+        if ffi::PyStatus_Exception(status) != 0 {
+            return Err(failed(status));
+        }
+        ffi::PyEval_SaveThread();
+    }
+    Ok(())
 }

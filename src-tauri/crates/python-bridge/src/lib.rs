@@ -125,8 +125,7 @@ pub fn sr_vulkan() -> Result<&'static SrVulkan, BridgeError> {
         return Ok(sr);
     }
     let sr = attach(|py| {
-        let module = py
-            .import("sr_vulkan.sr_vulkan")
+        let module = import_extension(py)
             .map_err(|err| BridgeError::Import { module: "sr_vulkan".into(), traceback: describe(py, &err) })?;
         let model_count = model_constants_of(&module)?.len() as i32;
         Ok::<_, BridgeError>(SrVulkan { module: module.unbind(), model_count, stopped: AtomicBool::new(false) })
@@ -135,6 +134,35 @@ pub fn sr_vulkan() -> Result<&'static SrVulkan, BridgeError> {
     // SAFETY: registers a plain extern "C" handler with glibc's on_exit.
     unsafe { on_exit(leave_at_exit, std::ptr::null_mut()) };
     Ok(sr)
+}
+
+/// Code run once to load `sr_vulkan.sr_vulkan`. The package's `__init__` only imports
+/// `pathlib` for a PyInstaller hook, which is a third of the engine's start-up; so the
+/// extension module is loaded from the package folder by its own spec, without it.
+const LOAD_EXTENSION: &std::ffi::CStr = c"
+import importlib.machinery, importlib.util, os, sys
+def load():
+    name = 'sr_vulkan.sr_vulkan'
+    if name in sys.modules:
+        return sys.modules[name]
+    package = importlib.util.find_spec('sr_vulkan')
+    if package is None or not package.submodule_search_locations:
+        raise ModuleNotFoundError(\"No module named 'sr_vulkan'\", name='sr_vulkan')
+    folder = package.submodule_search_locations[0]
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = os.path.join(folder, 'sr_vulkan' + suffix)
+        if os.path.exists(path):
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            sys.modules[name] = module
+            return module
+    raise ModuleNotFoundError('sr_vulkan has no extension module in ' + folder, name=name)
+";
+
+fn import_extension(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    let loader = PyModule::from_code(py, LOAD_EXTENSION, c"srview_load_sr_vulkan.py", c"srview_load_sr_vulkan")?;
+    loader.getattr("load")?.call0()?.cast_into::<PyModule>().map_err(Into::into)
 }
 
 extern "C" {
