@@ -47,6 +47,8 @@ class App {
   private engineError: string | null = null;
   private models: ModelInfo[] = [];
   private results = new Map<number, UpscaledImage>();
+  /** The page whose result was computed while it was on screen; any other result shows as cached. */
+  private computedOnScreen: number | null = null;
   private failures = new Map<number, string>();
   private skipped = new Map<number, string>();
   private progress = new Map<number, Progress & { since: number }>();
@@ -166,6 +168,7 @@ class App {
   private show(index: number): void {
     if (this.images.length === 0) return;
     this.index = Math.max(0, Math.min(this.images.length - 1, index));
+    if (this.computedOnScreen !== this.index) this.computedOnScreen = null;
     const image = this.images[this.index];
     this.viewer.showOriginal(image.url);
     this.thumbnails.select(this.index);
@@ -227,6 +230,7 @@ class App {
       if (!live()) return;
       succeeded = true;
       this.results.set(index, result);
+      if (index === this.index && !result.fromCache) this.computedOnScreen = index;
       this.failures.delete(index);
       if (index === this.index && this.upscaling) this.viewer.showResult(result.url);
     } catch (e) {
@@ -324,12 +328,13 @@ class App {
     } else if (result) {
       const t = result.timings;
       const ms = (v: number | null) => `${Math.round(v ?? 0)} ms`;
-      const source = result.fromCache ? "from cache" : "computed";
-      status.dataset.source = result.fromCache ? "cache" : "computed";
+      const computed = !result.fromCache && this.computedOnScreen === this.index;
+      const source = computed ? "computed" : "from cache";
+      status.dataset.source = computed ? "computed" : "cache";
       status.textContent =
         `${image.name} · ${source} · ${result.sourceWidth}×${result.sourceHeight} → ${result.width}×${result.height} ${result.format} ${formatBytes(result.bytes)}` +
-        (result.fromCache
-          ? ` · lookup ${ms(t.cacheLookupMs)}`
+        (!computed
+          ? ""
           : ` · queue ${ms(t.queueWaitMs)} · compute ${ms(t.computeMs)} · write ${ms(t.writeMs)} · total ${ms(t.totalMs)}`);
     } else if (skip) {
       status.textContent = `${image.name} · not upscaled: ${skip}`;

@@ -38,12 +38,12 @@ describe("RequestTracker", () => {
     expect(tracker.plan([7], []).cancel).toContain(fresh.requestId);
   });
 
-  it("does not preload a page twice, but always asks for the page on screen", () => {
+  it("never asks twice for a page that is done, on screen or not", () => {
     const tracker = new RequestTracker();
     const plan = tracker.plan([0], [1]);
     for (const r of plan.start) tracker.finished(r.index, r.requestId, true);
-    expect(indices(tracker.plan([0], [1]))).toEqual([0]);
-    expect(indices(tracker.plan([1], [0]))).toEqual([1]);
+    expect(indices(tracker.plan([0], [1]))).toEqual([]);
+    expect(indices(tracker.plan([1], [0, 2]))).toEqual([2]);
   });
 
   it("asks again as interactive for a preload that comes on screen", () => {

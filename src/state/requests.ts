@@ -29,8 +29,7 @@ export class RequestTracker {
 
   /**
    * `onScreen` are the pages shown now (one, or two in a spread); `ahead` the pages to
-   * preload, in reading order. Pages already done are not asked for again, except those on
-   * screen (a cache hit is instant and gives their URL).
+   * preload, in reading order. Pages already done are not asked for again (until `forget`).
    */
   plan(onScreen: number[], ahead: number[]): Plan {
     const wanted = new Map<number, Priority>();
@@ -48,8 +47,7 @@ export class RequestTracker {
     }
     const start: PlannedRequest[] = [];
     for (const [index, priority] of wanted) {
-      if (this.inFlight.has(index)) continue;
-      if (priority === "background" && this.done.has(index)) continue;
+      if (this.inFlight.has(index) || this.done.has(index)) continue;
       const requestId = `page-${index}#${++this.sequence}`;
       this.inFlight.set(index, { requestId, priority });
       start.push({ index, requestId, priority });
