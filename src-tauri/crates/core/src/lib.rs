@@ -1,6 +1,8 @@
 //! SRView's core: the upscale engine over sr_vulkan, the result cache and the model
 //! catalogue. No Tauri here; the CLI and the desktop app are thin layers over it.
 
+pub mod archive;
+pub mod book;
 pub mod cache;
 pub mod catalogue;
 mod encode;
@@ -16,10 +18,12 @@ pub mod source;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tile_store;
+pub mod thumbnail;
 pub mod tiling;
 pub mod venv;
 pub mod vulkan_memory;
 
+pub use book::Book;
 pub use cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
 pub use catalogue::{Catalogue, ModelFamily, ModelInfo};
 pub use engine::{Engine, EngineConfig, Phase, Progress, SkipRules, StageTimings, UpscaleOutcome, UpscaleRequest};

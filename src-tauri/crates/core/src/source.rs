@@ -17,6 +17,11 @@ pub trait PageReader: Send + Sync {
     fn file_name(&self) -> OsString;
     /// The page's bytes, refusing more than `max_bytes`.
     fn read(&self, max_bytes: u64) -> Result<Vec<u8>>;
+    /// The page's path inside its container (`ch1/p01.png`), which exports mirror.
+    fn path_in_container(&self) -> String;
+    /// What identifies this version of the page without reading it (container path, size,
+    /// modification time, entry), for the thumbnail cache.
+    fn identity(&self) -> String;
 }
 
 #[derive(Clone)]
@@ -58,12 +63,36 @@ impl ImageSource {
         }
     }
 
+    /// What identifies this version of the image without reading it: its path, size and
+    /// modification time (and entry, for a page of a book).
+    pub fn identity(&self) -> String {
+        match self {
+            ImageSource::File(path) => file_identity(path),
+            ImageSource::Page(page) => page.identity(),
+        }
+    }
+
     /// Reads the bytes, refusing a source above `max_bytes` before reading it.
     pub fn read(&self, max_bytes: u64) -> Result<Vec<u8>> {
         match self {
             ImageSource::File(path) => input::read_file(path, max_bytes),
             ImageSource::Page(page) => page.read(max_bytes),
         }
+    }
+}
+
+/// `path|size|modified`, or just the path when it cannot be read.
+pub fn file_identity(path: &Path) -> String {
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}|{}|{modified}", path.display(), meta.len())
+        }
+        Err(_) => path.display().to_string(),
     }
 }
 
