@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "upscale_to_url",
     "cancel_upscale",
     "open_location",
+    "page_info",
     "initial_location",
     "bench_bytes_raw",
     "bench_bytes_json",

@@ -42,13 +42,26 @@ export const commands = {
 	upscaleToUrl: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, onProgress: Channel<UpscaleProgress>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_to_url", { requestId, pageId, options, priority, skip, onProgress })),
 	/**  Cancels requests that are no longer wanted; returns how many were still running. */
 	cancelUpscale: (requestIds: string[]) => __TAURI_INVOKE<number>("cancel_upscale", { requestIds }),
-	/**  Lists a folder's images (or a file's folder) and lets the webview load them. */
-	openLocation: (path: string) => typedError<OpenedLocation, ErrorPayload>(__TAURI_INVOKE("open_location", { path })),
+	/**
+	 *  Opens a folder (its images and books), a book, or an image (its folder), and lets the
+	 *  webview load the pages.
+	 */
+	openLocation: (path: string) => typedError<OpenedLocation_Serialize, ErrorPayload>(__TAURI_INVOKE("open_location", { path })),
+	/**
+	 *  Sizes of opened pages from their headers (for spreads), and with `check`, whether they decode
+	 *  whole (a damaged page is said to be damaged at once).
+	 */
+	pageInfo: (pageIds: number[], check: boolean) => typedError<PageInfo_Serialize[], ErrorPayload>(__TAURI_INVOKE("page_info", { pageIds, check })),
 	/**  The path given on the command line (`srview-app PATH`), if any. */
 	initialLocation: () => __TAURI_INVOKE<string | null>("initial_location"),
 };
 
 /* Types */
+export type BookEntry = {
+	path: string,
+	name: string,
+};
+
 export type CacheStats = CacheStats_Serialize | CacheStats_Deserialize;
 
 export type CacheStats_Deserialize = {
@@ -165,12 +178,14 @@ export type ImageEntry = {
 	id: number,
 	/**  The file or page name, for display (lossy when it is not UTF-8). */
 	name: string,
-	/**  Where it is, for display. */
-	location: string,
 	/**  A URL the webview loads the original from. */
 	url: string,
+	/**  A small thumbnail made in Rust. */
+	thumbnailUrl: string,
 	animated: boolean,
 };
+
+export type LocationKind = "folder" | "book";
 
 export type MemoryHeap = MemoryHeap_Serialize | MemoryHeap_Deserialize;
 
@@ -226,12 +241,38 @@ export type ModelInfo_Serialize = {
 	runsOnCpu: boolean,
 };
 
-export type OpenedLocation = {
-	/**  The folder (or book) opened, for display. */
+export type OpenedLocation = OpenedLocation_Serialize | OpenedLocation_Deserialize;
+
+export type OpenedLocation_Deserialize = {
+	kind: LocationKind,
+	/**  The folder or book's name, for display. */
 	title: string,
+	/**  The folder or book opened; a book's last page is remembered under it. */
+	path: string,
 	images: ImageEntry[],
 	/**  Index of the image to show first (the file itself when a file was opened). */
 	startIndex: number,
+	/**  The books in the opened folder (or, for a book, in its folder), in natural order. */
+	books: BookEntry[],
+	/**  For a book: the books before and after it in its folder. */
+	previousBook?: BookEntry | null,
+	nextBook?: BookEntry | null,
+};
+
+export type OpenedLocation_Serialize = {
+	kind: LocationKind,
+	/**  The folder or book's name, for display. */
+	title: string,
+	/**  The folder or book opened; a book's last page is remembered under it. */
+	path: string,
+	images: ImageEntry[],
+	/**  Index of the image to show first (the file itself when a file was opened). */
+	startIndex: number,
+	/**  The books in the opened folder (or, for a book, in its folder), in natural order. */
+	books: BookEntry[],
+	/**  For a book: the books before and after it in its folder. */
+	previousBook: BookEntry | null,
+	nextBook: BookEntry | null,
 };
 
 export type OutputFormat = OutputFormat_Serialize | OutputFormat_Deserialize;
@@ -239,6 +280,27 @@ export type OutputFormat = OutputFormat_Serialize | OutputFormat_Deserialize;
 export type OutputFormat_Deserialize = "webp" | "png" | "jpg" | "jpeg";
 
 export type OutputFormat_Serialize = "webp" | "png" | "jpg";
+
+/**  A page's size, and whether it is damaged. */
+export type PageInfo = PageInfo_Serialize | PageInfo_Deserialize;
+
+/**  A page's size, and whether it is damaged. */
+export type PageInfo_Deserialize = {
+	id: number,
+	width: number,
+	height: number,
+	/**  Why the page cannot be shown, when it cannot. */
+	damaged?: string | null,
+};
+
+/**  A page's size, and whether it is damaged. */
+export type PageInfo_Serialize = {
+	id: number,
+	width: number,
+	height: number,
+	/**  Why the page cannot be shown, when it cannot. */
+	damaged: string | null,
+};
 
 /**  Where a request is, for progress reports. */
 export type Phase = "cacheLookup" | "checking" | "queued" | "computing" | "writing" | "done";

@@ -1,43 +1,34 @@
-// SRView's frontend: wires the viewer, the panels and the upscale queue to the commands.
-import { Channel } from "@tauri-apps/api/core";
+// SRView's frontend: wires the location, the reading position, the upscaler, the stage and
+// the panels to the commands. Each concern lives in its own module; this file connects them.
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open } from "@tauri-apps/plugin-dialog";
 import { load, type Store } from "@tauri-apps/plugin-store";
-import type { DeviceMemory, DeviceReport, ImageEntry, ModelInfo, Progress, UpscaledImage, UpscaleProgress } from "./bindings";
-import { commands, CommandError, describeError, unwrap } from "./api";
+import type { DeviceMemory, DeviceReport, ModelInfo, OpenedLocation } from "./bindings";
+import { commands, describeError, unwrap } from "./api";
+import { bindKeys } from "./app/keys";
+import { Upscaler } from "./app/upscaler";
+import { renderBooksPanel } from "./panels/books-panel";
 import { CachePanel } from "./panels/cache-panel";
-import { formatBytes } from "./panels/dom";
 import { renderGpuPanel } from "./panels/gpu-panel";
 import { renderSettingsPanel } from "./panels/settings-panel";
-import { Latest, RequestTracker } from "./state/requests";
-import { DEFAULT_SETTINGS, normalizeSettings, toSkipRules, toUpscaleOptions, usableModel, type Settings } from "./state/settings";
+import { Library } from "./state/library";
+import * as reading from "./state/reading";
+import { Latest } from "./state/requests";
+import { DEFAULT_SETTINGS, normalizeSettings, settingsKey, toUpscaleOptions, usableModel, type FitMode, type Settings } from "./state/settings";
+import { describeProgress, statusLine } from "./state/status";
 import { Thumbnails } from "./viewer/thumbnails";
 import { Viewer } from "./viewer/viewer";
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-/** "3/12 tiles, about 20 s left" while a tiled page computes. */
-function describeTiles(progress: Progress & { since: number }): string {
-  if (progress.phase !== "computing" || progress.total < 2) return "";
-  const elapsed = (performance.now() - progress.since) / 1000;
-  const left = progress.done > 0 ? Math.round((elapsed / progress.done) * (progress.total - progress.done)) : null;
-  return ` ${progress.done}/${progress.total} tiles${left !== null ? `, about ${left} s left` : ""}`;
-}
-
-const PHASE_TEXT: Record<string, string> = {
-  cacheLookup: "looking in the cache",
-  checking: "checking the image",
-  queued: "queued",
-  computing: "upscaling",
-  writing: "saving",
-  done: "done",
-};
-
-type PanelName = "settings" | "gpu" | "cache";
+const PANELS = ["settings", "gpu", "cache", "books"] as const;
+type PanelName = (typeof PANELS)[number];
+const FIT_LABELS: Record<FitMode, string> = { page: "Fit page", width: "Fit width", height: "Fit height" };
 
 class App {
-  private images: ImageEntry[] = [];
+  private location: OpenedLocation | null = null;
   private index = 0;
+  private sizes = new Map<number, reading.PageSize>();
+  private damaged = new Map<number, string>();
   private settings: Settings = DEFAULT_SETTINGS;
   private upscaling = false;
   private showingOriginal = false;
@@ -46,37 +37,38 @@ class App {
   private memory: DeviceMemory[] | null = null;
   private engineError: string | null = null;
   private models: ModelInfo[] = [];
-  private results = new Map<number, UpscaledImage>();
-  /** The page whose result was computed while it was on screen; any other result shows as cached. */
-  private computedOnScreen: number | null = null;
-  private failures = new Map<number, string>();
-  private skipped = new Map<number, string>();
-  private progress = new Map<number, Progress & { since: number }>();
-  private requests = new RequestTracker();
-  private opening = new Latest();
-  /** Bumped whenever the page list or the settings change, so stale replies are dropped. */
-  private generation = 0;
   private store: Store | null = null;
+  private library = new Library(null);
+  private opening = new Latest();
+  /** At the last page, "next" once shows the next book; a second "next" opens it. */
+  private offeringNextBook = false;
   private lastWheel = 0;
 
   private readonly viewer = new Viewer(
     byId("stage"),
     byId("canvas"),
-    byId<HTMLImageElement>("original"),
-    byId<HTMLImageElement>("upscaled"),
+    [
+      { box: byId("slot-1"), original: byId<HTMLImageElement>("original"), upscaled: byId<HTMLImageElement>("upscaled") },
+      { box: byId("slot-2"), original: byId<HTMLImageElement>("original-2"), upscaled: byId<HTMLImageElement>("upscaled-2") },
+    ],
     byId("compare-handle"),
     byId("zoom-level"),
   );
   private readonly thumbnails = new Thumbnails(byId("thumbnails"), (i) => this.show(i));
   private readonly cachePanel = new CachePanel(byId("panel-cache"), () => this.forgetResults());
+  private readonly upscaler = new Upscaler(
+    (i) => this.location?.images[i]?.id,
+    (i) => this.onUpscaleChange(i),
+    () => this.onScreen(),
+  );
 
   async start(): Promise<void> {
     this.bindControls();
-    this.viewer.original.addEventListener("load", () => this.onOriginalLoaded());
-    this.viewer.original.addEventListener("error", () => this.onOriginalFailed());
+    this.viewer.slots.forEach((slot, n) => slot.original.addEventListener("error", () => this.onOriginalFailed(n)));
     await unwrap(commands.initSrVulkanManager(""));
     await this.loadSettings();
     this.upscaling = this.settings.autoUpscale;
+    this.applyReadingSettings();
     this.renderToolbar();
     void this.waitForEngine();
     const initial = await commands.initialLocation();
@@ -90,8 +82,9 @@ class App {
       this.report = await unwrap(commands.getEngineReport());
       this.models = (await unwrap(commands.listModels())).models;
       this.settings = { ...this.settings, model: usableModel(this.settings, this.models, this.report.cpuMode) };
+      await unwrap(commands.checkSrVulkanAvailability());
       const device = this.report.cpuMode ? "CPU mode" : this.report.deviceName;
-      this.setEngineStatus(`Upscaler ready · ${device} · sr_vulkan ${this.report.srVulkanVersion}`, false);
+      this.setEngineStatus(`Upscaler ready · ${device}`, false);
     } catch (e) {
       this.engineError = describeError(e);
       this.setEngineStatus(`Upscaling unavailable: ${this.engineError}`, true);
@@ -100,6 +93,13 @@ class App {
     this.renderSettings();
     document.body.dataset.engine = this.engineError ? "unavailable" : "ready";
     this.schedule();
+  }
+
+  private setEngineStatus(text: string, bad: boolean): void {
+    const node = byId("status-engine");
+    node.textContent = text;
+    node.title = text;
+    node.classList.toggle("bad", bad);
   }
 
   private renderGpuPanel(): void {
@@ -117,12 +117,6 @@ class App {
     }
   }
 
-  private setEngineStatus(text: string, bad: boolean): void {
-    const node = byId("status-engine");
-    node.textContent = text;
-    node.classList.toggle("bad", bad);
-  }
-
   // ---- opening ----
 
   private async openLocation(path: string): Promise<void> {
@@ -131,29 +125,38 @@ class App {
       const opened = await unwrap(commands.openLocation(path));
       // A location opened after this one, while this one was being listed, wins.
       if (!this.opening.isLatest(ticket)) return;
-      this.cancel(this.requests.forget());
-      this.generation++;
-      this.results.clear();
-      this.failures.clear();
-      this.skipped.clear();
-      this.progress.clear();
-      this.images = opened.images;
-      this.thumbnails.render(this.images);
-      byId("empty-hint").hidden = this.images.length > 0;
-      this.show(opened.startIndex);
+      this.location = opened;
+      this.upscaler.reset();
+      this.sizes.clear();
+      this.damaged.clear();
+      this.offeringNextBook = false;
+      byId("error-banner").hidden = true;
+      this.thumbnails.render(opened.images);
+      byId("empty-hint").hidden = opened.images.length > 0;
+      if (opened.images.length === 0) {
+        byId("empty-hint").textContent = opened.books.length > 0 ? `${opened.title} holds ${opened.books.length} books: pick one in Books (B).` : `${opened.title} holds no images or books.`;
+        this.viewer.showPages([], this.settings.direction);
+        byId("page-counter").textContent = "0 / 0";
+        if (opened.books.length > 0) this.openPanel("books");
+        this.renderStatus();
+        return;
+      }
+      const resume = opened.kind === "book" ? this.library.lastPage(opened.path, opened.images.length) : null;
+      this.show(resume ?? opened.startIndex);
     } catch (e) {
       if (this.opening.isLatest(ticket)) this.showError(describeError(e));
     }
   }
 
   private async pickAndOpen(directory: boolean): Promise<void> {
-    const picked = await open({ directory, multiple: false });
+    const filters = directory ? undefined : [{ name: "Images and books", extensions: ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "avif", "cbz", "zip", "cbr", "rar", "cb7", "7z"] }];
+    const picked = await open({ directory, multiple: false, filters });
     if (typeof picked === "string") await this.openLocation(picked);
   }
 
-  /** Saves the current page, upscaled with the current settings, to a file the user picks. */
+  /** Saves the page on screen, upscaled with the current settings, where the user picks. */
   private async saveAs(): Promise<void> {
-    const image = this.images[this.index];
+    const image = this.location?.images[this.index];
     if (!image || !this.report) return;
     try {
       const target = await unwrap(commands.savePageAs(image.id, toUpscaleOptions(this.settings)));
@@ -163,103 +166,156 @@ class App {
     }
   }
 
-  // ---- navigation ----
+  // ---- reading ----
+
+  private get count(): number {
+    return this.location?.images.length ?? 0;
+  }
+
+  private mode(): reading.ReadingMode {
+    return { spread: this.settings.spread, direction: this.settings.direction, shift: this.settings.shift };
+  }
+
+  private onScreen(): number[] {
+    return reading.groupAt(this.index, this.count, this.mode(), this.sizes);
+  }
 
   private show(index: number): void {
-    if (this.images.length === 0) return;
-    this.index = Math.max(0, Math.min(this.images.length - 1, index));
-    if (this.computedOnScreen !== this.index) this.computedOnScreen = null;
-    const image = this.images[this.index];
-    this.viewer.showOriginal(image.url);
-    this.thumbnails.select(this.index);
-    byId("page-counter").textContent = `${this.index + 1} / ${this.images.length}`;
-    document.title = `${image.name} — SRView`;
-    this.renderStatus();
-  }
-
-  private onOriginalLoaded(): void {
-    this.failures.delete(this.index);
+    if (!this.location || this.count === 0) return;
+    this.index = reading.groupAt(index, this.count, this.mode(), this.sizes)[0] ?? 0;
+    this.offeringNextBook = false;
+    byId("book-end").hidden = true;
+    const group = this.onScreen();
+    this.upscaler.leftScreen(group);
+    const images = this.location.images;
+    this.viewer.showPages(group.map((i) => images[i].url), this.settings.direction);
+    for (const [slot, index] of group.entries()) {
+      const result = this.upscaler.results.get(index);
+      if (result && this.upscaling && !this.showingOriginal) this.viewer.showResult(slot, result.url);
+    }
+    this.thumbnails.select(group);
+    const first = group[0] + 1;
+    const last = group[group.length - 1] + 1;
+    byId("page-counter").textContent = `${first === last ? first : `${first}–${last}`} / ${this.count}`;
+    document.title = `${this.location.kind === "book" ? `${this.location.title} · ` : ""}${images[group[0]].name} — SRView`;
+    if (this.location.kind === "book") {
+      void this.library.remember({ path: this.location.path, title: this.location.title, page: this.index, pages: this.count });
+    }
+    void this.learnSizes();
+    void this.checkPages(group);
     this.schedule();
   }
 
-  private onOriginalFailed(): void {
-    const image = this.images[this.index];
-    if (!image) return;
-    if (!this.failures.has(this.index)) this.failures.set(this.index, `${image.name} cannot be shown: it is not a readable image.`);
+  /** Page sizes near the position, for spreads; the pairing is redone when they arrive. */
+  private async learnSizes(): Promise<void> {
+    const location = this.location;
+    if (!location) return;
+    const needed = reading.sizesNeeded(this.index, this.count, this.sizes);
+    if (needed.length === 0) return;
+    const ids = needed.map((i) => location.images[i].id);
+    const infos = await unwrap(commands.pageInfo(ids, false)).catch(() => []);
+    if (location !== this.location) return;
+    const before = this.onScreen().join();
+    for (const info of infos) {
+      const index = location.images.findIndex((image) => image.id === info.id);
+      if (index >= 0 && info.width > 0) this.sizes.set(index, { width: info.width, height: info.height });
+    }
+    if (this.settings.spread && this.onScreen().join() !== before) this.show(this.index);
+  }
+
+  /** Says at once when a page on screen is damaged, rather than showing an empty stage. */
+  private async checkPages(group: number[]): Promise<void> {
+    const location = this.location;
+    if (!location) return;
+    const unchecked = group.filter((i) => !this.damaged.has(i));
+    const infos = await unwrap(commands.pageInfo(unchecked.map((i) => location.images[i].id), true)).catch(() => []);
+    if (location !== this.location) return;
+    for (const info of infos) {
+      const index = location.images.findIndex((image) => image.id === info.id);
+      if (index >= 0 && info.damaged) this.damaged.set(index, info.damaged);
+    }
     this.renderStatus();
-    this.schedule();
+  }
+
+  private onOriginalFailed(slot: number): void {
+    const index = this.onScreen()[slot];
+    if (index === undefined || !this.viewer.slots[slot].original.getAttribute("src")) return;
+    if (!this.damaged.has(index)) this.damaged.set(index, "it is not an image that can be shown");
+    this.renderStatus();
+  }
+
+  private step(direction: 1 | -1): void {
+    if (this.count === 0) return;
+    const target =
+      direction > 0 ? reading.nextGroup(this.index, this.count, this.mode(), this.sizes) : reading.previousGroup(this.index, this.count, this.mode(), this.sizes);
+    if (target !== null) {
+      this.show(target);
+      return;
+    }
+    const next = direction > 0 ? this.location?.nextBook : null;
+    if (!next) return;
+    if (this.offeringNextBook) {
+      void this.openLocation(next.path);
+      return;
+    }
+    this.offeringNextBook = true;
+    const banner = byId("book-end");
+    banner.textContent = `End of ${this.location?.title}. Next book: ${next.name} — go on to open it.`;
+    banner.hidden = false;
+  }
+
+  private arrow(key: "ArrowLeft" | "ArrowRight"): void {
+    this.step(reading.arrowStep(key, this.settings.direction));
+  }
+
+  private applyReadingSettings(): void {
+    this.viewer.setFitMode(this.settings.fit, this.settings.enlargeSmall);
+    byId("zoom-fit").textContent = FIT_LABELS[this.settings.fit];
+    byId("toggle-direction").textContent = this.settings.direction === "rtl" ? "Right to left" : "Left to right";
+    byId("toggle-spread").setAttribute("aria-pressed", String(this.settings.spread));
+  }
+
+  /** Applies new settings. The settings panel is redrawn only for changes made elsewhere
+   *  (keys, toolbar), never under the reader's cursor. */
+  private updateSettings(next: Settings, fromPanel = false): void {
+    const resultsChange = settingsKey(next) !== settingsKey(this.settings);
+    this.settings = normalizeSettings(next);
+    void this.store?.set("settings", this.settings);
+    if (resultsChange) this.forgetResults();
+    this.applyReadingSettings();
+    if (!fromPanel) this.renderSettings();
+    if (this.count > 0) this.show(this.index);
   }
 
   // ---- upscaling ----
 
   private schedule(): void {
-    this.updatePending();
-    if (!this.upscaling || this.images.length === 0 || this.engineError || !this.report) {
+    document.body.dataset.pending = String(this.upscaler.pending);
+    if (!this.upscaling || this.count === 0 || this.engineError || !this.report) {
       this.renderStatus();
       return;
     }
-    // Preloads wait until the page on screen is done, so they never compete with it.
-    const ahead: number[] = [];
-    const onScreenDone = this.results.has(this.index) || this.skipped.has(this.index) || this.failures.has(this.index);
-    for (let i = this.index + 1; onScreenDone && i < this.images.length && ahead.length < this.settings.preloadCount; i++) ahead.push(i);
-    const plan = this.requests.plan([this.index], ahead.filter((i) => !this.skipped.has(i)));
-    this.cancel(plan.cancel);
-    for (const request of plan.start) void this.upscale(request.index, request.requestId, request.priority);
-    const known = this.results.get(this.index);
-    if (known && !this.showingOriginal) this.viewer.showResult(known.url);
-    this.updatePending();
+    const group = this.onScreen().filter((i) => !this.damaged.has(i));
+    this.upscaler.schedule(group, reading.ahead(this.onScreen(), this.count, this.settings.preloadCount), this.settings);
+    document.body.dataset.pending = String(this.upscaler.pending);
     this.renderStatus();
   }
 
-  private async upscale(index: number, requestId: string, priority: "interactive" | "background"): Promise<void> {
-    const generation = this.generation;
-    const live = () => generation === this.generation && this.requests.isCurrent(index, requestId);
-    const channel = new Channel<UpscaleProgress>();
-    channel.onmessage = (message) => {
-      if (!live()) return;
-      const previous = this.progress.get(index);
-      const since = message.progress.phase === "computing" && previous?.phase === "computing" ? previous.since : performance.now();
-      this.progress.set(index, { ...message.progress, since });
-      if (index === this.index) this.renderStatus();
-    };
-    let succeeded = false;
-    try {
-      const result = await unwrap(
-        commands.upscaleToUrl(requestId, this.images[index].id, toUpscaleOptions(this.settings), priority, toSkipRules(this.settings), channel),
-      );
-      if (!live()) return;
-      succeeded = true;
-      this.results.set(index, result);
-      if (index === this.index && !result.fromCache) this.computedOnScreen = index;
-      this.failures.delete(index);
-      if (index === this.index && this.upscaling) this.viewer.showResult(result.url);
-    } catch (e) {
-      if (!live() || (e instanceof CommandError && e.kind === "cancelled")) return;
-      if (e instanceof CommandError && e.kind === "skipped") this.skipped.set(index, e.message.replace(/^not upscaled: /, ""));
-      else this.failures.set(index, `${this.images[index].name}: ${describeError(e)}`);
-    } finally {
-      if (generation === this.generation && this.requests.finished(index, requestId, succeeded)) {
-        this.progress.delete(index);
-        this.updatePending();
-        // The page on screen is done: its preloads may start now.
-        if (index === this.index) this.schedule();
-      }
-    }
-  }
-
-  private cancel(ids: string[]): void {
-    if (ids.length > 0) void commands.cancelUpscale(ids);
+  private onUpscaleChange(index: number): void {
+    const group = this.onScreen();
+    const slot = group.indexOf(index);
+    const result = this.upscaler.results.get(index);
+    if (slot >= 0 && result && this.upscaling && !this.showingOriginal) this.viewer.showResult(slot, result.url);
+    // Once the pages on screen are done, their preloads may start.
+    if (slot >= 0) this.schedule();
+    document.body.dataset.pending = String(this.upscaler.pending);
+    if (slot >= 0) this.renderStatus();
   }
 
   /** After a cache cleanup or a settings change, results must be asked for again. */
   private forgetResults(): void {
-    this.cancel(this.requests.forget());
-    this.generation++;
-    this.results.clear();
-    this.skipped.clear();
-    this.progress.clear();
-    this.updatePending();
-    if (this.upscaling) this.viewer.showOriginal(this.images[this.index]?.url ?? "");
+    this.upscaler.reset();
+    if (this.count > 0) this.show(this.index);
   }
 
   private toggleUpscaling(): void {
@@ -269,78 +325,75 @@ class App {
     }
     this.upscaling = !this.upscaling;
     if (!this.upscaling) {
-      this.cancel(this.requests.forget());
-      this.generation++;
-      this.progress.clear();
-      if (this.images.length) this.viewer.showOriginal(this.images[this.index].url);
+      this.upscaler.stop();
+      if (this.count > 0) this.show(this.index);
     }
     this.renderToolbar();
     this.schedule();
   }
 
-  private updatePending(): void {
-    document.body.dataset.pending = String(this.requests.pending);
-  }
-
   // ---- status ----
 
-  /** The bar over the stage while the page on screen computes in tiles. */
   private renderProgress(): void {
     const bar = byId("progress");
-    const progress = this.upscaling ? this.progress.get(this.index) : undefined;
-    const tiled = progress && progress.total > 1 && !this.results.has(this.index);
+    const index = this.onScreen().find((i) => this.upscaler.progress.get(i)?.phase === "computing");
+    const progress = index !== undefined && this.upscaling ? this.upscaler.progress.get(index) : undefined;
+    const tiled = !!progress && progress.total > 1;
     bar.hidden = !tiled;
     if (!progress || !tiled) return;
     bar.dataset.done = String(progress.done);
     bar.dataset.total = String(progress.total);
     byId("progress-fill").style.width = `${(100 * progress.done) / progress.total}%`;
-    byId("progress-label").textContent = `Upscaling ${describeTiles(progress).trim()}`;
+    const label = describeProgress({ ...progress, secondsLeft: this.secondsLeft(progress) });
+    byId("progress-label").textContent = label.charAt(0).toUpperCase() + label.slice(1);
+  }
+
+  private secondsLeft(progress: { done: number; total: number; since: number }): number | null {
+    if (progress.done === 0) return null;
+    const elapsed = (performance.now() - progress.since) / 1000;
+    return (elapsed / progress.done) * (progress.total - progress.done);
   }
 
   private renderStatus(): void {
     this.renderProgress();
     const status = byId("status-text");
     const banner = byId("error-banner");
-    status.classList.remove("bad");
-    delete status.dataset.source;
-    const failure = this.failures.get(this.index);
-    banner.hidden = !failure;
-    banner.textContent = failure ?? "";
-    const image = this.images[this.index];
+    const index = this.onScreen()[0];
+    const image = index !== undefined ? this.location?.images[index] : undefined;
     if (!image) {
       status.textContent = "";
       return;
     }
-    if (failure) {
-      status.textContent = failure;
-      status.classList.add("bad");
-      return;
-    }
-    if (!this.upscaling) {
-      status.textContent = `${image.name} · original · press U to upscale`;
-      return;
-    }
-    const skip = this.skipped.get(this.index);
-    const result = this.results.get(this.index);
-    const progress = this.progress.get(this.index);
-    if (progress && !result) {
-      status.textContent = `${image.name} · ${PHASE_TEXT[progress.phase] ?? progress.phase}${describeTiles(progress)}…`;
-    } else if (result) {
-      const t = result.timings;
-      const ms = (v: number | null) => `${Math.round(v ?? 0)} ms`;
-      const computed = !result.fromCache && this.computedOnScreen === this.index;
-      const source = computed ? "computed" : "from cache";
-      status.dataset.source = computed ? "computed" : "cache";
-      status.textContent =
-        `${image.name} · ${source} · ${result.sourceWidth}×${result.sourceHeight} → ${result.width}×${result.height} ${result.format} ${formatBytes(result.bytes)}` +
-        (!computed
-          ? ""
-          : ` · queue ${ms(t.queueWaitMs)} · compute ${ms(t.computeMs)} · write ${ms(t.writeMs)} · total ${ms(t.totalMs)}`);
-    } else if (skip) {
-      status.textContent = `${image.name} · not upscaled: ${skip}`;
-    } else {
-      status.textContent = `${image.name} · waiting for the upscaler…`;
-    }
+    const result = this.upscaler.results.get(index);
+    const progress = this.upscaler.progress.get(index);
+    const line = statusLine({
+      name: image.name,
+      upscaling: this.upscaling,
+      model: result?.model ?? this.settings.model,
+      damaged: this.damaged.get(index),
+      failure: this.upscaler.failures.get(index),
+      skipped: this.upscaler.skipped.get(index),
+      progress: progress ? { ...progress, secondsLeft: this.secondsLeft(progress) } : undefined,
+      result: result && {
+        computedNow: this.upscaler.computedOnScreen.has(index),
+        sourceWidth: result.sourceWidth,
+        sourceHeight: result.sourceHeight,
+        width: result.width,
+        height: result.height,
+        format: result.format,
+        bytes: result.bytes,
+        computeMs: result.timings.computeMs ?? 0,
+      },
+      waitingForEngine: !this.report,
+    });
+    status.textContent = line.text;
+    status.title = line.text;
+    status.classList.toggle("bad", line.bad);
+    if (line.source) status.dataset.source = line.source;
+    else delete status.dataset.source;
+    const problem = this.damaged.get(index) ?? this.upscaler.failures.get(index);
+    banner.hidden = !problem;
+    banner.textContent = problem ? line.text : "";
   }
 
   private showError(message: string): void {
@@ -355,87 +408,101 @@ class App {
     byId("toggle-compare").setAttribute("aria-pressed", String(this.comparing));
   }
 
-  // ---- settings ----
+  // ---- settings and panels ----
 
   private async loadSettings(): Promise<void> {
     try {
       this.store = await load("settings.json", { autoSave: 200, defaults: {} });
       this.settings = normalizeSettings(await this.store.get("settings"));
+      this.library = new Library(this.store);
+      await this.library.load();
     } catch (e) {
       console.warn("settings store unavailable", e);
     }
   }
 
   private renderSettings(): void {
-    renderSettingsPanel(byId("panel-settings"), this.settings, this.models, this.report?.cpuMode ?? true, (next) => {
-      const normalized = normalizeSettings(next);
-      this.settings = normalized;
-      void this.store?.set("settings", normalized);
-      this.forgetResults();
-      this.schedule();
+    renderSettingsPanel(byId("panel-settings"), this.settings, this.models, this.report?.cpuMode ?? true, (next) => this.updateSettings(next, true));
+  }
+
+  private renderBooks(): void {
+    const here = this.location && this.location.books.length > 0 ? { title: this.location.kind === "book" ? "this folder" : this.location.title, books: this.location.books } : null;
+    renderBooksPanel(byId("panel-books"), here, this.library.recent(), (path) => {
+      this.closePanels();
+      void this.openLocation(path);
     });
   }
 
-  // ---- panels and input ----
+  private openPanel(name: PanelName): void {
+    if (byId(`panel-${name}`).hidden) this.togglePanel(name);
+  }
 
   private togglePanel(name: PanelName): void {
-    for (const other of ["settings", "gpu", "cache"] as PanelName[]) {
+    for (const other of PANELS) {
       const panel = byId(`panel-${other}`);
       panel.hidden = other === name ? !panel.hidden : true;
     }
-    if (name === "cache" && !byId("panel-cache").hidden) void this.cachePanel.refresh();
-    if (name === "gpu" && !byId("panel-gpu").hidden) void this.loadDeviceMemory();
+    if (byId(`panel-${name}`).hidden) return;
+    if (name === "cache") void this.cachePanel.refresh();
+    if (name === "gpu") void this.loadDeviceMemory();
+    if (name === "books") this.renderBooks();
   }
 
+  private closePanels(): void {
+    for (const name of PANELS) byId(`panel-${name}`).hidden = true;
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+  }
+
+  // ---- input ----
+
   private bindControls(): void {
+    // Panels open just below the toolbar, however many rows it wraps to.
+    const toolbar = byId("toolbar");
+    new ResizeObserver(() => document.documentElement.style.setProperty("--toolbar-bottom", `${toolbar.getBoundingClientRect().bottom}px`)).observe(toolbar);
     const click = (id: string, action: () => void) => byId(id).addEventListener("click", action);
     click("open-file", () => void this.pickAndOpen(false));
     click("open-folder", () => void this.pickAndOpen(true));
+    click("open-books", () => this.togglePanel("books"));
     click("save-upscaled", () => void this.saveAs());
-    click("prev", () => this.show(this.index - 1));
-    click("next", () => this.show(this.index + 1));
+    click("prev", () => this.step(-1));
+    click("next", () => this.step(1));
     click("toggle-upscale", () => this.toggleUpscaling());
     click("toggle-original", () => this.toggleOriginal());
     click("toggle-compare", () => this.toggleCompare());
-    click("zoom-fit", () => this.viewer.fit());
+    click("toggle-spread", () => this.updateSettings({ ...this.settings, spread: !this.settings.spread }));
+    click("toggle-direction", () => this.updateSettings({ ...this.settings, direction: this.settings.direction === "rtl" ? "ltr" : "rtl" }));
+    click("zoom-fit", () => this.cycleFit());
     click("zoom-actual", () => this.viewer.actualSize());
     click("zoom-in", () => this.viewer.zoomBy(1));
     click("zoom-out", () => this.viewer.zoomBy(-1));
     click("open-settings", () => this.togglePanel("settings"));
     click("open-gpu", () => this.togglePanel("gpu"));
     click("open-cache", () => this.togglePanel("cache"));
+    click("book-end", () => this.step(1));
 
-    window.addEventListener("keydown", (e) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
-      const keys: Record<string, () => void> = {
-        ArrowLeft: () => this.show(this.index - 1),
-        ArrowRight: () => this.show(this.index + 1),
-        Home: () => this.show(0),
-        End: () => this.show(this.images.length - 1),
-        u: () => this.toggleUpscaling(),
-        o: () => this.toggleOriginal(),
-        c: () => this.toggleCompare(),
-        f: () => this.viewer.fit(),
-        "1": () => this.viewer.actualSize(),
-        "+": () => this.viewer.zoomBy(1),
-        "=": () => this.viewer.zoomBy(1),
-        "-": () => this.viewer.zoomBy(-1),
-        t: () => this.thumbnails.toggle(),
-        s: () => this.togglePanel("settings"),
-        g: () => this.togglePanel("gpu"),
-        k: () => this.togglePanel("cache"),
-        Escape: () => ["settings", "gpu", "cache"].forEach((p) => (byId(`panel-${p}`).hidden = true)),
-      };
-      if (e.ctrlKey && (e.key === "o" || e.key === "s")) {
-        e.preventDefault();
-        void (e.key === "o" ? this.pickAndOpen(false) : this.saveAs());
-        return;
-      }
-      const action = keys[e.key.length === 1 ? e.key.toLowerCase() : e.key];
-      if (action && !e.ctrlKey && !e.altKey && !e.metaKey) {
-        e.preventDefault();
-        action();
-      }
+    bindKeys(window, {
+      ArrowLeft: () => this.arrow("ArrowLeft"),
+      ArrowRight: () => this.arrow("ArrowRight"),
+      Home: () => this.show(0),
+      End: () => this.show(reading.lastGroup(this.count, this.mode(), this.sizes)),
+      u: () => this.toggleUpscaling(),
+      o: () => this.toggleOriginal(),
+      c: () => this.toggleCompare(),
+      f: () => this.cycleFit(),
+      d: () => this.updateSettings({ ...this.settings, spread: !this.settings.spread }),
+      r: () => this.updateSettings({ ...this.settings, direction: this.settings.direction === "rtl" ? "ltr" : "rtl" }),
+      "1": () => this.viewer.actualSize(),
+      "+": () => this.viewer.zoomBy(1),
+      "=": () => this.viewer.zoomBy(1),
+      "-": () => this.viewer.zoomBy(-1),
+      t: () => this.thumbnails.toggle(),
+      s: () => this.togglePanel("settings"),
+      g: () => this.togglePanel("gpu"),
+      k: () => this.togglePanel("cache"),
+      b: () => this.togglePanel("books"),
+      Escape: () => this.closePanels(),
+      "Ctrl+o": () => void this.pickAndOpen(false),
+      "Ctrl+s": () => void this.saveAs(),
     });
 
     byId("stage").addEventListener(
@@ -443,13 +510,14 @@ class App {
       (e) => {
         e.preventDefault();
         if (e.ctrlKey) {
-          this.viewer.zoomBy(e.deltaY < 0 ? 1 : -1);
+          const rect = byId("stage").getBoundingClientRect();
+          this.viewer.zoomBy(e.deltaY < 0 ? 1 : -1, { x: e.clientX - rect.left, y: e.clientY - rect.top });
           return;
         }
         const now = performance.now();
         if (now - this.lastWheel < 250 || Math.abs(e.deltaY) < 4) return;
         this.lastWheel = now;
-        this.show(this.index + (e.deltaY > 0 ? 1 : -1));
+        this.step(e.deltaY > 0 ? 1 : -1);
       },
       { passive: false },
     );
@@ -457,6 +525,12 @@ class App {
     void getCurrentWebview().onDragDropEvent((event) => {
       if (event.payload.type === "drop" && event.payload.paths.length > 0) void this.openLocation(event.payload.paths[0]);
     });
+  }
+
+  private cycleFit(): void {
+    const order: FitMode[] = ["page", "width", "height"];
+    const next = order[(order.indexOf(this.settings.fit) + 1) % order.length];
+    this.updateSettings({ ...this.settings, fit: next });
   }
 
   private toggleOriginal(): void {

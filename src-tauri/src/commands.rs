@@ -12,7 +12,7 @@ use tauri::ipc::{Channel, InvokeResponseBody, IpcResponse, Response};
 use tauri::State;
 
 use crate::error::{AppError, AppResult};
-use crate::gallery::{self, OpenError, OpenedLocation};
+use crate::gallery::{self, OpenError, OpenedLocation, PageInfo};
 use crate::protocol;
 use crate::state::SrVulkanManagerState;
 
@@ -270,19 +270,34 @@ pub fn cancel_upscale(state: State<'_, SrVulkanManagerState>, request_ids: Vec<S
     state.cancel(&request_ids)
 }
 
-/// Lists a folder's images (or a file's folder) and lets the webview load them.
+/// Opens a folder (its images and books), a book, or an image (its folder), and lets the
+/// webview load the pages.
 #[tauri::command]
 #[specta::specta]
 pub async fn open_location(state: State<'_, SrVulkanManagerState>, path: String) -> AppResult<OpenedLocation> {
     let location = PathBuf::from(&path);
-    let (folder, files, start_index) = blocking(move || gallery::list(&location)).await?.map_err(|e| match e {
+    let max_bytes = state.limits().max_bytes;
+    let listing = blocking(move || gallery::list(&location, max_bytes)).await?.map_err(|e| match e {
         OpenError::NotFound(p) => AppError::NotFound(p.display().to_string()),
         OpenError::NotAnImage(p) => AppError::Engine(srview_core::SrError::NotAnImage { path: p.display().to_string() }),
+        OpenError::Book(err) => AppError::Engine(err),
         OpenError::Io(p, err) => AppError::Engine(srview_core::SrError::Io { path: p.display().to_string(), source: err }),
     })?;
-    let title = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| folder.display().to_string());
-    let files = files.into_iter().map(|(path, animated)| (ImageSource::File(path), animated)).collect();
-    Ok(state.gallery.register(title, files, start_index, protocol::page_url))
+    Ok(state.gallery.register(listing, protocol::page_url, protocol::thumbnail_url))
+}
+
+/// Sizes of opened pages from their headers (for spreads), and with `check`, whether they decode
+/// whole (a damaged page is said to be damaged at once).
+#[tauri::command]
+#[specta::specta]
+pub async fn page_info(state: State<'_, SrVulkanManagerState>, page_ids: Vec<u32>, check: bool) -> AppResult<Vec<PageInfo>> {
+    let pages: Vec<(u32, ImageSource)> =
+        page_ids.into_iter().map(|id| opened_page(&state, id).map(|s| (id, s))).collect::<AppResult<_>>()?;
+    let limits = state.limits();
+    Ok(blocking(move || {
+        pages.iter().map(|(id, source)| gallery::page_info(*id, source, limits.max_bytes, limits.max_pixels, check)).collect()
+    })
+    .await?)
 }
 
 /// The path given on the command line (`srview-app PATH`), if any.

@@ -1,5 +1,6 @@
-//! The pages a user opened. Each gets an id; the webview and the upscale commands refer to
-//! pages by id, so only what the user opened can be read, and names that are not UTF-8 work.
+//! What a user opened: a folder of images, a book, or a folder of books. Each page gets an id;
+//! the webview and the upscale commands refer to pages by id, so only what the user opened can
+//! be read, and names that are not UTF-8 work.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -7,8 +8,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::RwLock;
 
 use serde::Serialize;
+use srview_core::book::has_book_extension;
 use srview_core::naming::{has_image_extension, natural_cmp};
-use srview_core::ImageSource;
+use srview_core::{Book, ImageSource, SrError};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -16,21 +18,54 @@ pub struct ImageEntry {
     pub id: u32,
     /// The file or page name, for display (lossy when it is not UTF-8).
     pub name: String,
-    /// Where it is, for display.
-    pub location: String,
     /// A URL the webview loads the original from.
     pub url: String,
+    /// A small thumbnail made in Rust.
+    pub thumbnail_url: String,
     pub animated: bool,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
+pub struct BookEntry {
+    pub path: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, specta::Type, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum LocationKind {
+    Folder,
+    Book,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
 pub struct OpenedLocation {
-    /// The folder (or book) opened, for display.
+    pub kind: LocationKind,
+    /// The folder or book's name, for display.
     pub title: String,
+    /// The folder or book opened; a book's last page is remembered under it.
+    pub path: String,
     pub images: Vec<ImageEntry>,
     /// Index of the image to show first (the file itself when a file was opened).
     pub start_index: u32,
+    /// The books in the opened folder (or, for a book, in its folder), in natural order.
+    pub books: Vec<BookEntry>,
+    /// For a book: the books before and after it in its folder.
+    pub previous_book: Option<BookEntry>,
+    pub next_book: Option<BookEntry>,
+}
+
+/// A page's size, and whether it is damaged.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    pub id: u32,
+    pub width: u32,
+    pub height: u32,
+    /// Why the page cannot be shown, when it cannot.
+    pub damaged: Option<String>,
 }
 
 /// Why a location cannot be opened.
@@ -38,35 +73,95 @@ pub struct OpenedLocation {
 pub enum OpenError {
     NotFound(PathBuf),
     NotAnImage(PathBuf),
+    Book(SrError),
     Io(PathBuf, std::io::Error),
 }
 
-/// A folder's images, or a file's folder with the file selected; blocking.
-pub fn list(location: &Path) -> Result<(PathBuf, Vec<(PathBuf, bool)>, u32), OpenError> {
+/// What was found at a location, before ids are given out.
+pub struct Listing {
+    pub kind: LocationKind,
+    pub path: PathBuf,
+    pub pages: Vec<(ImageSource, bool)>,
+    pub start_index: u32,
+    pub books: Vec<PathBuf>,
+    pub previous_book: Option<PathBuf>,
+    pub next_book: Option<PathBuf>,
+}
+
+fn sorted(mut paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    paths.sort_by(|a, b| natural_cmp(a.file_name().unwrap_or_default(), b.file_name().unwrap_or_default()));
+    paths
+}
+
+/// The images and the books directly in `folder`, each in natural order.
+fn folder_contents(folder: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenError> {
+    let mut images = Vec::new();
+    let mut books = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(|e| OpenError::Io(folder.to_path_buf(), e))?.flatten() {
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        if has_image_extension(&path) {
+            images.push(path);
+        } else if has_book_extension(&path) {
+            books.push(path);
+        }
+    }
+    Ok((sorted(images), sorted(books)))
+}
+
+/// Lists what `location` is: a book, a folder (its images and books), or an image (its folder,
+/// with it selected). Blocking: it reads folders and a book's index.
+pub fn list(location: &Path, max_bytes: u64) -> Result<Listing, OpenError> {
     let location = location.canonicalize().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => OpenError::NotFound(location.to_path_buf()),
         _ => OpenError::Io(location.to_path_buf(), e),
     })?;
-    let (folder, selected) = if location.is_dir() {
-        (location.clone(), None)
-    } else if has_image_extension(&location) {
-        (location.parent().map(Path::to_path_buf).unwrap_or_default(), Some(location.clone()))
-    } else {
+    if location.is_dir() {
+        let (images, books) = folder_contents(&location)?;
+        let pages = images.into_iter().map(|path| {
+            let animated = read_head(&path).is_some_and(|head| srview_core::input::looks_animated(&head));
+            (ImageSource::File(path), animated)
+        });
+        return Ok(Listing {
+            kind: LocationKind::Folder,
+            path: location,
+            pages: pages.collect(),
+            start_index: 0,
+            books,
+            previous_book: None,
+            next_book: None,
+        });
+    }
+    let folder = location.parent().map(Path::to_path_buf).unwrap_or_default();
+    if has_book_extension(&location) {
+        let book = Book::open(&location, max_bytes).map_err(OpenError::Book)?;
+        let (_, books) = folder_contents(&folder)?;
+        let here = books.iter().position(|b| *b == location);
+        let previous_book = here.and_then(|i| i.checked_sub(1)).map(|i| books[i].clone());
+        let next_book = here.and_then(|i| books.get(i + 1)).cloned();
+        let pages = (0..book.pages.len()).map(|i| (book.page(i), false)).collect();
+        return Ok(Listing { kind: LocationKind::Book, path: location, pages, start_index: 0, books, previous_book, next_book });
+    }
+    if !has_image_extension(&location) {
         return Err(OpenError::NotAnImage(location));
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .map_err(|e| OpenError::Io(folder.clone(), e))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && has_image_extension(p))
-        .collect();
-    files.sort_by(|a, b| natural_cmp(a.file_name().unwrap_or_default(), b.file_name().unwrap_or_default()));
-    let start_index = selected.and_then(|s| files.iter().position(|f| *f == s)).unwrap_or(0) as u32;
-    let files = files.into_iter().map(|path| {
+    }
+    let (images, books) = folder_contents(&folder)?;
+    let start_index = images.iter().position(|f| *f == location).unwrap_or(0) as u32;
+    let pages = images.into_iter().map(|path| {
         let animated = read_head(&path).is_some_and(|head| srview_core::input::looks_animated(&head));
-        (path, animated)
+        (ImageSource::File(path), animated)
     });
-    Ok((folder, files.collect(), start_index))
+    Ok(Listing {
+        kind: LocationKind::Folder,
+        path: folder,
+        pages: pages.collect(),
+        start_index,
+        books,
+        previous_book: None,
+        next_book: None,
+    })
 }
 
 fn read_head(path: &Path) -> Option<Vec<u8>> {
@@ -74,6 +169,13 @@ fn read_head(path: &Path) -> Option<Vec<u8>> {
     let mut head = Vec::with_capacity(4096);
     std::fs::File::open(path).ok()?.take(4096).read_to_end(&mut head).ok()?;
     Some(head)
+}
+
+fn book_entry(path: &Path) -> BookEntry {
+    BookEntry {
+        path: path.display().to_string(),
+        name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+    }
 }
 
 /// The pages the user opened, by id.
@@ -84,30 +186,44 @@ pub struct Gallery {
 }
 
 impl Gallery {
+    /// Gives the listed pages ids, remembers them, and describes the location for the viewer.
     pub fn register(
         &self,
-        title: String,
-        files: Vec<(ImageSource, bool)>,
-        start_index: u32,
-        url_for: impl Fn(u32) -> String,
+        listing: Listing,
+        page_url: impl Fn(u32) -> String,
+        thumbnail_url: impl Fn(u32) -> String,
     ) -> OpenedLocation {
         let mut pages = self.pages.write().unwrap_or_else(|p| p.into_inner());
-        let images = files
+        let images = listing
+            .pages
             .into_iter()
             .map(|(source, animated)| {
                 let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-                let entry = ImageEntry {
-                    id,
-                    name: source.file_name().to_string_lossy().into_owned(),
-                    location: source.display_name(),
-                    url: url_for(id),
-                    animated,
+                let name = match &source {
+                    ImageSource::Page(page) => page.path_in_container(),
+                    ImageSource::File(_) => source.file_name().to_string_lossy().into_owned(),
                 };
+                let entry = ImageEntry { id, name, url: page_url(id), thumbnail_url: thumbnail_url(id), animated };
                 pages.insert(id, source);
                 entry
             })
             .collect();
-        OpenedLocation { title, images, start_index }
+        let title = match listing.kind {
+            LocationKind::Book => listing.path.file_stem(),
+            LocationKind::Folder => listing.path.file_name(),
+        }
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| listing.path.display().to_string());
+        OpenedLocation {
+            kind: listing.kind,
+            title,
+            path: listing.path.display().to_string(),
+            images,
+            start_index: listing.start_index,
+            books: listing.books.iter().map(|b| book_entry(b)).collect(),
+            previous_book: listing.previous_book.as_deref().map(book_entry),
+            next_book: listing.next_book.as_deref().map(book_entry),
+        }
     }
 
     pub fn page(&self, id: u32) -> Option<ImageSource> {
@@ -120,28 +236,47 @@ impl Gallery {
     }
 }
 
+/// A page's size from its header and, with `check`, whether it decodes whole; blocking.
+pub fn page_info(id: u32, source: &ImageSource, max_bytes: u64, max_pixels: u64, check: bool) -> PageInfo {
+    let name = source.display_name();
+    let result = source.read(max_bytes).and_then(|bytes| {
+        let (_, width, height, _) = srview_core::input::header(&name, &bytes)?;
+        if check {
+            srview_core::input::prepare(&name, bytes, max_pixels.max(width as u64 * height as u64 * 1024))?;
+        }
+        Ok((width, height))
+    });
+    match result {
+        Ok((width, height)) => PageInfo { id, width, height, damaged: None },
+        Err(err) => PageInfo { id, width: 0, height: 0, damaged: Some(err.to_string()) },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn opening_a_file_lists_its_folder_images_in_natural_order_and_selects_it() {
+    fn opening_a_file_lists_its_folder_images_and_books_in_natural_order() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["p10.png", "p2.png", "a.jpg", "notes.txt"] {
+        for name in ["p10.png", "p2.png", "a.jpg", "notes.txt", "vol10.cbz", "vol2.cbz"] {
             std::fs::write(dir.path().join(name), b"x").unwrap();
         }
-        let (_, files, start) = list(&dir.path().join("p2.png")).unwrap();
-        let names: Vec<_> = files.iter().map(|(p, _)| p.file_name().unwrap().to_str().unwrap().to_owned()).collect();
+        let listing = list(&dir.path().join("p2.png"), 1 << 20).ok().unwrap();
+        let names: Vec<_> =
+            listing.pages.iter().map(|(s, _)| s.file_name().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a.jpg", "p2.png", "p10.png"]);
-        assert_eq!(start, 1);
+        assert_eq!(listing.start_index, 1);
+        let books: Vec<_> = listing.books.iter().map(|b| b.file_name().unwrap().to_str().unwrap().to_owned()).collect();
+        assert_eq!(books, ["vol2.cbz", "vol10.cbz"]);
         let gallery = Gallery::default();
-        let files = files.into_iter().map(|(p, a)| (ImageSource::File(p), a)).collect();
-        let opened = gallery.register("pages".into(), files, start, |id| format!("page/{id}"));
+        let opened = gallery.register(listing, |id| format!("page/{id}"), |id| format!("thumb/{id}"));
         let root = dir.path().canonicalize().unwrap();
         assert!(gallery.is_opened_file(&root.join("p10.png")));
         assert!(!gallery.is_opened_file(&root.join("notes.txt")));
         assert_eq!(gallery.page(opened.images[2].id).unwrap().file_path(), Some(root.join("p10.png").as_path()));
-        assert!(matches!(list(&dir.path().join("notes.txt")), Err(OpenError::NotAnImage(_))));
-        assert!(matches!(list(&dir.path().join("missing")), Err(OpenError::NotFound(_))));
+        assert!(matches!(list(&dir.path().join("notes.txt"), 1 << 20), Err(OpenError::NotAnImage(_))));
+        assert!(matches!(list(&dir.path().join("missing"), 1 << 20), Err(OpenError::NotFound(_))));
+        assert!(matches!(list(&dir.path().join("vol2.cbz"), 1 << 20), Err(OpenError::Book(_))));
     }
 }

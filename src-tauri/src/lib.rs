@@ -38,6 +38,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::upscale_to_url,
             commands::cancel_upscale,
             commands::open_location,
+            commands::page_info,
             commands::initial_location,
         ])
         .dangerously_cast_bigints_to_number()

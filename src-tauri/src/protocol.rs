@@ -3,6 +3,7 @@
 //!
 //! - `srimg://localhost/cache/<2 hex>/<64 hex>.<ext>`: a cache entry.
 //! - `srimg://localhost/page/<id>`: an opened page, by the id `open_location` gave it.
+//! - `srimg://localhost/thumb/<id>`: its thumbnail, made in Rust and cached on disk.
 
 use std::path::{Component, Path};
 
@@ -32,6 +33,11 @@ pub fn page_url(id: u32) -> String {
     format!("{}/page/{id}", base())
 }
 
+/// URL of an opened page's thumbnail.
+pub fn thumbnail_url(id: u32) -> String {
+    format!("{}/thumb/{id}", base())
+}
+
 fn content_type(bytes: &[u8]) -> &'static str {
     match image::guess_format(bytes) {
         Ok(format) => format.to_mime_type(),
@@ -52,6 +58,18 @@ fn resolve(state: &SrVulkanManagerState, path: &str) -> Result<(Vec<u8>, bool), 
             return Err(StatusCode::FORBIDDEN);
         }
         return std::fs::read(&file).map(|bytes| (bytes, true)).map_err(|_| StatusCode::NOT_FOUND);
+    }
+    if let Some(id) = path.strip_prefix("/thumb/") {
+        let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
+        let source = state.gallery.page(id).ok_or(StatusCode::FORBIDDEN)?;
+        let limits = state.limits();
+        // Without a thumbnail cache, the page itself is served.
+        let Some(thumbnails) = state.thumbnails() else {
+            return source.read(limits.max_bytes).map(|bytes| (bytes, false)).map_err(|_| StatusCode::NOT_FOUND);
+        };
+        return srview_core::thumbnail::thumbnail(&thumbnails, &source, limits.max_bytes, limits.max_pixels)
+            .map(|bytes| (bytes, false))
+            .map_err(|_| StatusCode::NOT_FOUND);
     }
     if let Some(id) = path.strip_prefix("/page/") {
         let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
@@ -121,5 +139,23 @@ mod tests {
         assert_eq!(respond(&state, "/cache/../../etc/passwd", None).status(), StatusCode::FORBIDDEN);
         assert_eq!(respond(&state, "/page/1", None).status(), StatusCode::FORBIDDEN);
         assert_eq!(respond(&state, "/file/%2Fetc%2Fpasswd", None).status(), StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn thumbnails_are_small_webp_images_of_opened_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("upscaled"), None);
+        let page = dir.path().join("page.png");
+        image::RgbImage::from_fn(600, 900, |x, y| image::Rgb([x as u8, y as u8, 7])).save(&page).unwrap();
+        let listing = crate::gallery::list(&page, 1 << 30).ok().unwrap();
+        let opened = state.gallery.register(listing, page_url, thumbnail_url);
+        let id = opened.images[0].id;
+        let thumb = respond(&state, &format!("/thumb/{id}"), None);
+        assert_eq!(thumb.status(), StatusCode::OK);
+        assert_eq!(thumb.headers()[header::CONTENT_TYPE], "image/webp");
+        let image = image::load_from_memory(thumb.body()).unwrap();
+        assert!(image.width() <= 120 && image.height() <= 170, "{}×{}", image.width(), image.height());
+        assert_eq!(respond(&state, "/thumb/999", None).status(), StatusCode::FORBIDDEN);
+        assert!(dir.path().join("thumbnails").join("CACHEDIR.TAG").is_file());
     }
 }

@@ -27,6 +27,8 @@ pub struct SrVulkanManagerState {
     default_cache_root: PathBuf,
     /// The cache, or why there is none (then the app is a plain viewer and says so).
     cache: RwLock<Result<ResultCache, SrError>>,
+    /// Thumbnails of pages, in their own cache beside it (none if that folder is unusable).
+    thumbnails: Option<ResultCache>,
     requests: Mutex<HashMap<String, TrackedRequest>>,
     /// Files the user chose in a save dialog during this run.
     chosen_save_paths: Mutex<HashSet<PathBuf>>,
@@ -46,11 +48,19 @@ impl SrVulkanManagerState {
         if let Err(err) = &cache {
             tracing::warn!(%err, "no cache, so no upscaling");
         }
+        let thumbnails = match ResultCache::open(default_cache_root.with_file_name("thumbnails")) {
+            Ok(thumbnails) => Some(thumbnails),
+            Err(err) => {
+                tracing::warn!(%err, "no thumbnail cache; the strip shows the pages themselves");
+                None
+            }
+        };
         SrVulkanManagerState {
             config,
             engine: OnceCell::new(),
             default_cache_root,
             cache: RwLock::new(cache),
+            thumbnails,
             requests: Mutex::new(HashMap::new()),
             chosen_save_paths: Mutex::new(HashSet::new()),
             save_dialog: std::sync::OnceLock::new(),
@@ -95,6 +105,10 @@ impl SrVulkanManagerState {
 
     pub fn cache(&self) -> AppResult<ResultCache> {
         self.cache.read().unwrap_or_else(|p| p.into_inner()).clone().map_err(AppError::from)
+    }
+
+    pub fn thumbnails(&self) -> Option<ResultCache> {
+        self.thumbnails.clone()
     }
 
     pub fn limits(&self) -> InputLimits {

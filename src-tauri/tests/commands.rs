@@ -355,3 +355,55 @@ fn a_page_whose_name_is_not_utf8_is_listed_served_and_upscaled() {
     let done = app.json("upscale_to_url", args);
     assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(20), Some(16)));
 }
+
+fn zip_folder(folder: &Path, target: &Path) {
+    let status = std::process::Command::new("zip").arg("-qr").arg(target).arg(".").current_dir(folder).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn books_open_in_page_order_with_their_siblings_and_upscale() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("cache"));
+    let library = dir.path().join("library");
+    std::fs::create_dir(&library).unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir_all(pages.join("ch2")).unwrap();
+    write_png(&pages, "ch2/p10.png", 20, 10);
+    write_png(&pages, "ch2/p2.png", 16, 24);
+    std::fs::write(pages.join("ComicInfo.xml"), "<ComicInfo/>").unwrap();
+    std::fs::write(pages.join("ch2/broken.png"), b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    for name in ["Vol 1.cbz", "Vol 2.cbz", "Vol 10.cbz"] {
+        zip_folder(&pages, &library.join(name));
+    }
+
+    let folder = app.open(&library);
+    assert_eq!(folder["kind"], "folder");
+    assert_eq!(folder["images"].as_array().unwrap().len(), 0);
+    let books: Vec<&str> = folder["books"].as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
+    assert_eq!(books, ["Vol 1", "Vol 2", "Vol 10"]);
+
+    let book = app.open(&library.join("Vol 2.cbz"));
+    assert_eq!((book["kind"].as_str(), book["title"].as_str()), (Some("book"), Some("Vol 2")));
+    let names: Vec<&str> = book["images"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ch2/broken.png", "ch2/p2.png", "ch2/p10.png"]);
+    assert_eq!(book["previousBook"]["name"], "Vol 1");
+    assert_eq!(book["nextBook"]["name"], "Vol 10");
+    assert!(book["images"][1]["thumbnailUrl"].as_str().unwrap().starts_with("srimg://localhost/thumb/"));
+
+    let ids: Vec<Value> = book["images"].as_array().unwrap().iter().map(|i| i["id"].clone()).collect();
+    let info = app.json("page_info", json!({ "pageIds": ids, "check": true }));
+    assert!(info[0]["damaged"].as_str().is_some(), "{info}");
+    assert_eq!((info[1]["width"].as_u64(), info[1]["height"].as_u64()), (Some(16), Some(24)));
+    assert_eq!((info[2]["width"].as_u64(), info[2]["damaged"].is_null()), (Some(20), true));
+
+    let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
+    let args = json!({ "requestId": "b", "pageId": ids[2], "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:4" });
+    let done = app.json("upscale_to_url", args);
+    assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(40), Some(20)));
+
+    let last = app.open(&library.join("Vol 10.cbz"));
+    assert!(last["nextBook"].is_null());
+    std::fs::write(library.join("empty.cbz"), b"").unwrap();
+    assert_eq!(app.error_kind("open_location", json!({ "path": library.join("empty.cbz") })), "corrupt_archive");
+}

@@ -1,6 +1,9 @@
-// Upscale settings: model picker by family, scale, tile, TTA, format, preload and skip rules.
+// Settings: the model picker by family, scale, tile, TTA, format, preload and skip rules, and
+// how pages are read. A value that is not valid is marked as such and not applied; it is never
+// silently put back.
 import type { ModelInfo } from "../bindings";
-import { groupModels, type Settings } from "../state/settings";
+import { groupModels } from "../state/models";
+import { withModel, type Settings } from "../state/settings";
 import { el } from "./dom";
 
 function select(id: string, options: [string, string][], value: string): HTMLSelectElement {
@@ -9,8 +12,25 @@ function select(id: string, options: [string, string][], value: string): HTMLSel
   return node;
 }
 
-function labelled(text: string, control: HTMLElement): HTMLLabelElement {
-  return el("label", {}, text, control);
+function field(text: string, control: HTMLElement, error?: HTMLElement): HTMLElement[] {
+  const label = el("label", {}, text, control);
+  return error ? [label, error] : [label];
+}
+
+/** A number field that is applied only when valid; otherwise it says why. */
+function numberField(id: string, value: number, min: number, max: number, step: string, apply: (v: number) => void) {
+  const input = el("input", { id, type: "number", min: String(min), max: String(max), step, value: String(value) });
+  const error = el("div", { className: "field-error", id: `${id}-error` });
+  error.hidden = true;
+  input.addEventListener("change", () => {
+    const v = Number(input.value);
+    const valid = input.value.trim() !== "" && Number.isFinite(v) && v >= min && v <= max;
+    input.setAttribute("aria-invalid", String(!valid));
+    error.hidden = valid;
+    error.textContent = valid ? "" : `Enter a number from ${min} to ${max}.`;
+    if (valid) apply(v);
+  });
+  return { input, error };
 }
 
 export function renderSettingsPanel(
@@ -20,53 +40,66 @@ export function renderSettingsPanel(
   cpuMode: boolean,
   onChange: (next: Settings) => void,
 ): void {
+  let current = settings;
+  const change = (next: Settings) => {
+    current = next;
+    onChange(next);
+  };
   const model = el("select", { id: "setting-model" });
   for (const group of groupModels(models, cpuMode)) {
-    const optgroup = el("optgroup", { label: group.family });
+    const optgroup = el("optgroup", { label: group.label });
     for (const m of group.models) {
-      const text = m.note ? `${m.label} — ${m.note}` : m.label;
-      optgroup.append(el("option", { value: m.name, disabled: m.disabled, selected: m.name === settings.model }, text));
+      const text = m.note ? `${m.label} (${m.note})` : m.label;
+      optgroup.append(el("option", { value: m.name, disabled: m.disabled, selected: m.name === settings.model, title: m.name }, text));
     }
     model.append(optgroup);
   }
-  const scale = el("input", { id: "setting-scale", type: "number", min: "0.5", max: "16", step: "0.5", value: String(settings.scale) });
+  const scale = numberField("setting-scale", settings.scale, 0.5, 16, "0.5", (v) => change({ ...current, scale: v, scaleChosen: true }));
+  model.addEventListener("change", () => {
+    const next = withModel(current, model.value);
+    scale.input.value = String(next.scale);
+    change(next);
+  });
   const tile = select(
     "setting-tile",
-    [["0", "auto (fastest for the device)"], ["64", "64"], ["100", "100"], ["200", "200"], ["400", "400"]],
+    [["0", "auto (fastest here)"], ["64", "64"], ["100", "100"], ["200", "200"], ["400", "400"]],
     String(settings.tileSize),
   );
-  const tta = el("input", { id: "setting-tta", type: "checkbox", checked: settings.tta });
+  tile.addEventListener("change", () => change({ ...current, tileSize: Number(tile.value) }));
+  const checkbox = (id: string, checked: boolean, apply: (on: boolean) => Settings) => {
+    const box = el("input", { id, type: "checkbox", checked });
+    box.addEventListener("change", () => change(apply(box.checked)));
+    return box;
+  };
   const format = select("setting-format", [["webp", "WebP"], ["png", "PNG"], ["jpg", "JPEG"]], settings.format);
-  const auto = el("input", { id: "setting-auto", type: "checkbox", checked: settings.autoUpscale });
-  const preload = el("input", { id: "setting-preload", type: "number", min: "0", max: "10", value: String(settings.preloadCount) });
-  const maxMp = el("input", { id: "setting-max-mp", type: "number", min: "0.1", step: "0.5", value: String(settings.maxInputMegapixels) });
-  const animated = select("setting-animated", [["skip", "show as they are"], ["upscale", "upscale (first frame kept in PNG/JPEG)"]], settings.animated);
+  format.addEventListener("change", () => change({ ...current, format: format.value as Settings["format"] }));
+  const preload = numberField("setting-preload", settings.preloadCount, 0, 10, "1", (v) => change({ ...current, preloadCount: Math.round(v) }));
+  const maxMp = numberField("setting-max-mp", settings.maxInputMegapixels, 0.1, 500, "0.5", (v) => change({ ...current, maxInputMegapixels: v }));
+  const animated = select("setting-animated", [["skip", "show as they are"], ["upscale", "upscale (PNG/JPEG keep frame 1)"]], settings.animated);
+  animated.addEventListener("change", () => change({ ...current, animated: animated.value as Settings["animated"] }));
+  const fit = select("setting-fit", [["page", "the page"], ["width", "the width"], ["height", "the height"]], settings.fit);
+  fit.addEventListener("change", () => change({ ...current, fit: fit.value as Settings["fit"] }));
+  const direction = select("setting-direction", [["ltr", "left to right"], ["rtl", "right to left (manga)"]], settings.direction);
+  direction.addEventListener("change", () => change({ ...current, direction: direction.value as Settings["direction"] }));
 
-  const read = (): Settings => ({
-    autoUpscale: auto.checked,
-    model: model.value,
-    scale: Number(scale.value),
-    tileSize: Number(tile.value),
-    tta: tta.checked,
-    format: format.value as Settings["format"],
-    preloadCount: Number(preload.value),
-    maxInputMegapixels: Number(maxMp.value),
-    animated: animated.value as Settings["animated"],
-  });
-  for (const control of [model, scale, tile, tta, format, auto, preload, maxMp, animated]) {
-    control.addEventListener("change", () => onChange(read()));
-  }
   panel.replaceChildren(
     el("h2", {}, "Settings"),
-    labelled("Upscale on open", auto),
-    labelled("Model", model),
-    labelled("Scale", scale),
-    labelled("Tile size", tile),
-    labelled("TTA (slower, finer)", tta),
-    labelled("Format", format),
-    labelled("Preload next", preload),
-    labelled("Skip above (MP)", maxMp),
-    labelled("Animated images", animated),
-    el("p", { className: "note" }, "Changes apply to the next upscale; earlier results stay in the cache."),
+    el("h3", {}, "Upscaling"),
+    ...field("Upscale on open", checkbox("setting-auto", settings.autoUpscale, (on) => ({ ...current, autoUpscale: on }))),
+    ...field("Model", model),
+    ...field("Scale", scale.input, scale.error),
+    ...field("Tile size", tile),
+    ...field("TTA (slower, finer)", checkbox("setting-tta", settings.tta, (on) => ({ ...current, tta: on }))),
+    ...field("Format", format),
+    ...field("Preload next", preload.input, preload.error),
+    ...field("Skip above (MP)", maxMp.input, maxMp.error),
+    ...field("Animated images", animated),
+    el("h3", {}, "Reading"),
+    ...field("Two-page spread", checkbox("setting-spread", settings.spread, (on) => ({ ...current, spread: on }))),
+    ...field("Cover alone", checkbox("setting-shift", settings.shift, (on) => ({ ...current, shift: on }))),
+    ...field("Direction", direction),
+    ...field("Fit to", fit),
+    ...field("Enlarge small images", checkbox("setting-enlarge", settings.enlargeSmall, (on) => ({ ...current, enlargeSmall: on }))),
+    el("p", { className: "note" }, "Changes apply at once; earlier results stay in the cache. Esc closes this panel."),
   );
 }

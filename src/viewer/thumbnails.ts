@@ -1,4 +1,4 @@
-// The thumbnail strip under the stage.
+// The thumbnail strip under the stage: small thumbnails made in Rust, loaded as they scroll into view.
 import type { ImageEntry } from "../bindings";
 
 export class Thumbnails {
@@ -10,24 +10,27 @@ export class Thumbnails {
   ) {}
 
   render(images: ImageEntry[]): void {
-    this.strip.replaceChildren();
-    this.buttons = images.map((image, index) => {
+    const buttons = images.map((image, index) => {
       const button = document.createElement("button");
-      button.title = image.name;
+      button.title = `${index + 1}: ${image.name}`;
       const img = document.createElement("img");
       img.loading = "lazy";
+      img.decoding = "async";
       img.alt = image.name;
-      img.src = image.url;
+      img.src = image.thumbnailUrl;
       button.append(img);
       button.addEventListener("click", () => this.onPick(index));
-      this.strip.append(button);
       return button;
     });
+    this.strip.replaceChildren(...buttons);
+    this.buttons = buttons;
   }
 
-  select(index: number): void {
-    this.buttons.forEach((b, i) => b.classList.toggle("current", i === index));
-    this.buttons[index]?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  /** Marks the pages on screen and keeps the first of them in view. */
+  select(indices: number[]): void {
+    const current = new Set(indices);
+    this.buttons.forEach((b, i) => b.classList.toggle("current", current.has(i)));
+    this.buttons[indices[0]]?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
   toggle(): void {

@@ -1,53 +1,77 @@
-// The image stage: fit / 1:1 / zoom, drag to pan, the original/upscaled toggle and the
-// before/after compare slider.
+// The stage: one page or a two-page spread, fit to the page, its width or its height, zoom
+// and pan, the original/upscaled toggle and the before/after compare slider.
+//
+// Zoom is measured in pixels of the image on screen: 100% is one pixel of the upscaled image
+// per screen pixel when it is shown, one pixel of the original otherwise.
 
-export type ZoomMode = { kind: "fit" } | { kind: "scale"; value: number };
+import type { FitMode } from "../state/settings";
+import type { Direction } from "../state/reading";
 
-const ZOOM_STEPS = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8];
+export interface Slot {
+  box: HTMLElement;
+  original: HTMLImageElement;
+  upscaled: HTMLImageElement;
+}
+
+type Zoom = { kind: "fit" } | { kind: "scale"; value: number };
+
+const ZOOM_STEPS = [0.1, 0.25, 0.33, 0.5, 0.67, 0.75, 1, 1.5, 2, 3, 4, 6, 8];
 
 export class Viewer {
-  private zoom: ZoomMode = { kind: "fit" };
+  private zoom: Zoom = { kind: "fit" };
   private pan = { x: 0, y: 0 };
   private compareAt = 0.5;
   private showUpscaled = true;
   private comparing = false;
+  private visible = 1;
+  private fitMode: FitMode = "page";
+  private enlargeSmall = false;
+  /** Screen pixels per layout unit (pixels of the tallest original on screen). */
+  private scale = 1;
 
   constructor(
     private readonly stage: HTMLElement,
     private readonly canvas: HTMLElement,
-    readonly original: HTMLImageElement,
-    readonly upscaled: HTMLImageElement,
+    readonly slots: [Slot, Slot],
     private readonly handle: HTMLElement,
     private readonly zoomLabel: HTMLElement,
   ) {
     this.bindPan();
     this.bindCompareHandle();
     new ResizeObserver(() => this.layout()).observe(stage);
-    original.addEventListener("load", () => this.layout());
-    upscaled.addEventListener("load", () => this.layout());
+    for (const slot of slots) {
+      slot.original.addEventListener("load", () => this.layout());
+      slot.upscaled.addEventListener("load", () => this.layout());
+    }
   }
 
-  /** Shows an original; any upscaled image is cleared until `showResult`. */
-  showOriginal(url: string): void {
-    this.upscaled.hidden = true;
-    this.upscaled.removeAttribute("src");
+  /** Shows originals (one, or two for a spread), in page order; clears upscaled results. */
+  showPages(urls: string[], direction: Direction): void {
+    this.visible = urls.length;
+    this.canvas.classList.toggle("rtl", direction === "rtl");
+    this.slots.forEach((slot, i) => {
+      slot.upscaled.hidden = true;
+      slot.upscaled.removeAttribute("src");
+      slot.box.hidden = i >= urls.length;
+      if (i < urls.length) {
+        if (slot.original.getAttribute("src") !== urls[i]) slot.original.src = urls[i];
+      } else {
+        slot.original.removeAttribute("src");
+      }
+    });
     this.pan = { x: 0, y: 0 };
-    this.original.src = url;
+    this.layout();
   }
 
-  clear(): void {
-    this.original.removeAttribute("src");
-    this.upscaled.removeAttribute("src");
-    this.upscaled.hidden = true;
-  }
-
-  showResult(url: string): void {
-    this.upscaled.src = url;
+  showResult(slot: number, url: string): void {
+    const target = this.slots[slot];
+    if (!target || target.box.hidden) return;
+    if (target.upscaled.getAttribute("src") !== url) target.upscaled.src = url;
     this.refreshLayers();
   }
 
-  hasResult(): boolean {
-    return this.upscaled.hasAttribute("src");
+  hasResult(slot = 0): boolean {
+    return this.slots[slot].upscaled.hasAttribute("src");
   }
 
   setShowUpscaled(on: boolean): void {
@@ -60,76 +84,130 @@ export class Viewer {
     this.refreshLayers();
   }
 
+  setFitMode(mode: FitMode, enlargeSmall: boolean): void {
+    this.fitMode = mode;
+    this.enlargeSmall = enlargeSmall;
+    this.fit();
+  }
+
   fit(): void {
     this.zoom = { kind: "fit" };
     this.pan = { x: 0, y: 0 };
     this.layout();
   }
 
-  /** Screen pixels = pixels of the image on screen (the upscaled one when it is shown). */
+  /** One pixel of the image on screen per screen pixel. */
   actualSize(): void {
-    const ratio = this.visibleUpscaled() && this.original.naturalWidth ? this.upscaled.naturalWidth / this.original.naturalWidth : 1;
-    this.zoom = { kind: "scale", value: ratio };
-    this.layout();
+    this.zoomAround({ kind: "scale", value: 1 });
   }
 
-  zoomBy(direction: 1 | -1): void {
-    const current = this.currentScale();
+  /** Steps the zoom, keeping the point under `anchor` (stage coordinates; default: the centre) still. */
+  zoomBy(direction: 1 | -1, anchor?: { x: number; y: number }): void {
+    const current = this.scale / this.pixelRatio();
     const next =
       direction > 0 ? ZOOM_STEPS.find((s) => s > current + 1e-6) ?? current : [...ZOOM_STEPS].reverse().find((s) => s < current - 1e-6) ?? current;
-    this.zoom = { kind: "scale", value: next };
+    this.zoomAround({ kind: "scale", value: next }, anchor);
+  }
+
+  /** The zoom as the label shows it: pixels of the image on screen per screen pixel. */
+  get zoomPercent(): number {
+    return Math.round((this.scale / this.pixelRatio()) * 100);
+  }
+
+  private zoomAround(zoom: Zoom, anchor?: { x: number; y: number }): void {
+    const rect = this.stage.getBoundingClientRect();
+    const point = anchor ?? { x: rect.width / 2, y: rect.height / 2 };
+    const before = this.scale;
+    this.zoom = zoom;
+    const after = this.targetScale();
+    // The canvas point under the anchor stays under it.
+    this.pan = { x: point.x - ((point.x - this.pan.x) * after) / before, y: point.y - ((point.y - this.pan.y) * after) / before };
     this.layout();
   }
 
-  private visibleUpscaled(): boolean {
-    return this.hasResult() && (this.showUpscaled || this.comparing);
+  private visibleSlots(): Slot[] {
+    return this.slots.slice(0, this.visible);
+  }
+
+  private upscaledShown(): boolean {
+    return this.visibleSlots().some((s) => s.upscaled.hasAttribute("src") && s.upscaled.naturalWidth > 0) && (this.showUpscaled || this.comparing);
+  }
+
+  /** Pixels of the image on screen per layout unit: 2 for a 2× result that is shown, else 1. */
+  private pixelRatio(): number {
+    if (!this.upscaledShown()) return 1;
+    const slot = this.visibleSlots().find((s) => s.upscaled.naturalHeight > 0 && s.original.naturalHeight > 0);
+    return slot ? slot.upscaled.naturalHeight / slot.original.naturalHeight : 1;
+  }
+
+  /** Layout size: the pages side by side at the height of the tallest, in its pixels. */
+  private contentSize(): { width: number; height: number; widths: number[] } {
+    const slots = this.visibleSlots();
+    const height = Math.max(0, ...slots.map((s) => s.original.naturalHeight));
+    const widths = slots.map((s) => (s.original.naturalHeight ? (s.original.naturalWidth * height) / s.original.naturalHeight : 0));
+    return { width: widths.reduce((a, b) => a + b, 0), height, widths };
+  }
+
+  private targetScale(): number {
+    const { width, height } = this.contentSize();
+    if (!width || !height) return 1;
+    if (this.zoom.kind === "scale") return this.zoom.value * this.pixelRatio();
+    const rect = this.stage.getBoundingClientRect();
+    const fit = { page: Math.min(rect.width / width, rect.height / height), width: rect.width / width, height: rect.height / height }[this.fitMode];
+    return this.enlargeSmall ? fit : Math.min(fit, this.pixelRatio());
   }
 
   private refreshLayers(): void {
-    const visible = this.visibleUpscaled();
-    this.upscaled.hidden = !visible;
-    this.handle.hidden = !(visible && this.comparing);
-    this.applyCompare();
+    const shown = this.showUpscaled || this.comparing;
+    for (const slot of this.visibleSlots()) slot.upscaled.hidden = !(shown && slot.upscaled.hasAttribute("src"));
+    this.handle.hidden = !(this.comparing && this.upscaledShown());
     this.layout();
   }
 
-  private currentScale(): number {
-    const w = this.original.naturalWidth;
-    const h = this.original.naturalHeight;
-    if (!w || !h) return 1;
-    if (this.zoom.kind === "scale") return this.zoom.value;
-    const rect = this.stage.getBoundingClientRect();
-    return Math.min(rect.width / w, rect.height / h);
-  }
-
   private layout(): void {
-    const w = this.original.naturalWidth;
-    const h = this.original.naturalHeight;
-    const scale = this.currentScale();
-    this.zoomLabel.textContent = this.zoom.kind === "fit" ? `fit ${Math.round(scale * 100)}%` : `${Math.round(scale * 100)}%`;
-    if (!w || !h) return;
+    const { width, height, widths } = this.contentSize();
+    this.scale = this.targetScale();
+    const ratio = this.pixelRatio();
+    const percent = Math.round((this.scale / ratio) * 100);
+    this.zoomLabel.textContent = this.zoom.kind === "fit" ? `fit ${percent}%` : `${percent}%`;
+    if (!width || !height) return;
     const rect = this.stage.getBoundingClientRect();
-    const width = w * scale;
-    const height = h * scale;
-    const x = width <= rect.width ? (rect.width - width) / 2 : clamp(this.pan.x, rect.width - width, 0);
-    const y = height <= rect.height ? (rect.height - height) / 2 : clamp(this.pan.y, rect.height - height, 0);
+    const w = width * this.scale;
+    const h = height * this.scale;
+    const x = w <= rect.width ? (rect.width - w) / 2 : clamp(this.pan.x, rect.width - w, 0);
+    const y = h <= rect.height ? (rect.height - h) / 2 : clamp(this.pan.y, rect.height - h, 0);
     this.pan = { x, y };
-    Object.assign(this.canvas.style, { width: `${width}px`, height: `${height}px`, transform: `translate(${x}px, ${y}px)` });
-    // Show pixels as squares only when the visible image is blown up a lot.
-    const visibleWidth = this.visibleUpscaled() ? this.upscaled.naturalWidth || w : w;
-    this.canvas.classList.toggle("pixelated", (scale * w) / visibleWidth >= 4);
+    Object.assign(this.canvas.style, { width: `${w}px`, height: `${h}px`, transform: `translate(${x}px, ${y}px)` });
+    this.visibleSlots().forEach((slot, i) => {
+      slot.box.style.width = `${widths[i] * this.scale}px`;
+      slot.box.style.height = `${h}px`;
+    });
+    // Show pixels as squares only when the image on screen is blown up a lot.
+    this.canvas.classList.toggle("pixelated", this.scale / ratio >= 4);
+    this.applyCompare();
   }
 
+  /** The handle sits in the stage, so it stays in view whatever the zoom; each page's upscaled
+   *  layer is clipped to the right of it. */
   private applyCompare(): void {
-    const percent = `${(this.compareAt * 100).toFixed(2)}%`;
-    this.upscaled.style.clipPath = this.comparing ? `inset(0 0 0 ${percent})` : "";
-    this.handle.style.left = percent;
+    const rect = this.stage.getBoundingClientRect();
+    const at = this.compareAt * rect.width;
+    this.handle.style.left = `${at}px`;
+    for (const slot of this.visibleSlots()) {
+      if (!this.comparing) {
+        slot.upscaled.style.clipPath = "";
+        continue;
+      }
+      const box = slot.box.getBoundingClientRect();
+      const inside = box.width ? clamp((at + rect.left - box.left) / box.width, 0, 1) : 0;
+      slot.upscaled.style.clipPath = `inset(0 0 0 ${(inside * 100).toFixed(2)}%)`;
+    }
   }
 
   private bindPan(): void {
     let start: { x: number; y: number; panX: number; panY: number } | null = null;
     this.stage.addEventListener("pointerdown", (e) => {
-      if (e.target === this.handle || e.button !== 0) return;
+      if (this.handle.contains(e.target as Node) || e.button !== 0) return;
       start = { x: e.clientX, y: e.clientY, panX: this.pan.x, panY: this.pan.y };
       this.stage.classList.add("dragging");
       this.stage.setPointerCapture(e.pointerId);
@@ -156,8 +234,8 @@ export class Viewer {
     });
     this.handle.addEventListener("pointermove", (e) => {
       if (!dragging) return;
-      const rect = this.canvas.getBoundingClientRect();
-      this.compareAt = clamp((e.clientX - rect.left) / rect.width, 0, 1);
+      const rect = this.stage.getBoundingClientRect();
+      this.compareAt = clamp((e.clientX - rect.left) / rect.width, 0.02, 0.98);
       this.applyCompare();
     });
     this.handle.addEventListener("pointerup", () => (dragging = false));

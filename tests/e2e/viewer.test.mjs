@@ -37,7 +37,7 @@ async function waitForResult(driver, source) {
     `no ${source ?? "upscale"} result reported`,
   );
   await driver.wait(async () => (await naturalSize(driver, "upscaled"))[0] > 0, WAIT, "the upscaled image never loaded");
-  return status.getText();
+  return driver.executeScript("return document.getElementById('status-text').textContent");
 }
 
 /** Reads an element's text by id in one step: panels re-render, so element handles go stale. */

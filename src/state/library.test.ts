@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { Library, RECENT_LIMIT, type KeyValueStore } from "./library";
+
+class MemoryStore implements KeyValueStore {
+  data = new Map<string, unknown>();
+  async get<T>(key: string) {
+    return this.data.get(key) as T | undefined;
+  }
+  async set(key: string, value: unknown) {
+    this.data.set(key, JSON.parse(JSON.stringify(value)));
+  }
+}
+
+describe("Library", () => {
+  it("reopens a book at the page it was left at, across restarts", async () => {
+    const store = new MemoryStore();
+    const first = new Library(store);
+    await first.load();
+    await first.remember({ path: "/books/a.cbz", title: "a", page: 7, pages: 20 });
+    const later = new Library(store);
+    await later.load();
+    expect(later.lastPage("/books/a.cbz", 20)).toBe(7);
+    expect(later.lastPage("/books/a.cbz", 5)).toBeNull();
+    expect(later.lastPage("/books/b.cbz", 20)).toBeNull();
+  });
+
+  it("lists the most recent books first, without duplicates, up to a limit", async () => {
+    const library = new Library(new MemoryStore());
+    await library.load();
+    for (let i = 0; i < RECENT_LIMIT + 3; i++) {
+      await library.remember({ path: `/b/${i}.cbz`, title: String(i), page: 0, pages: 9 }, 1000 + i);
+    }
+    await library.remember({ path: "/b/0.cbz", title: "0", page: 3, pages: 9 }, 5000);
+    const recent = library.recent();
+    expect(recent).toHaveLength(RECENT_LIMIT);
+    expect(recent[0]).toMatchObject({ path: "/b/0.cbz", page: 3 });
+    expect(new Set(recent.map((b) => b.path)).size).toBe(recent.length);
+  });
+
+  it("ignores stored junk", async () => {
+    const store = new MemoryStore();
+    await store.set("books", [{ path: 3 }, null, { path: "/ok.cbz", title: "ok", page: 1, pages: 2, openedAt: 1 }]);
+    const library = new Library(store);
+    await library.load();
+    expect(library.recent().map((b) => b.path)).toEqual(["/ok.cbz"]);
+  });
+});

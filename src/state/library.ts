@@ -1,0 +1,66 @@
+// The books a reader has opened: the page each was left at, and the most recent ones.
+// Persisted through a small key-value store (the store plugin in the app, a map in tests).
+
+export interface KeyValueStore {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+export interface BookMemory {
+  path: string;
+  title: string;
+  page: number;
+  pages: number;
+  /** Milliseconds since the epoch. */
+  openedAt: number;
+}
+
+const KEY = "books";
+export const RECENT_LIMIT = 12;
+/** At most this many books are remembered; the least recent are forgotten first. */
+const REMEMBERED_LIMIT = 500;
+
+function valid(entry: unknown): entry is BookMemory {
+  const e = entry as BookMemory;
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof e.path === "string" &&
+    typeof e.title === "string" &&
+    Number.isInteger(e.page) &&
+    Number.isInteger(e.pages) &&
+    typeof e.openedAt === "number"
+  );
+}
+
+export class Library {
+  private books: BookMemory[] = [];
+
+  constructor(private readonly store: KeyValueStore | null) {}
+
+  async load(): Promise<void> {
+    const stored = await this.store?.get<unknown[]>(KEY);
+    this.books = Array.isArray(stored) ? stored.filter(valid) : [];
+  }
+
+  /** The page a book was left at, if it was opened before (and still has that page). */
+  lastPage(path: string, pages: number): number | null {
+    const book = this.books.find((b) => b.path === path);
+    return book && book.page < pages ? book.page : null;
+  }
+
+  /** Remembers that `path` is open at `page`, and makes it the most recent book. */
+  async remember(book: Omit<BookMemory, "openedAt">, now = Date.now()): Promise<void> {
+    this.books = [{ ...book, openedAt: now }, ...this.books.filter((b) => b.path !== book.path)].slice(0, REMEMBERED_LIMIT);
+    await this.store?.set(KEY, this.books);
+  }
+
+  recent(): BookMemory[] {
+    return [...this.books].sort((a, b) => b.openedAt - a.openedAt).slice(0, RECENT_LIMIT);
+  }
+
+  async forget(path: string): Promise<void> {
+    this.books = this.books.filter((b) => b.path !== path);
+    await this.store?.set(KEY, this.books);
+  }
+}

