@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver imagemagick
   libvulkan1 mesa-vulkan-drivers
-  zip p7zip-full
+  zip unzip p7zip-full
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

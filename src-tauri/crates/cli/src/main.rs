@@ -4,17 +4,16 @@ mod output;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
-use srview_core::naming::{export_file_name, has_image_extension, natural_cmp};
+use srview_core::batch::{self, BatchSpec, Layout};
 use srview_core::{
     CancellationToken, CleanPolicy, DeviceChoice, Engine, EngineConfig, InputLimits, ModelFamily, OutputFormat,
-    Overwrite, SizeRequest, SrError, UpscaleOptions, UpscaleRequest,
+    Overwrite, SizeRequest, SrError, UpscaleOptions,
 };
 
-use output::{FileOutcome, FileResult, Output};
+use output::Output;
 
 #[derive(Parser)]
 #[command(name = "srview", version, about = "Upscale images with sr_vulkan (waifu2x, Real-CUGAN, Real-ESRGAN, RealSR)")]
@@ -55,13 +54,23 @@ enum Command {
 
 #[derive(Args)]
 struct UpscaleArgs {
+    /// Images, folders (read recursively) and books (.cbz, .cbr, .cb7, .zip, .rar, .7z).
     inputs: Vec<PathBuf>,
-    /// Output file (one input only).
+    /// Output file, for one input (a book's output ending in .cbz is a .cbz).
     #[arg(short, long, conflicts_with = "out_dir")]
     out: Option<PathBuf>,
-    /// Output folder; files are named `<name>_x<scale>.<format>`.
+    /// Output folder; the source tree is mirrored in it.
     #[arg(long)]
     out_dir: Option<PathBuf>,
+    /// Write each book as one .cbz (pages in order, ComicInfo.xml and the like copied through).
+    #[arg(long)]
+    cbz: bool,
+    /// How output files are named: {name}, {scale}, {model} and {ext}.
+    #[arg(long, default_value = srview_core::batch::DEFAULT_PATTERN, conflicts_with = "keep_names")]
+    name: String,
+    /// Keep the original names (with the new extension); use with a new --out-dir.
+    #[arg(long)]
+    keep_names: bool,
     /// Replace output files that exist (by default they are left alone and reported as skipped).
     #[arg(long)]
     overwrite: bool,
@@ -193,23 +202,6 @@ fn cache_command(action: &CacheAction, root: PathBuf, out: &Output) -> Result<u8
     Ok(0)
 }
 
-/// Folders expand to the images inside them, in natural page order (`page2` before `page10`).
-fn expand_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for input in inputs {
-        match std::fs::read_dir(input) {
-            Ok(entries) => {
-                let mut images: Vec<PathBuf> =
-                    entries.flatten().map(|e| e.path()).filter(|p| p.is_file() && has_image_extension(p)).collect();
-                images.sort_by(|a, b| natural_cmp(a.file_name().unwrap_or_default(), b.file_name().unwrap_or_default()));
-                files.extend(images);
-            }
-            Err(_) => files.push(input.clone()),
-        }
-    }
-    files
-}
-
 fn bundled_sample() -> PathBuf {
     let beside_exe = std::env::current_exe()
         .ok()
@@ -217,39 +209,10 @@ fn bundled_sample() -> PathBuf {
     beside_exe.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../samples"))
 }
 
-/// Where each input's result is written, refusing two inputs that would share one file.
-fn output_paths(files: &[PathBuf], args: &UpscaleArgs, size: SizeRequest) -> Result<Vec<Option<PathBuf>>, SrError> {
-    let paths: Vec<Option<PathBuf>> = files
-        .iter()
-        .map(|input| match (&args.out, &args.out_dir) {
-            (Some(file), _) => Some(file.clone()),
-            (None, Some(dir)) => Some(dir.join(export_file_name(input, size, args.format))),
-            _ => None,
-        })
-        .collect();
-    let mut seen: std::collections::HashMap<&PathBuf, &PathBuf> = std::collections::HashMap::new();
-    for (input, path) in files.iter().zip(&paths) {
-        let Some(path) = path else { continue };
-        if let Some(first) = seen.insert(path, input) {
-            return Err(SrError::InvalidOption(format!(
-                "{} and {} would both be written to {}; rename one, or upscale them into different folders",
-                first.display(),
-                input.display(),
-                path.display()
-            )));
-        }
-    }
-    Ok(paths)
-}
-
 async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted: &CancellationToken) -> u8 {
     let inputs = if args.inputs.is_empty() { vec![bundled_sample()] } else { args.inputs.clone() };
-    let files = expand_inputs(&inputs);
-    if args.out.is_some() && files.len() != 1 {
-        out.error(&SrError::InvalidOption(format!(
-            "-o takes one input, but {} were given; use --out-dir",
-            files.len()
-        )));
+    if args.out.is_some() && (inputs.len() != 1 || inputs[0].is_dir()) {
+        out.error(&SrError::InvalidOption("-o takes one file or book; for several, use --out-dir".into()));
         return 2;
     }
     if args.no_cache && args.out.is_none() && args.out_dir.is_none() {
@@ -260,13 +223,6 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
         (_, Some(width), Some(height)) => SizeRequest::Target { width, height },
         (scale, _, _) => SizeRequest::Scale { factor: scale.unwrap_or(2.0) },
     };
-    let targets = match output_paths(&files, args, size) {
-        Ok(targets) => targets,
-        Err(err) => {
-            out.error(&err);
-            return 2;
-        }
-    };
     let options = UpscaleOptions {
         model: args.model.clone(),
         size,
@@ -276,56 +232,45 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
         format: args.format,
         webp_quality: args.quality,
     };
-    let overwrite = if args.overwrite { Overwrite::Replace } else { Overwrite::Never };
-    let bar = Arc::new(out.progress_bar(files.len() as u64));
-    let cancel = CancellationToken::new();
-    let tasks: Vec<_> = files
-        .iter()
-        .zip(&targets)
-        .map(|(input, target)| {
-            let mut request = UpscaleRequest::new(input.clone(), options.clone());
-            request.save_path = target.clone();
-            request.overwrite = overwrite;
-            let skip_existing = target.as_ref().filter(|t| overwrite == Overwrite::Never && t.exists()).cloned();
-            let (engine, cancel, bar) = (engine.clone(), cancel.clone(), bar.clone());
-            tokio::spawn(async move {
-                let outcome = match skip_existing {
-                    Some(existing) => FileOutcome::Skipped { existing },
-                    None => match engine.upscale(request, cancel, |_| {}).await {
-                        Ok(done) => FileOutcome::Done(Box::new(done)),
-                        Err(SrError::OutputExists(path)) => FileOutcome::Skipped { existing: PathBuf::from(path) },
-                        Err(error) => FileOutcome::Failed { error },
-                    },
-                };
-                bar.inc(1);
-                outcome
-            })
-        })
-        .collect();
-
-    let mut results = Vec::with_capacity(files.len());
-    let interrupted = tokio::select! {
-        _ = async {
-            for (input, task) in files.iter().zip(tasks) {
-                let outcome = task.await.unwrap_or_else(|join| FileOutcome::Failed {
-                    error: SrError::Internal(format!("the upscale task failed: {join}")),
-                });
-                results.push(FileResult::new(input, outcome));
-            }
-        } => false,
-        _ = interrupted.cancelled() => true,
+    let pattern = if args.keep_names { batch::KEEP_NAMES.to_owned() } else { args.name.clone() };
+    let spec = BatchSpec {
+        inputs,
+        output: args.out.clone().or_else(|| args.out_dir.clone()),
+        layout: if args.cbz { Layout::Cbz { pattern } } else { Layout::Files { pattern } },
+        options,
+        overwrite: if args.overwrite { Overwrite::Replace } else { Overwrite::Never },
+        window: 0,
     };
+    let planned = {
+        let (spec, max_bytes) = (spec.clone(), engine.limits().max_bytes);
+        tokio::task::spawn_blocking(move || batch::plan(&spec, max_bytes)).await
+    };
+    let plan = match planned {
+        Ok(Ok(plan)) => plan,
+        Ok(Err(err)) => {
+            out.error(&err);
+            return 2;
+        }
+        Err(join) => {
+            out.error(&SrError::Internal(format!("planning the batch failed: {join}")));
+            return 1;
+        }
+    };
+    let bar = out.progress_bar(plan.len() as u64);
+    let summary = batch::run(engine, plan, &spec, interrupted.clone(), |page, progress| {
+        bar.set_position(progress.done as u64);
+        bar.set_message(output::describe_rate(progress));
+        out.page(page);
+    })
+    .await;
     bar.finish_and_clear();
-    if interrupted {
-        cancel.cancel();
-        out.interrupted();
+    out.summary(&summary);
+    if summary.cancelled {
         let stopping = engine.clone();
         let _ = tokio::task::spawn_blocking(move || stopping.shutdown()).await;
         return 130;
     }
-    let failed = results.iter().filter(|r| matches!(r.outcome, FileOutcome::Failed { .. })).count();
-    out.upscale_results(&results, failed);
-    u8::from(failed > 0)
+    u8::from(!summary.failures.is_empty())
 }
 
 /// Ctrl-C and SIGTERM cancel the work; the caller then stops sr_vulkan and exits 130. A second

@@ -6,13 +6,12 @@
 
 use std::fs::File;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use srview_core::naming::raw_hex_if_not_utf8;
-use srview_core::{CacheStats, Captured, Catalogue, CleanReport, DeviceReport, SrError, UpscaleOutcome};
+use srview_core::batch::{BatchProgress, BatchSummary, PageOutcome, PageReport};
+use srview_core::{CacheStats, Captured, Catalogue, CleanReport, DeviceReport, SrError};
 
 use crate::Check;
 
@@ -21,43 +20,6 @@ pub struct Output {
     stdout: Arc<File>,
     stderr: Arc<File>,
     json: bool,
-}
-
-/// One input and what happened to it.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FileResult {
-    /// The input's name; lossy when it is not UTF-8.
-    pub input: String,
-    /// The name's raw bytes as hex, only when it is not UTF-8.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_raw: Option<String>,
-    #[serde(flatten)]
-    pub outcome: FileOutcome,
-}
-
-impl FileResult {
-    pub fn new(input: &Path, outcome: FileOutcome) -> Self {
-        FileResult {
-            input: input.to_string_lossy().into_owned(),
-            input_raw: raw_hex_if_not_utf8(input.as_os_str()),
-            outcome,
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-pub enum FileOutcome {
-    Done(Box<UpscaleOutcome>),
-    /// The output exists and `--overwrite` was not given.
-    Skipped {
-        #[serde(serialize_with = "srview_core::naming::serialize_lossy_path")]
-        existing: PathBuf,
-    },
-    Failed {
-        error: SrError,
-    },
 }
 
 /// Local date and time of a Unix timestamp, and how long ago it was.
@@ -125,7 +87,7 @@ impl Output {
         let term = console::Term::read_write_pair(File::open("/dev/null").expect("/dev/null"), stderr);
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::term_like(Box::new(term)));
         bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed_precise} {msg}").expect("valid progress template"),
+            ProgressStyle::with_template("{bar:30} {pos}/{len} pages {elapsed_precise} {msg}").expect("valid progress template"),
         );
         bar
     }
@@ -144,10 +106,6 @@ impl Output {
         } else {
             self.message(&format!("srview: error [{}]: {err}", err.kind()));
         }
-    }
-
-    pub fn interrupted(&self) {
-        self.error(&SrError::Cancelled);
     }
 
     pub fn gpus(&self, report: &DeviceReport) {
@@ -218,38 +176,56 @@ impl Output {
         });
     }
 
-    pub fn upscale_results(&self, results: &[FileResult], failed: usize) {
-        let skipped = results.iter().filter(|r| matches!(r.outcome, FileOutcome::Skipped { .. })).count();
-        self.emit(&serde_json::json!({ "results": results, "failed": failed, "skipped": skipped }), || {
-            let mut text = String::new();
-            for r in results {
-                match &r.outcome {
-                    FileOutcome::Done(done) => {
-                        let place = done.saved_to.as_ref().or(done.cache_path.as_ref());
-                        text += &format!(
-                            "{} -> {}×{} {} in {:.0} ms{}: {}\n",
-                            r.input,
-                            done.width,
-                            done.height,
-                            done.format.extension(),
-                            done.timings.total_ms,
-                            if done.from_cache { " (cache)" } else { "" },
-                            place.map(|p| p.display().to_string()).unwrap_or_default()
-                        );
-                    }
-                    FileOutcome::Skipped { existing } => {
-                        text += &format!("{} skipped: {} exists (--overwrite replaces it)\n", r.input, existing.display());
-                    }
-                    FileOutcome::Failed { error } => {
-                        text += &format!("{} FAILED [{}]: {error}\n", r.input, error.kind());
-                    }
-                }
-            }
-            if failed > 0 {
-                text += &format!("{failed} of {} failed\n", results.len());
-            }
-            text
-        });
+    /// One page of a batch: a JSON line, or a line of text.
+    pub fn page(&self, page: &PageReport) {
+        if self.json {
+            self.print(&format!("{}\n", serde_json::to_string(page).expect("serialisable page")));
+            return;
+        }
+        let output = page.output.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        let line = match &page.outcome {
+            PageOutcome::Computed => format!("{} -> {output}", page.input),
+            PageOutcome::Cached => format!("{} -> {output} (cache)", page.input),
+            PageOutcome::Skipped => format!("{} skipped: {output} exists (--overwrite replaces it)", page.input),
+            PageOutcome::Failed { error } => format!("{} FAILED [{}]: {error}", page.input, error.kind()),
+            PageOutcome::Cancelled => format!("{} cancelled", page.input),
+        };
+        self.print(&format!("{line}\n"));
+    }
+
+    /// The end of a batch: what was done, and every page that failed and why.
+    pub fn summary(&self, summary: &BatchSummary) {
+        if self.json {
+            self.print(&format!("{}\n", serde_json::json!({ "summary": summary })));
+            return;
+        }
+        let mut text = format!(
+            "{} pages: {} computed, {} from the cache, {} skipped (already there), {} failed, in {:.1} s\n",
+            summary.total,
+            summary.computed,
+            summary.cached,
+            summary.skipped,
+            summary.failures.len(),
+            summary.seconds
+        );
+        if summary.total > 0 && summary.computed == 0 && summary.failures.is_empty() && !summary.cancelled {
+            text += "nothing needed computing\n";
+        }
+        for failure in &summary.failures {
+            text += &format!("  failed: {} [{}]: {}\n", failure.input, failure.error.kind(), failure.error);
+        }
+        if summary.cancelled {
+            text += "interrupted; run the same command again to resume\n";
+        }
+        self.print(&text);
+    }
+}
+
+/// "12.3 pages/min, about 40 s left" for the progress bar.
+pub fn describe_rate(progress: &BatchProgress) -> String {
+    match (progress.pages_per_minute, progress.seconds_left) {
+        (Some(rate), Some(left)) => format!("{rate:.1} pages/min, about {left:.0} s left"),
+        _ => String::new(),
     }
 }
 

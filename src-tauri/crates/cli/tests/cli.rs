@@ -44,6 +44,20 @@ fn wait_within(child: Child, limit: Duration) -> (Output, Duration) {
     }
 }
 
+/// Runs `srview --json upscale …`: one JSON line per page, then a summary line (or one error line).
+fn run_lines(command: &mut Command) -> (i32, Vec<Value>, Value) {
+    let child = command.arg("--json").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let (output, _) = wait_within(child, Duration::from_secs(120));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l:?}")))
+        .collect();
+    let last = lines.pop().unwrap_or(Value::Null);
+    let summary = if last.get("summary").is_some() { last["summary"].clone() } else { last };
+    (output.status.code().unwrap_or(-1), lines, summary)
+}
+
 fn run_json(command: &mut Command) -> (i32, Value) {
     let child = command.arg("--json").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let (output, _) = wait_within(child, Duration::from_secs(120));
@@ -81,18 +95,18 @@ fn a_folder_with_a_bad_file_fails_naming_it_and_keeps_the_rest() {
     write_png(&pages, "02.png", 24, 20);
     std::fs::write(pages.join("03.png"), "this is text").unwrap();
     let out_dir = dir.path().join("out");
-    let (code, json) = run_json(
+    let (code, results, summary) = run_lines(
         srview(&dir.path().join("cache"))
             .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"])
             .arg(&out_dir)
             .arg(&pages),
     );
     assert_eq!(code, 1);
-    assert_eq!(json["failed"], 1);
-    let results = json["results"].as_array().unwrap();
+    assert_eq!(summary["failures"].as_array().unwrap().len(), 1);
+    assert!(summary["failures"][0]["input"].as_str().unwrap().ends_with("03.png"));
     assert_eq!(results.len(), 3);
     assert!(results[2]["input"].as_str().unwrap().ends_with("03.png"));
-    assert_eq!(results[2]["error"]["kind"], "not_an_image");
+    assert_eq!((results[2]["status"].as_str(), results[2]["error"]["kind"].as_str()), (Some("failed"), Some("not_an_image")));
     assert_eq!(results[1]["width"], 48);
     let written = image::open(out_dir.join("02_x2.webp")).unwrap();
     assert_eq!((written.width(), written.height()), (48, 40));
@@ -190,11 +204,11 @@ fn cache_stats_and_clean_from_the_command_line() {
     let cache = dir.path().join("cache");
     let input = write_png(dir.path(), "page.png", 16, 16);
     for model in ["WAIFU2X_ANIME_UP2X", "WAIFU2X_PHOTO_UP2X"] {
-        let (code, _) = run_json(srview(&cache).args(["upscale", "--model", model]).arg(&input));
+        let (code, _, _) = run_lines(srview(&cache).args(["upscale", "--model", model]).arg(&input));
         assert_eq!(code, 0);
     }
-    let (_, again) = run_json(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&input));
-    assert_eq!(again["results"][0]["fromCache"], true);
+    let (_, again, _) = run_lines(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&input));
+    assert_eq!(again[0]["status"], "cached");
     let (_, stats) = run_json(srview(&cache).args(["cache", "stats"]));
     assert_eq!(stats["entries"], 2);
     let (_, cleaned) = run_json(srview(&cache).args(["cache", "clean", "--max-age-days", "30"]));
@@ -210,9 +224,9 @@ fn bad_options_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let input = write_png(dir.path(), "page.png", 8, 8);
-    let (code, json) = run_json(srview(&cache).args(["upscale", "--model", "NOPE"]).arg(&input));
+    let (code, pages, _) = run_lines(srview(&cache).args(["upscale", "--model", "NOPE"]).arg(&input));
     assert_eq!(code, 1);
-    assert_eq!(json["results"][0]["error"]["kind"], "unknown_model");
+    assert_eq!(pages[0]["error"]["kind"], "unknown_model");
     let (code, json) = run_json(srview(&cache).args(["--gpu", "7", "gpus"]));
     assert_eq!(code, 1);
     assert_eq!(json["error"]["kind"], "invalid_option");
@@ -270,7 +284,7 @@ fn a_home_folder_as_cache_is_refused_and_nothing_in_it_is_touched() {
         assert_eq!(code, 1, "{args:?}");
         assert_eq!(json["error"]["kind"], "cache_root_refused", "{args:?}");
     }
-    let (code, json) = run_json(srview(&home).arg("upscale").arg(&input));
+    let (code, _, json) = run_lines(srview(&home).arg("upscale").arg(&input));
     assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("cache_root_refused")));
     // The same through $XDG_CACHE_HOME/srview is fine: that is a new folder.
     assert_eq!(snapshot(&home), before, "the user's files changed");
@@ -281,7 +295,7 @@ fn files_a_user_put_inside_the_cache_are_never_counted_or_cleaned() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let input = write_png(dir.path(), "page.png", 12, 12);
-    let (code, _) = run_json(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&input));
+    let (code, _, _) = run_lines(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&input));
     assert_eq!(code, 0);
     home_like(&cache.join("my-stuff"));
     std::fs::write(cache.join("notes.webp"), b"mine").unwrap();
@@ -315,9 +329,9 @@ fn names_that_are_not_utf8_round_trip_through_json_and_the_output_name() {
     let source = write_png(dir.path(), "x.png", 10, 10);
     std::fs::rename(source, pages.join(name)).unwrap();
     let out = dir.path().join("out");
-    let (code, json) = run_json(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"]).arg(&out).arg(&pages));
-    assert_eq!(code, 0, "{json}");
-    let result = &json["results"][0];
+    let (code, pages, summary) = run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"]).arg(&out).arg(&pages));
+    assert_eq!(code, 0, "{summary}");
+    let result = &pages[0];
     assert!(result["input"].as_str().unwrap().contains('\u{FFFD}'));
     assert!(result["inputRaw"].as_str().unwrap().ends_with("8379815b835730312e706e67"));
     assert!(out.join(std::ffi::OsStr::from_bytes(b"\x83y\x81[\x83W01_x2.webp")).is_file());
@@ -332,7 +346,7 @@ fn outputs_that_would_collide_or_exist_are_never_overwritten_silently() {
     write_png(&pages, "a.png", 8, 8);
     image::RgbImage::new(8, 8).save(pages.join("a.jpg")).unwrap();
     let out = dir.path().join("out");
-    let (code, json) = run_json(srview(&cache).arg("upscale").arg("--out-dir").arg(&out).arg(&pages));
+    let (code, _, json) = run_lines(srview(&cache).arg("upscale").arg("--out-dir").arg(&out).arg(&pages));
     assert_eq!(code, 2);
     let message = json["error"]["message"].as_str().unwrap();
     assert!(message.contains("a.jpg") && message.contains("a.png") && message.contains("a_x2.webp"), "{message}");
@@ -346,13 +360,14 @@ fn outputs_that_would_collide_or_exist_are_never_overwritten_silently() {
     };
     let mut command = srview(&cache);
     args(&mut command);
-    let (code, json) = run_json(&mut command);
+    let (code, pages, json) = run_lines(&mut command);
     assert_eq!((code, json["skipped"].as_u64()), (0, Some(1)), "{json}");
-    assert!(json["results"][0]["existing"].as_str().unwrap().ends_with("a_x2.webp"));
+    assert_eq!(pages[0]["status"], "skipped");
+    assert!(pages[0]["output"].as_str().unwrap().ends_with("a_x2.webp"));
     assert_eq!(std::fs::read(out.join("a_x2.webp")).unwrap(), b"keep me");
     let mut command = srview(&cache);
     args(&mut command);
-    let (code, json) = run_json(command.arg("--overwrite"));
+    let (code, _, json) = run_lines(command.arg("--overwrite"));
     assert_eq!((code, json["skipped"].as_u64()), (0, Some(0)), "{json}");
     assert_eq!(image::open(out.join("a_x2.webp")).unwrap().width(), 16);
 }
@@ -365,10 +380,8 @@ fn folders_are_read_in_natural_order() {
     for name in ["p10.png", "p2.png", "p1.png"] {
         write_png(&pages, name, 8, 8);
     }
-    let (_, json) = run_json(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&pages));
-    let names: Vec<String> = json["results"]
-        .as_array()
-        .unwrap()
+    let (_, results, _) = run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&pages));
+    let names: Vec<String> = results
         .iter()
         .map(|r| Path::new(r["input"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
         .collect();
@@ -404,7 +417,7 @@ fn cache_stats_show_dates_people_read() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let input = write_png(dir.path(), "page.png", 8, 8);
-    run_json(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&input));
+    run_lines(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&input));
     let output = srview(&cache).args(["cache", "stats"]).output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     let line = text.lines().find(|l| l.starts_with("oldest use:")).unwrap();
@@ -422,14 +435,13 @@ fn the_timeout_counts_upscaling_not_waiting_in_the_batch() {
     for i in 0..20 {
         write_png(&pages, &format!("p{i:02}.png"), 200 + i, 200);
     }
-    let (code, json) = run_json(
+    let (code, results, summary) = run_lines(
         srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--timeout", "2"]).arg(&pages),
     );
-    assert_eq!((code, json["failed"].as_u64()), (0, Some(0)), "{json}");
-    let waits: Vec<f64> =
-        json["results"].as_array().unwrap().iter().map(|r| r["timings"]["queueWaitMs"].as_f64().unwrap()).collect();
-    let longest = waits.iter().cloned().fold(0.0, f64::max);
-    assert!(longest > 2000.0, "the last pages waited longer than the timeout ({longest:.0} ms) and still succeeded");
+    assert_eq!((code, summary["failures"].as_array().map(Vec::len)), (0, Some(0)), "{summary}");
+    assert_eq!(results.len(), 20);
+    // The batch as a whole outlasts the timeout; each page's own compute does not.
+    assert!(summary["seconds"].as_f64().unwrap() > 2.0, "{summary}");
 }
 
 /// Starts `srview --gpu 0` (llvmpipe, where the running job is waited for at exit) on a tiled
@@ -485,4 +497,121 @@ fn ctrl_c_on_a_gpu_waits_for_one_tile_and_a_second_leaves_at_once() {
     assert!(rest.join().unwrap().contains("drain skipped"));
     assert!(after_two < Duration::from_secs(2), "a second Ctrl-C took {after_two:?}");
     eprintln!("one Ctrl-C: {after_one:?}; two: {after_two:?}");
+}
+
+/// A book of `pages` distinct PNG pages in two chapters, with a ComicInfo.xml.
+fn make_book(dir: &Path, name: &str, pages: u32, size: u32) -> PathBuf {
+    let tree = dir.join(format!("{name}-tree"));
+    for i in 0..pages {
+        let chapter = tree.join(if i < pages / 2 { "ch1" } else { "ch2" });
+        std::fs::create_dir_all(&chapter).unwrap();
+        write_png(&chapter, &format!("p{i:03}.png"), size + i, size);
+    }
+    std::fs::write(tree.join("ComicInfo.xml"), "<ComicInfo/>").unwrap();
+    let book = dir.join(format!("{name}.cbz"));
+    let status = Command::new("zip").arg("-qr").arg(&book).arg(".").current_dir(&tree).status().unwrap();
+    assert!(status.success());
+    book
+}
+
+fn cbz_names(path: &Path) -> Vec<String> {
+    let output = Command::new("unzip").arg("-Z1").arg(path).output().unwrap();
+    assert!(output.status.success(), "{} is not a valid zip", path.display());
+    String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn books_become_cbz_files_one_by_one_or_a_whole_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let book = make_book(dir.path(), "Vol 1", 4, 12);
+    let (code, pages, summary) = run_lines(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "-o"]).arg(dir.path().join("Vol 1_x2.cbz")).arg(&book));
+    assert_eq!((code, pages.len(), summary["computed"].as_u64()), (0, 4, Some(4)), "{summary}");
+    assert_eq!(cbz_names(&dir.path().join("Vol 1_x2.cbz")), ["ch1/p000.webp", "ch1/p001.webp", "ch2/p002.webp", "ch2/p003.webp", "ComicInfo.xml"]);
+
+    let library = dir.path().join("library");
+    std::fs::create_dir_all(library.join("series")).unwrap();
+    std::fs::rename(&book, library.join("series/Vol 1.cbz")).unwrap();
+    make_book(&library.join("series"), "Vol 2", 2, 14);
+    write_png(&library, "cover.png", 10, 10);
+    let out = dir.path().join("out");
+    let (code, _, summary) = run_lines(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--cbz", "--out-dir"]).arg(&out).arg(&library));
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["cached"].as_u64(), Some(4), "Vol 1's pages come from the cache: {summary}");
+    assert!(out.join("cover_x2.webp").is_file());
+    assert_eq!(cbz_names(&out.join("series/Vol 1_x2.cbz")).len(), 5);
+    assert_eq!(cbz_names(&out.join("series/Vol 2_x2.cbz")).len(), 3);
+    // Running it again does no work and says so.
+    let output = srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--cbz", "--out-dir"]).arg(&out).arg(&library).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("0 computed") && text.contains("nothing needed computing"), "{text}");
+}
+
+#[test]
+fn killing_a_cbz_export_never_leaves_a_truncated_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = make_book(dir.path(), "Long", 12, 96);
+    let target = dir.path().join("Long_x2.cbz");
+    let mut child = srview(&dir.path().join("cache"))
+        .args(["--json", "upscale", "--model", "WAIFU2X_CUNET_UP2X", "-o"])
+        .arg(&target)
+        .arg(&book)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once a few pages are in the archive being written.
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    for _ in 0..3 {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "the export ended early");
+    }
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    let _ = child.wait();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!target.exists(), "a killed export left {}", target.display());
+    assert!(!leftovers.iter().any(|n| n.starts_with(".srview")), "{leftovers:?}");
+    // Running it again finishes the archive, from the cache where it can.
+    let (code, _, summary) = run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_CUNET_UP2X", "-o"]).arg(&target).arg(&book));
+    assert_eq!(code, 0, "{summary}");
+    assert!(summary["cached"].as_u64().unwrap() >= 3, "{summary}");
+    assert_eq!(cbz_names(&target).len(), 13);
+}
+
+#[test]
+fn ctrl_c_stops_a_batch_and_the_same_command_resumes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for i in 0..10 {
+        write_png(&pages, &format!("p{i}.png"), 120 + i, 120);
+    }
+    let out = dir.path().join("out");
+    let mut child = srview(&dir.path().join("cache"))
+        .args(["--json", "upscale", "--model", "WAIFU2X_CUNET_UP2X", "--out-dir"])
+        .arg(&out)
+        .arg(&pages)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    assert!(lines.read_line(&mut line).unwrap() > 0);
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let rest = std::thread::spawn(move || std::io::read_to_string(lines).unwrap());
+    let (output, elapsed) = wait_within(child, HANG);
+    assert_eq!(output.status.code(), Some(130));
+    assert!(elapsed < Duration::from_secs(5), "Ctrl-C took {elapsed:?}");
+    let summary: Value = serde_json::from_str(rest.join().unwrap().lines().last().unwrap()).unwrap();
+    assert_eq!(summary["summary"]["cancelled"], true);
+    let done_before = std::fs::read_dir(&out).unwrap().count();
+    assert!(done_before < 10);
+    let (code, _, summary) = run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_CUNET_UP2X", "--out-dir"]).arg(&out).arg(&pages));
+    assert_eq!(code, 0);
+    assert_eq!(summary["skipped"].as_u64().unwrap() as usize, done_before);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 10);
 }

@@ -243,7 +243,8 @@ impl Engine {
 
     /// Upscales one image: from the cache when it can, else through sr_vulkan.
     /// Cancelling (or dropping the future) leaves the computation to finish into the cache
-    /// if it is already running; see `flight`.
+    /// if it is already running; see `flight`. Once the result is there, saving it to the
+    /// request's save path is not cancelled: a file is either not started or whole and reported.
     pub async fn upscale(
         &self,
         request: UpscaleRequest,
@@ -252,17 +253,28 @@ impl Engine {
     ) -> Result<UpscaleOutcome> {
         let span = tracing::info_span!("upscale", input = %request.source.display_name(), model = %request.options.model);
         async move {
-            tokio::select! {
+            // Work that finished is reported as done, even if a cancel arrived at the same time.
+            let (mut outcome, plan) = tokio::select! {
                 biased;
-                _ = cancel.cancelled() => Err(SrError::Cancelled),
-                result = self.run(request, &progress) => result,
+                result = self.run(&request, &progress) => result?,
+                _ = cancel.cancelled() => return Err(SrError::Cancelled),
+            };
+            let save_started = Instant::now();
+            outcome.saved_to = self.save(&request, &plan, &outcome.bytes).await?;
+            if outcome.saved_to.is_some() {
+                let saving = ms(save_started.elapsed());
+                outcome.timings.write_ms += saving;
+                outcome.timings.total_ms += saving;
             }
+            progress(Progress::phase(Phase::Done));
+            Ok(outcome)
         }
         .instrument(span)
         .await
     }
 
-    async fn run(&self, request: UpscaleRequest, progress: &(impl Fn(Progress) + Send + Sync)) -> Result<UpscaleOutcome> {
+    /// Everything but saving: the outcome, and the plan it was computed with.
+    async fn run(&self, request: &UpscaleRequest, progress: &(impl Fn(Progress) + Send + Sync)) -> Result<(UpscaleOutcome, Plan)> {
         let request_started = Instant::now();
         let mut timings = StageTimings::default();
         let session = &self.shared.session;
@@ -294,14 +306,12 @@ impl Engine {
 
         if let Some((path, data)) = hit {
             let (width, height) = input::dimensions(&data).unwrap_or_default();
-            let saved_to = self.save(&request, &plan, &data).await?;
             timings.total_ms = ms(request_started.elapsed());
             tracing::info!(from_cache = true, total_ms = timings.total_ms, "upscale done");
-            progress(Progress::phase(Phase::Done));
-            return Ok(UpscaleOutcome {
+            let outcome = UpscaleOutcome {
                 bytes: Arc::new(data),
                 cache_path: Some(path),
-                saved_to,
+                saved_to: None,
                 width,
                 height,
                 source_width: source_size.0,
@@ -311,21 +321,20 @@ impl Engine {
                 from_cache: true,
                 tiles: 0,
                 timings,
-            });
+            };
+            return Ok((outcome, plan));
         }
 
         let name = request.source.display_name();
         check_skip_rules(&name, &input_bytes, &request.skip)?;
         progress(Progress::phase(Phase::Checking));
-        let computed = self.join_flight(&request, &plan, key, name, input_bytes, progress).await?;
+        let computed = self.join_flight(request, &plan, key, name, input_bytes, progress).await?;
 
         progress(Progress::phase(Phase::Writing));
-        let save_started = Instant::now();
-        let saved_to = self.save(&request, &plan, &computed.bytes).await?;
         timings.check_ms = ms(computed.check);
         timings.queue_wait_ms = ms(computed.queue_wait);
         timings.compute_ms = ms(computed.compute);
-        timings.write_ms = ms(computed.write + save_started.elapsed());
+        timings.write_ms = ms(computed.write);
         timings.total_ms = ms(request_started.elapsed());
         tracing::info!(
             from_cache = false,
@@ -336,11 +345,10 @@ impl Engine {
             total_ms = timings.total_ms,
             "upscale done"
         );
-        progress(Progress::phase(Phase::Done));
-        Ok(UpscaleOutcome {
+        let outcome = UpscaleOutcome {
             bytes: computed.bytes.clone(),
             cache_path: computed.cache_path.clone(),
-            saved_to,
+            saved_to: None,
             width: computed.width,
             height: computed.height,
             source_width: computed.source_width,
@@ -350,7 +358,8 @@ impl Engine {
             from_cache: false,
             tiles: computed.tiles,
             timings,
-        })
+        };
+        Ok((outcome, plan))
     }
 
     /// Waits for the flight that computes `key`, starting it if there is none. The timeout

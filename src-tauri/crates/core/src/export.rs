@@ -79,6 +79,75 @@ fn temp_name(folder: &Path) -> PathBuf {
     folder.join(unique)
 }
 
+/// A file being written that has no name until `persist` gives it one: unnamed (`O_TMPFILE`)
+/// where the file system allows, else a `.srview-*` temp file removed if it is dropped unsaved.
+pub struct PendingFile {
+    file: File,
+    folder: PathBuf,
+    /// The temp name, when the file system has no unnamed files.
+    named: Option<PathBuf>,
+}
+
+impl PendingFile {
+    /// A new file in `folder` (created if needed), with umask permissions.
+    pub fn create_in(folder: &Path) -> Result<Self> {
+        std::fs::create_dir_all(folder).map_err(|e| SrError::io(folder, e))?;
+        match OpenOptions::new().write(true).read(true).mode(0o666).custom_flags(libc::O_TMPFILE).open(folder) {
+            Ok(file) => Ok(PendingFile { file, folder: folder.to_path_buf(), named: None }),
+            Err(err) if matches!(err.raw_os_error(), Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL | libc::ENOENT)) => {
+                let temp = temp_name(folder);
+                let file = OpenOptions::new()
+                    .write(true)
+                    .read(true)
+                    .create_new(true)
+                    .mode(0o666)
+                    .open(&temp)
+                    .map_err(|e| SrError::io(&temp, e))?;
+                Ok(PendingFile { file, folder: folder.to_path_buf(), named: Some(temp) })
+            }
+            Err(err) => Err(SrError::io(folder, err)),
+        }
+    }
+
+    pub fn file(&mut self) -> &mut File {
+        &mut self.file
+    }
+
+    /// Flushes the file to disk and gives it its name.
+    pub fn persist(self, target: &Path, overwrite: Overwrite) -> Result<()> {
+        self.file.sync_all().map_err(|e| SrError::io(target, e))?;
+        let exists = || SrError::OutputExists(target.display().to_string());
+        let result = match (&self.named, overwrite) {
+            (None, Overwrite::Never) => match link_unnamed(&self.file, target) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+                other => other.map_err(|e| SrError::io(target, e)),
+            },
+            (None, Overwrite::Replace) => {
+                let temp = temp_name(&self.folder);
+                link_unnamed(&self.file, &temp).map_err(|e| SrError::io(target, e))?;
+                std::fs::rename(&temp, target).map_err(|e| {
+                    let _ = std::fs::remove_file(&temp);
+                    SrError::io(target, e)
+                })
+            }
+            (Some(temp), Overwrite::Never) => match std::fs::hard_link(temp, target) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+                other => other.map_err(|e| SrError::io(target, e)),
+            },
+            (Some(temp), Overwrite::Replace) => std::fs::rename(temp, target).map_err(|e| SrError::io(target, e)),
+        };
+        result
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if let Some(temp) = &self.named {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
 /// Writes `bytes` to `target` as described in the module docs. Creates the folder if needed.
 pub fn save_file(target: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<()> {
     let folder = folder_of(target);
@@ -184,6 +253,22 @@ mod tests {
         assert!(save_file(&target, b"bytes", Overwrite::Replace).is_err());
         assert_eq!(names(dir.path()), ["taken"]);
         assert!(std::fs::read_dir(&target).unwrap().next().is_none());
+    }
+
+    #[test]
+    fn a_pending_file_has_no_name_until_it_is_persisted() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("book_x2.cbz");
+        let mut pending = PendingFile::create_in(dir.path()).unwrap();
+        pending.file().write_all(b"half a zip").unwrap();
+        assert!(names(dir.path()).is_empty(), "nothing is named while it is written");
+        drop(pending);
+        assert!(names(dir.path()).is_empty());
+        let mut pending = PendingFile::create_in(dir.path()).unwrap();
+        pending.file().write_all(b"a whole zip").unwrap();
+        pending.persist(&target, Overwrite::Never).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"a whole zip");
+        assert_eq!(names(dir.path()), ["book_x2.cbz"]);
     }
 
     #[test]

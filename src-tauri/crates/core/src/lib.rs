@@ -2,6 +2,7 @@
 //! catalogue. No Tauri here; the CLI and the desktop app are thin layers over it.
 
 pub mod archive;
+pub mod batch;
 pub mod book;
 pub mod cache;
 pub mod catalogue;
