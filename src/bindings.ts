@@ -52,11 +52,86 @@ export const commands = {
 	 *  whole (a damaged page is said to be damaged at once).
 	 */
 	pageInfo: (pageIds: number[], check: boolean) => typedError<PageInfo_Serialize[], ErrorPayload>(__TAURI_INVOKE("page_info", { pageIds, check })),
+	/**  Asks for the folder an export goes to (a native dialog). Returns it, or nothing if cancelled. */
+	chooseExportFolder: () => typedError<string | null, ErrorPayload>(__TAURI_INVOKE("choose_export_folder")),
+	/**  Where an export of `source` goes when no folder is chosen: beside it. */
+	exportDestination: (source: string, layout: ExportLayout, options: UpscaleOptions_Deserialize) => __TAURI_INVOKE<string>("export_destination", { source, layout, options }),
+	/**
+	 *  Exports the open folder or book (a folder's books included): every page upscaled with
+	 *  `options`, to `destination` (chosen in a dialog) or beside the source. Reports each page on
+	 *  `onProgress`; `cancel_export` stops it. Resolves with what was done.
+	 */
+	startExport: (request: ExportRequest_Deserialize, onProgress: Channel<ExportEvent_Deserialize>) => typedError<BatchSummary_Serialize, ErrorPayload>(__TAURI_INVOKE("start_export", { request, onProgress })),
+	/**  Cancels the export in progress; returns whether one was running. */
+	cancelExport: () => __TAURI_INVOKE<boolean>("cancel_export"),
 	/**  The path given on the command line (`srview-app PATH`), if any. */
 	initialLocation: () => __TAURI_INVOKE<string | null>("initial_location"),
 };
 
 /* Types */
+/**  Where a batch stands, after each page. */
+export type BatchProgress = BatchProgress_Serialize | BatchProgress_Deserialize;
+
+/**  Where a batch stands, after each page. */
+export type BatchProgress_Deserialize = {
+	done: number,
+	total: number,
+	computed: number,
+	cached: number,
+	skipped: number,
+	failed: number,
+	bytesWritten: number,
+	/**  The page that finished last. */
+	current?: string | null,
+	/**  Pages per minute over the last few pages. */
+	pagesPerMinute?: number | null,
+	secondsLeft?: number | null,
+};
+
+/**  Where a batch stands, after each page. */
+export type BatchProgress_Serialize = {
+	done: number,
+	total: number,
+	computed: number,
+	cached: number,
+	skipped: number,
+	failed: number,
+	bytesWritten: number,
+	/**  The page that finished last. */
+	current: string | null,
+	/**  Pages per minute over the last few pages. */
+	pagesPerMinute: number | null,
+	secondsLeft: number | null,
+};
+
+export type BatchSummary = BatchSummary_Serialize | BatchSummary_Deserialize;
+
+export type BatchSummary_Deserialize = {
+	total: number,
+	computed: number,
+	cached: number,
+	skipped: number,
+	failures: Failure[],
+	written: string[],
+	cancelled: boolean,
+	seconds: number | null,
+	/**  The most pages the runner held at once (in flight, or done and waiting to be written). */
+	peakInFlight: number,
+};
+
+export type BatchSummary_Serialize = {
+	total: number,
+	computed: number,
+	cached: number,
+	skipped: number,
+	failures: Failure[],
+	written: string[],
+	cancelled: boolean,
+	seconds: number | null,
+	/**  The most pages the runner held at once (in flight, or done and waiting to be written). */
+	peakInFlight: number,
+};
+
 export type BookEntry = {
 	path: string,
 	name: string,
@@ -160,10 +235,57 @@ export type DeviceReport_Serialize = {
 	venv: string,
 };
 
-/**  The TypeScript shape of `AppError`. */
+/**  The shape of every error the frontend and `--json` see. */
 export type ErrorPayload = {
 	kind: string,
 	message: string,
+};
+
+export type ExportEvent = ExportEvent_Serialize | ExportEvent_Deserialize;
+
+export type ExportEvent_Deserialize = {
+	page: PageReport_Deserialize,
+	progress: BatchProgress_Deserialize,
+};
+
+export type ExportEvent_Serialize = {
+	page: PageReport_Serialize,
+	progress: BatchProgress_Serialize,
+};
+
+export type ExportLayout = 
+/**  Image files, mirroring the source. */
+"folder" | 
+/**  One .cbz per book. */
+"cbz";
+
+export type ExportRequest = ExportRequest_Serialize | ExportRequest_Deserialize;
+
+export type ExportRequest_Deserialize = {
+	/**  The folder or book that is open. */
+	source: string,
+	/**  A folder chosen with `choose_export_folder`; none: beside the source. */
+	destination?: string | null,
+	layout: ExportLayout,
+	/**  `{name}`, `{scale}`, `{model}`, `{ext}`. */
+	pattern: string,
+	options: UpscaleOptions_Deserialize,
+};
+
+export type ExportRequest_Serialize = {
+	/**  The folder or book that is open. */
+	source: string,
+	/**  A folder chosen with `choose_export_folder`; none: beside the source. */
+	destination: string | null,
+	layout: ExportLayout,
+	/**  `{name}`, `{scale}`, `{model}`, `{ext}`. */
+	pattern: string,
+	options: UpscaleOptions_Serialize,
+};
+
+export type Failure = {
+	input: string,
+	error: ErrorPayload,
 };
 
 export type GpuDevice = {
@@ -281,6 +403,27 @@ export type OutputFormat_Deserialize = "webp" | "png" | "jpg" | "jpeg";
 
 export type OutputFormat_Serialize = "webp" | "png" | "jpg";
 
+/**  Sizes and times of a page that was upscaled (computed or from the cache). */
+export type PageDetail = PageDetail_Serialize | PageDetail_Deserialize;
+
+/**  Sizes and times of a page that was upscaled (computed or from the cache). */
+export type PageDetail_Deserialize = {
+	width: number,
+	height: number,
+	tiles: number,
+	cachePath?: string | null,
+	timings: StageTimings,
+};
+
+/**  Sizes and times of a page that was upscaled (computed or from the cache). */
+export type PageDetail_Serialize = {
+	width: number,
+	height: number,
+	tiles: number,
+	cachePath: string | null,
+	timings: StageTimings,
+};
+
 /**  A page's size, and whether it is damaged. */
 export type PageInfo = PageInfo_Serialize | PageInfo_Deserialize;
 
@@ -301,6 +444,57 @@ export type PageInfo_Serialize = {
 	/**  Why the page cannot be shown, when it cannot. */
 	damaged: string | null,
 };
+
+/**  What happened to one page. */
+export type PageOutcome = { status: "computed" } | 
+/**  Found in the cache: no compute. */
+{ status: "cached" } | 
+/**  The output exists already; left as it is. */
+{ status: "skipped" } | { status: "failed"; error: ErrorPayload } | 
+/**  The batch was cancelled before this page ran. */
+{ status: "cancelled" };
+
+export type PageReport = PageReport_Serialize | PageReport_Deserialize;
+
+export type PageReport_Deserialize = {
+	/**  0-based, in batch order. */
+	index: number,
+	/**  The page's name; lossy when it is not UTF-8. */
+	input: string,
+	/**  The name's raw bytes as hex, only when it is not UTF-8. */
+	inputRaw?: string | null,
+	output?: string | null,
+	bytes: number,
+} & PageOutcome & PageDetail_Deserialize | {
+	/**  0-based, in batch order. */
+	index: number,
+	/**  The page's name; lossy when it is not UTF-8. */
+	input: string,
+	/**  The name's raw bytes as hex, only when it is not UTF-8. */
+	inputRaw?: string | null,
+	output?: string | null,
+	bytes: number,
+} & PageOutcome;
+
+export type PageReport_Serialize = {
+	/**  0-based, in batch order. */
+	index: number,
+	/**  The page's name; lossy when it is not UTF-8. */
+	input: string,
+	/**  The name's raw bytes as hex, only when it is not UTF-8. */
+	inputRaw?: string,
+	output: string | null,
+	bytes: number,
+} & PageOutcome & PageDetail_Serialize | {
+	/**  0-based, in batch order. */
+	index: number,
+	/**  The page's name; lossy when it is not UTF-8. */
+	input: string,
+	/**  The name's raw bytes as hex, only when it is not UTF-8. */
+	inputRaw?: string,
+	output: string | null,
+	bytes: number,
+} & PageOutcome;
 
 /**  Where a request is, for progress reports. */
 export type Phase = "cacheLookup" | "checking" | "queued" | "computing" | "writing" | "done";

@@ -8,6 +8,7 @@ import { commands, describeError, unwrap } from "./api";
 import { bindKeys } from "./app/keys";
 import { Upscaler } from "./app/upscaler";
 import { renderBooksPanel } from "./panels/books-panel";
+import { ExportPanel } from "./panels/export-panel";
 import { CachePanel } from "./panels/cache-panel";
 import { renderGpuPanel } from "./panels/gpu-panel";
 import { renderSettingsPanel } from "./panels/settings-panel";
@@ -20,7 +21,7 @@ import { Thumbnails } from "./viewer/thumbnails";
 import { Viewer } from "./viewer/viewer";
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const PANELS = ["settings", "gpu", "cache", "books"] as const;
+const PANELS = ["settings", "gpu", "cache", "books", "export"] as const;
 type PanelName = (typeof PANELS)[number];
 const FIT_LABELS: Record<FitMode, string> = { page: "Fit page", width: "Fit width", height: "Fit height" };
 
@@ -56,6 +57,7 @@ class App {
   );
   private readonly thumbnails = new Thumbnails(byId("thumbnails"), (i) => this.show(i));
   private readonly cachePanel = new CachePanel(byId("panel-cache"), () => this.forgetResults());
+  private readonly exportPanel = new ExportPanel(byId("panel-export"));
   private readonly upscaler = new Upscaler(
     (i) => this.location?.images[i]?.id,
     (i) => this.onUpscaleChange(i),
@@ -271,7 +273,9 @@ class App {
   private applyReadingSettings(): void {
     this.viewer.setFitMode(this.settings.fit, this.settings.enlargeSmall);
     byId("zoom-fit").textContent = FIT_LABELS[this.settings.fit];
-    byId("toggle-direction").textContent = this.settings.direction === "rtl" ? "Right to left" : "Left to right";
+    const rtl = this.settings.direction === "rtl";
+    byId("toggle-direction").textContent = rtl ? "R→L" : "L→R";
+    byId("toggle-direction").title = `Reading ${rtl ? "right to left (manga)" : "left to right"}: click or press R to change`;
     byId("toggle-spread").setAttribute("aria-pressed", String(this.settings.spread));
   }
 
@@ -446,6 +450,7 @@ class App {
     if (name === "cache") void this.cachePanel.refresh();
     if (name === "gpu") void this.loadDeviceMemory();
     if (name === "books") this.renderBooks();
+    if (name === "export") void this.exportPanel.render(this.location, this.settings);
   }
 
   private closePanels(): void {
@@ -464,6 +469,7 @@ class App {
     click("open-folder", () => void this.pickAndOpen(true));
     click("open-books", () => this.togglePanel("books"));
     click("save-upscaled", () => void this.saveAs());
+    click("open-export", () => this.togglePanel("export"));
     click("prev", () => this.step(-1));
     click("next", () => this.step(1));
     click("toggle-upscale", () => this.toggleUpscaling());
@@ -500,6 +506,7 @@ class App {
       g: () => this.togglePanel("gpu"),
       k: () => this.togglePanel("cache"),
       b: () => this.togglePanel("books"),
+      e: () => this.togglePanel("export"),
       Escape: () => this.closePanels(),
       "Ctrl+o": () => void this.pickAndOpen(false),
       "Ctrl+s": () => void this.saveAs(),

@@ -12,6 +12,8 @@ use tauri::ipc::{Channel, InvokeResponseBody, IpcResponse, Response};
 use tauri::State;
 
 use crate::error::{AppError, AppResult};
+use crate::export::{self, ExportEvent, ExportLayout, ExportRequest};
+use srview_core::batch::{BatchProgress, BatchSummary, PageReport};
 use crate::gallery::{self, OpenError, OpenedLocation, PageInfo};
 use crate::protocol;
 use crate::state::SrVulkanManagerState;
@@ -298,6 +300,58 @@ pub async fn page_info(state: State<'_, SrVulkanManagerState>, page_ids: Vec<u32
         pages.iter().map(|(id, source)| gallery::page_info(*id, source, limits.max_bytes, limits.max_pixels, check)).collect()
     })
     .await?)
+}
+
+/// Asks for the folder an export goes to (a native dialog). Returns it, or nothing if cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_export_folder(state: State<'_, SrVulkanManagerState>) -> AppResult<Option<String>> {
+    let ask = state.folder_dialog().ok_or_else(|| AppError::Internal("no folder dialog in this build".into()))?;
+    let chosen = blocking(move || ask()).await?;
+    if let Some(folder) = &chosen {
+        state.allow_save_path(folder);
+    }
+    Ok(chosen.map(|f| f.display().to_string()))
+}
+
+/// Where an export of `source` goes when no folder is chosen: beside it.
+#[tauri::command]
+#[specta::specta]
+pub fn export_destination(source: String, layout: ExportLayout, options: UpscaleOptions) -> String {
+    export::default_destination(Path::new(&source), layout, &options).display().to_string()
+}
+
+/// Exports the open folder or book (a folder's books included): every page upscaled with
+/// `options`, to `destination` (chosen in a dialog) or beside the source. Reports each page on
+/// `onProgress`; `cancel_export` stops it. Resolves with what was done.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_export(
+    state: State<'_, SrVulkanManagerState>,
+    request: ExportRequest,
+    on_progress: Channel<ExportEvent>,
+) -> AppResult<BatchSummary> {
+    let source = PathBuf::from(&request.source);
+    if !state.gallery.is_opened_location(&source) {
+        return Err(AppError::NotOpened(request.source.clone()));
+    }
+    let destination = match &request.destination {
+        Some(folder) if state.was_chosen(Path::new(folder)) => PathBuf::from(folder),
+        Some(folder) => return Err(AppError::SavePathNotChosen(folder.clone())),
+        None => export::default_destination(&source, request.layout, &request.options),
+    };
+    let engine = state.engine().await?;
+    let report = |page: &PageReport, progress: &BatchProgress| {
+        let _ = on_progress.send(ExportEvent { page: page.clone(), progress: progress.clone() });
+    };
+    state.exports.run(engine, source, destination, &request, report).await
+}
+
+/// Cancels the export in progress; returns whether one was running.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_export(state: State<'_, SrVulkanManagerState>) -> bool {
+    state.exports.cancel()
 }
 
 /// The path given on the command line (`srview-app PATH`), if any.

@@ -45,17 +45,10 @@ impl serde::Serialize for AppError {
     }
 }
 
-/// The TypeScript shape of `AppError`.
-#[derive(specta::Type)]
-#[allow(dead_code)]
-pub struct ErrorPayload {
-    kind: String,
-    message: String,
-}
-
+/// The TypeScript shape of `AppError`: the same `{kind, message}` as the engine's errors.
 impl specta::Type for AppError {
     fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
-        ErrorPayload::definition(types)
+        srview_core::error::ErrorPayload::definition(types)
     }
 }
 

@@ -178,10 +178,11 @@ fn book_entry(path: &Path) -> BookEntry {
     }
 }
 
-/// The pages the user opened, by id.
+/// The pages the user opened, by id, and the locations (folders, books) they came from.
 #[derive(Default)]
 pub struct Gallery {
     pages: RwLock<HashMap<u32, ImageSource>>,
+    locations: RwLock<std::collections::HashSet<PathBuf>>,
     next_id: AtomicU32,
 }
 
@@ -193,6 +194,7 @@ impl Gallery {
         page_url: impl Fn(u32) -> String,
         thumbnail_url: impl Fn(u32) -> String,
     ) -> OpenedLocation {
+        self.locations.write().unwrap_or_else(|p| p.into_inner()).insert(listing.path.clone());
         let mut pages = self.pages.write().unwrap_or_else(|p| p.into_inner());
         let images = listing
             .pages
@@ -228,6 +230,11 @@ impl Gallery {
 
     pub fn page(&self, id: u32) -> Option<ImageSource> {
         self.pages.read().unwrap_or_else(|p| p.into_inner()).get(&id).cloned()
+    }
+
+    /// Whether `path` is a folder or book the user opened.
+    pub fn is_opened_location(&self, path: &Path) -> bool {
+        self.locations.read().unwrap_or_else(|p| p.into_inner()).contains(path)
     }
 
     /// Whether `path` (canonical) is a file the user opened.

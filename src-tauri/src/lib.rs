@@ -2,6 +2,7 @@
 
 mod commands;
 mod error;
+mod export;
 mod gallery;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
@@ -39,6 +40,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::cancel_upscale,
             commands::open_location,
             commands::page_info,
+            commands::choose_export_folder,
+            commands::export_destination,
+            commands::start_export,
+            commands::cancel_export,
             commands::initial_location,
         ])
         .dangerously_cast_bigints_to_number()
@@ -197,6 +202,9 @@ pub fn run() -> std::process::ExitCode {
             chosen.into_path().ok()
         };
         app.state::<SrVulkanManagerState>().set_save_dialog(std::sync::Arc::new(ask));
+        let handle = app.handle().clone();
+        let pick_folder = move || handle.dialog().file().blocking_pick_folder()?.into_path().ok();
+        app.state::<SrVulkanManagerState>().set_folder_dialog(std::sync::Arc::new(pick_folder));
         Ok(())
     });
     let app = builder.build(tauri::generate_context!()).expect("building the SRView app");

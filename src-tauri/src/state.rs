@@ -14,6 +14,8 @@ use crate::gallery::Gallery;
 
 /// Asks the user where to save, suggesting a file name and extension; blocking.
 pub type SaveDialog = dyn Fn(String, &'static str) -> Option<PathBuf> + Send + Sync;
+/// Asks the user for a folder; blocking.
+pub type FolderDialog = dyn Fn() -> Option<PathBuf> + Send + Sync;
 
 /// A running request: its token, and a ticket so a finished request never removes a newer one with its id.
 struct TrackedRequest {
@@ -33,6 +35,8 @@ pub struct SrVulkanManagerState {
     /// Files the user chose in a save dialog during this run.
     chosen_save_paths: Mutex<HashSet<PathBuf>>,
     save_dialog: std::sync::OnceLock<Arc<SaveDialog>>,
+    folder_dialog: std::sync::OnceLock<Arc<FolderDialog>>,
+    pub exports: crate::export::Exports,
     pub gallery: Gallery,
     pub initial_location: Option<PathBuf>,
 }
@@ -64,6 +68,8 @@ impl SrVulkanManagerState {
             requests: Mutex::new(HashMap::new()),
             chosen_save_paths: Mutex::new(HashSet::new()),
             save_dialog: std::sync::OnceLock::new(),
+            folder_dialog: std::sync::OnceLock::new(),
+            exports: Default::default(),
             gallery: Gallery::default(),
             initial_location,
         }
@@ -138,6 +144,19 @@ impl SrVulkanManagerState {
         self.save_dialog.get().cloned()
     }
 
+    pub fn set_folder_dialog(&self, dialog: Arc<FolderDialog>) {
+        let _ = self.folder_dialog.set(dialog);
+    }
+
+    pub fn folder_dialog(&self) -> Option<Arc<FolderDialog>> {
+        self.folder_dialog.get().cloned()
+    }
+
+    /// Whether a path was chosen in a save or folder dialog during this run.
+    pub fn was_chosen(&self, path: &Path) -> bool {
+        lock(&self.chosen_save_paths).contains(path)
+    }
+
     /// Remembers a file the user chose in a save dialog, so it may be written.
     pub fn allow_save_path(&self, path: &Path) {
         lock(&self.chosen_save_paths).insert(path.to_path_buf());
@@ -197,6 +216,7 @@ impl SrVulkanManagerState {
         for (_, request) in lock(&self.requests).drain() {
             request.token.cancel();
         }
+        self.exports.cancel();
         if let Some(engine) = self.started_engine() {
             engine.shutdown();
         }

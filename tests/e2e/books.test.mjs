@@ -46,7 +46,7 @@ test("a book read as right-to-left spreads, upscaled, reopens where it was left"
     await driver.wait(async () => js(driver, "return document.getElementById('original-2').naturalWidth > 0"), WAIT);
     // Right to left: page 2 sits on the left of page 1.
     assert.ok((await left(driver, "slot-2")) < (await left(driver, "slot-1")), "page 2 is not on the left");
-    assert.equal(await text(driver, "toggle-direction"), "Right to left");
+    assert.equal(await text(driver, "toggle-direction"), "R→L");
     await screenshot(driver, "spread-rtl.png");
 
     await press(driver, "u");

@@ -173,4 +173,20 @@ impl serde::Serialize for SrError {
     }
 }
 
+/// The shape of every error the frontend and `--json` see.
+#[cfg(feature = "specta")]
+#[derive(specta::Type)]
+#[allow(dead_code)]
+pub struct ErrorPayload {
+    kind: String,
+    message: String,
+}
+
+#[cfg(feature = "specta")]
+impl specta::Type for SrError {
+    fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
+        ErrorPayload::definition(types)
+    }
+}
+
 pub type Result<T, E = SrError> = std::result::Result<T, E>;

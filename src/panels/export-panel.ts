@@ -1,0 +1,130 @@
+// Export: the open folder or book (a folder's books included), every page upscaled with the
+// current settings, to a folder or as .cbz files. Real progress (pages, rate, time left, the
+// page being written), cancel, and what was written at the end.
+import { Channel } from "@tauri-apps/api/core";
+import type { BatchSummary, ExportEvent, ExportLayout, OpenedLocation } from "../bindings";
+import { commands, describeError, unwrap } from "../api";
+import { modelShortName } from "../state/models";
+import { toUpscaleOptions, type Settings } from "../state/settings";
+import { el } from "./dom";
+
+const DEFAULT_PATTERN = "{name}_x{scale}.{ext}";
+
+export class ExportPanel {
+  private running = false;
+  private layout: ExportLayout = "folder";
+  private pattern = DEFAULT_PATTERN;
+  private chosen: string | null = null;
+
+  constructor(private readonly panel: HTMLElement) {}
+
+  /** Draws the form for `location` (not while an export runs: its progress stays). */
+  async render(location: OpenedLocation | null, settings: Settings): Promise<void> {
+    if (this.running) return;
+    if (!location) {
+      this.panel.replaceChildren(el("h2", {}, "Export"), el("p", { className: "note" }, "Open a folder or a book first."));
+      return;
+    }
+    const options = toUpscaleOptions(settings);
+    const destination = this.chosen ?? (await commands.exportDestination(location.path, this.layout, options));
+    const layout = el("select", { id: "export-layout" });
+    for (const [value, label] of [["folder", "image files"], ["cbz", "one .cbz per book"]] as const) {
+      layout.append(el("option", { value, selected: value === this.layout }, label));
+    }
+    layout.addEventListener("change", () => {
+      this.layout = layout.value as ExportLayout;
+      void this.render(location, settings);
+    });
+    const pattern = el("input", { id: "export-pattern", value: this.pattern, spellcheck: false });
+    pattern.addEventListener("change", () => (this.pattern = pattern.value.trim() || DEFAULT_PATTERN));
+    const choose = el("button", { id: "export-choose" }, "Choose…");
+    choose.onclick = async () => {
+      const folder = await unwrap(commands.chooseExportFolder()).catch(() => null);
+      if (folder) {
+        this.chosen = folder;
+        void this.render(location, settings);
+      }
+    };
+    const start = el("button", { id: "export-start" }, "Start export");
+    start.onclick = () => void this.start(location, settings);
+    const what = location.kind === "book" ? `the book ${location.title}` : `the folder ${location.title}${location.books.length ? ` and its ${location.books.length} books` : ""}`;
+    this.panel.replaceChildren(
+      el("h2", {}, "Export"),
+      el("p", {}, `Upscale every page of ${what}.`),
+      el("label", {}, "Write", layout),
+      el("label", {}, "Names", pattern),
+      el("p", { className: "note" }, "{name}, {scale}, {model} and {ext} are filled in. Files that exist are left alone."),
+      el("label", {}, "To", el("span", { className: "note", id: "export-destination", title: destination }, destination)),
+      el("div", { className: "row" }, choose),
+      el("p", { className: "note" }, `With ${modelShortName(settings.model)} at ${settings.scale}×, as ${settings.format.toUpperCase()} (see Settings).`),
+      el("div", { className: "row" }, start),
+      el("div", { id: "export-status" }),
+    );
+  }
+
+  private async start(location: OpenedLocation, settings: Settings): Promise<void> {
+    this.running = true;
+    const status = this.panel.querySelector<HTMLElement>("#export-status")!;
+    const fill = el("div", { id: "export-fill" });
+    const bar = el("div", { id: "export-bar", className: "bar", role: "progressbar" }, fill);
+    const line = el("p", { id: "export-progress" }, "Starting…");
+    const thumb = el("img", { id: "export-thumb", alt: "" });
+    thumb.hidden = true;
+    const current = el("p", { className: "note", id: "export-current" });
+    const cancel = el("button", { id: "export-cancel" }, "Cancel");
+    cancel.onclick = () => void commands.cancelExport();
+    status.replaceChildren(bar, line, el("div", { className: "row" }, thumb, current), el("div", { className: "row" }, cancel));
+    this.panel.querySelector<HTMLButtonElement>("#export-start")!.disabled = true;
+    const channel = new Channel<ExportEvent>();
+    channel.onmessage = ({ page, progress }) => {
+      const going = progress.done < progress.total;
+      const rate = going && progress.pagesPerMinute != null ? ` · ${progress.pagesPerMinute.toFixed(1)} pages/min` : "";
+      const left = going && progress.secondsLeft != null ? ` · about ${formatDuration(progress.secondsLeft)} left` : "";
+      line.textContent = `${progress.done} / ${progress.total} pages${rate}${left}`;
+      bar.dataset.done = String(progress.done);
+      bar.dataset.total = String(progress.total);
+      fill.style.width = `${(100 * progress.done) / Math.max(1, progress.total)}%`;
+      current.textContent = page.input;
+      const image = location.images.find((i) => page.input.endsWith(i.name));
+      thumb.hidden = !image;
+      if (image) thumb.src = image.thumbnailUrl;
+    };
+    try {
+      const summary = await unwrap(
+        commands.startExport({ source: location.path, destination: this.chosen, layout: this.layout, pattern: this.pattern, options: toUpscaleOptions(settings) }, channel),
+      );
+      status.replaceChildren(bar, line, summaryOf(summary));
+    } catch (e) {
+      status.replaceChildren(el("p", { className: "bad", id: "export-error" }, describeError(e)));
+    } finally {
+      this.running = false;
+      const startButton = this.panel.querySelector<HTMLButtonElement>("#export-start");
+      if (startButton) startButton.disabled = false;
+    }
+  }
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  return `${Math.round(seconds / 60)} min`;
+}
+
+function summaryOf(summary: BatchSummary): HTMLElement {
+  const box = el("div", { id: "export-summary" });
+  const where = summary.written.length > 0 ? ` to ${summary.written[0].replace(/\/[^/]*$/, "")}` : "";
+  const head = summary.cancelled ? "Cancelled." : "Done.";
+  box.append(
+    el(
+      "p",
+      {},
+      `${head} ${summary.written.length} written${where}: ${summary.computed} computed, ${summary.cached} from the cache, ${summary.skipped} already there. ${(summary.seconds ?? 0).toFixed(0)} s.`,
+    ),
+  );
+  if (summary.failures.length > 0) {
+    const list = el("ul", { className: "bad" });
+    for (const failure of summary.failures) list.append(el("li", {}, `${failure.input}: ${failure.error.message}`));
+    box.append(el("p", { className: "bad" }, `${summary.failures.length} failed:`), list);
+  }
+  if (summary.cancelled) box.append(el("p", { className: "note" }, "Start again to resume: what was written is kept."));
+  return box;
+}

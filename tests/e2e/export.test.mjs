@@ -1,0 +1,46 @@
+// Exporting the open folder from the Export panel: progress to the end, then the files.
+import assert from "node:assert/strict";
+import { cpSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { By, until } from "selenium-webdriver";
+import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+
+const WAIT = 90_000;
+let tauriDriver;
+const dir = mkdtempSync(join(tmpdir(), "srview-export-"));
+const folder = join(dir, "Chapter 1");
+
+before(async () => {
+  cpSync(join(FIXTURES, "pages"), folder, { recursive: true });
+  tauriDriver = await startDriver();
+});
+
+after(() => tauriDriver?.stop());
+
+const js = (driver, script, ...args) => driver.executeScript(script, ...args);
+const text = (driver, id) => js(driver, "return document.getElementById(arguments[0])?.textContent ?? null", id);
+
+test("the open folder exports to a new folder beside it, with progress to the end", async () => {
+  const driver = await openApp([folder]);
+  try {
+    await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);
+    await driver.wait(async () => (await text(driver, "page-counter")) === "1 / 3", WAIT);
+    await driver.findElement(By.id("open-export")).click();
+    await driver.wait(until.elementLocated(By.id("export-start")), WAIT);
+    assert.equal(await text(driver, "export-destination"), join(dir, "Chapter 1 (upscaled)"));
+    await driver.findElement(By.id("export-start")).click();
+    await driver.wait(async () => Number(await js(driver, "return document.getElementById('export-bar')?.dataset.done ?? 0")) >= 1, WAIT, "no progress");
+    await screenshot(driver, "export-running.png");
+    await driver.wait(until.elementLocated(By.id("export-summary")), WAIT, "the export did not finish");
+    assert.equal(await js(driver, "return document.getElementById('export-bar').dataset.done"), "3");
+    assert.match(await text(driver, "export-summary"), /Done\. 3 written/);
+    await screenshot(driver, "export-done.png");
+    const written = readdirSync(join(dir, "Chapter 1 (upscaled)")).sort();
+    assert.deepEqual(written, ["page-01_x2.webp", "page-02_x2.webp", "page-03_x2.webp"]);
+    assert.ok(existsSync(join(folder, "page-01.png")), "the source is untouched");
+  } finally {
+    await driver.quit();
+  }
+});
