@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "cap_sr_vulkan_cache",
     "get_engine_report",
     "get_device_memory",
+    "watch_engine_stats",
+    "unwatch_engine_stats",
     "list_models",
     "upscale_to_url",
     "cancel_upscale",

@@ -33,6 +33,13 @@ export const commands = {
 	getEngineReport: () => typedError<DeviceReport_Serialize, ErrorPayload>(__TAURI_INVOKE("get_engine_report")),
 	/**  Every Vulkan device's memory heaps and budget, for the GPU panel. */
 	getDeviceMemory: () => typedError<DeviceMemory_Serialize[], ErrorPayload>(__TAURI_INVOKE("get_device_memory")),
+	/**
+	 *  Sends the engine's figures now and again each time a request finishes, until
+	 *  `unwatch_engine_stats` (the engine panel is open meanwhile). Nothing runs while no one watches.
+	 */
+	watchEngineStats: (onStats: Channel<EngineStats>) => typedError<null, ErrorPayload>(__TAURI_INVOKE("watch_engine_stats", { onStats })),
+	/**  Stops `watch_engine_stats`. */
+	unwatchEngineStats: () => __TAURI_INVOKE<void>("unwatch_engine_stats"),
 	listModels: () => typedError<Catalogue_Serialize, ErrorPayload>(__TAURI_INVOKE("list_models")),
 	/**
 	 *  Upscales an opened page for display: returns a URL into the cache, reporting progress
@@ -206,6 +213,8 @@ export type DeviceReport_Deserialize = {
 	gpuMemoryMb?: number | null,
 	/**  Where start-up time went, in milliseconds per step. */
 	startup: StartupStep[],
+	/**  Resident memory that starting the engine added (Python, sr_vulkan, Vulkan), in bytes. */
+	memoryAddedBytes: number,
 	srVulkanVersion: string,
 	pythonVersion: string,
 	venv: string,
@@ -230,9 +239,22 @@ export type DeviceReport_Serialize = {
 	gpuMemoryMb: number | null,
 	/**  Where start-up time went, in milliseconds per step. */
 	startup: StartupStep[],
+	/**  Resident memory that starting the engine added (Python, sr_vulkan, Vulkan), in bytes. */
+	memoryAddedBytes: number,
 	srVulkanVersion: string,
 	pythonVersion: string,
 	venv: string,
+};
+
+export type EngineStats = {
+	all: StageTable,
+	/**  The same table for each model used. */
+	byModel: { [key in string]: StageTable },
+	/**  Hits over requests, 0..=1. */
+	cacheHitRate: number | null,
+	/**  Pages finished per minute over the last five minutes. */
+	pagesPerMinute: number | null,
+	memory: MemoryFigures,
 };
 
 /**  The shape of every error the frontend and `--json` see. */
@@ -308,6 +330,14 @@ export type ImageEntry = {
 };
 
 export type LocationKind = "folder" | "book";
+
+/**  Resident memory of the process, in bytes (from /proc/self/status). */
+export type MemoryFigures = {
+	residentBytes: number,
+	peakResidentBytes: number,
+	/**  What starting the engine (Python, sr_vulkan, Vulkan) added, measured around its start. */
+	engineAddedBytes: number,
+};
 
 export type MemoryHeap = MemoryHeap_Serialize | MemoryHeap_Deserialize;
 
@@ -529,6 +559,25 @@ export type SkipRules_Serialize = {
 	maxPixels: number | null,
 	/**  Skip animated images. */
 	animated: boolean,
+};
+
+/**  Count, median and 95th percentile of one stage, in milliseconds. */
+export type StageFigures = {
+	count: number,
+	medianMs: number | null,
+	p95Ms: number | null,
+};
+
+/**  Per-stage figures, over all requests or one model's. */
+export type StageTable = {
+	requests: number,
+	cacheHits: number,
+	cacheLookup: StageFigures,
+	check: StageFigures,
+	queueWait: StageFigures,
+	compute: StageFigures,
+	write: StageFigures,
+	total: StageFigures,
 };
 
 /**  Milliseconds spent in each stage of one request. */

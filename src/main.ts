@@ -3,7 +3,8 @@
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open } from "@tauri-apps/plugin-dialog";
 import { load, type Store } from "@tauri-apps/plugin-store";
-import type { DeviceMemory, DeviceReport, ModelInfo, OpenedLocation } from "./bindings";
+import { Channel } from "@tauri-apps/api/core";
+import type { DeviceMemory, DeviceReport, EngineStats, ModelInfo, OpenedLocation } from "./bindings";
 import { commands, describeError, unwrap } from "./api";
 import { bindKeys } from "./app/keys";
 import { Upscaler } from "./app/upscaler";
@@ -36,6 +37,7 @@ class App {
   private comparing = false;
   private report: DeviceReport | null = null;
   private memory: DeviceMemory[] | null = null;
+  private stats: EngineStats | null = null;
   private engineError: string | null = null;
   private models: ModelInfo[] = [];
   private store: Store | null = null;
@@ -105,7 +107,18 @@ class App {
   }
 
   private renderGpuPanel(): void {
-    renderGpuPanel(byId("panel-gpu"), this.report, this.engineError, this.memory);
+    renderGpuPanel(byId("panel-gpu"), this.report, this.engineError, this.memory, this.stats);
+  }
+
+  /** Live figures while the engine panel is open: pushed by the backend as requests finish. */
+  private watchStats(): void {
+    if (!this.report) return;
+    const channel = new Channel<EngineStats>();
+    channel.onmessage = (stats) => {
+      this.stats = stats;
+      if (!byId("panel-gpu").hidden) this.renderGpuPanel();
+    };
+    void commands.watchEngineStats(channel);
   }
 
   /** Device memory is read through Vulkan when the panel is first opened. */
@@ -442,18 +455,24 @@ class App {
   }
 
   private togglePanel(name: PanelName): void {
+    const engineWasOpen = !byId("panel-gpu").hidden;
     for (const other of PANELS) {
       const panel = byId(`panel-${other}`);
       panel.hidden = other === name ? !panel.hidden : true;
     }
+    if (engineWasOpen && byId("panel-gpu").hidden) void commands.unwatchEngineStats();
     if (byId(`panel-${name}`).hidden) return;
     if (name === "cache") void this.cachePanel.refresh();
-    if (name === "gpu") void this.loadDeviceMemory();
+    if (name === "gpu") {
+      void this.loadDeviceMemory();
+      this.watchStats();
+    }
     if (name === "books") this.renderBooks();
     if (name === "export") void this.exportPanel.render(this.location, this.settings);
   }
 
   private closePanels(): void {
+    if (!byId("panel-gpu").hidden) void commands.unwatchEngineStats();
     for (const name of PANELS) byId(`panel-${name}`).hidden = true;
     if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
   }

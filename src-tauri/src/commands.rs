@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use srview_core::stats::EngineStats;
 use srview_core::vulkan_memory::DeviceMemory;
 use srview_core::{
     CacheStats, Catalogue, CleanPolicy, CleanReport, DeviceReport, ImageSource, OutputFormat, Overwrite, Priority,
@@ -352,6 +353,32 @@ pub async fn start_export(
 #[specta::specta]
 pub fn cancel_export(state: State<'_, SrVulkanManagerState>) -> bool {
     state.exports.cancel()
+}
+
+/// Sends the engine's figures now and again each time a request finishes, until
+/// `unwatch_engine_stats` (the engine panel is open meanwhile). Nothing runs while no one watches.
+#[tauri::command]
+#[specta::specta]
+pub async fn watch_engine_stats(state: State<'_, SrVulkanManagerState>, on_stats: Channel<EngineStats>) -> AppResult<()> {
+    let engine = state.engine_only().await?;
+    let stop = state.watch_stats();
+    let mut changes = engine.stats_changes();
+    loop {
+        if on_stats.send(engine.stats()).is_err() {
+            return Ok(());
+        }
+        tokio::select! {
+            changed = changes.changed() => if changed.is_err() { return Ok(()) },
+            _ = stop.cancelled() => return Ok(()),
+        }
+    }
+}
+
+/// Stops `watch_engine_stats`.
+#[tauri::command]
+#[specta::specta]
+pub fn unwatch_engine_stats(state: State<'_, SrVulkanManagerState>) {
+    state.unwatch_stats();
 }
 
 /// The path given on the command line (`srview-app PATH`), if any.

@@ -35,6 +35,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::cap_sr_vulkan_cache,
             commands::get_engine_report,
             commands::get_device_memory,
+            commands::watch_engine_stats,
+            commands::unwatch_engine_stats,
             commands::list_models,
             commands::upscale_to_url,
             commands::cancel_upscale,
@@ -55,6 +57,9 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
         .header("// Generated from the Rust commands by `cargo test -p srview-app --test bindings`. Do not edit.");
     specta_builder::<tauri::Wry>().export(typescript, path).map_err(|e| e.to_string())
 }
+
+/// Logging, kept so the trace file (`SRVIEW_TRACE`) is completed at exit.
+static LOGGING: std::sync::OnceLock<srview_core::logging::Logging> = std::sync::OnceLock::new();
 
 /// The app's identifier, as in `tauri.conf.json`; it names the cache folder.
 const IDENTIFIER: &str = "dev.srview.app";
@@ -155,6 +160,9 @@ fn exit_cleanly<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
             if let Some(state) = app.try_state::<SrVulkanManagerState>() {
                 state.shutdown();
             }
+            if let Some(logging) = LOGGING.get() {
+                logging.finish();
+            }
         }
         _ => {}
     }
@@ -169,23 +177,7 @@ pub fn run() -> std::process::ExitCode {
         }
     };
     // Native code (sr_vulkan, ncnn, WebKitGTK) writes to fds 1 and 2; that becomes debug logs.
-    let log_to = srview_core::capture_native_output(srview_core::Captured::StdoutAndStderr)
-        .ok()
-        .and_then(|own| own.stderr.try_clone().ok())
-        .map(std::sync::Arc::new);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| "info".into());
-    match log_to {
-        Some(file) => {
-            let panic_to = file.clone();
-            std::panic::set_hook(Box::new(move |info| {
-                use std::io::Write;
-                let _ = writeln!(&*panic_to, "srview-app: internal error: {info}");
-            }));
-            let ansi = std::io::IsTerminal::is_terminal(&*file);
-            tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(move || LogFile(file.clone())).init()
-        }
-        None => tracing_subscriber::fmt().with_env_filter(filter).init(),
-    }
+    let _ = LOGGING.set(srview_core::logging::init("srview-app", "info"));
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::default().build());
@@ -212,15 +204,3 @@ pub fn run() -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
-/// Writes log lines to the real stderr (fd 2 now carries native output to the log).
-struct LogFile(std::sync::Arc<std::fs::File>);
-
-impl std::io::Write for LogFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        (&*self.0).write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        (&*self.0).flush()
-    }
-}

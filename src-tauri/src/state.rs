@@ -37,6 +37,8 @@ pub struct SrVulkanManagerState {
     save_dialog: std::sync::OnceLock<Arc<SaveDialog>>,
     folder_dialog: std::sync::OnceLock<Arc<FolderDialog>>,
     pub exports: crate::export::Exports,
+    /// Stops the engine panel's live figures.
+    stats_watch: Mutex<Option<CancellationToken>>,
     pub gallery: Gallery,
     pub initial_location: Option<PathBuf>,
 }
@@ -70,6 +72,7 @@ impl SrVulkanManagerState {
             save_dialog: std::sync::OnceLock::new(),
             folder_dialog: std::sync::OnceLock::new(),
             exports: Default::default(),
+            stats_watch: Mutex::new(None),
             gallery: Gallery::default(),
             initial_location,
         }
@@ -150,6 +153,21 @@ impl SrVulkanManagerState {
 
     pub fn folder_dialog(&self) -> Option<Arc<FolderDialog>> {
         self.folder_dialog.get().cloned()
+    }
+
+    /// A token for a new watcher of the figures; an earlier watcher is stopped.
+    pub fn watch_stats(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Some(previous) = lock(&self.stats_watch).replace(token.clone()) {
+            previous.cancel();
+        }
+        token
+    }
+
+    pub fn unwatch_stats(&self) {
+        if let Some(token) = lock(&self.stats_watch).take() {
+            token.cancel();
+        }
     }
 
     /// Whether a path was chosen in a save or folder dialog during this run.

@@ -1,5 +1,7 @@
-// GPU info: devices, the one in use, the CPU or software-Vulkan fallback in plain words.
-import type { DeviceMemory, DeviceReport } from "../bindings";
+// The engine panel: the device (GPU or CPU, and why), its memory heaps and budget, the
+// process's memory, and the figures of this run: requests, cache hit rate, pages per minute
+// and each stage's count, median and 95th percentile, also split by model.
+import type { DeviceMemory, DeviceReport, EngineStats, StageFigures } from "../bindings";
 import { definitionList, el, formatBytes } from "./dom";
 
 /** "24.0 GB heap, 1.2 GB budget, 12.0 MB used" for each heap a device reports. */
@@ -15,13 +17,56 @@ function describeMemory(memory: DeviceMemory): string {
     .join("; ");
 }
 
+const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
+
+function stageRows(stats: EngineStats): HTMLTableElement {
+  const table = el("table", { className: "stages", id: "engine-stages" });
+  table.append(el("tr", {}, el("th", {}, "Stage"), el("th", {}, "Count"), el("th", {}, "Median"), el("th", {}, "95th pct.")));
+  const stages: [string, StageFigures][] = [
+    ["Cache lookup", stats.all.cacheLookup],
+    ["Check", stats.all.check],
+    ["Waiting", stats.all.queueWait],
+    ["Upscaling", stats.all.compute],
+    ["Writing", stats.all.write],
+    ["Total", stats.all.total],
+  ];
+  for (const [name, f] of stages) {
+    table.append(el("tr", {}, el("td", {}, name), el("td", {}, String(f.count)), el("td", {}, ms(f.medianMs ?? 0)), el("td", {}, ms(f.p95Ms ?? 0))));
+  }
+  return table;
+}
+
+function statsSection(stats: EngineStats): HTMLElement[] {
+  const m = stats.memory;
+  const out: HTMLElement[] = [
+    el("h3", {}, "This run"),
+    definitionList([
+      ["Requests", String(stats.all.requests), "engine-requests"],
+      ["From the cache", `${stats.all.cacheHits} (${Math.round((stats.cacheHitRate ?? 0) * 100)} %)`, "engine-hits"],
+      ["Pages per minute", (stats.pagesPerMinute ?? 0).toFixed(1)],
+      ["Memory now", formatBytes(m.residentBytes), "engine-memory"],
+      ["Memory at peak", formatBytes(m.peakResidentBytes)],
+      ["Added by the engine", formatBytes(m.engineAddedBytes)],
+    ]),
+  ];
+  if (stats.all.requests > 0) {
+    out.push(stageRows(stats));
+    for (const [model, table] of Object.entries(stats.byModel)) {
+      if (!table) continue;
+      out.push(el("p", { className: "note" }, `${model}: ${table.requests} requests, upscaling ${ms(table.compute.medianMs ?? 0)} median, ${ms(table.compute.p95Ms ?? 0)} at the 95th percentile`));
+    }
+  }
+  return out;
+}
+
 export function renderGpuPanel(
   panel: HTMLElement,
   report: DeviceReport | null,
   error: string | null,
   memory: DeviceMemory[] | null = null,
+  stats: EngineStats | null = null,
 ): void {
-  panel.replaceChildren(el("h2", {}, "GPU"));
+  panel.replaceChildren(el("h2", {}, "Engine"));
   if (error) {
     panel.append(
       el("p", { className: "bad", id: "gpu-error" }, `Upscaling is unavailable: ${error}`),
@@ -36,7 +81,7 @@ export function renderGpuPanel(
   const inUse = report.cpuMode ? `CPU (${report.cpuThreads} threads)` : report.deviceName;
   const devices = el("ul", { id: "gpu-devices" });
   for (const gpu of report.gpus) {
-    const tags = [gpu.software ? "software Vulkan" : "GPU", `${gpu.cores} cores`];
+    const tags = [gpu.software ? "software Vulkan" : "GPU", `${gpu.cores} core${gpu.cores === 1 ? "" : "s"}`];
     if (report.activeGpu === gpu.id) tags.push("in use");
     const item = el("li", {}, `${gpu.id}: ${gpu.name} (${tags.join(", ")})`);
     const heaps = memory?.find((m) => m.name === gpu.name);
@@ -44,20 +89,20 @@ export function renderGpuPanel(
     devices.append(item);
   }
   if (report.gpus.length === 0) devices.append(el("li", {}, "No Vulkan device found"));
+  const started = report.startup.reduce((sum, s) => sum + (s.ms ?? 0), 0);
   panel.append(
     definitionList([
       ["In use", inUse, "gpu-in-use"],
       ["Mode", report.cpuMode ? "CPU mode" : "GPU (Vulkan)", "gpu-mode"],
       ["Jobs at once", String(report.pipelineDepth)],
-      ["CPU cores", String(report.cpuCores)],
+      ["Started in", `${Math.round(started)} ms`],
       ["sr_vulkan", report.srVulkanVersion, "gpu-version"],
-      ["Python", report.pythonVersion],
+      ["Python", `${report.pythonVersion} (${report.venv})`],
     ]),
     el("h3", {}, "Devices"),
     devices,
   );
   if (report.fallbackReason) panel.append(el("p", { id: "gpu-fallback" }, `Why CPU: ${report.fallbackReason}.`));
-  panel.append(
-    el("p", { className: "note" }, "The device is chosen at start: run srview-app --gpu ID (or --gpu cpu) to change it."),
-  );
+  panel.append(el("p", { className: "note" }, "The device is chosen at start: run srview-app --gpu ID (or --gpu cpu) to change it."));
+  if (stats) panel.append(...statsSection(stats));
 }

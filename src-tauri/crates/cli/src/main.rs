@@ -45,6 +45,8 @@ enum Command {
     Models,
     /// Check Python, sr_vulkan and the model packages, and say how to fix each.
     Doctor,
+    /// Start the engine and print its figures: start-up steps, memory, device heaps.
+    Stats,
     /// Inspect or clean the cache.
     Cache {
         #[command(subcommand)]
@@ -102,6 +104,9 @@ struct UpscaleArgs {
     /// Give up on an image after it has been upscaling this many seconds (waiting does not count).
     #[arg(long)]
     timeout: Option<f64>,
+    /// Print the engine's figures after the batch: stage times, cache hit rate, memory.
+    #[arg(long)]
+    stats: bool,
 }
 
 #[derive(Subcommand)]
@@ -136,7 +141,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Output::new(cli.json);
     let runtime = tokio::runtime::Runtime::new().expect("starting the tokio runtime");
-    let code = runtime.block_on(run(cli, out));
+    let code = runtime.block_on(run(cli, out.clone()));
+    out.finish();
     ExitCode::from(code)
 }
 
@@ -147,7 +153,7 @@ async fn run(cli: Cli, out: Output) -> u8 {
     let result = match &cli.command {
         Command::Cache { action } => cache_command(action, cache_root, &out),
         Command::Doctor => return doctor(&cli, &out).await,
-        Command::Gpus | Command::Models | Command::Upscale(_) => {
+        Command::Gpus | Command::Models | Command::Stats | Command::Upscale(_) => {
             let mut config = EngineConfig { venv: cli.venv.clone(), device: cli.gpu, ..EngineConfig::default() };
             if let Command::Upscale(args) = &cli.command {
                 config.cache_root = (!args.no_cache).then_some(cache_root);
@@ -165,6 +171,14 @@ async fn run(cli: Cli, out: Output) -> u8 {
                         }
                         Command::Models => {
                             out.models(engine.catalogue());
+                            Ok(0)
+                        }
+                        Command::Stats => {
+                            let memory = {
+                                let engine = engine.clone();
+                                tokio::task::spawn_blocking(move || engine.device_memory()).await.ok().and_then(Result::ok)
+                            };
+                            out.stats(engine.report(), &engine.stats(), memory.as_deref());
                             Ok(0)
                         }
                         Command::Upscale(args) => Ok(upscale(&engine, args, &out, &interrupted).await),
@@ -264,7 +278,11 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
     })
     .await;
     bar.finish_and_clear();
-    out.summary(&summary);
+    let stats = args.stats.then(|| engine.stats());
+    out.summary(&summary, stats.as_ref());
+    if let Some(stats) = &stats {
+        out.stats(engine.report(), stats, None);
+    }
     if summary.cancelled {
         let stopping = engine.clone();
         let _ = tokio::task::spawn_blocking(move || stopping.shutdown()).await;

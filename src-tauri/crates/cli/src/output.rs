@@ -11,7 +11,9 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use srview_core::batch::{BatchProgress, BatchSummary, PageOutcome, PageReport};
-use srview_core::{CacheStats, Captured, Catalogue, CleanReport, DeviceReport, SrError};
+use srview_core::stats::EngineStats;
+use srview_core::vulkan_memory::DeviceMemory;
+use srview_core::{CacheStats, Catalogue, CleanReport, DeviceReport, SrError};
 
 use crate::Check;
 
@@ -20,6 +22,7 @@ pub struct Output {
     stdout: Arc<File>,
     stderr: Arc<File>,
     json: bool,
+    logging: Arc<srview_core::logging::Logging>,
 }
 
 /// Local date and time of a Unix timestamp, and how long ago it was.
@@ -45,27 +48,16 @@ fn readable_time(unix_seconds: u64) -> String {
 }
 
 impl Output {
-    /// Captures native output and keeps the real streams for SRView's own messages.
+    /// Sets up logging (native output captured, `SRVIEW_LOG`, `SRVIEW_TRACE`) and keeps the
+    /// real streams for SRView's own messages.
     pub fn new(json: bool) -> Self {
-        let (stdout, stderr) = match srview_core::capture_native_output(Captured::StdoutAndStderr) {
-            Ok(own) => (own.stdout.try_clone(), own.stderr.try_clone()),
-            Err(_) => (File::options().write(true).open("/dev/stdout"), File::options().write(true).open("/dev/stderr")),
-        };
-        let stdout = Arc::new(stdout.expect("a stdout to write to"));
-        let stderr = Arc::new(stderr.expect("a stderr to write to"));
-        let log_to = stderr.clone();
-        tracing_subscriber::fmt()
-            .with_env_filter(
-                tracing_subscriber::EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .with_writer(move || LogWriter(log_to.clone()))
-            .with_ansi(false)
-            .init();
-        let panic_to = stderr.clone();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = writeln!(&*panic_to, "srview: internal error: {info}");
-        }));
-        Output { stdout, stderr, json }
+        let logging = Arc::new(srview_core::logging::init("srview", "warn"));
+        Output { stdout: logging.stdout.clone(), stderr: logging.stderr.clone(), json, logging }
+    }
+
+    /// Completes the trace file, if one is recorded; call before leaving.
+    pub fn finish(&self) {
+        self.logging.finish();
     }
 
     fn print(&self, text: &str) {
@@ -194,9 +186,13 @@ impl Output {
     }
 
     /// The end of a batch: what was done, and every page that failed and why.
-    pub fn summary(&self, summary: &BatchSummary) {
+    pub fn summary(&self, summary: &BatchSummary, stats: Option<&EngineStats>) {
         if self.json {
-            self.print(&format!("{}\n", serde_json::json!({ "summary": summary })));
+            let line = match stats {
+                Some(stats) => serde_json::json!({ "summary": summary, "stats": stats }),
+                None => serde_json::json!({ "summary": summary }),
+            };
+            self.print(&format!("{line}\n"));
             return;
         }
         let mut text = format!(
@@ -221,6 +217,68 @@ impl Output {
     }
 }
 
+impl Output {
+    /// The engine's figures as a table (text only; `--json` has them in the summary line, or
+    /// for `srview stats` as one object).
+    pub fn stats(&self, report: &DeviceReport, stats: &EngineStats, memory: Option<&[DeviceMemory]>) {
+        if self.json {
+            if memory.is_some() || stats.all.requests == 0 {
+                let value = serde_json::json!({ "stats": stats, "startup": report.startup, "deviceMemory": memory });
+                self.print(&format!("{value}\n"));
+            }
+            return;
+        }
+        let mib = |b: u64| b as f64 / 1_048_576.0;
+        let started: f64 = report.startup.iter().map(|s| s.ms).sum();
+        let mut text = format!(
+            "engine: sr_vulkan {} on {}, started in {started:.0} ms ({}), which added {:.0} MiB of resident memory\n",
+            report.sr_vulkan_version,
+            report.device_name,
+            report.startup.iter().map(|s| format!("{} {:.0} ms", s.step, s.ms)).collect::<Vec<_>>().join(", "),
+            mib(stats.memory.engine_added_bytes)
+        );
+        text += &format!(
+            "memory: {:.0} MiB resident now, {:.0} MiB at the peak\n",
+            mib(stats.memory.resident_bytes),
+            mib(stats.memory.peak_resident_bytes)
+        );
+        for device in memory.unwrap_or_default() {
+            for heap in device.heaps.iter().filter(|h| h.device_local) {
+                let budget = heap.budget_bytes.map(|b| format!(", budget {:.0} MiB", mib(b))).unwrap_or_default();
+                text += &format!("device: {} heap {:.0} MiB{budget}\n", device.name, mib(heap.size_bytes));
+            }
+        }
+        let all = &stats.all;
+        text += &format!(
+            "requests: {} ({} from the cache, {:.0} %), {:.1} pages per minute\n",
+            all.requests,
+            all.cache_hits,
+            stats.cache_hit_rate * 100.0,
+            stats.pages_per_minute
+        );
+        if all.requests > 0 {
+            text += &format!("{:<14} {:>6} {:>11} {:>11}\n", "stage", "count", "median", "p95");
+            for (name, f) in [
+                ("cache lookup", &all.cache_lookup),
+                ("check", &all.check),
+                ("queue wait", &all.queue_wait),
+                ("compute", &all.compute),
+                ("write", &all.write),
+                ("total", &all.total),
+            ] {
+                text += &format!("{name:<14} {:>6} {:>8.1} ms {:>8.1} ms\n", f.count, f.median_ms, f.p95_ms);
+            }
+            for (model, table) in &stats.by_model {
+                text += &format!(
+                    "{model}: {} requests, compute median {:.0} ms, p95 {:.0} ms\n",
+                    table.requests, table.compute.median_ms, table.compute.p95_ms
+                );
+            }
+        }
+        self.print(&text);
+    }
+}
+
 /// "12.3 pages/min, about 40 s left" for the progress bar.
 pub fn describe_rate(progress: &BatchProgress) -> String {
     match (progress.pages_per_minute, progress.seconds_left) {
@@ -229,15 +287,3 @@ pub fn describe_rate(progress: &BatchProgress) -> String {
     }
 }
 
-/// Log lines go to the real stderr, never to fd 2 (which native output was moved off).
-struct LogWriter(Arc<File>);
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        (&*self.0).write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        (&*self.0).flush()
-    }
-}

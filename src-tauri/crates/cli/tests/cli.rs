@@ -615,3 +615,77 @@ fn ctrl_c_stops_a_batch_and_the_same_command_resumes_it() {
     assert_eq!(summary["skipped"].as_u64().unwrap() as usize, done_before);
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 10);
 }
+
+/// VmHWM of a finished child, as reported by wait4 (kB → bytes).
+fn peak_of(command: &mut Command) -> (std::process::ExitStatus, Vec<u8>, u64) {
+    let child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let pid = child.id() as i32;
+    let mut stdout = child.stdout.unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut bytes).unwrap();
+        bytes
+    });
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    use std::os::unix::process::ExitStatusExt;
+    (std::process::ExitStatus::from_raw(status), reader.join().unwrap(), usage.ru_maxrss as u64 * 1024)
+}
+
+#[test]
+fn stats_after_a_batch_have_the_figures_and_plausible_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_png(dir.path(), "a.png", 20, 16);
+    let b = write_png(dir.path(), "b.png", 22, 16);
+    let c = write_png(dir.path(), "c.png", 24, 16);
+    // a is in the cache before the measured run.
+    run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&a));
+    let (status, stdout, peak) = peak_of(
+        srview(&dir.path().join("cache")).args(["--json", "upscale", "--stats", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&a).arg(&b).arg(&c),
+    );
+    assert!(status.success());
+    let text = String::from_utf8_lossy(&stdout);
+    let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let stats = &last["stats"];
+    assert_eq!(stats["all"]["requests"], 3);
+    assert_eq!(stats["all"]["cacheHits"], 1, "a came from the cache");
+    for stage in ["cacheLookup", "check", "queueWait", "compute", "write", "total"] {
+        assert!(stats["all"][stage]["medianMs"].is_number(), "{stage}: {stats}");
+    }
+    assert!(stats["byModel"]["WAIFU2X_ANIME_UP2X"]["requests"] == 3);
+    let memory = &stats["memory"];
+    let resident = memory["residentBytes"].as_u64().unwrap();
+    let reported_peak = memory["peakResidentBytes"].as_u64().unwrap();
+    let added = memory["engineAddedBytes"].as_u64().unwrap();
+    assert!(resident > 0 && added > 0, "{memory}");
+    assert!(reported_peak <= peak && added < peak, "figures above the process's own VmHWM ({peak}): {memory}");
+}
+
+#[test]
+fn a_trace_file_has_one_span_per_stage_for_each_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("trace.json");
+    let a = write_png(dir.path(), "a.png", 20, 16);
+    let b = write_png(dir.path(), "b.png", 24, 16);
+    let status = srview(&dir.path().join("cache"))
+        .env("SRVIEW_TRACE", &trace)
+        .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"])
+        .arg(&a)
+        .arg(&b)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let events: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&trace).unwrap()).expect("a JSON array of events");
+    let count = |name: &str, phase: &str| events.iter().filter(|e| e["name"] == name && e["ph"] == phase).count();
+    for stage in ["upscale", "cache_lookup", "check", "queue", "compute", "write"] {
+        assert_eq!((count(stage, "b"), count(stage, "e")), (2, 2), "{stage} begins and ends once per request");
+    }
+    assert!(count("load_wait", "b") >= 2, "the loader's waits are there");
+    assert!(count("gil", "b") > 4, "the GIL holds are there");
+    let spans: Vec<&Value> = events.iter().filter(|e| e["ph"] == "b" || e["ph"] == "e").collect();
+    assert!(spans.iter().all(|e| e["ts"].is_number() && e["name"].is_string() && e["id"].is_number()), "Chrome trace format");
+}

@@ -19,6 +19,7 @@ use crate::naming::export_file_name;
 use crate::options::{OutputFormat, Plan, UpscaleOptions};
 use crate::session::{self, DeviceChoice, DeviceReport, Priority, SchedulerSnapshot, Session};
 use crate::source::ImageSource;
+use crate::stats::{EngineStats, Record, Stats};
 use crate::tile_store::{TileStore, DEFAULT_CAPACITY};
 
 #[derive(Debug, Clone)]
@@ -35,6 +36,8 @@ pub struct EngineConfig {
     pub timeout: Option<Duration>,
     /// Tile large pages (see `tiling`); off only to compare against whole-page jobs.
     pub tiling: bool,
+    /// Keep per-stage statistics (see `stats`); off only to measure what they cost.
+    pub stats: bool,
 }
 
 impl Default for EngineConfig {
@@ -46,6 +49,7 @@ impl Default for EngineConfig {
             limits: InputLimits::default(),
             timeout: None,
             tiling: true,
+            stats: true,
         }
     }
 }
@@ -160,6 +164,7 @@ struct EngineShared {
     limits: InputLimits,
     timeout: Option<Duration>,
     tiling: bool,
+    stats: Stats,
 }
 
 /// The upscaling engine. Cheap to clone; every clone shares the process's one session.
@@ -183,7 +188,9 @@ impl Engine {
     pub fn start(config: EngineConfig) -> Result<Engine> {
         let session = session::session(config.venv, config.device)?;
         let cache = config.cache_root.map(ResultCache::open).transpose()?;
+        let stats = Stats::new(config.stats, session.report.memory_added_bytes);
         let shared = EngineShared {
+            stats,
             session,
             flights: Arc::new(Flights::default()),
             tiles: Arc::new(TileStore::new(DEFAULT_CAPACITY)),
@@ -218,6 +225,16 @@ impl Engine {
     /// Jobs waiting and running in sr_vulkan right now, and flights in progress.
     pub fn scheduler(&self) -> (SchedulerSnapshot, usize) {
         (self.shared.session.snapshot(), self.shared.flights.len())
+    }
+
+    /// What this engine did so far: stage figures, hit rate, pages per minute, memory.
+    pub fn stats(&self) -> EngineStats {
+        self.shared.stats.snapshot()
+    }
+
+    /// Changes whenever a request finishes (for live figures without polling).
+    pub fn stats_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.shared.stats.subscribe()
     }
 
     /// Resolves once nothing is being computed, including work whose requests were
@@ -266,6 +283,11 @@ impl Engine {
                 outcome.timings.write_ms += saving;
                 outcome.timings.total_ms += saving;
             }
+            self.shared.stats.record(Record {
+                model: outcome.model.clone(),
+                from_cache: outcome.from_cache,
+                timings: outcome.timings.clone(),
+            });
             progress(Progress::phase(Phase::Done));
             Ok(outcome)
         }

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use image::DynamicImage;
 use srview_python::{EncodeFormat, OutputSize};
 use tokio::sync::{mpsc, watch, Notify};
+use tracing::Instrument;
 
 use crate::cache::{CacheKey, ResultCache};
 use crate::encode;
@@ -276,7 +277,7 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
     let check_started = Instant::now();
     let prepared: PreparedInput = {
         let (name, data, max_pixels) = (job.name.clone(), job.input.clone(), job.max_pixels);
-        blocking(move || input::prepare(&name, data, max_pixels)).await??
+        blocking(move || input::prepare(&name, data, max_pixels)).instrument(tracing::debug_span!("check")).await??
     };
     let (width, height) = job.plan.expected_dimensions(prepared.width, prepared.height)?;
     let check = check_started.elapsed();
@@ -322,6 +323,9 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
         }
     }
     let (events_tx, mut events) = mpsc::unbounded_channel::<Event>();
+    // Stage spans live from their start to their end (traces record them as async spans).
+    let mut queue_span = Some(tracing::debug_span!("queue"));
+    let mut compute_span = None;
     let mut first_start: Option<Instant> = None;
     let mut last_done = Instant::now();
     let queued_at = Instant::now();
@@ -371,6 +375,8 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
                     }
                     if first_start.is_none() {
                         first_start = Some(Instant::now());
+                        queue_span = None;
+                        compute_span = Some(tracing::debug_span!("compute", units = total));
                         flight.publish(FlightState::Computing { done, total });
                     }
                 }
@@ -397,10 +403,12 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
             _ = flight.changed.notified() => {}
         }
     }
+    drop((queue_span, compute_span));
     let queue_wait = first_start.map_or(Duration::ZERO, |s| s.saturating_duration_since(queued_at));
     let compute = first_start.map_or(Duration::ZERO, |s| last_done.saturating_duration_since(s));
 
     flight.publish(FlightState::Writing);
+    let write_span = tracing::debug_span!("write");
     let write_started = Instant::now();
     let bytes = match tiled {
         None => {
@@ -438,6 +446,7 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
     for unit in &units {
         job.tiles.remove(&tile_key(job, unit, chain));
     }
+    drop(write_span);
     Ok(Computed {
         bytes: Arc::new(bytes),
         cache_path,

@@ -12,10 +12,12 @@ pub mod error;
 pub mod export;
 mod flight;
 pub mod input;
+pub mod logging;
 pub mod naming;
 pub mod options;
 mod session;
 pub mod source;
+pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tile_store;

@@ -83,6 +83,8 @@ pub struct DeviceReport {
     pub gpu_memory_mb: Option<u64>,
     /// Where start-up time went, in milliseconds per step.
     pub startup: Vec<StartupStep>,
+    /// Resident memory that starting the engine added (Python, sr_vulkan, Vulkan), in bytes.
+    pub memory_added_bytes: u64,
     pub sr_vulkan_version: String,
     pub python_version: String,
     pub venv: String,
@@ -285,6 +287,7 @@ fn pipeline_depth(cpu_mode: bool) -> usize {
 impl Session {
     fn start(venv: Option<PathBuf>, device: DeviceChoice) -> Result<Self> {
         let started = Instant::now();
+        let resident_before = crate::stats::process_memory().0;
         let mut startup = Vec::new();
         let mut lap = Instant::now();
         let mut step = |name: &str| {
@@ -384,6 +387,7 @@ impl Session {
             pipeline_depth: depth as u32,
             gpu_memory_mb,
             startup,
+            memory_added_bytes: crate::stats::process_memory().0.saturating_sub(resident_before),
             sr_vulkan_version: version,
             python_version: python.version,
             venv: venv.display().to_string(),
@@ -436,7 +440,10 @@ impl Session {
     /// The one thread that blocks in `load(0)` and routes each result to its job.
     fn load_loop(&self) {
         let reason = loop {
-            let result = match self.sr.wait_result() {
+            let waiting = tracing::debug_span!("load_wait").entered();
+            let result = self.sr.wait_result();
+            drop(waiting);
+            let result = match result {
                 Ok(Some(result)) => result,
                 Ok(None) => break "sr_vulkan stopped".to_owned(),
                 Err(err) => {

@@ -28,6 +28,7 @@ pub fn python_call_count() -> u64 {
 
 fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
     PYTHON_CALLS.fetch_add(1, Ordering::Relaxed);
+    let _gil = tracing::trace_span!("gil").entered();
     Python::attach(f)
 }
 
