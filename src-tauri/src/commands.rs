@@ -14,10 +14,10 @@ use tauri::State;
 
 use crate::error::{AppError, AppResult};
 use crate::export::{self, ExportEvent, ExportLayout, ExportRequest};
-use srview_core::batch::{BatchProgress, BatchSummary, PageReport};
 use crate::gallery::{self, OpenError, OpenedLocation, PageInfo};
 use crate::protocol;
 use crate::state::SrVulkanManagerState;
+use srview_core::batch::{BatchProgress, BatchSummary, PageReport};
 
 /// Raw image bytes: an `ArrayBuffer` in the webview, never a JSON number array.
 pub struct RawImage(Response);
@@ -282,9 +282,13 @@ pub async fn open_location(state: State<'_, SrVulkanManagerState>, path: String)
     let max_bytes = state.limits().max_bytes;
     let listing = blocking(move || gallery::list(&location, max_bytes)).await?.map_err(|e| match e {
         OpenError::NotFound(p) => AppError::NotFound(p.display().to_string()),
-        OpenError::NotAnImage(p) => AppError::Engine(srview_core::SrError::NotAnImage { path: p.display().to_string() }),
+        OpenError::NotAnImage(p) => {
+            AppError::Engine(srview_core::SrError::NotAnImage { path: p.display().to_string() })
+        }
         OpenError::Book(err) => AppError::Engine(err),
-        OpenError::Io(p, err) => AppError::Engine(srview_core::SrError::Io { path: p.display().to_string(), source: err }),
+        OpenError::Io(p, err) => {
+            AppError::Engine(srview_core::SrError::Io { path: p.display().to_string(), source: err })
+        }
     })?;
     Ok(state.gallery.register(listing, protocol::page_url, protocol::thumbnail_url))
 }
@@ -293,14 +297,21 @@ pub async fn open_location(state: State<'_, SrVulkanManagerState>, path: String)
 /// whole (a damaged page is said to be damaged at once).
 #[tauri::command]
 #[specta::specta]
-pub async fn page_info(state: State<'_, SrVulkanManagerState>, page_ids: Vec<u32>, check: bool) -> AppResult<Vec<PageInfo>> {
+pub async fn page_info(
+    state: State<'_, SrVulkanManagerState>,
+    page_ids: Vec<u32>,
+    check: bool,
+) -> AppResult<Vec<PageInfo>> {
     let pages: Vec<(u32, ImageSource)> =
         page_ids.into_iter().map(|id| opened_page(&state, id).map(|s| (id, s))).collect::<AppResult<_>>()?;
     let limits = state.limits();
-    Ok(blocking(move || {
-        pages.iter().map(|(id, source)| gallery::page_info(*id, source, limits.max_bytes, limits.max_pixels, check)).collect()
+    blocking(move || {
+        pages
+            .iter()
+            .map(|(id, source)| gallery::page_info(*id, source, limits.max_bytes, limits.max_pixels, check))
+            .collect()
     })
-    .await?)
+    .await
 }
 
 /// Asks for the folder an export goes to (a native dialog). Returns it, or nothing if cancelled.
@@ -359,7 +370,10 @@ pub fn cancel_export(state: State<'_, SrVulkanManagerState>) -> bool {
 /// `unwatch_engine_stats` (the engine panel is open meanwhile). Nothing runs while no one watches.
 #[tauri::command]
 #[specta::specta]
-pub async fn watch_engine_stats(state: State<'_, SrVulkanManagerState>, on_stats: Channel<EngineStats>) -> AppResult<()> {
+pub async fn watch_engine_stats(
+    state: State<'_, SrVulkanManagerState>,
+    on_stats: Channel<EngineStats>,
+) -> AppResult<()> {
     let engine = state.engine_only().await?;
     let stop = state.watch_stats();
     let mut changes = engine.stats_changes();

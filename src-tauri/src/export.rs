@@ -43,7 +43,8 @@ pub struct ExportEvent {
 /// Where an export goes when no folder was chosen: beside the source, in a new folder
 /// (`Photos (upscaled)`), or for one book written as a .cbz, a new file beside it.
 pub fn default_destination(source: &Path, layout: ExportLayout, options: &UpscaleOptions) -> PathBuf {
-    let stem = source.file_stem().or_else(|| source.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem =
+        source.file_stem().or_else(|| source.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let folder = source.parent().unwrap_or(Path::new("."));
     if layout == ExportLayout::Cbz && has_book_extension(source) {
         let scale = srview_core::naming::size_label(options.size);
@@ -107,19 +108,11 @@ impl Exports {
             overwrite: Overwrite::Never,
             window: 0,
         };
-        let planned = {
-            let (spec, max_bytes) = (spec.clone(), engine.limits().max_bytes);
-            tokio::task::spawn_blocking(move || batch::plan(&spec, max_bytes)).await
-        };
-        let plan = match planned {
-            Ok(Ok(plan)) => plan,
-            Ok(Err(err)) => {
+        let plan = match batch::plan_for(&engine, &spec).await {
+            Ok(plan) => plan,
+            Err(err) => {
                 self.end();
                 return Err(err.into());
-            }
-            Err(join) => {
-                self.end();
-                return Err(AppError::Internal(format!("planning the export failed: {join}")));
             }
         };
         let summary = batch::run(&engine, plan, &spec, token, report).await;

@@ -142,7 +142,15 @@ pub fn list(location: &Path, max_bytes: u64) -> Result<Listing, OpenError> {
         let previous_book = here.and_then(|i| i.checked_sub(1)).map(|i| books[i].clone());
         let next_book = here.and_then(|i| books.get(i + 1)).cloned();
         let pages = (0..book.pages.len()).map(|i| (book.page(i), false)).collect();
-        return Ok(Listing { kind: LocationKind::Book, path: location, pages, start_index: 0, books, previous_book, next_book });
+        return Ok(Listing {
+            kind: LocationKind::Book,
+            path: location,
+            pages,
+            start_index: 0,
+            books,
+            previous_book,
+            next_book,
+        });
     }
     if !has_image_extension(&location) {
         return Err(OpenError::NotAnImage(location));
@@ -270,8 +278,7 @@ mod tests {
             std::fs::write(dir.path().join(name), b"x").unwrap();
         }
         let listing = list(&dir.path().join("p2.png"), 1 << 20).ok().unwrap();
-        let names: Vec<_> =
-            listing.pages.iter().map(|(s, _)| s.file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<_> = listing.pages.iter().map(|(s, _)| s.file_name().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a.jpg", "p2.png", "p10.png"]);
         assert_eq!(listing.start_index, 1);
         let books: Vec<_> = listing.books.iter().map(|b| b.file_name().unwrap().to_str().unwrap().to_owned()).collect();

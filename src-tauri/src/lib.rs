@@ -89,7 +89,9 @@ impl AppOptions {
                     let value = args.next().ok_or("--gpu needs a value: auto, cpu, -1 or a GPU id")?;
                     options.engine.device = value.parse().map_err(|e: srview_core::SrError| format!("--gpu: {e}"))?;
                 }
-                _ if arg.starts_with("--") => return Err(format!("unknown option {arg}; usage: srview-app [--gpu auto|cpu|ID] [PATH]")),
+                _ if arg.starts_with("--") => {
+                    return Err(format!("unknown option {arg}; usage: srview-app [--gpu auto|cpu|ID] [PATH]"))
+                }
                 _ => options.initial_location = Some(PathBuf::from(arg)),
             }
         }
@@ -203,4 +205,3 @@ pub fn run() -> std::process::ExitCode {
     app.run(exit_cleanly);
     std::process::ExitCode::SUCCESS
 }
-

@@ -202,7 +202,8 @@ impl SrVulkanManagerState {
         static TICKETS: AtomicU64 = AtomicU64::new(1);
         let ticket = TICKETS.fetch_add(1, Ordering::Relaxed);
         let token = CancellationToken::new();
-        let previous = lock(&self.requests).insert(request_id.to_owned(), TrackedRequest { token: token.clone(), ticket });
+        let previous =
+            lock(&self.requests).insert(request_id.to_owned(), TrackedRequest { token: token.clone(), ticket });
         if let Some(previous) = previous {
             previous.token.cancel();
         }

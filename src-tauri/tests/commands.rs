@@ -23,9 +23,8 @@ fn start_with(cache: &Path, label: &str) -> TestApp {
         cache_root: cache.to_path_buf(),
         initial_location: None,
     };
-    let app = srview_app::build(mock_builder(), options)
-        .build(tauri::generate_context!(test = true))
-        .expect("app builds");
+    let app =
+        srview_app::build(mock_builder(), options).build(tauri::generate_context!(test = true)).expect("app builds");
     let webview = tauri::WebviewWindowBuilder::new(&app, label, Default::default()).build().expect("webview");
     TestApp { app, webview }
 }
@@ -98,7 +97,10 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if entry.file_type().unwrap().is_dir() {
                 stack.push(entry.path());
             } else {
-                files.insert(entry.path().strip_prefix(root).unwrap().to_path_buf(), std::fs::read(entry.path()).unwrap());
+                files.insert(
+                    entry.path().strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(entry.path()).unwrap(),
+                );
             }
         }
     }
@@ -332,7 +334,8 @@ fn bad_gpu_values_are_errors_not_a_silent_auto() {
     assert!(args(&["--gpu"]).is_err());
     assert!(args(&["--frobnicate"]).is_err());
     // The binary itself says so and exits 2, before any window opens.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_srview-app")).args(["--gpu", "banana"]).output().unwrap();
+    let output =
+        std::process::Command::new(env!("CARGO_BIN_EXE_srview-app")).args(["--gpu", "banana"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("banana"));
 }
@@ -357,7 +360,8 @@ fn a_page_whose_name_is_not_utf8_is_listed_served_and_upscaled() {
 }
 
 fn zip_folder(folder: &Path, target: &Path) {
-    let status = std::process::Command::new("zip").arg("-qr").arg(target).arg(".").current_dir(folder).status().unwrap();
+    let status =
+        std::process::Command::new("zip").arg("-qr").arg(target).arg(".").current_dir(folder).status().unwrap();
     assert!(status.success());
 }
 

@@ -8,6 +8,8 @@ import { modelShortName } from "../state/models";
 import { toUpscaleOptions, type Settings } from "../state/settings";
 import { el } from "./dom";
 
+const FORMAT_NAMES: Record<string, string> = { webp: "WebP", png: "PNG", jpg: "JPEG" };
+
 const DEFAULT_PATTERN = "{name}_x{scale}.{ext}";
 
 export class ExportPanel {
@@ -56,7 +58,7 @@ export class ExportPanel {
       el("p", { className: "note" }, "{name}, {scale}, {model} and {ext} are filled in. Files that exist are left alone."),
       el("label", {}, "To", el("span", { className: "note", id: "export-destination", title: destination }, destination)),
       el("div", { className: "row" }, choose),
-      el("p", { className: "note" }, `With ${modelShortName(settings.model)} at ${settings.scale}×, as ${settings.format.toUpperCase()} (see Settings).`),
+      el("p", { className: "note" }, `With ${modelShortName(settings.model)} at ${settings.scale}×, as ${FORMAT_NAMES[settings.format] ?? settings.format} (see Settings).`),
       el("div", { className: "row" }, start),
       el("div", { id: "export-status" }),
     );
@@ -78,7 +80,7 @@ export class ExportPanel {
     const channel = new Channel<ExportEvent>();
     channel.onmessage = ({ page, progress }) => {
       const going = progress.done < progress.total;
-      const rate = going && progress.pagesPerMinute != null ? ` · ${progress.pagesPerMinute.toFixed(1)} pages/min` : "";
+      const rate = going && progress.pagesPerMinute != null ? ` · ${progress.pagesPerMinute.toFixed(progress.pagesPerMinute < 10 ? 1 : 0)} pages/min` : "";
       const left = going && progress.secondsLeft != null ? ` · about ${formatDuration(progress.secondsLeft)} left` : "";
       line.textContent = `${progress.done} / ${progress.total} pages${rate}${left}`;
       bar.dataset.done = String(progress.done);

@@ -1,5 +1,6 @@
 // Exporting the open folder from the Export panel: progress to the end, then the files.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,10 @@ const folder = join(dir, "Chapter 1");
 
 before(async () => {
   cpSync(join(FIXTURES, "pages"), folder, { recursive: true });
+  // Three larger pages keep the batch running long enough to be seen mid-way.
+  for (const i of [4, 5, 6]) {
+    execFileSync("convert", ["-seed", String(i), "-size", "480x360", "plasma:fractal", "-blur", "0x1", join(folder, `page-0${i}.png`)]);
+  }
   tauriDriver = await startDriver();
 });
 
@@ -26,19 +31,20 @@ test("the open folder exports to a new folder beside it, with progress to the en
   const driver = await openApp([folder]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);
-    await driver.wait(async () => (await text(driver, "page-counter")) === "1 / 3", WAIT);
+    await driver.wait(async () => (await text(driver, "page-counter")) === "1 / 6", WAIT);
     await driver.findElement(By.id("open-export")).click();
     await driver.wait(until.elementLocated(By.id("export-start")), WAIT);
     assert.equal(await text(driver, "export-destination"), join(dir, "Chapter 1 (upscaled)"));
     await driver.findElement(By.id("export-start")).click();
     await driver.wait(async () => Number(await js(driver, "return document.getElementById('export-bar')?.dataset.done ?? 0")) >= 1, WAIT, "no progress");
+    assert.ok(Number(await js(driver, "return document.getElementById('export-bar').dataset.done")) < 6, "seen mid-batch");
     await screenshot(driver, "export-running.png");
     await driver.wait(until.elementLocated(By.id("export-summary")), WAIT, "the export did not finish");
-    assert.equal(await js(driver, "return document.getElementById('export-bar').dataset.done"), "3");
-    assert.match(await text(driver, "export-summary"), /Done\. 3 written/);
+    assert.equal(await js(driver, "return document.getElementById('export-bar').dataset.done"), "6");
+    assert.match(await text(driver, "export-summary"), /Done\. 6 written/);
     await screenshot(driver, "export-done.png");
     const written = readdirSync(join(dir, "Chapter 1 (upscaled)")).sort();
-    assert.deepEqual(written, ["page-01_x2.webp", "page-02_x2.webp", "page-03_x2.webp"]);
+    assert.deepEqual(written, ["page-01_x2.webp", "page-02_x2.webp", "page-03_x2.webp", "page-04_x2.webp", "page-05_x2.webp", "page-06_x2.webp"]);
     assert.ok(existsSync(join(folder, "page-01.png")), "the source is untouched");
   } finally {
     await driver.quit();

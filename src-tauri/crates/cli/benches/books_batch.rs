@@ -13,12 +13,15 @@ use std::time::Instant;
 use image::{Rgb, RgbImage};
 use srview_core::batch::{self, BatchSpec, Layout, DEFAULT_PATTERN};
 use srview_core::stats::process_memory;
-use srview_core::{Book, CancellationToken, DeviceChoice, Engine, EngineConfig, ImageSource, Overwrite, SizeRequest, UpscaleOptions, UpscaleRequest};
+use srview_core::{
+    Book, CancellationToken, DeviceChoice, Engine, EngineConfig, ImageSource, Overwrite, SizeRequest, UpscaleOptions,
+    UpscaleRequest,
+};
 
 fn page(width: u32, height: u32, seed: u32) -> RgbImage {
     RgbImage::from_fn(width, height, |x, y| {
         let v = ((x * 7 + y * 13 + seed * 31) % 256) as u8;
-        let ink = if (x / 9 + y / 11 + seed) % 4 == 0 { 30 } else { 220 };
+        let ink = if (x / 9 + y / 11 + seed).is_multiple_of(4) { 30 } else { 220 };
         Rgb([ink, v, ((x ^ y) as u8).wrapping_add(seed as u8)])
     })
 }
@@ -48,7 +51,11 @@ fn measured(command: &mut Command) -> (f64, f64) {
 }
 
 fn options() -> UpscaleOptions {
-    UpscaleOptions { model: "WAIFU2X_ANIME_UP2X".into(), size: SizeRequest::Scale { factor: 2.0 }, ..Default::default() }
+    UpscaleOptions {
+        model: "WAIFU2X_ANIME_UP2X".into(),
+        size: SizeRequest::Scale { factor: 2.0 },
+        ..Default::default()
+    }
 }
 
 fn main() {
@@ -68,8 +75,11 @@ fn main() {
     let max = 1 << 30;
     let stored = Book::open(&d.join("stored.cbz"), max).unwrap();
     let deflated = Book::open(&d.join("deflated.cbz"), max).unwrap();
-    let sources: [(&str, ImageSource); 3] =
-        [("loose file", ImageSource::File(jpeg_path.clone())), ("stored .cbz", stored.page(0)), ("deflated .cbz", deflated.page(0))];
+    let sources: [(&str, ImageSource); 3] = [
+        ("loose file", ImageSource::File(jpeg_path.clone())),
+        ("stored .cbz", stored.page(0)),
+        ("deflated .cbz", deflated.page(0)),
+    ];
     let mut times = [Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..15 {
         for (i, (_, source)) in sources.iter().enumerate() {
@@ -148,7 +158,8 @@ fn main() {
     println!("| 500 / 20 | | {:.2}× |", peaks[1].2 / peaks[0].2);
 
     // ---- batch throughput against the same pages one at a time ----
-    let engine = Engine::start(EngineConfig { device: DeviceChoice::Cpu, cache_root: None, ..Default::default() }).unwrap();
+    let engine =
+        Engine::start(EngineConfig { device: DeviceChoice::Cpu, cache_root: None, ..Default::default() }).unwrap();
     let hundred = d.join("hundred");
     std::fs::create_dir_all(&hundred).unwrap();
     let paths: Vec<PathBuf> = (0..100)
@@ -162,7 +173,9 @@ fn main() {
         .iter()
         .map(|path| {
             let t = Instant::now();
-            runtime.block_on(engine.upscale(UpscaleRequest::new(path, options()), CancellationToken::new(), |_| {})).unwrap();
+            runtime
+                .block_on(engine.upscale(UpscaleRequest::new(path, options()), CancellationToken::new(), |_| {}))
+                .unwrap();
             t.elapsed().as_secs_f64()
         })
         .sum();
@@ -180,7 +193,9 @@ fn main() {
     let batched = t.elapsed().as_secs_f64();
     assert_eq!(summary.computed, 100);
     println!("\n### Batch throughput: 100 pages of 200×150, WAIFU2X_ANIME_UP2X, no cache\n");
-    println!("| one at a time (sum) | as a batch | pages/s one at a time | pages/s batched | ratio |\n|---|---|---|---|---|");
+    println!(
+        "| one at a time (sum) | as a batch | pages/s one at a time | pages/s batched | ratio |\n|---|---|---|---|---|"
+    );
     println!(
         "| {one_by_one:.1} s | {batched:.1} s | {:.2} | {:.2} | {:.2} |",
         100.0 / one_by_one,
@@ -193,14 +208,30 @@ fn main() {
     std::fs::create_dir_all(&stats_dir).unwrap();
     let input = stats_dir.join("page.png");
     page(64, 48, 7).save(&input).unwrap();
-    let with_stats = Engine::start(EngineConfig { device: DeviceChoice::Cpu, cache_root: Some(d.join("stats-cache")), stats: true, ..Default::default() }).unwrap();
-    let without = Engine::start(EngineConfig { device: DeviceChoice::Cpu, cache_root: Some(d.join("stats-cache")), stats: false, ..Default::default() }).unwrap();
-    runtime.block_on(with_stats.upscale(UpscaleRequest::new(&input, options()), CancellationToken::new(), |_| {})).unwrap();
+    let with_stats = Engine::start(EngineConfig {
+        device: DeviceChoice::Cpu,
+        cache_root: Some(d.join("stats-cache")),
+        stats: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let without = Engine::start(EngineConfig {
+        device: DeviceChoice::Cpu,
+        cache_root: Some(d.join("stats-cache")),
+        stats: false,
+        ..Default::default()
+    })
+    .unwrap();
+    runtime
+        .block_on(with_stats.upscale(UpscaleRequest::new(&input, options()), CancellationToken::new(), |_| {}))
+        .unwrap();
     let mut hit_times = [Vec::new(), Vec::new()];
     for round in 0..2000 {
         for (slot, engine) in [&with_stats, &without].into_iter().enumerate() {
             let t = Instant::now();
-            let done = runtime.block_on(engine.upscale(UpscaleRequest::new(&input, options()), CancellationToken::new(), |_| {})).unwrap();
+            let done = runtime
+                .block_on(engine.upscale(UpscaleRequest::new(&input, options()), CancellationToken::new(), |_| {}))
+                .unwrap();
             assert!(done.from_cache);
             if round >= 100 {
                 hit_times[slot].push(t.elapsed().as_secs_f64() * 1e3);

@@ -151,7 +151,16 @@ impl Bench {
         for _ in 0..2 {
             tuned.push(run_measured(
                 Command::new(env!("CARGO_BIN_EXE_srview"))
-                    .args(["--gpu", "cpu", "upscale", "--no-cache", "--model", "WAIFU2X_CUNET_UP2X", "-o"])
+                    .args([
+                        "--gpu",
+                        "cpu",
+                        "upscale",
+                        "--no-cache",
+                        "--overwrite",
+                        "--model",
+                        "WAIFU2X_CUNET_UP2X",
+                        "-o",
+                    ])
                     .arg(&out)
                     .arg(&input),
             ));

@@ -176,7 +176,10 @@ async fn run(cli: Cli, out: Output) -> u8 {
                         Command::Stats => {
                             let memory = {
                                 let engine = engine.clone();
-                                tokio::task::spawn_blocking(move || engine.device_memory()).await.ok().and_then(Result::ok)
+                                tokio::task::spawn_blocking(move || engine.device_memory())
+                                    .await
+                                    .ok()
+                                    .and_then(Result::ok)
                             };
                             out.stats(engine.report(), &engine.stats(), memory.as_deref());
                             Ok(0)
@@ -255,19 +258,11 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
         overwrite: if args.overwrite { Overwrite::Replace } else { Overwrite::Never },
         window: 0,
     };
-    let planned = {
-        let (spec, max_bytes) = (spec.clone(), engine.limits().max_bytes);
-        tokio::task::spawn_blocking(move || batch::plan(&spec, max_bytes)).await
-    };
-    let plan = match planned {
-        Ok(Ok(plan)) => plan,
-        Ok(Err(err)) => {
+    let plan = match batch::plan_for(engine, &spec).await {
+        Ok(plan) => plan,
+        Err(err) => {
             out.error(&err);
-            return 2;
-        }
-        Err(join) => {
-            out.error(&SrError::Internal(format!("planning the batch failed: {join}")));
-            return 1;
+            return if matches!(err, SrError::Internal(_)) { 1 } else { 2 };
         }
     };
     let bar = out.progress_bar(plan.len() as u64);
@@ -307,7 +302,9 @@ fn watch_signals(interrupted: CancellationToken, out: Output) {
                 out.message("srview: interrupted; stopping after the running tile (Ctrl-C again leaves at once)");
                 interrupted.cancel();
             } else {
-                out.message("srview: interrupted again; leaving at once, without waiting for the running tile (drain skipped)");
+                out.message(
+                    "srview: interrupted again; leaving at once, without waiting for the running tile (drain skipped)",
+                );
                 // SAFETY: ends the process at once. The library's static destructors, which
                 // hang without stop(), are skipped along with everything else.
                 unsafe { libc::_exit(130) };

@@ -79,7 +79,8 @@ impl Output {
         let term = console::Term::read_write_pair(File::open("/dev/null").expect("/dev/null"), stderr);
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::term_like(Box::new(term)));
         bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} pages {elapsed_precise} {msg}").expect("valid progress template"),
+            ProgressStyle::with_template("{bar:30} {pos}/{len} pages {elapsed_precise} {msg}")
+                .expect("valid progress template"),
         );
         bar
     }
@@ -106,7 +107,8 @@ impl Output {
             for gpu in &report.gpus {
                 let kind = if gpu.software { "software Vulkan" } else { "GPU" };
                 let active = if report.active_gpu == Some(gpu.id) { "  <- in use" } else { "" };
-                text += &format!("{:>3}  {} ({kind}, {} cores){active}\n", gpu.id, gpu.name, gpu.cores);
+                let cores = if gpu.cores == 1 { "1 core".to_owned() } else { format!("{} cores", gpu.cores) };
+                text += &format!("{:>3}  {} ({kind}, {cores}){active}\n", gpu.id, gpu.name);
             }
             if report.gpus.is_empty() {
                 text += "no Vulkan devices\n";
@@ -286,4 +288,3 @@ pub fn describe_rate(progress: &BatchProgress) -> String {
         _ => String::new(),
     }
 }
-

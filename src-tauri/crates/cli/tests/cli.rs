@@ -106,7 +106,10 @@ fn a_folder_with_a_bad_file_fails_naming_it_and_keeps_the_rest() {
     assert!(summary["failures"][0]["input"].as_str().unwrap().ends_with("03.png"));
     assert_eq!(results.len(), 3);
     assert!(results[2]["input"].as_str().unwrap().ends_with("03.png"));
-    assert_eq!((results[2]["status"].as_str(), results[2]["error"]["kind"].as_str()), (Some("failed"), Some("not_an_image")));
+    assert_eq!(
+        (results[2]["status"].as_str(), results[2]["error"]["kind"].as_str()),
+        (Some("failed"), Some("not_an_image"))
+    );
     assert_eq!(results[1]["width"], 48);
     let written = image::open(out_dir.join("02_x2.webp")).unwrap();
     assert_eq!((written.width(), written.height()), (48, 40));
@@ -242,7 +245,10 @@ fn snapshot(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
             if entry.file_type().unwrap().is_dir() {
                 stack.push(entry.path());
             } else {
-                files.insert(entry.path().strip_prefix(root).unwrap().to_path_buf(), std::fs::read(entry.path()).unwrap());
+                files.insert(
+                    entry.path().strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(entry.path()).unwrap(),
+                );
             }
         }
     }
@@ -329,7 +335,12 @@ fn names_that_are_not_utf8_round_trip_through_json_and_the_output_name() {
     let source = write_png(dir.path(), "x.png", 10, 10);
     std::fs::rename(source, pages.join(name)).unwrap();
     let out = dir.path().join("out");
-    let (code, pages, summary) = run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"]).arg(&out).arg(&pages));
+    let (code, pages, summary) = run_lines(
+        srview(&dir.path().join("cache"))
+            .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"])
+            .arg(&out)
+            .arg(&pages),
+    );
     assert_eq!(code, 0, "{summary}");
     let result = &pages[0];
     assert!(result["input"].as_str().unwrap().contains('\u{FFFD}'));
@@ -380,7 +391,8 @@ fn folders_are_read_in_natural_order() {
     for name in ["p10.png", "p2.png", "p1.png"] {
         write_png(&pages, name, 8, 8);
     }
-    let (_, results, _) = run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&pages));
+    let (_, results, _) =
+        run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&pages));
     let names: Vec<String> = results
         .iter()
         .map(|r| Path::new(r["input"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
@@ -391,7 +403,8 @@ fn folders_are_read_in_natural_order() {
 #[test]
 fn only_srviews_own_messages_reach_stdout_and_stderr() {
     let dir = tempfile::tempdir().unwrap();
-    let child = srview(&dir.path().join("cache")).arg("gpus").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child =
+        srview(&dir.path().join("cache")).arg("gpus").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let (output, _) = wait_within(child, HANG);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -436,7 +449,9 @@ fn the_timeout_counts_upscaling_not_waiting_in_the_batch() {
         write_png(&pages, &format!("p{i:02}.png"), 200 + i, 200);
     }
     let (code, results, summary) = run_lines(
-        srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--timeout", "2"]).arg(&pages),
+        srview(&dir.path().join("cache"))
+            .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--timeout", "2"])
+            .arg(&pages),
     );
     assert_eq!((code, summary["failures"].as_array().map(Vec::len)), (0, Some(0)), "{summary}");
     assert_eq!(results.len(), 20);
@@ -525,9 +540,17 @@ fn books_become_cbz_files_one_by_one_or_a_whole_library() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let book = make_book(dir.path(), "Vol 1", 4, 12);
-    let (code, pages, summary) = run_lines(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "-o"]).arg(dir.path().join("Vol 1_x2.cbz")).arg(&book));
+    let (code, pages, summary) = run_lines(
+        srview(&cache)
+            .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "-o"])
+            .arg(dir.path().join("Vol 1_x2.cbz"))
+            .arg(&book),
+    );
     assert_eq!((code, pages.len(), summary["computed"].as_u64()), (0, 4, Some(4)), "{summary}");
-    assert_eq!(cbz_names(&dir.path().join("Vol 1_x2.cbz")), ["ch1/p000.webp", "ch1/p001.webp", "ch2/p002.webp", "ch2/p003.webp", "ComicInfo.xml"]);
+    assert_eq!(
+        cbz_names(&dir.path().join("Vol 1_x2.cbz")),
+        ["ch1/p000.webp", "ch1/p001.webp", "ch2/p002.webp", "ch2/p003.webp", "ComicInfo.xml"]
+    );
 
     let library = dir.path().join("library");
     std::fs::create_dir_all(library.join("series")).unwrap();
@@ -535,14 +558,21 @@ fn books_become_cbz_files_one_by_one_or_a_whole_library() {
     make_book(&library.join("series"), "Vol 2", 2, 14);
     write_png(&library, "cover.png", 10, 10);
     let out = dir.path().join("out");
-    let (code, _, summary) = run_lines(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--cbz", "--out-dir"]).arg(&out).arg(&library));
+    let (code, _, summary) = run_lines(
+        srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--cbz", "--out-dir"]).arg(&out).arg(&library),
+    );
     assert_eq!(code, 0, "{summary}");
     assert_eq!(summary["cached"].as_u64(), Some(4), "Vol 1's pages come from the cache: {summary}");
     assert!(out.join("cover_x2.webp").is_file());
     assert_eq!(cbz_names(&out.join("series/Vol 1_x2.cbz")).len(), 5);
     assert_eq!(cbz_names(&out.join("series/Vol 2_x2.cbz")).len(), 3);
     // Running it again does no work and says so.
-    let output = srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--cbz", "--out-dir"]).arg(&out).arg(&library).output().unwrap();
+    let output = srview(&cache)
+        .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--cbz", "--out-dir"])
+        .arg(&out)
+        .arg(&library)
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("0 computed") && text.contains("nothing needed computing"), "{text}");
 }
@@ -570,11 +600,17 @@ fn killing_a_cbz_export_never_leaves_a_truncated_archive() {
     // SAFETY: signalling our own child process.
     unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
     let _ = child.wait();
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(!target.exists(), "a killed export left {}", target.display());
     assert!(!leftovers.iter().any(|n| n.starts_with(".srview")), "{leftovers:?}");
     // Running it again finishes the archive, from the cache where it can.
-    let (code, _, summary) = run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_CUNET_UP2X", "-o"]).arg(&target).arg(&book));
+    let (code, _, summary) = run_lines(
+        srview(&dir.path().join("cache"))
+            .args(["upscale", "--model", "WAIFU2X_CUNET_UP2X", "-o"])
+            .arg(&target)
+            .arg(&book),
+    );
     assert_eq!(code, 0, "{summary}");
     assert!(summary["cached"].as_u64().unwrap() >= 3, "{summary}");
     assert_eq!(cbz_names(&target).len(), 13);
@@ -610,13 +646,19 @@ fn ctrl_c_stops_a_batch_and_the_same_command_resumes_it() {
     assert_eq!(summary["summary"]["cancelled"], true);
     let done_before = std::fs::read_dir(&out).unwrap().count();
     assert!(done_before < 10);
-    let (code, _, summary) = run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_CUNET_UP2X", "--out-dir"]).arg(&out).arg(&pages));
+    let (code, _, summary) = run_lines(
+        srview(&dir.path().join("cache"))
+            .args(["upscale", "--model", "WAIFU2X_CUNET_UP2X", "--out-dir"])
+            .arg(&out)
+            .arg(&pages),
+    );
     assert_eq!(code, 0);
     assert_eq!(summary["skipped"].as_u64().unwrap() as usize, done_before);
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 10);
 }
 
 /// VmHWM of a finished child, as reported by wait4 (kB → bytes).
+#[allow(clippy::zombie_processes, reason = "reaped by wait4 below")]
 fn peak_of(command: &mut Command) -> (std::process::ExitStatus, Vec<u8>, u64) {
     let child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let pid = child.id() as i32;
@@ -643,7 +685,11 @@ fn stats_after_a_batch_have_the_figures_and_plausible_memory() {
     // a is in the cache before the measured run.
     run_lines(srview(&dir.path().join("cache")).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&a));
     let (status, stdout, peak) = peak_of(
-        srview(&dir.path().join("cache")).args(["--json", "upscale", "--stats", "--model", "WAIFU2X_ANIME_UP2X"]).arg(&a).arg(&b).arg(&c),
+        srview(&dir.path().join("cache"))
+            .args(["--json", "upscale", "--stats", "--model", "WAIFU2X_ANIME_UP2X"])
+            .arg(&a)
+            .arg(&b)
+            .arg(&c),
     );
     assert!(status.success());
     let text = String::from_utf8_lossy(&stdout);
@@ -679,7 +725,8 @@ fn a_trace_file_has_one_span_per_stage_for_each_request() {
         .status()
         .unwrap();
     assert!(status.success());
-    let events: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&trace).unwrap()).expect("a JSON array of events");
+    let events: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&trace).unwrap()).expect("a JSON array of events");
     let count = |name: &str, phase: &str| events.iter().filter(|e| e["name"] == name && e["ph"] == phase).count();
     for stage in ["upscale", "cache_lookup", "check", "queue", "compute", "write"] {
         assert_eq!((count(stage, "b"), count(stage, "e")), (2, 2), "{stage} begins and ends once per request");
@@ -687,5 +734,48 @@ fn a_trace_file_has_one_span_per_stage_for_each_request() {
     assert!(count("load_wait", "b") >= 2, "the loader's waits are there");
     assert!(count("gil", "b") > 4, "the GIL holds are there");
     let spans: Vec<&Value> = events.iter().filter(|e| e["ph"] == "b" || e["ph"] == "e").collect();
-    assert!(spans.iter().all(|e| e["ts"].is_number() && e["name"].is_string() && e["id"].is_number()), "Chrome trace format");
+    assert!(
+        spans.iter().all(|e| e["ts"].is_number() && e["name"].is_string() && e["id"].is_number()),
+        "Chrome trace format"
+    );
+}
+
+#[test]
+fn bad_books_are_named_with_their_kind_and_the_good_one_is_still_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    std::fs::create_dir(&library).unwrap();
+    std::fs::rename(make_book(dir.path(), "Good", 2, 12), library.join("Good.cbz")).unwrap();
+    std::fs::write(library.join("Empty.cbz"), b"").unwrap();
+    write_png(dir.path(), "p1.png", 12, 12);
+    std::fs::write(dir.path().join("notes.txt"), "no images here").unwrap();
+    for (book, args) in [("Locked.cbz", &["-q", "-P", "secret"][..]), ("Text.cbz", &["-q"][..])] {
+        let file = if book == "Text.cbz" { "notes.txt" } else { "p1.png" };
+        let status =
+            Command::new("zip").args(args).arg(library.join(book)).arg(file).current_dir(dir.path()).status().unwrap();
+        assert!(status.success());
+    }
+    let out = dir.path().join("out");
+    let (code, _, summary) = run_lines(
+        srview(&dir.path().join("cache"))
+            .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--cbz", "--out-dir"])
+            .arg(&out)
+            .arg(&library),
+    );
+    assert_eq!(code, 1, "{summary}");
+    let mut failed: Vec<(String, String)> = summary["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let name = Path::new(f["input"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned();
+            (name, f["error"]["kind"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    failed.sort();
+    let expected = [("Empty.cbz", "corrupt_archive"), ("Locked.cbz", "encrypted"), ("Text.cbz", "no_pages")];
+    assert_eq!(failed, expected.map(|(a, b)| (a.to_owned(), b.to_owned())), "{summary}");
+    assert_eq!(cbz_names(&out.join("Good_x2.cbz")).len(), 3, "the good book is written whole");
+    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, ["Good_x2.cbz"], "nothing is left for the bad books");
 }

@@ -13,6 +13,9 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Result, SrError};
 use crate::session::lock;
 
+/// A solid archive's entries in archive order, decompressed once (`None`: not a file).
+type SolidEntries = Arc<Vec<Option<Vec<u8>>>>;
+
 /// The most bytes a solid archive's entries may take in memory once decompressed.
 pub const SOLID_BOUND: u64 = 1024 * 1024 * 1024;
 /// Archives with more entries than this are refused.
@@ -97,7 +100,9 @@ pub fn open_file(path: &Path) -> Result<Arc<dyn Archive>> {
     let read = file.read(&mut head).map_err(|e| SrError::io(path, e))?;
     match ArchiveKind::sniff(&head[..read]) {
         Some(ArchiveKind::Zip) => Ok(Arc::new(ZipBook::open(path, file)?)),
-        Some(ArchiveKind::SevenZip) => Ok(Arc::new(SevenZipBook::open(path.to_path_buf(), Source::File(path.to_path_buf()))?)),
+        Some(ArchiveKind::SevenZip) => {
+            Ok(Arc::new(SevenZipBook::open(path.to_path_buf(), Source::File(path.to_path_buf()))?))
+        }
         Some(ArchiveKind::Rar) => Ok(Arc::new(RarBook::open(path)?)),
         None if read == 0 => Err(corrupt(path, "the file is empty")),
         None => Err(corrupt(path, "it is not a zip, 7z or RAR archive")),
@@ -208,7 +213,7 @@ struct SevenZipBook {
     archive: sevenz_rust2::Archive,
     entries: Vec<EntryInfo>,
     /// A solid archive's entries, decompressed once on first use.
-    solid: Mutex<Option<Arc<Vec<Option<Vec<u8>>>>>>,
+    solid: Mutex<Option<SolidEntries>>,
 }
 
 fn seven_error(path: &Path, err: sevenz_rust2::Error) -> SrError {
@@ -223,8 +228,8 @@ fn seven_error(path: &Path, err: sevenz_rust2::Error) -> SrError {
 impl SevenZipBook {
     fn open(path: PathBuf, source: Source) -> Result<Self> {
         let mut reader = source.reader().map_err(|e| SrError::io(&path, e))?;
-        let archive =
-            sevenz_rust2::Archive::read(&mut reader, &sevenz_rust2::Password::empty()).map_err(|e| seven_error(&path, e))?;
+        let archive = sevenz_rust2::Archive::read(&mut reader, &sevenz_rust2::Password::empty())
+            .map_err(|e| seven_error(&path, e))?;
         if archive.files.len() > MAX_ENTRIES {
             return Err(corrupt(&path, format!("it has {} entries, more than {MAX_ENTRIES}", archive.files.len())));
         }
@@ -232,13 +237,18 @@ impl SevenZipBook {
         let entries = archive
             .files
             .iter()
-            .map(|f| EntryInfo { name: f.name.replace('\\', "/"), size: f.size, is_dir: f.is_directory, encrypted: false })
+            .map(|f| EntryInfo {
+                name: f.name.replace('\\', "/"),
+                size: f.size,
+                is_dir: f.is_directory,
+                encrypted: false,
+            })
             .collect();
         Ok(SevenZipBook { path, source, archive, entries, solid: Mutex::new(None) })
     }
 
     /// Decompresses every entry of a solid archive once, bounded in all by `SOLID_BOUND`.
-    fn decompress_all(&self, max_bytes: u64) -> Result<Arc<Vec<Option<Vec<u8>>>>> {
+    fn decompress_all(&self, max_bytes: u64) -> Result<SolidEntries> {
         let mut cached = lock(&self.solid);
         if let Some(all) = cached.as_ref() {
             return Ok(all.clone());
@@ -310,7 +320,7 @@ struct RarBook {
     path: PathBuf,
     entries: Vec<EntryInfo>,
     solid: bool,
-    cache: Mutex<Option<Arc<Vec<Option<Vec<u8>>>>>>,
+    cache: Mutex<Option<SolidEntries>>,
 }
 
 fn rar_error(path: &Path, err: unrar::error::UnrarError) -> SrError {
@@ -348,7 +358,8 @@ impl RarBook {
     /// UnRAR stops at each entry's declared size, so checking that size bounds what is read.
     fn walk(&self, max_bytes: u64, wanted: impl Fn(usize) -> bool) -> Result<Vec<Option<Vec<u8>>>> {
         let mut out = vec![None; self.entries.len()];
-        let mut archive = unrar::Archive::new(&self.path).open_for_processing().map_err(|e| rar_error(&self.path, e))?;
+        let mut archive =
+            unrar::Archive::new(&self.path).open_for_processing().map_err(|e| rar_error(&self.path, e))?;
         let mut index = 0;
         let mut total = 0u64;
         while let Some(header) = archive.read_header().map_err(|e| rar_error(&self.path, e))? {
@@ -358,7 +369,10 @@ impl RarBook {
                     check_declared(&self.path, &entry, max_bytes)?;
                     total += entry.size;
                     if total > SOLID_BOUND {
-                        return Err(corrupt(&self.path, format!("more than {SOLID_BOUND} bytes would be decompressed at once")));
+                        return Err(corrupt(
+                            &self.path,
+                            format!("more than {SOLID_BOUND} bytes would be decompressed at once"),
+                        ));
                     }
                     let (bytes, rest) = header.read().map_err(|e| rar_error(&self.path, e))?;
                     out[index] = Some(bytes);

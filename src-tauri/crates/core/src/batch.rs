@@ -67,7 +67,10 @@ enum Target {
     Cache,
     File(PathBuf),
     /// Entry `name` of `.cbz` number `archive`.
-    Cbz { archive: usize, name: String },
+    Cbz {
+        archive: usize,
+        name: String,
+    },
 }
 
 /// A `.cbz` to write: its pages come from `items` (in order), its extras from the source book.
@@ -117,10 +120,11 @@ fn render(pattern: &str, stem: &[u8], options: &UpscaleOptions) -> Result<OsStri
     let mut out = Vec::new();
     let mut rest = pattern;
     while let Some(start) = rest.find('{') {
-        out.extend_from_slice(rest[..start].as_bytes());
-        let end = rest[start..].find('}').map(|e| start + e).ok_or_else(|| {
-            SrError::InvalidOption(format!("the name pattern `{pattern}` has a `{{` without `}}`"))
-        })?;
+        out.extend_from_slice(&rest.as_bytes()[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .ok_or_else(|| SrError::InvalidOption(format!("the name pattern `{pattern}` has a `{{` without `}}`")))?;
         match &rest[start + 1..end] {
             "name" => out.extend_from_slice(stem),
             "scale" => out.extend_from_slice(scale.as_bytes()),
@@ -150,10 +154,13 @@ fn split_page_path(relative: &Path) -> (PathBuf, Vec<u8>) {
 
 /// Only the normal parts of a path inside an archive: never `..`, a root, or a prefix.
 fn safe_relative(name: &str) -> PathBuf {
-    Path::new(name).components().filter_map(|c| match c {
-        std::path::Component::Normal(part) => Some(part),
-        _ => None,
-    }).collect()
+    Path::new(name)
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(part),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every image and book under `folder`, recursively, in natural order, as paths relative to it.
@@ -217,15 +224,17 @@ pub fn plan(spec: &BatchSpec, max_bytes: u64) -> Result<BatchPlan> {
             };
             let (folder, stem) = split_page_path(&relative);
             let book_dir = folder.join(OsString::from_vec(stem.clone()));
-            let into_cbz =
-                !cache_only && (cbz || (output_is_file && root.extension().is_some_and(|e| e.eq_ignore_ascii_case("cbz"))));
+            let into_cbz = !cache_only
+                && (cbz || (output_is_file && root.extension().is_some_and(|e| e.eq_ignore_ascii_case("cbz"))));
             let archive = batch.cbz.len();
             if into_cbz {
                 let target = if output_is_file {
                     root.clone()
                 } else {
                     let mut name = stem.clone();
-                    name.extend_from_slice(format!("_x{}.cbz", size_label(spec.options.size).trim_start_matches('x')).as_bytes());
+                    name.extend_from_slice(
+                        format!("_x{}.cbz", size_label(spec.options.size).trim_start_matches('x')).as_bytes(),
+                    );
                     root.join(&folder).join(OsString::from_vec(name))
                 };
                 batch.cbz.push(CbzPlan { target, book: book.clone(), pages: book.pages.len() });
@@ -241,7 +250,11 @@ pub fn plan(spec: &BatchSpec, max_bytes: u64) -> Result<BatchPlan> {
                     name.extend_from_slice(format!(".{}", spec.options.format.extension()).as_bytes());
                     Target::Cbz { archive, name: String::from_utf8_lossy(&name).into_owned() }
                 } else {
-                    Target::File(root.join(&book_dir).join(&inner_folder).join(render(pattern, &page_stem, &spec.options)?))
+                    Target::File(root.join(&book_dir).join(&inner_folder).join(render(
+                        pattern,
+                        &page_stem,
+                        &spec.options,
+                    )?))
                 };
                 batch.items.push(BatchItem { source: book.page(index), label, target });
             }
@@ -271,7 +284,10 @@ pub fn plan(spec: &BatchSpec, max_bytes: u64) -> Result<BatchPlan> {
     }
     for archive in &batch.cbz {
         if let Some(first) = seen.insert(archive.target.clone(), "a book") {
-            return Err(SrError::InvalidOption(format!("{first} and a book would both be written to {}", archive.target.display())));
+            return Err(SrError::InvalidOption(format!(
+                "{first} and a book would both be written to {}",
+                archive.target.display()
+            )));
         }
     }
     Ok(batch)
@@ -287,7 +303,9 @@ pub enum PageOutcome {
     Cached,
     /// The output exists already; left as it is.
     Skipped,
-    Failed { error: SrError },
+    Failed {
+        error: SrError,
+    },
     /// The batch was cancelled before this page ran.
     Cancelled,
 }
@@ -433,6 +451,14 @@ impl CbzWriter {
     }
 }
 
+/// `plan` off the async runtime, with the engine's byte limit.
+pub async fn plan_for(engine: &Engine, spec: &BatchSpec) -> Result<BatchPlan> {
+    let (spec, max_bytes) = (spec.clone(), engine.limits().max_bytes);
+    tokio::task::spawn_blocking(move || plan(&spec, max_bytes))
+        .await
+        .unwrap_or_else(|join| Err(SrError::Internal(format!("planning the batch failed: {join}"))))
+}
+
 /// Runs a planned batch. `on_page` hears about each page in batch order, with the progress so far.
 pub async fn run(
     engine: &Engine,
@@ -573,8 +599,15 @@ pub async fn run(
         progress.pages_per_minute = (recent.len() > 1 && span > 0.0).then(|| (recent.len() - 1) as f64 * 60.0 / span);
         progress.seconds_left = progress.pages_per_minute.map(|rate| (total - progress.done) as f64 * 60.0 / rate);
         let input_raw = item.source.file_path().and_then(|p| crate::naming::raw_hex_if_not_utf8(p.as_os_str()));
-        let report =
-            PageReport { index: index as u32, input: item.label.clone(), input_raw, output, outcome, bytes: written, detail };
+        let report = PageReport {
+            index: index as u32,
+            input: item.label.clone(),
+            input_raw,
+            output,
+            outcome,
+            bytes: written,
+            detail,
+        };
         on_page(&report, &progress);
     }
     summary.computed = progress.computed;

@@ -34,7 +34,10 @@ fn is_junk(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.starts_with("__macosx/")
         || lower.contains("/__macosx/")
-        || lower.rsplit('/').next().is_some_and(|file| file.starts_with("._") || file == "thumbs.db" || file == ".ds_store")
+        || lower
+            .rsplit('/')
+            .next()
+            .is_some_and(|file| file.starts_with("._") || file == "thumbs.db" || file == ".ds_store")
 }
 
 /// Where a page is: an entry of the book, or an entry of a book inside it.
@@ -96,7 +99,10 @@ impl Book {
                 let inner = archive.read(index, NESTED_BOUND)?;
                 let inner = archive::open_bytes(&path.join(&entry.name), Arc::new(inner))?;
                 for (inner_index, inner_entry) in inner.entries().iter().enumerate() {
-                    if !inner_entry.is_dir && !is_junk(&inner_entry.name) && has_image_extension(Path::new(&inner_entry.name)) {
+                    if !inner_entry.is_dir
+                        && !is_junk(&inner_entry.name)
+                        && has_image_extension(Path::new(&inner_entry.name))
+                    {
                         pages.push(BookPage {
                             name: format!("{}/{}", entry.name, inner_entry.name),
                             size: inner_entry.size,

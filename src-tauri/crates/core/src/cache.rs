@@ -191,7 +191,8 @@ impl ResultCache {
     fn mark(&self) -> Result<()> {
         let temp = self.root.join(TEMP_DIR);
         fs::create_dir_all(&temp).map_err(|e| SrError::io(&temp, e))?;
-        for (name, content) in [(TAG_FILE, TAG.to_owned()), (MARKER_FILE, format!("srview-cache\nversion={FORMAT_VERSION}\n"))]
+        for (name, content) in
+            [(TAG_FILE, TAG.to_owned()), (MARKER_FILE, format!("srview-cache\nversion={FORMAT_VERSION}\n"))]
         {
             let path = self.root.join(name);
             if !path.exists() {

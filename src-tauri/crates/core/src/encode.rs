@@ -31,7 +31,11 @@ pub fn encode(image: RgbaImage, format: OutputFormat, webp_quality: u8) -> Resul
         }
         OutputFormat::Png => {
             let mut bytes = Vec::new();
-            let image = if alpha { DynamicImage::ImageRgba8(image) } else { DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(image).to_rgb8()) };
+            let image = if alpha {
+                DynamicImage::ImageRgba8(image)
+            } else {
+                DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(image).to_rgb8())
+            };
             image.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png).map_err(|e| failed(e.to_string()))?;
             Ok(bytes)
         }

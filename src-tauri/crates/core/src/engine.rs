@@ -268,7 +268,8 @@ impl Engine {
         cancel: CancellationToken,
         progress: impl Fn(Progress) + Send + Sync,
     ) -> Result<UpscaleOutcome> {
-        let span = tracing::info_span!("upscale", input = %request.source.display_name(), model = %request.options.model);
+        let span =
+            tracing::info_span!("upscale", input = %request.source.display_name(), model = %request.options.model);
         async move {
             // Work that finished is reported as done, even if a cancel arrived at the same time.
             let (mut outcome, plan) = tokio::select! {
@@ -296,13 +297,22 @@ impl Engine {
     }
 
     /// Everything but saving: the outcome, and the plan it was computed with.
-    async fn run(&self, request: &UpscaleRequest, progress: &(impl Fn(Progress) + Send + Sync)) -> Result<(UpscaleOutcome, Plan)> {
+    async fn run(
+        &self,
+        request: &UpscaleRequest,
+        progress: &(impl Fn(Progress) + Send + Sync),
+    ) -> Result<(UpscaleOutcome, Plan)> {
         let request_started = Instant::now();
         let mut timings = StageTimings::default();
         let session = &self.shared.session;
+        let _under_way = (request.priority == Priority::Interactive).then(|| session.interactive_request());
         let plan = request.options.plan(&session.catalogue, &session.report)?;
-        let key_fields =
-            format!("{}|device={}|sr_vulkan={}", plan.key_fields(), session.report.device_name, session.report.sr_vulkan_version);
+        let key_fields = format!(
+            "{}|device={}|sr_vulkan={}",
+            plan.key_fields(),
+            session.report.device_name,
+            session.report.sr_vulkan_version
+        );
 
         progress(Progress::phase(Phase::CacheLookup));
         let lookup_started = Instant::now();
@@ -396,7 +406,8 @@ impl Engine {
         progress: &(impl Fn(Progress) + Send + Sync),
     ) -> Result<Arc<Computed>> {
         let shared = &self.shared;
-        let flight_key = FlightKey { cache_root: self.cache.as_ref().map(|c| c.root().to_path_buf()), key: key.as_str().to_owned() };
+        let flight_key =
+            FlightKey { cache_root: self.cache.as_ref().map(|c| c.root().to_path_buf()), key: key.as_str().to_owned() };
         let job = FlightJob {
             key: flight_key.clone(),
             cache_key: key,
@@ -421,7 +432,9 @@ impl Engine {
             let report = match &state {
                 FlightState::Preparing => Progress::phase(Phase::Checking),
                 FlightState::Queued => Progress::phase(Phase::Queued),
-                FlightState::Computing { done, total } => Progress { phase: Phase::Computing, done: *done, total: *total },
+                FlightState::Computing { done, total } => {
+                    Progress { phase: Phase::Computing, done: *done, total: *total }
+                }
                 FlightState::Writing => Progress::phase(Phase::Writing),
                 FlightState::Finished(result) => return result.clone(),
             };

@@ -103,7 +103,9 @@ impl Clone for SrError {
         match self {
             PythonUnavailable { reason, fix } => PythonUnavailable { reason: reason.clone(), fix: fix.clone() },
             SrVulkanMissing { reason, fix } => SrVulkanMissing { reason: reason.clone(), fix: fix.clone() },
-            ModelPackageMissing { model, package } => ModelPackageMissing { model: model.clone(), package: package.clone() },
+            ModelPackageMissing { model, package } => {
+                ModelPackageMissing { model: model.clone(), package: package.clone() }
+            }
             UnknownModel(m) => UnknownModel(m.clone()),
             UnsupportedOnCpu { model } => UnsupportedOnCpu { model: model.clone() },
             InvalidOption(m) => InvalidOption(m.clone()),

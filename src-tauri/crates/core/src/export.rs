@@ -57,9 +57,8 @@ fn link_unnamed(file: &File, target: &Path) -> std::io::Result<()> {
     // Without /proc, linking by descriptor needs CAP_DAC_READ_SEARCH; try it before giving up.
     let empty = CString::new("").expect("no NUL");
     // SAFETY: as above; AT_EMPTY_PATH links the descriptor itself.
-    let linked = unsafe {
-        libc::linkat(file.as_raw_fd(), empty.as_ptr(), libc::AT_FDCWD, target.as_ptr(), libc::AT_EMPTY_PATH)
-    };
+    let linked =
+        unsafe { libc::linkat(file.as_raw_fd(), empty.as_ptr(), libc::AT_FDCWD, target.as_ptr(), libc::AT_EMPTY_PATH) };
     if linked == 0 {
         Ok(())
     } else {
@@ -94,7 +93,12 @@ impl PendingFile {
         std::fs::create_dir_all(folder).map_err(|e| SrError::io(folder, e))?;
         match OpenOptions::new().write(true).read(true).mode(0o666).custom_flags(libc::O_TMPFILE).open(folder) {
             Ok(file) => Ok(PendingFile { file, folder: folder.to_path_buf(), named: None }),
-            Err(err) if matches!(err.raw_os_error(), Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL | libc::ENOENT)) => {
+            Err(err)
+                if matches!(
+                    err.raw_os_error(),
+                    Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL | libc::ENOENT)
+                ) =>
+            {
                 let temp = temp_name(folder);
                 let file = OpenOptions::new()
                     .write(true)
@@ -117,7 +121,7 @@ impl PendingFile {
     pub fn persist(self, target: &Path, overwrite: Overwrite) -> Result<()> {
         self.file.sync_all().map_err(|e| SrError::io(target, e))?;
         let exists = || SrError::OutputExists(target.display().to_string());
-        let result = match (&self.named, overwrite) {
+        match (&self.named, overwrite) {
             (None, Overwrite::Never) => match link_unnamed(&self.file, target) {
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
                 other => other.map_err(|e| SrError::io(target, e)),
@@ -135,8 +139,7 @@ impl PendingFile {
                 other => other.map_err(|e| SrError::io(target, e)),
             },
             (Some(temp), Overwrite::Replace) => std::fs::rename(temp, target).map_err(|e| SrError::io(target, e)),
-        };
-        result
+        }
     }
 }
 
@@ -178,7 +181,9 @@ pub fn save_file(target: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<()
                 }
             }
         }
-        Err(err) if matches!(err.raw_os_error(), Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL | libc::ENOENT)) => {
+        Err(err)
+            if matches!(err.raw_os_error(), Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL | libc::ENOENT)) =>
+        {
             tracing::debug!(%err, folder = %folder.display(), "no O_TMPFILE here; using a named temp file");
             save_through_named_temp(&folder, target, bytes, overwrite)
         }
@@ -200,7 +205,9 @@ fn save_through_named_temp(folder: &Path, target: &Path, bytes: &[u8], overwrite
     let _ = std::fs::remove_file(&temp);
     match written {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(SrError::OutputExists(target.display().to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(SrError::OutputExists(target.display().to_string()))
+        }
         Err(e) => Err(SrError::io(target, e)),
     }
 }
@@ -276,7 +283,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("a.png");
         save_through_named_temp(dir.path(), &target, b"one", Overwrite::Never).unwrap();
-        assert_eq!(save_through_named_temp(dir.path(), &target, b"two", Overwrite::Never).unwrap_err().kind(), "output_exists");
+        assert_eq!(
+            save_through_named_temp(dir.path(), &target, b"two", Overwrite::Never).unwrap_err().kind(),
+            "output_exists"
+        );
         save_through_named_temp(dir.path(), &target, b"three", Overwrite::Replace).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"three");
         assert_eq!(names(dir.path()), ["a.png"]);

@@ -20,8 +20,8 @@ pub mod source;
 pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
-mod tile_store;
 pub mod thumbnail;
+mod tile_store;
 pub mod tiling;
 pub mod venv;
 pub mod vulkan_memory;

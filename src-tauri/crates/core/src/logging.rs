@@ -59,7 +59,10 @@ pub fn init(program: &'static str, default_filter: &str) -> Logging {
     let ansi = stderr.is_terminal();
     let log_to = stderr.clone();
     let filter = EnvFilter::try_from_env("SRVIEW_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
-    let fmt = tracing_subscriber::fmt::layer().with_ansi(ansi).with_writer(move || LogFile(log_to.clone())).with_filter(filter);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_ansi(ansi)
+        .with_writer(move || LogFile(log_to.clone()))
+        .with_filter(filter);
     let trace_path = std::env::var_os("SRVIEW_TRACE").filter(|p| !p.is_empty()).map(PathBuf::from);
     let (chrome, guard) = match &trace_path {
         Some(path) => {

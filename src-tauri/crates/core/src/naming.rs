@@ -10,7 +10,8 @@ use std::path::Path;
 use crate::options::{OutputFormat, SizeRequest};
 
 /// Image file extensions SRView lists and opens.
-pub const IMAGE_EXTENSIONS: [&str; 11] = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "tga", "qoi", "avif"];
+pub const IMAGE_EXTENSIONS: [&str; 11] =
+    ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "tga", "qoi", "avif"];
 
 /// Whether a path has an image extension (any case).
 pub fn has_image_extension(path: &Path) -> bool {
@@ -120,9 +121,13 @@ mod tests {
         let mut names: Vec<&OsStr> = ["p10.png", "p2.png", "P1.png", "p02.png"].iter().map(OsStr::new).collect();
         names.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(names, ["P1.png", "p2.png", "p02.png", "p10.png"]);
-        let mut paths: Vec<&Path> = ["ch10/p1.png", "ch2/p10.png", "ch2/p2.png", "ch1.png"].iter().map(Path::new).collect();
+        let mut paths: Vec<&Path> =
+            ["ch10/p1.png", "ch2/p10.png", "ch2/p2.png", "ch1.png"].iter().map(Path::new).collect();
         paths.sort_by(|a, b| natural_path_cmp(a, b));
-        assert_eq!(paths, [Path::new("ch1.png"), Path::new("ch2/p2.png"), Path::new("ch2/p10.png"), Path::new("ch10/p1.png")]);
+        assert_eq!(
+            paths,
+            [Path::new("ch1.png"), Path::new("ch2/p2.png"), Path::new("ch2/p10.png"), Path::new("ch10/p1.png")]
+        );
     }
 
     #[test]

@@ -187,6 +187,8 @@ struct Dispatch {
     next_seq: u64,
     started_total: u64,
     closed: Option<String>,
+    /// Interactive requests on their way to the queue (reading, checking, cutting tiles).
+    interactive_arriving: usize,
 }
 
 impl Dispatch {
@@ -208,11 +210,22 @@ impl Dispatch {
             .filter(|(_, q)| q.urgency.rank() != NOBODY_WAITS)
             .min_by_key(|(_, q)| (q.urgency.rank(), q.seq))
             .map(|(i, _)| i)?;
-        let interactive_running = self.running.values().any(|r| r.urgency.is_interactive());
-        if cpu_mode && interactive_running && !self.queued[best].urgency.is_interactive() {
+        let interactive_busy =
+            self.interactive_arriving > 0 || self.running.values().any(|r| r.urgency.is_interactive());
+        if cpu_mode && interactive_busy && !self.queued[best].urgency.is_interactive() {
             return None;
         }
         Some(self.queued.swap_remove(best))
+    }
+}
+
+/// An interactive request under way; see `Session::interactive_request`.
+pub(crate) struct InteractiveRequest(Arc<Session>);
+
+impl Drop for InteractiveRequest {
+    fn drop(&mut self) {
+        lock(&self.0.dispatch).interactive_arriving -= 1;
+        self.0.pump();
     }
 }
 
@@ -277,11 +290,16 @@ fn is_software_vulkan(name: &str) -> bool {
     ["llvmpipe", "lavapipe", "swiftshader", "softpipe"].iter().any(|s| name.contains(s))
 }
 
-/// Jobs handed to sr_vulkan at once. Measured by `cargo bench -p srview-cli --bench engine`
-/// (see PYO3_INTEGRATION.md); `SRVIEW_PIPELINE_DEPTH` overrides it for that benchmark.
-fn pipeline_depth(cpu_mode: bool) -> usize {
-    let measured = if cpu_mode { 2 } else { 2 };
-    std::env::var("SRVIEW_PIPELINE_DEPTH").ok().and_then(|v| v.parse().ok()).filter(|d| (1..=8).contains(d)).unwrap_or(measured)
+/// Jobs handed to sr_vulkan at once. Measured in CPU mode by `cargo bench -p srview-cli --bench
+/// engine` and `--bench pages` (see PYO3_INTEGRATION.md); no GPU was at hand to measure, so GPUs
+/// use the same. `SRVIEW_PIPELINE_DEPTH` overrides it for those benchmarks.
+fn pipeline_depth() -> usize {
+    const MEASURED: usize = 2;
+    std::env::var("SRVIEW_PIPELINE_DEPTH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|d| (1..=8).contains(d))
+        .unwrap_or(MEASURED)
 }
 
 impl Session {
@@ -291,7 +309,8 @@ impl Session {
         let mut startup = Vec::new();
         let mut lap = Instant::now();
         let mut step = |name: &str| {
-            startup.push(StartupStep { step: name.to_owned(), ms: (lap.elapsed().as_secs_f64() * 1e5).round() / 100.0 });
+            startup
+                .push(StartupStep { step: name.to_owned(), ms: (lap.elapsed().as_secs_f64() * 1e5).round() / 100.0 });
             lap = Instant::now();
         };
         let venv = locate_venv(venv)?;
@@ -374,7 +393,7 @@ impl Session {
             Some(id) => gpus[id as usize].name.clone(),
             None => "cpu".to_owned(),
         };
-        let depth = pipeline_depth(active_gpu.is_none());
+        let depth = pipeline_depth();
         let report = DeviceReport {
             gpus,
             active_gpu,
@@ -499,6 +518,14 @@ impl Session {
         Ok(Ticket { back_id, started, done })
     }
 
+    /// Marks an interactive request as under way until the guard drops. In CPU mode no
+    /// background job starts meanwhile, even before the request's own jobs reach the queue,
+    /// so a preload sent at the same moment cannot take the CPU from the page on screen.
+    pub(crate) fn interactive_request(self: &Arc<Self>) -> InteractiveRequest {
+        lock(&self.dispatch).interactive_arriving += 1;
+        InteractiveRequest(self.clone())
+    }
+
     /// Re-evaluates the queue, after urgencies changed.
     pub(crate) fn reschedule(&self) {
         self.pump();
@@ -621,4 +648,55 @@ fn describe_gpus(gpus: &[GpuDevice]) -> String {
         return "none".into();
     }
     gpus.iter().map(|g| format!("{}: {}", g.id, g.name)).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue(dispatch: &mut Dispatch, priority: Priority) {
+        let (started, _) = oneshot::channel();
+        let (done, done_rx) = oneshot::channel();
+        std::mem::forget(done_rx);
+        dispatch.next_seq += 1;
+        let spec = JobSpec {
+            data: Vec::new(),
+            model_index: 0,
+            size: OutputSize::Scale(2.0),
+            format: EncodeFormat::Png,
+            tile_size: 0,
+            webp_quality: 90,
+        };
+        dispatch.queued.push(Queued {
+            back_id: dispatch.next_seq as i32,
+            seq: dispatch.next_seq,
+            spec,
+            urgency: Urgency::new(priority),
+            started,
+            done,
+        });
+    }
+
+    #[test]
+    fn in_cpu_mode_background_waits_while_an_interactive_request_is_under_way() {
+        let mut dispatch = Dispatch::default();
+        queue(&mut dispatch, Priority::Background);
+        dispatch.interactive_arriving = 1;
+        assert!(dispatch.pick(2, true).is_none(), "a preload must not take the CPU from the page on screen");
+        assert!(dispatch.pick(2, false).is_some(), "on a GPU it runs beside it");
+        queue(&mut dispatch, Priority::Background);
+        dispatch.interactive_arriving = 0;
+        assert!(dispatch.pick(2, true).is_some(), "with nothing interactive it starts");
+    }
+
+    #[test]
+    fn the_most_urgent_job_goes_first_then_the_oldest() {
+        let mut dispatch = Dispatch::default();
+        queue(&mut dispatch, Priority::Batch);
+        queue(&mut dispatch, Priority::Background);
+        queue(&mut dispatch, Priority::Interactive);
+        queue(&mut dispatch, Priority::Background);
+        let order: Vec<u64> = std::iter::from_fn(|| dispatch.pick(8, false).map(|q| q.seq)).collect();
+        assert_eq!(order, [3, 2, 4, 1]);
+    }
 }

@@ -230,10 +230,15 @@ mod tests {
 
     #[test]
     fn figures_split_by_model_and_leave_hits_out_of_compute() {
-        let mut records: Vec<Record> =
-            (1..=10).map(|i| Record { model: "A".into(), from_cache: false, timings: timings(100.0 * i as f64) }).collect();
+        let mut records: Vec<Record> = (1..=10)
+            .map(|i| Record { model: "A".into(), from_cache: false, timings: timings(100.0 * i as f64) })
+            .collect();
         records.push(Record { model: "B".into(), from_cache: false, timings: timings(50.0) });
-        records.push(Record { model: "A".into(), from_cache: true, timings: StageTimings { cache_lookup_ms: 0.5, total_ms: 0.5, ..Default::default() } });
+        records.push(Record {
+            model: "A".into(),
+            from_cache: true,
+            timings: StageTimings { cache_lookup_ms: 0.5, total_ms: 0.5, ..Default::default() },
+        });
         let (all, by_model) = summarise(&records);
         assert_eq!((all.requests, all.cache_hits), (12, 1));
         assert_eq!(all.compute.count, 11, "a hit has no compute");

@@ -33,10 +33,9 @@ pub fn make(name: &str, bytes: &[u8], max_pixels: u64) -> Result<Vec<u8>> {
     let mut limits = Limits::default();
     limits.max_alloc = Some((width as u64 * height as u64).saturating_mul(16).max(1 << 20));
     reader.limits(limits);
-    let image = reader
-        .decode()
-        .map_err(|e| SrError::CorruptImage { path: name.to_owned(), reason: e.to_string() })?;
-    let small = if width > THUMB_WIDTH || height > THUMB_HEIGHT { image.thumbnail(THUMB_WIDTH, THUMB_HEIGHT) } else { image };
+    let image = reader.decode().map_err(|e| SrError::CorruptImage { path: name.to_owned(), reason: e.to_string() })?;
+    let small =
+        if width > THUMB_WIDTH || height > THUMB_HEIGHT { image.thumbnail(THUMB_WIDTH, THUMB_HEIGHT) } else { image };
     let rgb = small.to_rgb8();
     Ok(webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height()).encode(THUMB_QUALITY).to_vec())
 }

@@ -10,7 +10,11 @@ use srview_core::batch::{self, BatchSpec, Layout, PageOutcome, DEFAULT_PATTERN};
 use srview_core::{CancellationToken, Overwrite, SizeRequest, UpscaleOptions};
 
 fn options() -> UpscaleOptions {
-    UpscaleOptions { model: "WAIFU2X_ANIME_UP2X".into(), size: SizeRequest::Scale { factor: 2.0 }, ..Default::default() }
+    UpscaleOptions {
+        model: "WAIFU2X_ANIME_UP2X".into(),
+        size: SizeRequest::Scale { factor: 2.0 },
+        ..Default::default()
+    }
 }
 
 fn spec(inputs: Vec<PathBuf>, output: &Path) -> BatchSpec {
@@ -32,7 +36,11 @@ fn pages(dir: &Path, count: u32, first_seed: u32) -> PathBuf {
     dir.to_path_buf()
 }
 
-async fn run(engine: &srview_core::Engine, spec: &BatchSpec, cancel: CancellationToken) -> (Vec<(u32, String)>, batch::BatchSummary) {
+async fn run(
+    engine: &srview_core::Engine,
+    spec: &BatchSpec,
+    cancel: CancellationToken,
+) -> (Vec<(u32, String)>, batch::BatchSummary) {
     let plan = batch::plan(spec, 1 << 30).unwrap();
     let mut seen = Vec::new();
     let summary = batch::run(engine, plan, spec, cancel, |page, _| {
@@ -54,19 +62,29 @@ async fn pages_come_in_order_and_memory_does_not_grow_with_the_batch() {
     let (engine, _cache) = engine();
     let dir = tempfile::tempdir().unwrap();
     let sixty = pages(&dir.path().join("sixty"), 60, 0);
-    let (seen, summary) = run(&engine, &spec(vec![sixty.clone()], &dir.path().join("out60")), CancellationToken::new()).await;
+    let (seen, summary) =
+        run(&engine, &spec(vec![sixty.clone()], &dir.path().join("out60")), CancellationToken::new()).await;
     assert_eq!(seen.iter().map(|(i, _)| *i).collect::<Vec<_>>(), (0..60).collect::<Vec<_>>(), "reported in page order");
     assert_eq!(summary.computed, 60);
     for i in 1..=60 {
         let (w, h) = image::image_dimensions(sixty.join(format!("p{i}.png"))).unwrap();
-        assert_eq!(image::image_dimensions(dir.path().join("out60").join(format!("p{i}_x2.webp"))).unwrap(), (w * 2, h * 2));
+        assert_eq!(
+            image::image_dimensions(dir.path().join("out60").join(format!("p{i}_x2.webp"))).unwrap(),
+            (w * 2, h * 2)
+        );
     }
     // 20 and then 200 pages: what the runner holds at once stays at the window, not N.
     let twenty = pages(&dir.path().join("twenty"), 20, 1000);
     let (_, small) = run(&engine, &spec(vec![twenty], &dir.path().join("out20")), CancellationToken::new()).await;
     let two_hundred = pages(&dir.path().join("two-hundred"), 200, 2000);
     let (_, large) = run(&engine, &spec(vec![two_hundred], &dir.path().join("out200")), CancellationToken::new()).await;
-    assert_eq!((small.peak_in_flight, large.peak_in_flight), (4, 4), "peak pages held: 20 → {}, 200 → {}", small.peak_in_flight, large.peak_in_flight);
+    assert_eq!(
+        (small.peak_in_flight, large.peak_in_flight),
+        (4, 4),
+        "peak pages held: 20 → {}, 200 → {}",
+        small.peak_in_flight,
+        large.peak_in_flight
+    );
     assert_eq!(large.computed, 200);
 }
 
@@ -89,8 +107,12 @@ async fn a_cancelled_batch_resumes_computing_only_what_is_missing() {
     assert!(first.cancelled);
     let written_first = std::fs::read_dir(&out).unwrap().count();
     assert_eq!(first.written.len(), written_first, "the summary names every file written");
-    assert!(written_first >= 10 && written_first < 24, "{written_first} written before the cancel");
-    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with(".srview")).collect();
+    assert!((10..24).contains(&written_first), "{written_first} written before the cancel");
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".srview"))
+        .collect();
     assert!(leftovers.is_empty(), "only whole files: {leftovers:?}");
 
     let (_, second) = run(&engine, &spec, CancellationToken::new()).await;
@@ -147,7 +169,8 @@ async fn a_book_becomes_a_cbz_in_page_order_with_its_extras() {
     pages(&tree.join("ch2"), 3, 700);
     pages(&tree.join("ch10"), 2, 800);
     std::fs::write(tree.join("ComicInfo.xml"), "<ComicInfo><Title>T</Title></ComicInfo>").unwrap();
-    let status = std::process::Command::new("zip").args(["-qr", "../Vol 1.cbz", "."]).current_dir(&tree).status().unwrap();
+    let status =
+        std::process::Command::new("zip").args(["-qr", "../Vol 1.cbz", "."]).current_dir(&tree).status().unwrap();
     assert!(status.success());
     let book = dir.path().join("Vol 1.cbz");
     let target = dir.path().join("Vol 1_x2.cbz");
@@ -155,7 +178,8 @@ async fn a_book_becomes_a_cbz_in_page_order_with_its_extras() {
     let (_, summary) = run(&engine, &spec, CancellationToken::new()).await;
     assert_eq!((summary.computed, summary.failures.len()), (5, 0));
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&target).unwrap()).unwrap();
-    let names: Vec<String> = (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().unwrap().into_owned()).collect();
+    let names: Vec<String> =
+        (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().unwrap().into_owned()).collect();
     assert_eq!(names, ["ch2/p1.webp", "ch2/p2.webp", "ch2/p3.webp", "ch10/p1.webp", "ch10/p2.webp", "ComicInfo.xml"]);
     for i in 0..archive.len() {
         assert_eq!(archive.by_index(i).unwrap().compression(), zip::CompressionMethod::Stored);

@@ -128,7 +128,10 @@ async fn book_pages_upscale_like_files_and_share_their_cache_entries() {
     };
     let zip = Book::open(&dir.path().join("book.cbz"), MAX).unwrap();
     for (index, page) in zip.pages.iter().enumerate() {
-        let done = engine.upscale(UpscaleRequest::new(zip.page(index), options.clone()), CancellationToken::new(), |_| {}).await.unwrap();
+        let done = engine
+            .upscale(UpscaleRequest::new(zip.page(index), options.clone()), CancellationToken::new(), |_| {})
+            .await
+            .unwrap();
         let (w, h) = image::image_dimensions(tree.join(&page.name)).unwrap();
         assert_eq!(decoded_size(&done.bytes), (w * 2, h * 2), "{}", page.name);
         assert!(!done.from_cache);
@@ -136,9 +139,15 @@ async fn book_pages_upscale_like_files_and_share_their_cache_entries() {
     assert_eq!(cache_entries(cache.path()), 4);
     // The same pages from a 7z book and as loose files are the same content: cache hits.
     let seven = Book::open(&dir.path().join("book.cb7"), MAX).unwrap();
-    let hit = engine.upscale(UpscaleRequest::new(seven.page(2), options.clone()), CancellationToken::new(), |_| {}).await.unwrap();
+    let hit = engine
+        .upscale(UpscaleRequest::new(seven.page(2), options.clone()), CancellationToken::new(), |_| {})
+        .await
+        .unwrap();
     assert!(hit.from_cache);
-    let loose = engine.upscale(UpscaleRequest::new(tree.join("ch10/p1.png"), options), CancellationToken::new(), |_| {}).await.unwrap();
+    let loose = engine
+        .upscale(UpscaleRequest::new(tree.join("ch10/p1.png"), options), CancellationToken::new(), |_| {})
+        .await
+        .unwrap();
     assert!(loose.from_cache);
     assert_eq!(cache_entries(cache.path()), 4, "one entry per page, whatever the container");
 }

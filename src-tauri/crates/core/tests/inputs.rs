@@ -21,7 +21,10 @@ fn anime() -> UpscaleOptions {
     }
 }
 
-async fn run(engine: &srview_core::Engine, request: UpscaleRequest) -> Result<srview_core::UpscaleOutcome, srview_core::SrError> {
+async fn run(
+    engine: &srview_core::Engine,
+    request: UpscaleRequest,
+) -> Result<srview_core::UpscaleOutcome, srview_core::SrError> {
     engine.upscale(request, CancellationToken::new(), |_| {}).await
 }
 

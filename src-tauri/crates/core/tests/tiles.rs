@@ -49,10 +49,12 @@ async fn large_pages_are_tiled_stitched_exactly_and_match_one_call() {
     let dir = tempfile::tempdir().unwrap();
     let input = write_image(dir.path(), "page.png", 900, 700, 7);
     for (model, at_least) in [("WAIFU2X_ANIME_UP2X", 50.0), ("WAIFU2X_CUNET_UP2X", 50.0)] {
-        let ours = tiled.upscale(UpscaleRequest::new(&input, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
+        let ours =
+            tiled.upscale(UpscaleRequest::new(&input, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
         assert!(ours.tiles >= 4, "{model}: {} tiles", ours.tiles);
         assert_eq!(decoded_size(&ours.bytes), (1800, 1400));
-        let one = whole.upscale(UpscaleRequest::new(&input, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
+        let one =
+            whole.upscale(UpscaleRequest::new(&input, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
         assert_eq!(one.tiles, 0);
         let db = psnr(&ours.bytes, &one.bytes);
         say(&format!("{model}: {} tiles, {db:.1} dB against one sr_vulkan call", ours.tiles));
@@ -61,7 +63,8 @@ async fn large_pages_are_tiled_stitched_exactly_and_match_one_call() {
     // Real-CUGAN pools over the whole page, so it stays one job, identical to one call.
     let model = "REALCUGAN_SE_UP2X";
     let small = write_image(dir.path(), "small.png", 700, 500, 8);
-    let ours = tiled.upscale(UpscaleRequest::new(&small, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
+    let ours =
+        tiled.upscale(UpscaleRequest::new(&small, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
     assert_eq!(ours.tiles, 0);
     // WebP output of a tiled page is a lossy WebP at the requested size.
     let webp = UpscaleOptions { format: OutputFormat::Webp, ..options("WAIFU2X_ANIME_UP2X") };
@@ -97,7 +100,10 @@ async fn the_page_on_screen_starts_before_queued_background_tiles() {
     // Once they compute, the reader turns to a page of their own.
     computing.recv().await.expect("the preloads started");
     let page = write_image(dir.path(), "screen.png", 120, 90, 30);
-    let done = engine.upscale(UpscaleRequest::new(&page, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {}).await.unwrap();
+    let done = engine
+        .upscale(UpscaleRequest::new(&page, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {})
+        .await
+        .unwrap();
     assert_eq!(decoded_size(&done.bytes), (240, 180));
     for task in background {
         task.await.unwrap().unwrap();
@@ -105,7 +111,10 @@ async fn the_page_on_screen_starts_before_queued_background_tiles() {
     let starts = job_starts();
     let on_screen = starts.iter().position(|s| s.input_size == (120, 90)).expect("the page on screen ran");
     let background_after = starts[on_screen..].iter().filter(|s| s.urgency != 0).count();
-    say(&format!("job start order (0 = on screen, 1 = preload): {:?}", starts.iter().map(|s| s.urgency).collect::<Vec<_>>()));
+    say(&format!(
+        "job start order (0 = on screen, 1 = preload): {:?}",
+        starts.iter().map(|s| s.urgency).collect::<Vec<_>>()
+    ));
     // It waited only for the tiles already running (at most the pipeline depth).
     assert!(on_screen <= 2 + 2, "the page on screen started {on_screen}th");
     assert!(background_after >= 8, "most background tiles ran after it: {background_after}");
@@ -147,7 +156,10 @@ async fn cancelling_stops_within_a_tile_keeps_the_tiles_and_coming_back_resumes(
     assert_eq!(kept, ran, "every tile that ran is kept");
     assert_eq!(cache_entries(cache.path()), 0, "no page was written");
 
-    let resumed = engine.upscale(UpscaleRequest::new(&input, options("WAIFU2X_CUNET_UP2X")), CancellationToken::new(), |_| {}).await.unwrap();
+    let resumed = engine
+        .upscale(UpscaleRequest::new(&input, options("WAIFU2X_CUNET_UP2X")), CancellationToken::new(), |_| {})
+        .await
+        .unwrap();
     assert_eq!(decoded_size(&resumed.bytes), (1800, 1400));
     assert_eq!(started(&engine) - before, total, "coming back computed only the missing tiles");
     assert_eq!(engine.tiles_kept(), 0, "a finished page's tiles are let go");
@@ -169,12 +181,17 @@ async fn an_empty_tile_is_retried_smaller_and_the_page_completes() {
         None
     })));
     let before = started(&engine);
-    let done = engine.upscale(UpscaleRequest::new(&input, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {}).await;
+    let done = engine
+        .upscale(UpscaleRequest::new(&input, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {})
+        .await;
     set_result_fault(None);
     let done = done.unwrap();
     assert_eq!(decoded_size(&done.bytes), (1800, 1400));
     assert_eq!(started(&engine) - before, done.tiles as u64 + 1, "one tile ran twice");
     let (whole, _whole_cache) = engine_with(EngineConfig { tiling: false, ..Default::default() });
-    let one = whole.upscale(UpscaleRequest::new(&input, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {}).await.unwrap();
+    let one = whole
+        .upscale(UpscaleRequest::new(&input, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {})
+        .await
+        .unwrap();
     assert!(psnr(&done.bytes, &one.bytes) >= 50.0);
 }

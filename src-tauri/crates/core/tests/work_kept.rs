@@ -140,7 +140,8 @@ async fn the_timeout_counts_compute_time_not_waiting() {
         })
         .collect();
     // A small page behind them, with a timeout shorter than the wait but longer than its compute.
-    let (patient, _other) = engine_with(EngineConfig { timeout: Some(Duration::from_millis(900)), ..Default::default() });
+    let (patient, _other) =
+        engine_with(EngineConfig { timeout: Some(Duration::from_millis(900)), ..Default::default() });
     let small = write_image(dir.path(), "small.png", 24, 24, 45);
     let mut request = UpscaleRequest::new(&small, UpscaleOptions { model: "WAIFU2X_ANIME_UP2X".into(), ..cunet() });
     request.priority = Priority::Background;
@@ -160,8 +161,10 @@ async fn the_timeout_counts_compute_time_not_waiting() {
         task.await.unwrap().unwrap();
     }
     // A compute that takes longer than the limit does time out.
-    let (impatient, _third) = engine_with(EngineConfig { timeout: Some(Duration::from_millis(5)), ..Default::default() });
+    let (impatient, _third) =
+        engine_with(EngineConfig { timeout: Some(Duration::from_millis(5)), ..Default::default() });
     let slow = write_image(dir.path(), "slow.png", 256, 256, 46);
-    let err = impatient.upscale(UpscaleRequest::new(&slow, cunet()), CancellationToken::new(), |_| {}).await.unwrap_err();
+    let err =
+        impatient.upscale(UpscaleRequest::new(&slow, cunet()), CancellationToken::new(), |_| {}).await.unwrap_err();
     assert_eq!(err.kind(), "timeout");
 }

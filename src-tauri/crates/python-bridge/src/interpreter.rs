@@ -64,8 +64,8 @@ pub fn start_interpreter(venv: &Path) -> Result<PythonInfo, BridgeError> {
 /// embedded) and without Python's signal handlers. The venv's packages are added afterwards.
 /// Then the GIL is released for `Python::attach`.
 fn initialize(venv_python: &Path) -> Result<(), BridgeError> {
-    use std::os::unix::ffi::OsStrExt;
     use pyo3::ffi;
+    use std::os::unix::ffi::OsStrExt;
     // SAFETY: plain C API calls, in the documented order, before any other use of Python.
     unsafe {
         if ffi::Py_IsInitialized() != 0 {

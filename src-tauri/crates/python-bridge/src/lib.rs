@@ -309,9 +309,12 @@ impl SrVulkan {
     /// Blocks in `load(0)` (GIL released while waiting) until a job finishes or `stop()` runs.
     /// `None` means the session stopped.
     pub fn wait_result(&self) -> Result<Option<JobResult>, BridgeError> {
-        attach(|py| {
+        PYTHON_CALLS.fetch_add(1, Ordering::Relaxed);
+        Python::attach(|py| {
             let module = self.module.bind(py);
             let result = module.call_method1("load", (0,)).map_err(|e| call_error("load")(py, e))?;
+            // The wait above ran without the GIL; only taking the result holds it.
+            let _gil = tracing::trace_span!("gil").entered();
             if result.is_none() {
                 return Ok(None);
             }
