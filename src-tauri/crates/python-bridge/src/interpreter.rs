@@ -15,9 +15,10 @@ pub struct PythonInfo {
 }
 
 /// Starts Python once per process (later calls reuse it) and adds `venv`'s
-/// site-packages, `.pth` files included, with `site.addsitedir`.
-/// Only the venv's packages are visible: the base interpreter's own site-packages are not.
-pub fn start_interpreter(venv: &Path) -> Result<PythonInfo, BridgeError> {
+/// site-packages, then each folder of `extra_package_dirs` that exists, `.pth` files included,
+/// with `site.addsitedir`. Only those packages are visible: the base interpreter's own
+/// site-packages are not.
+pub fn start_interpreter(venv: &Path, extra_package_dirs: &[PathBuf]) -> Result<PythonInfo, BridgeError> {
     let venv_error = |reason: String| BridgeError::Venv { path: venv.display().to_string(), reason };
     let config =
         std::fs::read_to_string(venv.join("pyvenv.cfg")).map_err(|e| venv_error(format!("no pyvenv.cfg ({e})")))?;
@@ -47,12 +48,15 @@ pub fn start_interpreter(venv: &Path) -> Result<PythonInfo, BridgeError> {
         if !site_packages.is_dir() {
             return Err(venv_error(format!("{} does not exist", site_packages.display())));
         }
-        let site_str = site_packages.display().to_string();
         let already: Vec<String> = sys.getattr("path").and_then(|p| p.extract()).unwrap_or_default();
-        if !already.contains(&site_str) {
-            py.import("site")
-                .and_then(|site| site.call_method1("addsitedir", (site_str.as_str(),)))
-                .map_err(|e| BridgeError::Interpreter(describe(py, &e)))?;
+        let extra = extra_package_dirs.iter().filter(|dir| dir.is_dir());
+        for dir in std::iter::once(&site_packages).chain(extra) {
+            let dir = dir.display().to_string();
+            if !already.contains(&dir) {
+                py.import("site")
+                    .and_then(|site| site.call_method1("addsitedir", (dir.as_str(),)))
+                    .map_err(|e| BridgeError::Interpreter(describe(py, &e)))?;
+            }
         }
         tracing::debug!(venv = %venv.display(), python = %format!("{major}.{minor}.{micro}"), "python ready");
         Ok(PythonInfo { version: format!("{major}.{minor}.{micro}"), venv: venv.to_path_buf(), site_packages })
@@ -86,6 +90,8 @@ fn initialize(venv_python: &Path) -> Result<(), BridgeError> {
         config.user_site_directory = 0;
         config.install_signal_handlers = 0;
         config.parse_argv = 0;
+        // An installed engine is read-only: never leave `__pycache__` files in it.
+        config.write_bytecode = 0;
         let executable = std::ffi::CString::new(venv_python.as_os_str().as_bytes())
             .map_err(|_| BridgeError::Interpreter("the venv path holds a NUL byte".into()))?;
         let status = ffi::PyConfig_SetBytesString(config, &mut config.executable, executable.as_ptr());
