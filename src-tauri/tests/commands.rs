@@ -1,12 +1,12 @@
 //! The commands over IPC, through Tauri's mock runtime with the app's real context (so the
 //! capability file applies), with the seed's argument names, on real sr_vulkan in CPU mode.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{json, Value};
 use srview_app::{AppOptions, SrVulkanManagerState};
 use srview_core::{DeviceChoice, EngineConfig};
+use srview_test_support::{home_like, snapshot};
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -86,40 +86,6 @@ fn upscale_args(image_path: &str, model: &str, scale: f64, tile_size: u32) -> Va
         "tileSize": tile_size,
         "tta": false,
     })
-}
-
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                stack.push(entry.path());
-            } else {
-                files.insert(
-                    entry.path().strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(entry.path()).unwrap(),
-                );
-            }
-        }
-    }
-    files
-}
-
-fn home_like(root: &Path) {
-    for (name, bytes) in [
-        (".bashrc", &b"export PATH"[..]),
-        ("Documents/thesis.txt", b"secret"),
-        ("Documents/drafts/chapter1.md", b"# one"),
-        ("cover.webp", b"RIFF....WEBPVP8 "),
-        ("Pictures/holiday.webp", b"RIFF....WEBPVP8 "),
-        ("ab/notes.webp", b"mine"),
-    ] {
-        let path = root.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
 }
 
 #[test]

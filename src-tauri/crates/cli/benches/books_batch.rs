@@ -208,20 +208,16 @@ fn main() {
     std::fs::create_dir_all(&stats_dir).unwrap();
     let input = stats_dir.join("page.png");
     page(64, 48, 7).save(&input).unwrap();
-    let with_stats = Engine::start(EngineConfig {
-        device: DeviceChoice::Cpu,
-        cache_root: Some(d.join("stats-cache")),
-        stats: true,
-        ..Default::default()
-    })
-    .unwrap();
-    let without = Engine::start(EngineConfig {
-        device: DeviceChoice::Cpu,
-        cache_root: Some(d.join("stats-cache")),
-        stats: false,
-        ..Default::default()
-    })
-    .unwrap();
+    let engine_with = |stats: bool| {
+        let config = EngineConfig {
+            device: DeviceChoice::Cpu,
+            cache_root: Some(d.join("stats-cache")),
+            stats,
+            ..Default::default()
+        };
+        Engine::start(config).unwrap()
+    };
+    let (with_stats, without) = (engine_with(true), engine_with(false));
     runtime
         .block_on(with_stats.upscale(UpscaleRequest::new(&input, options()), CancellationToken::new(), |_| {}))
         .unwrap();

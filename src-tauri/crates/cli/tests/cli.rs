@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use image::{ImageFormat, Rgb, RgbImage};
 use serde_json::Value;
+use srview_test_support::{home_like, snapshot};
 
 /// A process that is still running after this long after its work is done has hung
 /// (sr_vulkan hangs in exit() forever without stop()).
@@ -294,43 +295,6 @@ fn bad_options_are_refused() {
     let (code, json) = run_json(srview(&cache).args(["--gpu", "7", "gpus"]));
     assert_eq!(code, 1);
     assert_eq!(json["error"]["kind"], "invalid_option");
-}
-
-/// Every file under `root` with its bytes.
-fn snapshot(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = std::collections::BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                stack.push(entry.path());
-            } else {
-                files.insert(
-                    entry.path().strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(entry.path()).unwrap(),
-                );
-            }
-        }
-    }
-    files
-}
-
-/// A home folder: dotfiles, documents, and the user's own WebP files at depth 1 and 2.
-fn home_like(root: &Path) {
-    for (name, bytes) in [
-        (".bashrc", &b"export PATH"[..]),
-        (".cache/other-app/data.bin", b"other"),
-        ("Documents/thesis.txt", b"secret"),
-        ("Documents/drafts/chapter1.md", b"# one"),
-        ("cover.webp", b"RIFF....WEBPVP8 "),
-        ("Pictures/holiday.webp", b"RIFF....WEBPVP8 "),
-        ("ab/notes.webp", b"mine"),
-    ] {
-        let path = root.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
 }
 
 #[test]
@@ -638,26 +602,32 @@ fn books_become_cbz_files_one_by_one_or_a_whole_library() {
     assert!(text.contains("0 computed") && text.contains("nothing needed computing"), "{text}");
 }
 
+/// Starts `command` with `--json` and returns once it has printed `count` JSON Lines, with the
+/// rest of its output still to read.
+fn start_and_read_lines(command: &mut Command, count: usize) -> (Child, BufReader<std::process::ChildStdout>) {
+    let mut child = command.arg("--json").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    for _ in 0..count {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "it ended before printing {count} lines");
+    }
+    (child, lines)
+}
+
 #[test]
 fn killing_a_cbz_export_never_leaves_a_truncated_archive() {
     let dir = tempfile::tempdir().unwrap();
     let book = make_book(dir.path(), "Long", 12, 96);
     let target = dir.path().join("Long_x2.cbz");
-    let mut child = srview(&dir.path().join("cache"))
-        .args(["--json", "upscale", "--model", "WAIFU2X_CUNET_UP2X", "-o"])
-        .arg(&target)
-        .arg(&book)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
     // Kill it once a few pages are in the archive being written.
-    let mut lines = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    for _ in 0..3 {
-        line.clear();
-        assert!(lines.read_line(&mut line).unwrap() > 0, "the export ended early");
-    }
+    let (mut child, _output) = start_and_read_lines(
+        srview(&dir.path().join("cache"))
+            .args(["upscale", "--model", "WAIFU2X_CUNET_UP2X", "-o"])
+            .arg(&target)
+            .arg(&book),
+        3,
+    );
     // SAFETY: signalling our own child process.
     unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
     let _ = child.wait();
@@ -686,17 +656,13 @@ fn ctrl_c_stops_a_batch_and_the_same_command_resumes_it() {
         write_png(&pages, &format!("p{i}.png"), 120 + i, 120);
     }
     let out = dir.path().join("out");
-    let mut child = srview(&dir.path().join("cache"))
-        .args(["--json", "upscale", "--model", "WAIFU2X_CUNET_UP2X", "--out-dir"])
-        .arg(&out)
-        .arg(&pages)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    assert!(lines.read_line(&mut line).unwrap() > 0);
+    let (child, lines) = start_and_read_lines(
+        srview(&dir.path().join("cache"))
+            .args(["upscale", "--model", "WAIFU2X_CUNET_UP2X", "--out-dir"])
+            .arg(&out)
+            .arg(&pages),
+        1,
+    );
     // SAFETY: signalling our own child process.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let rest = std::thread::spawn(move || std::io::read_to_string(lines).unwrap());

@@ -1,55 +1,12 @@
 //! The cache counts and deletes only what it can recognise as its own, and refuses to live
 //! in a folder that holds anything else.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
 use std::time::{Duration, SystemTime};
 
 use srview_core::cache::CacheKey;
 use srview_core::{CleanPolicy, ResultCache};
-
-/// Every file under `root` with its bytes, for byte-for-byte comparisons.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            let kind = entry.file_type().unwrap();
-            if kind.is_dir() {
-                stack.push(entry.path());
-            } else if kind.is_file() {
-                files.insert(
-                    entry.path().strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(entry.path()).unwrap(),
-                );
-            }
-        }
-    }
-    files
-}
-
-/// A home folder: dotfiles, nested documents, and the user's own WebP files at depth 1 and 2,
-/// some even in two-hex-letter folders and with 64-hex names.
-pub fn home_like(root: &Path) {
-    let hex = "ab".to_owned() + &"c".repeat(62);
-    let files: &[(&str, &[u8])] = &[
-        (".bashrc", b"export PATH"),
-        (".config/app/settings.json", b"{}"),
-        ("Documents/thesis.txt", b"secret"),
-        ("Documents/drafts/chapter1.md", b"# one"),
-        ("cover.webp", b"RIFF....WEBPVP8 "),
-        ("Pictures/holiday.webp", b"RIFF....WEBPVP8 "),
-        ("ab/notes.webp", b"mine"),
-    ];
-    for (name, bytes) in files {
-        let path = root.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-    std::fs::write(root.join("ab").join(format!("{hex}.txt")), b"also mine").unwrap();
-}
+use srview_test_support::{home_like, snapshot};
 
 #[test]
 fn a_folder_of_someone_elses_files_is_refused_and_left_untouched() {

@@ -1,0 +1,46 @@
+//! Helpers shared by the tests of the core, the CLI and the app: a folder full of a user's own
+//! files, and a byte-for-byte snapshot to prove that SRView left it alone.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Every regular file under `root`, by relative path, with its bytes.
+pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                let relative = entry.path().strip_prefix(root).unwrap().to_path_buf();
+                files.insert(relative, std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Fills `root` like a home folder: dotfiles, another app's cache and settings, nested
+/// documents, and the user's own WebP files at depth 1 and 2, some in a two-hex-letter folder
+/// and one with a 64-hex name, as a cache entry would be named.
+pub fn home_like(root: &Path) {
+    for (name, bytes) in [
+        (".bashrc", &b"export PATH"[..]),
+        (".cache/other-app/data.bin", b"other"),
+        (".config/app/settings.json", b"{}"),
+        ("Documents/thesis.txt", b"secret"),
+        ("Documents/drafts/chapter1.md", b"# one"),
+        ("cover.webp", b"RIFF....WEBPVP8 "),
+        ("Pictures/holiday.webp", b"RIFF....WEBPVP8 "),
+        ("ab/notes.webp", b"mine"),
+    ] {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let hex_name = format!("ab{}.txt", "c".repeat(62));
+    std::fs::write(root.join("ab").join(hex_name), b"also mine").unwrap();
+}
