@@ -374,6 +374,8 @@ export type ModelInfo_Deserialize = {
 	/**  The TTA twin of this model, or the plain one for a TTA model. */
 	variantOf?: string | null,
 	package: string,
+	/**  The command that adds the package where this engine finds it. */
+	installHint: string,
 	installed: boolean,
 	runsOnCpu: boolean,
 };
@@ -389,6 +391,8 @@ export type ModelInfo_Serialize = {
 	/**  The TTA twin of this model, or the plain one for a TTA model. */
 	variantOf: string | null,
 	package: string,
+	/**  The command that adds the package where this engine finds it. */
+	installHint: string,
 	installed: boolean,
 	runsOnCpu: boolean,
 };

