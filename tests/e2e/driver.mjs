@@ -32,7 +32,13 @@ export async function startDriver(extraEnv = {}) {
     SRVIEW_CACHE_DIR: join(home, "upscaled"),
     ...extraEnv,
   };
-  const driver = spawn("tauri-driver", ["--port", String(PORT)], { env, stdio: ["ignore", "inherit", "inherit"] });
+  // Its own process group: WebKitWebDriver and every app it starts belong to it, so stopping
+  // the group leaves no app behind, not even one whose WebDriver session was never closed.
+  const driver = spawn("tauri-driver", ["--port", String(PORT)], {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
   const exited = new Promise((_, fail) => driver.once("exit", (code) => fail(new Error(`tauri-driver exited (${code})`))));
   exited.catch(() => {});
   // Bounded wait for the port: test harness only, about 10 s at most.
@@ -42,16 +48,43 @@ export async function startDriver(extraEnv = {}) {
     if (ready) return { process: driver, home, stop: () => stopDriver(driver) };
     await new Promise((r) => setTimeout(r, 100));
   }
-  driver.kill();
+  await stopDriver(driver);
   throw new Error("tauri-driver did not start listening");
 }
 
-/** Stops tauri-driver and waits until it has exited, so the next suite can take the port. */
-function stopDriver(driver) {
-  if (driver.exitCode !== null || driver.signalCode !== null) return Promise.resolve();
-  const exited = new Promise((ok) => driver.once("exit", ok));
-  driver.kill();
-  return exited;
+const groupAlive = (pgid) => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const signalGroup = (pgid, signal) => {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // The group is already gone.
+  }
+};
+
+/**
+ * Stops tauri-driver, WebKitWebDriver and any app still running from this suite, and waits
+ * until they are gone, so the next suite can take the port. An app left running would also
+ * hold the test runner's output pipe open, and the runner would never finish.
+ */
+async function stopDriver(driver) {
+  const pgid = driver.pid;
+  const running = driver.exitCode === null && driver.signalCode === null;
+  const exited = running ? new Promise((ok) => driver.once("exit", ok)) : Promise.resolve();
+  signalGroup(pgid, "SIGTERM");
+  await exited;
+  // Bounded wait for the apps to finish their exit: test harness only, 5 s at most.
+  for (let attempt = 0; attempt < 50 && groupAlive(pgid); attempt++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  signalGroup(pgid, "SIGKILL");
 }
 
 export async function openApp(args) {
