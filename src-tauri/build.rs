@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "watch_engine_stats",
     "unwatch_engine_stats",
     "list_models",
+    "set_models_dir",
     "upscale_to_url",
     "cancel_upscale",
     "open_location",

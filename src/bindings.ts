@@ -40,7 +40,10 @@ export const commands = {
 	watchEngineStats: (onStats: Channel<EngineStats>) => typedError<null, ErrorPayload>(__TAURI_INVOKE("watch_engine_stats", { onStats })),
 	/**  Stops `watch_engine_stats`. */
 	unwatchEngineStats: () => __TAURI_INVOKE<void>("unwatch_engine_stats"),
-	listModels: () => typedError<Catalogue_Serialize, ErrorPayload>(__TAURI_INVOKE("list_models")),
+	/**  sr_vulkan's models and the custom ones in the models folder (loaded to read their scale). */
+	listModels: () => typedError<ModelListing_Serialize, ErrorPayload>(__TAURI_INVOKE("list_models")),
+	/**  Sets the folder of custom models and plugins; an empty path means the default one. */
+	setModelsDir: (path: string) => typedError<ModelListing_Serialize, ErrorPayload>(__TAURI_INVOKE("set_models_dir", { path })),
 	/**
 	 *  Upscales an opened page for display: returns a URL into the cache, reporting progress
 	 *  (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
@@ -164,19 +167,44 @@ export type CacheStats_Serialize = {
 	root: string,
 };
 
-export type Catalogue = Catalogue_Serialize | Catalogue_Deserialize;
-
-export type Catalogue_Deserialize = {
-	models: ModelInfo_Deserialize[],
-};
-
-export type Catalogue_Serialize = {
-	models: ModelInfo_Serialize[],
-};
-
 export type CleanReport = {
 	removed: number,
 	bytesFreed: number,
+};
+
+/**  What the catalogue says about a custom model. */
+export type CustomModelInfo = CustomModelInfo_Serialize | CustomModelInfo_Deserialize;
+
+/**  What the catalogue says about a custom model. */
+export type CustomModelInfo_Deserialize = {
+	/**  `onnx` or `plugin`. */
+	kind: string,
+	file: string,
+	/**  onnxruntime's execution provider, or `python` for a plugin. */
+	provider?: string | null,
+	scales: number[],
+	/**  A plugin's own `NAME`. */
+	label?: string | null,
+	/**  What the model's input takes: `0-1` floats or `0-255` bytes. */
+	valueRange?: string | null,
+	/**  Why it cannot be used (with the traceback for a plugin); `None` when it works. */
+	problem?: string | null,
+};
+
+/**  What the catalogue says about a custom model. */
+export type CustomModelInfo_Serialize = {
+	/**  `onnx` or `plugin`. */
+	kind: string,
+	file: string,
+	/**  onnxruntime's execution provider, or `python` for a plugin. */
+	provider: string | null,
+	scales: number[],
+	/**  A plugin's own `NAME`. */
+	label: string | null,
+	/**  What the model's input takes: `0-1` floats or `0-255` bytes. */
+	valueRange: string | null,
+	/**  Why it cannot be used (with the traceback for a plugin); `None` when it works. */
+	problem: string | null,
 };
 
 export type DeviceMemory = DeviceMemory_Serialize | DeviceMemory_Deserialize;
@@ -359,7 +387,9 @@ export type MemoryHeap_Serialize = {
 	deviceLocal: boolean,
 };
 
-export type ModelFamily = "waifu2x" | "realcugan" | "realesrgan" | "realsr";
+export type ModelFamily = "waifu2x" | "realcugan" | "realesrgan" | "realsr" | 
+/**  A user's `.onnx` model or `.py` plugin (see `custom`). */
+"custom";
 
 export type ModelInfo = ModelInfo_Serialize | ModelInfo_Deserialize;
 
@@ -378,6 +408,8 @@ export type ModelInfo_Deserialize = {
 	installHint: string,
 	installed: boolean,
 	runsOnCpu: boolean,
+	/**  For a custom model: its file, provider and scales, or why it is unusable. */
+	custom?: CustomModelInfo_Deserialize | null,
 };
 
 export type ModelInfo_Serialize = {
@@ -395,6 +427,31 @@ export type ModelInfo_Serialize = {
 	installHint: string,
 	installed: boolean,
 	runsOnCpu: boolean,
+	/**  For a custom model: its file, provider and scales, or why it is unusable. */
+	custom: CustomModelInfo_Serialize | null,
+};
+
+/**  Every model the engine can run: sr_vulkan's and the models folder's. */
+export type ModelListing = ModelListing_Serialize | ModelListing_Deserialize;
+
+/**  Every model the engine can run: sr_vulkan's and the models folder's. */
+export type ModelListing_Deserialize = {
+	models: ModelInfo_Deserialize[],
+	modelsDir?: string | null,
+	/**  Why the models folder could not be read (`{kind, message}`), if it could not. */
+	modelsDirProblem?: ErrorPayload | null,
+	/**  onnxruntime's version, or `None` when it is not installed. */
+	onnxruntime?: string | null,
+};
+
+/**  Every model the engine can run: sr_vulkan's and the models folder's. */
+export type ModelListing_Serialize = {
+	models: ModelInfo_Serialize[],
+	modelsDir: string | null,
+	/**  Why the models folder could not be read (`{kind, message}`), if it could not. */
+	modelsDirProblem: ErrorPayload | null,
+	/**  onnxruntime's version, or `None` when it is not installed. */
+	onnxruntime: string | null,
 };
 
 export type OpenedLocation = OpenedLocation_Serialize | OpenedLocation_Deserialize;

@@ -1,11 +1,12 @@
 // SRView's frontend: wires the location, the reading position, the upscaler, the stage and
 // the panels to the commands. Each concern lives in its own module; this file connects them.
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open } from "@tauri-apps/plugin-dialog";
 import { appConfigDir, join } from "@tauri-apps/api/path";
 import { load, type Store } from "@tauri-apps/plugin-store";
 import { Channel } from "@tauri-apps/api/core";
-import type { DeviceMemory, DeviceReport, EngineStats, ModelInfo, OpenedLocation } from "./bindings";
+import type { DeviceMemory, DeviceReport, EngineStats, ModelInfo, ModelListing, OpenedLocation } from "./bindings";
 import { commands, describeError, unwrap } from "./api";
 import { bindKeys } from "./app/keys";
 import { Upscaler } from "./app/upscaler";
@@ -17,7 +18,7 @@ import { renderSettingsPanel } from "./panels/settings-panel";
 import { Library } from "./state/library";
 import * as reading from "./state/reading";
 import { Latest } from "./state/requests";
-import { DEFAULT_SETTINGS, normalizeSettings, settingsKey, toUpscaleOptions, usableModel, type FitMode, type Settings } from "./state/settings";
+import { DEFAULT_SETTINGS, normalizeSettings, settingsKey, toUpscaleOptions, usableModel, withModel, type FitMode, type Settings } from "./state/settings";
 import { describeProgress, statusLine } from "./state/status";
 import { Thumbnails } from "./viewer/thumbnails";
 import { Viewer } from "./viewer/viewer";
@@ -41,6 +42,7 @@ class App {
   private stats: EngineStats | null = null;
   private engineError: string | null = null;
   private models: ModelInfo[] = [];
+  private listing: ModelListing | null = null;
   private store: Store | null = null;
   private library = new Library(null);
   private opening = new Latest();
@@ -85,8 +87,7 @@ class App {
   private async waitForEngine(): Promise<void> {
     try {
       this.report = await unwrap(commands.getEngineReport());
-      this.models = (await unwrap(commands.listModels())).models;
-      this.settings = { ...this.settings, model: usableModel(this.settings, this.models, this.report.cpuMode) };
+      this.useListing(await unwrap(this.settings.modelsDir ? commands.setModelsDir(this.settings.modelsDir) : commands.listModels()));
       await unwrap(commands.checkSrVulkanAvailability());
       const device = this.report.cpuMode ? "CPU mode" : this.report.deviceName;
       this.setEngineStatus(`Upscaler ready · ${device}`, false);
@@ -100,6 +101,26 @@ class App {
     this.schedule();
   }
 
+  /** Models as the engine lists them; the chosen one must still be usable. */
+  private useListing(listing: ModelListing): void {
+    this.listing = listing;
+    this.models = listing.models;
+    const model = usableModel(this.settings, this.models, this.report?.cpuMode ?? true);
+    this.settings = model === this.settings.model ? this.settings : withModel(this.settings, model, this.models);
+  }
+
+  /** A new models folder: list what it holds, then show it in the panels. */
+  private async changeModelsDir(dir: string): Promise<void> {
+    if (!this.report) return;
+    try {
+      this.useListing(await unwrap(commands.setModelsDir(dir)));
+    } catch (e) {
+      console.warn("models folder", e);
+    }
+    this.renderSettings();
+    this.renderGpuPanel();
+  }
+
   private setEngineStatus(text: string, bad: boolean): void {
     const node = byId("status-engine");
     node.textContent = text;
@@ -108,7 +129,7 @@ class App {
   }
 
   private renderGpuPanel(): void {
-    renderGpuPanel(byId("panel-gpu"), this.report, this.engineError, this.memory, this.stats);
+    renderGpuPanel(byId("panel-gpu"), this.report, this.engineError, this.memory, this.stats, this.models, this.listing?.onnxruntime ?? null);
   }
 
   /** Live figures while the engine panel is open: pushed by the backend as requests finish. */
@@ -297,7 +318,9 @@ class App {
    *  (keys, toolbar), never under the reader's cursor. */
   private updateSettings(next: Settings, fromPanel = false): void {
     const resultsChange = settingsKey(next) !== settingsKey(this.settings);
+    const folderChange = next.modelsDir !== this.settings.modelsDir;
     this.settings = normalizeSettings(next);
+    if (folderChange) void this.changeModelsDir(this.settings.modelsDir);
     void this.store?.set("settings", this.settings);
     if (resultsChange) this.forgetResults();
     this.applyReadingSettings();
@@ -441,7 +464,8 @@ class App {
   }
 
   private renderSettings(): void {
-    renderSettingsPanel(byId("panel-settings"), this.settings, this.models, this.report?.cpuMode ?? true, (next) => this.updateSettings(next, true));
+    const folder = { dir: this.listing?.modelsDir ?? null, problem: this.listing?.modelsDirProblem?.message ?? null };
+    renderSettingsPanel(byId("panel-settings"), this.settings, this.models, this.report?.cpuMode ?? true, folder, (next) => this.updateSettings(next, true));
   }
 
   private renderBooks(): void {
@@ -531,6 +555,8 @@ class App {
       Escape: () => this.closePanels(),
       "Ctrl+o": () => void this.pickAndOpen(false),
       "Ctrl+s": () => void this.saveAs(),
+      // The same way out as the window's close button: the running tile finishes, then SRView leaves.
+      "Ctrl+q": () => void getCurrentWindow().close(),
     });
 
     byId("stage").addEventListener(

@@ -6,7 +6,7 @@ use serde::Serialize;
 use srview_core::stats::EngineStats;
 use srview_core::vulkan_memory::DeviceMemory;
 use srview_core::{
-    CacheStats, Catalogue, CleanPolicy, CleanReport, DeviceReport, ImageSource, OutputFormat, Overwrite, Priority,
+    CacheStats, CleanPolicy, CleanReport, DeviceReport, ImageSource, ModelListing, OutputFormat, Overwrite, Priority,
     Progress, SizeRequest, SkipRules, StageTimings, UpscaleOptions, UpscaleRequest,
 };
 use tauri::ipc::{Channel, InvokeResponseBody, IpcResponse, Response};
@@ -214,10 +214,21 @@ pub async fn get_device_memory(state: State<'_, SrVulkanManagerState>) -> AppRes
     blocking(move || engine.device_memory()).await?.map_err(AppError::InvalidArgument)
 }
 
+/// sr_vulkan's models and the custom ones in the models folder (loaded to read their scale).
 #[tauri::command]
 #[specta::specta]
-pub async fn list_models(state: State<'_, SrVulkanManagerState>) -> AppResult<Catalogue> {
-    Ok(state.engine_only().await?.catalogue().clone())
+pub async fn list_models(state: State<'_, SrVulkanManagerState>) -> AppResult<ModelListing> {
+    let engine = state.engine_only().await?;
+    blocking(move || engine.models()).await
+}
+
+/// Sets the folder of custom models and plugins; an empty path means the default one.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_models_dir(state: State<'_, SrVulkanManagerState>, path: String) -> AppResult<ModelListing> {
+    let engine = state.engine_only().await?;
+    engine.set_models_dir(optional_path(&path).or_else(srview_core::custom::default_models_dir));
+    blocking(move || engine.models()).await
 }
 
 /// Upscales an opened page for display: returns a URL into the cache, reporting progress

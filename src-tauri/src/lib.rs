@@ -38,6 +38,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::watch_engine_stats,
             commands::unwatch_engine_stats,
             commands::list_models,
+            commands::set_models_dir,
             commands::upscale_to_url,
             commands::cancel_upscale,
             commands::open_location,

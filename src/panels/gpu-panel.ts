@@ -1,7 +1,7 @@
 // The engine panel: the device (GPU or CPU, and why), its memory heaps and budget, the
 // process's memory, and the figures of this run: requests, cache hit rate, pages per minute
 // and each stage's count, median and 95th percentile, also split by model.
-import type { DeviceMemory, DeviceReport, EngineStats, StageFigures } from "../bindings";
+import type { DeviceMemory, DeviceReport, EngineStats, ModelInfo, StageFigures } from "../bindings";
 import { definitionList, el, formatBytes } from "./dom";
 
 /** "24.0 GB heap, 1.2 GB budget, 12.0 MB used" for each heap a device reports. */
@@ -59,12 +59,38 @@ function statsSection(stats: EngineStats): HTMLElement[] {
   return out;
 }
 
+/** Each custom model with what runs it, or why it cannot be used (the traceback folded). */
+function customSection(models: ModelInfo[], onnxruntime: string | null): HTMLElement[] {
+  const custom = models.filter((m) => m.custom);
+  const list = el("ul", { id: "custom-models" });
+  for (const model of custom) {
+    const info = model.custom!;
+    const item = el("li", { dataset: { model: model.name } });
+    if (info.problem) {
+      const lines = info.problem.trim().split("\n");
+      const summary = lines[lines.length - 1];
+      const rest = lines.slice(1);
+      item.append(el("span", { className: "bad" }, `${model.name}: cannot be used: ${summary}`));
+      if (rest.length > 0) item.append(el("details", {}, el("summary", {}, "Traceback"), el("pre", {}, info.problem)));
+    } else {
+      const scales = info.scales.map((s) => `${s}×`).join(", ");
+      item.append(`${model.name}: ${scales} on ${info.provider ?? "?"}${info.kind === "onnx" ? ` (input ${info.valueRange})` : ""}`);
+    }
+    list.append(item);
+  }
+  if (custom.length === 0) list.append(el("li", {}, "None: put .onnx models or .py plugins in the models folder (see Settings)"));
+  const runtime = onnxruntime ? `onnxruntime ${onnxruntime}` : "onnxruntime is not installed, so .onnx models cannot run";
+  return [el("h3", {}, "Custom models"), list, el("p", { className: "note" }, runtime)];
+}
+
 export function renderGpuPanel(
   panel: HTMLElement,
   report: DeviceReport | null,
   error: string | null,
   memory: DeviceMemory[] | null = null,
   stats: EngineStats | null = null,
+  models: ModelInfo[] = [],
+  onnxruntime: string | null = null,
 ): void {
   panel.replaceChildren(el("h2", {}, "Engine"));
   if (error) {
@@ -104,5 +130,6 @@ export function renderGpuPanel(
   );
   if (report.fallbackReason) panel.append(el("p", { id: "gpu-fallback" }, `Why CPU: ${report.fallbackReason}.`));
   panel.append(el("p", { className: "note" }, "The device is chosen at start: run srview-app --gpu ID (or --gpu cpu) to change it."));
+  panel.append(...customSection(models, onnxruntime));
   if (stats) panel.append(...statsSection(stats));
 }

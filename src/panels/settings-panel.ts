@@ -33,11 +33,18 @@ function numberField(id: string, value: number, min: number, max: number, step: 
   return { input, error };
 }
 
+/** Where custom models are read from, and why the folder cannot be read if it cannot. */
+export interface ModelsFolder {
+  dir: string | null;
+  problem: string | null;
+}
+
 export function renderSettingsPanel(
   panel: HTMLElement,
   settings: Settings,
   models: ModelInfo[],
   cpuMode: boolean,
+  folder: ModelsFolder,
   onChange: (next: Settings) => void,
 ): void {
   let current = settings;
@@ -56,7 +63,7 @@ export function renderSettingsPanel(
   }
   const scale = numberField("setting-scale", settings.scale, 0.5, 16, "0.5", (v) => change({ ...current, scale: v, scaleChosen: true }));
   model.addEventListener("change", () => {
-    const next = withModel(current, model.value);
+    const next = withModel(current, model.value, models);
     scale.input.value = String(next.scale);
     change(next);
   });
@@ -77,6 +84,19 @@ export function renderSettingsPanel(
   const maxMp = numberField("setting-max-mp", settings.maxInputMegapixels, 0.1, 500, "0.5", (v) => change({ ...current, maxInputMegapixels: v }));
   const animated = select("setting-animated", [["skip", "show as they are"], ["upscale", "upscale (PNG/JPEG keep frame 1)"]], settings.animated);
   animated.addEventListener("change", () => change({ ...current, animated: animated.value as Settings["animated"] }));
+  const modelsDir = el("input", { id: "setting-models-dir", type: "text", value: settings.modelsDir, placeholder: folder.dir ?? "" });
+  modelsDir.addEventListener("change", () => change({ ...current, modelsDir: modelsDir.value.trim() }));
+  const custom = models.filter((m) => m.custom);
+  const usable = custom.filter((m) => !m.custom?.problem).length;
+  const folderNote = folder.problem
+    ? el("div", { className: "field-error", id: "setting-models-dir-note" }, folder.problem)
+    : el(
+        "div",
+        { className: "note", id: "setting-models-dir-note" },
+        `${usable} custom model${usable === 1 ? "" : "s"} in ${folder.dir ?? "no folder"}` +
+          (custom.length > usable ? `; ${custom.length - usable} cannot be used (see Engine)` : "") +
+          ". Put .onnx models and .py plugins there.",
+      );
   const fit = select("setting-fit", [["page", "the page"], ["width", "the width"], ["height", "the height"]], settings.fit);
   fit.addEventListener("change", () => change({ ...current, fit: fit.value as Settings["fit"] }));
   const direction = select("setting-direction", [["ltr", "left to right"], ["rtl", "right to left (manga)"]], settings.direction);
@@ -94,6 +114,7 @@ export function renderSettingsPanel(
     ...field("Preload next", preload.input, preload.error),
     ...field("Skip above (MP)", maxMp.input, maxMp.error),
     ...field("Animated images", animated),
+    ...field("Models folder", modelsDir, folderNote),
     el("h3", {}, "Reading"),
     ...field("Two-page spread", checkbox("setting-spread", settings.spread, (on) => ({ ...current, spread: on }))),
     ...field("Cover alone", checkbox("setting-shift", settings.shift, (on) => ({ ...current, shift: on }))),

@@ -6,7 +6,10 @@ export const FAMILY_NAMES: Record<string, { name: string; goodFor: string }> = {
   realcugan: { name: "Real-CUGAN", goodFor: "anime and manga, sharper lines" },
   realesrgan: { name: "Real-ESRGAN", goodFor: "photos and general images" },
   realsr: { name: "RealSR", goodFor: "photos and old scans" },
+  custom: { name: "Custom", goodFor: "your own ONNX models and plugins" },
 };
+
+export const CUSTOM_PREFIX = "custom:";
 
 const VARIANTS: Record<string, string> = {
   CUNET: "CUNet",
@@ -41,14 +44,16 @@ export function describeModel(name: string): ModelLabel {
   return { family, variant, scale, noise };
 }
 
-/** "waifu2x CUNet 2×": what the status line calls a model. */
+/** "waifu2x CUNet 2×", or "d2s-2x.onnx (custom)": what the status line calls a model. */
 export function modelShortName(name: string): string {
+  if (name.startsWith(CUSTOM_PREFIX)) return `${name.slice(CUSTOM_PREFIX.length)} (custom)`;
   const m = describeModel(name);
   return [m.family, m.variant, `${m.scale}×`].filter(Boolean).join(" ");
 }
 
-/** The model's own scale, from its name. */
-export function nativeScale(name: string): number {
+/** The model's own scale: from its name, or for a custom model from what loading it measured. */
+export function nativeScale(name: string, models: ModelInfo[] = []): number {
+  if (name.startsWith(CUSTOM_PREFIX)) return models.find((m) => m.name === name)?.nativeScale ?? 2;
   return describeModel(name).scale;
 }
 
@@ -59,11 +64,27 @@ export interface ModelGroup {
   models: { name: string; label: string; disabled: boolean; note: string; hint: string }[];
 }
 
-/** Models grouped by family, TTA twins folded into the TTA checkbox, unusable ones marked. */
+/** "d2s-2x.onnx · 2×" or "Nearest neighbour (numpy) · 2×, 3×, 4×". */
+function customLabel(model: ModelInfo): string {
+  const custom = model.custom;
+  const name = custom?.label ?? model.name.slice(CUSTOM_PREFIX.length);
+  return `${name} · ${(custom?.scales ?? [model.nativeScale]).map((s) => `${s}×`).join(", ")}`;
+}
+
+/** Models grouped by family, TTA twins folded into the TTA checkbox, unusable ones marked.
+ *  Broken custom models are left out (the engine panel says why). */
 export function groupModels(models: ModelInfo[], cpuMode: boolean): ModelGroup[] {
   const groups = new Map<string, ModelGroup>();
   for (const model of models) {
     if (model.tta) continue;
+    if (model.custom) {
+      if (model.custom.problem) continue;
+      const group = groups.get("custom") ?? { family: "custom", label: `Custom — ${FAMILY_NAMES.custom.goodFor}`, models: [] };
+      const runs = model.custom.provider ? `${model.name} on ${model.custom.provider}` : model.name;
+      group.models.push({ name: model.name, label: customLabel(model), disabled: false, note: "", hint: runs });
+      groups.set("custom", group);
+      continue;
+    }
     const family = FAMILY_NAMES[model.family] ?? { name: model.family, goodFor: "" };
     const group = groups.get(model.family) ?? { family: model.family, label: `${family.name} — ${family.goodFor}`, models: [] };
     const notes: string[] = [];

@@ -29,6 +29,8 @@ export interface Settings {
   fit: FitMode;
   /** Fit may blow small images up; off by default. */
   enlargeSmall: boolean;
+  /** The folder of custom models and plugins; "" is the default one. */
+  modelsDir: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: Settings = {
   shift: false,
   fit: "page",
   enlargeSmall: false,
+  modelsDir: "",
 };
 
 const FORMATS: OutputFormat[] = ["webp", "png", "jpg"];
@@ -80,6 +83,7 @@ export function normalizeSettings(raw: unknown): Settings {
     shift: bool(input.shift, d.shift),
     fit: FITS.includes(input.fit as FitMode) ? (input.fit as FitMode) : d.fit,
     enlargeSmall: bool(input.enlargeSmall, d.enlargeSmall),
+    modelsDir: typeof input.modelsDir === "string" ? input.modelsDir.trim() : d.modelsDir,
   };
 }
 
@@ -91,8 +95,8 @@ export function usableModel(settings: Settings, models: ModelInfo[], cpuMode: bo
 }
 
 /** A new model: the scale follows it unless the user chose one. */
-export function withModel(settings: Settings, model: string): Settings {
-  return { ...settings, model, scale: settings.scaleChosen ? settings.scale : nativeScale(model) };
+export function withModel(settings: Settings, model: string, models: ModelInfo[] = []): Settings {
+  return { ...settings, model, scale: settings.scaleChosen ? settings.scale : nativeScale(model, models) };
 }
 
 export function toUpscaleOptions(settings: Settings): UpscaleOptions {

@@ -57,3 +57,4 @@ test("turning to the last large page shows its progress at once and finishes it"
     await driver.quit();
   }
 });
+

@@ -31,6 +31,10 @@ struct Cli {
     /// new, or an SRView cache: SRView never cleans a folder it did not write.
     #[arg(long, global = true, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// Folder of custom upscalers: .onnx models and .py plugins, used as `custom:<file name>`
+    /// (default: $XDG_DATA_HOME/srview/models or ~/.local/share/srview/models).
+    #[arg(long, global = true, value_name = "DIR")]
+    models_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -155,10 +159,16 @@ async fn run(cli: Cli, out: Output) -> u8 {
         Command::Doctor => return doctor(&cli, &out).await,
         Command::Gpus | Command::Models | Command::Stats | Command::Upscale(_) => {
             let mut config = EngineConfig { venv: cli.venv.clone(), device: cli.gpu, ..EngineConfig::default() };
+            if let Some(dir) = &cli.models_dir {
+                config.models_dir = Some(dir.clone());
+            }
             if let Command::Upscale(args) = &cli.command {
                 config.cache_root = (!args.no_cache).then_some(cache_root);
                 config.limits = InputLimits { max_pixels: args.max_pixels, max_bytes: args.max_bytes };
                 config.timeout = args.timeout.map(std::time::Duration::from_secs_f64);
+                if let Some(limit) = config.timeout {
+                    config.custom_call_limit = limit;
+                }
             }
             match tokio::task::spawn_blocking(move || Engine::start(config)).await {
                 Err(join) => Err(SrError::Internal(format!("starting the engine failed: {join}"))),
@@ -170,8 +180,18 @@ async fn run(cli: Cli, out: Output) -> u8 {
                             Ok(0)
                         }
                         Command::Models => {
-                            out.models(engine.catalogue());
-                            Ok(0)
+                            let listing = {
+                                let engine = engine.clone();
+                                tokio::task::spawn_blocking(move || engine.models()).await
+                            };
+                            match listing {
+                                Ok(listing) => {
+                                    out.models(&listing);
+                                    // A folder the user named must exist; the default one may not yet.
+                                    Ok(u8::from(cli.models_dir.is_some() && listing.models_dir_problem.is_some()))
+                                }
+                                Err(join) => Err(SrError::Internal(format!("listing the models failed: {join}"))),
+                            }
                         }
                         Command::Stats => {
                             let memory = {
@@ -363,6 +383,16 @@ async fn doctor(cli: &Cli, out: &Output) -> u8 {
                     fix: (!installed).then(|| srview_core::venv::install_hint(&family.pip_package())),
                 });
             }
+            let onnxruntime = srview_core::custom::onnxruntime_version();
+            checks.push(Check {
+                name: "onnxruntime".into(),
+                ok: true,
+                detail: match &onnxruntime {
+                    Some(version) => format!("onnxruntime {version}, for custom .onnx models"),
+                    None => "not installed (optional: custom .onnx models need it)".into(),
+                },
+                fix: onnxruntime.is_none().then(|| srview_core::venv::install_hint("onnxruntime")),
+            });
             let vulkan = if report.gpus.is_empty() {
                 "no Vulkan device; CPU mode".to_owned()
             } else {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use srview_core::batch::{BatchProgress, BatchSummary, PageOutcome, PageReport};
 use srview_core::stats::EngineStats;
 use srview_core::vulkan_memory::DeviceMemory;
-use srview_core::{CacheStats, Catalogue, CleanReport, DeviceReport, SrError};
+use srview_core::{CacheStats, CleanReport, DeviceReport, ModelListing, SrError};
 
 use crate::Check;
 
@@ -123,18 +123,33 @@ impl Output {
         });
     }
 
-    pub fn models(&self, catalogue: &Catalogue) {
-        self.emit(catalogue, || {
+    pub fn models(&self, listing: &ModelListing) {
+        self.emit(listing, || {
             let mut text = format!("{:<44} {:<10} {:>5}  {:<9} {}\n", "MODEL", "FAMILY", "SCALE", "INSTALLED", "CPU");
-            for m in &catalogue.models {
-                text += &format!(
-                    "{:<44} {:<10} {:>4}x  {:<9} {}\n",
-                    m.name,
-                    m.family.label(),
-                    m.native_scale,
-                    if m.installed { "yes" } else { "no" },
-                    if m.runs_on_cpu { "yes" } else { "no" }
-                );
+            for m in &listing.models {
+                let usable = match &m.custom {
+                    Some(custom) if custom.problem.is_some() => "broken",
+                    _ if m.installed => "yes",
+                    _ => "no",
+                };
+                let runs_on = match &m.custom {
+                    Some(custom) => custom.provider.clone().unwrap_or_else(|| "-".into()),
+                    None => (if m.runs_on_cpu { "yes" } else { "no" }).into(),
+                };
+                let scale = match &m.custom {
+                    Some(custom) if custom.scales.is_empty() => "-".to_owned(),
+                    Some(custom) => custom.scales.iter().map(|s| format!("{s}x")).collect::<Vec<_>>().join(","),
+                    None => format!("{}x", m.native_scale),
+                };
+                text += &format!("{:<44} {:<10} {:>5}  {:<9} {}\n", m.name, m.family.label(), scale, usable, runs_on);
+                if let Some(problem) = m.custom.as_ref().and_then(|c| c.problem.as_ref()) {
+                    text += &format!("    {}\n", problem.replace('\n', "\n    "));
+                }
+            }
+            match (&listing.models_dir, &listing.models_dir_problem) {
+                (_, Some(problem)) => text += &format!("custom models: {problem}\n"),
+                (Some(dir), None) => text += &format!("custom models: {}\n", dir.display()),
+                (None, None) => {}
             }
             text
         });

@@ -806,3 +806,49 @@ fn bad_books_are_named_with_their_kind_and_the_good_one_is_still_written() {
     let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers, ["Good_x2.cbz"], "nothing is left for the bad books");
 }
+
+#[test]
+fn custom_models_from_the_models_folder_are_listed_and_upscale() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, models) = (dir.path().join("cache"), dir.path().join("models"));
+    std::fs::create_dir(&models).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../examples/plugins/nearest_neighbour.py");
+    std::fs::copy(example, models.join("nearest_neighbour.py")).unwrap();
+    std::fs::write(models.join("broken.py"), "SCALES = [2]\ndef upscale(image, scale)\n").unwrap();
+
+    let (code, listing) = run_json(srview(&cache).arg("--models-dir").arg(&models).arg("models"));
+    assert_eq!(code, 0, "{listing}");
+    let find = |name: &str| listing["models"].as_array().unwrap().iter().find(|m| m["name"] == name).cloned().unwrap();
+    let plugin = find("custom:nearest_neighbour.py");
+    assert_eq!(
+        (plugin["family"].clone(), plugin["custom"]["scales"].clone()),
+        ("custom".into(), serde_json::json!([2, 3, 4]))
+    );
+    assert_eq!(plugin["installed"], true);
+    let broken = find("custom:broken.py");
+    assert!(broken["custom"]["problem"].as_str().unwrap().contains("SyntaxError"), "{broken}");
+
+    let page = write_png(dir.path(), "page.png", 30, 20);
+    let out = dir.path().join("out.png");
+    let (code, _, summary) = run_lines(
+        srview(&cache)
+            .arg("--models-dir")
+            .arg(&models)
+            .args(["upscale", "--model", "custom:nearest_neighbour.py", "--scale", "3", "--format", "png", "-o"])
+            .arg(&out)
+            .arg(&page),
+    );
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(image::image_dimensions(&out).unwrap(), (90, 60));
+
+    let (code, pages, summary) = run_lines(
+        srview(&cache).arg("--models-dir").arg(&models).args(["upscale", "--model", "custom:broken.py"]).arg(&page),
+    );
+    assert_eq!((code, pages[0]["error"]["kind"].as_str()), (1, Some("custom_model_broken")), "{summary}");
+
+    let missing = dir.path().join("no-such-folder");
+    let (code, listing) = run_json(srview(&cache).arg("--models-dir").arg(&missing).arg("models"));
+    assert_eq!(code, 1, "a folder the user named must exist");
+    assert_eq!(listing["modelsDirProblem"]["kind"], "models_dir_missing");
+    assert!(listing["models"].as_array().unwrap().iter().any(|m| m["name"] == "WAIFU2X_CUNET_UP2X"));
+}

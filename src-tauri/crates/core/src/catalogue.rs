@@ -12,6 +12,8 @@ pub enum ModelFamily {
     Realcugan,
     Realesrgan,
     Realsr,
+    /// A user's `.onnx` model or `.py` plugin (see `custom`).
+    Custom,
 }
 
 impl ModelFamily {
@@ -32,6 +34,7 @@ impl ModelFamily {
             ModelFamily::Realcugan => "realcugan",
             ModelFamily::Realesrgan => "realesrgan",
             ModelFamily::Realsr => "realsr",
+            ModelFamily::Custom => "custom",
         }
     }
 
@@ -51,7 +54,7 @@ impl ModelFamily {
 
     /// Whether the tile size changes the output (and so belongs in the cache key).
     pub fn tile_affects_output(self) -> bool {
-        matches!(self, ModelFamily::Waifu2x | ModelFamily::Realsr)
+        matches!(self, ModelFamily::Waifu2x | ModelFamily::Realsr | ModelFamily::Custom)
     }
 }
 
@@ -73,6 +76,8 @@ pub struct ModelInfo {
     pub install_hint: String,
     pub installed: bool,
     pub runs_on_cpu: bool,
+    /// For a custom model: its file, provider and scales, or why it is unusable.
+    pub custom: Option<crate::custom::CustomModelInfo>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -106,6 +111,7 @@ impl Catalogue {
                     install_hint: crate::venv::install_hint(&family.pip_package()),
                     installed: installed(family),
                     runs_on_cpu: family.runs_on_cpu(),
+                    custom: None,
                 })
             })
             .collect();

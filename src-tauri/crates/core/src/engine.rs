@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::cache::{CacheKey, ResultCache};
 use crate::catalogue::Catalogue;
+use crate::custom::{CustomModels, CUSTOM_PREFIX};
 use crate::error::{Result, SrError};
 use crate::export::{save_file, Overwrite};
 use crate::flight::{fly, Computed, FlightJob, FlightKey, FlightState, Flights};
@@ -38,6 +39,10 @@ pub struct EngineConfig {
     pub tiling: bool,
     /// Keep per-stage statistics (see `stats`); off only to measure what they cost.
     pub stats: bool,
+    /// The folder of custom `.onnx` models and `.py` plugins (see `custom`).
+    pub models_dir: Option<PathBuf>,
+    /// How long one call into a custom model may run before it is interrupted.
+    pub custom_call_limit: Duration,
 }
 
 impl Default for EngineConfig {
@@ -50,6 +55,8 @@ impl Default for EngineConfig {
             timeout: None,
             tiling: true,
             stats: true,
+            models_dir: crate::custom::default_models_dir(),
+            custom_call_limit: crate::custom::DEFAULT_CALL_LIMIT,
         }
     }
 }
@@ -165,6 +172,23 @@ struct EngineShared {
     timeout: Option<Duration>,
     tiling: bool,
     stats: Stats,
+    custom: Arc<CustomModels>,
+    custom_call_limit: Duration,
+}
+
+/// Every model the engine can run: sr_vulkan's and the models folder's.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ModelListing {
+    pub models: Vec<crate::catalogue::ModelInfo>,
+    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
+    pub models_dir: Option<PathBuf>,
+    /// Why the models folder could not be read (`{kind, message}`), if it could not.
+    pub models_dir_problem: Option<SrError>,
+    /// onnxruntime's version, or `None` when it is not installed.
+    pub onnxruntime: Option<String>,
 }
 
 /// The upscaling engine. Cheap to clone; every clone shares the process's one session.
@@ -197,6 +221,8 @@ impl Engine {
             limits: config.limits,
             timeout: config.timeout,
             tiling: config.tiling,
+            custom: Arc::new(CustomModels::new(config.models_dir)),
+            custom_call_limit: config.custom_call_limit,
         };
         Ok(Engine { shared: Arc::new(shared), cache })
     }
@@ -216,6 +242,29 @@ impl Engine {
 
     pub fn catalogue(&self) -> &Catalogue {
         &self.shared.session.catalogue
+    }
+
+    /// sr_vulkan's models and the models folder's (blocking: custom models are loaded to
+    /// read their scale and provider).
+    pub fn models(&self) -> ModelListing {
+        let scan = self.shared.custom.scan();
+        let mut models = self.catalogue().models.clone();
+        models.extend(scan.models);
+        ModelListing {
+            models,
+            models_dir: scan.dir,
+            models_dir_problem: scan.problem,
+            onnxruntime: crate::custom::onnxruntime_version(),
+        }
+    }
+
+    pub fn models_dir(&self) -> Option<PathBuf> {
+        self.shared.custom.dir()
+    }
+
+    /// Where custom models are found from now on.
+    pub fn set_models_dir(&self, dir: Option<PathBuf>) {
+        self.shared.custom.set_dir(dir);
     }
 
     pub fn limits(&self) -> InputLimits {
@@ -306,7 +355,13 @@ impl Engine {
         let mut timings = StageTimings::default();
         let session = &self.shared.session;
         let _under_way = (request.priority == Priority::Interactive).then(|| session.interactive_request());
-        let plan = request.options.plan(&session.catalogue, &session.report)?;
+        let plan = if request.options.model.trim().to_ascii_lowercase().starts_with(CUSTOM_PREFIX) {
+            let (custom, name) = (self.shared.custom.clone(), request.options.model.clone());
+            let (model, loaded) = blocking(move || custom.resolve(&name)).await??;
+            request.options.plan_custom(model, loaded, &session.report)?
+        } else {
+            request.options.plan(&session.catalogue, &session.report)?
+        };
         let key_fields = format!(
             "{}|device={}|sr_vulkan={}",
             plan.key_fields(),
@@ -420,6 +475,7 @@ impl Engine {
             flights: shared.flights.clone(),
             tiles: shared.tiles.clone(),
             tiling: shared.tiling,
+            custom_limit: shared.custom_call_limit,
         };
         let waiter = shared.flights.join(flight_key, request.priority, &shared.session, move |flight| {
             tokio::spawn(fly(job, flight).instrument(tracing::debug_span!("flight")));

@@ -15,6 +15,12 @@ pub enum SrError {
     ModelPackageMissing { model: String, package: String },
     #[error("unknown model `{0}`; `srview models` lists them")]
     UnknownModel(String),
+    #[error("the models folder {0} does not exist")]
+    ModelsDirMissing(String),
+    #[error("{model} cannot be used: {reason}")]
+    CustomModelBroken { model: String, reason: String },
+    #[error("{model} gave an unusable result: {reason}")]
+    BadModelOutput { model: String, reason: String },
     #[error("{model} does not run in CPU mode; pick a waifu2x, RealCUGAN or RealSR model, or start on a GPU")]
     UnsupportedOnCpu { model: String },
     #[error("invalid option: {0}")]
@@ -69,6 +75,9 @@ impl SrError {
             SrError::SrVulkanMissing { .. } => "sr_vulkan_missing",
             SrError::ModelPackageMissing { .. } => "model_package_missing",
             SrError::UnknownModel(_) => "unknown_model",
+            SrError::ModelsDirMissing(_) => "models_dir_missing",
+            SrError::CustomModelBroken { .. } => "custom_model_broken",
+            SrError::BadModelOutput { .. } => "bad_model_output",
             SrError::UnsupportedOnCpu { .. } => "unsupported_on_cpu",
             SrError::InvalidOption(_) => "invalid_option",
             SrError::InputNotFound(_) => "input_not_found",
@@ -110,6 +119,9 @@ impl Clone for SrError {
                 ModelPackageMissing { model: model.clone(), package: package.clone() }
             }
             UnknownModel(m) => UnknownModel(m.clone()),
+            ModelsDirMissing(m) => ModelsDirMissing(m.clone()),
+            CustomModelBroken { model, reason } => CustomModelBroken { model: model.clone(), reason: reason.clone() },
+            BadModelOutput { model, reason } => BadModelOutput { model: model.clone(), reason: reason.clone() },
             UnsupportedOnCpu { model } => UnsupportedOnCpu { model: model.clone() },
             InvalidOption(m) => InvalidOption(m.clone()),
             InputNotFound(m) => InputNotFound(m.clone()),
@@ -164,7 +176,12 @@ impl From<srview_python::BridgeError> for SrError {
                         .into(),
             },
             B::Refused(reason) => SrError::InvalidOption(reason),
-            B::Call { traceback, .. } => SrError::Python(traceback),
+            B::ModelRefused(reason) | B::BadOutput(reason) => {
+                SrError::BadModelOutput { model: "the model".into(), reason }
+            }
+            B::OutOfMemory(message) => SrError::OutOfMemory(message),
+            B::TimedOut { seconds } => SrError::Timeout(seconds),
+            B::Call { traceback, .. } | B::Custom { traceback, .. } => SrError::Python(traceback),
         }
     }
 }

@@ -14,17 +14,18 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use image::DynamicImage;
+use image::{DynamicImage, RgbaImage};
 use srview_python::{EncodeFormat, OutputSize};
 use tokio::sync::{mpsc, watch, Notify};
 use tracing::Instrument;
 
 use crate::cache::{CacheKey, ResultCache};
+use crate::custom::{CustomJob, CUSTOM_AUTO_TILE, CUSTOM_PAD};
 use crate::encode;
 use crate::error::{Result, SrError};
 use crate::input::{self, PreparedInput};
 use crate::options::Plan;
-use crate::session::{lock, JobDone, JobSpec, Priority, Session, Urgency};
+use crate::session::{lock, JobDone, JobSpec, Priority, Session, SrVulkanJob, Urgency};
 use crate::tile_store::TileStore;
 use crate::tiling::{self, Stitcher, Tile, MIN_INTERNAL_TILE};
 
@@ -200,6 +201,8 @@ pub(crate) struct FlightJob {
     pub tiles: Arc<TileStore>,
     /// Tile large pages (off only to compare against whole-page jobs).
     pub tiling: bool,
+    /// How long one custom-model call may run.
+    pub custom_limit: Duration,
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
@@ -283,18 +286,31 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
     let check = check_started.elapsed();
 
     let cpu_mode = job.session.report.cpu_mode;
-    let policy = tiling::policy(&job.plan.model, job.plan.tile_size, job.plan.tile_chosen, cpu_mode)
-        .filter(|p| job.tiling && prepared.frames == 1 && tiling::worth_tiling(prepared.width, prepared.height, p));
     let wanted_scale = (width as f64 / prepared.width as f64).max(height as f64 / prepared.height as f64);
+    let policy = match &job.plan.custom {
+        Some(_) => Some(custom_policy(job, prepared.width, prepared.height)),
+        None => tiling::policy(&job.plan.model, job.plan.tile_size, job.plan.tile_chosen, cpu_mode)
+            .filter(|p| job.tiling && prepared.frames == 1 && tiling::worth_tiling(prepared.width, prepared.height, p)),
+    };
     let whole_input = prepared.data;
     let input_is_black = || prepared.decoded.to_rgb8().pixels().all(|p| p.0 == [0, 0, 0]);
-    let input_black = !job.session.report.cpu_mode && input_is_black();
+    let input_black = !job.session.report.cpu_mode && job.plan.custom.is_none() && input_is_black();
     let (mut units, mut tiled) = match policy {
         Some(policy) => {
-            let chain = chain_scale(job.plan.model.native_scale, wanted_scale);
+            let chain = match &job.plan.custom {
+                Some(custom) => crate::custom::passes(&custom.model.description.scales, wanted_scale).iter().product(),
+                None => chain_scale(job.plan.model.native_scale, wanted_scale),
+            };
             let units = tiling::grid(prepared.width, prepared.height, &policy)
                 .into_iter()
-                .map(|tile| Unit::Tile { tile, internal: tiling::internal_tile_for(&tile, policy.internal) })
+                .map(|tile| {
+                    // A custom model takes the whole tile; sr_vulkan splits it evenly inside.
+                    let internal = match job.plan.custom {
+                        Some(_) => policy.internal,
+                        None => tiling::internal_tile_for(&tile, policy.internal),
+                    };
+                    Unit::Tile { tile, internal }
+                })
                 .collect::<Vec<_>>();
             let page = prepared.decoded;
             let stitcher = Stitcher::new(prepared.width, prepared.height, chain);
@@ -312,9 +328,16 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
     // Tiles finished earlier (a page the reader left and came back to).
     if let Some(page) = tiled.as_mut() {
         for (i, unit) in units.iter().enumerate() {
-            if let Some(png) = job.tiles.get(&tile_key(job, unit, chain)) {
+            if let Some(stored) = job.tiles.get(&tile_key(job, unit, chain)) {
                 let Unit::Tile { tile, .. } = unit else { continue };
-                if let Ok(image) = Stitcher::decode(tile, chain, &png) {
+                let image = match job.plan.custom {
+                    Some(_) => {
+                        RgbaImage::from_raw(tile.padded_width * chain, tile.padded_height * chain, stored.to_vec())
+                            .ok_or_else(|| "a stored tile has the wrong size".to_owned())
+                    }
+                    None => Stitcher::decode(tile, chain, &stored),
+                };
+                if let Ok(image) = image {
                     page.stitcher.paste(tile, &image);
                     states[i] = UnitState::Done;
                     done += 1;
@@ -337,7 +360,7 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
                 if !matches!(state, UnitState::Pending) {
                     continue;
                 }
-                let spec = unit_spec(job, &units[i], tiled.as_ref(), chain, &whole_input);
+                let spec = unit_spec(job, &units[i], tiled.as_ref(), chain, wanted_scale, &whole_input);
                 let ticket = match job.session.submit(spec, flight.urgency.clone()) {
                     Ok(ticket) => ticket,
                     Err(err) => return Err(withdraw(job, &states, err)),
@@ -472,9 +495,40 @@ fn withdraw(job: &FlightJob, states: &[UnitState], err: SrError) -> SrError {
     err
 }
 
-fn unit_spec(job: &FlightJob, unit: &Unit, tiled: Option<&TiledPage>, chain: u32, whole_input: &[u8]) -> JobSpec {
-    match (unit, tiled) {
-        (Unit::Tile { tile, internal }, Some(page)) => JobSpec {
+/// How a page is cut for a custom model: tiles of the chosen size (or `CUSTOM_AUTO_TILE`), each
+/// given to the model whole unless it runs out of memory; a small page is one tile.
+fn custom_policy(job: &FlightJob, width: u32, height: u32) -> tiling::TilePolicy {
+    let core = if job.plan.tile_chosen { job.plan.tile_size } else { CUSTOM_AUTO_TILE };
+    let policy = tiling::TilePolicy { pad: CUSTOM_PAD, internal: core + 2 * CUSTOM_PAD, core };
+    if job.tiling && tiling::worth_tiling(width, height, &policy) {
+        policy
+    } else {
+        let whole = width.max(height);
+        tiling::TilePolicy { pad: 0, internal: whole, core: whole }
+    }
+}
+
+fn unit_spec(
+    job: &FlightJob,
+    unit: &Unit,
+    tiled: Option<&TiledPage>,
+    chain: u32,
+    wanted_scale: f64,
+    whole_input: &[u8],
+) -> JobSpec {
+    if let (Some(model), Unit::Tile { tile, internal }, Some(page)) = (&job.plan.custom, unit, tiled) {
+        let region = page.page.crop_imm(tile.padded_x, tile.padded_y, tile.padded_width, tile.padded_height);
+        return JobSpec::Custom(CustomJob {
+            model: model.clone(),
+            tile: region.to_rgba8(),
+            passes: crate::custom::passes(&model.model.description.scales, wanted_scale),
+            sub_tile: *internal,
+            limit: job.custom_limit,
+        });
+    }
+    debug_assert_eq!(chain, tiled.map_or(1, |t| t.chain_scale));
+    JobSpec::SrVulkan(match (unit, tiled) {
+        (Unit::Tile { tile, internal }, Some(page)) => SrVulkanJob {
             data: tiling::tile_png(&page.page, tile),
             model_index: job.plan.model.index,
             size: OutputSize::Scale(chain as f64),
@@ -482,7 +536,7 @@ fn unit_spec(job: &FlightJob, unit: &Unit, tiled: Option<&TiledPage>, chain: u32
             tile_size: *internal as i32,
             webp_quality: job.plan.webp_quality,
         },
-        (unit, _) => JobSpec {
+        (unit, _) => SrVulkanJob {
             data: whole_input.to_vec(),
             model_index: job.plan.model.index,
             size: job.plan.output_size(),
@@ -493,7 +547,7 @@ fn unit_spec(job: &FlightJob, unit: &Unit, tiled: Option<&TiledPage>, chain: u32
             },
             webp_quality: job.plan.webp_quality,
         },
-    }
+    })
 }
 
 enum Accepted {
@@ -513,7 +567,6 @@ async fn accept(
     input_black: bool,
     result: Result<JobDone>,
 ) -> Result<Accepted> {
-    let done = result?;
     let retry = |unit: &mut Unit, why: &str| -> Result<Accepted> {
         let current = match unit {
             Unit::Whole { tile_size } => tile_size,
@@ -525,18 +578,25 @@ async fn accept(
                 *current = next;
                 Ok(Accepted::Retry)
             }
-            None => Err(SrError::OutOfMemory(format!(
-                "{}: {why} even with sr_vulkan's tile size at {MIN_INTERNAL_TILE}",
-                job.name
-            ))),
+            None => {
+                Err(SrError::OutOfMemory(format!("{}: {why} even in tiles of {MIN_INTERNAL_TILE} pixels", job.name)))
+            }
         }
     };
-    if done.bytes.is_empty() {
+    let bytes = match result {
+        Err(SrError::OutOfMemory(message)) if job.plan.custom.is_some() => {
+            return retry(unit, &format!("the model ran out of memory ({message})"));
+        }
+        Err(err) => return Err(err),
+        Ok(JobDone::Pixels(image)) => return accept_pixels(job, unit, tiled, chain, image),
+        Ok(JobDone::Encoded(bytes)) => bytes,
+    };
+    if bytes.is_empty() {
         return retry(unit, "the upscaler returned nothing");
     }
     match (*unit, tiled) {
         (Unit::Tile { tile, .. }, Some(page)) => {
-            let bytes = Arc::new(done.bytes);
+            let bytes = Arc::new(bytes);
             let (png, source) = (bytes.clone(), page.page.clone());
             let checked = blocking(move || {
                 let image = Stitcher::decode(&tile, chain, &png)?;
@@ -555,7 +615,7 @@ async fn accept(
         _ => {
             // Out of memory only happens on a GPU; there a black page from a non-black input is one.
             if !job.session.report.cpu_mode && !input_black {
-                let bytes = done.bytes.clone();
+                let bytes = bytes.clone();
                 let black = blocking(move || {
                     image::load_from_memory(&bytes).is_ok_and(|img| img.to_rgb8().pixels().all(|p| p.0 == [0, 0, 0]))
                 })
@@ -564,9 +624,32 @@ async fn accept(
                     return retry(unit, "the page came back black");
                 }
             }
-            Ok(Accepted::Output(Some(done.bytes)))
+            Ok(Accepted::Output(Some(bytes)))
         }
     }
+}
+
+/// A custom model's tile: checked for size, pasted, and kept in the tile store as raw pixels.
+fn accept_pixels(
+    job: &FlightJob,
+    unit: &Unit,
+    tiled: Option<&mut TiledPage>,
+    chain: u32,
+    image: RgbaImage,
+) -> Result<Accepted> {
+    let (Unit::Tile { tile, .. }, Some(page)) = (unit, tiled) else {
+        return Err(SrError::Internal("a custom model's result arrived for a whole-page job".into()));
+    };
+    let expected = (tile.padded_width * chain, tile.padded_height * chain);
+    if image.dimensions() != expected {
+        return Err(SrError::BadModelOutput {
+            model: job.plan.model.name.clone(),
+            reason: format!("a tile came back {:?}, expected {expected:?}", image.dimensions()),
+        });
+    }
+    page.stitcher.paste(tile, &image);
+    job.tiles.put(tile_key(job, unit, chain), Arc::new(image.into_raw()));
+    Ok(Accepted::Output(None))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod book;
 pub mod cache;
 pub mod catalogue;
+pub mod custom;
 mod encode;
 pub mod engine;
 pub mod error;
@@ -29,7 +30,10 @@ pub mod vulkan_memory;
 pub use book::Book;
 pub use cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
 pub use catalogue::{Catalogue, ModelFamily, ModelInfo};
-pub use engine::{Engine, EngineConfig, Phase, Progress, SkipRules, StageTimings, UpscaleOutcome, UpscaleRequest};
+pub use custom::{CustomModelInfo, CUSTOM_PREFIX};
+pub use engine::{
+    Engine, EngineConfig, ModelListing, Phase, Progress, SkipRules, StageTimings, UpscaleOutcome, UpscaleRequest,
+};
 pub use error::SrError;
 pub use export::Overwrite;
 pub use input::InputLimits;

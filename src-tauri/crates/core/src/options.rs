@@ -119,6 +119,8 @@ pub(crate) struct Plan {
     pub tile_chosen: bool,
     pub format: OutputFormat,
     pub webp_quality: u8,
+    /// The loaded model, for a custom one.
+    pub custom: Option<std::sync::Arc<crate::custom::LoadedModel>>,
 }
 
 impl Plan {
@@ -154,7 +156,17 @@ impl Plan {
             _ => "-".into(),
         };
         let tile = if self.model.family.tile_affects_output() { self.tile_size.to_string() } else { "-".into() };
-        format!("model={}|{size}|format={}|quality={quality}|tile={tile}", self.model.name, self.format.extension())
+        let model = match &self.custom {
+            Some(custom) => format!(
+                "{}|content={}|provider={}|pad={}",
+                self.model.name,
+                custom.hash,
+                custom.model.description.provider,
+                crate::custom::CUSTOM_PAD
+            ),
+            None => self.model.name.clone(),
+        };
+        format!("model={model}|{size}|format={}|quality={quality}|tile={tile}", self.format.extension())
     }
 }
 
@@ -170,6 +182,47 @@ impl UpscaleOptions {
         if !model.installed {
             return Err(SrError::ModelPackageMissing { model: model.name, package: model.package });
         }
+        self.check(device)?;
+        let tile_size = match (self.tile_size, device.gpu_memory_mb) {
+            (0, _) if device.cpu_mode && model.family == ModelFamily::Waifu2x => WAIFU2X_CPU_TILE,
+            (0, Some(available)) if !device.cpu_mode => crate::tiling::tile_for_budget(&model, available),
+            (tile, _) => tile,
+        };
+        Ok(Plan {
+            model,
+            size: self.size,
+            tile_size,
+            tile_chosen: self.tile_size != 0,
+            format: self.format,
+            webp_quality: self.webp_quality,
+            custom: None,
+        })
+    }
+
+    /// The plan for a custom model, already resolved from the models folder.
+    pub(crate) fn plan_custom(
+        &self,
+        model: ModelInfo,
+        loaded: std::sync::Arc<crate::custom::LoadedModel>,
+        device: &DeviceReport,
+    ) -> Result<Plan> {
+        if self.tta {
+            return Err(SrError::InvalidOption(format!("{} has no TTA variant", model.name)));
+        }
+        self.check(device)?;
+        Ok(Plan {
+            model,
+            size: self.size,
+            tile_size: if self.tile_size == 0 { crate::custom::CUSTOM_AUTO_TILE } else { self.tile_size },
+            tile_chosen: self.tile_size != 0,
+            format: self.format,
+            webp_quality: self.webp_quality,
+            custom: Some(loaded),
+        })
+    }
+
+    /// The checks every model shares: size, tile, quality and device.
+    fn check(&self, device: &DeviceReport) -> Result<()> {
         match self.size {
             SizeRequest::Scale { factor } if !factor.is_finite() || factor <= 0.0 || factor > MAX_SCALE => {
                 return Err(SrError::InvalidOption(format!(
@@ -207,18 +260,6 @@ impl UpscaleOptions {
                 )));
             }
         }
-        let tile_size = match (self.tile_size, device.gpu_memory_mb) {
-            (0, _) if device.cpu_mode && model.family == ModelFamily::Waifu2x => WAIFU2X_CPU_TILE,
-            (0, Some(available)) if !device.cpu_mode => crate::tiling::tile_for_budget(&model, available),
-            (tile, _) => tile,
-        };
-        Ok(Plan {
-            model,
-            size: self.size,
-            tile_size,
-            tile_chosen: self.tile_size != 0,
-            format: self.format,
-            webp_quality: self.webp_quality,
-        })
+        Ok(())
     }
 }

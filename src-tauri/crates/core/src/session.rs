@@ -20,6 +20,7 @@ use srview_python::{EncodeFormat, Job, OutputSize, SrVulkan};
 use tokio::sync::oneshot;
 
 use crate::catalogue::{Catalogue, ModelFamily};
+use crate::custom::CustomJob;
 use crate::error::{Result, SrError};
 use crate::venv::locate_venv;
 
@@ -143,12 +144,32 @@ impl Urgency {
     }
 }
 
-/// One job's result: the encoded bytes, empty when sr_vulkan returned none.
-pub(crate) struct JobDone {
-    pub bytes: Vec<u8>,
+/// One job's result: sr_vulkan's encoded bytes (empty when it returned none), or a custom
+/// model's pixels.
+pub(crate) enum JobDone {
+    Encoded(Vec<u8>),
+    Pixels(image::RgbaImage),
 }
 
-pub(crate) struct JobSpec {
+pub(crate) enum JobSpec {
+    SrVulkan(SrVulkanJob),
+    Custom(CustomJob),
+}
+
+impl JobSpec {
+    fn is_custom(&self) -> bool {
+        matches!(self, JobSpec::Custom(_))
+    }
+
+    fn input_size(&self) -> (u32, u32) {
+        match self {
+            JobSpec::SrVulkan(job) => crate::input::dimensions(&job.data).unwrap_or_default(),
+            JobSpec::Custom(job) => job.tile.dimensions(),
+        }
+    }
+}
+
+pub(crate) struct SrVulkanJob {
     pub data: Vec<u8>,
     pub model_index: i32,
     pub size: OutputSize,
@@ -177,6 +198,7 @@ struct Running {
     done: oneshot::Sender<Result<JobDone>>,
     urgency: Arc<Urgency>,
     input_size: (u32, u32),
+    custom: bool,
 }
 
 #[derive(Default)]
@@ -203,11 +225,13 @@ impl Dispatch {
             return None;
         }
         self.queued.retain(|q| !q.done.is_closed());
+        // Custom models run one at a time, on their own thread.
+        let custom_busy = self.running.values().any(|r| r.custom);
         let best = self
             .queued
             .iter()
             .enumerate()
-            .filter(|(_, q)| q.urgency.rank() != NOBODY_WAITS)
+            .filter(|(_, q)| q.urgency.rank() != NOBODY_WAITS && !(custom_busy && q.spec.is_custom()))
             .min_by_key(|(_, q)| (q.urgency.rank(), q.seq))
             .map(|(i, _)| i)?;
         let interactive_busy =
@@ -251,6 +275,8 @@ pub(crate) struct Session {
     /// Serialises `setWebpQuality` + `add`: the quality is global and captured at `add`.
     submit_lock: Mutex<()>,
     loader: Mutex<Option<JoinHandle<()>>>,
+    /// Hands custom-model jobs to their thread (see `custom_worker`).
+    custom_jobs: Mutex<Option<std::sync::mpsc::Sender<(i32, CustomJob)>>>,
     shut_down: AtomicBool,
 }
 
@@ -271,6 +297,7 @@ pub(crate) fn session(venv: Option<PathBuf>, device: DeviceChoice) -> Result<Arc
     // At exit the bridge runs this before it stops sr_vulkan: refuse new work, drain, stop.
     srview_python::set_exit_hook(shutdown_at_exit);
     session.spawn_loader();
+    session.spawn_custom_worker();
     Ok(session)
 }
 
@@ -423,6 +450,7 @@ impl Session {
             finished: Condvar::new(),
             submit_lock: Mutex::new(()),
             loader: Mutex::new(None),
+            custom_jobs: Mutex::new(None),
             shut_down: AtomicBool::new(false),
         })
     }
@@ -457,6 +485,37 @@ impl Session {
         *lock(&self.loader) = Some(handle);
     }
 
+    /// The thread that runs custom models, one job at a time. onnxruntime releases the GIL
+    /// while it runs, so other commands go on meanwhile.
+    fn spawn_custom_worker(self: &Arc<Self>) {
+        let (sender, jobs) = std::sync::mpsc::channel::<(i32, CustomJob)>();
+        *lock(&self.custom_jobs) = Some(sender);
+        let session = Arc::downgrade(self);
+        std::thread::Builder::new()
+            .name("custom-upscaler".into())
+            .spawn(move || {
+                for (back_id, job) in jobs {
+                    let span = tracing::debug_span!("custom_job", model = %job.model.name, back_id).entered();
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::custom::run(&job)))
+                        .unwrap_or_else(|_| Err(SrError::Internal("the custom model's worker panicked".into())));
+                    drop(span);
+                    let Some(session) = session.upgrade() else { return };
+                    session.finish(back_id, result.map(JobDone::Pixels));
+                }
+            })
+            .expect("spawning the custom model thread");
+    }
+
+    /// Delivers a running job's result and starts what may start next.
+    fn finish(&self, back_id: i32, result: Result<JobDone>) {
+        let running = lock(&self.dispatch).running.remove(&back_id);
+        self.finished.notify_all();
+        if let Some(running) = running {
+            let _ = running.done.send(result);
+        }
+        self.pump();
+    }
+
     /// The one thread that blocks in `load(0)` and routes each result to its job.
     fn load_loop(&self) {
         let reason = loop {
@@ -486,7 +545,7 @@ impl Session {
                     crate::testing::apply_result_fault(input_size, &mut data);
                     tracing::trace!(back_id = result.back_id, ?input_size, "job done");
                     let outcome = match data {
-                        Some(bytes) => Ok(JobDone { bytes }),
+                        Some(bytes) => Ok(JobDone::Encoded(bytes)),
                         None => Err(SrError::UpscaleFailed(
                             result.error.filter(|e| !e.is_empty()).unwrap_or_else(|| "the job failed".into()),
                         )),
@@ -539,14 +598,30 @@ impl Session {
                 let mut dispatch = lock(&self.dispatch);
                 let Some(job) = dispatch.pick(self.pipeline_depth, self.report.cpu_mode) else { return };
                 let Queued { back_id, spec, urgency, started, done, .. } = job;
-                let input_size = crate::input::dimensions(&spec.data).unwrap_or_default();
+                let input_size = spec.input_size();
                 #[cfg(feature = "testing")]
                 crate::testing::record_start(input_size, urgency.rank());
-                dispatch.running.insert(back_id, Running { done, urgency, input_size });
+                let custom = spec.is_custom();
+                dispatch.running.insert(back_id, Running { done, urgency, input_size, custom });
                 dispatch.started_total += 1;
                 (back_id, spec, started)
             };
             let (back_id, spec, started) = job;
+            let spec = match spec {
+                JobSpec::SrVulkan(spec) => spec,
+                JobSpec::Custom(custom) => {
+                    let sent =
+                        lock(&self.custom_jobs).as_ref().is_some_and(|jobs| jobs.send((back_id, custom)).is_ok());
+                    if sent {
+                        let _ = started.send(());
+                    } else if let Some(running) = lock(&self.dispatch).running.remove(&back_id) {
+                        let _ = running
+                            .done
+                            .send(Err(SrError::EngineUnavailable("the custom model thread stopped".into())));
+                    }
+                    continue;
+                }
+            };
             let added = {
                 let _submit = lock(&self.submit_lock);
                 self.sr.set_webp_quality(spec.webp_quality).and_then(|()| {
@@ -614,6 +689,7 @@ impl Session {
         if self.shut_down.swap(true, Ordering::SeqCst) {
             return;
         }
+        lock(&self.custom_jobs).take();
         {
             let mut dispatch = lock(&self.dispatch);
             if dispatch.closed.is_none() {
@@ -660,14 +736,14 @@ mod tests {
         let (done, done_rx) = oneshot::channel();
         std::mem::forget(done_rx);
         dispatch.next_seq += 1;
-        let spec = JobSpec {
+        let spec = JobSpec::SrVulkan(SrVulkanJob {
             data: Vec::new(),
             model_index: 0,
             size: OutputSize::Scale(2.0),
             format: EncodeFormat::Png,
             tile_size: 0,
             webp_quality: 90,
-        };
+        });
         dispatch.queued.push(Queued {
             back_id: dispatch.next_seq as i32,
             seq: dispatch.next_seq,

@@ -36,7 +36,7 @@ pub struct TilePolicy {
 /// user set it, and `cpu_mode` whether sr_vulkan runs on the CPU.
 pub fn policy(model: &ModelInfo, internal_tile: u32, chosen: bool, cpu_mode: bool) -> Option<TilePolicy> {
     let pad = match model.family {
-        ModelFamily::Realcugan => return None,
+        ModelFamily::Realcugan | ModelFamily::Custom => return None,
         ModelFamily::Waifu2x if model.name.contains("CUNET") => 18,
         ModelFamily::Waifu2x => 8,
         ModelFamily::Realsr | ModelFamily::Realesrgan => 16,
@@ -55,6 +55,7 @@ pub fn tile_for_budget(model: &ModelInfo, available_mb: u64) -> u32 {
         ModelFamily::Realcugan => &[(1300, 400), (800, 300), (400, 200), (200, 100)],
         ModelFamily::Waifu2x if model.name.contains("CUNET") => &[(2430, 400), (638, 200), (197, 100)],
         ModelFamily::Waifu2x => &[(1500, 400), (400, 200), (120, 100)],
+        ModelFamily::Custom => &[],
     };
     steps.iter().find(|(needs, _)| available_mb > *needs).map_or(MIN_INTERNAL_TILE, |(_, tile)| *tile)
 }
@@ -236,6 +237,7 @@ mod tests {
             install_hint: String::new(),
             installed: true,
             runs_on_cpu: true,
+            custom: None,
         };
         let esrgan = model("REALESRGAN_X4PLUS_UP4X", ModelFamily::Realesrgan);
         assert_eq!([4000, 1000, 300, 100].map(|mb| tile_for_budget(&esrgan, mb)), [200, 100, 64, 32]);

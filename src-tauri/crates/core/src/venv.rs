@@ -65,13 +65,18 @@ fn development_candidates() -> Vec<PathBuf> {
 /// packages (Real-ESRGAN, RealSR) go here when the engine itself is read-only, as in a package.
 /// `$XDG_DATA_HOME/srview/python`, or `~/.local/share/srview/python`.
 pub fn user_packages_dir() -> Option<PathBuf> {
+    user_data_dir().map(|dir| dir.join("python"))
+}
+
+/// SRView's folder under the user's data folder: `$XDG_DATA_HOME/srview`, or `~/.local/share/srview`.
+pub fn user_data_dir() -> Option<PathBuf> {
     std::env::var_os("XDG_DATA_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| {
             std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|home| PathBuf::from(home).join(".local/share"))
         })
-        .map(|data| data.join("srview").join("python"))
+        .map(|data| data.join("srview"))
 }
 
 /// How to add an optional model package so that the engine finds it.

@@ -7,6 +7,7 @@
 //! Each call holds the GIL only for the call itself; `wait_result` blocks inside
 //! `sr.load(0)`, which releases the GIL while it waits.
 
+mod custom;
 mod interpreter;
 mod native_output;
 
@@ -16,6 +17,10 @@ use std::sync::{Mutex, OnceLock};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
+pub use custom::{
+    crossing_roundtrip, load_custom, onnxruntime_version, CrossingTimes, CustomDescription, CustomKind, CustomModel,
+    Upscaled,
+};
 pub use interpreter::{start_interpreter, PythonInfo};
 pub use native_output::{capture_native_output, own_stdio, Captured, OwnStdio};
 
@@ -44,13 +49,23 @@ pub enum BridgeError {
     Call { function: &'static str, traceback: String },
     #[error("refused before calling sr_vulkan: {0}")]
     Refused(String),
+    #[error("{0}")]
+    ModelRefused(String),
+    #[error("{function} raised:\n{traceback}")]
+    Custom { function: &'static str, traceback: String },
+    #[error("out of memory: {0}")]
+    OutOfMemory(String),
+    #[error("{0}")]
+    BadOutput(String),
+    #[error("it ran for more than {seconds:.1} s and was interrupted")]
+    TimedOut { seconds: f64 },
 }
 
 /// Renders a Python exception with its traceback.
 fn describe(py: Python<'_>, err: &PyErr) -> String {
     let formatted = py
         .import("traceback")
-        .and_then(|tb| tb.call_method1("format_exception", (err.value(py),)))
+        .and_then(|tb| tb.call_method1("format_exception", (err.get_type(py), err.value(py), err.traceback(py))))
         .and_then(|lines| lines.extract::<Vec<String>>());
     match formatted {
         Ok(lines) => lines.concat().trim_end().to_owned(),
