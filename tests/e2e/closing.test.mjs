@@ -51,8 +51,9 @@ test("closing the window mid-page on a Vulkan device leaves within one tile", as
     await driver.wait(async () => (await done()) >= 2, WAIT, "no tiles finished on llvmpipe");
     const tileSeconds = (Date.now() - pressed) / 1000;
     const closed = Date.now();
-    // Ctrl+Q after the script returns, so WebDriver is not waiting on a window that closes.
-    await js(driver, `setTimeout(() => window.dispatchEvent(new KeyboardEvent("keydown", { key: "q", ctrlKey: true })), 0)`);
+    // Ctrl+Q shortly after the script returns. The window may still close before WebDriver's
+    // reply, which then fails: whether the app leaves is what the test checks.
+    await js(driver, `setTimeout(() => window.dispatchEvent(new KeyboardEvent("keydown", { key: "q", ctrlKey: true })), 100)`).catch(() => {});
     // Bounded wait for the process to end (test harness only).
     while (running(pid) && Date.now() - closed < 120_000) await new Promise((r) => setTimeout(r, 50));
     const leftSeconds = (Date.now() - closed) / 1000;

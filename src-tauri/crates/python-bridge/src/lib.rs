@@ -154,7 +154,8 @@ pub fn sr_vulkan() -> Result<&'static SrVulkan, BridgeError> {
 
 /// Code run once to load `sr_vulkan.sr_vulkan`. The package's `__init__` only imports
 /// `pathlib` for a PyInstaller hook, which is a third of the engine's start-up; so the
-/// extension module is loaded from the package folder by its own spec, without it.
+/// extension module is loaded from the package folder by its own spec, without it, and the
+/// package is registered unexecuted (`initSet` imports the module by its dotted name).
 const LOAD_EXTENSION: &std::ffi::CStr = c"
 import importlib.machinery, importlib.util, os, sys
 def load():
@@ -172,6 +173,12 @@ def load():
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
             sys.modules[name] = module
+            # initSet imports `sr_vulkan.sr_vulkan` by name, which would run the package's
+            # __init__ then; the package is registered with its spec but not executed.
+            if 'sr_vulkan' not in sys.modules:
+                parent = importlib.util.module_from_spec(package)
+                parent.sr_vulkan = module
+                sys.modules['sr_vulkan'] = parent
             return module
     raise ModuleNotFoundError('sr_vulkan has no extension module in ' + folder, name=name)
 ";
