@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use image::{imageops, GrayImage, RgbImage, RgbaImage};
 use serde::Serialize;
-use srview_python::CustomModel;
+use srview_python::{CustomDescription, CustomModel};
 
 use crate::catalogue::{ModelFamily, ModelInfo};
 use crate::error::{Result, SrError};
@@ -69,17 +69,26 @@ impl std::fmt::Debug for LoadedModel {
     }
 }
 
+/// What is known of one file: its description (or why it is unusable), and the loaded model
+/// while it is one of the few in use.
 struct Entry {
     stamp: (SystemTime, u64),
     hash: String,
-    loaded: std::result::Result<Arc<LoadedModel>, String>,
+    described: std::result::Result<CustomDescription, String>,
+    loaded: Option<Arc<LoadedModel>>,
+    last_used: u64,
 }
+
+/// Models kept loaded at once. A listing loads each model only to describe it, then frees it:
+/// a folder of many models must not hold all their weights in memory.
+const KEEP_LOADED: usize = 2;
 
 /// The models folder and what was loaded from it. A file is hashed and loaded again whenever
 /// its size or modification time changes, so a replaced model never serves stale results.
 pub struct CustomModels {
     dir: Mutex<Option<PathBuf>>,
     entries: Mutex<HashMap<PathBuf, Entry>>,
+    clock: std::sync::atomic::AtomicU64,
     /// One load at a time: loading runs Python.
     loading: Mutex<()>,
 }
@@ -98,7 +107,12 @@ fn is_custom_file(path: &Path) -> bool {
 
 impl CustomModels {
     pub fn new(dir: Option<PathBuf>) -> Self {
-        CustomModels { dir: Mutex::new(dir), entries: Mutex::new(HashMap::new()), loading: Mutex::new(()) }
+        CustomModels {
+            dir: Mutex::new(dir),
+            entries: Mutex::new(HashMap::new()),
+            clock: Default::default(),
+            loading: Mutex::new(()),
+        }
     }
 
     pub fn dir(&self) -> Option<PathBuf> {
@@ -146,13 +160,12 @@ impl CustomModels {
             value_range: None,
             problem: None,
         };
-        match self.load(path, &name) {
-            Ok(loaded) => {
-                let d = &loaded.model.description;
-                info.provider = Some(d.provider.clone());
-                info.scales = d.scales.clone();
-                info.label = d.name.clone();
-                info.value_range = Some(d.value_range.clone());
+        match self.load(path, &name, false) {
+            Ok((d, _)) => {
+                info.provider = Some(d.provider);
+                info.scales = d.scales;
+                info.label = d.name;
+                info.value_range = Some(d.value_range);
             }
             Err(problem) => info.problem = Some(problem),
         }
@@ -172,35 +185,73 @@ impl CustomModels {
         }
     }
 
-    /// Loads (or reuses) the model in `path`; the error text says why it is unusable.
-    fn load(&self, path: &Path, name: &str) -> std::result::Result<Arc<LoadedModel>, String> {
+    /// Describes the model in `path`, loading it when nothing is known of this content yet;
+    /// with `keep`, also returns it loaded, kept among the `KEEP_LOADED` used last. The error
+    /// text says why the model is unusable.
+    fn load(
+        &self,
+        path: &Path,
+        name: &str,
+        keep: bool,
+    ) -> std::result::Result<(CustomDescription, Option<Arc<LoadedModel>>), String> {
         let _one_at_a_time = lock(&self.loading);
+        let now = self.clock.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
         let stamp = (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len());
-        if let Some(entry) = lock(&self.entries).get(path).filter(|e| e.stamp == stamp) {
-            return entry.loaded.clone();
+        let known = |entries: &mut HashMap<PathBuf, Entry>, same: &dyn Fn(&Entry) -> bool| {
+            let entry = entries.get_mut(path).filter(|e| same(e))?;
+            if keep && entry.described.is_ok() && entry.loaded.is_none() {
+                return None;
+            }
+            entry.last_used = now;
+            Some(entry.described.clone().map(|d| (d, entry.loaded.clone())))
+        };
+        if let Some(known) = known(&mut lock(&self.entries), &|e| e.stamp == stamp) {
+            return known;
         }
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
         let hash = blake3::hash(&bytes).to_hex().to_string();
-        let reused = lock(&self.entries).get(path).filter(|e| e.hash == hash).map(|e| e.loaded.clone());
-        let loaded = reused.unwrap_or_else(|| {
-            let module_name = format!("srview_plugin_{}", &hash[..16]);
-            srview_python::load_custom(path, &module_name)
-                .map(|model| Arc::new(LoadedModel { name: name.to_owned(), hash: hash.clone(), model }))
-                .map_err(|err| {
-                    let text = err.to_string();
-                    if text.contains("No module named 'onnxruntime'") {
-                        format!("onnxruntime is not installed. Fix: {}", crate::venv::install_hint("onnxruntime"))
-                    } else {
-                        text
-                    }
-                })
+        if let Some(known) = known(&mut lock(&self.entries), &|e| e.hash == hash) {
+            if let Some(entry) = lock(&self.entries).get_mut(path) {
+                entry.stamp = stamp;
+            }
+            return known;
+        }
+        let module_name = format!("srview_plugin_{}", &hash[..16]);
+        let loaded = srview_python::load_custom(path, &module_name).map_err(|err| {
+            let text = err.to_string();
+            if text.contains("No module named 'onnxruntime'") {
+                format!("onnxruntime is not installed. Fix: {}", crate::venv::install_hint("onnxruntime"))
+            } else {
+                text
+            }
         });
         if let Err(problem) = &loaded {
             tracing::debug!(model = name, %problem, "custom model unusable");
         }
-        lock(&self.entries).insert(path.to_path_buf(), Entry { stamp, hash, loaded: loaded.clone() });
-        loaded
+        let described = loaded.as_ref().map(|m| m.description.clone()).map_err(Clone::clone);
+        let kept = match loaded {
+            Ok(model) if keep => Some(Arc::new(LoadedModel { name: name.to_owned(), hash: hash.clone(), model })),
+            _ => None,
+        };
+        let mut entries = lock(&self.entries);
+        let entry = Entry { stamp, hash, described: described.clone(), loaded: kept.clone(), last_used: now };
+        entries.insert(path.to_path_buf(), entry);
+        // Free the models used longest ago beyond the few kept (running jobs hold their own).
+        let mut loaded: Vec<(u64, PathBuf)> =
+            entries.iter().filter(|(_, e)| e.loaded.is_some()).map(|(p, e)| (e.last_used, p.clone())).collect();
+        loaded.sort();
+        for (_, old) in loaded.iter().take(loaded.len().saturating_sub(KEEP_LOADED)) {
+            if let Some(entry) = entries.get_mut(old) {
+                entry.loaded = None;
+            }
+        }
+        described.map(|d| (d, kept))
+    }
+
+    /// How many models are loaded now (at most `KEEP_LOADED`, besides those running jobs hold).
+    pub fn loaded(&self) -> usize {
+        lock(&self.entries).values().filter(|e| e.loaded.is_some()).count()
     }
 
     /// Resolves `custom:<file name>` to its catalogue entry and loaded model (blocking).
@@ -217,9 +268,11 @@ impl CustomModels {
             return Err(SrError::UnknownModel(format!("{name} (no such .onnx or .py file in {})", dir.display())));
         }
         let info = self.describe(&path);
-        self.load(&path, &info.name)
-            .map_err(|reason| SrError::CustomModelBroken { model: info.name.clone(), reason })
-            .map(|loaded| (info, loaded))
+        match self.load(&path, &info.name, true) {
+            Ok((_, Some(loaded))) => Ok((info, loaded)),
+            Ok((_, None)) => Err(SrError::Internal(format!("{} was described but not loaded", info.name))),
+            Err(reason) => Err(SrError::CustomModelBroken { model: info.name.clone(), reason }),
+        }
     }
 }
 

@@ -258,6 +258,11 @@ impl Engine {
         }
     }
 
+    /// Custom models loaded in memory now; a listing describes models without keeping them.
+    pub fn custom_models_loaded(&self) -> usize {
+        self.shared.custom.loaded()
+    }
+
     pub fn models_dir(&self) -> Option<PathBuf> {
         self.shared.custom.dir()
     }

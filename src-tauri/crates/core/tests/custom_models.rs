@@ -122,6 +122,7 @@ async fn onnx_models_match_their_numpy_reference_pixel_for_pixel() {
     // A 2× model asked for 4× runs twice.
     let outcome = upscale(&engine, &f.input, options("custom:d2s-2x.onnx", 4.0, 0)).await.expect("chained");
     assert!(rgb(&outcome.bytes) == nearest(&image::open(&f.input).unwrap().to_rgb8(), 4));
+    assert_eq!(engine.custom_models_loaded(), 2, "four models used, the two used last stay loaded");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -168,6 +169,7 @@ async fn models_are_listed_with_scale_and_provider_and_broken_ones_say_why() {
     ]);
     let (engine, _cache) = engine_on(dir.path(), Duration::from_secs(60));
     let listing = engine.models();
+    assert_eq!(engine.custom_models_loaded(), 0, "listing describes the models without keeping them loaded");
     let custom: Vec<_> = listing.models.iter().filter(|m| m.custom.is_some()).collect();
     let names: Vec<&str> = custom.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(
@@ -308,7 +310,10 @@ async fn transparency_goes_around_the_model_and_is_resized_on_its_own() {
     let out = image::load_from_memory(&outcome.bytes).unwrap().to_rgba8();
     assert_eq!(out.dimensions(), (240, 180));
     let colour = image::DynamicImage::ImageRgba8(rgba.clone()).to_rgb8();
-    assert!(image::DynamicImage::ImageRgba8(out.clone()).to_rgb8() == nearest(&colour, 2), "colour went through the model");
+    assert!(
+        image::DynamicImage::ImageRgba8(out.clone()).to_rgb8() == nearest(&colour, 2),
+        "colour went through the model"
+    );
     for (x, y) in [(0, 0), (60, 40), (200, 100), (238, 170)] {
         let expected = rgba.get_pixel(x / 2, y / 2).0[3] as i32;
         let got = out.get_pixel(x, y).0[3] as i32;
@@ -348,5 +353,9 @@ async fn cancelling_stops_between_tiles_and_coming_back_resumes_without_recomput
     let total = std::fs::read(&calls).unwrap().len();
     assert_eq!(total as u32, outcome.tiles, "every tile computed once: {tiles_then} before, {total} in all");
     assert!(rgb(&outcome.bytes) == nearest(&image::open(&f.input).unwrap().to_rgb8(), 2));
-    say(&format!("custom plugin: cancelled after {tiles_then} of {} tiles in {:?}, resumed", outcome.tiles, started.elapsed()));
+    say(&format!(
+        "custom plugin: cancelled after {tiles_then} of {} tiles in {:?}, resumed",
+        outcome.tiles,
+        started.elapsed()
+    ));
 }
