@@ -526,7 +526,6 @@ fn unit_spec(
             limit: job.custom_limit,
         });
     }
-    debug_assert_eq!(chain, tiled.map_or(1, |t| t.chain_scale));
     JobSpec::SrVulkan(match (unit, tiled) {
         (Unit::Tile { tile, internal }, Some(page)) => SrVulkanJob {
             data: tiling::tile_png(&page.page, tile),

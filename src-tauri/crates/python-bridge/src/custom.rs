@@ -191,9 +191,7 @@ impl CustomModel {
             let runtime = runtime(py)?;
             let mut times = CrossingTimes::default();
             let built = Instant::now();
-            let array = Array3::from_shape_vec((height as usize, width as usize, 3), rgb)
-                .map_err(|e| BridgeError::Refused(format!("the image buffer does not match {width}×{height}: {e}")))?;
-            let array = PyArray3::from_owned_array(py, array);
+            let array = rgb_array(py, rgb, width, height)?;
             times.array_in = built.elapsed();
             ACTIVE_CALL.store(serial, Ordering::SeqCst);
             let returned = self.handle.bind(py).call_method1("upscale", (array, scale));
@@ -218,6 +216,13 @@ impl CustomModel {
         drop(finished);
         result
     }
+}
+
+/// An H×W×3 `uint8` numpy array that takes over the Rust buffer, without copying it.
+fn rgb_array(py: Python<'_>, rgb: Vec<u8>, width: u32, height: u32) -> Result<Bound<'_, PyArray3<u8>>, BridgeError> {
+    let array = Array3::from_shape_vec((height as usize, width as usize, 3), rgb)
+        .map_err(|e| BridgeError::Refused(format!("the image buffer does not match {width}×{height}: {e}")))?;
+    Ok(PyArray3::from_owned_array(py, array))
 }
 
 /// Checks what a model returned and copies its pixels out once.
@@ -261,9 +266,7 @@ pub fn crossing_roundtrip(rgb: Vec<u8>, width: u32, height: u32) -> Result<Cross
         let runtime = runtime(py)?;
         let mut times = CrossingTimes::default();
         let built = Instant::now();
-        let array = Array3::from_shape_vec((height as usize, width as usize, 3), rgb)
-            .map_err(|e| BridgeError::Refused(e.to_string()))?;
-        let array = PyArray3::from_owned_array(py, array);
+        let array = rgb_array(py, rgb, width, height)?;
         times.array_in = built.elapsed();
         let returned = runtime
             .getattr("np")
