@@ -733,7 +733,13 @@ fn stats_after_a_batch_have_the_figures_and_plausible_memory() {
     let reported_peak = memory["peakResidentBytes"].as_u64().unwrap();
     let added = memory["engineAddedBytes"].as_u64().unwrap();
     assert!(resident > 0 && added > 0, "{memory}");
-    assert!(reported_peak <= peak && added < peak, "figures above the process's own VmHWM ({peak}): {memory}");
+    // The kernel keeps RSS in per-CPU batches, so VmHWM read in the process and ru_maxrss read at exit
+    // can differ by a few pages (16 KiB was seen); anything beyond 1 MiB is a wrong figure.
+    let slack = 1 << 20;
+    assert!(
+        reported_peak <= peak + slack && added < peak,
+        "figures above the process's own peak from wait4 ({peak}): {memory}"
+    );
 }
 
 #[test]
