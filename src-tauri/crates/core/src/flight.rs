@@ -301,7 +301,11 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
                 Some(custom) => crate::custom::passes(&custom.model.description.scales, wanted_scale).iter().product(),
                 None => chain_scale(job.plan.model.native_scale, wanted_scale),
             };
-            let units = tiling::grid(prepared.width, prepared.height, &policy)
+            let mut tiles = tiling::grid(prepared.width, prepared.height, &policy);
+            if job.plan.custom.is_none() && job.session.report.pipeline_depth >= 2 {
+                tiling::stagger(&mut tiles, policy.pad, (prepared.width, prepared.height));
+            }
+            let units = tiles
                 .into_iter()
                 .map(|tile| {
                     // A custom model takes the whole tile; sr_vulkan splits it evenly inside.

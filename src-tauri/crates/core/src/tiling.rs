@@ -74,6 +74,26 @@ pub struct Tile {
     pub padded_height: u32,
 }
 
+impl Tile {
+    /// The tile whose core is `(x, y, width, height)`, with `pad` pixels of context on each
+    /// side that is inside the page.
+    fn padded(index: u32, (x, y, width, height): (u32, u32, u32, u32), pad: u32, page: (u32, u32)) -> Tile {
+        let (padded_x, padded_y) = (x.saturating_sub(pad), y.saturating_sub(pad));
+        let (right, bottom) = ((x + width + pad).min(page.0), (y + height + pad).min(page.1));
+        Tile {
+            index,
+            x,
+            y,
+            width,
+            height,
+            padded_x,
+            padded_y,
+            padded_width: right - padded_x,
+            padded_height: bottom - padded_y,
+        }
+    }
+}
+
 /// Whether a page of this size is worth tiling: more than about two tiles of work.
 pub fn worth_tiling(width: u32, height: u32, policy: &TilePolicy) -> bool {
     let core = policy.core as u64;
@@ -93,24 +113,35 @@ pub fn grid(width: u32, height: u32, policy: &TilePolicy) -> Vec<Tile> {
                 continue;
             }
             let (w, h) = (core_w.min(width - x), core_h.min(height - y));
-            let padded_x = x.saturating_sub(policy.pad);
-            let padded_y = y.saturating_sub(policy.pad);
-            let padded_right = (x + w + policy.pad).min(width);
-            let padded_bottom = (y + h + policy.pad).min(height);
-            tiles.push(Tile {
-                index: tiles.len() as u32,
-                x,
-                y,
-                width: w,
-                height: h,
-                padded_x,
-                padded_y,
-                padded_width: padded_right - padded_x,
-                padded_height: padded_bottom - padded_y,
-            });
+            tiles.push(Tile::padded(tiles.len() as u32, (x, y, w, h), policy.pad, (width, height)));
         }
     }
     tiles
+}
+
+/// Pages of at least this many tiles take long enough for even progress to matter.
+const STAGGER_FROM_TILES: usize = 6;
+
+/// Splits the first tile of a page of many tiles into two halves, one first and one last.
+/// When two jobs run side by side they finish together, so progress would come in pairs; a
+/// half tile first offsets the two streams by half a tile for the rest of the page.
+pub fn stagger(tiles: &mut Vec<Tile>, pad: u32, page: (u32, u32)) {
+    let Some(first) = tiles.first().copied() else { return };
+    if tiles.len() < STAGGER_FROM_TILES || first.width.max(first.height) < 2 * MIN_INTERNAL_TILE {
+        return;
+    }
+    let (a, b) = if first.width >= first.height {
+        let half = first.width / 2;
+        ((first.x, first.y, half, first.height), (first.x + half, first.y, first.width - half, first.height))
+    } else {
+        let half = first.height / 2;
+        ((first.x, first.y, first.width, half), (first.x, first.y + half, first.width, first.height - half))
+    };
+    tiles[0] = Tile::padded(0, a, pad, page);
+    tiles.push(Tile::padded(0, b, pad, page));
+    for (index, tile) in tiles.iter_mut().enumerate() {
+        tile.index = index as u32;
+    }
 }
 
 /// The internal tile size near `preferred` that splits both sides of a job into equal parts,
@@ -181,6 +212,19 @@ impl Stitcher {
     }
 }
 
+/// Peak signal-to-noise ratio of two encoded images of the same size, in RGB: how close a
+/// stitched page is to one sr_vulkan call (`f64::INFINITY` when identical).
+pub fn psnr(a: &[u8], b: &[u8]) -> Result<f64, String> {
+    let decode = |bytes: &[u8]| image::load_from_memory(bytes).map(|i| i.to_rgb8()).map_err(|e| e.to_string());
+    let (a, b) = (decode(a)?, decode(b)?);
+    if a.dimensions() != b.dimensions() {
+        return Err(format!("sizes differ: {:?} and {:?}", a.dimensions(), b.dimensions()));
+    }
+    let squared: f64 = a.as_raw().iter().zip(b.as_raw()).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum();
+    let mse = squared / a.as_raw().len() as f64;
+    Ok(if mse == 0.0 { f64::INFINITY } else { 10.0 * (255.0f64.powi(2) / mse).log10() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +251,29 @@ mod tests {
         assert!(covered.iter().all(|&c| c == 1));
         let inner = &tiles[5];
         assert_eq!((inner.x - inner.padded_x, inner.padded_width - inner.width), (18, 36));
+    }
+
+    #[test]
+    fn a_staggered_grid_starts_and_ends_with_a_half_tile_and_still_covers_the_page_once() {
+        let (w, h) = (1600, 1200);
+        let mut tiles = grid(w, h, &policy());
+        let first = tiles[0];
+        stagger(&mut tiles, policy().pad, (w, h));
+        assert_eq!(tiles.len(), 13);
+        let (half, other) = (tiles[0], tiles[12]);
+        assert_eq!((half.width + other.width, half.height), (first.width, first.height));
+        assert_eq!((other.x - other.padded_x, other.padded_y), (18, 0), "the second half has context");
+        assert!(tiles.iter().enumerate().all(|(i, t)| t.index == i as u32));
+        let mut covered = vec![0u8; (w * h) as usize];
+        for t in &tiles {
+            assert!(t.padded_x + t.padded_width <= w && t.padded_y + t.padded_height <= h);
+            for y in t.y..t.y + t.height {
+                for x in t.x..t.x + t.width {
+                    covered[(y * w + x) as usize] += 1;
+                }
+            }
+        }
+        assert!(covered.iter().all(|&c| c == 1));
     }
 
     #[test]

@@ -24,19 +24,6 @@ fn options(model: &str) -> UpscaleOptions {
     }
 }
 
-fn psnr(a: &[u8], b: &[u8]) -> f64 {
-    let a = image::load_from_memory(a).unwrap().to_rgb8();
-    let b = image::load_from_memory(b).unwrap().to_rgb8();
-    assert_eq!(a.dimensions(), b.dimensions());
-    let mse = a.as_raw().iter().zip(b.as_raw()).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum::<f64>()
-        / a.as_raw().len() as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64.powi(2) / mse).log10()
-    }
-}
-
 fn started(engine: &Engine) -> u64 {
     engine.scheduler().0.started_total
 }
@@ -56,7 +43,7 @@ async fn large_pages_are_tiled_stitched_exactly_and_match_one_call() {
         let one =
             whole.upscale(UpscaleRequest::new(&input, options(model)), CancellationToken::new(), |_| {}).await.unwrap();
         assert_eq!(one.tiles, 0);
-        let db = psnr(&ours.bytes, &one.bytes);
+        let db = srview_core::tiling::psnr(&ours.bytes, &one.bytes).unwrap();
         say(&format!("{model}: {} tiles, {db:.1} dB against one sr_vulkan call", ours.tiles));
         assert!(db >= at_least, "{model}: tiled output reached {db:.1} dB, below {at_least}");
     }
@@ -79,7 +66,7 @@ async fn the_page_on_screen_starts_before_queued_background_tiles() {
     let (engine, _cache) = engine();
     let dir = tempfile::tempdir().unwrap();
     clear_job_starts();
-    // Two preloaded pages of 6 tiles each fill the queue.
+    // Two preloaded pages of 7 tiles each (6, the first one halved) fill the queue.
     let (computing_tx, mut computing) = tokio::sync::mpsc::unbounded_channel();
     let background: Vec<_> = (0..2)
         .map(|i| {
@@ -193,5 +180,5 @@ async fn an_empty_tile_is_retried_smaller_and_the_page_completes() {
         .upscale(UpscaleRequest::new(&input, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {})
         .await
         .unwrap();
-    assert!(psnr(&done.bytes, &one.bytes) >= 50.0);
+    assert!(srview_core::tiling::psnr(&done.bytes, &one.bytes).unwrap() >= 50.0);
 }

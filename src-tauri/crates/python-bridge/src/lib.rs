@@ -11,6 +11,7 @@ mod custom;
 mod interpreter;
 mod native_output;
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
@@ -288,6 +289,12 @@ impl SrVulkan {
         self.call("initSet", |m| m.call_method1("initSet", (id, cpu_threads))?.extract())
     }
 
+    /// `setModelPath(dir)`: every family's weights are then read from `dir/<family>/`.
+    pub fn set_model_path(&self, dir: &Path) -> Result<(), BridgeError> {
+        let dir = dir.to_str().ok_or_else(|| BridgeError::Refused(format!("{} is not UTF-8", dir.display())))?;
+        self.call("setModelPath", |m| m.call_method1("setModelPath", (dir,)).map(drop))
+    }
+
     pub fn set_webp_quality(&self, quality: u8) -> Result<(), BridgeError> {
         let quality = quality.clamp(1, 100) as i32;
         self.call("setWebpQuality", |m| m.call_method1("setWebpQuality", (quality,)).map(drop))
@@ -410,19 +417,23 @@ fn model_constants_of(module: &Bound<'_, PyModule>) -> Result<Vec<(String, i32)>
     Ok(constants)
 }
 
-/// Whether each top-level Python package can be imported, without importing it (one GIL hold).
-pub fn installed_packages(packages: &[String]) -> Vec<(String, bool)> {
+/// Where each top-level Python package would be imported from (its folder), or `None` when it
+/// cannot be, without importing it (one GIL hold).
+pub fn installed_packages(packages: &[String]) -> Vec<(String, Option<PathBuf>)> {
     attach(|py| {
         let find_spec = py.import("importlib.util").and_then(|util| util.getattr("find_spec"));
         packages
             .iter()
             .map(|package| {
-                let found = find_spec
+                let folder = find_spec
                     .as_ref()
                     .ok()
                     .and_then(|find| find.call1((package.as_str(),)).ok())
-                    .is_some_and(|spec| !spec.is_none());
-                (package.clone(), found)
+                    .filter(|spec| !spec.is_none())
+                    .and_then(|spec| spec.getattr("submodule_search_locations").ok())
+                    .and_then(|locations| locations.get_item(0).ok())
+                    .and_then(|folder| folder.extract::<PathBuf>().ok());
+                (package.clone(), folder)
             })
             .collect()
     })
