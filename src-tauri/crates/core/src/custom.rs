@@ -349,7 +349,7 @@ fn run_pass(job: &CustomJob, image: RgbImage, scale: u32) -> Result<RgbImage> {
     }
     let pad = CUSTOM_PAD.min(limit_w.min(limit_h) / 4);
     let core = (limit_w.min(limit_h)).saturating_sub(2 * pad).max(1);
-    let policy = TilePolicy { pad, internal: 0, core };
+    let policy = TilePolicy { pad, internal: 0, core, on_internal_grid: false };
     let mut out = RgbImage::new(width * scale, height * scale);
     for tile in tiling::grid(width, height, &policy) {
         let piece =

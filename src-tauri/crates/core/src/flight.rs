@@ -303,19 +303,10 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
             };
             let mut tiles = tiling::grid(prepared.width, prepared.height, &policy);
             if job.plan.custom.is_none() && job.session.report.pipeline_depth >= 2 {
-                tiling::stagger(&mut tiles, policy.pad, (prepared.width, prepared.height));
+                tiling::stagger(&mut tiles, &policy, (prepared.width, prepared.height));
             }
-            let units = tiles
-                .into_iter()
-                .map(|tile| {
-                    // A custom model takes the whole tile; sr_vulkan splits it evenly inside.
-                    let internal = match job.plan.custom {
-                        Some(_) => policy.internal,
-                        None => tiling::internal_tile_for(&tile, policy.internal),
-                    };
-                    Unit::Tile { tile, internal }
-                })
-                .collect::<Vec<_>>();
+            let units =
+                tiles.into_iter().map(|tile| Unit::Tile { tile, internal: policy.internal }).collect::<Vec<_>>();
             let page = prepared.decoded;
             let stitcher = Stitcher::new(prepared.width, prepared.height, chain);
             (units, Some(TiledPage { page, chain_scale: chain, stitcher }))
@@ -503,12 +494,12 @@ fn withdraw(job: &FlightJob, states: &[UnitState], err: SrError) -> SrError {
 /// given to the model whole unless it runs out of memory; a small page is one tile.
 fn custom_policy(job: &FlightJob, width: u32, height: u32) -> tiling::TilePolicy {
     let core = if job.plan.tile_chosen { job.plan.tile_size } else { CUSTOM_AUTO_TILE };
-    let policy = tiling::TilePolicy { pad: CUSTOM_PAD, internal: core + 2 * CUSTOM_PAD, core };
+    let policy = tiling::TilePolicy { pad: CUSTOM_PAD, internal: core + 2 * CUSTOM_PAD, core, on_internal_grid: false };
     if job.tiling && tiling::worth_tiling(width, height, &policy) {
         policy
     } else {
         let whole = width.max(height);
-        tiling::TilePolicy { pad: 0, internal: whole, core: whole }
+        tiling::TilePolicy { pad: 0, internal: whole, core: whole, on_internal_grid: false }
     }
 }
 

@@ -2,9 +2,13 @@
 //!
 //! A job is the unit sr_vulkan cannot interrupt, so tiles are what let the page on screen
 //! preempt other work, give real progress, and bound memory. Each tile carries `pad` pixels
-//! of real context on every inner side, which is cropped after upscaling. sr_vulkan tiles each
-//! job again internally; the internal tile size is chosen so that it splits the job evenly, which
-//! keeps the extra work of tiling near the padding alone.
+//! of real context on every inner side, which is cropped after upscaling.
+//!
+//! sr_vulkan tiles each job again internally, on a grid of `internal` pixels that starts at the
+//! job's corner and gives every internal tile a little context of its own. Every job here
+//! starts on the page's internal grid (its core starts `pad` pixels after a grid line), so each
+//! internal tile of a job is the same internal tile, with the same context, as in one call on
+//! the whole page: only the `pad`-wide borders next to a job's edges can differ.
 
 use image::{imageops, DynamicImage, ImageFormat, RgbaImage};
 
@@ -27,11 +31,14 @@ pub struct TilePolicy {
     pub internal: u32,
     /// The target width and height of a tile's core, before padding.
     pub core: u32,
+    /// Whether jobs start on the internal grid (sr_vulkan's); a custom model has none.
+    pub on_internal_grid: bool,
 }
 
 /// Per family: the padding that makes tiles match one whole-page call (verified by
-/// `crates/core/tests/tiles.rs`), or `None`. Real-CUGAN's squeeze-excitation blocks pool over
-/// the whole input, so a tile computes other statistics than the page (36–43 dB measured).
+/// `crates/core/tests/tiles.rs` and the `seams` benchmark), or `None`. Real-CUGAN's
+/// squeeze-excitation blocks pool over the whole input, so a tile computes other statistics
+/// than the page (36–43 dB measured).
 /// `internal_tile` is sr_vulkan's tile size for the page (0: its own choice); `chosen` says the
 /// user set it, and `cpu_mode` whether sr_vulkan runs on the CPU.
 pub fn policy(model: &ModelInfo, internal_tile: u32, chosen: bool, cpu_mode: bool) -> Option<TilePolicy> {
@@ -39,12 +46,17 @@ pub fn policy(model: &ModelInfo, internal_tile: u32, chosen: bool, cpu_mode: boo
         ModelFamily::Realcugan | ModelFamily::Custom => return None,
         ModelFamily::Waifu2x if model.name.contains("CUNET") => 18,
         ModelFamily::Waifu2x => 8,
-        ModelFamily::Realsr | ModelFamily::Realesrgan => 16,
+        ModelFamily::Realsr => 16,
+        ModelFamily::Realesrgan => 24,
     };
-    let internal = if internal_tile == 0 { 200 } else { internal_tile };
+    let internal = if internal_tile == 0 { SR_VULKAN_DEFAULT_TILE } else { internal_tile };
     let core = if cpu_mode || chosen { (INTERNAL_TILES_PER_JOB * internal).max(128) } else { GPU_JOB_CORE };
-    Some(TilePolicy { pad, internal: internal.min(core + 2 * pad), core })
+    Some(TilePolicy { pad, internal, core: core.max(internal), on_internal_grid: true })
 }
+
+/// The internal tile size assumed when none was resolved for the page (sr_vulkan's own choice
+/// for RealSR in CPU mode). Pages and their tiles must use the same one to match.
+pub const SR_VULKAN_DEFAULT_TILE: u32 = 200;
 
 /// sr_vulkan's tile size for a GPU with `available_mb` of memory, from the memory each model
 /// family needs per tile (waifu2x-ncnn-vulkan publishes about 2430/638/197 MB for CUNET at
@@ -100,20 +112,39 @@ pub fn worth_tiling(width: u32, height: u32, policy: &TilePolicy) -> bool {
     width as u64 * height as u64 > 2 * core * core
 }
 
-/// An even grid of tiles of about `policy.core` pixels, each padded by `policy.pad`.
+/// Where the cores of the jobs along one side of `length` pixels begin, ending with `length`:
+/// about `core` apart and, on the internal grid, each `pad` pixels after a line of it, so that
+/// the job's padded region starts on that line.
+fn cuts(length: u32, policy: &TilePolicy) -> Vec<u32> {
+    let jobs = length.div_ceil(policy.core).max(1);
+    let mut cuts = vec![0];
+    for i in 1..jobs {
+        let wanted = (i as u64 * length as u64 / jobs as u64) as u32;
+        if let Some(cut) = cut_near(wanted, policy).filter(|&cut| cut > *cuts.last().unwrap() && cut < length) {
+            cuts.push(cut);
+        }
+    }
+    cuts.push(length);
+    cuts
+}
+
+/// The core boundary nearest `wanted` (on the internal grid: whose padded region starts on it).
+fn cut_near(wanted: u32, policy: &TilePolicy) -> Option<u32> {
+    if !policy.on_internal_grid {
+        return Some(wanted);
+    }
+    let line = (wanted.saturating_sub(policy.pad) as f64 / policy.internal as f64).round() as u32 * policy.internal;
+    (line > 0).then_some(line + policy.pad)
+}
+
+/// The grid of tiles for a page, each padded by `policy.pad`, with jobs on the internal grid.
 pub fn grid(width: u32, height: u32, policy: &TilePolicy) -> Vec<Tile> {
-    let cols = width.div_ceil(policy.core).max(1);
-    let rows = height.div_ceil(policy.core).max(1);
-    let (core_w, core_h) = (width.div_ceil(cols), height.div_ceil(rows));
-    let mut tiles = Vec::with_capacity((cols * rows) as usize);
-    for row in 0..rows {
-        for col in 0..cols {
-            let (x, y) = (col * core_w, row * core_h);
-            if x >= width || y >= height {
-                continue;
-            }
-            let (w, h) = (core_w.min(width - x), core_h.min(height - y));
-            tiles.push(Tile::padded(tiles.len() as u32, (x, y, w, h), policy.pad, (width, height)));
+    let (columns, rows) = (cuts(width, policy), cuts(height, policy));
+    let mut tiles = Vec::with_capacity((columns.len() - 1) * (rows.len() - 1));
+    for y in rows.windows(2) {
+        for x in columns.windows(2) {
+            let core = (x[0], y[0], x[1] - x[0], y[1] - y[0]);
+            tiles.push(Tile::padded(tiles.len() as u32, core, policy.pad, (width, height)));
         }
     }
     tiles
@@ -125,30 +156,27 @@ const STAGGER_FROM_TILES: usize = 6;
 /// Splits the first tile of a page of many tiles into two halves, one first and one last.
 /// When two jobs run side by side they finish together, so progress would come in pairs; a
 /// half tile first offsets the two streams by half a tile for the rest of the page.
-pub fn stagger(tiles: &mut Vec<Tile>, pad: u32, page: (u32, u32)) {
+pub fn stagger(tiles: &mut Vec<Tile>, policy: &TilePolicy, page: (u32, u32)) {
     let Some(first) = tiles.first().copied() else { return };
-    if tiles.len() < STAGGER_FROM_TILES || first.width.max(first.height) < 2 * MIN_INTERNAL_TILE {
+    if tiles.len() < STAGGER_FROM_TILES {
         return;
     }
-    let (a, b) = if first.width >= first.height {
-        let half = first.width / 2;
-        ((first.x, first.y, half, first.height), (first.x + half, first.y, first.width - half, first.height))
-    } else {
-        let half = first.height / 2;
-        ((first.x, first.y, first.width, half), (first.x, first.y + half, first.width, first.height - half))
+    let wide = first.width >= first.height;
+    let (start, side) = if wide { (first.x, first.width) } else { (first.y, first.height) };
+    let Some(half) = cut_near(start + side / 2, policy).filter(|&cut| cut > start && cut < start + side) else {
+        return;
     };
-    tiles[0] = Tile::padded(0, a, pad, page);
-    tiles.push(Tile::padded(0, b, pad, page));
+    let (near, far) = (half - start, side - (half - start));
+    let (a, b) = if wide {
+        ((first.x, first.y, near, first.height), (half, first.y, far, first.height))
+    } else {
+        ((first.x, first.y, first.width, near), (first.x, half, first.width, far))
+    };
+    tiles[0] = Tile::padded(0, a, policy.pad, page);
+    tiles.push(Tile::padded(0, b, policy.pad, page));
     for (index, tile) in tiles.iter_mut().enumerate() {
         tile.index = index as u32;
     }
-}
-
-/// The internal tile size near `preferred` that splits both sides of a job into equal parts,
-/// so no side ends in a sliver that costs a whole internal tile's padding.
-pub fn internal_tile_for(tile: &Tile, preferred: u32) -> u32 {
-    let even = |side: u32| side.div_ceil(((side as f64 / preferred as f64).round() as u32).max(1));
-    even(tile.padded_width).max(even(tile.padded_height)).max(MIN_INTERNAL_TILE)
 }
 
 /// The padded region of `page` for one tile, as fast-compressed PNG.
@@ -230,7 +258,18 @@ mod tests {
     use super::*;
 
     fn policy() -> TilePolicy {
-        TilePolicy { pad: 18, internal: 100, core: 400 }
+        TilePolicy { pad: 18, internal: 100, core: 400, on_internal_grid: true }
+    }
+
+    #[test]
+    fn off_the_internal_grid_jobs_are_even_and_never_larger_than_the_core() {
+        let policy = TilePolicy { pad: 16, internal: 0, core: 48, on_internal_grid: false };
+        let (w, h) = (433, 170);
+        let tiles = grid(w, h, &policy);
+        assert_eq!(tiles.len(), 10 * 4);
+        assert!(tiles.iter().all(|t| (43..=48).contains(&t.width) && (42..=48).contains(&t.height)), "{tiles:?}");
+        let covered: u32 = tiles.iter().map(|t| t.width * t.height).sum();
+        assert_eq!(covered, w * h);
     }
 
     #[test]
@@ -258,7 +297,7 @@ mod tests {
         let (w, h) = (1600, 1200);
         let mut tiles = grid(w, h, &policy());
         let first = tiles[0];
-        stagger(&mut tiles, policy().pad, (w, h));
+        stagger(&mut tiles, &policy(), (w, h));
         assert_eq!(tiles.len(), 13);
         let (half, other) = (tiles[0], tiles[12]);
         assert_eq!((half.width + other.width, half.height), (first.width, first.height));
@@ -277,16 +316,16 @@ mod tests {
     }
 
     #[test]
-    fn internal_tiles_split_both_sides_of_a_job_evenly() {
-        let tile = Tile { padded_width: 408, padded_height: 308, ..grid(800, 600, &policy())[0] };
-        let internal = internal_tile_for(&tile, 100);
-        assert_eq!(internal, 103);
-        assert_eq!((408u32.div_ceil(internal), 308u32.div_ceil(internal)), (4, 3), "no sliver row");
-        for tile in grid(1600, 1200, &policy()) {
-            let t = internal_tile_for(&tile, 100);
-            for side in [tile.padded_width, tile.padded_height] {
-                let last = side - (side.div_ceil(t) - 1) * t;
-                assert!(last * 4 >= t * 3, "{side} in tiles of {t} leaves a sliver of {last}");
+    fn every_job_starts_on_the_internal_grid_so_its_internal_tiles_are_the_pages() {
+        for (w, h) in [(1600, 1200), (900, 700), (1000, 3000), (433, 1717)] {
+            let mut tiles = grid(w, h, &policy());
+            stagger(&mut tiles, &policy(), (w, h));
+            assert!(tiles.len() > 1, "{w}×{h} is tiled");
+            for t in &tiles {
+                assert_eq!((t.padded_x % 100, t.padded_y % 100), (0, 0), "{t:?} starts on the grid");
+                assert!(t.x == 0 || t.x - t.padded_x == 18, "{t:?} has its context");
+                assert!(t.x + t.width == w || t.padded_x + t.padded_width - (t.x + t.width) == 18);
+                assert!(t.width >= 100 && t.height >= 100, "{t:?} is not a sliver");
             }
         }
     }
