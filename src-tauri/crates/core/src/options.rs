@@ -268,20 +268,8 @@ impl UpscaleOptions {
 mod tests {
     use super::*;
 
-    fn plan(name: &str, family: ModelFamily, tile_size: u32) -> Plan {
-        let model = ModelInfo {
-            name: name.into(),
-            index: 0,
-            family,
-            native_scale: 2,
-            tta: false,
-            variant_of: None,
-            package: String::new(),
-            install_hint: String::new(),
-            installed: true,
-            runs_on_cpu: true,
-            custom: None,
-        };
+    fn plan(name: &str, tile_size: u32) -> Plan {
+        let model = Catalogue::from_constants(&[(name.to_owned(), 0)], |_| true).models.remove(0);
         Plan {
             model,
             size: SizeRequest::Scale { factor: 2.0 },
@@ -295,16 +283,12 @@ mod tests {
 
     #[test]
     fn the_cache_key_holds_the_tile_size_for_every_family_whose_output_it_changes() {
-        let keys = |name, family| (plan(name, family, 32).key_fields(), plan(name, family, 40).key_fields());
-        for (name, family) in [
-            ("WAIFU2X_CUNET_UP2X", ModelFamily::Waifu2x),
-            ("REALSR_DF2K_UP4X", ModelFamily::Realsr),
-            ("REALESRGAN_ANIMAVIDEOV3_UP2X", ModelFamily::Realesrgan),
-        ] {
-            let (a, b) = keys(name, family);
+        let keys = |name| (plan(name, 32).key_fields(), plan(name, 40).key_fields());
+        for name in ["WAIFU2X_CUNET_UP2X", "REALSR_DF2K_UP4X", "REALESRGAN_ANIMAVIDEOV3_UP2X"] {
+            let (a, b) = keys(name);
             assert_ne!(a, b, "{name}");
         }
-        let (a, b) = keys("REALCUGAN_SE_UP2X", ModelFamily::Realcugan);
+        let (a, b) = keys("REALCUGAN_SE_UP2X");
         assert_eq!(a, b, "Real-CUGAN's output does not depend on the tile size");
     }
 }
