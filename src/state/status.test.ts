@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeModel, groupModels, modelShortName, nativeScale } from "./models";
-import { statusLine, type PageStatus } from "./status";
+import { formatDuration, statusLine, type PageStatus } from "./status";
 import type { ModelInfo } from "../bindings";
 
 const base: PageStatus = { name: "p01.png", upscaling: true, model: "WAIFU2X_CUNET_UP2X" };
@@ -17,6 +17,14 @@ describe("status line", () => {
     const line = statusLine({ ...base, result: { ...result, computedNow: true } });
     expect(line.text).toContain("computed in 2.6 s");
     expect(line.source).toBe("computed");
+  });
+
+  it("gives a fast result its time in milliseconds rather than 0.0 s", () => {
+    const fast = statusLine({ ...base, result: { ...result, computedNow: true, computeMs: 42.4 } });
+    expect(fast.text).toContain("computed in 42 ms");
+    expect(formatDuration(0.2)).toBe("1 ms");
+    expect(formatDuration(999.4)).toBe("999 ms");
+    expect(formatDuration(999.6)).toBe("1.0 s");
   });
 
   it("shows tiles and the time left while computing", () => {

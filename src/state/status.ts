@@ -53,6 +53,11 @@ export function describeProgress(progress: NonNullable<PageStatus["progress"]>):
   return `${phase} ${progress.done}/${progress.total} tiles${left}`;
 }
 
+/** "40 ms" under a second, "2.6 s" above. */
+export function formatDuration(ms: number): string {
+  return Math.round(ms) < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 export function statusLine(page: PageStatus): StatusLine {
   const parts = [page.name];
   if (page.damaged) return { text: `${page.name} is damaged and cannot be shown: ${page.damaged}`, bad: true };
@@ -61,7 +66,7 @@ export function statusLine(page: PageStatus): StatusLine {
   parts.push(modelShortName(page.model));
   if (page.result) {
     const r = page.result;
-    parts.push(r.computedNow ? `computed in ${(r.computeMs / 1000).toFixed(1)} s` : "from cache");
+    parts.push(r.computedNow ? `computed in ${formatDuration(r.computeMs)}` : "from cache");
     parts.push(`${r.sourceWidth}×${r.sourceHeight} → ${r.width}×${r.height} ${r.format} ${formatBytes(r.bytes)}`);
     return { text: parts.join(" · "), bad: false, source: r.computedNow ? "computed" : "cache" };
   }
