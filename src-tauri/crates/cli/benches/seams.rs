@@ -10,7 +10,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use image::{Rgb, RgbImage};
 use serde_json::{json, Value};
 use srview_core::options::WAIFU2X_CPU_TILE;
 use srview_core::{
@@ -28,16 +27,6 @@ const CASES: &[(&str, &str, u32, u32, u32)] = &[
     ("REALSR_DF2K_UP4X", "cpu", 260, 200, 32),
     ("REALESRGAN_ANIMAVIDEOV3_UP2X", "0", 260, 200, 32),
 ];
-
-/// A photo-like page: smooth gradients, edges and fine texture.
-fn page(width: u32, height: u32) -> RgbImage {
-    RgbImage::from_fn(width, height, |x, y| {
-        let ring = ((x as i64 - 130).pow(2) + (y as i64 - 90).pow(2)) as u32 / 400 % 5;
-        let texture = ((x * 7 + y * 13) ^ (x * y / 5)) % 40;
-        let ink = if ring == 0 || (x / 23 + y / 29) % 4 == 0 { 30 } else { 200 };
-        Rgb([(ink + texture) as u8, ((x * 255) / width) as u8 / 2 + ink as u8 / 3, ((y * 3 + texture) % 256) as u8])
-    })
-}
 
 /// One device's cases, in this (child) process.
 async fn device_cases(device: &str, dir: &Path) -> Vec<Value> {
@@ -60,7 +49,7 @@ async fn device_cases(device: &str, dir: &Path) -> Vec<Value> {
             continue;
         }
         let input = dir.join(format!("{model}.png"));
-        page(width, height).save(&input).unwrap();
+        srview_test_support::textured_page(width, height).save(&input).unwrap();
         let options = UpscaleOptions {
             model: model.into(),
             size: SizeRequest::Scale { factor: if model.ends_with("UP4X") { 4.0 } else { 2.0 } },

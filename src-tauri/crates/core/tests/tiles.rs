@@ -24,20 +24,6 @@ fn options(model: &str) -> UpscaleOptions {
     }
 }
 
-/// A photo-like page: edges, rings and fine noise-like texture (the `seams` benchmark's page).
-fn textured_page(width: u32, height: u32) -> image::RgbImage {
-    image::RgbImage::from_fn(width, height, |x, y| {
-        let ring = ((x as i64 - 130).pow(2) + (y as i64 - 90).pow(2)) as u32 / 400 % 5;
-        let texture = ((x * 7 + y * 13) ^ (x * y / 5)) % 40;
-        let ink = if ring == 0 || (x / 23 + y / 29) % 4 == 0 { 30 } else { 200 };
-        image::Rgb([
-            (ink + texture) as u8,
-            ((x * 255) / width) as u8 / 2 + ink as u8 / 3,
-            ((y * 3 + texture) % 256) as u8,
-        ])
-    })
-}
-
 fn started(engine: &Engine) -> u64 {
     engine.scheduler().0.started_total
 }
@@ -51,7 +37,7 @@ async fn large_pages_are_tiled_stitched_exactly_and_match_one_call() {
     let input = write_image(dir.path(), "page.png", 900, 700, 7);
     // Fine noise-like texture everywhere: the hardest case for seams.
     let textured = dir.path().join("textured.png");
-    textured_page(900, 700).save(&textured).unwrap();
+    srview_test_support::textured_page(900, 700).save(&textured).unwrap();
     for model in ["WAIFU2X_ANIME_UP2X", "WAIFU2X_CUNET_UP2X"] {
         for page in [&input, &textured] {
             let request = || UpscaleRequest::new(page, options(model));

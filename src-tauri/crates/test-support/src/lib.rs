@@ -1,5 +1,5 @@
 //! Helpers shared by the tests of the core, the CLI and the app: a folder full of a user's own
-//! files, and a byte-for-byte snapshot to prove that SRView left it alone.
+//! files, a byte-for-byte snapshot to prove that SRView left it alone, and test pictures.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,4 +43,18 @@ pub fn home_like(root: &Path) {
     }
     let hex_name = format!("ab{}.txt", "c".repeat(62));
     std::fs::write(root.join("ab").join(hex_name), b"also mine").unwrap();
+}
+
+/// A photo-like page: edges, rings and fine noise-like texture, the hardest case for seams.
+pub fn textured_page(width: u32, height: u32) -> image::RgbImage {
+    image::RgbImage::from_fn(width, height, |x, y| {
+        let ring = ((x as i64 - 130).pow(2) + (y as i64 - 90).pow(2)) as u32 / 400 % 5;
+        let texture = ((x * 7 + y * 13) ^ (x * y / 5)) % 40;
+        let ink = if ring == 0 || (x / 23 + y / 29) % 4 == 0 { 30 } else { 200 };
+        image::Rgb([
+            (ink + texture) as u8,
+            ((x * 255) / width) as u8 / 2 + ink as u8 / 3,
+            ((y * 3 + texture) % 256) as u8,
+        ])
+    })
 }
