@@ -60,6 +60,12 @@ pub trait Archive: Send + Sync {
     fn entries(&self) -> &[EntryInfo];
     /// Entry `index`'s bytes; more than `max_bytes` (declared or read) is refused.
     fn read(&self, index: usize, max_bytes: u64) -> Result<Vec<u8>>;
+    /// Decompressed bytes the archive holds in memory between reads (a solid block's entries).
+    fn held_bytes(&self) -> u64 {
+        0
+    }
+    /// Lets go of what `held_bytes` counts; a later read decompresses again.
+    fn release(&self) {}
 }
 
 fn corrupt(path: &Path, reason: impl std::fmt::Display) -> SrError {

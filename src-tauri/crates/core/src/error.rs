@@ -47,6 +47,10 @@ pub enum SrError {
     EngineUnavailable(String),
     #[error("{path} cannot be read as a book: {reason}")]
     CorruptArchive { path: String, reason: String },
+    #[error("{path} uses {method} compression, which SRView cannot read")]
+    UnsupportedCompression { path: String, method: String },
+    #[error("{path} is split into volumes, and the volume {volume} is missing")]
+    MissingVolume { path: String, volume: String },
     #[error("{0} is password-protected; SRView does not open encrypted books")]
     Encrypted(String),
     #[error("{0} holds no images")]
@@ -91,6 +95,8 @@ impl SrError {
             SrError::Timeout(_) => "timeout",
             SrError::EngineUnavailable(_) => "engine_unavailable",
             SrError::CorruptArchive { .. } => "corrupt_archive",
+            SrError::UnsupportedCompression { .. } => "unsupported_compression",
+            SrError::MissingVolume { .. } => "missing_volume",
             SrError::Encrypted(_) => "encrypted",
             SrError::NoPages(_) => "no_pages",
             SrError::WouldOverwriteSource(_) => "would_overwrite_source",
@@ -142,6 +148,10 @@ impl Clone for SrError {
             Timeout(t) => Timeout(*t),
             EngineUnavailable(m) => EngineUnavailable(m.clone()),
             CorruptArchive { path, reason } => CorruptArchive { path: path.clone(), reason: reason.clone() },
+            UnsupportedCompression { path, method } => {
+                UnsupportedCompression { path: path.clone(), method: method.clone() }
+            }
+            MissingVolume { path, volume } => MissingVolume { path: path.clone(), volume: volume.clone() },
             Encrypted(m) => Encrypted(m.clone()),
             NoPages(m) => NoPages(m.clone()),
             WouldOverwriteSource(m) => WouldOverwriteSource(m.clone()),

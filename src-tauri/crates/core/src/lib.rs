@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 mod flight;
 pub mod input;
+pub mod limits;
 pub mod logging;
 pub mod naming;
 pub mod options;
@@ -37,6 +38,7 @@ pub use engine::{
 pub use error::SrError;
 pub use export::Overwrite;
 pub use input::InputLimits;
+pub use limits::Limits;
 pub use options::{OutputFormat, SizeRequest, UpscaleOptions};
 pub use session::{DeviceChoice, DeviceReport, GpuDevice, Priority, SchedulerSnapshot, StartupStep};
 pub use source::{ImageSource, PageReader};

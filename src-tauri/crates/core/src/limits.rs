@@ -1,0 +1,35 @@
+//! One set of limits, applied by every path that reads an image or a book: the viewer's page
+//! checks and pages, thumbnails, the engine, batches and the app's protocol.
+
+/// What SRView reads at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one image file, or of one archive entry once decompressed.
+    pub max_bytes: u64,
+    /// Pixels of one image, all frames together.
+    pub max_pixels: u64,
+    /// Frames of one animated image.
+    pub max_frames: u32,
+    /// Decompressed archive data held in memory at once, across every open book (solid blocks,
+    /// books inside books).
+    pub max_decompressed_bytes: u64,
+}
+
+/// 64 megapixels, all frames together.
+pub const DEFAULT_MAX_PIXELS: u64 = 64_000_000;
+/// 512 MiB, checked before a file is read.
+pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
+pub const DEFAULT_MAX_FRAMES: u32 = 1000;
+/// 1 GiB.
+pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 1024 * 1024 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_pixels: DEFAULT_MAX_PIXELS,
+            max_frames: DEFAULT_MAX_FRAMES,
+            max_decompressed_bytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
+        }
+    }
+}
