@@ -106,11 +106,23 @@ struct UpscaleArgs {
     #[arg(long, default_value_t = srview_core::input::DEFAULT_MAX_INPUT_BYTES)]
     max_bytes: u64,
     /// Give up on an image after it has been upscaling this many seconds (waiting does not count).
-    #[arg(long)]
-    timeout: Option<f64>,
+    #[arg(long, value_parser = parse_timeout)]
+    timeout: Option<std::time::Duration>,
     /// Print the engine's figures after the batch: stage times, cache hit rate, memory.
     #[arg(long)]
     stats: bool,
+}
+
+/// The longest `--timeout`: a week.
+const MAX_TIMEOUT_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
+
+/// A number of seconds above zero and at most a week; `nan`, infinities and `1e300` are refused.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds <= MAX_TIMEOUT_SECONDS) {
+        return Err(format!("`{text}` is not a timeout: give seconds above 0 and at most {MAX_TIMEOUT_SECONDS}"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 #[derive(Subcommand)]
@@ -165,7 +177,7 @@ async fn run(cli: Cli, out: Output) -> u8 {
             if let Command::Upscale(args) = &cli.command {
                 config.cache_root = (!args.no_cache).then_some(cache_root);
                 config.limits = InputLimits { max_pixels: args.max_pixels, max_bytes: args.max_bytes };
-                config.timeout = args.timeout.map(std::time::Duration::from_secs_f64);
+                config.timeout = args.timeout;
                 if let Some(limit) = config.timeout {
                     config.custom_call_limit = limit;
                 }

@@ -879,3 +879,25 @@ fn custom_models_from_the_models_folder_are_listed_and_upscale() {
     assert_eq!(listing["modelsDirProblem"]["kind"], "models_dir_missing");
     assert!(listing["models"].as_array().unwrap().iter().any(|m| m["name"] == "WAIFU2X_CUNET_UP2X"));
 }
+
+#[test]
+fn a_nonsense_timeout_is_a_usage_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_png(dir.path(), "page.png", 8, 8);
+    for timeout in ["nan", "1e300", "-1", "0", "inf", "soon"] {
+        let child = srview(&dir.path().join("cache"))
+            .args(["upscale", "-o"])
+            .arg(dir.path().join("out.webp"))
+            .arg(format!("--timeout={timeout}"))
+            .arg(&input)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (output, _) = wait_within(child, Duration::from_secs(30));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "--timeout={timeout}: {stderr}");
+        assert!(stderr.contains("--timeout") && !stderr.contains("panicked"), "--timeout={timeout}: {stderr}");
+        assert!(!dir.path().join("out.webp").exists());
+    }
+}

@@ -229,12 +229,10 @@ mod tests {
     fn a_saved_file_gets_umask_permissions_and_no_temp_is_left() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out").join("page_x2.webp");
-        // SAFETY: umask is process-wide; this test sets the usual 022 and reads the result.
-        let previous = unsafe { libc::umask(0o022) };
         save_file(&target, b"image bytes", Overwrite::Never).unwrap();
-        unsafe { libc::umask(previous) };
         assert_eq!(std::fs::read(&target).unwrap(), b"image bytes");
-        assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o644);
+        let umask = srview_test_support::process_umask();
+        assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o666 & !umask);
         assert_eq!(names(&dir.path().join("out")), ["page_x2.webp"]);
     }
 

@@ -131,12 +131,7 @@ async fn saving_never_replaces_a_file_unless_asked_and_uses_normal_permissions()
     let done = run(&engine, request).await.unwrap();
     assert_eq!(std::fs::read(&target).unwrap(), *done.bytes);
     let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
-    // SAFETY: reading the umask means setting it; it is put back at once.
-    let umask = unsafe {
-        let current = libc::umask(0o022);
-        libc::umask(current);
-        current
-    };
+    let umask = srview_test_support::process_umask();
     assert_eq!(mode, 0o666 & !umask, "a saved file gets the permissions a normal save gives");
     let leftovers: Vec<_> = std::fs::read_dir(target.parent().unwrap())
         .unwrap()

@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
-use std::os::fd::{FromRawFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::OnceLock;
 
 /// Which of the process's streams native code may no longer write to directly.
@@ -49,23 +49,37 @@ pub fn capture_native_output(which: Captured) -> std::io::Result<&'static OwnStd
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
         return Err(std::io::Error::last_os_error());
     }
-    let (read, write) = (fds[0], fds[1]);
+    // SAFETY: both ends are fresh descriptors owned here alone; they close on every return.
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
     let targets: &[RawFd] = match which {
         Captured::Stderr => &[2],
         Captured::StdoutAndStderr => &[1, 2],
     };
-    for target in targets {
+    for (done, target) in targets.iter().enumerate() {
         // SAFETY: points fd 1 or 2 at the pipe; the old stream stays open in `own`.
-        if unsafe { libc::dup2(write, *target) } < 0 {
-            return Err(std::io::Error::last_os_error());
+        if unsafe { libc::dup2(write.as_raw_fd(), *target) } < 0 {
+            let err = std::io::Error::last_os_error();
+            restore(&own, &targets[..done]);
+            return Err(err);
         }
     }
-    // SAFETY: the pipe's write end now lives on as fd 1/2; this copy is closed.
-    unsafe { libc::close(write) };
-    // SAFETY: the read end is ours alone.
-    let reader = unsafe { File::from_raw_fd(read) };
-    std::thread::Builder::new().name("native-output".into()).spawn(move || forward(reader))?;
+    // The pipe's write end lives on as fd 1/2; this copy closes.
+    drop(write);
+    let reader = File::from(read);
+    if let Err(err) = std::thread::Builder::new().name("native-output".into()).spawn(move || forward(reader)) {
+        restore(&own, targets);
+        return Err(err);
+    }
     Ok(OWN.get_or_init(|| own))
+}
+
+/// Points `targets` (fds 1 and 2) back at the real streams after a failed capture.
+fn restore(own: &OwnStdio, targets: &[RawFd]) {
+    for target in targets {
+        let real = if *target == 1 { &own.stdout } else { &own.stderr };
+        // SAFETY: both descriptors are open; dup2 only re-points `target`.
+        unsafe { libc::dup2(real.as_raw_fd(), *target) };
+    }
 }
 
 /// The real streams, if native output was captured.

@@ -58,3 +58,11 @@ pub fn textured_page(width: u32, height: u32) -> image::RgbImage {
         ])
     })
 }
+
+/// The process's umask, read from `/proc/self/status` (setting it to read it would change it
+/// under tests running in parallel).
+pub fn process_umask() -> u32 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let line = status.lines().find_map(|l| l.strip_prefix("Umask:")).expect("a Umask line");
+    u32::from_str_radix(line.trim(), 8).expect("an octal umask")
+}
