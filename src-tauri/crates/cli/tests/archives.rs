@@ -170,3 +170,21 @@ fn every_archive_gives_pages_or_a_typed_error_and_never_aborts() {
     }
     assert!(with_pages >= 15, "{with_pages} archives gave pages");
 }
+
+#[test]
+fn a_folder_holding_a_split_book_upscales_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    std::fs::create_dir(&library).unwrap();
+    let pages: Vec<(&str, Vec<u8>)> =
+        ["p1.png", "p2.png"].iter().zip(0..).map(|(n, s)| (*n, picture(18, 12, s, ImageFormat::Png))).collect();
+    let parts = write_rar5(&library, "Vol 1", &pages, Some(300));
+    assert!(parts.len() >= 3, "{} parts", parts.len());
+    let output = run(&dir.path().join("cache"), &dir.path().join("out"), &library);
+    let lines: Vec<Value> =
+        String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(output.status.code(), Some(0), "{summary}");
+    assert_eq!((summary["total"].as_u64(), summary["computed"].as_u64()), (Some(2), Some(2)), "{summary}");
+    assert!(summary["failures"].as_array().unwrap().is_empty(), "{summary}");
+}
