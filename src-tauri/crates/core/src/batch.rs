@@ -178,7 +178,7 @@ fn walk(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
                 subfolders.push(path);
             } else if kind.is_file()
                 && (has_image_extension(&path)
-                    || has_book_extension(&path) && !crate::archive::is_later_volume(&folder.join(&path)))
+                    || (has_book_extension(&path) && !crate::archive::is_later_volume(&entry.path())))
             {
                 found.push(path);
             }
