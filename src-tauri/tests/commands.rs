@@ -377,3 +377,56 @@ fn books_open_in_page_order_with_their_siblings_and_upscale() {
     std::fs::write(library.join("empty.cbz"), b"").unwrap();
     assert_eq!(app.error_kind("open_location", json!({ "path": library.join("empty.cbz") })), "corrupt_archive");
 }
+
+// ---- split RAR books: the archive layer's volumes, through the commands ----
+
+#[test]
+fn a_split_book_opened_from_its_second_part_shows_the_whole_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("cache"));
+    let pages = dir.path().join("pages");
+    let library = dir.path().join("library");
+    std::fs::create_dir(&pages).unwrap();
+    std::fs::create_dir(&library).unwrap();
+    let sizes = [(12, 10), (14, 10), (16, 10), (18, 10), (20, 10), (22, 12)];
+    let files: Vec<(String, Vec<u8>)> = sizes
+        .iter()
+        .zip(1..)
+        .map(|((w, h), n)| {
+            let name = format!("p{n}.png");
+            (name.clone(), std::fs::read(write_png(&pages, &name, *w, *h)).unwrap())
+        })
+        .collect();
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let parts = srview_test_support::rar::write_rar5(&library, "Vol 1", &files, Some(300));
+    assert!(parts.len() >= 3, "{} parts", parts.len());
+
+    // The folder lists the set once, by its first part.
+    let folder = app.open(&library);
+    let books: Vec<&str> = folder["books"].as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
+    assert_eq!(books, ["Vol 1.part1"]);
+
+    let book = app.open(&parts[1]);
+    assert_eq!(book["kind"], "book");
+    let names: Vec<&str> = book["images"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["p1.png", "p2.png", "p3.png", "p4.png", "p5.png", "p6.png"]);
+    let ids: Vec<Value> = book["images"].as_array().unwrap().iter().map(|i| i["id"].clone()).collect();
+    let info = app.json("page_info", json!({ "pageIds": ids, "check": true }));
+    for (index, (w, h)) in sizes.iter().enumerate() {
+        assert_eq!(
+            (info[index]["width"].as_u64(), info[index]["height"].as_u64()),
+            (Some(u64::from(*w)), Some(u64::from(*h))),
+            "{info}"
+        );
+    }
+    let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
+    let args = json!({ "requestId": "split", "pageId": ids[5], "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:5" });
+    let done = app.json("upscale_to_url", args);
+    assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(44), Some(24)));
+
+    // Without its middle part, the book names the part that is missing.
+    std::fs::remove_file(&parts[1]).unwrap();
+    let err = app.invoke("open_location", json!({ "path": parts[2] })).expect_err("a part is missing");
+    assert_eq!(err["kind"], "missing_volume", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("Vol 1.part2.rar"), "{err}");
+}

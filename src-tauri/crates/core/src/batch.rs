@@ -176,7 +176,10 @@ fn walk(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
             let path = relative.join(entry.file_name());
             if kind.is_dir() {
                 subfolders.push(path);
-            } else if kind.is_file() && (has_image_extension(&path) || has_book_extension(&path)) {
+            } else if kind.is_file()
+                && (has_image_extension(&path)
+                    || (has_book_extension(&path) && !crate::archive::is_later_volume(&entry.path())))
+            {
                 found.push(path);
             }
         }

@@ -1,6 +1,8 @@
 //! Helpers shared by the tests of the core, the CLI and the app: a folder full of a user's own
 //! files, a byte-for-byte snapshot to prove that SRView left it alone, and test pictures.
 
+pub mod rar;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
