@@ -6,8 +6,9 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	/**
-	 *  Sets where the cache lives; an empty path means the app's cache folder. A folder that is
-	 *  not empty and not an SRView cache is refused (`cache_root_refused`).
+	 *  Sets where the cache lives; an empty path means the app's cache folder. Any other folder must
+	 *  lie inside the folder that holds it (`~/.cache/dev.srview.app`), and be new, empty or an
+	 *  SRView cache; anything else is refused (`cache_root_refused`).
 	 */
 	initSrVulkanManager: (thumbnailPath: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("init_sr_vulkan_manager", { thumbnailPath })),
 	/**  Resolves once the engine is up and has a cache, or fails with why it is not. */
@@ -15,7 +16,8 @@ export const commands = {
 	getSrVulkanGpuInfo: () => typedError<string[], ErrorPayload>(__TAURI_INVOKE("get_sr_vulkan_gpu_info")),
 	/**
 	 *  Upscales an opened image by a factor and returns the encoded bytes (WebP). `savePath`, if
-	 *  not empty, must be a file chosen in a save dialog (or inside the cache).
+	 *  not empty, is a file chosen in a save dialog, or a new file inside the cache; it never
+	 *  replaces a file that SRView did not write.
 	 */
 	upscaleImageSrVulkan: (imagePath: string, savePath: string, model: string, scale: number | null, gpuId: number, tileSize: number, tta: boolean) => typedError<any, ErrorPayload>(__TAURI_INVOKE("upscale_image_sr_vulkan", { imagePath, savePath, model, scale, gpuId, tileSize, tta })),
 	/**
@@ -42,7 +44,16 @@ export const commands = {
 	unwatchEngineStats: () => __TAURI_INVOKE<void>("unwatch_engine_stats"),
 	/**  sr_vulkan's models and the custom ones in the models folder (loaded to read their scale). */
 	listModels: () => typedError<ModelListing_Serialize, ErrorPayload>(__TAURI_INVOKE("list_models")),
-	/**  Sets the folder of custom models and plugins; an empty path means the default one. */
+	/**
+	 *  Asks for the folder of custom models and plugins in a native dialog, and uses it from now on
+	 *  (remembered by Rust for the next start). Returns the models, or nothing if cancelled.
+	 */
+	chooseModelsDir: () => typedError<ModelListing_Serialize | null, ErrorPayload>(__TAURI_INVOKE("choose_models_dir")),
+	/**
+	 *  Goes back to the default models folder (`path` empty). Plugins in the models folder run as
+	 *  code, so a folder is only ever chosen in `choose_models_dir`'s dialog: a path from the page
+	 *  is refused (`models_dir_not_chosen`).
+	 */
 	setModelsDir: (path: string) => typedError<ModelListing_Serialize, ErrorPayload>(__TAURI_INVOKE("set_models_dir", { path })),
 	/**
 	 *  Upscales an opened page for display: returns a URL into the cache, reporting progress
@@ -515,25 +526,31 @@ export type PageDetail_Serialize = {
 	timings: StageTimings,
 };
 
-/**  A page's size, and whether it is damaged. */
+/**  A page's size, or why it cannot be shown. */
 export type PageInfo = PageInfo_Serialize | PageInfo_Deserialize;
 
-/**  A page's size, and whether it is damaged. */
+/**  A page's size, or why it cannot be shown. */
 export type PageInfo_Deserialize = {
 	id: number,
 	width: number,
 	height: number,
-	/**  Why the page cannot be shown, when it cannot. */
-	damaged?: string | null,
+	/**
+	 *  Why the page cannot be shown (`{kind, message}`), when it cannot: damaged, or above the
+	 *  limits (`image_too_large` and `too_many_frames` give its size and the limit).
+	 */
+	problem?: ErrorPayload | null,
 };
 
-/**  A page's size, and whether it is damaged. */
+/**  A page's size, or why it cannot be shown. */
 export type PageInfo_Serialize = {
 	id: number,
 	width: number,
 	height: number,
-	/**  Why the page cannot be shown, when it cannot. */
-	damaged: string | null,
+	/**
+	 *  Why the page cannot be shown (`{kind, message}`), when it cannot: damaged, or above the
+	 *  limits (`image_too_large` and `too_many_frames` give its size and the limit).
+	 */
+	problem: ErrorPayload | null,
 };
 
 /**  What happened to one page. */

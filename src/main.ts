@@ -6,7 +6,7 @@ import { open } from "@tauri-apps/plugin-dialog";
 import { appConfigDir, join } from "@tauri-apps/api/path";
 import { load, type Store } from "@tauri-apps/plugin-store";
 import { Channel } from "@tauri-apps/api/core";
-import type { DeviceMemory, DeviceReport, EngineStats, ModelInfo, ModelListing, OpenedLocation } from "./bindings";
+import type { DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ModelInfo, ModelListing, OpenedLocation } from "./bindings";
 import { commands, describeError, unwrap } from "./api";
 import { bindKeys } from "./app/keys";
 import { Upscaler } from "./app/upscaler";
@@ -32,7 +32,8 @@ class App {
   private location: OpenedLocation | null = null;
   private index = 0;
   private sizes = new Map<number, reading.PageSize>();
-  private damaged = new Map<number, string>();
+  /** Pages that cannot be shown, and why: damaged, or above the limits. */
+  private problems = new Map<number, ErrorPayload>();
   private settings: Settings = DEFAULT_SETTINGS;
   private upscaling = false;
   private showingOriginal = false;
@@ -87,7 +88,7 @@ class App {
   private async waitForEngine(): Promise<void> {
     try {
       this.report = await unwrap(commands.getEngineReport());
-      this.useListing(await unwrap(this.settings.modelsDir ? commands.setModelsDir(this.settings.modelsDir) : commands.listModels()));
+      this.useListing(await unwrap(commands.listModels()));
       await unwrap(commands.checkSrVulkanAvailability());
       const device = this.report.cpuMode ? "CPU mode" : this.report.deviceName;
       this.setEngineStatus(`Upscaler ready · ${device}`, false);
@@ -109,13 +110,16 @@ class App {
     this.settings = model === this.settings.model ? this.settings : withModel(this.settings, model, this.models);
   }
 
-  /** A new models folder: list what it holds, then show it in the panels. */
-  private async changeModelsDir(dir: string): Promise<void> {
+  /** A new models folder, chosen in SRView's own dialog (or the default one): list what it
+   *  holds, then show it in the panels. */
+  private async changeModelsDir(useDefault: boolean): Promise<void> {
     if (!this.report) return;
     try {
-      this.useListing(await unwrap(commands.setModelsDir(dir)));
+      const listing = useDefault ? await unwrap(commands.setModelsDir("")) : await unwrap(commands.chooseModelsDir());
+      if (!listing) return;
+      this.useListing(listing);
     } catch (e) {
-      console.warn("models folder", e);
+      this.showError(`Models folder: ${describeError(e)}`);
     }
     this.renderSettings();
     this.renderGpuPanel();
@@ -165,7 +169,7 @@ class App {
       this.location = opened;
       this.upscaler.reset();
       this.sizes.clear();
-      this.damaged.clear();
+      this.problems.clear();
       this.offeringNextBook = false;
       byId("error-banner").hidden = true;
       this.thumbnails.render(opened.images);
@@ -260,16 +264,16 @@ class App {
     if (this.settings.spread && this.onScreen().join() !== before) this.show(this.index);
   }
 
-  /** Says at once when a page on screen is damaged, rather than showing an empty stage. */
+  /** Says at once when a page on screen is damaged or too large, rather than showing an empty stage. */
   private async checkPages(group: number[]): Promise<void> {
     const location = this.location;
     if (!location) return;
-    const unchecked = group.filter((i) => !this.damaged.has(i));
+    const unchecked = group.filter((i) => !this.problems.has(i));
     const infos = await unwrap(commands.pageInfo(unchecked.map((i) => location.images[i].id), true)).catch(() => []);
     if (location !== this.location) return;
     for (const info of infos) {
       const index = location.images.findIndex((image) => image.id === info.id);
-      if (index >= 0 && info.damaged) this.damaged.set(index, info.damaged);
+      if (index >= 0 && info.problem) this.problems.set(index, info.problem);
     }
     this.renderStatus();
   }
@@ -277,7 +281,7 @@ class App {
   private onOriginalFailed(slot: number): void {
     const index = this.onScreen()[slot];
     if (index === undefined || !this.viewer.slots[slot].original.getAttribute("src")) return;
-    if (!this.damaged.has(index)) this.damaged.set(index, "it is not an image that can be shown");
+    if (!this.problems.has(index)) this.problems.set(index, { kind: "not_an_image", message: "it is not an image that can be shown" });
     this.renderStatus();
   }
 
@@ -318,9 +322,7 @@ class App {
    *  (keys, toolbar), never under the reader's cursor. */
   private updateSettings(next: Settings, fromPanel = false): void {
     const resultsChange = settingsKey(next) !== settingsKey(this.settings);
-    const folderChange = next.modelsDir !== this.settings.modelsDir;
     this.settings = normalizeSettings(next);
-    if (folderChange) void this.changeModelsDir(this.settings.modelsDir);
     void this.store?.set("settings", this.settings);
     if (resultsChange) this.forgetResults();
     this.applyReadingSettings();
@@ -336,7 +338,7 @@ class App {
       this.renderStatus();
       return;
     }
-    const group = this.onScreen().filter((i) => !this.damaged.has(i));
+    const group = this.onScreen().filter((i) => !this.problems.has(i));
     this.upscaler.schedule(group, reading.ahead(this.onScreen(), this.count, this.settings.preloadCount), this.settings);
     document.body.dataset.pending = String(this.upscaler.pending);
     this.renderStatus();
@@ -411,7 +413,7 @@ class App {
       name: image.name,
       upscaling: this.upscaling,
       model: result?.model ?? this.settings.model,
-      damaged: this.damaged.get(index),
+      problem: this.problems.get(index),
       failure: this.upscaler.failures.get(index),
       skipped: this.upscaler.skipped.get(index),
       progress: progress ? { ...progress, secondsLeft: this.secondsLeft(progress) } : undefined,
@@ -432,7 +434,7 @@ class App {
     status.classList.toggle("bad", line.bad);
     if (line.source) status.dataset.source = line.source;
     else delete status.dataset.source;
-    const problem = this.damaged.get(index) ?? this.upscaler.failures.get(index);
+    const problem = this.problems.get(index) ?? this.upscaler.failures.get(index);
     banner.hidden = !problem;
     banner.textContent = problem ? line.text : "";
   }
@@ -464,7 +466,12 @@ class App {
   }
 
   private renderSettings(): void {
-    const folder = { dir: this.listing?.modelsDir ?? null, problem: this.listing?.modelsDirProblem?.message ?? null };
+    const folder = {
+      dir: this.listing?.modelsDir ?? null,
+      problem: this.listing?.modelsDirProblem?.message ?? null,
+      choose: () => void this.changeModelsDir(false),
+      useDefault: () => void this.changeModelsDir(true),
+    };
     renderSettingsPanel(byId("panel-settings"), this.settings, this.models, this.report?.cpuMode ?? true, folder, (next) => this.updateSettings(next, true));
   }
 

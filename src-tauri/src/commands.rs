@@ -72,14 +72,19 @@ fn opened_page(state: &SrVulkanManagerState, page_id: u32) -> AppResult<ImageSou
     state.gallery.page(page_id).ok_or_else(|| AppError::NotOpened(format!("page {page_id}")))
 }
 
-/// Sets where the cache lives; an empty path means the app's cache folder. A folder that is
-/// not empty and not an SRView cache is refused (`cache_root_refused`).
+/// Sets where the cache lives; an empty path means the app's cache folder. Any other folder must
+/// lie inside the folder that holds it (`~/.cache/dev.srview.app`), and be new, empty or an
+/// SRView cache; anything else is refused (`cache_root_refused`).
 #[tauri::command]
 #[specta::specta]
 pub async fn init_sr_vulkan_manager(state: State<'_, SrVulkanManagerState>, thumbnail_path: String) -> AppResult<()> {
-    let root = state.cache_root_for(Path::new(&thumbnail_path));
-    // Opening checks the folder's contents: off the async runtime's threads.
-    let cache = blocking(move || srview_core::ResultCache::open(root)).await??;
+    let roots = state.cache_roots();
+    // Resolving links and opening check folders: off the async runtime's threads.
+    let cache = blocking(move || {
+        let root = roots.resolve(Path::new(&thumbnail_path))?;
+        srview_core::ResultCache::open(root)
+    })
+    .await??;
     state.set_cache(cache);
     Ok(())
 }
@@ -98,7 +103,8 @@ pub async fn get_sr_vulkan_gpu_info(state: State<'_, SrVulkanManagerState>) -> A
 }
 
 /// Upscales an opened image by a factor and returns the encoded bytes (WebP). `savePath`, if
-/// not empty, must be a file chosen in a save dialog (or inside the cache).
+/// not empty, is a file chosen in a save dialog, or a new file inside the cache; it never
+/// replaces a file that SRView did not write.
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
@@ -121,9 +127,10 @@ pub async fn upscale_image_sr_vulkan(
         return Err(AppError::NotOpened(image_path));
     }
     let save_path = optional_path(&save_path);
-    if let Some(path) = &save_path {
-        state.check_save_path(path)?;
-    }
+    let overwrite = match &save_path {
+        Some(path) => state.save_path_overwrite(path).await?,
+        None => Overwrite::Never,
+    };
     let engine = state.engine().await?;
     let options = UpscaleOptions {
         model,
@@ -135,8 +142,11 @@ pub async fn upscale_image_sr_vulkan(
     };
     let mut request = UpscaleRequest::new(image, options);
     request.save_path = save_path;
-    request.overwrite = Overwrite::Replace;
+    request.overwrite = overwrite;
     let done = engine.upscale(request, Default::default(), |_| {}).await?;
+    if let Some(saved) = &done.saved_to {
+        state.wrote_file(saved);
+    }
     let bytes = std::sync::Arc::try_unwrap(done.bytes).unwrap_or_else(|shared| (*shared).clone());
     Ok(RawImage(Response::new(bytes)))
 }
@@ -222,13 +232,40 @@ pub async fn list_models(state: State<'_, SrVulkanManagerState>) -> AppResult<Mo
     blocking(move || engine.models()).await
 }
 
-/// Sets the folder of custom models and plugins; an empty path means the default one.
+/// Asks for the folder of custom models and plugins in a native dialog, and uses it from now on
+/// (remembered by Rust for the next start). Returns the models, or nothing if cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_models_dir(state: State<'_, SrVulkanManagerState>) -> AppResult<Option<ModelListing>> {
+    let ask = state.folder_dialog().ok_or_else(|| AppError::Internal("no folder dialog in this build".into()))?;
+    let engine = state.engine_only().await?;
+    let record = state.models_dir_record();
+    blocking(move || {
+        let Some(dir) = ask() else { return Ok(None) };
+        record.write(Some(&dir))?;
+        engine.set_models_dir(Some(dir));
+        Ok(Some(engine.models()))
+    })
+    .await?
+}
+
+/// Goes back to the default models folder (`path` empty). Plugins in the models folder run as
+/// code, so a folder is only ever chosen in `choose_models_dir`'s dialog: a path from the page
+/// is refused (`models_dir_not_chosen`).
 #[tauri::command]
 #[specta::specta]
 pub async fn set_models_dir(state: State<'_, SrVulkanManagerState>, path: String) -> AppResult<ModelListing> {
+    if !path.is_empty() {
+        return Err(AppError::ModelsDirNotChosen(path));
+    }
     let engine = state.engine_only().await?;
-    engine.set_models_dir(optional_path(&path).or_else(srview_core::custom::default_models_dir));
-    blocking(move || engine.models()).await
+    let record = state.models_dir_record();
+    blocking(move || {
+        record.write(None)?;
+        engine.set_models_dir(srview_core::custom::default_models_dir());
+        Ok(engine.models())
+    })
+    .await?
 }
 
 /// Upscales an opened page for display: returns a URL into the cache, reporting progress
@@ -316,13 +353,7 @@ pub async fn page_info(
     let pages: Vec<(u32, ImageSource)> =
         page_ids.into_iter().map(|id| opened_page(&state, id).map(|s| (id, s))).collect::<AppResult<_>>()?;
     let limits = state.limits();
-    blocking(move || {
-        pages
-            .iter()
-            .map(|(id, source)| gallery::page_info(*id, source, limits.max_bytes, limits.max_pixels, check))
-            .collect()
-    })
-    .await
+    blocking(move || pages.iter().map(|(id, source)| gallery::page_info(*id, source, &limits, check)).collect()).await
 }
 
 /// Asks for the folder an export goes to (a native dialog). Returns it, or nothing if cancelled.
@@ -332,7 +363,7 @@ pub async fn choose_export_folder(state: State<'_, SrVulkanManagerState>) -> App
     let ask = state.folder_dialog().ok_or_else(|| AppError::Internal("no folder dialog in this build".into()))?;
     let chosen = blocking(move || ask()).await?;
     if let Some(folder) = &chosen {
-        state.allow_save_path(folder);
+        state.allow_export_folder(folder);
     }
     Ok(chosen.map(|f| f.display().to_string()))
 }
@@ -359,7 +390,7 @@ pub async fn start_export(
         return Err(AppError::NotOpened(request.source.clone()));
     }
     let destination = match &request.destination {
-        Some(folder) if state.was_chosen(Path::new(folder)) => PathBuf::from(folder),
+        Some(folder) if state.was_chosen_folder(Path::new(folder)) => PathBuf::from(folder),
         Some(folder) => return Err(AppError::SavePathNotChosen(folder.clone())),
         None => export::default_destination(&source, request.layout, &request.options),
     };

@@ -16,6 +16,8 @@ pub enum AppError {
     NotOpened(String),
     #[error("{0} was not chosen in a save dialog; SRView only writes files the user picked")]
     SavePathNotChosen(String),
+    #[error("{0} was not chosen as the models folder; choose it in Settings, where SRView asks for the folder itself")]
+    ModelsDirNotChosen(String),
     #[error("{0} was not found")]
     NotFound(String),
     #[error("internal error: {0}")]
@@ -30,6 +32,7 @@ impl AppError {
             AppError::InvalidArgument(_) => "invalid_argument",
             AppError::NotOpened(_) => "not_opened",
             AppError::SavePathNotChosen(_) => "save_path_not_chosen",
+            AppError::ModelsDirNotChosen(_) => "models_dir_not_chosen",
             AppError::NotFound(_) => "not_found",
             AppError::Internal(_) => "internal",
         }

@@ -59,19 +59,28 @@ pub struct Exports {
     running: Mutex<Option<CancellationToken>>,
 }
 
+/// Marks an export as running until it is dropped: when the export ends, fails, panics or
+/// its command is dropped, the next export may start.
+struct Running<'a> {
+    exports: &'a Exports,
+    token: CancellationToken,
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        *self.exports.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
 impl Exports {
-    fn begin(&self) -> AppResult<CancellationToken> {
+    fn begin(&self) -> AppResult<Running<'_>> {
         let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
         if running.is_some() {
             return Err(AppError::InvalidArgument("an export is already running; cancel it or wait for it".into()));
         }
         let token = CancellationToken::new();
         *running = Some(token.clone());
-        Ok(token)
-    }
-
-    fn end(&self) {
-        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(Running { exports: self, token })
     }
 
     /// Cancels the running export: queued pages are dropped; the page that is running
@@ -95,7 +104,7 @@ impl Exports {
         request: &ExportRequest,
         report: impl FnMut(&PageReport, &BatchProgress),
     ) -> AppResult<BatchSummary> {
-        let token = self.begin()?;
+        let running = self.begin()?;
         let pattern = request.pattern.clone();
         let spec = BatchSpec {
             inputs: vec![source],
@@ -108,15 +117,66 @@ impl Exports {
             overwrite: Overwrite::Never,
             window: 0,
         };
-        let plan = match batch::plan_for(&engine, &spec).await {
-            Ok(plan) => plan,
-            Err(err) => {
-                self.end();
-                return Err(err.into());
-            }
+        let plan = batch::plan_for(&engine, &spec).await?;
+        Ok(batch::run(&engine, plan, &spec, running.token.clone(), report).await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use srview_core::{DeviceChoice, EngineConfig, SizeRequest};
+
+    use super::*;
+
+    fn page_folder(dir: &Path) -> PathBuf {
+        let pages = dir.join("pages");
+        std::fs::create_dir(&pages).unwrap();
+        image::RgbImage::from_fn(12, 10, |x, y| image::Rgb([(x * 20) as u8, (y * 20) as u8, 90]))
+            .save(pages.join("p1.png"))
+            .unwrap();
+        pages
+    }
+
+    /// Real sr_vulkan in CPU mode; the panic is injected where a caller's code runs: the report.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panic_during_an_export_does_not_block_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let pages = page_folder(dir.path());
+        let config = EngineConfig {
+            device: DeviceChoice::Cpu,
+            cache_root: Some(dir.path().join("cache")),
+            ..EngineConfig::default()
         };
-        let summary = batch::run(&engine, plan, &spec, token, report).await;
-        self.end();
-        Ok(summary)
+        let engine = tokio::task::spawn_blocking(move || Engine::start(config)).await.unwrap().unwrap();
+        let request = ExportRequest {
+            source: pages.display().to_string(),
+            destination: None,
+            layout: ExportLayout::Folder,
+            pattern: "{name}_x{scale}.{ext}".into(),
+            options: UpscaleOptions {
+                model: "WAIFU2X_ANIME_UP2X".into(),
+                size: SizeRequest::Scale { factor: 2.0 },
+                ..UpscaleOptions::default()
+            },
+        };
+        let exports = Arc::new(Exports::default());
+
+        let panicking = {
+            let (exports, engine, pages, request) = (exports.clone(), engine.clone(), pages.clone(), request.clone());
+            let out = dir.path().join("first");
+            tokio::spawn(async move {
+                exports.run(engine, pages, out, &request, |_, _| panic!("a bug while reporting")).await
+            })
+        };
+        assert!(panicking.await.unwrap_err().is_panic());
+
+        let out = dir.path().join("second");
+        let summary = exports.run(engine, pages, out.clone(), &request, |_, _| {}).await.unwrap();
+        assert_eq!((summary.total, summary.failures.len()), (1, 0), "{summary:?}");
+        let written = image::open(out.join("p1_x2.webp")).unwrap();
+        assert_eq!((written.width(), written.height()), (24, 20));
+        assert!(!exports.cancel(), "no export is left marked as running");
     }
 }

@@ -10,7 +10,7 @@ use std::sync::RwLock;
 use serde::Serialize;
 use srview_core::book::has_book_extension;
 use srview_core::naming::{has_image_extension, natural_cmp};
-use srview_core::{Book, ImageSource, SrError};
+use srview_core::{Book, ImageSource, Limits, SrError};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -57,15 +57,16 @@ pub struct OpenedLocation {
     pub next_book: Option<BookEntry>,
 }
 
-/// A page's size, and whether it is damaged.
+/// A page's size, or why it cannot be shown.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct PageInfo {
     pub id: u32,
     pub width: u32,
     pub height: u32,
-    /// Why the page cannot be shown, when it cannot.
-    pub damaged: Option<String>,
+    /// Why the page cannot be shown (`{kind, message}`), when it cannot: damaged, or above the
+    /// limits (`image_too_large` and `too_many_frames` give its size and the limit).
+    pub problem: Option<SrError>,
 }
 
 /// Why a location cannot be opened.
@@ -251,19 +252,21 @@ impl Gallery {
     }
 }
 
-/// A page's size from its header and, with `check`, whether it decodes whole; blocking.
-pub fn page_info(id: u32, source: &ImageSource, max_bytes: u64, max_pixels: u64, check: bool) -> PageInfo {
-    let name = source.display_name();
-    let result = source.read(max_bytes).and_then(|bytes| {
-        let (_, width, height, _) = srview_core::input::header(&name, &bytes)?;
-        if check {
-            srview_core::input::prepare(&name, bytes, max_pixels.max(width as u64 * height as u64 * 1024))?;
-        }
-        Ok((width, height))
-    });
-    match result {
-        Ok((width, height)) => PageInfo { id, width, height, damaged: None },
-        Err(err) => PageInfo { id, width: 0, height: 0, damaged: Some(err.to_string()) },
+/// A page's name in the viewer, as `Gallery::register` gives it: its file name, or its path
+/// inside its book.
+fn page_name(source: &ImageSource) -> String {
+    match source {
+        ImageSource::Page(page) => page.path_in_container(),
+        ImageSource::File(_) => source.file_name().to_string_lossy().into_owned(),
+    }
+}
+
+/// A page's size from its header, within the limits and, with `check`, whether it decodes
+/// whole; blocking.
+pub fn page_info(id: u32, source: &ImageSource, limits: &Limits, check: bool) -> PageInfo {
+    match srview_core::input::check_page(&page_name(source), source, limits, check) {
+        Ok((width, height)) => PageInfo { id, width, height, problem: None },
+        Err(err) => PageInfo { id, width: 0, height: 0, problem: Some(err) },
     }
 }
 

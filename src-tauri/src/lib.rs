@@ -1,5 +1,7 @@
 //! SRView's desktop app: a thin Tauri layer over `srview-core`.
 
+#[macro_use]
+mod command_list;
 mod commands;
 mod error;
 mod export;
@@ -20,36 +22,24 @@ pub use state::SrVulkanManagerState;
 /// Where the TypeScript bindings are checked in, relative to `src-tauri/`.
 pub const BINDINGS_PATH: &str = "../src/bindings.ts";
 
+macro_rules! collect_app_commands {
+    ($($command:ident),*) => {
+        tauri_specta::collect_commands![$(commands::$command),*]
+    };
+}
+
+macro_rules! command_names {
+    ($($command:ident),*) => {
+        &[$(stringify!($command)),*]
+    };
+}
+
+/// The app's commands by name, from the one list (`command_list.rs`).
+pub const COMMANDS: &[&str] = app_commands!(command_names);
+
 /// The commands, for Tauri and for the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new()
-        .commands(tauri_specta::collect_commands![
-            commands::init_sr_vulkan_manager,
-            commands::check_sr_vulkan_availability,
-            commands::get_sr_vulkan_gpu_info,
-            commands::upscale_image_sr_vulkan,
-            commands::save_page_as,
-            commands::get_sr_vulkan_cache_stats,
-            commands::cleanup_sr_vulkan_cache,
-            commands::clear_sr_vulkan_cache,
-            commands::cap_sr_vulkan_cache,
-            commands::get_engine_report,
-            commands::get_device_memory,
-            commands::watch_engine_stats,
-            commands::unwatch_engine_stats,
-            commands::list_models,
-            commands::set_models_dir,
-            commands::upscale_to_url,
-            commands::cancel_upscale,
-            commands::open_location,
-            commands::page_info,
-            commands::choose_export_folder,
-            commands::export_destination,
-            commands::start_export,
-            commands::cancel_export,
-            commands::initial_location,
-        ])
-        .dangerously_cast_bigints_to_number()
+    tauri_specta::Builder::<R>::new().commands(app_commands!(collect_app_commands)).dangerously_cast_bigints_to_number()
 }
 
 /// Writes the TypeScript bindings to `path`.
@@ -71,6 +61,8 @@ pub struct AppOptions {
     pub engine: EngineConfig,
     /// The default cache root (`init_sr_vulkan_manager("")` returns to it).
     pub cache_root: PathBuf,
+    /// Where Rust keeps what it alone may set (the models folder the user chose).
+    pub config_dir: PathBuf,
     /// `srview-app PATH`: a file or folder to open.
     pub initial_location: Option<PathBuf>,
 }
@@ -82,7 +74,9 @@ impl AppOptions {
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(|| dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join(IDENTIFIER).join("upscaled"));
-        let mut options = AppOptions { engine: EngineConfig::default(), cache_root, initial_location: None };
+        let config_dir = dirs::config_dir().unwrap_or_else(std::env::temp_dir).join(IDENTIFIER);
+        let mut options =
+            AppOptions { engine: EngineConfig::default(), cache_root, config_dir, initial_location: None };
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -100,10 +94,12 @@ impl AppOptions {
     }
 }
 
-/// Installs state, commands and the `srimg:` protocol on a builder (also the mock one in tests).
+/// Installs state, commands, the `srimg:` protocol and the one setup hook on a builder (also
+/// the mock one in tests). Tauri keeps only the last `setup` hook, so this is the only one.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
-    let state = SrVulkanManagerState::new(options.engine, options.cache_root, options.initial_location);
+    let state =
+        SrVulkanManagerState::new(options.engine, options.cache_root, options.initial_location, &options.config_dir);
     let commands = specta.invoke_handler();
     #[cfg(feature = "ipc-bench")]
     let commands = {
@@ -127,8 +123,31 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
             tauri::async_runtime::spawn(async move {
                 let _ = handle.state::<SrVulkanManagerState>().engine_only().await;
             });
+            if app.try_state::<tauri_plugin_dialog::Dialog<R>>().is_some() {
+                install_dialogs(app.handle());
+            }
             Ok(())
         })
+}
+
+/// The native save and folder dialogs, asked from Rust (tests run without the dialog plugin).
+fn install_dialogs<R: Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri_plugin_dialog::DialogExt;
+    let handle = app.clone();
+    let ask = move |suggested: String, extension: &'static str| {
+        let chosen = handle
+            .dialog()
+            .file()
+            .set_file_name(suggested)
+            .add_filter(extension.to_uppercase(), &[extension])
+            .blocking_save_file()?;
+        chosen.into_path().ok()
+    };
+    let state = app.state::<SrVulkanManagerState>();
+    state.set_save_dialog(std::sync::Arc::new(ask));
+    let handle = app.clone();
+    let pick_folder = move || handle.dialog().file().blocking_pick_folder()?.into_path().ok();
+    state.set_folder_dialog(std::sync::Arc::new(pick_folder));
 }
 
 /// Stops sr_vulkan when the app exits; Ctrl-C and SIGTERM exit the app the same way.
@@ -184,25 +203,7 @@ pub fn run() -> std::process::ExitCode {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::default().build());
-    let builder = build(builder, options).setup(|app| {
-        use tauri_plugin_dialog::DialogExt;
-        let handle = app.handle().clone();
-        let ask = move |suggested: String, extension: &'static str| {
-            let chosen = handle
-                .dialog()
-                .file()
-                .set_file_name(suggested)
-                .add_filter(extension.to_uppercase(), &[extension])
-                .blocking_save_file()?;
-            chosen.into_path().ok()
-        };
-        app.state::<SrVulkanManagerState>().set_save_dialog(std::sync::Arc::new(ask));
-        let handle = app.handle().clone();
-        let pick_folder = move || handle.dialog().file().blocking_pick_folder()?.into_path().ok();
-        app.state::<SrVulkanManagerState>().set_folder_dialog(std::sync::Arc::new(pick_folder));
-        Ok(())
-    });
-    let app = builder.build(tauri::generate_context!()).expect("building the SRView app");
+    let app = build(builder, options).build(tauri::generate_context!()).expect("building the SRView app");
     app.run(exit_cleanly);
     std::process::ExitCode::SUCCESS
 }

@@ -7,6 +7,7 @@
 
 use std::path::{Component, Path};
 
+use srview_core::{ImageSource, SrError};
 use tauri::http::{header, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
@@ -14,28 +15,23 @@ use crate::state::SrVulkanManagerState;
 
 pub const SCHEME: &str = "srimg";
 
-fn base() -> String {
-    if cfg!(any(windows, target_os = "android")) {
-        format!("http://{SCHEME}.localhost")
-    } else {
-        format!("{SCHEME}://localhost")
-    }
-}
+/// Where the protocol's URLs start (SRView runs on Linux, where custom schemes are used as they are).
+const BASE: &str = "srimg://localhost";
 
 /// URL of a cache entry, given its path relative to the cache root.
 pub fn cache_url(relative: &Path) -> String {
     let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    format!("{}/cache/{}", base(), parts.join("/"))
+    format!("{BASE}/cache/{}", parts.join("/"))
 }
 
 /// URL of an opened page.
 pub fn page_url(id: u32) -> String {
-    format!("{}/page/{id}", base())
+    format!("{BASE}/page/{id}")
 }
 
 /// URL of an opened page's thumbnail.
 pub fn thumbnail_url(id: u32) -> String {
-    format!("{}/thumb/{id}", base())
+    format!("{BASE}/thumb/{id}")
 }
 
 fn content_type(bytes: &[u8]) -> &'static str {
@@ -62,21 +58,37 @@ fn resolve(state: &SrVulkanManagerState, path: &str) -> Result<(Vec<u8>, bool), 
     if let Some(id) = path.strip_prefix("/thumb/") {
         let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
         let source = state.gallery.page(id).ok_or(StatusCode::FORBIDDEN)?;
-        let limits = state.limits();
         // Without a thumbnail cache, the page itself is served.
-        let Some(thumbnails) = state.thumbnails() else {
-            return source.read(limits.max_bytes).map(|bytes| (bytes, false)).map_err(|_| StatusCode::NOT_FOUND);
-        };
-        return srview_core::thumbnail::thumbnail(&thumbnails, &source, limits.max_bytes, limits.max_pixels)
+        let Some(thumbnails) = state.thumbnails() else { return page(state, &source) };
+        return srview_core::thumbnail::thumbnail(&thumbnails, &source, &state.limits())
             .map(|bytes| (bytes, false))
-            .map_err(|_| StatusCode::NOT_FOUND);
+            .map_err(|err| refusal(&err));
     }
     if let Some(id) = path.strip_prefix("/page/") {
         let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
         let source = state.gallery.page(id).ok_or(StatusCode::FORBIDDEN)?;
-        return source.read(state.limits().max_bytes).map(|bytes| (bytes, false)).map_err(|_| StatusCode::NOT_FOUND);
+        return page(state, &source);
     }
     Err(StatusCode::NOT_FOUND)
+}
+
+/// An opened page's bytes, only when its header is within the limits: the webview would
+/// otherwise decode a decompression bomb.
+fn page(state: &SrVulkanManagerState, source: &ImageSource) -> Result<(Vec<u8>, bool), StatusCode> {
+    let limits = state.limits();
+    let bytes = source.read(limits.max_bytes).map_err(|err| refusal(&err))?;
+    srview_core::input::check(&source.display_name(), &bytes, &limits).map_err(|err| refusal(&err))?;
+    Ok((bytes, false))
+}
+
+/// The status for a page that is not served: too large, or unreadable.
+fn refusal(err: &SrError) -> StatusCode {
+    match err {
+        SrError::ImageTooLarge { .. } | SrError::TooManyFrames { .. } | SrError::FileTooLarge { .. } => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
+        _ => StatusCode::NOT_FOUND,
+    }
 }
 
 /// The app's own page origins; only they may read responses from script (`fetch`).
@@ -121,7 +133,7 @@ mod tests {
     #[test]
     fn only_entries_and_opened_pages_are_served_and_only_to_the_app() {
         let dir = tempfile::tempdir().unwrap();
-        let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("cache"), None);
+        let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("cache"), None, dir.path());
         let cache = state.cache().unwrap();
         let key = srview_core::cache::CacheKey::new(&blake3::hash(b"page"), "f");
         let entry = cache.store(&key, "png", b"\x89PNG\r\n\x1a\n").unwrap();
@@ -144,7 +156,7 @@ mod tests {
     #[test]
     fn thumbnails_are_small_webp_images_of_opened_pages() {
         let dir = tempfile::tempdir().unwrap();
-        let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("upscaled"), None);
+        let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("upscaled"), None, dir.path());
         let page = dir.path().join("page.png");
         image::RgbImage::from_fn(600, 900, |x, y| image::Rgb([x as u8, y as u8, 7])).save(&page).unwrap();
         let listing = crate::gallery::list(&page, 1 << 30).ok().unwrap();
@@ -157,5 +169,26 @@ mod tests {
         assert!(image.width() <= 120 && image.height() <= 170, "{}×{}", image.width(), image.height());
         assert_eq!(respond(&state, "/thumb/999", None).status(), StatusCode::FORBIDDEN);
         assert!(dir.path().join("thumbnails").join("CACHEDIR.TAG").is_file());
+    }
+
+    #[test]
+    fn a_page_above_the_limits_is_not_served_and_the_next_one_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = srview_core::Limits { max_pixels: 10_000, ..Default::default() };
+        let config = EngineConfig { limits, ..Default::default() };
+        let state = SrVulkanManagerState::new(config, dir.path().join("upscaled"), None, dir.path());
+        let pages = dir.path().join("pages");
+        std::fs::create_dir(&pages).unwrap();
+        image::RgbImage::new(200, 100).save(pages.join("1-large.png")).unwrap();
+        image::RgbImage::new(50, 40).save(pages.join("2-small.png")).unwrap();
+        let listing = crate::gallery::list(&pages, 1 << 30).ok().unwrap();
+        let opened = state.gallery.register(listing, page_url, thumbnail_url);
+        let (large, small) = (opened.images[0].id, opened.images[1].id);
+        assert_eq!(respond(&state, &format!("/page/{large}"), None).status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(respond(&state, &format!("/thumb/{large}"), None).status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let served = respond(&state, &format!("/page/{small}"), None);
+        assert_eq!(served.status(), StatusCode::OK);
+        assert_eq!(image::load_from_memory(served.body()).unwrap().width(), 50);
+        assert_eq!(respond(&state, &format!("/thumb/{small}"), None).status(), StatusCode::OK);
     }
 }

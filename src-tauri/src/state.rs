@@ -1,12 +1,12 @@
 //! `SrVulkanManagerState`: the engine (started once, in the background), the cache, the
-//! opened pages, the save paths the user chose, and the requests that can still be cancelled.
+//! opened pages, the files and folders the user chose, and the requests that can still be cancelled.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use srview_core::{CancellationToken, Engine, EngineConfig, InputLimits, ResultCache, SrError};
+use srview_core::{CancellationToken, Engine, EngineConfig, Limits, Overwrite, ResultCache, SrError};
 use tokio::sync::OnceCell;
 
 use crate::error::{AppError, AppResult};
@@ -23,17 +23,91 @@ struct TrackedRequest {
     ticket: u64,
 }
 
+/// The models folder the user chose in the folder dialog, kept by Rust in a file of its own
+/// (`models-folder` in the app's config folder) that holds the folder's absolute path. The
+/// webview's settings store writes only JSON objects, so it cannot write such a record: one
+/// that does not start with `/` is ignored.
+#[derive(Debug, Clone)]
+pub struct ModelsDirRecord {
+    file: PathBuf,
+}
+
+impl ModelsDirRecord {
+    pub fn in_folder(config_dir: &Path) -> Self {
+        ModelsDirRecord { file: config_dir.join("models-folder") }
+    }
+
+    /// The recorded folder, if there is a valid record. Blocking.
+    pub fn read(&self) -> Option<PathBuf> {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = std::fs::read(&self.file).ok()?;
+        let path = PathBuf::from(std::ffi::OsStr::from_bytes(&bytes));
+        path.is_absolute().then_some(path)
+    }
+
+    /// Records `dir`, or with `None` removes the record (the default folder then). Blocking.
+    pub fn write(&self, dir: Option<&Path>) -> Result<(), SrError> {
+        use std::os::unix::ffi::OsStrExt;
+        match dir {
+            Some(dir) => srview_core::export::save_file(&self.file, dir.as_os_str().as_bytes(), Overwrite::Replace),
+            None => match std::fs::remove_file(&self.file) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                    Err(SrError::Io { path: self.file.display().to_string(), source: err })
+                }
+                _ => Ok(()),
+            },
+        }
+    }
+}
+
+/// Where `init_sr_vulkan_manager` may put the cache: the app's own cache folder, or a folder
+/// inside the folder that holds it (`~/.cache/dev.srview.app`), never one the webview names elsewhere.
+#[derive(Debug, Clone)]
+pub struct CacheRoots {
+    default: PathBuf,
+}
+
+impl CacheRoots {
+    /// The cache root for `requested` (empty: the default). Blocking: it resolves links.
+    pub fn resolve(&self, requested: &Path) -> Result<PathBuf, SrError> {
+        if requested.as_os_str().is_empty() {
+            return Ok(self.default.clone());
+        }
+        let app_folder = self.default.parent().unwrap_or(Path::new("/"));
+        let refuse = || SrError::CacheRootRefused {
+            path: requested.display().to_string(),
+            reason: format!("the app keeps its cache inside {}", app_folder.display()),
+        };
+        let inside = requested.strip_prefix(app_folder).map_err(|_| refuse())?;
+        if inside.as_os_str().is_empty() || !inside.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Err(refuse());
+        }
+        // No symbolic link may lead out: the deepest part that exists must resolve inside.
+        let app_folder = app_folder.canonicalize().map_err(|_| refuse())?;
+        let existing = requested.ancestors().find(|a| a.exists()).and_then(|a| a.canonicalize().ok());
+        match existing {
+            Some(existing) if existing.starts_with(&app_folder) => Ok(requested.to_path_buf()),
+            _ => Err(refuse()),
+        }
+    }
+}
+
 pub struct SrVulkanManagerState {
     config: EngineConfig,
     engine: OnceCell<Result<Engine, (String, String)>>,
     default_cache_root: PathBuf,
+    models_dir_record: ModelsDirRecord,
     /// The cache, or why there is none (then the app is a plain viewer and says so).
     cache: RwLock<Result<ResultCache, SrError>>,
     /// Thumbnails of pages, in their own cache beside it (none if that folder is unusable).
     thumbnails: Option<ResultCache>,
     requests: Mutex<HashMap<String, TrackedRequest>>,
     /// Files the user chose in a save dialog during this run.
-    chosen_save_paths: Mutex<HashSet<PathBuf>>,
+    chosen_files: Mutex<HashSet<PathBuf>>,
+    /// Folders the user chose for exports during this run.
+    chosen_folders: Mutex<HashSet<PathBuf>>,
+    /// Files `upscale_image_sr_vulkan` wrote during this run, which it may write again.
+    written_files: Mutex<HashSet<PathBuf>>,
     save_dialog: std::sync::OnceLock<Arc<SaveDialog>>,
     folder_dialog: std::sync::OnceLock<Arc<FolderDialog>>,
     pub exports: crate::export::Exports,
@@ -48,8 +122,18 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl SrVulkanManagerState {
-    /// Never fails: a cache folder that cannot be used leaves the app a plain viewer that says why.
-    pub fn new(config: EngineConfig, default_cache_root: PathBuf, initial_location: Option<PathBuf>) -> Self {
+    /// Never fails: a cache folder that cannot be used leaves the app a plain viewer that says
+    /// why. The models folder the user chose earlier is read from Rust's own record in `config_dir`.
+    pub fn new(
+        mut config: EngineConfig,
+        default_cache_root: PathBuf,
+        initial_location: Option<PathBuf>,
+        config_dir: &Path,
+    ) -> Self {
+        let models_dir_record = ModelsDirRecord::in_folder(config_dir);
+        if let Some(dir) = models_dir_record.read() {
+            config.models_dir = Some(dir);
+        }
         let cache = ResultCache::open(&default_cache_root);
         if let Err(err) = &cache {
             tracing::warn!(%err, "no cache, so no upscaling");
@@ -65,10 +149,13 @@ impl SrVulkanManagerState {
             config,
             engine: OnceCell::new(),
             default_cache_root,
+            models_dir_record,
             cache: RwLock::new(cache),
             thumbnails,
             requests: Mutex::new(HashMap::new()),
-            chosen_save_paths: Mutex::new(HashSet::new()),
+            chosen_files: Mutex::new(HashSet::new()),
+            chosen_folders: Mutex::new(HashSet::new()),
+            written_files: Mutex::new(HashSet::new()),
             save_dialog: std::sync::OnceLock::new(),
             folder_dialog: std::sync::OnceLock::new(),
             exports: Default::default(),
@@ -101,6 +188,11 @@ impl SrVulkanManagerState {
         }
     }
 
+    /// Whether the engine's start has finished, well or not.
+    pub fn engine_started(&self) -> bool {
+        self.engine.initialized()
+    }
+
     /// The engine with the app's cache: what every upscale uses.
     pub async fn engine(&self) -> AppResult<Engine> {
         let engine = self.engine_only().await?;
@@ -120,17 +212,18 @@ impl SrVulkanManagerState {
         self.thumbnails.clone()
     }
 
-    pub fn limits(&self) -> InputLimits {
+    pub fn limits(&self) -> Limits {
         self.config.limits
     }
 
-    /// Where the cache goes for `init_sr_vulkan_manager(root)`: an empty path means the app's folder.
-    pub fn cache_root_for(&self, root: &Path) -> PathBuf {
-        if root.as_os_str().is_empty() {
-            self.default_cache_root.clone()
-        } else {
-            root.to_path_buf()
-        }
+    /// Where `init_sr_vulkan_manager` may put the cache.
+    pub fn cache_roots(&self) -> CacheRoots {
+        CacheRoots { default: self.default_cache_root.clone() }
+    }
+
+    /// Rust's record of the models folder the user chose.
+    pub fn models_dir_record(&self) -> ModelsDirRecord {
+        self.models_dir_record.clone()
     }
 
     /// Uses `cache` from now on (opened, and so accepted, by `ResultCache::open`).
@@ -170,31 +263,47 @@ impl SrVulkanManagerState {
         }
     }
 
-    /// Whether a path was chosen in a save or folder dialog during this run.
-    pub fn was_chosen(&self, path: &Path) -> bool {
-        lock(&self.chosen_save_paths).contains(path)
+    /// Whether a folder was chosen for exports in the folder dialog during this run.
+    pub fn was_chosen_folder(&self, folder: &Path) -> bool {
+        lock(&self.chosen_folders).contains(folder)
     }
 
-    /// Remembers a file the user chose in a save dialog, so it may be written.
+    /// Remembers a folder the user chose for exports, so an export may write into it.
+    pub fn allow_export_folder(&self, folder: &Path) {
+        lock(&self.chosen_folders).insert(folder.to_path_buf());
+    }
+
+    /// Remembers a file the user chose in a save dialog, so it may be written, and replaced.
     pub fn allow_save_path(&self, path: &Path) {
-        lock(&self.chosen_save_paths).insert(path.to_path_buf());
+        lock(&self.chosen_files).insert(path.to_path_buf());
     }
 
-    /// A save path is allowed when the user chose it in a save dialog, or when it is inside the cache.
-    pub fn check_save_path(&self, path: &Path) -> AppResult<()> {
-        if lock(&self.chosen_save_paths).contains(path) {
-            return Ok(());
+    /// Remembers a file `upscale_image_sr_vulkan` wrote, so writing it again may replace it.
+    pub fn wrote_file(&self, path: &Path) {
+        lock(&self.written_files).insert(path.to_path_buf());
+    }
+
+    /// How `upscale_image_sr_vulkan` may write `path`: over it when the user chose it in a save
+    /// dialog or this run wrote it; otherwise only as a new file inside the cache, never over
+    /// anything there (`output_exists`).
+    pub async fn save_path_overwrite(&self, path: &Path) -> AppResult<Overwrite> {
+        if lock(&self.chosen_files).contains(path) || lock(&self.written_files).contains(path) {
+            return Ok(Overwrite::Replace);
         }
-        let inside_cache = self.cache().ok().is_some_and(|cache| {
-            let root = cache.root().canonicalize().unwrap_or_else(|_| cache.root().to_path_buf());
-            let folder = path.parent().and_then(|p| p.canonicalize().ok());
-            folder.is_some_and(|f| f.starts_with(&root)) && path.file_name().is_some()
-        });
-        if inside_cache {
-            Ok(())
-        } else {
-            Err(AppError::SavePathNotChosen(path.display().to_string()))
+        let not_chosen = || AppError::SavePathNotChosen(path.display().to_string());
+        let cache = self.cache().map_err(|_| not_chosen())?;
+        let root = tokio::fs::canonicalize(cache.root()).await.map_err(|_| not_chosen())?;
+        let folder = match path.parent() {
+            Some(parent) if path.file_name().is_some() => tokio::fs::canonicalize(parent).await.ok(),
+            _ => None,
+        };
+        if !folder.is_some_and(|folder| folder.starts_with(&root)) {
+            return Err(not_chosen());
         }
+        if tokio::fs::symlink_metadata(path).await.is_ok() {
+            return Err(SrError::OutputExists(path.display().to_string()).into());
+        }
+        Ok(Overwrite::Never)
     }
 
     /// Registers a cancellable request; a second request with the same id cancels the first.

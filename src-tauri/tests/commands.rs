@@ -17,14 +17,19 @@ struct TestApp {
     webview: WebviewWindow<MockRuntime>,
 }
 
-fn start_with(cache: &Path, label: &str) -> TestApp {
-    let options = AppOptions {
+fn options(cache: &Path) -> AppOptions {
+    AppOptions {
         engine: EngineConfig { device: DeviceChoice::Cpu, ..EngineConfig::default() },
         cache_root: cache.to_path_buf(),
+        config_dir: cache.with_file_name("config"),
         initial_location: None,
-    };
-    let app =
-        srview_app::build(mock_builder(), options).build(tauri::generate_context!(test = true)).expect("app builds");
+    }
+}
+
+fn start_with(cache: &Path, label: &str) -> TestApp {
+    let app = srview_app::build(mock_builder(), options(cache))
+        .build(tauri::generate_context!(test = true))
+        .expect("app builds");
     let webview = tauri::WebviewWindowBuilder::new(&app, label, Default::default()).build().expect("webview");
     TestApp { app, webview }
 }
@@ -91,11 +96,11 @@ fn upscale_args(image_path: &str, model: &str, scale: f64, tile_size: u32) -> Va
 #[test]
 fn the_seed_commands_over_ipc() {
     let dir = tempfile::tempdir().unwrap();
-    let cache = dir.path().join("cache");
+    let cache = dir.path().join("app").join("upscaled");
     let app = start(&cache);
 
-    // init_sr_vulkan_manager: an explicit new root, then back to the default (empty).
-    let other = dir.path().join("other-cache");
+    // init_sr_vulkan_manager: a new root beside the app's cache, then back to the default (empty).
+    let other = dir.path().join("app").join("other-cache");
     app.json("init_sr_vulkan_manager", json!({ "thumbnailPath": other.display().to_string() }));
     assert!(other.join("CACHEDIR.TAG").is_file());
     app.json("init_sr_vulkan_manager", json!({ "thumbnailPath": "" }));
@@ -280,14 +285,213 @@ fn a_home_folder_is_never_used_as_the_cache() {
 }
 
 #[test]
-fn the_capability_limits_the_apps_own_commands() {
+fn the_capability_grants_every_command_of_the_one_list_to_the_main_window_only() {
     let dir = tempfile::tempdir().unwrap();
-    // The capability grants the commands to the window labelled "main" only.
     let other = start_with(&dir.path().join("cache"), "other");
-    let err = other.invoke("initial_location", json!({})).expect_err("denied");
-    assert!(err.to_string().contains("not allowed"), "{err}");
     let main = start(&dir.path().join("cache2"));
+    assert!(srview_app::COMMANDS.contains(&"choose_models_dir"));
+    for command in srview_app::COMMANDS {
+        // No arguments: a granted command runs or refuses them; only the capability says "not allowed".
+        let denied = other.invoke(command, json!({})).expect_err(command);
+        assert!(denied.to_string().contains("not allowed"), "{command}: {denied}");
+        if let Err(err) = main.invoke(command, json!({})) {
+            assert!(!err.to_string().contains("not allowed"), "{command}: {err}");
+        }
+    }
     assert!(main.invoke("initial_location", json!({})).is_ok());
+}
+
+/// An RGB PNG whose header says 30000×30000 and whose 2.7 GB of zero pixels deflate to a few
+/// MB, written row by row.
+fn write_bomb(path: &Path) {
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, 30_000, 30_000);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::NoFilter);
+    let mut writer = encoder.write_header().unwrap().into_stream_writer().unwrap();
+    let row = vec![0u8; 30_000 * 3];
+    for _ in 0..30_000 {
+        std::io::Write::write_all(&mut writer, &row).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+/// Prints a measured figure on the real stderr (fd 2 carries native output to the log).
+fn say(text: &str) {
+    use std::io::Write;
+    match srview_core::own_stdio() {
+        Some(own) => {
+            let _ = writeln!(&own.stderr, "{text}");
+        }
+        None => eprintln!("{text}"),
+    }
+}
+
+/// `VmRSS` or `VmHWM` of this process, in bytes.
+fn memory(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with(field)).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+}
+
+#[test]
+fn a_decompression_bomb_page_is_too_large_within_a_little_memory_and_the_next_page_upscales() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("cache"));
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    write_bomb(&pages.join("01-bomb.png"));
+    write_png(&pages, "02-page.png", 14, 10);
+    let bomb_bytes = std::fs::metadata(pages.join("01-bomb.png")).unwrap().len();
+    assert!(bomb_bytes < 32 << 20, "the bomb is small on disk: {bomb_bytes} bytes");
+    app.json("check_sr_vulkan_availability", json!({}));
+
+    // The peak from here on: writing 5 to clear_refs resets VmHWM to the current size.
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+    let idle = memory("VmRSS:");
+    let opened = app.open(&pages);
+    let ids: Vec<Value> = opened["images"].as_array().unwrap().iter().map(|i| i["id"].clone()).collect();
+    assert_eq!(ids.len(), 2, "the folder opens with both pages");
+    for check in [false, true] {
+        let info = app.json("page_info", json!({ "pageIds": ids, "check": check }));
+        assert_eq!(info[0]["problem"]["kind"], "image_too_large", "{info}");
+        assert_eq!(
+            info[0]["problem"]["message"], "01-bomb.png is 30000×30000 pixels (900 MP), above the limit of 64 MP",
+            "its size and the limit"
+        );
+        assert_eq!((info[1]["width"].as_u64(), info[1]["height"].as_u64()), (Some(14), Some(10)));
+        assert!(info[1]["problem"].is_null(), "{info}");
+    }
+    let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
+    let upscale = |id: &Value| json!({ "requestId": "r", "pageId": id, "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:5" });
+    assert_eq!(app.error_kind("upscale_to_url", upscale(&ids[0])), "image_too_large");
+    let peak = memory("VmHWM:");
+    say(&format!(
+        "bomb page: idle {} MiB, peak {} MiB (+{} MiB); the bomb is {} KiB on disk",
+        idle >> 20,
+        peak >> 20,
+        peak.saturating_sub(idle) >> 20,
+        bomb_bytes >> 10
+    ));
+    assert!(peak.saturating_sub(idle) < 300 << 20, "peak {} MiB over an idle {} MiB", peak >> 20, idle >> 20);
+
+    let done = app.json("upscale_to_url", upscale(&ids[1]));
+    assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(28), Some(20)));
+}
+
+#[test]
+fn the_engine_starts_at_launch_with_no_call_from_the_frontend() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = srview_app::build(mock_builder(), options(&dir.path().join("cache")))
+        .build(tauri::generate_context!(test = true))
+        .expect("app builds");
+    assert!(!app.state::<SrVulkanManagerState>().engine_started(), "nothing started before launch");
+    // One turn of the event loop: what launching the app does, the setup hook included.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let state = app.state::<SrVulkanManagerState>();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !state.engine_started() {
+        assert!(std::time::Instant::now() < deadline, "the engine did not start by itself");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_models_folder_is_chosen_in_rusts_dialog_never_taken_from_the_webview() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let config = cache.with_file_name("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("settings.json"), "{\"settings\":{}}").unwrap();
+    let models = dir.path().join("my models");
+    std::fs::create_dir(&models).unwrap();
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plugins/nearest_neighbour.py");
+    std::fs::copy(plugin, models.join("nearest_neighbour.py")).unwrap();
+    let elsewhere = dir.path().join("downloads");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("evil.py"), "raise SystemExit('ran code from a folder the page named')").unwrap();
+
+    let app = start(&cache);
+    let before = app.json("list_models", json!({}))["modelsDir"].clone();
+    let args = json!({ "path": elsewhere.display().to_string() });
+    assert_eq!(app.error_kind("set_models_dir", args), "models_dir_not_chosen");
+    let listing = app.json("list_models", json!({}));
+    assert_eq!(listing["modelsDir"], before, "the folder did not change");
+    assert!(!listing.to_string().contains("evil.py"));
+
+    // The folder the user picks in the native dialog (here: what it would answer).
+    let picked = models.clone();
+    app.state().set_folder_dialog(std::sync::Arc::new(move || Some(picked.clone())));
+    let listing = app.json("choose_models_dir", json!({}));
+    assert_eq!(listing["modelsDir"], models.display().to_string());
+    let names: Vec<&str> = listing["models"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"custom:nearest_neighbour.py"), "{names:?}");
+    drop(app);
+
+    // Rust remembers it for the next start.
+    let app = start(&cache);
+    assert_eq!(app.json("list_models", json!({}))["modelsDir"], models.display().to_string());
+    drop(app);
+
+    // A record the webview's settings store could write (JSON) is not Rust's: ignored.
+    std::fs::write(config.join("models-folder"), format!("{{\"dir\":\"{}\"}}", elsewhere.display())).unwrap();
+    let app = start(&cache);
+    assert_eq!(app.json("list_models", json!({}))["modelsDir"], before);
+
+    // An empty path goes back to the default folder; only Rust's record goes, the settings stay.
+    let listing = app.json("set_models_dir", json!({ "path": "" }));
+    assert_eq!(listing["modelsDir"], before);
+    assert!(!config.join("models-folder").exists());
+    assert_eq!(std::fs::read_to_string(config.join("settings.json")).unwrap(), "{\"settings\":{}}");
+}
+
+#[test]
+fn the_seed_save_path_never_replaces_a_file_srview_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("app").join("upscaled");
+    let app = start(&cache);
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    let input = write_png(&pages, "page.png", 12, 10);
+    app.open(&pages);
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    std::fs::write(exports.join("page_x2.webp"), b"the user's own export").unwrap();
+    std::fs::write(cache.join("mine.webp"), b"the user's file, put in the cache folder").unwrap();
+    let before = snapshot(dir.path());
+    let save = |path: &Path| {
+        let mut args = upscale_args(&input, "WAIFU2X_ANIME_UP2X", 2.0, 0);
+        args["savePath"] = json!(path.display().to_string());
+        args
+    };
+
+    // A file of the user's in the cache folder is never replaced.
+    assert_eq!(app.error_kind("upscale_image_sr_vulkan", save(&cache.join("mine.webp"))), "output_exists");
+    // A folder chosen for exports is not a file chosen in a save dialog.
+    app.state().allow_export_folder(&exports);
+    for target in [exports.clone(), exports.join("page_x2.webp")] {
+        assert_eq!(app.error_kind("upscale_image_sr_vulkan", save(&target)), "save_path_not_chosen");
+    }
+    // The cache cannot be moved out to a folder the webview names, to be written there.
+    for root in [pages.clone(), dir.path().join("new-folder"), dir.path().join("app/../pages")] {
+        let args = json!({ "thumbnailPath": root.display().to_string() });
+        assert_eq!(app.error_kind("init_sr_vulkan_manager", args), "cache_root_refused", "{}", root.display());
+    }
+    assert!(!dir.path().join("new-folder").exists());
+    assert_eq!(snapshot(dir.path()), before, "the user's files changed");
+
+    // A new file in the cache is written; SRView may then write it again.
+    let new = cache.join("page-2x.webp");
+    for _ in 0..2 {
+        let reply = app.invoke("upscale_image_sr_vulkan", save(&new)).unwrap();
+        let InvokeResponseBody::Raw(bytes) = reply else { panic!("expected raw bytes") };
+        assert_eq!(std::fs::read(&new).unwrap(), bytes);
+    }
+    assert_eq!(std::fs::read(cache.join("mine.webp")).unwrap(), b"the user's file, put in the cache folder");
+    assert_eq!(std::fs::read(exports.join("page_x2.webp")).unwrap(), b"the user's own export");
 }
 
 #[test]
@@ -363,9 +567,9 @@ fn books_open_in_page_order_with_their_siblings_and_upscale() {
 
     let ids: Vec<Value> = book["images"].as_array().unwrap().iter().map(|i| i["id"].clone()).collect();
     let info = app.json("page_info", json!({ "pageIds": ids, "check": true }));
-    assert!(info[0]["damaged"].as_str().is_some(), "{info}");
+    assert_eq!(info[0]["problem"]["kind"], "corrupt_image", "{info}");
     assert_eq!((info[1]["width"].as_u64(), info[1]["height"].as_u64()), (Some(16), Some(24)));
-    assert_eq!((info[2]["width"].as_u64(), info[2]["damaged"].is_null()), (Some(20), true));
+    assert_eq!((info[2]["width"].as_u64(), info[2]["problem"].is_null()), (Some(20), true));
 
     let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
     let args = json!({ "requestId": "b", "pageId": ids[2], "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:4" });

@@ -33,10 +33,13 @@ function numberField(id: string, value: number, min: number, max: number, step: 
   return { input, error };
 }
 
-/** Where custom models are read from, and why the folder cannot be read if it cannot. */
+/** Where custom models are read from, why the folder cannot be read if it cannot, and how to
+ *  change it: a folder is chosen in a native dialog that SRView opens, never typed in. */
 export interface ModelsFolder {
   dir: string | null;
   problem: string | null;
+  choose: () => void;
+  useDefault: () => void;
 }
 
 export function renderSettingsPanel(
@@ -84,8 +87,16 @@ export function renderSettingsPanel(
   const maxMp = numberField("setting-max-mp", settings.maxInputMegapixels, 0.1, 500, "0.5", (v) => change({ ...current, maxInputMegapixels: v }));
   const animated = select("setting-animated", [["skip", "show as they are"], ["upscale", "upscale (PNG/JPEG keep frame 1)"]], settings.animated);
   animated.addEventListener("change", () => change({ ...current, animated: animated.value as Settings["animated"] }));
-  const modelsDir = el("input", { id: "setting-models-dir", type: "text", value: settings.modelsDir, placeholder: folder.dir ?? "" });
-  modelsDir.addEventListener("change", () => change({ ...current, modelsDir: modelsDir.value.trim() }));
+  const chooseDir = el("button", { id: "setting-models-dir-choose", type: "button" }, "Choose…");
+  chooseDir.addEventListener("click", folder.choose);
+  const defaultDir = el("button", { id: "setting-models-dir-default", type: "button" }, "Default");
+  defaultDir.addEventListener("click", folder.useDefault);
+  const modelsDir = el(
+    "div",
+    {},
+    el("div", { id: "setting-models-dir", className: "path", title: folder.dir ?? "" }, folder.dir ?? "no folder"),
+    el("div", { className: "row" }, chooseDir, defaultDir),
+  );
   const custom = models.filter((m) => m.custom);
   const usable = custom.filter((m) => !m.custom?.problem).length;
   const folderNote = folder.problem
@@ -114,7 +125,8 @@ export function renderSettingsPanel(
     ...field("Preload next", preload.input, preload.error),
     ...field("Skip above (MP)", maxMp.input, maxMp.error),
     ...field("Animated images", animated),
-    ...field("Models folder", modelsDir, folderNote),
+    el("div", { className: "field" }, "Models folder", modelsDir),
+    folderNote,
     el("h3", {}, "Reading"),
     ...field("Two-page spread", checkbox("setting-spread", settings.spread, (on) => ({ ...current, spread: on }))),
     ...field("Cover alone", checkbox("setting-shift", settings.shift, (on) => ({ ...current, shift: on }))),

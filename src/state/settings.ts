@@ -29,8 +29,6 @@ export interface Settings {
   fit: FitMode;
   /** Fit may blow small images up; off by default. */
   enlargeSmall: boolean;
-  /** The folder of custom models and plugins; "" is the default one. */
-  modelsDir: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -49,7 +47,6 @@ export const DEFAULT_SETTINGS: Settings = {
   shift: false,
   fit: "page",
   enlargeSmall: false,
-  modelsDir: "",
 };
 
 const FORMATS: OutputFormat[] = ["webp", "png", "jpg"];
@@ -83,7 +80,6 @@ export function normalizeSettings(raw: unknown): Settings {
     shift: bool(input.shift, d.shift),
     fit: FITS.includes(input.fit as FitMode) ? (input.fit as FitMode) : d.fit,
     enlargeSmall: bool(input.enlargeSmall, d.enlargeSmall),
-    modelsDir: typeof input.modelsDir === "string" ? input.modelsDir.trim() : d.modelsDir,
   };
 }
 

@@ -33,8 +33,17 @@ describe("status line", () => {
   });
 
   it("says a damaged page is damaged, whatever else is going on", () => {
-    const line = statusLine({ ...base, damaged: "the PNG ends early", progress: { phase: "queued", done: 0, total: 0, secondsLeft: null } });
+    const problem = { kind: "corrupt_image", message: "the PNG ends early" };
+    const line = statusLine({ ...base, problem, progress: { phase: "queued", done: 0, total: 0, secondsLeft: null } });
     expect(line).toEqual({ text: "p01.png is damaged and cannot be shown: the PNG ends early", bad: true });
+  });
+
+  it("says a page above the limits is too large, with its size and the limit", () => {
+    const message = "p01.png is 30000×30000 pixels (900 MP), above the limit of 64 MP";
+    const line = statusLine({ ...base, problem: { kind: "image_too_large", message } });
+    expect(line).toEqual({ text: `Too large to show: ${message}`, bad: true });
+    const frames = statusLine({ ...base, problem: { kind: "too_many_frames", message: "p01.png has 5000 frames, above the limit of 1000" } });
+    expect(frames.text).toBe("Too large to show: p01.png has 5000 frames, above the limit of 1000");
   });
 
   it("tells how to start, and why a page is skipped", () => {

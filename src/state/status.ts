@@ -1,6 +1,6 @@
 // The status line for the page on screen: short, true from the first frame, and naming the
 // model. Pure, so every state is unit-tested.
-import type { Phase } from "../bindings";
+import type { ErrorPayload, Phase } from "../bindings";
 import { formatBytes } from "../panels/dom";
 import { modelShortName } from "./models";
 
@@ -20,7 +20,8 @@ export interface PageStatus {
   name: string;
   upscaling: boolean;
   model: string;
-  damaged?: string;
+  /** Why the page cannot be shown: damaged, or above the limits. */
+  problem?: ErrorPayload;
   failure?: string;
   skipped?: string;
   progress?: { phase: Phase; done: number; total: number; secondsLeft: number | null };
@@ -58,9 +59,13 @@ export function formatDuration(ms: number): string {
   return Math.round(ms) < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Pages above SRView's limits; their message gives the size and the limit. */
+const TOO_LARGE = ["image_too_large", "too_many_frames", "file_too_large"];
+
 export function statusLine(page: PageStatus): StatusLine {
   const parts = [page.name];
-  if (page.damaged) return { text: `${page.name} is damaged and cannot be shown: ${page.damaged}`, bad: true };
+  if (page.problem && TOO_LARGE.includes(page.problem.kind)) return { text: `Too large to show: ${page.problem.message}`, bad: true };
+  if (page.problem) return { text: `${page.name} is damaged and cannot be shown: ${page.problem.message}`, bad: true };
   if (page.failure) return { text: `${page.name}: ${page.failure}`, bad: true };
   if (!page.upscaling) return { text: `${page.name} · original · press U to upscale`, bad: false };
   parts.push(modelShortName(page.model));

@@ -18,6 +18,8 @@ export class Thumbnails {
       img.decoding = "async";
       img.alt = image.name;
       img.src = image.thumbnailUrl;
+      // A page SRView will not show (damaged, or above the limits) gets a mark, not a broken image.
+      img.addEventListener("error", () => img.replaceWith(Object.assign(document.createElement("span"), { className: "unavailable", textContent: "×" })));
       button.append(img);
       button.addEventListener("click", () => this.onPick(index));
       return button;

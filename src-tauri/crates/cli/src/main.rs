@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use srview_core::batch::{self, BatchSpec, Layout};
 use srview_core::{
-    CancellationToken, CleanPolicy, DeviceChoice, Engine, EngineConfig, InputLimits, ModelFamily, OutputFormat,
-    Overwrite, SizeRequest, SrError, UpscaleOptions,
+    CancellationToken, CleanPolicy, DeviceChoice, Engine, EngineConfig, Limits, ModelFamily, OutputFormat, Overwrite,
+    SizeRequest, SrError, UpscaleOptions,
 };
 
 use output::Output;
@@ -100,11 +100,17 @@ struct UpscaleArgs {
     #[arg(long)]
     no_cache: bool,
     /// Refuse inputs above this many pixels (all frames of an animation counted).
-    #[arg(long, default_value_t = srview_core::input::DEFAULT_MAX_INPUT_PIXELS)]
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_PIXELS)]
     max_pixels: u64,
-    /// Refuse input files above this many bytes, before reading them.
-    #[arg(long, default_value_t = srview_core::input::DEFAULT_MAX_INPUT_BYTES)]
+    /// Refuse input files (and book entries) above this many bytes, before reading them.
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_BYTES)]
     max_bytes: u64,
+    /// Refuse animations with more frames than this.
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_FRAMES)]
+    max_frames: u32,
+    /// Hold at most this many bytes of decompressed book data in memory at once.
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_DECOMPRESSED_BYTES)]
+    max_decompressed_bytes: u64,
     /// Give up on an image after it has been upscaling this many seconds (waiting does not count).
     #[arg(long, value_parser = parse_timeout)]
     timeout: Option<std::time::Duration>,
@@ -176,7 +182,12 @@ async fn run(cli: Cli, out: Output) -> u8 {
             }
             if let Command::Upscale(args) = &cli.command {
                 config.cache_root = (!args.no_cache).then_some(cache_root);
-                config.limits = InputLimits { max_pixels: args.max_pixels, max_bytes: args.max_bytes };
+                config.limits = Limits {
+                    max_bytes: args.max_bytes,
+                    max_pixels: args.max_pixels,
+                    max_frames: args.max_frames,
+                    max_decompressed_bytes: args.max_decompressed_bytes,
+                };
                 config.timeout = args.timeout;
                 if let Some(limit) = config.timeout {
                     config.custom_call_limit = limit;

@@ -15,7 +15,8 @@ use crate::custom::{CustomModels, CUSTOM_PREFIX};
 use crate::error::{Result, SrError};
 use crate::export::{save_file, Overwrite};
 use crate::flight::{fly, Computed, FlightJob, FlightKey, FlightState, Flights};
-use crate::input::{self, InputLimits};
+use crate::input;
+use crate::limits::Limits;
 use crate::naming::export_file_name;
 use crate::options::{OutputFormat, Plan, UpscaleOptions};
 use crate::session::{self, DeviceChoice, DeviceReport, Priority, SchedulerSnapshot, Session};
@@ -30,8 +31,8 @@ pub struct EngineConfig {
     pub device: DeviceChoice,
     /// Cache root; `None` disables the cache.
     pub cache_root: Option<PathBuf>,
-    /// Inputs above these limits are refused (decompression bombs, huge files).
-    pub limits: InputLimits,
+    /// Inputs above these limits are refused (decompression bombs, huge files, endless animations).
+    pub limits: Limits,
     /// A request whose computation takes longer fails with `Timeout`. Time spent waiting
     /// for other work does not count.
     pub timeout: Option<Duration>,
@@ -51,7 +52,7 @@ impl Default for EngineConfig {
             venv: None,
             device: DeviceChoice::Auto,
             cache_root: None,
-            limits: InputLimits::default(),
+            limits: Limits::default(),
             timeout: None,
             tiling: true,
             stats: true,
@@ -168,7 +169,7 @@ struct EngineShared {
     session: Arc<Session>,
     flights: Arc<Flights>,
     tiles: Arc<TileStore>,
-    limits: InputLimits,
+    limits: Limits,
     timeout: Option<Duration>,
     tiling: bool,
     stats: Stats,
@@ -272,7 +273,7 @@ impl Engine {
         self.shared.custom.set_dir(dir);
     }
 
-    pub fn limits(&self) -> InputLimits {
+    pub fn limits(&self) -> Limits {
         self.shared.limits
     }
 
@@ -475,7 +476,7 @@ impl Engine {
             name,
             input,
             plan: plan.clone(),
-            max_pixels: shared.limits.max_pixels,
+            limits: shared.limits,
             session: shared.session.clone(),
             flights: shared.flights.clone(),
             tiles: shared.tiles.clone(),

@@ -31,8 +31,14 @@ pub enum SrError {
     NotAnImage { path: String },
     #[error("{path} is damaged or truncated: {reason}")]
     CorruptImage { path: String, reason: String },
-    #[error("{path} is {width}×{height}{frames} = {pixels} pixels, above the limit of {limit} pixels")]
+    #[error(
+        "{path} is {width}×{height}{frames} pixels ({}), above the limit of {}",
+        megapixels(*pixels),
+        megapixels(*limit)
+    )]
     ImageTooLarge { path: String, width: u32, height: u32, frames: String, pixels: u64, limit: u64 },
+    #[error("{path} has {frames} frames, above the limit of {limit}")]
+    TooManyFrames { path: String, frames: u32, limit: u32 },
     #[error("{path} is {bytes} bytes, above the limit of {limit} bytes")]
     FileTooLarge { path: String, bytes: u64, limit: u64 },
     #[error("not upscaled: {0}")]
@@ -71,6 +77,14 @@ pub enum SrError {
     Internal(String),
 }
 
+/// "900 MP", "64 MP", "1.5 MP", "0.04 MP": pixels as a person reads them.
+fn megapixels(pixels: u64) -> String {
+    let mp = pixels as f64 / 1e6;
+    let digits = if mp >= 10.0 { format!("{mp:.0}") } else { format!("{mp:.2}") };
+    let digits = if digits.contains('.') { digits.trim_end_matches('0').trim_end_matches('.') } else { &digits };
+    format!("{digits} MP")
+}
+
 impl SrError {
     /// Stable machine-readable kind, as the frontend sees it.
     pub fn kind(&self) -> &'static str {
@@ -88,6 +102,7 @@ impl SrError {
             SrError::NotAnImage { .. } => "not_an_image",
             SrError::CorruptImage { .. } => "corrupt_image",
             SrError::ImageTooLarge { .. } => "image_too_large",
+            SrError::TooManyFrames { .. } => "too_many_frames",
             SrError::FileTooLarge { .. } => "file_too_large",
             SrError::Skipped(_) => "skipped",
             SrError::UpscaleFailed(_) => "upscale_failed",
@@ -141,6 +156,9 @@ impl Clone for SrError {
                 pixels: *pixels,
                 limit: *limit,
             },
+            TooManyFrames { path, frames, limit } => {
+                TooManyFrames { path: path.clone(), frames: *frames, limit: *limit }
+            }
             FileTooLarge { path, bytes, limit } => FileTooLarge { path: path.clone(), bytes: *bytes, limit: *limit },
             Skipped(m) => Skipped(m.clone()),
             UpscaleFailed(m) => UpscaleFailed(m.clone()),

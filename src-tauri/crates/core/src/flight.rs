@@ -24,6 +24,7 @@ use crate::custom::{CustomJob, CUSTOM_AUTO_TILE, CUSTOM_PAD};
 use crate::encode;
 use crate::error::{Result, SrError};
 use crate::input::{self, PreparedInput};
+use crate::limits::Limits;
 use crate::options::Plan;
 use crate::session::{lock, JobDone, JobSpec, Priority, Session, SrVulkanJob, Urgency};
 use crate::tile_store::TileStore;
@@ -195,7 +196,7 @@ pub(crate) struct FlightJob {
     pub name: String,
     pub input: Vec<u8>,
     pub plan: Plan,
-    pub max_pixels: u64,
+    pub limits: Limits,
     pub session: Arc<Session>,
     pub flights: Arc<Flights>,
     pub tiles: Arc<TileStore>,
@@ -279,8 +280,8 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
     flight.publish(FlightState::Preparing);
     let check_started = Instant::now();
     let prepared: PreparedInput = {
-        let (name, data, max_pixels) = (job.name.clone(), job.input.clone(), job.max_pixels);
-        blocking(move || input::prepare(&name, data, max_pixels)).instrument(tracing::debug_span!("check")).await??
+        let (name, data, limits) = (job.name.clone(), job.input.clone(), job.limits);
+        blocking(move || input::prepare(&name, data, &limits)).instrument(tracing::debug_span!("check")).await??
     };
     let (width, height) = job.plan.expected_dimensions(prepared.width, prepared.height)?;
     let check = check_started.elapsed();

@@ -3,27 +3,11 @@
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageFormat, ImageReader};
 
 use crate::error::{Result, SrError};
-
-/// Default refusal limit for input images: 64 megapixels, all frames together.
-pub const DEFAULT_MAX_INPUT_PIXELS: u64 = 64_000_000;
-/// Default refusal limit for an input file: 512 MiB, checked before it is read.
-pub const DEFAULT_MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
-
-/// What an input may be at most.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InputLimits {
-    pub max_pixels: u64,
-    pub max_bytes: u64,
-}
-
-impl Default for InputLimits {
-    fn default() -> Self {
-        InputLimits { max_pixels: DEFAULT_MAX_INPUT_PIXELS, max_bytes: DEFAULT_MAX_INPUT_BYTES }
-    }
-}
+use crate::limits::Limits;
+use crate::source::ImageSource;
 
 /// Reads a file, refusing one above `max_bytes` before reading it (and reading at most
 /// `max_bytes + 1` bytes in any case, for files that grow or lie about their size).
@@ -224,17 +208,50 @@ pub fn header(name: &str, data: &[u8]) -> Result<(ImageFormat, u32, u32, u32)> {
     Ok((format, width, height, frame_count(data, format)))
 }
 
-/// Reads the header, refuses decompression bombs (all frames counted), decodes once to catch
-/// truncation (sr_vulkan silently fills a truncated JPEG) and transcodes formats sr_vulkan lacks.
-pub fn prepare(name: &str, mut data: Vec<u8>, max_pixels: u64) -> Result<PreparedInput> {
-    let corrupt = |reason: String| SrError::CorruptImage { path: name.to_owned(), reason };
-    // The header alone first, so a bomb is refused before any decoder allocates for it.
-    let (format, width, height, frames) = header(name, &data)?;
-    let pixels = (width as u64).saturating_mul(height as u64).saturating_mul(frames as u64);
-    if pixels > max_pixels {
-        let frames = if frames > 1 { format!(" × {frames} frames") } else { String::new() };
-        return Err(SrError::ImageTooLarge { path: name.to_owned(), width, height, frames, pixels, limit: max_pixels });
+/// Reads the header and refuses an image above the limits (pixels of all frames together, or
+/// frames), before any decoder allocates for it.
+pub fn check(name: &str, data: &[u8], limits: &Limits) -> Result<(ImageFormat, u32, u32, u32)> {
+    let (format, width, height, frames) = header(name, data)?;
+    if frames > limits.max_frames {
+        return Err(SrError::TooManyFrames { path: name.to_owned(), frames, limit: limits.max_frames });
     }
+    let pixels = (width as u64).saturating_mul(height as u64).saturating_mul(frames as u64);
+    if pixels > limits.max_pixels {
+        let frames = if frames > 1 { format!(" × {frames} frames") } else { String::new() };
+        return Err(SrError::ImageTooLarge {
+            path: name.to_owned(),
+            width,
+            height,
+            frames,
+            pixels,
+            limit: limits.max_pixels,
+        });
+    }
+    Ok((format, width, height, frames))
+}
+
+/// Decodes the first frame with the decoder bounded to the size the header gave.
+pub(crate) fn decode_bounded(
+    name: &str,
+    data: &[u8],
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+) -> Result<DynamicImage> {
+    let mut decoder = ImageReader::with_format(Cursor::new(data), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some((width as u64 * height as u64).saturating_mul(16).max(1 << 20));
+    decoder.limits(limits);
+    decoder.decode().map_err(|e| SrError::CorruptImage { path: name.to_owned(), reason: e.to_string() })
+}
+
+/// Checks the header against the limits, decodes once to catch truncation (sr_vulkan silently
+/// fills a truncated JPEG) and transcodes formats sr_vulkan lacks.
+pub fn prepare(name: &str, mut data: Vec<u8>, limits: &Limits) -> Result<PreparedInput> {
+    let corrupt = |reason: String| SrError::CorruptImage { path: name.to_owned(), reason };
+    let (format, width, height, frames) = check(name, &data, limits)?;
     if width == 0 || height == 0 {
         return Err(corrupt("the image has no pixels".into()));
     }
@@ -242,13 +259,7 @@ pub fn prepare(name: &str, mut data: Vec<u8>, max_pixels: u64) -> Result<Prepare
         let end = jpeg_end(&data).ok_or_else(|| corrupt("the JPEG ends before its end-of-image marker".into()))?;
         data.truncate(end);
     }
-    let mut decoder = ImageReader::with_format(Cursor::new(&data[..]), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(width);
-    limits.max_image_height = Some(height);
-    limits.max_alloc = Some((width as u64 * height as u64).saturating_mul(16).max(1 << 20));
-    decoder.limits(limits);
-    let decoded = decoder.decode().map_err(|e| corrupt(e.to_string()))?;
+    let decoded = decode_bounded(name, &data, format, width, height)?;
     if sr_vulkan_decodes(format) {
         return Ok(PreparedInput { data, width, height, frames, format, decoded });
     }
@@ -258,6 +269,20 @@ pub fn prepare(name: &str, mut data: Vec<u8>, max_pixels: u64) -> Result<Prepare
         .map_err(|e| corrupt(format!("could not re-encode as PNG: {e}")))?;
     tracing::debug!(name, ?format, "transcoded to PNG for sr_vulkan");
     Ok(PreparedInput { data: png, width, height, frames, format, decoded })
+}
+
+/// The viewer's check of a page before it is shown: read within the byte limit, its header
+/// within the pixel and frame limits and, with `decode`, decoded whole as an upscale would
+/// (a damaged page is found at once). Returns its width and height; errors name it `name`.
+/// Blocking.
+pub fn check_page(name: &str, source: &ImageSource, limits: &Limits, decode: bool) -> Result<(u32, u32)> {
+    let bytes = source.read(limits.max_bytes)?;
+    if decode {
+        let prepared = prepare(name, bytes, limits)?;
+        return Ok((prepared.width, prepared.height));
+    }
+    let (_, width, height, _) = check(name, &bytes, limits)?;
+    Ok((width, height))
 }
 
 #[cfg(test)]

@@ -37,7 +37,6 @@ pub use engine::{
 };
 pub use error::SrError;
 pub use export::Overwrite;
-pub use input::InputLimits;
 pub use limits::Limits;
 pub use options::{OutputFormat, SizeRequest, UpscaleOptions};
 pub use session::{DeviceChoice, DeviceReport, GpuDevice, Priority, SchedulerSnapshot, StartupStep};

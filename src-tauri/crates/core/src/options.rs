@@ -39,14 +39,6 @@ impl OutputFormat {
             OutputFormat::Jpg => EncodeFormat::Jpg,
         }
     }
-
-    pub fn mime(self) -> &'static str {
-        match self {
-            OutputFormat::Webp => "image/webp",
-            OutputFormat::Png => "image/png",
-            OutputFormat::Jpg => "image/jpeg",
-        }
-    }
 }
 
 impl std::str::FromStr for OutputFormat {

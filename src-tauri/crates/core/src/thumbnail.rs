@@ -1,13 +1,10 @@
 //! Small page thumbnails for the strip, made in Rust and kept in their own cache, so a
 //! 500-page book scrolls without loading 500 full pages into the webview.
 
-use std::io::Cursor;
-
-use image::{ImageFormat, ImageReader, Limits};
-
 use crate::cache::{CacheKey, ResultCache};
-use crate::error::{Result, SrError};
+use crate::error::Result;
 use crate::input;
+use crate::limits::Limits;
 use crate::source::ImageSource;
 
 /// Thumbnails fit in this box (the strip shows them at about half that).
@@ -17,23 +14,9 @@ const THUMB_QUALITY: f32 = 75.0;
 const KEY_FIELDS: &str = "thumbnail|120x170|q75";
 
 /// A thumbnail of `bytes` as WebP: the first frame, scaled to fit the box, never enlarged.
-pub fn make(name: &str, bytes: &[u8], max_pixels: u64) -> Result<Vec<u8>> {
-    let (format, width, height, _) = input::header(name, bytes)?;
-    if width as u64 * height as u64 > max_pixels {
-        return Err(SrError::ImageTooLarge {
-            path: name.to_owned(),
-            width,
-            height,
-            frames: String::new(),
-            pixels: width as u64 * height as u64,
-            limit: max_pixels,
-        });
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_alloc = Some((width as u64 * height as u64).saturating_mul(16).max(1 << 20));
-    reader.limits(limits);
-    let image = reader.decode().map_err(|e| SrError::CorruptImage { path: name.to_owned(), reason: e.to_string() })?;
+pub fn make(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<u8>> {
+    let (format, width, height, _) = input::check(name, bytes, limits)?;
+    let image = input::decode_bounded(name, bytes, format, width, height)?;
     let small =
         if width > THUMB_WIDTH || height > THUMB_HEIGHT { image.thumbnail(THUMB_WIDTH, THUMB_HEIGHT) } else { image };
     let rgb = small.to_rgb8();
@@ -42,7 +25,7 @@ pub fn make(name: &str, bytes: &[u8], max_pixels: u64) -> Result<Vec<u8>> {
 
 /// The thumbnail of a page, from the thumbnail cache or made now (and cached). The key is the
 /// page's identity (path, size, modification time, entry), so no page is read for a hit.
-pub fn thumbnail(cache: &ResultCache, source: &ImageSource, max_bytes: u64, max_pixels: u64) -> Result<Vec<u8>> {
+pub fn thumbnail(cache: &ResultCache, source: &ImageSource, limits: &Limits) -> Result<Vec<u8>> {
     let identity = source.identity();
     let key = CacheKey::new(&blake3::hash(identity.as_bytes()), KEY_FIELDS);
     if let Some(path) = cache.lookup(&key, "webp") {
@@ -50,13 +33,8 @@ pub fn thumbnail(cache: &ResultCache, source: &ImageSource, max_bytes: u64, max_
             return Ok(bytes);
         }
     }
-    let bytes = source.read(max_bytes)?;
-    let thumb = make(&source.display_name(), &bytes, max_pixels)?;
+    let bytes = source.read(limits.max_bytes)?;
+    let thumb = make(&source.display_name(), &bytes, limits)?;
     cache.store(&key, "webp", &thumb)?;
     Ok(thumb)
-}
-
-/// Whether bytes are a WebP image (for the protocol's content type).
-pub fn is_webp(bytes: &[u8]) -> bool {
-    image::guess_format(bytes).is_ok_and(|f| f == ImageFormat::WebP)
 }

@@ -247,6 +247,10 @@ fn slip_names_and_ten_thousand_entries_are_only_names() {
     say(&format!("a book of 10 000 pages listed in {:?}", started.elapsed()));
 }
 
+fn thumb_limits() -> srview_core::Limits {
+    srview_core::Limits { max_bytes: MAX, ..Default::default() }
+}
+
 #[test]
 fn thumbnails_are_small_cached_and_follow_the_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -258,22 +262,22 @@ fn thumbnails_are_small_cached_and_follow_the_file() {
     let cache = srview_core::ResultCache::open(dir.path().join("thumbs")).unwrap();
     let book = Book::open(&dir.path().join("book.cbz"), MAX).unwrap();
     let index = book.pages.iter().position(|p| p.name == "ch1/big.png").unwrap();
-    let thumb = srview_core::thumbnail::thumbnail(&cache, &book.page(index), MAX, 64_000_000).unwrap();
+    let thumb = srview_core::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
     assert_eq!(image::guess_format(&thumb).unwrap(), ImageFormat::WebP);
     let (w, h) = decoded_size(&thumb);
     assert!(w <= 120 && h <= 170 && h == 170, "{w}×{h}");
     assert_eq!(cache.stats().entries, 1);
-    let again = srview_core::thumbnail::thumbnail(&cache, &book.page(index), MAX, 64_000_000).unwrap();
+    let again = srview_core::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
     assert_eq!(again, thumb);
     assert_eq!(cache.stats().entries, 1, "the second time is a cache hit");
     // A small page is not enlarged.
     let p1 = book.pages.iter().position(|p| p.name == "ch1/p1.jpg").unwrap();
-    let small = srview_core::thumbnail::thumbnail(&cache, &book.page(p1), MAX, 64_000_000).unwrap();
+    let small = srview_core::thumbnail::thumbnail(&cache, &book.page(p1), &thumb_limits()).unwrap();
     assert_eq!(decoded_size(&small), (24, 20));
     // A changed book (here: a new modification time) gets new thumbnails.
     let when = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     std::fs::File::options().append(true).open(dir.path().join("book.cbz")).unwrap().set_modified(when).unwrap();
     let before = cache.stats().entries;
-    srview_core::thumbnail::thumbnail(&cache, &book.page(index), MAX, 64_000_000).unwrap();
+    srview_core::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
     assert_eq!(cache.stats().entries, before + 1);
 }

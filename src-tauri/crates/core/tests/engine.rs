@@ -218,7 +218,7 @@ async fn save_path_exports_a_copy_and_never_overwrites_the_source() {
 
 #[tokio::test]
 async fn bad_inputs_give_typed_errors_and_leave_nothing_behind() {
-    let limits = srview_core::InputLimits { max_pixels: 1_000_000, ..Default::default() };
+    let limits = srview_core::Limits { max_pixels: 1_000_000, ..Default::default() };
     let (engine, cache) = engine_with(EngineConfig { limits, ..Default::default() });
     let dir = tempfile::tempdir().unwrap();
     let good = write_image(dir.path(), "good.png", 16, 16, 7);

@@ -10,7 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use common::*;
 use image::ImageFormat;
 use srview_core::{
-    CancellationToken, EngineConfig, InputLimits, Overwrite, SizeRequest, SkipRules, UpscaleOptions, UpscaleRequest,
+    CancellationToken, EngineConfig, Limits, Overwrite, SizeRequest, SkipRules, UpscaleOptions, UpscaleRequest,
 };
 
 fn anime() -> UpscaleOptions {
@@ -73,7 +73,7 @@ async fn a_jpeg_with_a_video_appended_is_accepted() {
 
 #[tokio::test]
 async fn the_pixel_limit_counts_every_frame_and_the_byte_limit_comes_first() {
-    let limits = InputLimits { max_pixels: 10_000, max_bytes: 1_000_000 };
+    let limits = Limits { max_pixels: 10_000, max_bytes: 1_000_000, ..Default::default() };
     let (engine, cache) = engine_with(EngineConfig { limits, ..Default::default() });
     let dir = tempfile::tempdir().unwrap();
     // 60×60 = 3600 pixels a frame, under the limit; 4 frames are 14 400, over it.
@@ -94,6 +94,47 @@ async fn the_pixel_limit_counts_every_frame_and_the_byte_limit_comes_first() {
     let err = run(&engine, UpscaleRequest::new(&huge, anime())).await.unwrap_err();
     assert_eq!(err.kind(), "file_too_large");
     assert_eq!(cache_entries(cache.path()), 1);
+}
+
+#[tokio::test]
+async fn the_frame_limit_refuses_long_animations_on_every_read_path() {
+    let limits = Limits { max_frames: 3, ..Default::default() };
+    let (engine, cache) = engine_with(EngineConfig { limits, ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.gif");
+    std::fs::write(&long, animated_gif(16, 16, 5)).unwrap();
+    let short = dir.path().join("short.gif");
+    std::fs::write(&short, animated_gif(16, 16, 3)).unwrap();
+
+    let err = run(&engine, UpscaleRequest::new(&long, anime())).await.unwrap_err();
+    assert_eq!(err.kind(), "too_many_frames");
+    assert!(err.to_string().contains("5 frames, above the limit of 3"), "{err}");
+    let page = srview_core::ImageSource::from(long.as_path());
+    assert_eq!(
+        srview_core::input::check_page("long.gif", &page, &limits, false).unwrap_err().kind(),
+        "too_many_frames"
+    );
+    let bytes = std::fs::read(&long).unwrap();
+    assert_eq!(srview_core::thumbnail::make("long.gif", &bytes, &limits).unwrap_err().kind(), "too_many_frames");
+
+    let done = run(&engine, UpscaleRequest::new(&short, anime())).await.unwrap();
+    assert_eq!((done.width, done.height), (32, 32));
+    let page = srview_core::ImageSource::from(short.as_path());
+    assert_eq!(srview_core::input::check_page("short.gif", &page, &limits, true).unwrap(), (16, 16));
+    assert_eq!(cache_entries(cache.path()), 1);
+}
+
+#[test]
+fn a_page_whose_header_claims_900_megapixels_is_refused_from_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("bomb.png");
+    std::fs::write(&bomb, png_header_only(30_000, 30_000)).unwrap();
+    let page = srview_core::ImageSource::from(bomb.as_path());
+    for decode in [false, true] {
+        let err = srview_core::input::check_page("bomb.png", &page, &Limits::default(), decode).unwrap_err();
+        assert_eq!(err.kind(), "image_too_large");
+        assert_eq!(err.to_string(), "bomb.png is 30000×30000 pixels (900 MP), above the limit of 64 MP");
+    }
 }
 
 #[tokio::test]
