@@ -333,7 +333,7 @@ impl Engine {
                 _ = cancel.cancelled() => return Err(SrError::Cancelled),
             };
             let save_started = Instant::now();
-            outcome.saved_to = self.save(&request, &plan, &outcome.bytes).await?;
+            outcome.saved_to = self.save(&request, &plan, outcome.bytes.clone()).await?;
             if outcome.saved_to.is_some() {
                 let saving = ms(save_started.elapsed());
                 outcome.timings.write_ms += saving;
@@ -527,19 +527,20 @@ impl Engine {
     }
 
     /// Saves the result to the request's save path, never over the source, and over an
-    /// existing file only when the request allows it.
-    async fn save(&self, request: &UpscaleRequest, plan: &Plan, bytes: &[u8]) -> Result<Option<PathBuf>> {
+    /// existing file only when the request allows it. Every file system call runs off the runtime.
+    async fn save(&self, request: &UpscaleRequest, plan: &Plan, bytes: Arc<Vec<u8>>) -> Result<Option<PathBuf>> {
         let Some(save_path) = request.save_path.clone() else { return Ok(None) };
-        let target = if save_path.is_dir() {
-            save_path.join(export_file_name(Path::new(&request.source.file_name()), plan.size, plan.format))
-        } else {
-            save_path
-        };
-        if request.source.file_path().is_some_and(|source| same_file(&target, source)) {
-            return Err(SrError::WouldOverwriteSource(target.display().to_string()));
-        }
-        let (bytes, overwrite) = (bytes.to_vec(), request.overwrite);
-        blocking(move || save_file(&target, &bytes, overwrite).map(|()| Some(target))).await?
+        let file_name = export_file_name(Path::new(&request.source.file_name()), plan.size, plan.format);
+        let source = request.source.file_path().map(Path::to_path_buf);
+        let overwrite = request.overwrite;
+        blocking(move || {
+            let target = if save_path.is_dir() { save_path.join(file_name) } else { save_path };
+            if source.is_some_and(|source| same_file(&target, &source)) {
+                return Err(SrError::WouldOverwriteSource(target.display().to_string()));
+            }
+            save_file(&target, &bytes, overwrite).map(|()| Some(target))
+        })
+        .await?
     }
 }
 

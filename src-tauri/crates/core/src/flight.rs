@@ -8,6 +8,9 @@
 //! arrives meanwhile joins the same flight and it carries on.
 //!
 //! A large page is computed as tiles (see `tiling`): one job per tile, stitched in Rust.
+//!
+//! The flight's task only decides and waits: decoding, checking, pasting and encoding run in
+//! `spawn_blocking`, and tiles are cut and handed to sr_vulkan by the session's own thread.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -20,13 +23,13 @@ use tokio::sync::{mpsc, watch, Notify};
 use tracing::Instrument;
 
 use crate::cache::{CacheKey, ResultCache};
-use crate::custom::{CustomJob, CUSTOM_AUTO_TILE, CUSTOM_PAD};
+use crate::custom::{CUSTOM_AUTO_TILE, CUSTOM_PAD};
 use crate::encode;
 use crate::error::{Result, SrError};
-use crate::input::{self, PreparedInput};
+use crate::input;
 use crate::limits::Limits;
 use crate::options::Plan;
-use crate::session::{lock, JobDone, JobSpec, Priority, Session, SrVulkanJob, Urgency};
+use crate::session::{lock, CustomTile, JobDone, JobInput, JobSpec, Priority, Session, SrVulkanJob, Urgency};
 use crate::tile_store::TileStore;
 use crate::tiling::{self, Stitcher, Tile, MIN_INTERNAL_TILE};
 
@@ -211,8 +214,9 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 }
 
 /// Runs a flight to its end and publishes the outcome.
-pub(crate) async fn fly(job: FlightJob, flight: Arc<Flight>) {
-    let outcome = compute(&job, &flight).await;
+pub(crate) async fn fly(mut job: FlightJob, flight: Arc<Flight>) {
+    let input = std::mem::take(&mut job.input);
+    let outcome = compute(&job, input, &flight).await;
     if let Err(err) = &outcome {
         tracing::debug!(name = %job.name, kind = err.kind(), "flight ended without a page");
     }
@@ -239,11 +243,11 @@ enum Event {
     Done(usize, Result<JobDone>),
 }
 
-/// How a tiled page is assembled.
+/// How a tiled page is assembled. The stitcher is only used inside `spawn_blocking`.
 struct TiledPage {
-    page: DynamicImage,
+    page: Arc<DynamicImage>,
     chain_scale: u32,
-    stitcher: Stitcher,
+    stitcher: Arc<Mutex<Stitcher>>,
 }
 
 /// The scale a tile is upscaled by: the model's own scale, chained until it reaches what
@@ -276,40 +280,47 @@ fn smaller_tile(tile: u32) -> Option<u32> {
     (next >= MIN_INTERNAL_TILE).then_some(next)
 }
 
-async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
+async fn compute(job: &FlightJob, input: Vec<u8>, flight: &Arc<Flight>) -> Result<Computed> {
     flight.publish(FlightState::Preparing);
     let check_started = Instant::now();
-    let prepared: PreparedInput = {
-        let (name, data, limits) = (job.name.clone(), job.input.clone(), job.limits);
-        blocking(move || input::prepare(&name, data, &limits)).instrument(tracing::debug_span!("check")).await??
+    let cpu_mode = job.session.report.cpu_mode;
+    // Out of memory only happens on a GPU; there a black page from a non-black input is one.
+    let check_black = !cpu_mode && job.plan.custom.is_none();
+    let (prepared, input_black) = {
+        let (name, limits) = (job.name.clone(), job.limits);
+        blocking(move || -> Result<_> {
+            let prepared = input::prepare(&name, input, &limits)?;
+            let black = check_black && prepared.decoded.to_rgb8().pixels().all(|p| p.0 == [0, 0, 0]);
+            Ok((prepared, black))
+        })
+        .instrument(tracing::debug_span!("check"))
+        .await??
     };
     let (width, height) = job.plan.expected_dimensions(prepared.width, prepared.height)?;
+    let (source_width, source_height) = (prepared.width, prepared.height);
     let check = check_started.elapsed();
 
-    let cpu_mode = job.session.report.cpu_mode;
-    let wanted_scale = (width as f64 / prepared.width as f64).max(height as f64 / prepared.height as f64);
+    let wanted_scale = (width as f64 / source_width as f64).max(height as f64 / source_height as f64);
     let policy = match &job.plan.custom {
-        Some(_) => Some(custom_policy(job, prepared.width, prepared.height)),
+        Some(_) => Some(custom_policy(job, source_width, source_height)),
         None => tiling::policy(&job.plan.model, job.plan.tile_size, job.plan.tile_chosen, cpu_mode)
-            .filter(|p| job.tiling && prepared.frames == 1 && tiling::worth_tiling(prepared.width, prepared.height, p)),
+            .filter(|p| job.tiling && prepared.frames == 1 && tiling::worth_tiling(source_width, source_height, p)),
     };
-    let whole_input = prepared.data;
-    let input_is_black = || prepared.decoded.to_rgb8().pixels().all(|p| p.0 == [0, 0, 0]);
-    let input_black = !job.session.report.cpu_mode && job.plan.custom.is_none() && input_is_black();
-    let (mut units, mut tiled) = match policy {
+    let whole_input = Arc::new(prepared.data);
+    let (mut units, tiled) = match policy {
         Some(policy) => {
             let chain = match &job.plan.custom {
                 Some(custom) => crate::custom::passes(&custom.model.description.scales, wanted_scale).iter().product(),
                 None => chain_scale(job.plan.model.native_scale, wanted_scale),
             };
-            let mut tiles = tiling::grid(prepared.width, prepared.height, &policy);
+            let mut tiles = tiling::grid(source_width, source_height, &policy);
             if job.plan.custom.is_none() && job.session.report.pipeline_depth >= 2 {
-                tiling::stagger(&mut tiles, &policy, (prepared.width, prepared.height));
+                tiling::stagger(&mut tiles, &policy, (source_width, source_height));
             }
             let units =
                 tiles.into_iter().map(|tile| Unit::Tile { tile, internal: policy.internal }).collect::<Vec<_>>();
-            let page = prepared.decoded;
-            let stitcher = Stitcher::new(prepared.width, prepared.height, chain);
+            let page = Arc::new(prepared.decoded);
+            let stitcher = Arc::new(Mutex::new(Stitcher::new(source_width, source_height, chain)));
             (units, Some(TiledPage { page, chain_scale: chain, stitcher }))
         }
         None => (vec![Unit::Whole { tile_size: job.plan.tile_size }], None),
@@ -322,23 +333,10 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
     let mut whole_output: Option<Vec<u8>> = None;
     let mut done = 0u32;
     // Tiles finished earlier (a page the reader left and came back to).
-    if let Some(page) = tiled.as_mut() {
-        for (i, unit) in units.iter().enumerate() {
-            if let Some(stored) = job.tiles.get(&tile_key(job, unit, chain)) {
-                let Unit::Tile { tile, .. } = unit else { continue };
-                let image = match job.plan.custom {
-                    Some(_) => {
-                        RgbaImage::from_raw(tile.padded_width * chain, tile.padded_height * chain, stored.to_vec())
-                            .ok_or_else(|| "a stored tile has the wrong size".to_owned())
-                    }
-                    None => Stitcher::decode(tile, chain, &stored),
-                };
-                if let Ok(image) = image {
-                    page.stitcher.paste(tile, &image);
-                    states[i] = UnitState::Done;
-                    done += 1;
-                }
-            }
+    if let Some(page) = tiled.as_ref() {
+        for i in resume(job, &units, page, chain).await? {
+            states[i] = UnitState::Done;
+            done += 1;
         }
     }
     let (events_tx, mut events) = mpsc::unbounded_channel::<Event>();
@@ -402,7 +400,7 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
                 Event::Done(i, Err(SrError::Cancelled)) => states[i] = UnitState::Pending,
                 Event::Done(i, result) => {
                     first_start.get_or_insert_with(Instant::now);
-                    let accepted = accept(job, &mut units[i], tiled.as_mut(), chain, input_black, result).await;
+                    let accepted = accept(job, &mut units[i], tiled.as_ref(), chain, input_black, result).await;
                     let accepted = match accepted {
                         Ok(accepted) => accepted,
                         Err(err) => return Err(withdraw(job, &states, err)),
@@ -438,18 +436,20 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
                     "sr_vulkan returned {produced:?}, expected {width}×{height}; nothing was cached"
                 )));
             }
-            bytes
+            Arc::new(bytes)
         }
         Some(page) => {
             let (format, quality) = (job.plan.format, job.plan.webp_quality);
-            let stitched = page.stitcher.finish();
+            let stitcher = Arc::try_unwrap(page.stitcher)
+                .map_err(|_| SrError::Internal("a tile was still being pasted when the page was done".into()))?;
             blocking(move || {
+                let stitched = stitcher.into_inner().unwrap_or_else(|p| p.into_inner()).finish();
                 let sized = if stitched.dimensions() == (width, height) {
                     stitched
                 } else {
                     image::imageops::resize(&stitched, width, height, image::imageops::FilterType::Lanczos3)
                 };
-                encode::encode(sized, format, quality)
+                encode::encode(sized, format, quality).map(Arc::new)
             })
             .await??
         }
@@ -467,18 +467,49 @@ async fn compute(job: &FlightJob, flight: &Arc<Flight>) -> Result<Computed> {
     }
     drop(write_span);
     Ok(Computed {
-        bytes: Arc::new(bytes),
+        bytes,
         cache_path,
         width,
         height,
-        source_width: prepared.width,
-        source_height: prepared.height,
+        source_width,
+        source_height,
         check,
         queue_wait,
         compute,
         write: write_started.elapsed(),
         tiles: if policy.is_some() { total } else { 0 },
     })
+}
+
+/// Pastes the tiles of this page kept from an earlier, unfinished flight; returns their units.
+async fn resume(job: &FlightJob, units: &[Unit], page: &TiledPage, chain: u32) -> Result<Vec<usize>> {
+    let stored: Vec<(usize, Tile, Arc<Vec<u8>>)> = units
+        .iter()
+        .enumerate()
+        .filter_map(|(i, unit)| match unit {
+            Unit::Tile { tile, .. } => Some((i, *tile, job.tiles.get(&tile_key(job, unit, chain))?)),
+            Unit::Whole { .. } => None,
+        })
+        .collect();
+    if stored.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (stitcher, raw_pixels) = (page.stitcher.clone(), job.plan.custom.is_some());
+    blocking(move || {
+        let mut stitcher = lock(&stitcher);
+        stored
+            .into_iter()
+            .filter_map(|(i, tile, bytes)| {
+                let image = match raw_pixels {
+                    true => RgbaImage::from_raw(tile.padded_width * chain, tile.padded_height * chain, bytes.to_vec()),
+                    false => Stitcher::decode(&tile, chain, &bytes).ok(),
+                }?;
+                stitcher.paste(&tile, &image);
+                Some(i)
+            })
+            .collect()
+    })
+    .await
 }
 
 /// Withdraws the page's queued jobs after a failure; running ones finish unheard.
@@ -510,13 +541,13 @@ fn unit_spec(
     tiled: Option<&TiledPage>,
     chain: u32,
     wanted_scale: f64,
-    whole_input: &[u8],
+    whole_input: &Arc<Vec<u8>>,
 ) -> JobSpec {
     if let (Some(model), Unit::Tile { tile, internal }, Some(page)) = (&job.plan.custom, unit, tiled) {
-        let region = page.page.crop_imm(tile.padded_x, tile.padded_y, tile.padded_width, tile.padded_height);
-        return JobSpec::Custom(CustomJob {
+        return JobSpec::Custom(CustomTile {
+            page: page.page.clone(),
+            tile: *tile,
             model: model.clone(),
-            tile: region.to_rgba8(),
             passes: crate::custom::passes(&model.model.description.scales, wanted_scale),
             sub_tile: *internal,
             limit: job.custom_limit,
@@ -524,7 +555,7 @@ fn unit_spec(
     }
     JobSpec::SrVulkan(match (unit, tiled) {
         (Unit::Tile { tile, internal }, Some(page)) => SrVulkanJob {
-            data: tiling::tile_png(&page.page, tile),
+            input: JobInput::Region { page: page.page.clone(), tile: *tile },
             model_index: job.plan.model.index,
             size: OutputSize::Scale(chain as f64),
             format: EncodeFormat::Png,
@@ -532,7 +563,7 @@ fn unit_spec(
             webp_quality: job.plan.webp_quality,
         },
         (unit, _) => SrVulkanJob {
-            data: whole_input.to_vec(),
+            input: JobInput::Encoded(whole_input.clone()),
             model_index: job.plan.model.index,
             size: job.plan.output_size(),
             format: job.plan.format.encode(),
@@ -557,7 +588,7 @@ enum Accepted {
 async fn accept(
     job: &FlightJob,
     unit: &mut Unit,
-    tiled: Option<&mut TiledPage>,
+    tiled: Option<&TiledPage>,
     chain: u32,
     input_black: bool,
     result: Result<JobDone>,
@@ -583,7 +614,7 @@ async fn accept(
             return retry(unit, &format!("the model ran out of memory ({message})"));
         }
         Err(err) => return Err(err),
-        Ok(JobDone::Pixels(image)) => return accept_pixels(job, unit, tiled, chain, image),
+        Ok(JobDone::Pixels(image)) => return accept_pixels(job, unit, tiled, chain, image).await,
         Ok(JobDone::Encoded(bytes)) => bytes,
     };
     if bytes.is_empty() {
@@ -592,18 +623,20 @@ async fn accept(
     match (*unit, tiled) {
         (Unit::Tile { tile, .. }, Some(page)) => {
             let bytes = Arc::new(bytes);
-            let (png, source) = (bytes.clone(), page.page.clone());
-            let checked = blocking(move || {
+            let (png, source, stitcher) = (bytes.clone(), page.page.clone(), page.stitcher.clone());
+            let failed = blocking(move || {
                 let image = Stitcher::decode(&tile, chain, &png)?;
                 let failed = tiling::looks_failed(&image, &source, &tile);
-                Ok::<_, String>((image, failed))
+                if !failed {
+                    lock(&stitcher).paste(&tile, &image);
+                }
+                Ok::<_, String>(failed)
             })
-            .await?;
-            let (image, failed) = checked.map_err(SrError::UpscaleFailed)?;
+            .await?
+            .map_err(SrError::UpscaleFailed)?;
             if failed {
                 return retry(unit, "the tile came back black");
             }
-            page.stitcher.paste(&tile, &image);
             job.tiles.put(tile_key(job, unit, chain), bytes);
             Ok(Accepted::Output(None))
         }
@@ -625,10 +658,10 @@ async fn accept(
 }
 
 /// A custom model's tile: checked for size, pasted, and kept in the tile store as raw pixels.
-fn accept_pixels(
+async fn accept_pixels(
     job: &FlightJob,
     unit: &Unit,
-    tiled: Option<&mut TiledPage>,
+    tiled: Option<&TiledPage>,
     chain: u32,
     image: RgbaImage,
 ) -> Result<Accepted> {
@@ -642,7 +675,12 @@ fn accept_pixels(
             reason: format!("a tile came back {:?}, expected {expected:?}", image.dimensions()),
         });
     }
-    page.stitcher.paste(tile, &image);
+    let (stitcher, tile) = (page.stitcher.clone(), *tile);
+    let image = blocking(move || {
+        lock(&stitcher).paste(&tile, &image);
+        image
+    })
+    .await?;
     job.tiles.put(tile_key(job, unit, chain), Arc::new(image.into_raw()));
     Ok(Accepted::Output(None))
 }

@@ -7,7 +7,12 @@
 //! background job never starts beside the page on screen: one job already uses every core,
 //! and a second would halve the speed of both. A queued job can be cancelled; a running one
 //! cannot (sr_vulkan has no way to stop it), and its result is always delivered.
+//!
+//! One thread (`sr_vulkan-submit`) hands jobs over: it cuts and encodes tiles and holds the GIL
+//! for `add`. Everything else only queues jobs and wakes it through a channel, so no async
+//! task ever takes the GIL or encodes a tile.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
@@ -15,13 +20,15 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use image::DynamicImage;
 use serde::Serialize;
 use srview_python::{EncodeFormat, Job, OutputSize, SrVulkan};
 use tokio::sync::oneshot;
 
 use crate::catalogue::{Catalogue, ModelFamily};
-use crate::custom::CustomJob;
+use crate::custom::{CustomJob, LoadedModel};
 use crate::error::{Result, SrError};
+use crate::tiling::{self, Tile};
 use crate::venv::locate_venv;
 
 /// Which device the session runs on. A restart setting: sr_vulkan's `initSet` works once.
@@ -153,7 +160,7 @@ pub(crate) enum JobDone {
 
 pub(crate) enum JobSpec {
     SrVulkan(SrVulkanJob),
-    Custom(CustomJob),
+    Custom(CustomTile),
 }
 
 impl JobSpec {
@@ -163,14 +170,59 @@ impl JobSpec {
 
     fn input_size(&self) -> (u32, u32) {
         match self {
-            JobSpec::SrVulkan(job) => crate::input::dimensions(&job.data).unwrap_or_default(),
-            JobSpec::Custom(job) => job.tile.dimensions(),
+            JobSpec::SrVulkan(job) => match &job.input {
+                JobInput::Encoded(bytes) => crate::input::dimensions(bytes).unwrap_or_default(),
+                JobInput::Region { tile, .. } => (tile.padded_width, tile.padded_height),
+            },
+            JobSpec::Custom(job) => (job.tile.padded_width, job.tile.padded_height),
+        }
+    }
+}
+
+/// What an sr_vulkan job reads. A region is cut and encoded only when the job is handed over,
+/// on the submitting thread: never on the async runtime, and never for a job withdrawn first.
+pub(crate) enum JobInput {
+    /// A whole page, as sr_vulkan decodes it.
+    Encoded(Arc<Vec<u8>>),
+    /// The padded region of a decoded page, sent as PNG.
+    Region { page: Arc<DynamicImage>, tile: Tile },
+}
+
+impl JobInput {
+    fn bytes(&self) -> Cow<'_, [u8]> {
+        match self {
+            JobInput::Encoded(bytes) => Cow::Borrowed(bytes),
+            JobInput::Region { page, tile } => Cow::Owned(tiling::tile_png(page, tile)),
+        }
+    }
+}
+
+/// A custom model's tile; its pixels are cut from the page on the submitting thread.
+pub(crate) struct CustomTile {
+    pub page: Arc<DynamicImage>,
+    pub tile: Tile,
+    pub model: Arc<LoadedModel>,
+    pub passes: Vec<u32>,
+    pub sub_tile: u32,
+    pub limit: Duration,
+}
+
+impl CustomTile {
+    fn cut(self) -> CustomJob {
+        let tile = &self.tile;
+        let region = self.page.crop_imm(tile.padded_x, tile.padded_y, tile.padded_width, tile.padded_height);
+        CustomJob {
+            model: self.model,
+            tile: region.to_rgba8(),
+            passes: self.passes,
+            sub_tile: self.sub_tile,
+            limit: self.limit,
         }
     }
 }
 
 pub(crate) struct SrVulkanJob {
-    pub data: Vec<u8>,
+    pub input: JobInput,
     pub model_index: i32,
     pub size: OutputSize,
     pub format: EncodeFormat,
@@ -249,7 +301,7 @@ pub(crate) struct InteractiveRequest(Arc<Session>);
 impl Drop for InteractiveRequest {
     fn drop(&mut self) {
         lock(&self.0.dispatch).interactive_arriving -= 1;
-        self.0.pump();
+        self.0.reschedule();
     }
 }
 
@@ -272,8 +324,10 @@ pub(crate) struct Session {
     dispatch: Mutex<Dispatch>,
     /// Signalled whenever a running job finishes, for draining.
     finished: Condvar,
-    /// Serialises `setWebpQuality` + `add`: the quality is global and captured at `add`.
-    submit_lock: Mutex<()>,
+    /// Wakes the submitting thread, the only one that calls `setWebpQuality` and `add` (the
+    /// quality is global and captured at `add`); `None` once it was told to end.
+    wake_submitter: Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    submitter: Mutex<Option<JoinHandle<()>>>,
     loader: Mutex<Option<JoinHandle<()>>>,
     /// Hands custom-model jobs to their thread (see `custom_worker`).
     custom_jobs: Mutex<Option<std::sync::mpsc::Sender<(i32, CustomJob)>>>,
@@ -296,6 +350,7 @@ pub(crate) fn session(venv: Option<PathBuf>, device: DeviceChoice) -> Result<Arc
     let _ = SESSION.set(session.clone());
     // At exit the bridge runs this before it stops sr_vulkan: refuse new work, drain, stop.
     srview_python::set_exit_hook(shutdown_at_exit);
+    session.spawn_submitter();
     session.spawn_loader();
     session.spawn_custom_worker();
     Ok(session)
@@ -479,7 +534,8 @@ impl Session {
             pipeline_depth: depth,
             dispatch: Mutex::new(Dispatch::default()),
             finished: Condvar::new(),
-            submit_lock: Mutex::new(()),
+            wake_submitter: Mutex::new(None),
+            submitter: Mutex::new(None),
             loader: Mutex::new(None),
             custom_jobs: Mutex::new(None),
             shut_down: AtomicBool::new(false),
@@ -505,6 +561,25 @@ impl Session {
                 self.report.device_name
             )))
         }
+    }
+
+    /// The thread that hands queued jobs to sr_vulkan: each wake is one pass over the queue
+    /// (wakes that arrive meanwhile are served by the next pass, so none is lost).
+    fn spawn_submitter(self: &Arc<Self>) {
+        let (wake, woken) = std::sync::mpsc::channel::<()>();
+        *lock(&self.wake_submitter) = Some(wake);
+        let session = Arc::downgrade(self);
+        let handle = std::thread::Builder::new()
+            .name("sr_vulkan-submit".into())
+            .spawn(move || {
+                while woken.recv().is_ok() {
+                    woken.try_iter().for_each(drop);
+                    let Some(session) = session.upgrade() else { return };
+                    session.pump();
+                }
+            })
+            .expect("spawning the sr_vulkan submit thread");
+        *lock(&self.submitter) = Some(handle);
     }
 
     fn spawn_loader(self: &Arc<Self>) {
@@ -544,7 +619,7 @@ impl Session {
         if let Some(running) = running {
             let _ = running.done.send(result);
         }
-        self.pump();
+        self.reschedule();
     }
 
     /// The one thread that blocks in `load(0)` and routes each result to its job.
@@ -585,7 +660,7 @@ impl Session {
                 }
                 None => tracing::warn!(back_id = result.back_id, "result for an unknown job"),
             }
-            self.pump();
+            self.reschedule();
         };
         self.close(&reason);
     }
@@ -605,7 +680,7 @@ impl Session {
             dispatch.queued.push(Queued { back_id, seq, spec, urgency, started: started_tx, done: done_tx });
             back_id
         };
-        self.pump();
+        self.reschedule();
         Ok(Ticket { back_id, started, done })
     }
 
@@ -617,15 +692,18 @@ impl Session {
         InteractiveRequest(self.clone())
     }
 
-    /// Re-evaluates the queue, after urgencies changed.
+    /// Has the queue looked at again (after jobs, urgencies or running jobs changed); never
+    /// blocks, and never takes the GIL.
     pub(crate) fn reschedule(&self) {
-        self.pump();
+        if let Some(wake) = lock(&self.wake_submitter).as_ref() {
+            let _ = wake.send(());
+        }
     }
 
-    /// Hands queued jobs to sr_vulkan while the rules allow.
+    /// Hands queued jobs to sr_vulkan while the rules allow. Runs on the submitting thread only.
     fn pump(&self) {
         loop {
-            let job = {
+            let (back_id, spec, started) = {
                 let mut dispatch = lock(&self.dispatch);
                 let Some(job) = dispatch.pick(self.pipeline_depth, self.report.cpu_mode) else { return };
                 let Queued { back_id, spec, urgency, started, done, .. } = job;
@@ -637,47 +715,46 @@ impl Session {
                 dispatch.started_total += 1;
                 (back_id, spec, started)
             };
-            let (back_id, spec, started) = job;
-            let spec = match spec {
-                JobSpec::SrVulkan(spec) => spec,
-                JobSpec::Custom(custom) => {
-                    let sent =
-                        lock(&self.custom_jobs).as_ref().is_some_and(|jobs| jobs.send((back_id, custom)).is_ok());
-                    if sent {
-                        let _ = started.send(());
-                    } else if let Some(running) = lock(&self.dispatch).running.remove(&back_id) {
-                        let _ = running
-                            .done
-                            .send(Err(SrError::EngineUnavailable("the custom model thread stopped".into())));
-                    }
-                    continue;
-                }
-            };
-            let added = {
-                let _submit = lock(&self.submit_lock);
-                self.sr.set_webp_quality(spec.webp_quality).and_then(|()| {
-                    self.sr.add(&Job {
-                        data: &spec.data,
-                        model_index: spec.model_index,
-                        back_id,
-                        size: spec.size,
-                        format: spec.format,
-                        tile_size: spec.tile_size,
-                    })
-                })
-            };
-            let error = match added {
-                Ok(Ok(_task_id)) => {
+            // A panic while cutting a tile fails that job, not the thread every job needs.
+            let handed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.hand_over(back_id, spec)))
+                .unwrap_or_else(|_| Err(SrError::Internal("handing a job to the upscaler panicked".into())));
+            match handed {
+                Ok(()) => {
                     let _ = started.send(());
-                    continue;
                 }
-                Ok(Err(message)) => SrError::UpscaleFailed(message),
-                Err(err) => err.into(),
-            };
-            if let Some(running) = lock(&self.dispatch).running.remove(&back_id) {
-                let _ = running.done.send(Err(error));
+                Err(error) => {
+                    if let Some(running) = lock(&self.dispatch).running.remove(&back_id) {
+                        let _ = running.done.send(Err(error));
+                    }
+                }
             }
         }
+    }
+
+    /// Cuts the job's input and gives it to sr_vulkan, or to the custom model thread.
+    fn hand_over(&self, back_id: i32, spec: JobSpec) -> Result<()> {
+        let job = match spec {
+            JobSpec::SrVulkan(job) => job,
+            JobSpec::Custom(tile) => {
+                let sent =
+                    lock(&self.custom_jobs).as_ref().is_some_and(|jobs| jobs.send((back_id, tile.cut())).is_ok());
+                return match sent {
+                    true => Ok(()),
+                    false => Err(SrError::EngineUnavailable("the custom model thread stopped".into())),
+                };
+            }
+        };
+        let data = job.input.bytes();
+        self.sr.set_webp_quality(job.webp_quality)?;
+        let added = self.sr.add(&Job {
+            data: &data,
+            model_index: job.model_index,
+            back_id,
+            size: job.size,
+            format: job.format,
+            tile_size: job.tile_size,
+        })?;
+        added.map(drop).map_err(SrError::UpscaleFailed)
     }
 
     /// Cancels a job that has not started; returns whether it was still queued. A running
@@ -729,6 +806,15 @@ impl Session {
             for job in dispatch.queued.drain(..) {
                 let _ = job.done.send(Err(SrError::Cancelled));
             }
+        }
+        // No job is handed over after this: the submitter finishes its pass and ends.
+        lock(&self.wake_submitter).take();
+        let submitter = lock(&self.submitter).take();
+        if let Some(submitter) = submitter.filter(|s| s.thread().id() != std::thread::current().id()) {
+            let _ = submitter.join();
+        }
+        {
+            let mut dispatch = lock(&self.dispatch);
             if !self.report.cpu_mode {
                 let deadline = Instant::now() + DRAIN_LIMIT;
                 while !dispatch.running.is_empty() && Instant::now() < deadline {
@@ -768,7 +854,7 @@ mod tests {
         std::mem::forget(done_rx);
         dispatch.next_seq += 1;
         let spec = JobSpec::SrVulkan(SrVulkanJob {
-            data: Vec::new(),
+            input: JobInput::Encoded(Arc::default()),
             model_index: 0,
             size: OutputSize::Scale(2.0),
             format: EncodeFormat::Png,

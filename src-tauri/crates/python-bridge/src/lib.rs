@@ -11,6 +11,7 @@ mod custom;
 mod interpreter;
 mod native_output;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -32,8 +33,23 @@ pub fn python_call_count() -> u64 {
     PYTHON_CALLS.load(Ordering::Relaxed)
 }
 
-fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
+thread_local! {
+    static GIL_HOLDS_HERE: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many times the calling thread entered Python through this crate: the threads of an
+/// async runtime never should (the tests check it).
+pub fn gil_holds_on_this_thread() -> u64 {
+    GIL_HOLDS_HERE.with(Cell::get)
+}
+
+fn count_call() {
     PYTHON_CALLS.fetch_add(1, Ordering::Relaxed);
+    GIL_HOLDS_HERE.with(|holds| holds.set(holds.get() + 1));
+}
+
+fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
+    count_call();
     let _gil = tracing::trace_span!("gil").entered();
     Python::attach(f)
 }
@@ -338,7 +354,7 @@ impl SrVulkan {
     /// Blocks in `load(0)` (GIL released while waiting) until a job finishes or `stop()` runs.
     /// `None` means the session stopped.
     pub fn wait_result(&self) -> Result<Option<JobResult>, BridgeError> {
-        PYTHON_CALLS.fetch_add(1, Ordering::Relaxed);
+        count_call();
         Python::attach(|py| {
             let module = self.module.bind(py);
             let result = module.call_method1("load", (0,)).map_err(|e| call_error("load")(py, e))?;
