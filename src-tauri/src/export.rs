@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use srview_core::batch::{self, BatchProgress, BatchSpec, BatchSummary, Layout, PageReport};
 use srview_core::book::has_book_extension;
-use srview_core::{CancellationToken, Engine, Overwrite, UpscaleOptions};
+use srview_core::{Bookshelf, CancellationToken, Engine, Overwrite, UpscaleOptions};
 
 use crate::error::{AppError, AppResult};
 
@@ -86,10 +86,11 @@ impl Exports {
         }
     }
 
-    /// Plans and runs an export; `report` hears about each page in order.
+    /// Plans and runs an export, opening books through `shelf`; `report` hears about each page in order.
     pub async fn run(
         &self,
         engine: Engine,
+        shelf: Bookshelf,
         source: PathBuf,
         destination: PathBuf,
         request: &ExportRequest,
@@ -108,7 +109,7 @@ impl Exports {
             overwrite: Overwrite::Never,
             window: 0,
         };
-        let plan = match batch::plan_for(&engine, &spec).await {
+        let plan = match batch::plan_with(shelf, &spec).await {
             Ok(plan) => plan,
             Err(err) => {
                 self.end();

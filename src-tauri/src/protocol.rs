@@ -147,7 +147,7 @@ mod tests {
         let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("upscaled"), None);
         let page = dir.path().join("page.png");
         image::RgbImage::from_fn(600, 900, |x, y| image::Rgb([x as u8, y as u8, 7])).save(&page).unwrap();
-        let listing = crate::gallery::list(&page, 1 << 30).ok().unwrap();
+        let listing = crate::gallery::list(&page, state.gallery.bookshelf()).ok().unwrap();
         let opened = state.gallery.register(listing, page_url, thumbnail_url);
         let id = opened.images[0].id;
         let thumb = respond(&state, &format!("/thumb/{id}"), None);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use srview_core::{CancellationToken, Engine, EngineConfig, InputLimits, ResultCache, SrError};
+use srview_core::{CancellationToken, Engine, EngineConfig, InputLimits, Limits, ResultCache, SrError};
 use tokio::sync::OnceCell;
 
 use crate::error::{AppError, AppResult};
@@ -61,6 +61,9 @@ impl SrVulkanManagerState {
                 None
             }
         };
+        let limits = config.limits;
+        let gallery =
+            Gallery::new(Limits { max_bytes: limits.max_bytes, max_pixels: limits.max_pixels, ..Limits::default() });
         SrVulkanManagerState {
             config,
             engine: OnceCell::new(),
@@ -73,7 +76,7 @@ impl SrVulkanManagerState {
             folder_dialog: std::sync::OnceLock::new(),
             exports: Default::default(),
             stats_watch: Mutex::new(None),
-            gallery: Gallery::default(),
+            gallery,
             initial_location,
         }
     }

@@ -66,6 +66,10 @@ pub trait Archive: Send + Sync {
     }
     /// Lets go of what `held_bytes` counts; a later read decompresses again.
     fn release(&self) {}
+    /// Entry `index`'s name as the archive stores it (`name` is lossy where that is not UTF-8).
+    fn raw_name(&self, index: usize) -> Vec<u8> {
+        self.entries()[index].name.as_bytes().to_vec()
+    }
 }
 
 fn corrupt(path: &Path, reason: impl std::fmt::Display) -> SrError {
@@ -144,6 +148,7 @@ struct ZipBook {
     path: PathBuf,
     archive: Mutex<zip::ZipArchive<Box<dyn ReadSeek>>>,
     entries: Vec<EntryInfo>,
+    raw_names: Vec<Vec<u8>>,
 }
 
 impl ZipBook {
@@ -154,8 +159,10 @@ impl ZipBook {
         }
         let mut archive = archive;
         let mut entries = Vec::with_capacity(archive.len());
+        let mut raw_names = Vec::with_capacity(archive.len());
         for i in 0..archive.len() {
             let entry = archive.by_index_raw(i).map_err(|e| corrupt(path, e))?;
+            raw_names.push(entry.name_raw().iter().map(|&b| if b == b'\\' { b'/' } else { b }).collect());
             entries.push(EntryInfo {
                 name: String::from_utf8_lossy(entry.name_raw()).replace('\\', "/"),
                 size: entry.size(),
@@ -163,7 +170,7 @@ impl ZipBook {
                 encrypted: entry.encrypted(),
             });
         }
-        Ok(ZipBook { path: path.to_path_buf(), archive: Mutex::new(archive), entries })
+        Ok(ZipBook { path: path.to_path_buf(), archive: Mutex::new(archive), entries, raw_names })
     }
 }
 
@@ -194,6 +201,10 @@ impl Archive for ZipBook {
         let mut archive = lock(&self.archive);
         let mut file = archive.by_index(index).map_err(|e| corrupt(&self.path, e))?;
         read_bounded(&self.path, entry, &mut file, max_bytes)
+    }
+
+    fn raw_name(&self, index: usize) -> Vec<u8> {
+        self.raw_names[index].clone()
     }
 }
 
@@ -318,6 +329,19 @@ impl Archive for SevenZipBook {
             sevenz_rust2::ArchiveReader::from_archive(self.archive.clone(), reader, sevenz_rust2::Password::empty());
         archive_reader.read_file(&self.archive.files[index].name).map_err(|e| seven_error(&self.path, e))
     }
+
+    fn held_bytes(&self) -> u64 {
+        lock(&self.solid).as_ref().map_or(0, |all| solid_size(all))
+    }
+
+    fn release(&self) {
+        lock(&self.solid).take();
+    }
+}
+
+/// The bytes a solid archive's decompressed entries take.
+fn solid_size(entries: &[Option<Vec<u8>>]) -> u64 {
+    entries.iter().flatten().map(|bytes| bytes.len() as u64).sum()
 }
 
 // ---- RAR ----
@@ -412,5 +436,13 @@ impl Archive for RarBook {
             *cache = Some(Arc::new(self.walk(max_bytes, |i| images[i] || i == index)?));
         }
         cache.as_ref().and_then(|all| all[index].clone()).ok_or_else(missing)
+    }
+
+    fn held_bytes(&self) -> u64 {
+        lock(&self.cache).as_ref().map_or(0, |all| solid_size(all))
+    }
+
+    fn release(&self) {
+        lock(&self.cache).take();
     }
 }
