@@ -9,8 +9,9 @@
 //! benchmarks, on the real `srview` binary: a batch of 120 pages of 1600×1200 against 4 such
 //! pages (resident memory every 10 pages), and 8 solid `.cb7` books of 12 pages of 1100×1100
 //! against 1 book. Hours of CPU time on 2 cores; `SRVIEW_BENCH_PAGES=N` runs N pages instead of
-//! 120. `SRVIEW_BENCH_BINARIES="label=/path/to/srview …"` runs other builds (another allocator,
-//! an older commit) beside this one, each on the same inputs.
+//! 120. `SRVIEW_BENCH_BINARIES="label=/path/to/srview …"` runs those builds (another allocator,
+//! an older commit) instead of this one, each on the same inputs; `SRVIEW_BENCH_PARTS=pages` or
+//! `books` runs one part.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -111,16 +112,18 @@ fn batch_run(srview: &Path, args: &[std::ffi::OsString], every: usize) -> (Vec<(
     (samples, usage.ru_maxrss as f64 / 1024.0, started.elapsed().as_secs_f64())
 }
 
-/// The `srview` builds to compare: this one, then any named in `SRVIEW_BENCH_BINARIES`.
+/// The `srview` builds to compare: those named in `SRVIEW_BENCH_BINARIES`, else this one.
 fn binaries() -> Vec<(String, PathBuf)> {
-    let mut binaries = vec![("this build".to_owned(), PathBuf::from(env!("CARGO_BIN_EXE_srview")))];
-    if let Ok(extra) = std::env::var("SRVIEW_BENCH_BINARIES") {
-        for pair in extra.split_whitespace() {
-            let (label, path) = pair.split_once('=').expect("SRVIEW_BENCH_BINARIES holds label=path pairs");
-            binaries.push((label.to_owned(), PathBuf::from(path)));
-        }
+    match std::env::var("SRVIEW_BENCH_BINARIES") {
+        Ok(listed) => listed
+            .split_whitespace()
+            .map(|pair| {
+                let (label, path) = pair.split_once('=').expect("SRVIEW_BENCH_BINARIES holds label=path pairs");
+                (label.to_owned(), PathBuf::from(path))
+            })
+            .collect(),
+        Err(_) => vec![("this build".to_owned(), PathBuf::from(env!("CARGO_BIN_EXE_srview")))],
     }
-    binaries
 }
 
 /// Issue 22 §1 and §1b: peak memory of real `srview` batches on pages of the size people read.
@@ -164,39 +167,38 @@ fn full_size(d: &Path) {
         args.push(input.into());
         args
     };
-    println!("\n### Full-size pages: `srview upscale FOLDER --out-dir OUT`, 1600×1200 JPEG pages, WAIFU2X_ANIME_UP2X, CPU mode\n");
-    println!("| build | 4 pages: peak RSS | {count} pages: peak RSS | ratio | RSS every 10 pages (MiB) | wall time ({count}) |");
-    println!("|---|---|---|---|---|---|");
-    let mut books = Vec::new();
+    let parts = std::env::var("SRVIEW_BENCH_PARTS").unwrap_or_else(|_| "pages,books".to_owned());
     for (n, (label, srview)) in binaries().iter().enumerate() {
         let run = |name: &str, input: &Path, cbz: bool, every: usize| {
             let scratch = d.join(format!("{name}-{n}"));
             batch_run(srview, &upscale(&scratch.join("cache"), &scratch.join("out"), input, cbz), every)
         };
-        let (_, few_peak, _) = run("few", &few, false, 1);
-        let (samples, many_peak, seconds) = run("many", &many, false, 10);
-        let samples: Vec<String> = samples.iter().map(|(_, rss)| format!("{rss:.0}")).collect();
-        println!(
-            "| {label} | {few_peak:.0} MiB | {many_peak:.0} MiB | {:.2}× | {} | {seconds:.0} s |",
-            many_peak / few_peak,
-            samples.join(", ")
-        );
-        let (_, one_peak, _) = run("one", &one, true, 12);
-        let (book_samples, eight_peak, seconds) = run("eight", &eight, true, 12);
-        books.push((label.clone(), one_peak, eight_peak, book_samples, seconds));
-    }
-    println!(
-        "\n### Solid books: `srview upscale FOLDER --out-dir OUT --cbz`, `.cb7` books of 12 pages of 1100×1100 PNG\n"
-    );
-    println!("| build | 1 book: peak RSS | 8 books: peak RSS | ratio | RSS after each book (MiB) | wall time (8) |");
-    println!("|---|---|---|---|---|---|");
-    for (label, one_peak, eight_peak, samples, seconds) in books {
-        let samples: Vec<String> = samples.iter().map(|(_, rss)| format!("{rss:.0}")).collect();
-        println!(
-            "| {label} | {one_peak:.0} MiB | {eight_peak:.0} MiB | {:.2}× | {} | {seconds:.0} s |",
-            eight_peak / one_peak,
-            samples.join(", ")
-        );
+        if parts.contains("pages") {
+            println!("\n### {label}: `srview upscale FOLDER --out-dir OUT`, 1600×1200 JPEG pages, WAIFU2X_ANIME_UP2X, CPU mode\n");
+            println!("| 4 pages: peak RSS | {count} pages: peak RSS | ratio | RSS every 10 pages (MiB) | wall time ({count}) |");
+            println!("|---|---|---|---|---|");
+            let (_, few_peak, _) = run("few", &few, false, 1);
+            let (samples, many_peak, seconds) = run("many", &many, false, 10);
+            let samples: Vec<String> = samples.iter().map(|(_, rss)| format!("{rss:.0}")).collect();
+            println!(
+                "| {few_peak:.0} MiB | {many_peak:.0} MiB | {:.2}× | {} | {seconds:.0} s |",
+                many_peak / few_peak,
+                samples.join(", ")
+            );
+        }
+        if parts.contains("books") {
+            println!("\n### {label}: `srview upscale FOLDER --out-dir OUT --cbz`, solid `.cb7` books of 12 pages of 1100×1100 PNG\n");
+            println!("| 1 book: peak RSS | 8 books: peak RSS | ratio | RSS after each book (MiB) | wall time (8) |");
+            println!("|---|---|---|---|---|");
+            let (_, one_peak, _) = run("one", &one, true, 12);
+            let (samples, eight_peak, seconds) = run("eight", &eight, true, 12);
+            let samples: Vec<String> = samples.iter().map(|(_, rss)| format!("{rss:.0}")).collect();
+            println!(
+                "| {one_peak:.0} MiB | {eight_peak:.0} MiB | {:.2}× | {} | {seconds:.0} s |",
+                eight_peak / one_peak,
+                samples.join(", ")
+            );
+        }
     }
 }
 
