@@ -81,6 +81,7 @@ fn rss_of(pid: u32) -> (f64, f64) {
 
 /// Runs `srview --json upscale …`, sampling its resident memory after every `every` pages.
 /// Returns the samples (pages done, RSS MiB), the peak RSS (MiB, from wait4) and the wall time.
+#[allow(clippy::zombie_processes)] // waited for with wait4, for its peak memory
 fn batch_run(srview: &Path, args: &[std::ffi::OsString], every: usize) -> (Vec<(usize, f64)>, f64, f64) {
     use std::io::BufRead;
     let started = Instant::now();

@@ -601,7 +601,7 @@ impl CbzWriter {
 enum CbzState {
     /// No page has arrived yet.
     Waiting,
-    Writing(CbzWriter),
+    Writing(Box<CbzWriter>),
     /// Written, or given up after a failed page: nothing more is written for it.
     Closed,
 }
@@ -779,7 +779,7 @@ pub async fn run(
                 // A page of this book failed earlier: the book is not written, no writer is opened.
                 let writer = match std::mem::replace(&mut cbz_states[*archive], CbzState::Closed) {
                     CbzState::Waiting => Some(None),
-                    CbzState::Writing(writer) => Some(Some(writer)),
+                    CbzState::Writing(writer) => Some(Some(*writer)),
                     CbzState::Closed => None,
                 };
                 if let Some(writer) = writer {
@@ -801,7 +801,7 @@ pub async fn run(
                     })
                     .await;
                     match added {
-                        Ok(Some(writer)) => cbz_states[*archive] = CbzState::Writing(writer),
+                        Ok(Some(writer)) => cbz_states[*archive] = CbzState::Writing(Box::new(writer)),
                         Ok(None) => summary.written.push(cbz[*archive].target.clone()),
                         Err(error) => outcome = PageOutcome::Failed { error },
                     }
