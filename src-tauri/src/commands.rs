@@ -327,8 +327,12 @@ pub fn cancel_upscale(state: State<'_, SrVulkanManagerState>, request_ids: Vec<S
 #[specta::specta]
 pub async fn open_location(state: State<'_, SrVulkanManagerState>, path: String) -> AppResult<OpenedLocation> {
     let location = PathBuf::from(&path);
-    let max_bytes = state.limits().max_bytes;
-    let listing = blocking(move || gallery::list(&location, max_bytes)).await?.map_err(|e| match e {
+    let gallery = state.gallery.clone();
+    let listed = blocking(move || {
+        gallery::list(&location, gallery.bookshelf())
+            .map(|listing| gallery.register(listing, protocol::page_url, protocol::thumbnail_url))
+    });
+    listed.await?.map_err(|e| match e {
         OpenError::NotFound(p) => AppError::NotFound(p.display().to_string()),
         OpenError::NotAnImage(p) => {
             AppError::Engine(srview_core::SrError::NotAnImage { path: p.display().to_string() })
@@ -337,8 +341,7 @@ pub async fn open_location(state: State<'_, SrVulkanManagerState>, path: String)
         OpenError::Io(p, err) => {
             AppError::Engine(srview_core::SrError::Io { path: p.display().to_string(), source: err })
         }
-    })?;
-    Ok(state.gallery.register(listing, protocol::page_url, protocol::thumbnail_url))
+    })
 }
 
 /// Sizes of opened pages from their headers (for spreads), and with `check`, whether they decode
@@ -398,7 +401,7 @@ pub async fn start_export(
     let report = |page: &PageReport, progress: &BatchProgress| {
         let _ = on_progress.send(ExportEvent { page: page.clone(), progress: progress.clone() });
     };
-    state.exports.run(engine, source, destination, &request, report).await
+    state.exports.run(engine, state.gallery.bookshelf().clone(), source, destination, &request, report).await
 }
 
 /// Cancels the export in progress; returns whether one was running.

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use srview_core::batch::{self, BatchProgress, BatchSpec, BatchSummary, Layout, PageReport};
 use srview_core::book::has_book_extension;
-use srview_core::{CancellationToken, Engine, Overwrite, UpscaleOptions};
+use srview_core::{Bookshelf, CancellationToken, Engine, Overwrite, UpscaleOptions};
 
 use crate::error::{AppError, AppResult};
 
@@ -95,10 +95,11 @@ impl Exports {
         }
     }
 
-    /// Plans and runs an export; `report` hears about each page in order.
+    /// Plans and runs an export, opening books through `shelf`; `report` hears about each page in order.
     pub async fn run(
         &self,
         engine: Engine,
+        shelf: Bookshelf,
         source: PathBuf,
         destination: PathBuf,
         request: &ExportRequest,
@@ -117,7 +118,7 @@ impl Exports {
             overwrite: Overwrite::Never,
             window: 0,
         };
-        let plan = batch::plan_for(&engine, &spec).await?;
+        let plan = batch::plan_with(shelf, &spec).await?;
         Ok(batch::run(&engine, plan, &spec, running.token.clone(), report).await)
     }
 }
@@ -129,6 +130,10 @@ mod tests {
     use srview_core::{DeviceChoice, EngineConfig, SizeRequest};
 
     use super::*;
+
+    fn shelf() -> Bookshelf {
+        Bookshelf::new(srview_core::Limits::default())
+    }
 
     fn page_folder(dir: &Path) -> PathBuf {
         let pages = dir.join("pages");
@@ -167,13 +172,13 @@ mod tests {
             let (exports, engine, pages, request) = (exports.clone(), engine.clone(), pages.clone(), request.clone());
             let out = dir.path().join("first");
             tokio::spawn(async move {
-                exports.run(engine, pages, out, &request, |_, _| panic!("a bug while reporting")).await
+                exports.run(engine, shelf(), pages, out, &request, |_, _| panic!("a bug while reporting")).await
             })
         };
         assert!(panicking.await.unwrap_err().is_panic());
 
         let out = dir.path().join("second");
-        let summary = exports.run(engine, pages, out.clone(), &request, |_, _| {}).await.unwrap();
+        let summary = exports.run(engine, shelf(), pages, out.clone(), &request, |_, _| {}).await.unwrap();
         assert_eq!((summary.total, summary.failures.len()), (1, 0), "{summary:?}");
         let written = image::open(out.join("p1_x2.webp")).unwrap();
         assert_eq!((written.width(), written.height()), (24, 20));

@@ -2,15 +2,14 @@
 //! the webview and the upscale commands refer to pages by id, so only what the user opened can
 //! be read, and names that are not UTF-8 work.
 
-use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 use srview_core::book::has_book_extension;
 use srview_core::naming::{has_image_extension, natural_cmp};
-use srview_core::{Book, ImageSource, Limits, SrError};
+use srview_core::{Book, Bookshelf, ImageSource, Limits, SrError};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -82,6 +81,8 @@ pub enum OpenError {
 pub struct Listing {
     pub kind: LocationKind,
     pub path: PathBuf,
+    /// The book opened, for a book.
+    pub book: Option<Arc<Book>>,
     pub pages: Vec<(ImageSource, bool)>,
     pub start_index: u32,
     pub books: Vec<PathBuf>,
@@ -112,9 +113,9 @@ fn folder_contents(folder: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenEr
     Ok((sorted(images), sorted(books)))
 }
 
-/// Lists what `location` is: a book, a folder (its images and books), or an image (its folder,
-/// with it selected). Blocking: it reads folders and a book's index.
-pub fn list(location: &Path, max_bytes: u64) -> Result<Listing, OpenError> {
+/// Lists what `location` is: a book (opened through `shelf`), a folder (its images and books),
+/// or an image (its folder, with it selected). Blocking: it reads folders and a book's index.
+pub fn list(location: &Path, shelf: &Bookshelf) -> Result<Listing, OpenError> {
     let location = location.canonicalize().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => OpenError::NotFound(location.to_path_buf()),
         _ => OpenError::Io(location.to_path_buf(), e),
@@ -128,6 +129,7 @@ pub fn list(location: &Path, max_bytes: u64) -> Result<Listing, OpenError> {
         return Ok(Listing {
             kind: LocationKind::Folder,
             path: location,
+            book: None,
             pages: pages.collect(),
             start_index: 0,
             books,
@@ -137,7 +139,7 @@ pub fn list(location: &Path, max_bytes: u64) -> Result<Listing, OpenError> {
     }
     let folder = location.parent().map(Path::to_path_buf).unwrap_or_default();
     if has_book_extension(&location) {
-        let book = Book::open(&location, max_bytes).map_err(OpenError::Book)?;
+        let book = shelf.open(&location).map_err(OpenError::Book)?;
         let (_, books) = folder_contents(&folder)?;
         let here = books.iter().position(|b| *b == location);
         let previous_book = here.and_then(|i| i.checked_sub(1)).map(|i| books[i].clone());
@@ -146,6 +148,7 @@ pub fn list(location: &Path, max_bytes: u64) -> Result<Listing, OpenError> {
         return Ok(Listing {
             kind: LocationKind::Book,
             path: location,
+            book: Some(book),
             pages,
             start_index: 0,
             books,
@@ -165,6 +168,7 @@ pub fn list(location: &Path, max_bytes: u64) -> Result<Listing, OpenError> {
     Ok(Listing {
         kind: LocationKind::Folder,
         path: folder,
+        book: None,
         pages: pages.collect(),
         start_index,
         books,
@@ -187,45 +191,92 @@ fn book_entry(path: &Path) -> BookEntry {
     }
 }
 
-/// The pages the user opened, by id, and the locations (folders, books) they came from.
+/// Locations kept besides the one on screen; older ones are forgotten with their books.
+pub const RECENT_LOCATIONS: usize = 8;
+
+/// An opened location: its pages have the ids `first_id..first_id + pages.len()`.
+struct Location {
+    path: PathBuf,
+    first_id: u32,
+    pages: Vec<ImageSource>,
+    book: Option<Arc<Book>>,
+}
+
 #[derive(Default)]
+struct Opened {
+    /// The location on screen first, then the others by how recently they were used.
+    locations: VecDeque<Location>,
+    last_id: u32,
+}
+
+/// The pages the user opened, by id, and the locations (folders, books) they came from. It
+/// keeps the location on screen and a few recent ones; a book not on screen lets go of its
+/// decompressed data, and every book's data counts against one budget (the shelf's).
+#[derive(Clone)]
 pub struct Gallery {
-    pages: RwLock<HashMap<u32, ImageSource>>,
-    locations: RwLock<std::collections::HashSet<PathBuf>>,
-    next_id: AtomicU32,
+    shelf: Bookshelf,
+    opened: Arc<Mutex<Opened>>,
 }
 
 impl Gallery {
-    /// Gives the listed pages ids, remembers them, and describes the location for the viewer.
+    pub fn new(limits: Limits) -> Self {
+        Gallery { shelf: Bookshelf::new(limits), opened: Arc::default() }
+    }
+
+    /// The owner of the open books, shared with exports.
+    pub fn bookshelf(&self) -> &Bookshelf {
+        &self.shelf
+    }
+
+    fn opened(&self) -> MutexGuard<'_, Opened> {
+        self.opened.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Gives the listed pages ids, remembers them as the location on screen, and describes the
+    /// location for the viewer. Blocking: the books no longer on screen let go of their data.
     pub fn register(
         &self,
         listing: Listing,
         page_url: impl Fn(u32) -> String,
         thumbnail_url: impl Fn(u32) -> String,
     ) -> OpenedLocation {
-        self.locations.write().unwrap_or_else(|p| p.into_inner()).insert(listing.path.clone());
-        let mut pages = self.pages.write().unwrap_or_else(|p| p.into_inner());
-        let images = listing
-            .pages
-            .into_iter()
-            .map(|(source, animated)| {
-                let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-                let name = match &source {
-                    ImageSource::Page(page) => page.path_in_container(),
-                    ImageSource::File(_) => source.file_name().to_string_lossy().into_owned(),
-                };
-                let entry = ImageEntry { id, name, url: page_url(id), thumbnail_url: thumbnail_url(id), animated };
-                pages.insert(id, source);
-                entry
-            })
-            .collect();
+        let mut sources = Vec::with_capacity(listing.pages.len());
+        let (forgotten, off_screen, first_id, images) = {
+            let mut opened = self.opened();
+            let first_id = opened.last_id + 1;
+            let images: Vec<ImageEntry> = listing
+                .pages
+                .into_iter()
+                .map(|(source, animated)| {
+                    let id = first_id + sources.len() as u32;
+                    let name = match &source {
+                        ImageSource::Page(page) => page.path_in_container(),
+                        ImageSource::File(_) => source.file_name().to_string_lossy().into_owned(),
+                    };
+                    sources.push(source);
+                    ImageEntry { id, name, url: page_url(id), thumbnail_url: thumbnail_url(id), animated }
+                })
+                .collect();
+            opened.last_id += images.len() as u32;
+            // Opened again: the new listing replaces the old one.
+            opened.locations.retain(|l| l.path != listing.path);
+            let kept = RECENT_LOCATIONS.min(opened.locations.len());
+            let forgotten: Vec<Location> = opened.locations.drain(kept..).collect();
+            let off_screen: Vec<Arc<Book>> = opened.locations.iter().filter_map(|l| l.book.clone()).collect();
+            (forgotten, off_screen, first_id, images)
+        };
+        // With the list unlocked: a book may be decompressing a page.
+        drop(forgotten);
+        for book in off_screen {
+            book.release();
+        }
         let title = match listing.kind {
             LocationKind::Book => listing.path.file_stem(),
             LocationKind::Folder => listing.path.file_name(),
         }
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| listing.path.display().to_string());
-        OpenedLocation {
+        let described = OpenedLocation {
             kind: listing.kind,
             title,
             path: listing.path.display().to_string(),
@@ -234,21 +285,31 @@ impl Gallery {
             books: listing.books.iter().map(|b| book_entry(b)).collect(),
             previous_book: listing.previous_book.as_deref().map(book_entry),
             next_book: listing.next_book.as_deref().map(book_entry),
-        }
+        };
+        let location = Location { path: listing.path, first_id, pages: sources, book: listing.book };
+        self.opened().locations.push_front(location);
+        described
     }
 
+    /// An opened page; its location becomes the most recent.
     pub fn page(&self, id: u32) -> Option<ImageSource> {
-        self.pages.read().unwrap_or_else(|p| p.into_inner()).get(&id).cloned()
+        let mut opened = self.opened();
+        let at =
+            opened.locations.iter().position(|l| id >= l.first_id && ((id - l.first_id) as usize) < l.pages.len())?;
+        let location = opened.locations.remove(at)?;
+        let source = location.pages[(id - location.first_id) as usize].clone();
+        opened.locations.push_front(location);
+        Some(source)
     }
 
-    /// Whether `path` is a folder or book the user opened.
+    /// Whether `path` is a folder or book the user opened (and the viewer still remembers).
     pub fn is_opened_location(&self, path: &Path) -> bool {
-        self.locations.read().unwrap_or_else(|p| p.into_inner()).contains(path)
+        self.opened().locations.iter().any(|l| l.path == path)
     }
 
     /// Whether `path` (canonical) is a file the user opened.
     pub fn is_opened_file(&self, path: &Path) -> bool {
-        self.pages.read().unwrap_or_else(|p| p.into_inner()).values().any(|s| s.file_path() == Some(path))
+        self.opened().locations.iter().flat_map(|l| &l.pages).any(|s| s.file_path() == Some(path))
     }
 }
 
@@ -280,20 +341,21 @@ mod tests {
         for name in ["p10.png", "p2.png", "a.jpg", "notes.txt", "vol10.cbz", "vol2.cbz"] {
             std::fs::write(dir.path().join(name), b"x").unwrap();
         }
-        let listing = list(&dir.path().join("p2.png"), 1 << 20).ok().unwrap();
+        let gallery = Gallery::new(Limits::default());
+        let listing = list(&dir.path().join("p2.png"), gallery.bookshelf()).ok().unwrap();
         let names: Vec<_> = listing.pages.iter().map(|(s, _)| s.file_name().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a.jpg", "p2.png", "p10.png"]);
         assert_eq!(listing.start_index, 1);
         let books: Vec<_> = listing.books.iter().map(|b| b.file_name().unwrap().to_str().unwrap().to_owned()).collect();
         assert_eq!(books, ["vol2.cbz", "vol10.cbz"]);
-        let gallery = Gallery::default();
         let opened = gallery.register(listing, |id| format!("page/{id}"), |id| format!("thumb/{id}"));
         let root = dir.path().canonicalize().unwrap();
         assert!(gallery.is_opened_file(&root.join("p10.png")));
         assert!(!gallery.is_opened_file(&root.join("notes.txt")));
         assert_eq!(gallery.page(opened.images[2].id).unwrap().file_path(), Some(root.join("p10.png").as_path()));
-        assert!(matches!(list(&dir.path().join("notes.txt"), 1 << 20), Err(OpenError::NotAnImage(_))));
-        assert!(matches!(list(&dir.path().join("missing"), 1 << 20), Err(OpenError::NotFound(_))));
-        assert!(matches!(list(&dir.path().join("vol2.cbz"), 1 << 20), Err(OpenError::Book(_))));
+        let shelf = gallery.bookshelf();
+        assert!(matches!(list(&dir.path().join("notes.txt"), shelf), Err(OpenError::NotAnImage(_))));
+        assert!(matches!(list(&dir.path().join("missing"), shelf), Err(OpenError::NotFound(_))));
+        assert!(matches!(list(&dir.path().join("vol2.cbz"), shelf), Err(OpenError::Book(_))));
     }
 }

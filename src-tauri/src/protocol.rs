@@ -159,7 +159,7 @@ mod tests {
         let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("upscaled"), None, dir.path());
         let page = dir.path().join("page.png");
         image::RgbImage::from_fn(600, 900, |x, y| image::Rgb([x as u8, y as u8, 7])).save(&page).unwrap();
-        let listing = crate::gallery::list(&page, 1 << 30).ok().unwrap();
+        let listing = crate::gallery::list(&page, state.gallery.bookshelf()).ok().unwrap();
         let opened = state.gallery.register(listing, page_url, thumbnail_url);
         let id = opened.images[0].id;
         let thumb = respond(&state, &format!("/thumb/{id}"), None);
@@ -181,7 +181,7 @@ mod tests {
         std::fs::create_dir(&pages).unwrap();
         image::RgbImage::new(200, 100).save(pages.join("1-large.png")).unwrap();
         image::RgbImage::new(50, 40).save(pages.join("2-small.png")).unwrap();
-        let listing = crate::gallery::list(&pages, 1 << 30).ok().unwrap();
+        let listing = crate::gallery::list(&pages, state.gallery.bookshelf()).ok().unwrap();
         let opened = state.gallery.register(listing, page_url, thumbnail_url);
         let (large, small) = (opened.images[0].id, opened.images[1].id);
         assert_eq!(respond(&state, &format!("/page/{large}"), None).status(), StatusCode::PAYLOAD_TOO_LARGE);

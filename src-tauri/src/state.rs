@@ -145,6 +145,9 @@ impl SrVulkanManagerState {
                 None
             }
         };
+        let limits = config.limits;
+        let gallery =
+            Gallery::new(Limits { max_bytes: limits.max_bytes, max_pixels: limits.max_pixels, ..Limits::default() });
         SrVulkanManagerState {
             config,
             engine: OnceCell::new(),
@@ -160,7 +163,7 @@ impl SrVulkanManagerState {
             folder_dialog: std::sync::OnceLock::new(),
             exports: Default::default(),
             stats_watch: Mutex::new(None),
-            gallery: Gallery::default(),
+            gallery,
             initial_location,
         }
     }

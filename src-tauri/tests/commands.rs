@@ -634,3 +634,116 @@ fn a_split_book_opened_from_its_second_part_shows_the_whole_book() {
     assert_eq!(err["kind"], "missing_volume", "{err}");
     assert!(err["message"].as_str().unwrap().contains("Vol 1.part2.rar"), "{err}");
 }
+
+// ---- Open books (issue 22 §1): the viewer keeps the book on screen and a few recent ones ----
+
+fn solid_book(pages: &Path, target: &Path) {
+    let output = std::process::Command::new("7z")
+        .args(["a", "-bd", "-bso0", "-ms=on", "-mx=1"])
+        .arg(target)
+        .arg(".")
+        .current_dir(pages)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn page_ids(opened: &Value) -> Vec<Value> {
+    opened["images"].as_array().unwrap().iter().map(|i| i["id"].clone()).collect()
+}
+
+#[test]
+fn the_viewer_lets_go_of_books_off_screen_and_forgets_old_locations() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("cache"));
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for name in ["p1.png", "p2.png", "p3.png"] {
+        write_png(&pages, name, 40, 30);
+    }
+    let library = dir.path().join("library");
+    std::fs::create_dir(&library).unwrap();
+    solid_book(&pages, &library.join("vol0.cb7"));
+    for i in 1..12 {
+        std::fs::copy(library.join("vol0.cb7"), library.join(format!("vol{i}.cb7"))).unwrap();
+    }
+    let shelf = || app.state().gallery.bookshelf().clone();
+    let mut opened = Vec::new();
+    let mut one_book = 0;
+    for i in 0..12 {
+        let book = app.open(&library.join(format!("vol{i}.cb7")));
+        let ids = page_ids(&book);
+        let info = app.json("page_info", json!({ "pageIds": ids, "check": false }));
+        assert_eq!(info[2]["width"], 40);
+        let held = shelf().held_bytes();
+        if i == 0 {
+            one_book = held;
+        }
+        assert!(held > 0 && held == one_book, "only the book on screen holds its data: {held} after book {i}");
+        opened.push(ids);
+    }
+    assert!(shelf().open_books() <= 9, "the book on screen and eight recent ones: {}", shelf().open_books());
+    let first = json!({ "pageIds": opened[0], "check": false });
+    assert_eq!(app.error_kind("page_info", first), "not_opened", "an old location is forgotten");
+    let old = library.join("vol0.cb7").display().to_string();
+    let request = json!({ "source": old, "layout": "cbz", "pattern": "{name}.{ext}", "options": { "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } } });
+    assert_eq!(
+        app.error_kind("start_export", json!({ "request": request, "onProgress": "__CHANNEL__:9" })),
+        "not_opened"
+    );
+    // A recent book reads again, and becomes the only one holding data.
+    let info = app.json("page_info", json!({ "pageIds": opened[6], "check": true }));
+    assert!(info[0]["problem"].is_null(), "{info}");
+    assert!(shelf().held_bytes() <= 2 * one_book);
+    // Opened again, the first book gets new ids.
+    let again = app.open(&library.join("vol0.cb7"));
+    assert_eq!(app.json("page_info", json!({ "pageIds": page_ids(&again), "check": false }))[0]["width"], 40);
+}
+
+/// Issue 22's app benchmark, printed: peak memory after reading 20 solid books in a row, through
+/// the commands, against after the first. `cargo test -p srview-app --test commands --
+/// --ignored --nocapture reading_twenty_solid_books`.
+#[test]
+#[ignore = "a benchmark (about a minute): run it with --ignored --nocapture"]
+fn reading_twenty_solid_books_in_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("cache"));
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for i in 0..12 {
+        srview_test_support::textured_page(1100 + i, 1100).save(pages.join(format!("p{i:02}.png"))).unwrap();
+    }
+    let library = dir.path().join("library");
+    std::fs::create_dir(&library).unwrap();
+    solid_book(&pages, &library.join("vol00.cb7"));
+    for i in 1..20 {
+        std::fs::copy(library.join("vol00.cb7"), library.join(format!("vol{i:02}.cb7"))).unwrap();
+    }
+    // Making the pages raised this process's peak: start counting from here.
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+    let memory = || {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let field = |name: &str| {
+            let line = status.lines().find_map(|l| l.strip_prefix(name)).unwrap();
+            line.trim().trim_end_matches("kB").trim().parse::<f64>().unwrap() / 1024.0
+        };
+        (field("VmHWM:"), field("VmRSS:"))
+    };
+    let before = memory();
+    let mut peaks = Vec::new();
+    for i in 0..20 {
+        let book = app.open(&library.join(format!("vol{i:02}.cb7")));
+        let info = app.json("page_info", json!({ "pageIds": page_ids(&book), "check": true }));
+        assert!(info.as_array().unwrap().iter().all(|p| p["problem"].is_null()), "{info}");
+        peaks.push((memory(), app.state().gallery.bookshelf().held_bytes() as f64 / 1_048_576.0));
+    }
+    println!("\n### The app reading 20 solid .cb7 books in a row (12 pages of 1100×1100 each, every page checked)\n");
+    println!("| after book | peak RSS | RSS | held by the open books |\n|---|---|---|---|");
+    println!("| none (the pages made) | {:.0} MiB | {:.0} MiB | |", before.0, before.1);
+    for (i, ((peak, rss), held)) in peaks.iter().enumerate() {
+        if i == 0 || (i + 1) % 5 == 0 {
+            println!("| {} | {peak:.0} MiB | {rss:.0} MiB | {held:.1} MiB |", i + 1);
+        }
+    }
+    println!("| 20 / 1 | {:.2}× | {:.2}× | |", peaks[19].0 .0 / peaks[0].0 .0, peaks[19].0 .1 / peaks[0].0 .1);
+}

@@ -4,6 +4,14 @@
 //! time, and what keeping statistics costs per request (CPU mode).
 //!
 //! `cargo bench -p srview-cli --bench books_batch` (about 5 minutes on 2 cores).
+//!
+//! `cargo bench -p srview-cli --bench books_batch -- full-size` runs only issue 22's memory
+//! benchmarks, on the real `srview` binary: a batch of 120 pages of 1600×1200 against 4 such
+//! pages (resident memory every 10 pages), and 8 solid `.cb7` books of 12 pages of 1100×1100
+//! against 1 book. Hours of CPU time on 2 cores; `SRVIEW_BENCH_PAGES=N` runs N pages instead of
+//! 120. `SRVIEW_BENCH_BINARIES="label=/path/to/srview …"` runs those builds (another allocator,
+//! an older commit) instead of this one, each on the same inputs; `SRVIEW_BENCH_PARTS=pages` or
+//! `books` runs one part.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,8 +22,8 @@ use image::{Rgb, RgbImage};
 use srview_core::batch::{self, BatchSpec, Layout, DEFAULT_PATTERN};
 use srview_core::stats::process_memory;
 use srview_core::{
-    Book, CancellationToken, DeviceChoice, Engine, EngineConfig, ImageSource, Overwrite, SizeRequest, UpscaleOptions,
-    UpscaleRequest,
+    Book, Bookshelf, CancellationToken, DeviceChoice, Engine, EngineConfig, ImageSource, Limits, Overwrite,
+    SizeRequest, UpscaleOptions, UpscaleRequest,
 };
 
 fn page(width: u32, height: u32, seed: u32) -> RgbImage {
@@ -58,10 +66,152 @@ fn options() -> UpscaleOptions {
     }
 }
 
+/// Resident and peak resident memory (MiB) of process `pid`, from `/proc/PID/status`.
+fn rss_of(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kib| kib / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Runs `srview --json upscale …`, sampling its resident memory after every `every` pages.
+/// Returns the samples (pages done, RSS MiB), the peak RSS (MiB, from wait4) and the wall time.
+#[allow(clippy::zombie_processes)] // waited for with wait4, for its peak memory
+fn batch_run(srview: &Path, args: &[std::ffi::OsString], every: usize) -> (Vec<(usize, f64)>, f64, f64) {
+    use std::io::BufRead;
+    let started = Instant::now();
+    let mut child = Command::new(srview)
+        .args(["--json", "--gpu", "cpu"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn srview");
+    let pid = child.id();
+    let mut samples = Vec::new();
+    let mut pages = 0;
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.starts_with("{\"index\"") {
+            pages += 1;
+            assert!(!line.contains("\"status\":\"failed\""), "a page failed: {line}");
+            if pages % every == 0 {
+                samples.push((pages, rss_of(pid).0));
+            }
+        }
+    }
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid as i32, &mut status, 0, &mut usage) };
+    assert!(waited > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "srview failed");
+    (samples, usage.ru_maxrss as f64 / 1024.0, started.elapsed().as_secs_f64())
+}
+
+/// The `srview` builds to compare: those named in `SRVIEW_BENCH_BINARIES`, else this one.
+fn binaries() -> Vec<(String, PathBuf)> {
+    match std::env::var("SRVIEW_BENCH_BINARIES") {
+        Ok(listed) => listed
+            .split_whitespace()
+            .map(|pair| {
+                let (label, path) = pair.split_once('=').expect("SRVIEW_BENCH_BINARIES holds label=path pairs");
+                (label.to_owned(), PathBuf::from(path))
+            })
+            .collect(),
+        Err(_) => vec![("this build".to_owned(), PathBuf::from(env!("CARGO_BIN_EXE_srview")))],
+    }
+}
+
+/// Issue 22 §1 and §1b: peak memory of real `srview` batches on pages of the size people read.
+fn full_size(d: &Path) {
+    let count: usize = std::env::var("SRVIEW_BENCH_PAGES").ok().and_then(|n| n.parse().ok()).unwrap_or(120);
+    let (many, few) = (d.join("full-many"), d.join("full-few"));
+    for (folder, pages) in [(&many, count), (&few, 4)] {
+        std::fs::create_dir_all(folder).unwrap();
+        for i in 0..pages {
+            page(1600, 1200, 30_000 + i as u32).save(folder.join(format!("p{i:03}.jpg"))).unwrap();
+        }
+    }
+    // 8 solid books of the same 12 pages: the first computes them, the others are cache hits, so
+    // the run measures what reading the books holds, beside one book doing the same.
+    let tree = d.join("book-pages");
+    std::fs::create_dir_all(&tree).unwrap();
+    for i in 0..12 {
+        page(1100, 1100, 40_000 + i).save(tree.join(format!("p{i:02}.png"))).unwrap();
+    }
+    let (eight, one) = (d.join("eight-books"), d.join("one-book"));
+    std::fs::create_dir_all(&eight).unwrap();
+    std::fs::create_dir_all(&one).unwrap();
+    let status = Command::new("7z")
+        .args(["a", "-bd", "-bso0", "-ms=on"])
+        .arg(one.join("vol1.cb7"))
+        .arg(".")
+        .current_dir(&tree)
+        .status()
+        .expect("7z");
+    assert!(status.success());
+    for i in 1..=8 {
+        std::fs::copy(one.join("vol1.cb7"), eight.join(format!("vol{i}.cb7"))).unwrap();
+    }
+    let upscale = |cache: &Path, out: &Path, input: &Path, cbz: bool| -> Vec<std::ffi::OsString> {
+        let mut args: Vec<std::ffi::OsString> = vec!["--cache".into(), cache.into(), "upscale".into()];
+        args.extend(["--model", "WAIFU2X_ANIME_UP2X", "--out-dir"].map(Into::into));
+        args.push(out.into());
+        if cbz {
+            args.push("--cbz".into());
+        }
+        args.push(input.into());
+        args
+    };
+    let parts = std::env::var("SRVIEW_BENCH_PARTS").unwrap_or_else(|_| "pages,books".to_owned());
+    for (n, (label, srview)) in binaries().iter().enumerate() {
+        let run = |name: &str, input: &Path, cbz: bool, every: usize| {
+            let scratch = d.join(format!("{name}-{n}"));
+            batch_run(srview, &upscale(&scratch.join("cache"), &scratch.join("out"), input, cbz), every)
+        };
+        if parts.contains("pages") {
+            println!("\n### {label}: `srview upscale FOLDER --out-dir OUT`, 1600×1200 JPEG pages, WAIFU2X_ANIME_UP2X, CPU mode\n");
+            println!("| 4 pages: peak RSS | {count} pages: peak RSS | ratio | RSS every 10 pages (MiB) | wall time ({count}) |");
+            println!("|---|---|---|---|---|");
+            let (_, few_peak, _) = run("few", &few, false, 1);
+            let (samples, many_peak, seconds) = run("many", &many, false, 10);
+            let samples: Vec<String> = samples.iter().map(|(_, rss)| format!("{rss:.0}")).collect();
+            println!(
+                "| {few_peak:.0} MiB | {many_peak:.0} MiB | {:.2}× | {} | {seconds:.0} s |",
+                many_peak / few_peak,
+                samples.join(", ")
+            );
+        }
+        if parts.contains("books") {
+            println!("\n### {label}: `srview upscale FOLDER --out-dir OUT --cbz`, solid `.cb7` books of 12 pages of 1100×1100 PNG\n");
+            println!("| 1 book: peak RSS | 8 books: peak RSS | ratio | RSS after each book (MiB) | wall time (8) |");
+            println!("|---|---|---|---|---|");
+            let (_, one_peak, _) = run("one", &one, true, 12);
+            let (samples, eight_peak, seconds) = run("eight", &eight, true, 12);
+            let samples: Vec<String> = samples.iter().map(|(_, rss)| format!("{rss:.0}")).collect();
+            println!(
+                "| {one_peak:.0} MiB | {eight_peak:.0} MiB | {:.2}× | {} | {seconds:.0} s |",
+                eight_peak / one_peak,
+                samples.join(", ")
+            );
+        }
+    }
+}
+
 fn main() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    if std::env::args().any(|a| a == "full-size") {
+        full_size(d);
+        println!("\n(The benchmark took {:.0} s.)", started.elapsed().as_secs_f64());
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     srview_core::capture_native_output(srview_core::Captured::Stderr).unwrap();
 
@@ -187,7 +337,7 @@ fn main() {
         overwrite: Overwrite::Never,
         window: 0,
     };
-    let plan = batch::plan(&spec, max).unwrap();
+    let plan = batch::plan(&spec, &Bookshelf::new(Limits { max_bytes: max, ..Limits::default() })).unwrap();
     let t = Instant::now();
     let summary = runtime.block_on(batch::run(&engine, plan, &spec, CancellationToken::new(), |_, _| {}));
     let batched = t.elapsed().as_secs_f64();

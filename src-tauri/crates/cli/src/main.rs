@@ -15,6 +15,9 @@ use srview_core::{
 
 use output::Output;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "srview", version, about = "Upscale images with sr_vulkan (waifu2x, Real-CUGAN, Real-ESRGAN, RealSR)")]
 struct Cli {

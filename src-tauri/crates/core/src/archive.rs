@@ -67,6 +67,10 @@ pub trait Archive: Send + Sync {
     }
     /// Lets go of what `held_bytes` counts; a later read decompresses again.
     fn release(&self) {}
+    /// Entry `index`'s name as the archive stores it (`name` is lossy where that is not UTF-8).
+    fn raw_name(&self, index: usize) -> Vec<u8> {
+        self.entries()[index].name.as_bytes().to_vec()
+    }
 }
 
 fn corrupt(path: &Path, reason: impl std::fmt::Display) -> SrError {
@@ -324,6 +328,7 @@ struct ZipBook {
     archive: Mutex<zip::ZipArchive<Box<dyn ReadSeek>>>,
     entries: Vec<EntryInfo>,
     methods: Vec<zip::CompressionMethod>,
+    raw_names: Vec<Vec<u8>>,
 }
 
 /// Whether SRView's zip reader decompresses `method`.
@@ -350,8 +355,10 @@ impl ZipBook {
         let mut archive = archive;
         let mut entries = Vec::with_capacity(archive.len());
         let mut methods = Vec::with_capacity(archive.len());
+        let mut raw_names = Vec::with_capacity(archive.len());
         for i in 0..archive.len() {
             let entry = archive.by_index_raw(i).map_err(|e| corrupt(path, e))?;
+            raw_names.push(entry.name_raw().iter().map(|&b| if b == b'\\' { b'/' } else { b }).collect());
             entries.push(EntryInfo {
                 name: String::from_utf8_lossy(entry.name_raw()).replace('\\', "/"),
                 size: entry.size(),
@@ -360,7 +367,7 @@ impl ZipBook {
             });
             methods.push(entry.compression());
         }
-        Ok(ZipBook { path: path.to_path_buf(), archive: Mutex::new(archive), entries, methods })
+        Ok(ZipBook { path: path.to_path_buf(), archive: Mutex::new(archive), entries, methods, raw_names })
     }
 }
 
@@ -394,6 +401,10 @@ impl Archive for ZipBook {
         let mut archive = lock(&self.archive);
         let mut file = archive.by_index(index).map_err(|e| corrupt(&self.path, e))?;
         read_bounded(&self.path, entry, &mut file, max_bytes)
+    }
+
+    fn raw_name(&self, index: usize) -> Vec<u8> {
+        self.raw_names[index].clone()
     }
 }
 

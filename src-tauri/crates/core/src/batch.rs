@@ -7,7 +7,7 @@
 //! cancelled or killed batch leaves only whole files; rerunning it skips what exists and finds
 //! the rest in the cache.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ffi::OsString;
 use std::io::Write;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -19,6 +19,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::book::{has_book_extension, Book};
+use crate::bookshelf::Bookshelf;
 use crate::engine::{Engine, UpscaleRequest};
 use crate::error::{Result, SrError};
 use crate::export::{Overwrite, PendingFile};
@@ -55,37 +56,56 @@ pub struct BatchSpec {
 }
 
 /// One page and where its result goes.
-pub struct BatchItem {
-    pub source: ImageSource,
+struct BatchItem {
+    source: ItemSource,
     /// A name for people: the file, or `book.cbz › ch1/p01.png`.
-    pub label: String,
+    label: String,
     target: Target,
+}
+
+/// Where a page is read from. A book is opened only when the batch reaches it.
+enum ItemSource {
+    File(PathBuf),
+    Page { book: usize, index: usize },
 }
 
 enum Target {
     /// Only into the cache.
     Cache,
     File(PathBuf),
-    /// Entry `name` of `.cbz` number `archive`.
+    /// Entry `name` (raw bytes, unique in its archive) of `.cbz` number `archive`.
     Cbz {
         archive: usize,
-        name: String,
+        name: Vec<u8>,
     },
 }
 
-/// A `.cbz` to write: its pages come from `items` (in order), its extras from the source book.
-struct CbzPlan {
-    target: PathBuf,
-    book: Arc<Book>,
-    pages: usize,
+/// A book of the batch, as it was listed when the batch was planned.
+struct PlannedBook {
+    path: PathBuf,
+    /// Its pages and extras, by name and size: the book opened later must still be this one.
+    listing: blake3::Hash,
+    /// The batch's index of its last page: the book is let go once that page is done.
+    last_item: usize,
+    cbz: Option<usize>,
 }
 
-/// The pages of a batch, in order, and the archives they go into.
+/// A `.cbz` to write: its pages come from the items (in order), its extras from the book.
+struct CbzPlan {
+    target: PathBuf,
+    pages: usize,
+    /// The entry name of each of the book's extras, in the book's order.
+    extras: Vec<Vec<u8>>,
+}
+
+/// The pages of a batch, in order, and the books and archives they come from and go into.
 pub struct BatchPlan {
-    pub items: Vec<BatchItem>,
+    items: Vec<BatchItem>,
+    books: Vec<PlannedBook>,
     cbz: Vec<CbzPlan>,
     /// Inputs that could not be read at all (a corrupt book), with why.
     pub unreadable: Vec<(String, SrError)>,
+    shelf: Bookshelf,
 }
 
 impl BatchPlan {
@@ -145,22 +165,94 @@ fn render(pattern: &str, stem: &[u8], options: &UpscaleOptions) -> Result<OsStri
     Ok(OsString::from_vec(out))
 }
 
-/// `dir/stem` of a path inside a container or tree, as (folder, stem bytes).
-fn split_page_path(relative: &Path) -> (PathBuf, Vec<u8>) {
-    let folder = relative.parent().map(Path::to_path_buf).unwrap_or_default();
-    let stem = relative.file_stem().map(|s| s.as_bytes().to_vec()).unwrap_or_else(|| b"page".to_vec());
-    (folder, stem)
+/// A file name's stem: up to its last dot (a leading dot is part of the name, as in `.hidden`).
+fn stem_of(file: &[u8]) -> &[u8] {
+    match file.iter().rposition(|&b| b == b'.') {
+        Some(0) | None => file,
+        Some(dot) => &file[..dot],
+    }
 }
 
-/// Only the normal parts of a path inside an archive: never `..`, a root, or a prefix.
-fn safe_relative(name: &str) -> PathBuf {
-    Path::new(name)
-        .components()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(part) => Some(part),
-            _ => None,
+/// `dir/file` of a path inside a container or tree, as (folder, file name bytes).
+fn split_page_path(relative: &Path) -> (PathBuf, Vec<u8>) {
+    let folder = relative.parent().map(Path::to_path_buf).unwrap_or_default();
+    let file = relative.file_name().map(|s| s.as_bytes().to_vec()).unwrap_or_else(|| b"page".to_vec());
+    (folder, file)
+}
+
+/// Only the normal parts of a path inside an archive, byte for byte: never `..`, `.` or a root.
+fn safe_relative(name: &[u8]) -> Vec<u8> {
+    name.split(|&b| b == b'/').filter(|part| !matches!(*part, b"" | b"." | b"..")).collect::<Vec<_>>().join(&b'/')
+}
+
+/// `name` with ` (n)` before its extension.
+fn numbered(name: &[u8], n: usize) -> Vec<u8> {
+    let file_start = name.iter().rposition(|&b| b == b'/').map_or(0, |slash| slash + 1);
+    let stem_end = file_start + stem_of(&name[file_start..]).len();
+    [&name[..stem_end], format!(" ({n})").as_bytes(), &name[stem_end..]].concat()
+}
+
+/// `name`, or the first free `name (n)`; taken from then on.
+fn claim(name: Vec<u8>, taken: &mut HashSet<Vec<u8>>) -> Vec<u8> {
+    let free = if taken.contains(&name) {
+        (2..).map(|n| numbered(&name, n)).find(|candidate| !taken.contains(candidate)).expect("a free name")
+    } else {
+        name
+    };
+    taken.insert(free.clone());
+    free
+}
+
+/// The entry names of a book exported to a `.cbz`: the extras keep theirs, and each page gets
+/// its own name with the new extension. Pages whose names would meet (`01.png` and `01.jpg`,
+/// or a page and an extra `01.webp`) keep their old extension too (`01.png.webp`), in page order.
+fn cbz_entry_names(book: &Book, extension: &str) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let mut taken = HashSet::new();
+    let extras = book
+        .extras
+        .iter()
+        .map(|extra| safe_relative(&extra.raw_name))
+        .filter(|name| !name.is_empty())
+        .map(|name| claim(name, &mut taken))
+        .collect();
+    let with_extension = |kept: &[u8]| [kept, b".", extension.as_bytes()].concat();
+    let pages: Vec<(Vec<u8>, Vec<u8>)> = book
+        .pages
+        .iter()
+        .map(|page| {
+            let safe = safe_relative(&page.raw_name);
+            let file_start = safe.iter().rposition(|&b| b == b'/').map_or(0, |slash| slash + 1);
+            let stem_end = file_start + stem_of(&safe[file_start..]).len();
+            (with_extension(&safe[..stem_end]), with_extension(&safe))
         })
-        .collect()
+        .collect();
+    let mut uses: HashMap<&[u8], usize> = HashMap::new();
+    for (short, _) in &pages {
+        *uses.entry(short).or_default() += 1;
+    }
+    let pages = pages
+        .iter()
+        .map(|(short, long)| {
+            let name = if uses[short.as_slice()] > 1 || taken.contains(short) { long } else { short };
+            claim(name.clone(), &mut taken)
+        })
+        .collect();
+    (pages, extras)
+}
+
+/// What identifies a book's listing: its pages and extras, by raw name and size.
+fn listing_of(book: &Book) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    for page in &book.pages {
+        hasher.update(&(page.raw_name.len() as u64).to_le_bytes());
+        hasher.update(&page.raw_name);
+        hasher.update(&page.size.to_le_bytes());
+    }
+    for extra in &book.extras {
+        hasher.update(&(extra.raw_name.len() as u64).to_le_bytes());
+        hasher.update(&extra.raw_name);
+    }
+    hasher.finalize()
 }
 
 /// Every image and book under `folder`, recursively, in natural order, as paths relative to it.
@@ -191,9 +283,52 @@ fn walk(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Plans a batch: which pages, in which order, written where. Refuses two pages that would be
-/// written to the same file.
-pub fn plan(spec: &BatchSpec, max_bytes: u64) -> Result<BatchPlan> {
+/// A file's target, and the one used when it would meet another: with the whole source name
+/// (`01.png_x2.webp` beside `01.jpg_x2.webp`).
+struct Named {
+    short: PathBuf,
+    long: PathBuf,
+}
+
+impl Named {
+    fn new(folder: &Path, file: &[u8], name: impl Fn(&[u8]) -> Result<OsString>) -> Result<Named> {
+        Ok(Named { short: folder.join(name(stem_of(file))?), long: folder.join(name(file)?) })
+    }
+}
+
+/// What a file target names: an item, or a `.cbz`.
+enum Slot {
+    Item(usize),
+    Archive(usize),
+}
+
+/// Gives each file target its short name unless another target has it too; two that still meet
+/// are refused, naming both.
+fn settle_names(named: &[(Named, String)]) -> Result<Vec<PathBuf>> {
+    let mut uses: HashMap<&Path, usize> = HashMap::new();
+    for (name, _) in named {
+        *uses.entry(&name.short).or_default() += 1;
+    }
+    let chosen: Vec<PathBuf> = named
+        .iter()
+        .map(|(name, _)| if uses[name.short.as_path()] > 1 { name.long.clone() } else { name.short.clone() })
+        .collect();
+    let mut seen: HashMap<&Path, &str> = HashMap::new();
+    for (path, (_, label)) in chosen.iter().zip(named) {
+        if let Some(first) = seen.insert(path, label) {
+            return Err(SrError::InvalidOption(format!(
+                "{first} and {label} would both be written to {}; rename one, or use another name pattern",
+                path.display()
+            )));
+        }
+    }
+    Ok(chosen)
+}
+
+/// Plans a batch: which pages, in which order, written where. Every output name is decided
+/// here: unique, in page order, from the source names' bytes. Each book is listed and let go;
+/// `run` opens it again, through `shelf`, when it reaches it.
+pub fn plan(spec: &BatchSpec, shelf: &Bookshelf) -> Result<BatchPlan> {
     let (pattern, cbz) = match &spec.layout {
         Layout::Files { pattern } => (pattern.as_str(), false),
         Layout::Cbz { pattern } => (pattern.as_str(), true),
@@ -202,7 +337,13 @@ pub fn plan(spec: &BatchSpec, max_bytes: u64) -> Result<BatchPlan> {
     let single = spec.inputs.len() == 1;
     let cache_only = spec.output.is_none();
     let root = spec.output.clone().unwrap_or_default();
-    let mut batch = BatchPlan { items: Vec::new(), cbz: Vec::new(), unreadable: Vec::new() };
+    let mut batch = BatchPlan {
+        items: Vec::new(),
+        books: Vec::new(),
+        cbz: Vec::new(),
+        unreadable: Vec::new(),
+        shelf: shelf.clone(),
+    };
     // (source path, path relative to the output root) for every image or book.
     let mut sources: Vec<(PathBuf, PathBuf)> = Vec::new();
     for input in &spec.inputs {
@@ -216,81 +357,80 @@ pub fn plan(spec: &BatchSpec, max_bytes: u64) -> Result<BatchPlan> {
         }
     }
     let output_is_file = single && sources.len() == 1 && !root.is_dir() && root.extension().is_some();
+    let into_cbz =
+        !cache_only && (cbz || (output_is_file && root.extension().is_some_and(|e| e.eq_ignore_ascii_case("cbz"))));
+    let scale = size_label(spec.options.size);
+    let cbz_name = |stem: &[u8]| -> Result<OsString> {
+        Ok(OsString::from_vec([stem, b"_x", scale.trim_start_matches('x').as_bytes(), b".cbz"].concat()))
+    };
+    let page_name = |stem: &[u8]| render(pattern, stem, &spec.options);
+    // File targets (items and archives), named once every target is known.
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut named: Vec<(Named, String)> = Vec::new();
     for (path, relative) in sources {
-        if has_book_extension(&path) {
-            let book = match Book::open(&path, max_bytes) {
-                Ok(book) => book,
-                Err(err) => {
-                    batch.unreadable.push((path.display().to_string(), err));
-                    continue;
-                }
-            };
-            let (folder, stem) = split_page_path(&relative);
-            let book_dir = folder.join(OsString::from_vec(stem.clone()));
-            let into_cbz = !cache_only
-                && (cbz || (output_is_file && root.extension().is_some_and(|e| e.eq_ignore_ascii_case("cbz"))));
-            let archive = batch.cbz.len();
-            if into_cbz {
-                let target = if output_is_file {
-                    root.clone()
-                } else {
-                    let mut name = stem.clone();
-                    name.extend_from_slice(
-                        format!("_x{}.cbz", size_label(spec.options.size).trim_start_matches('x')).as_bytes(),
-                    );
-                    root.join(&folder).join(OsString::from_vec(name))
-                };
-                batch.cbz.push(CbzPlan { target, book: book.clone(), pages: book.pages.len() });
-            }
-            for (index, page) in book.pages.iter().enumerate() {
-                let inner = safe_relative(&page.name);
-                let (inner_folder, page_stem) = split_page_path(&inner);
-                let label = format!("{} › {}", path.display(), page.name);
-                let target = if cache_only {
-                    Target::Cache
-                } else if into_cbz {
-                    let mut name = inner_folder.join(OsString::from_vec(page_stem)).into_os_string().into_vec();
-                    name.extend_from_slice(format!(".{}", spec.options.format.extension()).as_bytes());
-                    Target::Cbz { archive, name: String::from_utf8_lossy(&name).into_owned() }
-                } else {
-                    Target::File(root.join(&book_dir).join(&inner_folder).join(render(
-                        pattern,
-                        &page_stem,
-                        &spec.options,
-                    )?))
-                };
-                batch.items.push(BatchItem { source: book.page(index), label, target });
-            }
-        } else {
-            let (folder, stem) = split_page_path(&relative);
+        let (folder, file) = split_page_path(&relative);
+        if !has_book_extension(&path) {
             let target = if cache_only {
                 Target::Cache
             } else if output_is_file {
                 Target::File(root.clone())
             } else {
-                Target::File(root.join(folder).join(render(pattern, &stem, &spec.options)?))
+                slots.push(Slot::Item(batch.items.len()));
+                named.push((Named::new(&root.join(&folder), &file, page_name)?, path.display().to_string()));
+                Target::File(PathBuf::new())
             };
-            batch.items.push(BatchItem { label: path.display().to_string(), source: ImageSource::File(path), target });
+            batch.items.push(BatchItem { label: path.display().to_string(), source: ItemSource::File(path), target });
+            continue;
         }
-    }
-    let mut seen: HashMap<PathBuf, &str> = HashMap::new();
-    for item in &batch.items {
-        if let Target::File(path) = &item.target {
-            if let Some(first) = seen.insert(path.clone(), &item.label) {
-                return Err(SrError::InvalidOption(format!(
-                    "{first} and {} would both be written to {}; rename one, or use another name pattern",
-                    item.label,
-                    path.display()
-                )));
+        let book = match shelf.open(&path) {
+            Ok(book) => book,
+            Err(err) => {
+                batch.unreadable.push((path.display().to_string(), err));
+                continue;
             }
+        };
+        let book_index = batch.books.len();
+        let archive = into_cbz.then_some(batch.cbz.len());
+        let mut page_names = Vec::new();
+        if into_cbz {
+            let (pages, extras) = cbz_entry_names(&book, spec.options.format.extension());
+            page_names = pages;
+            if !output_is_file {
+                slots.push(Slot::Archive(batch.cbz.len()));
+                named.push((Named::new(&root.join(&folder), &file, cbz_name)?, path.display().to_string()));
+            }
+            batch.cbz.push(CbzPlan { target: root.clone(), pages: book.pages.len(), extras });
         }
+        let book_dir = folder.join(OsString::from_vec(stem_of(&file).to_vec()));
+        for (index, page) in book.pages.iter().enumerate() {
+            let label = format!("{} › {}", path.display(), page.name);
+            let target = if cache_only {
+                Target::Cache
+            } else if let Some(archive) = archive {
+                Target::Cbz { archive, name: std::mem::take(&mut page_names[index]) }
+            } else {
+                let inner = PathBuf::from(OsString::from_vec(safe_relative(&page.raw_name)));
+                let (inner_folder, page_file) = split_page_path(&inner);
+                slots.push(Slot::Item(batch.items.len()));
+                named.push((
+                    Named::new(&root.join(&book_dir).join(inner_folder), &page_file, page_name)?,
+                    label.clone(),
+                ));
+                Target::File(PathBuf::new())
+            };
+            batch.items.push(BatchItem { source: ItemSource::Page { book: book_index, index }, label, target });
+        }
+        batch.books.push(PlannedBook {
+            path,
+            listing: listing_of(&book),
+            last_item: batch.items.len() - 1,
+            cbz: archive,
+        });
     }
-    for archive in &batch.cbz {
-        if let Some(first) = seen.insert(archive.target.clone(), "a book") {
-            return Err(SrError::InvalidOption(format!(
-                "{first} and a book would both be written to {}",
-                archive.target.display()
-            )));
+    for (slot, path) in slots.into_iter().zip(settle_names(&named)?) {
+        match slot {
+            Slot::Item(item) => batch.items[item].target = Target::File(path),
+            Slot::Archive(archive) => batch.cbz[archive].target = path,
         }
     }
     Ok(batch)
@@ -398,6 +538,7 @@ fn serialize_paths<S: serde::Serializer>(paths: &[PathBuf], serializer: S) -> st
 }
 
 /// A `.cbz` being written: entries are stored, not compressed (WebP and PNG do not shrink).
+/// Its calls block (file writes, fsync, reading extras): they run on blocking threads.
 struct CbzWriter {
     zip: zip::ZipWriter<std::io::BufWriter<PendingFileWriter>>,
     written: usize,
@@ -421,8 +562,8 @@ impl std::io::Seek for PendingFileWriter {
     }
 }
 
-fn stored() -> zip::write::SimpleFileOptions {
-    zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(false)
+fn zip_failed(target: &Path, err: impl std::fmt::Display) -> SrError {
+    SrError::Io { path: target.display().to_string(), source: std::io::Error::other(err.to_string()) }
 }
 
 impl CbzWriter {
@@ -432,37 +573,98 @@ impl CbzWriter {
         Ok(CbzWriter { zip: zip::ZipWriter::new(std::io::BufWriter::new(PendingFileWriter(pending))), written: 0 })
     }
 
-    fn add(&mut self, target: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-        let failed = |e: String| SrError::Io { path: target.display().to_string(), source: std::io::Error::other(e) };
-        self.zip.start_file(name, stored()).map_err(|e| failed(e.to_string()))?;
-        self.zip.write_all(bytes).map_err(|e| failed(e.to_string()))?;
+    /// Adds an entry named by `name`'s bytes, UTF-8 or not.
+    fn add(&mut self, target: &Path, name: &[u8], bytes: &[u8]) -> Result<()> {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(false)
+            .name(name);
+        self.zip.start_file_with_options(options).map_err(|e| zip_failed(target, e))?;
+        self.zip.write_all(bytes).map_err(|e| zip_failed(target, e))?;
         self.written += 1;
         Ok(())
     }
 
-    /// Copies the book's extras (`ComicInfo.xml`) and gives the archive its name.
-    fn finish(mut self, plan: &CbzPlan, overwrite: Overwrite) -> Result<()> {
+    /// Copies the book's extras (`ComicInfo.xml`) under their planned names and gives the
+    /// archive its name.
+    fn finish(mut self, plan: &CbzPlan, book: &Book, overwrite: Overwrite) -> Result<()> {
         let target = &plan.target;
-        for extra in &plan.book.extras {
-            let bytes = plan.book.read_extra(extra)?;
-            self.add(target, &safe_relative(&extra.name).to_string_lossy(), &bytes)?;
+        for (extra, name) in book.extras.iter().zip(&plan.extras) {
+            let bytes = book.read_extra(extra)?;
+            self.add(target, name, &bytes)?;
         }
-        let failed = |e: String| SrError::Io { path: target.display().to_string(), source: std::io::Error::other(e) };
-        let buffered = self.zip.finish().map_err(|e| failed(e.to_string()))?;
-        let PendingFileWriter(pending) = buffered.into_inner().map_err(|e| failed(e.to_string()))?;
+        let buffered = self.zip.finish().map_err(|e| zip_failed(target, e))?;
+        let PendingFileWriter(pending) = buffered.into_inner().map_err(|e| zip_failed(target, e))?;
         pending.persist(target, overwrite)
     }
 }
 
-/// `plan` off the async runtime, with the engine's byte limit.
+/// The state of one `.cbz` while the batch runs.
+enum CbzState {
+    /// No page has arrived yet.
+    Waiting,
+    Writing(Box<CbzWriter>),
+    /// Written, or given up after a failed page: nothing more is written for it.
+    Closed,
+}
+
+/// `plan` off the async runtime, with the engine's limits and a shelf of its own.
 pub async fn plan_for(engine: &Engine, spec: &BatchSpec) -> Result<BatchPlan> {
-    let (spec, max_bytes) = (spec.clone(), engine.limits().max_bytes);
-    tokio::task::spawn_blocking(move || plan(&spec, max_bytes))
+    plan_with(Bookshelf::new(engine.limits()), spec).await
+}
+
+/// `plan` off the async runtime, opening books through `shelf` (the viewer's, in the app).
+pub async fn plan_with(shelf: Bookshelf, spec: &BatchSpec) -> Result<BatchPlan> {
+    let spec = spec.clone();
+    tokio::task::spawn_blocking(move || plan(&spec, &shelf))
         .await
         .unwrap_or_else(|join| Err(SrError::Internal(format!("planning the batch failed: {join}"))))
 }
 
+/// Runs blocking work off the async runtime; a panic there is an internal error.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|join| Err(SrError::Internal(format!("a batch task failed: {join}"))))
+}
+
+/// A book the batch has reached: open (or why not), or skipped whole because its `.cbz` exists.
+enum Reached {
+    Open(Arc<Book>),
+    Unreadable(SrError),
+    CbzExists,
+}
+
+/// Opens a book the batch reached, unless its `.cbz` exists and is kept; it must still list
+/// what it listed when the batch was planned.
+async fn reach(shelf: &Bookshelf, book: &PlannedBook, cbz_target: Option<PathBuf>, overwrite: Overwrite) -> Reached {
+    let (shelf, path, listing) = (shelf.clone(), book.path.clone(), book.listing);
+    let reached = blocking(move || {
+        if overwrite == Overwrite::Never && cbz_target.is_some_and(|target| target.exists()) {
+            return Ok(None);
+        }
+        let book = shelf.open(&path)?;
+        if listing_of(&book) != listing {
+            return Err(SrError::io(
+                &path,
+                std::io::Error::other("the book changed after the batch was planned; run it again"),
+            ));
+        }
+        Ok(Some(book))
+    })
+    .await;
+    match reached {
+        Ok(Some(book)) => Reached::Open(book),
+        Ok(None) => Reached::CbzExists,
+        Err(err) => Reached::Unreadable(err),
+    }
+}
+
+type Done = (PageOutcome, Option<Arc<Vec<u8>>>, Option<PageDetail>);
+
 /// Runs a planned batch. `on_page` hears about each page in batch order, with the progress so far.
+/// A book is opened when its first page is reached and let go after its last; a page leaves
+/// the runner once it is reported, so nothing is held for the whole batch.
 pub async fn run(
     engine: &Engine,
     batch: BatchPlan,
@@ -472,70 +674,87 @@ pub async fn run(
 ) -> BatchSummary {
     let started = Instant::now();
     let window = if spec.window == 0 { 2 * engine.report().pipeline_depth as usize } else { spec.window }.max(1);
-    let total = batch.items.len() as u32;
+    let BatchPlan { items, books, cbz, unreadable, shelf } = batch;
+    let total = items.len() as u32;
     let mut summary = BatchSummary { total, ..BatchSummary::default() };
     let mut progress = BatchProgress { total, ..BatchProgress::default() };
-    for (input, error) in &batch.unreadable {
-        summary.failures.push(Failure { input: input.clone(), error: error.clone() });
+    for (input, error) in unreadable {
+        summary.failures.push(Failure { input, error });
     }
-    // Books whose .cbz exists already are skipped whole (unless replacing was asked for).
-    let cbz_exists: Vec<bool> =
-        batch.cbz.iter().map(|c| spec.overwrite == Overwrite::Never && c.target.exists()).collect();
-    let mut writers: Vec<Option<CbzWriter>> = batch.cbz.iter().map(|_| None).collect();
+    let cbz: Vec<Arc<CbzPlan>> = cbz.into_iter().map(Arc::new).collect();
+    let mut cbz_states: Vec<CbzState> = cbz.iter().map(|_| CbzState::Waiting).collect();
+    let mut reached: HashMap<usize, Reached> = HashMap::new();
     let mut recent: VecDeque<Instant> = VecDeque::new();
-    type Done = (PageOutcome, Option<Arc<Vec<u8>>>, Option<PageDetail>);
-    let mut running: VecDeque<(usize, tokio::task::JoinHandle<Done>)> = VecDeque::new();
-    let mut next = 0usize;
-    let items = Arc::new(batch.items);
+    let mut running: VecDeque<(usize, BatchItem, tokio::task::JoinHandle<Done>)> = VecDeque::new();
+    let mut pending = items.into_iter().enumerate();
 
     loop {
-        while running.len() < window && next < items.len() && !cancel.is_cancelled() {
-            let index = next;
-            next += 1;
-            let item = &items[index];
-            let skip = match &item.target {
-                Target::Cache => false,
-                Target::File(path) => spec.overwrite == Overwrite::Never && path.exists(),
-                Target::Cbz { archive, .. } => cbz_exists[*archive],
+        while running.len() < window && !cancel.is_cancelled() {
+            let Some((index, item)) = pending.next() else { break };
+            let source = match &item.source {
+                ItemSource::File(path) => Ok(Some(ImageSource::File(path.clone()))),
+                ItemSource::Page { book, index } => {
+                    if !reached.contains_key(book) {
+                        let planned = &books[*book];
+                        let cbz_target = planned.cbz.map(|archive| cbz[archive].target.clone());
+                        reached.insert(*book, reach(&shelf, planned, cbz_target, spec.overwrite).await);
+                    }
+                    match &reached[book] {
+                        Reached::Open(open) => Ok(Some(open.page(*index))),
+                        Reached::Unreadable(err) => Err(err.clone()),
+                        Reached::CbzExists => Ok(None),
+                    }
+                }
             };
-            let mut request = UpscaleRequest::new(item.source.clone(), spec.options.clone());
-            request.priority = Priority::Batch;
-            if let Target::File(path) = &item.target {
-                request.save_path = Some(path.clone());
-                request.overwrite = spec.overwrite;
-            }
+            let mut request = source.as_ref().ok().cloned().flatten().map(|source| {
+                let mut request = UpscaleRequest::new(source, spec.options.clone());
+                request.priority = Priority::Batch;
+                request
+            });
+            let existing = match (&item.target, request.as_mut()) {
+                (Target::File(path), Some(request)) => {
+                    request.save_path = Some(path.clone());
+                    request.overwrite = spec.overwrite;
+                    (spec.overwrite == Overwrite::Never).then(|| path.clone())
+                }
+                _ => None,
+            };
             let (engine, token) = (engine.clone(), cancel.child_token());
-            running.push_back((
-                index,
-                tokio::spawn(async move {
-                    if skip {
+            let task = tokio::spawn(async move {
+                let request = match (source, request) {
+                    (Err(error), _) => return (PageOutcome::Failed { error }, None, None),
+                    (Ok(_), None) => return (PageOutcome::Skipped, None, None),
+                    (Ok(_), Some(request)) => request,
+                };
+                if let Some(path) = existing {
+                    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
                         return (PageOutcome::Skipped, None, None);
                     }
-                    match engine.upscale(request, token, |_| {}).await {
-                        Ok(done) => {
-                            let detail = PageDetail {
-                                width: done.width,
-                                height: done.height,
-                                tiles: done.tiles,
-                                cache_path: done.cache_path.clone(),
-                                timings: done.timings.clone(),
-                            };
-                            let outcome = if done.from_cache { PageOutcome::Cached } else { PageOutcome::Computed };
-                            (outcome, Some(done.bytes), Some(detail))
-                        }
-                        Err(SrError::OutputExists(_)) => (PageOutcome::Skipped, None, None),
-                        Err(SrError::Cancelled) => (PageOutcome::Cancelled, None, None),
-                        Err(error) => (PageOutcome::Failed { error }, None, None),
+                }
+                match engine.upscale(request, token, |_| {}).await {
+                    Ok(done) => {
+                        let detail = PageDetail {
+                            width: done.width,
+                            height: done.height,
+                            tiles: done.tiles,
+                            cache_path: done.cache_path.clone(),
+                            timings: done.timings.clone(),
+                        };
+                        let outcome = if done.from_cache { PageOutcome::Cached } else { PageOutcome::Computed };
+                        (outcome, Some(done.bytes), Some(detail))
                     }
-                }),
-            ));
+                    Err(SrError::OutputExists(_)) => (PageOutcome::Skipped, None, None),
+                    Err(SrError::Cancelled) => (PageOutcome::Cancelled, None, None),
+                    Err(error) => (PageOutcome::Failed { error }, None, None),
+                }
+            });
+            running.push_back((index, item, task));
             summary.peak_in_flight = summary.peak_in_flight.max(running.len() as u32);
         }
-        let Some((index, task)) = running.pop_front() else { break };
+        let Some((index, item, task)) = running.pop_front() else { break };
         let (mut outcome, bytes, detail) = task.await.unwrap_or_else(|join| {
             (PageOutcome::Failed { error: SrError::Internal(format!("a batch task failed: {join}")) }, None, None)
         });
-        let item = &items[index];
         let mut output = None;
         let mut written = 0u64;
         match (&item.target, &outcome, bytes) {
@@ -549,34 +768,69 @@ pub async fn run(
                 summary.written.push(path.clone());
             }
             (Target::Cbz { archive, name }, PageOutcome::Computed | PageOutcome::Cached, Some(bytes)) => {
-                let plan = &batch.cbz[*archive];
-                output = Some(plan.target.clone());
-                let added = (|| -> Result<()> {
-                    if writers[*archive].is_none() {
-                        writers[*archive] = Some(CbzWriter::create(&plan.target)?);
+                let plan = cbz[*archive].clone();
+                let book = match &item.source {
+                    ItemSource::Page { book, .. } => match reached.get(book) {
+                        Some(Reached::Open(book)) => Some(book.clone()),
+                        _ => None,
+                    },
+                    ItemSource::File(_) => None,
+                };
+                // A page of this book failed earlier: the book is not written, no writer is opened.
+                let writer = match std::mem::replace(&mut cbz_states[*archive], CbzState::Closed) {
+                    CbzState::Waiting => Some(None),
+                    CbzState::Writing(writer) => Some(Some(*writer)),
+                    CbzState::Closed => None,
+                };
+                if let Some(writer) = writer {
+                    let (name, overwrite) = (name.clone(), spec.overwrite);
+                    let size = bytes.len() as u64;
+                    let added = blocking(move || {
+                        let book =
+                            book.ok_or_else(|| SrError::Internal("a book was let go before its last page".into()))?;
+                        let mut writer = match writer {
+                            Some(writer) => writer,
+                            None => CbzWriter::create(&plan.target)?,
+                        };
+                        writer.add(&plan.target, &name, &bytes)?;
+                        if writer.written == plan.pages {
+                            writer.finish(&plan, &book, overwrite)?;
+                            return Ok(None);
+                        }
+                        Ok(Some(writer))
+                    })
+                    .await;
+                    match added {
+                        Ok(Some(writer)) => cbz_states[*archive] = CbzState::Writing(Box::new(writer)),
+                        Ok(None) => summary.written.push(cbz[*archive].target.clone()),
+                        Err(error) => outcome = PageOutcome::Failed { error },
                     }
-                    let writer = writers[*archive].as_mut().expect("created above");
-                    writer.add(&plan.target, name, &bytes)?;
-                    written = bytes.len() as u64;
-                    if writer.written == plan.pages {
-                        let writer = writers[*archive].take().expect("present");
-                        writer.finish(plan, spec.overwrite)?;
-                        summary.written.push(plan.target.clone());
+                    if !matches!(outcome, PageOutcome::Failed { .. }) {
+                        output = Some(cbz[*archive].target.clone());
+                        written = size;
                     }
-                    Ok(())
-                })();
-                if let Err(error) = added {
-                    writers[*archive] = None;
-                    outcome = PageOutcome::Failed { error };
                 }
             }
-            (Target::Cbz { archive, .. }, PageOutcome::Skipped, _) => output = Some(batch.cbz[*archive].target.clone()),
+            (Target::Cbz { archive, .. }, PageOutcome::Skipped, _) => output = Some(cbz[*archive].target.clone()),
             (Target::File(path), PageOutcome::Skipped, _) => output = Some(path.clone()),
             _ => {}
         }
-        // A book with a failed page is not written: its .cbz would be incomplete.
+        // A book with a failed page is not written: its .cbz would be incomplete. What was
+        // written of it has no name yet and goes with the writer.
         if let (Target::Cbz { archive, .. }, PageOutcome::Failed { .. }) = (&item.target, &outcome) {
-            writers[*archive] = None;
+            if let CbzState::Writing(writer) = std::mem::replace(&mut cbz_states[*archive], CbzState::Closed) {
+                let _ = blocking(move || {
+                    drop(writer);
+                    Ok(())
+                })
+                .await;
+            }
+        }
+        // The book's last page is done: let the book go.
+        if let ItemSource::Page { book, .. } = &item.source {
+            if books[*book].last_item == index {
+                reached.remove(book);
+            }
         }
         if !matches!(outcome, PageOutcome::Cancelled) {
             progress.done += 1;
@@ -601,7 +855,10 @@ pub async fn run(
         let span = recent.front().map(|t| now.duration_since(*t).as_secs_f64()).unwrap_or(0.0);
         progress.pages_per_minute = (recent.len() > 1 && span > 0.0).then(|| (recent.len() - 1) as f64 * 60.0 / span);
         progress.seconds_left = progress.pages_per_minute.map(|rate| (total - progress.done) as f64 * 60.0 / rate);
-        let input_raw = item.source.file_path().and_then(|p| crate::naming::raw_hex_if_not_utf8(p.as_os_str()));
+        let input_raw = match &item.source {
+            ItemSource::File(path) => crate::naming::raw_hex_if_not_utf8(path.as_os_str()),
+            ItemSource::Page { .. } => None,
+        };
         let report = PageReport {
             index: index as u32,
             input: item.label.clone(),
@@ -613,11 +870,20 @@ pub async fn run(
         };
         on_page(&report, &progress);
     }
+    // A cancelled batch: the archives begun are dropped unnamed, off the runtime.
+    let unfinished: Vec<CbzState> = cbz_states.into_iter().filter(|s| matches!(s, CbzState::Writing(_))).collect();
+    if !unfinished.is_empty() {
+        let _ = blocking(move || {
+            drop(unfinished);
+            Ok(())
+        })
+        .await;
+    }
     summary.computed = progress.computed;
     summary.cached = progress.cached;
     summary.skipped = progress.skipped;
-    summary.cancelled = cancel.is_cancelled() && (progress.done as usize) < items.len();
-    debug_assert!(summary.cancelled || (progress.done as usize) == items.len());
+    summary.cancelled = cancel.is_cancelled() && progress.done < total;
+    debug_assert!(summary.cancelled || progress.done == total);
     summary.seconds = started.elapsed().as_secs_f64();
     summary
 }

@@ -8,19 +8,20 @@
 //! they are kept as extras, which an export copies through.
 
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use crate::archive::{self, Archive};
+use crate::bookshelf::Shelf;
 use crate::error::{Result, SrError};
+use crate::limits::Limits;
 use crate::naming::{has_image_extension, natural_path_cmp};
 use crate::session::lock;
 use crate::source::{ImageSource, PageReader};
 
 /// File extensions of books SRView opens.
 pub const BOOK_EXTENSIONS: [&str; 6] = ["cbz", "zip", "cbr", "rar", "cb7", "7z"];
-/// A book inside a book is read into memory to be opened; at most this big.
-const NESTED_BOUND: u64 = 1024 * 1024 * 1024;
 
 /// Whether a path has a book's extension (any case).
 pub fn has_book_extension(path: &Path) -> bool {
@@ -49,9 +50,11 @@ enum Place {
 
 #[derive(Debug, Clone)]
 pub struct BookPage {
-    /// The page's path inside the book, for display and for export names (`ch1/p01.png`,
-    /// or `ch1.cbz/p01.png` inside a nested book).
+    /// The page's path inside the book, for display (`ch1/p01.png`, or `ch1.cbz/p01.png`
+    /// inside a nested book); lossy where the archive's name is not UTF-8.
     pub name: String,
+    /// The same path as the archive spells it, byte for byte: export names come from it.
+    pub raw_name: Vec<u8>,
     pub size: u64,
     place: Place,
 }
@@ -60,7 +63,15 @@ pub struct BookPage {
 #[derive(Debug, Clone)]
 pub struct BookExtra {
     pub name: String,
+    pub raw_name: Vec<u8>,
     index: usize,
+}
+
+/// A book inside the book, read into memory: its entry in the outer book and its archive.
+struct Nested {
+    entry: usize,
+    bytes: u64,
+    archive: Arc<dyn Archive>,
 }
 
 pub struct Book {
@@ -68,9 +79,11 @@ pub struct Book {
     pub pages: Vec<BookPage>,
     pub extras: Vec<BookExtra>,
     archive: Arc<dyn Archive>,
-    /// The nested book read last (its entry in this book), kept for the pages that follow.
-    nested: Mutex<Option<(usize, Arc<dyn Archive>)>>,
-    max_bytes: u64,
+    /// The nested book read last, kept for the pages that follow.
+    nested: Mutex<Option<Nested>>,
+    limits: Limits,
+    /// The owner that counts this book's held bytes against its budget (none when opened alone).
+    shelf: Weak<Shelf>,
 }
 
 impl std::fmt::Debug for Book {
@@ -82,7 +95,12 @@ impl std::fmt::Debug for Book {
 impl Book {
     /// Opens a book and lists its pages (reading no page yet). `max_bytes` bounds each entry read.
     pub fn open(path: &Path, max_bytes: u64) -> Result<Arc<Book>> {
-        let archive = archive::open_file(path)?;
+        Book::open_on(path, Limits { max_bytes, ..Limits::default() }, Weak::new())
+    }
+
+    /// `open`, with `shelf` told of every read.
+    pub(crate) fn open_on(path: &Path, limits: Limits, shelf: Weak<Shelf>) -> Result<Arc<Book>> {
+        let archive = archive::open_file_within(path, &limits)?;
         let mut pages = Vec::new();
         let mut extras = Vec::new();
         let mut encrypted = 0;
@@ -93,11 +111,17 @@ impl Book {
             let entry_path = Path::new(&entry.name);
             if has_image_extension(entry_path) {
                 encrypted += usize::from(entry.encrypted);
-                pages.push(BookPage { name: entry.name.clone(), size: entry.size, place: Place::Entry(index) });
+                pages.push(BookPage {
+                    name: entry.name.clone(),
+                    raw_name: archive.raw_name(index),
+                    size: entry.size,
+                    place: Place::Entry(index),
+                });
             } else if has_book_extension(entry_path) && !entry.encrypted {
                 // Listing a nested book means reading it; its bytes are let go after listing.
-                let inner = archive.read(index, NESTED_BOUND)?;
-                let inner = archive::open_bytes(&path.join(&entry.name), Arc::new(inner))?;
+                let inner = archive.read(index, limits.max_decompressed_bytes)?;
+                let inner = archive::open_bytes_within(&path.join(&entry.name), Arc::new(inner), &limits)?;
+                let outer_name = archive.raw_name(index);
                 for (inner_index, inner_entry) in inner.entries().iter().enumerate() {
                     if !inner_entry.is_dir
                         && !is_junk(&inner_entry.name)
@@ -105,13 +129,14 @@ impl Book {
                     {
                         pages.push(BookPage {
                             name: format!("{}/{}", entry.name, inner_entry.name),
+                            raw_name: [&outer_name[..], b"/", &inner.raw_name(inner_index)].concat(),
                             size: inner_entry.size,
                             place: Place::Nested { outer: index, inner: inner_index },
                         });
                     }
                 }
             } else {
-                extras.push(BookExtra { name: entry.name.clone(), index });
+                extras.push(BookExtra { name: entry.name.clone(), raw_name: archive.raw_name(index), index });
             }
         }
         if pages.is_empty() {
@@ -121,12 +146,7 @@ impl Book {
             return Err(SrError::Encrypted(path.display().to_string()));
         }
         pages.sort_by(|a, b| natural_path_cmp(Path::new(&a.name), Path::new(&b.name)));
-        Ok(Arc::new(Book { path: path.to_path_buf(), pages, extras, archive, nested: Mutex::new(None), max_bytes }))
-    }
-
-    /// The book's name without its extension (`Vol 1` for `Vol 1.cbz`).
-    pub fn title(&self) -> String {
-        self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+        Ok(Arc::new(Book { path: path.to_path_buf(), pages, extras, archive, nested: Mutex::new(None), limits, shelf }))
     }
 
     /// Page `index` as a source the engine reads on demand.
@@ -137,30 +157,51 @@ impl Book {
     /// Reads page `index`'s bytes.
     pub fn read_page(&self, index: usize, max_bytes: u64) -> Result<Vec<u8>> {
         let page = &self.pages[index];
-        match page.place {
+        let bytes = match page.place {
             Place::Entry(entry) => self.archive.read(entry, max_bytes),
-            Place::Nested { outer, inner } => self.nested_archive(outer)?.read(inner, max_bytes),
-        }
+            Place::Nested { outer, inner } => self.nested_archive(outer).and_then(|a| a.read(inner, max_bytes)),
+        };
+        self.tell_shelf();
+        bytes
     }
 
     /// Reads an extra entry's bytes (for export).
     pub fn read_extra(&self, extra: &BookExtra) -> Result<Vec<u8>> {
-        self.archive.read(extra.index, self.max_bytes)
+        let bytes = self.archive.read(extra.index, self.limits.max_bytes);
+        self.tell_shelf();
+        bytes
+    }
+
+    /// Decompressed bytes this book holds between reads: its solid data, and the nested book
+    /// kept in memory with its own solid data.
+    pub fn held_bytes(&self) -> u64 {
+        let nested = lock(&self.nested).as_ref().map_or(0, |n| n.bytes + n.archive.held_bytes());
+        self.archive.held_bytes() + nested
+    }
+
+    /// Lets go of what `held_bytes` counts; later reads decompress again.
+    pub fn release(&self) {
+        lock(&self.nested).take();
+        self.archive.release();
+    }
+
+    fn tell_shelf(&self) {
+        if let Some(shelf) = self.shelf.upgrade() {
+            shelf.used(self);
+        }
     }
 
     /// The nested book at entry `outer`, read again unless it was the last one read (pages are
     /// mostly read in order, so one kept in memory serves a chapter).
     fn nested_archive(&self, outer: usize) -> Result<Arc<dyn Archive>> {
-        let mut nested = lock(&self.nested);
-        if let Some((index, archive)) = nested.as_ref() {
-            if *index == outer {
-                return Ok(archive.clone());
-            }
+        if let Some(nested) = lock(&self.nested).as_ref().filter(|n| n.entry == outer) {
+            return Ok(nested.archive.clone());
         }
-        let bytes = self.archive.read(outer, NESTED_BOUND)?;
+        // Read with the lock released, so `held_bytes` never waits on a decompression.
+        let bytes = Arc::new(self.archive.read(outer, self.limits.max_decompressed_bytes)?);
         let name = self.path.join(&self.archive.entries()[outer].name);
-        let archive = archive::open_bytes(&name, Arc::new(bytes))?;
-        *nested = Some((outer, archive.clone()));
+        let archive = archive::open_bytes_within(&name, bytes.clone(), &self.limits)?;
+        *lock(&self.nested) = Some(Nested { entry: outer, bytes: bytes.len() as u64, archive: archive.clone() });
         Ok(archive)
     }
 }
@@ -177,8 +218,8 @@ impl PageReader for PageOfBook {
     }
 
     fn file_name(&self) -> OsString {
-        let name = &self.book.pages[self.index].name;
-        OsString::from(name.rsplit('/').next().unwrap_or(name))
+        let name = &self.book.pages[self.index].raw_name;
+        OsString::from_vec(name.rsplit(|&b| b == b'/').next().unwrap_or(name).to_vec())
     }
 
     fn read(&self, max_bytes: u64) -> Result<Vec<u8>> {
@@ -191,6 +232,10 @@ impl PageReader for PageOfBook {
 
     fn identity(&self) -> String {
         let page = &self.book.pages[self.index];
-        format!("{}#{}|{}", crate::source::file_identity(&self.book.path), page.name, page.size)
+        let name = match std::str::from_utf8(&page.raw_name) {
+            Ok(name) => name.to_owned(),
+            Err(_) => page.raw_name.escape_ascii().to_string(),
+        };
+        format!("{}#{name}|{}", crate::source::file_identity(&self.book.path), page.size)
     }
 }

@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod batch;
 pub mod book;
+pub mod bookshelf;
 pub mod cache;
 pub mod catalogue;
 pub mod custom;
@@ -29,6 +30,7 @@ pub mod venv;
 pub mod vulkan_memory;
 
 pub use book::Book;
+pub use bookshelf::Bookshelf;
 pub use cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
 pub use catalogue::{Catalogue, ModelFamily, ModelInfo};
 pub use custom::{CustomModelInfo, CUSTOM_PREFIX};

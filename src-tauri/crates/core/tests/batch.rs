@@ -6,8 +6,9 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use srview_core::batch::{self, BatchSpec, Layout, PageOutcome, DEFAULT_PATTERN};
-use srview_core::{CancellationToken, Overwrite, SizeRequest, UpscaleOptions};
+use srview_core::batch::{self, BatchSpec, Layout, PageOutcome, PageReport, DEFAULT_PATTERN};
+use srview_core::{Book, Bookshelf, CancellationToken, Limits, Overwrite, SizeRequest, UpscaleOptions};
+use srview_test_support::{home_like, snapshot};
 
 fn options() -> UpscaleOptions {
     UpscaleOptions {
@@ -36,12 +37,16 @@ fn pages(dir: &Path, count: u32, first_seed: u32) -> PathBuf {
     dir.to_path_buf()
 }
 
+fn shelf() -> Bookshelf {
+    Bookshelf::new(Limits::default())
+}
+
 async fn run(
     engine: &srview_core::Engine,
     spec: &BatchSpec,
     cancel: CancellationToken,
 ) -> (Vec<(u32, String)>, batch::BatchSummary) {
-    let plan = batch::plan(spec, 1 << 30).unwrap();
+    let plan = batch::plan(spec, &shelf()).unwrap();
     let mut seen = Vec::new();
     let summary = batch::run(engine, plan, spec, cancel, |page, _| {
         let status = match &page.outcome {
@@ -96,7 +101,7 @@ async fn a_cancelled_batch_resumes_computing_only_what_is_missing() {
     let out = dir.path().join("out");
     let spec = spec(vec![source.clone()], &out);
     let cancel = CancellationToken::new();
-    let plan = batch::plan(&spec, 1 << 30).unwrap();
+    let plan = batch::plan(&spec, &shelf()).unwrap();
     let stopper = cancel.clone();
     let first = batch::run(&engine, plan, &spec, cancel, move |page, _| {
         if page.index == 9 {
@@ -155,10 +160,10 @@ async fn trees_are_mirrored_names_follow_the_pattern_and_a_bad_page_is_named() {
 
     // A pattern without {name} sends every page of a folder to one file: refused up front.
     spec.layout = Layout::Files { pattern: "page.{ext}".into() };
-    let err = batch::plan(&spec, 1 << 30).err().unwrap();
+    let err = batch::plan(&spec, &shelf()).err().unwrap();
     assert!(err.to_string().contains("would both be written to"), "{err}");
     spec.layout = Layout::Files { pattern: "{nam}.{ext}".into() };
-    assert_eq!(batch::plan(&spec, 1 << 30).err().unwrap().kind(), "invalid_option");
+    assert_eq!(batch::plan(&spec, &shelf()).err().unwrap().kind(), "invalid_option");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,4 +198,204 @@ async fn a_book_becomes_a_cbz_in_page_order_with_its_extras() {
     let (_, again) = run(&engine, &spec, CancellationToken::new()).await;
     assert_eq!(again.skipped, 5);
     assert_eq!(std::fs::read(&book).unwrap(), before);
+}
+
+fn tool(program: &str, args: &[&str], dir: &Path) {
+    let output = std::process::Command::new(program).args(args).current_dir(dir).output().expect(program);
+    assert!(output.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn entries(cbz: &Path) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(cbz).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            (entry.name_raw().to_vec(), bytes)
+        })
+        .collect()
+}
+
+fn peak_rss_mib() -> f64 {
+    // SAFETY: an all-zero rusage is valid; getrusage fills it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_of_solid_books_holds_one_book_at_a_time() {
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    std::fs::create_dir(&library).unwrap();
+    for book in 0..4u32 {
+        let pages = pages(&dir.path().join(format!("pages{book}")), 4, 40 * book);
+        tool(
+            "7z",
+            &["a", "-bd", "-bso0", "-ms=on", &library.join(format!("vol{book}.cb7")).display().to_string(), "."],
+            &pages,
+        );
+    }
+    // One book's data: every page of it read, alone.
+    let one_book = (0..4)
+        .map(|book| {
+            let alone = shelf();
+            let opened = alone.open(&library.join(format!("vol{book}.cb7"))).unwrap();
+            (0..opened.pages.len()).for_each(|page| drop(opened.read_page(page, 1 << 30).unwrap()));
+            alone.held_bytes()
+        })
+        .max()
+        .unwrap();
+    assert!(one_book > 0, "a solid book holds its decompressed pages");
+
+    for (window, out) in [(1, "out-one"), (0, "out-default")] {
+        let shelf = shelf();
+        let mut spec = spec(vec![library.clone()], &dir.path().join(out));
+        spec.layout = Layout::Cbz { pattern: DEFAULT_PATTERN.into() };
+        spec.window = window;
+        let plan = batch::plan(&spec, &shelf).unwrap();
+        assert_eq!(shelf.open_books(), 0, "planning lists the books and lets them go");
+        let (mut held, mut open) = (Vec::new(), Vec::new());
+        let summary = batch::run(&engine, plan, &spec, CancellationToken::new(), |_, _| {
+            held.push(shelf.held_bytes());
+            open.push(shelf.open_books());
+        })
+        .await;
+        assert_eq!((summary.failures.len(), summary.written.len()), (0, 4));
+        let peak = *held.iter().max().unwrap();
+        say(&format!(
+            "4 solid books, window {window}: held {} KiB at most (one book: {} KiB), books open {:?}, peak RSS {:.0} MiB",
+            peak / 1024,
+            one_book / 1024,
+            open,
+            peak_rss_mib()
+        ));
+        assert!(peak > 0, "the shelf counts the books the batch reads");
+        if window == 1 {
+            assert!(peak <= one_book, "one book's data at a time: {held:?} against {one_book}");
+            assert!(open.iter().all(|&n| n <= 1), "{open:?}");
+        } else {
+            assert!(peak <= 2 * one_book, "the book ending and the one starting at most: {held:?}");
+            assert!(open.iter().all(|&n| n <= 2), "{open:?}");
+        }
+        assert_eq!((shelf.open_books(), shelf.held_bytes()), (0, 0), "every book let go after its last page");
+        for book in 0..4 {
+            assert_eq!(entries(&dir.path().join(out).join(format!("vol{book}_x2.cbz"))).len(), 4);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_whose_names_meet_export_to_one_whole_cbz() {
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    let sizes = [("01.png", 20, 12), ("01.jpg", 18, 14), ("01.webp", 16, 10), ("02.png", 14, 16)];
+    for (seed, (name, w, h)) in sizes.iter().enumerate() {
+        write_image(&tree, name, *w, *h, seed as u32 + 900);
+    }
+    std::fs::write(tree.join("ComicInfo.xml"), "<ComicInfo/>").unwrap();
+    tool("zip", &["-q", "../book.cbz", "01.png", "01.jpg", "01.webp", "02.png", "ComicInfo.xml"], &tree);
+    // The output folder holds the user's own files, which stay as they are.
+    let out = dir.path().join("out");
+    home_like(&out);
+    let before = snapshot(&out);
+    let target = out.join("book_x2.cbz");
+    let spec = spec(vec![dir.path().join("book.cbz")], &target);
+    let (_, summary) = run(&engine, &spec, CancellationToken::new()).await;
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    let written = entries(&target);
+    let names: Vec<String> = written.iter().map(|(n, _)| String::from_utf8(n.clone()).unwrap()).collect();
+    assert_eq!(names, ["01.jpg.webp", "01.png.webp", "01.webp.webp", "02.webp", "ComicInfo.xml"]);
+    for ((name, bytes), source) in written.iter().zip(["01.jpg", "01.png", "01.webp", "02.png"]) {
+        let (w, h) = image::image_dimensions(tree.join(source)).unwrap();
+        assert_eq!(decoded_size(bytes), (w * 2, h * 2), "{}", String::from_utf8_lossy(name));
+    }
+    assert_eq!(written[4].1, b"<ComicInfo/>");
+    let mut after = snapshot(&out);
+    assert!(after.remove(Path::new("book_x2.cbz")).is_some());
+    assert_eq!(after, before, "only the .cbz was added");
+
+    // As files: the same pages keep their old extension in their names, instead of being refused.
+    let files = dir.path().join("files");
+    let spec = BatchSpec { output: Some(files.clone()), ..spec };
+    let (_, summary) = run(&engine, &spec, CancellationToken::new()).await;
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    let mut written: Vec<String> =
+        std::fs::read_dir(files.join("book")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    written.sort();
+    assert_eq!(written, ["01.jpg_x2.webp", "01.png_x2.webp", "01.webp_x2.webp", "02_x2.webp"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_that_are_not_utf8_stay_distinct_byte_for_byte() {
+    use std::io::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    // Two Shift-JIS-like names that read the same once made lossy ("\u{FFFD}A.png").
+    let names: [&[u8]; 3] = [b"\x83A.png", b"\x84A.png", b"b.png"];
+    let book = dir.path().join("sjis.cbz");
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&book).unwrap());
+    for (seed, name) in names.iter().enumerate() {
+        writer.start_file_with_options(zip::write::SimpleFileOptions::default().name(name)).unwrap();
+        writer.write_all(&encode(&picture(10 + seed as u32, 8, seed as u32), image::ImageFormat::Png)).unwrap();
+    }
+    writer.finish().unwrap();
+    let opened = Book::open(&book, 1 << 20).unwrap();
+    let raw: Vec<&[u8]> = opened.pages.iter().map(|p| p.raw_name.as_slice()).collect();
+    assert_eq!(raw, [names[2], names[0], names[1]], "in natural order: U+FFFD sorts after b");
+    assert_eq!(opened.pages[1].name, opened.pages[2].name, "the same for people");
+
+    let target = dir.path().join("sjis_x2.cbz");
+    let (_, summary) = run(&engine, &spec(vec![book.clone()], &target), CancellationToken::new()).await;
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    let written = entries(&target);
+    let written_names: Vec<&[u8]> = written.iter().map(|(n, _)| n.as_slice()).collect();
+    assert_eq!(written_names, [&b"b.webp"[..], b"\x83A.webp", b"\x84A.webp"]);
+    assert_eq!(decoded_size(&written[2].1), (22, 16));
+
+    let files = dir.path().join("files");
+    let (_, summary) = run(&engine, &spec(vec![book], &files), CancellationToken::new()).await;
+    assert_eq!(summary.written.len(), 3);
+    for (seed, stem) in [&b"\x83A"[..], b"\x84A", b"b"].iter().enumerate() {
+        let file = files.join("sjis").join(std::ffi::OsStr::from_bytes(&[stem, &b"_x2.webp"[..]].concat()));
+        assert_eq!(image::image_dimensions(&file).unwrap(), (2 * (10 + seed as u32), 16));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_page_drops_its_books_cbz_and_the_next_book_is_written() {
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    std::fs::create_dir(&library).unwrap();
+    let broken = pages(&dir.path().join("broken"), 3, 1200);
+    std::fs::write(broken.join("p2.png"), b"\x89PNG\r\n\x1a\nnot a page").unwrap();
+    tool("zip", &["-qr", &library.join("a-broken.cbz").display().to_string(), "."], &broken);
+    let good = pages(&dir.path().join("good"), 2, 1300);
+    tool("zip", &["-qr", &library.join("b-good.cbz").display().to_string(), "."], &good);
+    let out = dir.path().join("out");
+    home_like(&out);
+    let before = snapshot(&out);
+    let mut spec = spec(vec![library], &out);
+    spec.layout = Layout::Cbz { pattern: DEFAULT_PATTERN.into() };
+    spec.window = 1;
+    let plan = batch::plan(&spec, &shelf()).unwrap();
+    let mut reports: Vec<PageReport> = Vec::new();
+    let summary =
+        batch::run(&engine, plan, &spec, CancellationToken::new(), |page, _| reports.push(page.clone())).await;
+    assert_eq!(summary.failures.len(), 1);
+    assert!(summary.failures[0].input.ends_with("p2.png"), "{:?}", summary.failures);
+    // The page after the failure is computed into the cache, but no writer is opened for it.
+    assert!(matches!(reports[2].outcome, PageOutcome::Computed), "{:?}", reports[2].outcome);
+    assert_eq!((reports[2].output.as_ref(), reports[2].bytes), (None, 0));
+    assert_eq!(summary.written, [out.join("b-good_x2.cbz")]);
+    assert_eq!(entries(&out.join("b-good_x2.cbz")).len(), 2);
+    let mut after = snapshot(&out);
+    assert!(after.remove(Path::new("b-good_x2.cbz")).is_some());
+    assert_eq!(after, before, "no half-written archive or temp file, and the user's files untouched");
 }

@@ -12,7 +12,7 @@ use std::process::Command;
 use common::*;
 use image::ImageFormat;
 use srview_core::archive;
-use srview_core::{Book, CancellationToken, SizeRequest, UpscaleOptions, UpscaleRequest};
+use srview_core::{Book, Bookshelf, CancellationToken, Limits, SizeRequest, UpscaleOptions, UpscaleRequest};
 
 const MAX: u64 = 64 * 1024 * 1024;
 
@@ -280,4 +280,70 @@ fn thumbnails_are_small_cached_and_follow_the_file() {
     let before = cache.stats().entries;
     srview_core::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
     assert_eq!(cache.stats().entries, before + 1);
+}
+
+#[test]
+fn the_shelf_releases_the_least_recently_read_books_past_its_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    for book in 0..3u32 {
+        let pages = dir.path().join(format!("pages{book}"));
+        std::fs::create_dir(&pages).unwrap();
+        for page in 0..3 {
+            write_image(&pages, &format!("p{page}.png"), 40, 30, book * 10 + page);
+        }
+        tool("7z", &["a", "-bd", "-bso0", "-ms=on", &format!("../vol{book}.cb7"), "."], &pages);
+    }
+    let path = |book: u32| dir.path().join(format!("vol{book}.cb7"));
+    // Each read below is of a book's last page, so each book holds all of its data.
+    let one_book = {
+        let alone = Bookshelf::new(Limits::default());
+        let book = alone.open(&path(0)).unwrap();
+        book.read_page(2, MAX).unwrap();
+        alone.held_bytes()
+    };
+    assert!(one_book > 0);
+    // Room for one book and a half: reading a second book releases the first.
+    let budget = one_book * 3 / 2;
+    let shelf = Bookshelf::new(Limits { max_decompressed_bytes: budget, ..Limits::default() });
+    let books: Vec<_> = (0..3).map(|b| shelf.open(&path(b)).unwrap()).collect();
+    assert_eq!((shelf.open_books(), shelf.held_bytes()), (3, 0), "opening reads no page");
+    let last = books[0].read_page(2, MAX).unwrap();
+    assert_eq!(books[0].held_bytes(), shelf.held_bytes());
+    books[1].read_page(2, MAX).unwrap();
+    assert_eq!(books[0].held_bytes(), 0, "the least recently read book is released");
+    assert!(books[1].held_bytes() > 0 && shelf.held_bytes() <= budget);
+    // A released book still reads, the same bytes; the book read longest ago goes instead.
+    assert_eq!(books[0].read_page(2, MAX).unwrap(), last);
+    assert_eq!(books[1].held_bytes(), 0);
+    books[2].read_page(2, MAX).unwrap();
+    assert_eq!((books[0].held_bytes(), books[2].held_bytes() > 0), (0, true));
+    assert!(shelf.held_bytes() <= budget);
+    // Books nobody holds leave the shelf with their bytes.
+    drop(books);
+    assert_eq!((shelf.open_books(), shelf.held_bytes()), (0, 0));
+}
+
+#[test]
+fn a_book_inside_a_book_counts_against_the_same_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    for chapter in ["ch1", "ch2"] {
+        let folder = dir.path().join(chapter);
+        std::fs::create_dir(&folder).unwrap();
+        write_image(&folder, "p1.png", 30, 20, 1);
+        write_image(&folder, "p2.png", 30, 20, 2);
+        tool("zip", &["-qr", &format!("../{chapter}.cbz"), "."], &folder);
+    }
+    tool("zip", &["-q", "volume.zip", "ch1.cbz", "ch2.cbz"], dir.path());
+    let shelf = Bookshelf::new(Limits::default());
+    let volume = shelf.open(&dir.path().join("volume.zip")).unwrap();
+    assert_eq!(shelf.held_bytes(), 0);
+    let page = volume.read_page(2, MAX).unwrap();
+    let chapter = std::fs::metadata(dir.path().join("ch2.cbz")).unwrap().len();
+    assert_eq!(shelf.held_bytes(), chapter, "the chapter read into memory is counted");
+    // Past the budget, the nested chapter is let go; it is read again when needed.
+    let tight = Bookshelf::new(Limits { max_decompressed_bytes: chapter - 1, ..Limits::default() });
+    let volume = tight.open(&dir.path().join("volume.zip")).unwrap();
+    assert_eq!(volume.read_page(2, MAX).unwrap(), page);
+    assert_eq!(tight.held_bytes(), 0);
+    assert_eq!(volume.read_page(3, MAX).unwrap(), std::fs::read(dir.path().join("ch2/p2.png")).unwrap());
 }
