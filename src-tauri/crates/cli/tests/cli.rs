@@ -402,14 +402,19 @@ fn outputs_that_would_collide_or_exist_are_never_overwritten_silently() {
     write_png(&pages, "a.png", 8, 8);
     image::RgbImage::new(8, 8).save(pages.join("a.jpg")).unwrap();
     let out = dir.path().join("out");
-    let (code, _, json) = run_lines(srview(&cache).arg("upscale").arg("--out-dir").arg(&out).arg(&pages));
-    assert_eq!(code, 2);
-    let message = json["error"]["message"].as_str().unwrap();
-    assert!(message.contains("a.jpg") && message.contains("a.png") && message.contains("a_x2.webp"), "{message}");
+    // Pages whose names meet keep their own extension in the output's name: both are written.
+    let (code, lines, json) = run_lines(
+        srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"]).arg(&out).arg(&pages),
+    );
+    assert_eq!((code, json["computed"].as_u64()), (0, Some(2)), "{json}");
+    let outputs: Vec<&str> = lines.iter().map(|l| l["output"].as_str().unwrap()).collect();
+    assert!(outputs[0].ends_with("a.jpg_x2.webp") && outputs[1].ends_with("a.png_x2.webp"), "{outputs:?}");
+    for name in ["a.jpg_x2.webp", "a.png_x2.webp"] {
+        assert_eq!(image::open(out.join(name)).unwrap().width(), 16, "{name}");
+    }
     assert!(!out.join("a_x2.webp").exists());
 
     std::fs::remove_file(pages.join("a.jpg")).unwrap();
-    std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("a_x2.webp"), b"keep me").unwrap();
     let args = |c: &mut Command| {
         c.args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"]).arg(&out).arg(&pages);
