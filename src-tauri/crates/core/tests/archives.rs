@@ -113,13 +113,9 @@ async fn every_method_7zip_and_info_zip_write_opens_in_order_and_upscales_to_2x(
     }
 }
 
-/// Sets a zip's method for its first entry (local and central headers).
+/// Sets a zip's method for its first entry.
 fn set_zip_method(zip: &mut [u8], method: u16) {
-    let find = |zip: &[u8], sig: &[u8]| zip.windows(4).position(|w| w == sig).unwrap();
-    let local = find(zip, b"PK\x03\x04");
-    zip[local + 8..local + 10].copy_from_slice(&method.to_le_bytes());
-    let central = find(zip, b"PK\x01\x02");
-    zip[central + 10..central + 12].copy_from_slice(&method.to_le_bytes());
+    patch_first_zip_entry(zip, 8, 10, &method.to_le_bytes());
 }
 
 #[test]

@@ -152,13 +152,9 @@ async fn book_pages_upscale_like_files_and_share_their_cache_entries() {
     assert_eq!(cache_entries(cache.path()), 4, "one entry per page, whatever the container");
 }
 
-/// Patches a zip's declared uncompressed size for its first entry (local and central headers).
+/// Patches a zip's declared uncompressed size for its first entry.
 fn lie_about_size(zip: &mut [u8], size: u32) {
-    let find = |zip: &[u8], sig: &[u8]| zip.windows(4).position(|w| w == sig).unwrap();
-    let local = find(zip, b"PK\x03\x04");
-    zip[local + 22..local + 26].copy_from_slice(&size.to_le_bytes());
-    let central = find(zip, b"PK\x01\x02");
-    zip[central + 24..central + 28].copy_from_slice(&size.to_le_bytes());
+    patch_first_zip_entry(zip, 22, 24, &size.to_le_bytes());
 }
 
 #[test]

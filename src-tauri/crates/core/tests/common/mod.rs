@@ -87,3 +87,13 @@ pub fn say(text: &str) {
         None => eprintln!("{text}"),
     }
 }
+
+/// Overwrites a field of a zip's first entry in both its local and central headers, at the
+/// given offsets from each header's signature.
+pub fn patch_first_zip_entry(zip: &mut [u8], local_offset: usize, central_offset: usize, value: &[u8]) {
+    let find = |zip: &[u8], sig: &[u8]| zip.windows(4).position(|w| w == sig).unwrap();
+    let local = find(zip, b"PK\x03\x04") + local_offset;
+    zip[local..local + value.len()].copy_from_slice(value);
+    let central = find(zip, b"PK\x01\x02") + central_offset;
+    zip[central..central + value.len()].copy_from_slice(value);
+}
