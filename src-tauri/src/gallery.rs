@@ -106,7 +106,7 @@ fn folder_contents(folder: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenEr
         }
         if has_image_extension(&path) {
             images.push(path);
-        } else if has_book_extension(&path) && !srview_core::archive::is_later_volume(&path) {
+        } else if has_book_extension(&path) && !srview_core::archive::listed_by_its_first_volume(&path) {
             books.push(path);
         }
     }

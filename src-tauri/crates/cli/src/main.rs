@@ -103,16 +103,16 @@ struct UpscaleArgs {
     #[arg(long)]
     no_cache: bool,
     /// Refuse inputs above this many pixels (all frames of an animation counted).
-    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_PIXELS)]
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_PIXELS, value_parser = clap::value_parser!(u64).range(1..))]
     max_pixels: u64,
     /// Refuse input files (and book entries) above this many bytes, before reading them.
-    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_BYTES)]
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
     max_bytes: u64,
     /// Refuse animations with more frames than this.
-    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_FRAMES)]
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_FRAMES, value_parser = clap::value_parser!(u32).range(1..))]
     max_frames: u32,
     /// Hold at most this many bytes of decompressed book data in memory at once.
-    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_DECOMPRESSED_BYTES)]
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_DECOMPRESSED_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
     max_decompressed_bytes: u64,
     /// Give up on an image after it has been upscaling this many seconds (waiting does not count).
     #[arg(long, value_parser = parse_timeout)]

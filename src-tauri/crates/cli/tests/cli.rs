@@ -403,9 +403,8 @@ fn outputs_that_would_collide_or_exist_are_never_overwritten_silently() {
     image::RgbImage::new(8, 8).save(pages.join("a.jpg")).unwrap();
     let out = dir.path().join("out");
     // Pages whose names meet keep their own extension in the output's name: both are written.
-    let (code, lines, json) = run_lines(
-        srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"]).arg(&out).arg(&pages),
-    );
+    let (code, lines, json) =
+        run_lines(srview(&cache).args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--out-dir"]).arg(&out).arg(&pages));
     assert_eq!((code, json["computed"].as_u64()), (0, Some(2)), "{json}");
     let outputs: Vec<&str> = lines.iter().map(|l| l["output"].as_str().unwrap()).collect();
     assert!(outputs[0].ends_with("a.jpg_x2.webp") && outputs[1].ends_with("a.png_x2.webp"), "{outputs:?}");

@@ -443,6 +443,18 @@ fn seven_method_name(name: &str) -> String {
         "ZSTD" => "Zstandard".into(),
         "BROTLI" => "Brotli".into(),
         "LIZARD" => "Lizard".into(),
+        // The crate names methods it does not know by their id bytes: `[2, 3, 4]`.
+        "[2, 3, 2]" => "Swap2".into(),
+        "[2, 3, 4]" => "Swap4".into(),
+        other if other.starts_with('[') => {
+            let id: Vec<String> = other
+                .trim_matches(['[', ']'])
+                .split(", ")
+                .filter_map(|b| b.parse::<u8>().ok())
+                .map(|b| format!("{b:02X}"))
+                .collect();
+            format!("the 7z method {}", id.join(""))
+        }
         other => other.into(),
     }
 }
@@ -670,10 +682,23 @@ fn first_missing_volume(first: &Path) -> Option<PathBuf> {
 /// Whether `path` is a later part of a split RAR book (`Book.part2.rar`, `Book.r00`): its name
 /// says so and its header agrees. Folder listings show the first part only, which opens the set.
 pub fn is_later_volume(path: &Path) -> bool {
+    // UnRAR reported a second part, opened alone, as a first volume (a test book of
+    // 200-byte volumes): the name, and being a volume at all, is what counts.
     first_volume_by_name(path).is_some()
         && unrar::Archive::new(path)
             .open_for_listing()
-            .is_ok_and(|listing| listing.volume_info() == unrar::VolumeInfo::Subsequent)
+            .is_ok_and(|listing| listing.volume_info() != unrar::VolumeInfo::None)
+}
+
+/// The first part of the split book that `path` is a later part of.
+pub fn first_volume_of(path: &Path) -> Option<PathBuf> {
+    first_volume_by_name(path).filter(|_| is_later_volume(path))
+}
+
+/// Whether a listing leaves `path` out: a later part whose first part is beside it and stands
+/// for the set. A later part without its first part stays, so opening it names what is missing.
+pub fn listed_by_its_first_volume(path: &Path) -> bool {
+    first_volume_of(path).is_some_and(|first| first.is_file())
 }
 
 fn volume_name(path: &Path) -> String {

@@ -270,7 +270,7 @@ fn walk(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
                 subfolders.push(path);
             } else if kind.is_file()
                 && (has_image_extension(&path)
-                    || (has_book_extension(&path) && !crate::archive::is_later_volume(&entry.path())))
+                    || (has_book_extension(&path) && !crate::archive::listed_by_its_first_volume(&entry.path())))
             {
                 found.push(path);
             }
@@ -304,7 +304,7 @@ enum Slot {
 
 /// Gives each file target its short name unless another target has it too; two that still meet
 /// are refused, naming both.
-fn settle_names(named: &[(Named, String)]) -> Result<Vec<PathBuf>> {
+fn settle_names(named: &[(Named, String)], numbering: bool) -> Result<Vec<PathBuf>> {
     let mut uses: HashMap<&Path, usize> = HashMap::new();
     for (name, _) in named {
         *uses.entry(&name.short).or_default() += 1;
@@ -313,16 +313,23 @@ fn settle_names(named: &[(Named, String)]) -> Result<Vec<PathBuf>> {
         .iter()
         .map(|(name, _)| if uses[name.short.as_path()] > 1 { name.long.clone() } else { name.short.clone() })
         .collect();
-    let mut seen: HashMap<&Path, &str> = HashMap::new();
-    for (path, (_, label)) in chosen.iter().zip(named) {
-        if let Some(first) = seen.insert(path, label) {
+    let mut taken: HashSet<Vec<u8>> = HashSet::new();
+    let mut first_label: HashMap<Vec<u8>, &str> = HashMap::new();
+    let mut settled = Vec::with_capacity(chosen.len());
+    for (path, (_, label)) in chosen.into_iter().zip(named) {
+        let bytes = path.into_os_string().into_vec();
+        if taken.contains(&bytes) && !numbering {
             return Err(SrError::InvalidOption(format!(
-                "{first} and {label} would both be written to {}; rename one, or use another name pattern",
-                path.display()
+                "{} and {label} would both be written to {}; put {{name}} in the name pattern",
+                first_label[&bytes],
+                String::from_utf8_lossy(&bytes)
             )));
         }
+        first_label.entry(bytes.clone()).or_insert(label);
+        // Names that still meet (a folder `vol1/` beside a book `vol1.cbz`) are numbered.
+        settled.push(PathBuf::from(OsString::from_vec(claim(bytes, &mut taken))));
     }
-    Ok(chosen)
+    Ok(settled)
 }
 
 /// Plans a batch: which pages, in which order, written where. Every output name is decided
@@ -356,6 +363,11 @@ pub fn plan(spec: &BatchSpec, shelf: &Bookshelf) -> Result<BatchPlan> {
             batch.unreadable.push((input.display().to_string(), SrError::InputNotFound(input.display().to_string())));
         }
     }
+    // A split book given by several of its parts is one book, named by its first part.
+    let given: HashSet<PathBuf> = sources.iter().map(|(path, _)| path.clone()).collect();
+    sources.retain(|(path, _)| {
+        !has_book_extension(path) || crate::archive::first_volume_of(path).is_none_or(|first| !given.contains(&first))
+    });
     let output_is_file = single && sources.len() == 1 && !root.is_dir() && root.extension().is_some();
     let into_cbz =
         !cache_only && (cbz || (output_is_file && root.extension().is_some_and(|e| e.eq_ignore_ascii_case("cbz"))));
@@ -427,7 +439,7 @@ pub fn plan(spec: &BatchSpec, shelf: &Bookshelf) -> Result<BatchPlan> {
             cbz: archive,
         });
     }
-    for (slot, path) in slots.into_iter().zip(settle_names(&named)?) {
+    for (slot, path) in slots.into_iter().zip(settle_names(&named, pattern.contains("{name}"))?) {
         match slot {
             Slot::Item(item) => batch.items[item].target = Target::File(path),
             Slot::Archive(archive) => batch.cbz[archive].target = path,
@@ -586,12 +598,17 @@ impl CbzWriter {
     }
 
     /// Copies the book's extras (`ComicInfo.xml`) under their planned names and gives the
-    /// archive its name.
+    /// archive its name. An extra that cannot be read (encrypted, over the limits) is left out:
+    /// the pages are what was asked for.
     fn finish(mut self, plan: &CbzPlan, book: &Book, overwrite: Overwrite) -> Result<()> {
         let target = &plan.target;
         for (extra, name) in book.extras.iter().zip(&plan.extras) {
-            let bytes = book.read_extra(extra)?;
-            self.add(target, name, &bytes)?;
+            match book.read_extra(extra) {
+                Ok(bytes) => self.add(target, name, &bytes)?,
+                Err(err) => {
+                    tracing::warn!(book = %book.path.display(), extra = %extra.name, kind = err.kind(), "{err}; the extra is left out of the .cbz")
+                }
+            }
         }
         let buffered = self.zip.finish().map_err(|e| zip_failed(target, e))?;
         let PendingFileWriter(pending) = buffered.into_inner().map_err(|e| zip_failed(target, e))?;

@@ -23,11 +23,13 @@ use crate::source::{ImageSource, PageReader};
 /// File extensions of books SRView opens.
 pub const BOOK_EXTENSIONS: [&str; 6] = ["cbz", "zip", "cbr", "rar", "cb7", "7z"];
 
-/// Whether a path has a book's extension (any case).
+/// Whether a path has a book's extension (any case), or is an old-style RAR volume (`.r00`).
 pub fn has_book_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| BOOK_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        let e = e.to_ascii_lowercase();
+        BOOK_EXTENSIONS.contains(&e.as_str())
+            || (e.len() == 3 && e.starts_with('r') && e[1..].bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// An entry that is not a page: metadata and the like.
@@ -119,7 +121,7 @@ impl Book {
                 });
             } else if has_book_extension(entry_path) && !entry.encrypted {
                 // Listing a nested book means reading it; its bytes are let go after listing.
-                let inner = archive.read(index, limits.max_decompressed_bytes)?;
+                let inner = archive.read(index, limits.max_bytes)?;
                 let inner = archive::open_bytes_within(&path.join(&entry.name), Arc::new(inner), &limits)?;
                 let outer_name = archive.raw_name(index);
                 for (inner_index, inner_entry) in inner.entries().iter().enumerate() {
@@ -198,7 +200,7 @@ impl Book {
             return Ok(nested.archive.clone());
         }
         // Read with the lock released, so `held_bytes` never waits on a decompression.
-        let bytes = Arc::new(self.archive.read(outer, self.limits.max_decompressed_bytes)?);
+        let bytes = Arc::new(self.archive.read(outer, self.limits.max_bytes)?);
         let name = self.path.join(&self.archive.entries()[outer].name);
         let archive = archive::open_bytes_within(&name, bytes.clone(), &self.limits)?;
         *lock(&self.nested) = Some(Nested { entry: outer, bytes: bytes.len() as u64, archive: archive.clone() });

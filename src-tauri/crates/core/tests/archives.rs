@@ -341,3 +341,22 @@ fn an_over_limit_or_encrypted_entry_in_a_solid_book_fails_only_its_page() {
     let tiny = large.entries().iter().position(|e| !e.is_dir && e.size > 1).unwrap();
     assert_eq!(large.read(tiny, 1).unwrap_err().kind(), "file_too_large");
 }
+
+#[test]
+fn an_old_style_later_volume_is_a_book_and_an_unknown_7z_method_is_named() {
+    assert!(srview_core::book::has_book_extension(Path::new("Vol.r00")));
+    assert!(srview_core::book::has_book_extension(Path::new("Vol.R07")));
+    assert!(!srview_core::book::has_book_extension(Path::new("Vol.raw")));
+    let names = |path: PathBuf| -> Vec<String> {
+        archive::open_file(&path).unwrap().entries().iter().map(|e| e.name.clone()).collect()
+    };
+    assert_eq!(names(rar("rar3-old.r00")), names(rar("rar3-old.rar")));
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_image(d, "01.png", 12, 12, 1);
+    tool("7z", &["a", "-bd", "-bso0", "-t7z", "-m0=Swap4", "-m1=LZMA2", "swapped.cb7", "01.png"], d);
+    let err = Book::open(&d.join("swapped.cb7"), 1 << 20).and_then(|book| book.read_page(0, 1 << 20)).unwrap_err();
+    assert_eq!(err.kind(), "unsupported_compression", "{err}");
+    assert!(err.to_string().contains("Swap4") && !err.to_string().contains('['), "{err}");
+}

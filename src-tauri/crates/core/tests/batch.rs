@@ -399,3 +399,80 @@ async fn a_failed_page_drops_its_books_cbz_and_the_next_book_is_written() {
     assert!(after.remove(Path::new("b-good_x2.cbz")).is_some());
     assert_eq!(after, before, "no half-written archive or temp file, and the user's files untouched");
 }
+
+// ---- Found by a new user's trial: what a reader expects to export, exported ----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_extra_is_left_out_and_the_pages_are_written() {
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_image(d, "01.png", 14, 10, 31);
+    write_image(d, "02.png", 12, 12, 32);
+    std::fs::write(d.join("notes.txt"), "a password-protected note").unwrap();
+    tool("zip", &["-q", "book.cbz", "01.png", "02.png"], d);
+    tool("zip", &["-q", "-P", "secret", "book.cbz", "notes.txt"], d);
+    let target = d.join("out").join("book_x2.cbz");
+    let (_, summary) = run(&engine, &spec(vec![d.join("book.cbz")], &target), CancellationToken::new()).await;
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    let names: Vec<Vec<u8>> = entries(&target).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(names, [b"01.webp".to_vec(), b"02.webp".to_vec()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_beside_a_book_of_the_same_name_are_both_exported() {
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    let folder = pages(&library.join("vol1"), 1, 40);
+    let other = pages(&dir.path().join("book-pages"), 1, 50);
+    tool("zip", &["-q", library.join("vol1.cbz").to_str().unwrap(), "p1.png"], &other);
+    let out = dir.path().join("out");
+    home_like(&out);
+    let before = snapshot(&out);
+    let (_, summary) = run(&engine, &spec(vec![library], &out), CancellationToken::new()).await;
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    assert_eq!(summary.written.len(), 2, "{:?}", summary.written);
+    let sizes: Vec<(u32, u32)> = summary.written.iter().map(|p| image::image_dimensions(p).unwrap()).collect();
+    let expected = [&folder, &other].map(|d| image::image_dimensions(d.join("p1.png")).unwrap());
+    assert_eq!(sizes, expected.map(|(w, h)| (w * 2, h * 2)), "{:?}", summary.written);
+    assert_ne!(summary.written[0], summary.written[1]);
+    let mut after = snapshot(&out);
+    for written in &summary.written {
+        assert!(after.remove(written.strip_prefix(&out).unwrap()).is_some());
+    }
+    assert_eq!(after, before, "the user's files are untouched");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_split_book_is_exported_once_and_a_lone_later_part_names_the_missing_one() {
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let pages_dir = pages(&dir.path().join("pages"), 3, 60);
+    let files: Vec<(String, Vec<u8>)> =
+        (1..=3).map(|i| (format!("p{i}.png"), std::fs::read(pages_dir.join(format!("p{i}.png"))).unwrap())).collect();
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let books = dir.path().join("books");
+    std::fs::create_dir(&books).unwrap();
+    let parts = srview_test_support::rar::write_rar5(&books, "Vol", &files, Some(200));
+    assert!(parts.len() >= 3, "{} parts", parts.len());
+    for part in &parts[1..] {
+        assert!(srview_core::archive::is_later_volume(part), "{}", part.display());
+    }
+
+    // Every part given: one book.
+    let mut every_part = spec(parts.clone(), &dir.path().join("out"));
+    every_part.layout = Layout::Cbz { pattern: DEFAULT_PATTERN.into() };
+    let (_, summary) = run(&engine, &every_part, CancellationToken::new()).await;
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    assert_eq!((summary.total, summary.written.len()), (3, 1), "{:?}", summary.written);
+
+    // A folder holding the later parts alone: the missing first part is named.
+    std::fs::remove_file(&parts[0]).unwrap();
+    let (_, summary) = run(&engine, &spec(vec![books], &dir.path().join("out2")), CancellationToken::new()).await;
+    assert!(!summary.failures.is_empty());
+    for failure in &summary.failures {
+        assert_eq!(failure.error.kind(), "missing_volume", "{failure:?}");
+        assert!(failure.error.to_string().contains("Vol.part1.rar"), "{failure:?}");
+    }
+}
