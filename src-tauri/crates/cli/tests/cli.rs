@@ -528,6 +528,11 @@ fn start_tiled_on_llvmpipe(dir: &Path) -> (Child, BufReader<std::process::ChildS
     }
     let units: u32 = line.split("units=").nth(1).and_then(|rest| rest.split(' ').next()?.parse().ok()).unwrap_or(0);
     assert!(units >= 12, "the page was not tiled: {line}");
+    // A tile is cut and handed to sr_vulkan by the submit thread after that: wait for it.
+    line.clear();
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("handed to sr_vulkan") {
+        line.clear();
+    }
     (child, stderr)
 }
 

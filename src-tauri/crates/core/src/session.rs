@@ -754,7 +754,9 @@ impl Session {
             format: job.format,
             tile_size: job.tile_size,
         })?;
-        added.map(drop).map_err(SrError::UpscaleFailed)
+        added.map_err(SrError::UpscaleFailed)?;
+        tracing::debug!(back_id, "handed to sr_vulkan");
+        Ok(())
     }
 
     /// Cancels a job that has not started; returns whether it was still queued. A running
