@@ -15,8 +15,14 @@ use srview_core::{
 
 use output::Output;
 
+// mimalloc returns freed page and tile buffers, where glibc's per-thread arenas kept growing
+// (issue 22); the features build the others for the `books_batch` benchmark's comparison.
+#[cfg(not(any(feature = "system-allocator", feature = "jemalloc")))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[derive(Parser)]
 #[command(name = "srview", version, about = "Upscale images with sr_vulkan (waifu2x, Real-CUGAN, Real-ESRGAN, RealSR)")]

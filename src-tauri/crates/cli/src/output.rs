@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use srview_core::batch::{BatchProgress, BatchSummary, PageOutcome, PageReport};
+use srview_core::batch::{BatchProgress, BatchSummary, CbzStep, PageOutcome, PageReport};
 use srview_core::stats::EngineStats;
 use srview_core::vulkan_memory::DeviceMemory;
 use srview_core::{CacheStats, CleanReport, DeviceReport, ModelListing, SrError};
@@ -191,14 +191,27 @@ impl Output {
             self.print(&format!("{}\n", serde_json::to_string(page).expect("serialisable page")));
             return;
         }
-        let output = page.output.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-        let line = match &page.outcome {
+        let output = match (&page.output, &page.cbz) {
+            (_, Some(CbzStep::Added { path, added, pages })) => {
+                format!("{} (page {added} of {pages}; written with the last)", path.display())
+            }
+            (_, Some(CbzStep::Written { path })) => format!("{} (written)", path.display()),
+            (Some(path), _) => path.display().to_string(),
+            (None, _) => "the cache".to_owned(),
+        };
+        let mut line = match &page.outcome {
             PageOutcome::Computed => format!("{} -> {output}", page.input),
             PageOutcome::Cached => format!("{} -> {output} (cache)", page.input),
             PageOutcome::Skipped => format!("{} skipped: {output} exists (--overwrite replaces it)", page.input),
             PageOutcome::Failed { error } => format!("{} FAILED [{}]: {error}", page.input, error.kind()),
             PageOutcome::Cancelled => format!("{} cancelled", page.input),
         };
+        if let Some(CbzStep::NotWritten { path }) = &page.cbz {
+            line = match &page.outcome {
+                PageOutcome::Failed { .. } => format!("{line}; {} is not written", path.display()),
+                _ => format!("{}: not exported, {} is not written (a page of it failed)", page.input, path.display()),
+            };
+        }
         self.print(&format!("{line}\n"));
     }
 

@@ -602,6 +602,12 @@ fn books_become_cbz_files_one_by_one_or_a_whole_library() {
             .arg(&book),
     );
     assert_eq!((code, pages.len(), summary["computed"].as_u64()), (0, 4, Some(4)), "{summary}");
+    // Only the last page names the archive, once it is written; the others say how far it is.
+    let steps: Vec<(&str, bool)> =
+        pages.iter().map(|p| (p["cbz"]["state"].as_str().unwrap(), p["output"].is_string())).collect();
+    assert_eq!(steps, [("added", false), ("added", false), ("added", false), ("written", true)]);
+    assert!(pages[3]["output"].as_str().unwrap().ends_with("Vol 1_x2.cbz"));
+    assert_eq!((pages[1]["cbz"]["added"].as_u64(), pages[1]["cbz"]["pages"].as_u64()), (Some(2), Some(4)));
     assert_eq!(
         cbz_names(&dir.path().join("Vol 1_x2.cbz")),
         ["ch1/p000.webp", "ch1/p001.webp", "ch2/p002.webp", "ch2/p003.webp", "ComicInfo.xml"]
@@ -801,6 +807,51 @@ fn a_trace_file_has_one_span_per_stage_for_each_request() {
         spans.iter().all(|e| e["ts"].is_number() && e["name"].is_string() && e["id"].is_number()),
         "Chrome trace format"
     );
+}
+
+#[test]
+fn pages_of_a_book_that_is_not_written_never_name_its_cbz() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    for name in ["p0.png", "p1.png", "p3.png"] {
+        write_png(&tree, name, 12, 12);
+    }
+    let whole = std::fs::read(tree.join("p0.png")).unwrap();
+    std::fs::write(tree.join("p2.png"), &whole[..whole.len() / 2]).unwrap();
+    let book = dir.path().join("Torn.cbz");
+    let status = Command::new("zip").arg("-qr").arg(&book).arg(".").current_dir(&tree).status().unwrap();
+    assert!(status.success());
+    let target = dir.path().join("Torn_x2.cbz");
+    let command = || {
+        let mut command = srview(&dir.path().join("cache"));
+        command.args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "-o"]).arg(&target).arg(&book);
+        command
+    };
+    let (code, pages, summary) = run_lines(&mut command());
+    assert_eq!(code, 1, "{summary}");
+    let steps: Vec<(&str, &str, bool)> = pages
+        .iter()
+        .map(|p| (p["status"].as_str().unwrap(), p["cbz"]["state"].as_str().unwrap(), p["output"].is_string()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("computed", "added", false),
+            ("computed", "added", false),
+            ("failed", "notWritten", false),
+            ("computed", "notWritten", false)
+        ],
+        "{pages:?}"
+    );
+    assert!(!target.exists(), "a book with a failed page is not written");
+    // As text: no line points at the archive as if it were written, and none ends in an empty path.
+    let output = command().output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(!text.lines().any(|l| l.trim_end().ends_with("->")), "{text}");
+    assert!(text.contains("p3.png: not exported, ") && text.contains("is not written"), "{text}");
+    assert!(text.contains("(page 1 of 4; written with the last)"), "{text}");
 }
 
 #[test]

@@ -495,9 +495,40 @@ pub struct PageReport {
     pub output: Option<PathBuf>,
     #[serde(flatten)]
     pub outcome: PageOutcome,
+    /// For a page bound for a `.cbz`: where that archive stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cbz: Option<CbzStep>,
     pub bytes: u64,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub detail: Option<PageDetail>,
+}
+
+/// Where the `.cbz` a page goes into stands once that page is done. The archive is named only
+/// when its last page is in, so until then a page's report has no `output`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", tag = "state")]
+pub enum CbzStep {
+    /// The page is in; the archive is written with its last page.
+    Added {
+        #[serde(serialize_with = "crate::naming::serialize_lossy_path")]
+        #[cfg_attr(feature = "specta", specta(type = String))]
+        path: PathBuf,
+        added: u32,
+        pages: u32,
+    },
+    /// This was the last page: the archive is written.
+    Written {
+        #[serde(serialize_with = "crate::naming::serialize_lossy_path")]
+        #[cfg_attr(feature = "specta", specta(type = String))]
+        path: PathBuf,
+    },
+    /// A page of the book failed, so its archive is not written.
+    NotWritten {
+        #[serde(serialize_with = "crate::naming::serialize_lossy_path")]
+        #[cfg_attr(feature = "specta", specta(type = String))]
+        path: PathBuf,
+    },
 }
 
 /// Where a batch stands, after each page.
@@ -773,6 +804,7 @@ pub async fn run(
             (PageOutcome::Failed { error: SrError::Internal(format!("a batch task failed: {join}")) }, None, None)
         });
         let mut output = None;
+        let mut cbz_step = None;
         let mut written = 0u64;
         match (&item.target, &outcome, bytes) {
             (Target::Cache, PageOutcome::Computed | PageOutcome::Cached, Some(bytes)) => {
@@ -817,15 +849,24 @@ pub async fn run(
                         Ok(Some(writer))
                     })
                     .await;
+                    let path = cbz[*archive].target.clone();
                     match added {
-                        Ok(Some(writer)) => cbz_states[*archive] = CbzState::Writing(Box::new(writer)),
-                        Ok(None) => summary.written.push(cbz[*archive].target.clone()),
+                        Ok(Some(writer)) => {
+                            let (added, pages) = (writer.written as u32, cbz[*archive].pages as u32);
+                            cbz_states[*archive] = CbzState::Writing(Box::new(writer));
+                            cbz_step = Some(CbzStep::Added { path, added, pages });
+                            written = size;
+                        }
+                        Ok(None) => {
+                            summary.written.push(path.clone());
+                            output = Some(path.clone());
+                            cbz_step = Some(CbzStep::Written { path });
+                            written = size;
+                        }
                         Err(error) => outcome = PageOutcome::Failed { error },
                     }
-                    if !matches!(outcome, PageOutcome::Failed { .. }) {
-                        output = Some(cbz[*archive].target.clone());
-                        written = size;
-                    }
+                } else {
+                    cbz_step = Some(CbzStep::NotWritten { path: cbz[*archive].target.clone() });
                 }
             }
             (Target::Cbz { archive, .. }, PageOutcome::Skipped, _) => output = Some(cbz[*archive].target.clone()),
@@ -835,6 +876,7 @@ pub async fn run(
         // A book with a failed page is not written: its .cbz would be incomplete. What was
         // written of it has no name yet and goes with the writer.
         if let (Target::Cbz { archive, .. }, PageOutcome::Failed { .. }) = (&item.target, &outcome) {
+            cbz_step = Some(CbzStep::NotWritten { path: cbz[*archive].target.clone() });
             if let CbzState::Writing(writer) = std::mem::replace(&mut cbz_states[*archive], CbzState::Closed) {
                 let _ = blocking(move || {
                     drop(writer);
@@ -882,6 +924,7 @@ pub async fn run(
             input_raw,
             output,
             outcome,
+            cbz: cbz_step,
             bytes: written,
             detail,
         };
