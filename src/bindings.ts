@@ -178,6 +178,36 @@ export type CacheStats_Serialize = {
 	root: string,
 };
 
+/**
+ *  Where the `.cbz` a page goes into stands once that page is done. The archive is named only
+ *  when its last page is in, so until then a page's report has no `output`.
+ */
+export type CbzStep = CbzStep_Serialize | CbzStep_Deserialize;
+
+/**
+ *  Where the `.cbz` a page goes into stands once that page is done. The archive is named only
+ *  when its last page is in, so until then a page's report has no `output`.
+ */
+export type CbzStep_Deserialize = 
+/**  The page is in; the archive is written with its last page. */
+{ state: "added"; path: string; added: number; pages: number } | 
+/**  This was the last page: the archive is written. */
+{ state: "written"; path: string } | 
+/**  A page of the book failed, so its archive is not written. */
+{ state: "notWritten"; path: string };
+
+/**
+ *  Where the `.cbz` a page goes into stands once that page is done. The archive is named only
+ *  when its last page is in, so until then a page's report has no `output`.
+ */
+export type CbzStep_Serialize = 
+/**  The page is in; the archive is written with its last page. */
+{ state: "added"; path: string; added: number; pages: number } | 
+/**  This was the last page: the archive is written. */
+{ state: "written"; path: string } | 
+/**  A page of the book failed, so its archive is not written. */
+{ state: "notWritten"; path: string };
+
 export type CleanReport = {
 	removed: number,
 	bytesFreed: number,
@@ -572,6 +602,8 @@ export type PageReport_Deserialize = {
 	/**  The name's raw bytes as hex, only when it is not UTF-8. */
 	inputRaw?: string | null,
 	output?: string | null,
+	/**  For a page bound for a `.cbz`: where that archive stands. */
+	cbz?: CbzStep_Deserialize | null,
 	bytes: number,
 } & PageOutcome & PageDetail_Deserialize | {
 	/**  0-based, in batch order. */
@@ -581,6 +613,8 @@ export type PageReport_Deserialize = {
 	/**  The name's raw bytes as hex, only when it is not UTF-8. */
 	inputRaw?: string | null,
 	output?: string | null,
+	/**  For a page bound for a `.cbz`: where that archive stands. */
+	cbz?: CbzStep_Deserialize | null,
 	bytes: number,
 } & PageOutcome;
 
@@ -592,6 +626,8 @@ export type PageReport_Serialize = {
 	/**  The name's raw bytes as hex, only when it is not UTF-8. */
 	inputRaw?: string,
 	output: string | null,
+	/**  For a page bound for a `.cbz`: where that archive stands. */
+	cbz?: CbzStep_Serialize,
 	bytes: number,
 } & PageOutcome & PageDetail_Serialize | {
 	/**  0-based, in batch order. */
@@ -601,6 +637,8 @@ export type PageReport_Serialize = {
 	/**  The name's raw bytes as hex, only when it is not UTF-8. */
 	inputRaw?: string,
 	output: string | null,
+	/**  For a page bound for a `.cbz`: where that archive stands. */
+	cbz?: CbzStep_Serialize,
 	bytes: number,
 } & PageOutcome;
 
