@@ -20,17 +20,13 @@ export const commands = {
 	 *  replaces a file that SRView did not write.
 	 */
 	upscaleImageSrVulkan: (imagePath: string, savePath: string, model: string, scale: number | null, gpuId: number, tileSize: number, tta: boolean) => typedError<any, ErrorPayload>(__TAURI_INVOKE("upscale_image_sr_vulkan", { imagePath, savePath, model, scale, gpuId, tileSize, tta })),
-	/**
-	 *  Asks where to save the page upscaled with `options` (a native save dialog, which asks
-	 *  before replacing a file), then saves it there. Returns the path, or nothing if cancelled.
-	 */
-	savePageAs: (pageId: number, options: UpscaleOptions_Deserialize) => typedError<string | null, ErrorPayload>(__TAURI_INVOKE("save_page_as", { pageId, options })),
 	getSrVulkanCacheStats: () => typedError<CacheStats_Serialize, ErrorPayload>(__TAURI_INVOKE("get_sr_vulkan_cache_stats")),
 	/**  Removes entries unused for more than `maxAgeDays` (default 30; 0 removes all). Returns how many. */
 	cleanupSrVulkanCache: (maxAgeDays: number | null) => typedError<number, ErrorPayload>(__TAURI_INVOKE("cleanup_sr_vulkan_cache", { maxAgeDays })),
-	clearSrVulkanCache: () => typedError<CleanReport, ErrorPayload>(__TAURI_INVOKE("clear_sr_vulkan_cache")),
+	/**  Empties the cache. */
+	clearCache: () => typedError<CleanReport, ErrorPayload>(__TAURI_INVOKE("clear_cache")),
 	/**  Removes least recently used entries until the cache holds at most `maxMegabytes`. */
-	capSrVulkanCache: (maxMegabytes: number) => typedError<CleanReport, ErrorPayload>(__TAURI_INVOKE("cap_sr_vulkan_cache", { maxMegabytes })),
+	capCache: (maxMegabytes: number) => typedError<CleanReport, ErrorPayload>(__TAURI_INVOKE("cap_cache", { maxMegabytes })),
 	/**  Devices, the one in use, CPU or software fallback, cores and versions. */
 	getEngineReport: () => typedError<DeviceReport_Serialize, ErrorPayload>(__TAURI_INVOKE("get_engine_report")),
 	/**  Every Vulkan device's memory heaps and budget, for the GPU panel. */
@@ -48,21 +44,13 @@ export const commands = {
 	 *  Asks for the folder of custom models and plugins in a native dialog, and uses it from now on
 	 *  (remembered by Rust for the next start). Returns the models, or nothing if cancelled.
 	 */
-	chooseModelsDir: () => typedError<ModelListing_Serialize | null, ErrorPayload>(__TAURI_INVOKE("choose_models_dir")),
+	chooseModelsFolder: () => typedError<ModelListing_Serialize | null, ErrorPayload>(__TAURI_INVOKE("choose_models_folder")),
 	/**
 	 *  Goes back to the default models folder (`path` empty). Plugins in the models folder run as
-	 *  code, so a folder is only ever chosen in `choose_models_dir`'s dialog: a path from the page
+	 *  code, so a folder is only ever chosen in `choose_models_folder`'s dialog: a path from the page
 	 *  is refused (`models_dir_not_chosen`).
 	 */
-	setModelsDir: (path: string) => typedError<ModelListing_Serialize, ErrorPayload>(__TAURI_INVOKE("set_models_dir", { path })),
-	/**
-	 *  Upscales an opened page for display: returns a URL into the cache, reporting progress
-	 *  (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
-	 *  `cancel_upscale`, cancels it. Pages the `skip` rules exclude fail with `skipped`.
-	 */
-	upscaleToUrl: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, onProgress: Channel<UpscaleProgress>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_to_url", { requestId, pageId, options, priority, skip, onProgress })),
-	/**  Cancels requests that are no longer wanted; returns how many were still running. */
-	cancelUpscale: (requestIds: string[]) => __TAURI_INVOKE<number>("cancel_upscale", { requestIds }),
+	setModelsFolder: (path: string) => typedError<ModelListing_Serialize, ErrorPayload>(__TAURI_INVOKE("set_models_folder", { path })),
 	/**
 	 *  Opens a folder (its images and books), a book, or an image (its folder), and lets the
 	 *  webview load the pages.
@@ -72,11 +60,26 @@ export const commands = {
 	 *  Sizes of opened pages from their headers (for spreads), and with `check`, whether they decode
 	 *  whole (a damaged page is said to be damaged at once).
 	 */
-	pageInfo: (pageIds: number[], check: boolean) => typedError<PageInfo_Serialize[], ErrorPayload>(__TAURI_INVOKE("page_info", { pageIds, check })),
+	getPageInfo: (pageIds: number[], check: boolean) => typedError<PageInfo_Serialize[], ErrorPayload>(__TAURI_INVOKE("get_page_info", { pageIds, check })),
+	/**
+	 *  Upscales an opened page for display: returns a URL into the cache, reporting progress
+	 *  (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
+	 *  `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`.
+	 */
+	upscalePage: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, onProgress: Channel<UpscaleProgress>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_page", { requestId, pageId, options, priority, skip, onProgress })),
+	/**  Cancels upscales that are no longer wanted; returns how many were still running. */
+	cancelUpscales: (requestIds: string[]) => __TAURI_INVOKE<number>("cancel_upscales", { requestIds }),
+	/**
+	 *  Asks where to save the page upscaled with `options` (a native save dialog, which asks
+	 *  before replacing a file), then saves it there. Returns the path, or nothing if cancelled.
+	 */
+	savePage: (pageId: number, options: UpscaleOptions_Deserialize) => typedError<string | null, ErrorPayload>(__TAURI_INVOKE("save_page", { pageId, options })),
+	/**  The path given on the command line (`srview-app PATH`), if any. */
+	getInitialLocation: () => __TAURI_INVOKE<string | null>("get_initial_location"),
 	/**  Asks for the folder an export goes to (a native dialog). Returns it, or nothing if cancelled. */
 	chooseExportFolder: () => typedError<string | null, ErrorPayload>(__TAURI_INVOKE("choose_export_folder")),
 	/**  Where an export of `source` goes when no folder is chosen: beside it. */
-	exportDestination: (source: string, layout: ExportLayout, options: UpscaleOptions_Deserialize) => __TAURI_INVOKE<string>("export_destination", { source, layout, options }),
+	getExportDestination: (source: string, layout: ExportLayout, options: UpscaleOptions_Deserialize) => __TAURI_INVOKE<string>("get_export_destination", { source, layout, options }),
 	/**
 	 *  Exports the open folder or book (a folder's books included): every page upscaled with
 	 *  `options`, to `destination` (chosen in a dialog) or beside the source. Reports each page on
@@ -85,9 +88,14 @@ export const commands = {
 	startExport: (request: ExportRequest_Deserialize, onProgress: Channel<ExportEvent_Deserialize>) => typedError<BatchSummary_Serialize, ErrorPayload>(__TAURI_INVOKE("start_export", { request, onProgress })),
 	/**  Cancels the export in progress; returns whether one was running. */
 	cancelExport: () => __TAURI_INVOKE<boolean>("cancel_export"),
-	/**  The path given on the command line (`srview-app PATH`), if any. */
-	initialLocation: () => __TAURI_INVOKE<string | null>("initial_location"),
 };
+
+/* Constants */
+export const BOOK_EXTENSIONS = ["cbz","zip","cbr","rar","cb7","7z"] as const;
+
+export const DEFAULT_NAMING_PATTERN = "{name}_x{scale}.{ext}" as const;
+
+export const IMAGE_EXTENSIONS = ["png","jpg","jpeg","webp","gif","bmp","tif","tiff","tga","qoi","avif"] as const;
 
 /* Types */
 /**  Where a batch stands, after each page. */

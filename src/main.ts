@@ -6,7 +6,7 @@ import { open } from "@tauri-apps/plugin-dialog";
 import { appConfigDir, join } from "@tauri-apps/api/path";
 import { load, type Store } from "@tauri-apps/plugin-store";
 import { Channel } from "@tauri-apps/api/core";
-import type { DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ModelInfo, ModelListing, OpenedLocation } from "./bindings";
+import { BOOK_EXTENSIONS, IMAGE_EXTENSIONS, type DeviceMemory, type DeviceReport, type EngineStats, type ErrorPayload, type ModelInfo, type ModelListing, type OpenedLocation } from "./bindings";
 import { commands, describeError, unwrap } from "./api";
 import { bindKeys } from "./app/keys";
 import { Upscaler } from "./app/upscaler";
@@ -79,7 +79,7 @@ class App {
     this.applyReadingSettings();
     this.renderToolbar();
     void this.waitForEngine();
-    const initial = await commands.initialLocation();
+    const initial = await commands.getInitialLocation();
     if (initial) await this.openLocation(initial);
   }
 
@@ -115,7 +115,7 @@ class App {
   private async changeModelsDir(useDefault: boolean): Promise<void> {
     if (!this.report) return;
     try {
-      const listing = useDefault ? await unwrap(commands.setModelsDir("")) : await unwrap(commands.chooseModelsDir());
+      const listing = useDefault ? await unwrap(commands.setModelsFolder("")) : await unwrap(commands.chooseModelsFolder());
       if (!listing) return;
       this.useListing(listing);
     } catch (e) {
@@ -190,7 +190,7 @@ class App {
   }
 
   private async pickAndOpen(directory: boolean): Promise<void> {
-    const filters = directory ? undefined : [{ name: "Images and books", extensions: ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "avif", "cbz", "zip", "cbr", "rar", "cb7", "7z"] }];
+    const filters = directory ? undefined : [{ name: "Images and books", extensions: [...IMAGE_EXTENSIONS, ...BOOK_EXTENSIONS] }];
     const picked = await open({ directory, multiple: false, filters });
     if (typeof picked === "string") await this.openLocation(picked);
   }
@@ -200,7 +200,7 @@ class App {
     const image = this.location?.images[this.index];
     if (!image || !this.report) return;
     try {
-      const target = await unwrap(commands.savePageAs(image.id, toUpscaleOptions(this.settings)));
+      const target = await unwrap(commands.savePage(image.id, toUpscaleOptions(this.settings)));
       if (target) byId("status-text").textContent = `Saved ${target}`;
     } catch (e) {
       this.showError(`Could not save: ${describeError(e)}`);
@@ -254,7 +254,7 @@ class App {
     const needed = reading.sizesNeeded(this.index, this.count, this.sizes);
     if (needed.length === 0) return;
     const ids = needed.map((i) => location.images[i].id);
-    const infos = await unwrap(commands.pageInfo(ids, false)).catch(() => []);
+    const infos = await unwrap(commands.getPageInfo(ids, false)).catch(() => []);
     if (location !== this.location) return;
     const before = this.onScreen().join();
     for (const info of infos) {
@@ -269,7 +269,7 @@ class App {
     const location = this.location;
     if (!location) return;
     const unchecked = group.filter((i) => !this.problems.has(i));
-    const infos = await unwrap(commands.pageInfo(unchecked.map((i) => location.images[i].id), true)).catch(() => []);
+    const infos = await unwrap(commands.getPageInfo(unchecked.map((i) => location.images[i].id), true)).catch(() => []);
     if (location !== this.location) return;
     for (const info of infos) {
       const index = location.images.findIndex((image) => image.id === info.id);

@@ -1,6 +1,8 @@
 // The app's commands, declared once. `build.rs` includes this file to generate each command's
 // permissions and the `app-commands` set the capability grants; `lib.rs` expands it into the
 // handler and the TypeScript bindings. A command added here is everywhere at once.
+//
+// The seed's six commands keep their names (`*_sr_vulkan_*`); every other one is `verb_noun`.
 macro_rules! app_commands {
     ($apply:ident) => {
         $apply!(
@@ -8,27 +10,27 @@ macro_rules! app_commands {
             check_sr_vulkan_availability,
             get_sr_vulkan_gpu_info,
             upscale_image_sr_vulkan,
-            save_page_as,
             get_sr_vulkan_cache_stats,
             cleanup_sr_vulkan_cache,
-            clear_sr_vulkan_cache,
-            cap_sr_vulkan_cache,
+            clear_cache,
+            cap_cache,
             get_engine_report,
             get_device_memory,
             watch_engine_stats,
             unwatch_engine_stats,
             list_models,
-            choose_models_dir,
-            set_models_dir,
-            upscale_to_url,
-            cancel_upscale,
+            choose_models_folder,
+            set_models_folder,
             open_location,
-            page_info,
+            get_page_info,
+            upscale_page,
+            cancel_upscales,
+            save_page,
+            get_initial_location,
             choose_export_folder,
-            export_destination,
+            get_export_destination,
             start_export,
-            cancel_export,
-            initial_location
+            cancel_export
         )
     };
 }

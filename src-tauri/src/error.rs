@@ -56,3 +56,20 @@ impl specta::Type for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Runs blocking work off the async runtime; a panic there is an `internal` error.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::Internal(format!("a worker failed: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_worker_is_an_internal_error() {
+        let err = blocking(|| -> u32 { panic!("worker bug") }).await.unwrap_err();
+        assert_eq!(err.kind(), "internal");
+        assert!(err.to_string().contains("worker"), "{err}");
+    }
+}

@@ -53,7 +53,7 @@ pub fn default_destination(source: &Path, layout: ExportLayout, options: &Upscal
     folder.join(format!("{stem} (upscaled)"))
 }
 
-/// The export in progress, if any.
+/// The managed state of exports: the one in progress, if any.
 #[derive(Default)]
 pub struct Exports {
     running: Mutex<Option<CancellationToken>>,

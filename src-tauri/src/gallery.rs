@@ -11,6 +11,10 @@ use srview_core::book::has_book_extension;
 use srview_core::naming::{has_image_extension, natural_cmp};
 use srview_core::{Book, Bookshelf, ImageSource, Limits, SrError};
 
+use crate::access::opened_page;
+use crate::error::{blocking, AppError, AppResult};
+use crate::protocol;
+
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageEntry {
@@ -75,6 +79,17 @@ pub enum OpenError {
     NotAnImage(PathBuf),
     Book(SrError),
     Io(PathBuf, std::io::Error),
+}
+
+impl From<OpenError> for AppError {
+    fn from(err: OpenError) -> Self {
+        match err {
+            OpenError::NotFound(p) => AppError::NotFound(p.display().to_string()),
+            OpenError::NotAnImage(p) => AppError::Engine(SrError::NotAnImage { path: p.display().to_string() }),
+            OpenError::Book(err) => AppError::Engine(err),
+            OpenError::Io(p, err) => AppError::Engine(SrError::Io { path: p.display().to_string(), source: err }),
+        }
+    }
 }
 
 /// What was found at a location, before ids are given out.
@@ -209,18 +224,54 @@ struct Opened {
     last_id: u32,
 }
 
-/// The pages the user opened, by id, and the locations (folders, books) they came from. It
-/// keeps the location on screen and a few recent ones; a book not on screen lets go of its
-/// decompressed data, and every book's data counts against one budget (the shelf's).
+/// The managed state of what the user opened: the pages, by id, and the locations (folders,
+/// books) they came from. It keeps the location on screen and a few recent ones; a book not on
+/// screen lets go of its decompressed data, and every book's data counts against one budget
+/// (the shelf's). It also holds the location given on the command line.
 #[derive(Clone)]
 pub struct Gallery {
     shelf: Bookshelf,
+    /// Sizes and frame counts pages are checked against.
+    limits: Limits,
     opened: Arc<Mutex<Opened>>,
+    initial_location: Option<PathBuf>,
 }
 
 impl Gallery {
+    /// Books open within the size limits of `limits` (the engine's); their other limits are the defaults.
     pub fn new(limits: Limits) -> Self {
-        Gallery { shelf: Bookshelf::new(limits), opened: Arc::default() }
+        let shelf =
+            Bookshelf::new(Limits { max_bytes: limits.max_bytes, max_pixels: limits.max_pixels, ..Limits::default() });
+        Gallery { shelf, limits, opened: Arc::default(), initial_location: None }
+    }
+
+    /// With the location to open first (`srview-app PATH`).
+    pub fn with_initial_location(self, initial_location: Option<PathBuf>) -> Self {
+        Gallery { initial_location, ..self }
+    }
+
+    pub fn initial_location(&self) -> Option<&Path> {
+        self.initial_location.as_deref()
+    }
+
+    /// Opens a folder, a book or an image (its folder), and gives its pages ids.
+    pub async fn open(&self, path: &str) -> AppResult<OpenedLocation> {
+        let location = PathBuf::from(path);
+        let gallery = self.clone();
+        let listed = blocking(move || {
+            list(&location, gallery.bookshelf())
+                .map(|listing| gallery.register(listing, protocol::page_url, protocol::thumbnail_url))
+        });
+        Ok(listed.await??)
+    }
+
+    /// The sizes of opened pages from their headers, within the limits, and with `check` whether
+    /// they decode whole. Any id not opened is `not_opened`.
+    pub async fn page_info(&self, page_ids: Vec<u32>, check: bool) -> AppResult<Vec<PageInfo>> {
+        let pages: Vec<(u32, ImageSource)> =
+            page_ids.into_iter().map(|id| opened_page(self, id).map(|s| (id, s))).collect::<AppResult<_>>()?;
+        let limits = self.limits;
+        blocking(move || pages.iter().map(|(id, source)| page_info(*id, source, &limits, check)).collect()).await
     }
 
     /// The owner of the open books, shared with exports.
@@ -324,7 +375,7 @@ fn page_name(source: &ImageSource) -> String {
 
 /// A page's size from its header, within the limits and, with `check`, whether it decodes
 /// whole; blocking.
-pub fn page_info(id: u32, source: &ImageSource, limits: &Limits, check: bool) -> PageInfo {
+fn page_info(id: u32, source: &ImageSource, limits: &Limits, check: bool) -> PageInfo {
     match srview_core::input::check_page(&page_name(source), source, limits, check) {
         Ok((width, height)) => PageInfo { id, width, height, problem: None },
         Err(err) => PageInfo { id, width: 0, height: 0, problem: Some(err) },

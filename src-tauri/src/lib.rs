@@ -1,23 +1,27 @@
 //! SRView's desktop app: a thin Tauri layer over `srview-core`.
 
+mod access;
 #[macro_use]
 mod command_list;
 mod commands;
+mod engine;
 mod error;
 mod export;
 mod gallery;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
 mod protocol;
-mod state;
 
 use std::path::PathBuf;
 
 use srview_core::EngineConfig;
 use tauri::{Manager, RunEvent, Runtime};
 
+pub use access::Access;
+pub use engine::SrVulkanManagerState;
 pub use error::AppError;
-pub use state::SrVulkanManagerState;
+pub use export::Exports;
+pub use gallery::Gallery;
 
 /// Where the TypeScript bindings are checked in, relative to `src-tauri/`.
 pub const BINDINGS_PATH: &str = "../src/bindings.ts";
@@ -37,9 +41,15 @@ macro_rules! command_names {
 /// The app's commands by name, from the one list (`command_list.rs`).
 pub const COMMANDS: &[&str] = app_commands!(command_names);
 
-/// The commands, for Tauri and for the TypeScript bindings.
+/// The commands, for Tauri and for the TypeScript bindings, with the lists the frontend shares
+/// with Rust as typed constants (Rust owns them; the frontend imports them from the bindings).
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new().commands(app_commands!(collect_app_commands)).dangerously_cast_bigints_to_number()
+    tauri_specta::Builder::<R>::new()
+        .commands(app_commands!(collect_app_commands))
+        .constant("IMAGE_EXTENSIONS", srview_core::IMAGE_EXTENSIONS)
+        .constant("BOOK_EXTENSIONS", srview_core::BOOK_EXTENSIONS)
+        .constant("DEFAULT_NAMING_PATTERN", srview_core::DEFAULT_PATTERN)
+        .dangerously_cast_bigints_to_number()
 }
 
 /// Writes the TypeScript bindings to `path`.
@@ -98,8 +108,13 @@ impl AppOptions {
 /// the mock one in tests). Tauri keeps only the last `setup` hook, so this is the only one.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
-    let state =
-        SrVulkanManagerState::new(options.engine, options.cache_root, options.initial_location, &options.config_dir);
+    let access = Access::new(options.cache_root.clone(), &options.config_dir);
+    let mut engine = options.engine;
+    if let Some(dir) = access.recorded_models_dir() {
+        engine.models_dir = Some(dir);
+    }
+    let gallery = Gallery::new(engine.limits).with_initial_location(options.initial_location);
+    let state = SrVulkanManagerState::new(engine, options.cache_root);
     let commands = specta.invoke_handler();
     #[cfg(feature = "ipc-bench")]
     let commands = {
@@ -115,6 +130,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
     };
     builder
         .manage(state)
+        .manage(gallery)
+        .manage(access)
+        .manage(Exports::default())
         .invoke_handler(commands)
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
         .setup(|app| {
@@ -143,11 +161,11 @@ fn install_dialogs<R: Runtime>(app: &tauri::AppHandle<R>) {
             .blocking_save_file()?;
         chosen.into_path().ok()
     };
-    let state = app.state::<SrVulkanManagerState>();
-    state.set_save_dialog(std::sync::Arc::new(ask));
+    let access = app.state::<Access>();
+    access.set_save_dialog(std::sync::Arc::new(ask));
     let handle = app.clone();
     let pick_folder = move || handle.dialog().file().blocking_pick_folder()?.into_path().ok();
-    state.set_folder_dialog(std::sync::Arc::new(pick_folder));
+    access.set_folder_dialog(std::sync::Arc::new(pick_folder));
 }
 
 /// Stops sr_vulkan when the app exits; Ctrl-C and SIGTERM exit the app the same way.
@@ -179,6 +197,9 @@ fn exit_cleanly<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
             });
         }
         RunEvent::Exit => {
+            if let Some(exports) = app.try_state::<Exports>() {
+                exports.cancel();
+            }
             if let Some(state) = app.try_state::<SrVulkanManagerState>() {
                 state.shutdown();
             }

@@ -5,13 +5,15 @@
 //! - `srimg://localhost/page/<id>`: an opened page, by the id `open_location` gave it.
 //! - `srimg://localhost/thumb/<id>`: its thumbnail, made in Rust and cached on disk.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 use srview_core::{ImageSource, SrError};
 use tauri::http::{header, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
-use crate::state::SrVulkanManagerState;
+use crate::access::{srimg_target, SrimgTarget};
+use crate::engine::SrVulkanManagerState;
+use crate::gallery::Gallery;
 
 pub const SCHEME: &str = "srimg";
 
@@ -41,41 +43,28 @@ fn content_type(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// The bytes a request path may be answered with, or the status to answer with.
-fn resolve(state: &SrVulkanManagerState, path: &str) -> Result<(Vec<u8>, bool), StatusCode> {
-    if let Some(relative) = path.strip_prefix("/cache/") {
-        let relative = Path::new(relative);
-        if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(StatusCode::FORBIDDEN);
+/// The bytes a request path may be answered with (and whether they never change), or the
+/// status to answer with. What may be served at all is `srimg_target`'s to say.
+fn resolve(engine: &SrVulkanManagerState, gallery: &Gallery, path: &str) -> Result<(Vec<u8>, bool), StatusCode> {
+    match srimg_target(path, engine.cache().ok(), gallery)? {
+        SrimgTarget::CacheEntry(file) => {
+            std::fs::read(&file).map(|bytes| (bytes, true)).map_err(|_| StatusCode::NOT_FOUND)
         }
-        let cache = state.cache().map_err(|_| StatusCode::NOT_FOUND)?;
-        let file = cache.root().join(relative);
-        if !cache.is_entry(&file) {
-            return Err(StatusCode::FORBIDDEN);
-        }
-        return std::fs::read(&file).map(|bytes| (bytes, true)).map_err(|_| StatusCode::NOT_FOUND);
-    }
-    if let Some(id) = path.strip_prefix("/thumb/") {
-        let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
-        let source = state.gallery.page(id).ok_or(StatusCode::FORBIDDEN)?;
+        SrimgTarget::Page(source) => page(engine, &source),
         // Without a thumbnail cache, the page itself is served.
-        let Some(thumbnails) = state.thumbnails() else { return page(state, &source) };
-        return srview_core::thumbnail::thumbnail(&thumbnails, &source, &state.limits())
-            .map(|bytes| (bytes, false))
-            .map_err(|err| refusal(&err));
+        SrimgTarget::Thumbnail(source) => match engine.thumbnails() {
+            Some(thumbnails) => srview_core::thumbnail::thumbnail(&thumbnails, &source, &engine.limits())
+                .map(|bytes| (bytes, false))
+                .map_err(|err| refusal(&err)),
+            None => page(engine, &source),
+        },
     }
-    if let Some(id) = path.strip_prefix("/page/") {
-        let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
-        let source = state.gallery.page(id).ok_or(StatusCode::FORBIDDEN)?;
-        return page(state, &source);
-    }
-    Err(StatusCode::NOT_FOUND)
 }
 
 /// An opened page's bytes, only when its header is within the limits: the webview would
 /// otherwise decode a decompression bomb.
-fn page(state: &SrVulkanManagerState, source: &ImageSource) -> Result<(Vec<u8>, bool), StatusCode> {
-    let limits = state.limits();
+fn page(engine: &SrVulkanManagerState, source: &ImageSource) -> Result<(Vec<u8>, bool), StatusCode> {
+    let limits = engine.limits();
     let bytes = source.read(limits.max_bytes).map_err(|err| refusal(&err))?;
     srview_core::input::check(&source.display_name(), &bytes, &limits).map_err(|err| refusal(&err))?;
     Ok((bytes, false))
@@ -94,8 +83,8 @@ fn refusal(err: &SrError) -> StatusCode {
 /// The app's own page origins; only they may read responses from script (`fetch`).
 const APP_ORIGINS: [&str; 2] = ["tauri://localhost", "http://tauri.localhost"];
 
-fn respond(state: &SrVulkanManagerState, path: &str, origin: Option<&str>) -> Response<Vec<u8>> {
-    match resolve(state, path) {
+fn respond(engine: &SrVulkanManagerState, gallery: &Gallery, path: &str, origin: Option<&str>) -> Response<Vec<u8>> {
+    match resolve(engine, gallery, path) {
         Ok((bytes, immutable)) => {
             let mut response = Response::builder()
                 .status(StatusCode::OK)
@@ -120,8 +109,8 @@ pub fn handle<R: Runtime>(
     let path = request.uri().path().to_owned();
     let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
     tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<SrVulkanManagerState>();
-        responder.respond(respond(&state, &path, origin.as_deref()));
+        let response = respond(&app.state::<SrVulkanManagerState>(), &app.state::<Gallery>(), &path, origin.as_deref());
+        responder.respond(response);
     });
 }
 
@@ -133,41 +122,43 @@ mod tests {
     #[test]
     fn only_entries_and_opened_pages_are_served_and_only_to_the_app() {
         let dir = tempfile::tempdir().unwrap();
-        let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("cache"), None, dir.path());
-        let cache = state.cache().unwrap();
+        let engine = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("cache"));
+        let gallery = Gallery::new(engine.limits());
+        let cache = engine.cache().unwrap();
         let key = srview_core::cache::CacheKey::new(&blake3::hash(b"page"), "f");
         let entry = cache.store(&key, "png", b"\x89PNG\r\n\x1a\n").unwrap();
         let relative = entry.strip_prefix(cache.root()).unwrap();
         let url_path = format!("/cache/{}", relative.display());
         std::fs::write(cache.root().join("private.txt"), b"not an entry").unwrap();
 
-        let ok = respond(&state, &url_path, Some("tauri://localhost"));
+        let ok = respond(&engine, &gallery, &url_path, Some("tauri://localhost"));
         assert_eq!(ok.status(), StatusCode::OK);
         assert_eq!(ok.headers()[header::CONTENT_TYPE], "image/png");
         assert_eq!(ok.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "tauri://localhost");
-        let foreign = respond(&state, &url_path, Some("https://example.com"));
+        let foreign = respond(&engine, &gallery, &url_path, Some("https://example.com"));
         assert!(foreign.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
-        assert_eq!(respond(&state, "/cache/private.txt", None).status(), StatusCode::FORBIDDEN);
-        assert_eq!(respond(&state, "/cache/../../etc/passwd", None).status(), StatusCode::FORBIDDEN);
-        assert_eq!(respond(&state, "/page/1", None).status(), StatusCode::FORBIDDEN);
-        assert_eq!(respond(&state, "/file/%2Fetc%2Fpasswd", None).status(), StatusCode::NOT_FOUND);
+        assert_eq!(respond(&engine, &gallery, "/cache/private.txt", None).status(), StatusCode::FORBIDDEN);
+        assert_eq!(respond(&engine, &gallery, "/cache/../../etc/passwd", None).status(), StatusCode::FORBIDDEN);
+        assert_eq!(respond(&engine, &gallery, "/page/1", None).status(), StatusCode::FORBIDDEN);
+        assert_eq!(respond(&engine, &gallery, "/file/%2Fetc%2Fpasswd", None).status(), StatusCode::NOT_FOUND);
     }
 
     #[test]
     fn thumbnails_are_small_webp_images_of_opened_pages() {
         let dir = tempfile::tempdir().unwrap();
-        let state = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("upscaled"), None, dir.path());
+        let engine = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("upscaled"));
+        let gallery = Gallery::new(engine.limits());
         let page = dir.path().join("page.png");
         image::RgbImage::from_fn(600, 900, |x, y| image::Rgb([x as u8, y as u8, 7])).save(&page).unwrap();
-        let listing = crate::gallery::list(&page, state.gallery.bookshelf()).ok().unwrap();
-        let opened = state.gallery.register(listing, page_url, thumbnail_url);
+        let listing = crate::gallery::list(&page, gallery.bookshelf()).ok().unwrap();
+        let opened = gallery.register(listing, page_url, thumbnail_url);
         let id = opened.images[0].id;
-        let thumb = respond(&state, &format!("/thumb/{id}"), None);
+        let thumb = respond(&engine, &gallery, &format!("/thumb/{id}"), None);
         assert_eq!(thumb.status(), StatusCode::OK);
         assert_eq!(thumb.headers()[header::CONTENT_TYPE], "image/webp");
         let image = image::load_from_memory(thumb.body()).unwrap();
         assert!(image.width() <= 120 && image.height() <= 170, "{}×{}", image.width(), image.height());
-        assert_eq!(respond(&state, "/thumb/999", None).status(), StatusCode::FORBIDDEN);
+        assert_eq!(respond(&engine, &gallery, "/thumb/999", None).status(), StatusCode::FORBIDDEN);
         assert!(dir.path().join("thumbnails").join("CACHEDIR.TAG").is_file());
     }
 
@@ -176,19 +167,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let limits = srview_core::Limits { max_pixels: 10_000, ..Default::default() };
         let config = EngineConfig { limits, ..Default::default() };
-        let state = SrVulkanManagerState::new(config, dir.path().join("upscaled"), None, dir.path());
+        let engine = SrVulkanManagerState::new(config, dir.path().join("upscaled"));
+        let gallery = Gallery::new(engine.limits());
         let pages = dir.path().join("pages");
         std::fs::create_dir(&pages).unwrap();
         image::RgbImage::new(200, 100).save(pages.join("1-large.png")).unwrap();
         image::RgbImage::new(50, 40).save(pages.join("2-small.png")).unwrap();
-        let listing = crate::gallery::list(&pages, state.gallery.bookshelf()).ok().unwrap();
-        let opened = state.gallery.register(listing, page_url, thumbnail_url);
+        let listing = crate::gallery::list(&pages, gallery.bookshelf()).ok().unwrap();
+        let opened = gallery.register(listing, page_url, thumbnail_url);
         let (large, small) = (opened.images[0].id, opened.images[1].id);
-        assert_eq!(respond(&state, &format!("/page/{large}"), None).status(), StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(respond(&state, &format!("/thumb/{large}"), None).status(), StatusCode::PAYLOAD_TOO_LARGE);
-        let served = respond(&state, &format!("/page/{small}"), None);
+        assert_eq!(respond(&engine, &gallery, &format!("/page/{large}"), None).status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            respond(&engine, &gallery, &format!("/thumb/{large}"), None).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        let served = respond(&engine, &gallery, &format!("/page/{small}"), None);
         assert_eq!(served.status(), StatusCode::OK);
         assert_eq!(image::load_from_memory(served.body()).unwrap().width(), 50);
-        assert_eq!(respond(&state, &format!("/thumb/{small}"), None).status(), StatusCode::OK);
+        assert_eq!(respond(&engine, &gallery, &format!("/thumb/{small}"), None).status(), StatusCode::OK);
     }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use serde_json::{json, Value};
-use srview_app::{AppOptions, SrVulkanManagerState};
+use srview_app::{Access, AppOptions, Gallery, SrVulkanManagerState};
 use srview_core::{DeviceChoice, EngineConfig};
 use srview_test_support::{home_like, snapshot};
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
@@ -68,8 +68,12 @@ impl TestApp {
         self.json("open_location", json!({ "path": path.display().to_string() }))
     }
 
-    fn state(&self) -> tauri::State<'_, SrVulkanManagerState> {
-        self.app.state::<SrVulkanManagerState>()
+    fn access(&self) -> tauri::State<'_, Access> {
+        self.app.state::<Access>()
+    }
+
+    fn gallery(&self) -> tauri::State<'_, Gallery> {
+        self.app.state::<Gallery>()
     }
 }
 
@@ -121,7 +125,7 @@ fn the_seed_commands_over_ipc() {
 
     // With a save path the user chose in a save dialog, a copy is saved there.
     let saved = dir.path().join("saved.webp");
-    app.state().allow_save_path(&saved);
+    app.access().allow_save_path(&saved);
     let mut args = upscale_args(&input, "WAIFU2X_ANIME_UP2X", 2.0, 0);
     args["savePath"] = json!(saved.display().to_string());
     app.invoke("upscale_image_sr_vulkan", args).unwrap();
@@ -181,7 +185,7 @@ fn bad_arguments_come_back_as_typed_errors() {
         assert_eq!(app.error_kind("upscale_image_sr_vulkan", args.clone()), expected, "{args}");
     }
     // Even a save path the user chose is never the source itself.
-    app.state().allow_save_path(Path::new(&input));
+    app.access().allow_save_path(Path::new(&input));
     let args = json!({ "imagePath": input, "savePath": input, "model": "WAIFU2X_ANIME_UP2X", "scale": 2.0, "gpuId": -1, "tileSize": 0, "tta": false });
     assert_eq!(app.error_kind("upscale_image_sr_vulkan", args), "would_overwrite_source");
     assert!(image::open(&input).is_ok());
@@ -196,7 +200,7 @@ fn bad_arguments_come_back_as_typed_errors() {
     std::fs::write(dir.path().join("x.txt"), "text").unwrap();
     assert_eq!(app.error_kind("open_location", json!({ "path": dir.path().join("x.txt") })), "not_an_image");
     let args = json!({ "requestId": "r", "pageId": 999_999, "options": {}, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:1" });
-    assert_eq!(app.error_kind("upscale_to_url", args), "not_opened");
+    assert_eq!(app.error_kind("upscale_page", args), "not_opened");
 
     // A save path inside the cache is allowed; the engine still works afterwards.
     let inside = cache.join("exported.webp");
@@ -232,23 +236,23 @@ fn the_viewer_commands_work_on_page_ids_and_return_urls_into_the_cache() {
     let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 }, "format": "png" });
     let page = opened["images"][0]["id"].clone();
     let args = json!({ "requestId": "page-0", "pageId": page, "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:7" });
-    let done = app.json("upscale_to_url", args.clone());
+    let done = app.json("upscale_page", args.clone());
     assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(24), Some(20)));
     assert_eq!(done["fromCache"], false);
     let url = done["url"].as_str().unwrap();
     assert!(url.starts_with("srimg://localhost/cache/") && url.ends_with(".png"), "{url}");
-    let again = app.json("upscale_to_url", args);
+    let again = app.json("upscale_page", args);
     assert_eq!(again["fromCache"], true);
     assert_eq!(again["url"], done["url"]);
 
     // The skip rules apply to every page, preloads included.
     let skip = json!({ "requestId": "page-1", "pageId": opened["images"][1]["id"], "options": options, "priority": "background", "skip": { "maxPixels": 50 }, "onProgress": "__CHANNEL__:8" });
-    assert_eq!(app.error_kind("upscale_to_url", skip), "skipped");
+    assert_eq!(app.error_kind("upscale_page", skip), "skipped");
 
-    assert_eq!(app.json("cancel_upscale", json!({ "requestIds": ["page-9"] })), 0);
-    let capped = app.json("cap_sr_vulkan_cache", json!({ "maxMegabytes": 1 }));
+    assert_eq!(app.json("cancel_upscales", json!({ "requestIds": ["page-9"] })), 0);
+    let capped = app.json("cap_cache", json!({ "maxMegabytes": 1 }));
     assert_eq!(capped["removed"], 0);
-    let cleared = app.json("clear_sr_vulkan_cache", json!({}));
+    let cleared = app.json("clear_cache", json!({}));
     assert_eq!(cleared["removed"], 1);
 }
 
@@ -265,7 +269,7 @@ fn a_home_folder_is_never_used_as_the_cache() {
     let args = json!({ "thumbnailPath": home.display().to_string() });
     assert_eq!(app.error_kind("init_sr_vulkan_manager", args), "cache_root_refused");
     assert_eq!(app.json("get_sr_vulkan_cache_stats", json!({}))["root"], cache.display().to_string());
-    assert_eq!(app.json("clear_sr_vulkan_cache", json!({}))["removed"], 0);
+    assert_eq!(app.json("clear_cache", json!({}))["removed"], 0);
     drop(app);
 
     // Started with it ($SRVIEW_CACHE_DIR=$HOME): a plain viewer that says why, and cleans nothing.
@@ -276,8 +280,8 @@ fn a_home_folder_is_never_used_as_the_cache() {
         ("get_sr_vulkan_cache_stats", json!({})),
         ("cleanup_sr_vulkan_cache", json!({ "maxAgeDays": 30 })),
         ("cleanup_sr_vulkan_cache", json!({ "maxAgeDays": 0 })),
-        ("cap_sr_vulkan_cache", json!({ "maxMegabytes": 1 })),
-        ("clear_sr_vulkan_cache", json!({})),
+        ("cap_cache", json!({ "maxMegabytes": 1 })),
+        ("clear_cache", json!({})),
     ] {
         assert_eq!(app.error_kind(command, args), "cache_root_refused", "{command}");
     }
@@ -289,7 +293,7 @@ fn the_capability_grants_every_command_of_the_one_list_to_the_main_window_only()
     let dir = tempfile::tempdir().unwrap();
     let other = start_with(&dir.path().join("cache"), "other");
     let main = start(&dir.path().join("cache2"));
-    assert!(srview_app::COMMANDS.contains(&"choose_models_dir"));
+    assert!(srview_app::COMMANDS.contains(&"choose_models_folder"));
     for command in srview_app::COMMANDS {
         // No arguments: a granted command runs or refuses them; only the capability says "not allowed".
         let denied = other.invoke(command, json!({})).expect_err(command);
@@ -298,7 +302,72 @@ fn the_capability_grants_every_command_of_the_one_list_to_the_main_window_only()
             assert!(!err.to_string().contains("not allowed"), "{command}: {err}");
         }
     }
-    assert!(main.invoke("initial_location", json!({})).is_ok());
+    assert!(main.invoke("get_initial_location", json!({})).is_ok());
+}
+
+/// The seed's six commands keep their names; every other command is `verb_noun`.
+#[test]
+fn the_seed_commands_keep_their_names_and_the_others_are_verb_noun() {
+    let seed = [
+        "init_sr_vulkan_manager",
+        "check_sr_vulkan_availability",
+        "get_sr_vulkan_gpu_info",
+        "upscale_image_sr_vulkan",
+        "get_sr_vulkan_cache_stats",
+        "cleanup_sr_vulkan_cache",
+    ];
+    for command in seed {
+        assert!(srview_app::COMMANDS.contains(&command), "{command}");
+    }
+    let verbs = [
+        "get", "list", "open", "upscale", "cancel", "save", "choose", "set", "start", "clear", "cap", "watch",
+        "unwatch",
+    ];
+    for command in srview_app::COMMANDS.iter().filter(|c| !seed.contains(c)) {
+        let (verb, noun) = command.split_once('_').unwrap_or_else(|| panic!("{command} has no noun"));
+        assert!(verbs.contains(&verb), "{command} does not start with one of the verbs {verbs:?}");
+        assert!(!noun.contains("sr_vulkan"), "{command}: only the seed's commands are named after sr_vulkan");
+    }
+}
+
+#[test]
+fn an_export_goes_only_to_a_folder_chosen_in_rusts_dialog_from_a_location_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("cache"));
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    write_png(&pages, "page.png", 8, 6);
+    let unopened = dir.path().join("unopened");
+    std::fs::create_dir(&unopened).unwrap();
+    write_png(&unopened, "page.png", 8, 6);
+    app.open(&pages);
+    let before = snapshot(dir.path());
+    let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
+    let export = |source: &Path, destination: Option<&Path>| {
+        let request = json!({ "source": source, "destination": destination, "layout": "folder", "pattern": "{name}.{ext}", "options": options });
+        json!({ "request": request, "onProgress": "__CHANNEL__:6" })
+    };
+
+    let named = dir.path().join("named-by-the-page");
+    assert_eq!(app.error_kind("start_export", export(&pages, Some(&named))), "save_path_not_chosen");
+    assert_eq!(app.error_kind("start_export", export(&pages, Some(&unopened))), "save_path_not_chosen");
+    assert_eq!(app.error_kind("start_export", export(&unopened, None)), "not_opened");
+    assert_eq!(app.error_kind("start_export", export(Path::new("/etc"), None)), "not_opened");
+    assert_eq!(snapshot(dir.path()), before, "nothing was written");
+    assert!(!named.exists(), "no folder was made");
+
+    // The folder the user picks in the native dialog (here: what it would answer).
+    let chosen = dir.path().join("chosen");
+    std::fs::create_dir(&chosen).unwrap();
+    let picked = chosen.clone();
+    app.access().set_folder_dialog(std::sync::Arc::new(move || Some(picked.clone())));
+    assert_eq!(app.json("choose_export_folder", json!({})), chosen.display().to_string());
+    let summary = app.json("start_export", export(&pages, Some(&chosen)));
+    assert_eq!(
+        (summary["total"].as_u64(), summary["failures"].as_array().map(Vec::len)),
+        (Some(1), Some(0)),
+        "{summary}"
+    );
 }
 
 /// An RGB PNG whose header says 30000×30000 and whose 2.7 GB of zero pixels deflate to a few
@@ -355,7 +424,7 @@ fn a_decompression_bomb_page_is_too_large_within_a_little_memory_and_the_next_pa
     let ids: Vec<Value> = opened["images"].as_array().unwrap().iter().map(|i| i["id"].clone()).collect();
     assert_eq!(ids.len(), 2, "the folder opens with both pages");
     for check in [false, true] {
-        let info = app.json("page_info", json!({ "pageIds": ids, "check": check }));
+        let info = app.json("get_page_info", json!({ "pageIds": ids, "check": check }));
         assert_eq!(info[0]["problem"]["kind"], "image_too_large", "{info}");
         assert_eq!(
             info[0]["problem"]["message"], "01-bomb.png is 30000×30000 pixels (900 MP), above the limit of 64 MP",
@@ -366,7 +435,7 @@ fn a_decompression_bomb_page_is_too_large_within_a_little_memory_and_the_next_pa
     }
     let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
     let upscale = |id: &Value| json!({ "requestId": "r", "pageId": id, "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:5" });
-    assert_eq!(app.error_kind("upscale_to_url", upscale(&ids[0])), "image_too_large");
+    assert_eq!(app.error_kind("upscale_page", upscale(&ids[0])), "image_too_large");
     let peak = memory("VmHWM:");
     say(&format!(
         "bomb page: idle {} MiB, peak {} MiB (+{} MiB); the bomb is {} KiB on disk",
@@ -377,7 +446,7 @@ fn a_decompression_bomb_page_is_too_large_within_a_little_memory_and_the_next_pa
     ));
     assert!(peak.saturating_sub(idle) < 300 << 20, "peak {} MiB over an idle {} MiB", peak >> 20, idle >> 20);
 
-    let done = app.json("upscale_to_url", upscale(&ids[1]));
+    let done = app.json("upscale_page", upscale(&ids[1]));
     assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(28), Some(20)));
 }
 
@@ -417,15 +486,15 @@ fn the_models_folder_is_chosen_in_rusts_dialog_never_taken_from_the_webview() {
     let app = start(&cache);
     let before = app.json("list_models", json!({}))["modelsDir"].clone();
     let args = json!({ "path": elsewhere.display().to_string() });
-    assert_eq!(app.error_kind("set_models_dir", args), "models_dir_not_chosen");
+    assert_eq!(app.error_kind("set_models_folder", args), "models_dir_not_chosen");
     let listing = app.json("list_models", json!({}));
     assert_eq!(listing["modelsDir"], before, "the folder did not change");
     assert!(!listing.to_string().contains("evil.py"));
 
     // The folder the user picks in the native dialog (here: what it would answer).
     let picked = models.clone();
-    app.state().set_folder_dialog(std::sync::Arc::new(move || Some(picked.clone())));
-    let listing = app.json("choose_models_dir", json!({}));
+    app.access().set_folder_dialog(std::sync::Arc::new(move || Some(picked.clone())));
+    let listing = app.json("choose_models_folder", json!({}));
     assert_eq!(listing["modelsDir"], models.display().to_string());
     let names: Vec<&str> = listing["models"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"custom:nearest_neighbour.py"), "{names:?}");
@@ -442,7 +511,7 @@ fn the_models_folder_is_chosen_in_rusts_dialog_never_taken_from_the_webview() {
     assert_eq!(app.json("list_models", json!({}))["modelsDir"], before);
 
     // An empty path goes back to the default folder; only Rust's record goes, the settings stay.
-    let listing = app.json("set_models_dir", json!({ "path": "" }));
+    let listing = app.json("set_models_folder", json!({ "path": "" }));
     assert_eq!(listing["modelsDir"], before);
     assert!(!config.join("models-folder").exists());
     assert_eq!(std::fs::read_to_string(config.join("settings.json")).unwrap(), "{\"settings\":{}}");
@@ -471,7 +540,7 @@ fn the_seed_save_path_never_replaces_a_file_srview_did_not_write() {
     // A file of the user's in the cache folder is never replaced.
     assert_eq!(app.error_kind("upscale_image_sr_vulkan", save(&cache.join("mine.webp"))), "output_exists");
     // A folder chosen for exports is not a file chosen in a save dialog.
-    app.state().allow_export_folder(&exports);
+    app.access().allow_export_folder(&exports);
     for target in [exports.clone(), exports.join("page_x2.webp")] {
         assert_eq!(app.error_kind("upscale_image_sr_vulkan", save(&target)), "save_path_not_chosen");
     }
@@ -525,7 +594,7 @@ fn a_page_whose_name_is_not_utf8_is_listed_served_and_upscaled() {
     assert!(page["name"].as_str().unwrap().contains('\u{FFFD}'), "{page}");
     let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
     let args = json!({ "requestId": "r", "pageId": page["id"], "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:3" });
-    let done = app.json("upscale_to_url", args);
+    let done = app.json("upscale_page", args);
     assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(20), Some(16)));
 }
 
@@ -566,14 +635,14 @@ fn books_open_in_page_order_with_their_siblings_and_upscale() {
     assert!(book["images"][1]["thumbnailUrl"].as_str().unwrap().starts_with("srimg://localhost/thumb/"));
 
     let ids: Vec<Value> = book["images"].as_array().unwrap().iter().map(|i| i["id"].clone()).collect();
-    let info = app.json("page_info", json!({ "pageIds": ids, "check": true }));
+    let info = app.json("get_page_info", json!({ "pageIds": ids, "check": true }));
     assert_eq!(info[0]["problem"]["kind"], "corrupt_image", "{info}");
     assert_eq!((info[1]["width"].as_u64(), info[1]["height"].as_u64()), (Some(16), Some(24)));
     assert_eq!((info[2]["width"].as_u64(), info[2]["problem"].is_null()), (Some(20), true));
 
     let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
     let args = json!({ "requestId": "b", "pageId": ids[2], "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:4" });
-    let done = app.json("upscale_to_url", args);
+    let done = app.json("upscale_page", args);
     assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(40), Some(20)));
 
     let last = app.open(&library.join("Vol 10.cbz"));
@@ -615,7 +684,7 @@ fn a_split_book_opened_from_its_second_part_shows_the_whole_book() {
     let names: Vec<&str> = book["images"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["p1.png", "p2.png", "p3.png", "p4.png", "p5.png", "p6.png"]);
     let ids: Vec<Value> = book["images"].as_array().unwrap().iter().map(|i| i["id"].clone()).collect();
-    let info = app.json("page_info", json!({ "pageIds": ids, "check": true }));
+    let info = app.json("get_page_info", json!({ "pageIds": ids, "check": true }));
     for (index, (w, h)) in sizes.iter().enumerate() {
         assert_eq!(
             (info[index]["width"].as_u64(), info[index]["height"].as_u64()),
@@ -625,7 +694,7 @@ fn a_split_book_opened_from_its_second_part_shows_the_whole_book() {
     }
     let options = json!({ "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } });
     let args = json!({ "requestId": "split", "pageId": ids[5], "options": options, "priority": "interactive", "skip": {}, "onProgress": "__CHANNEL__:5" });
-    let done = app.json("upscale_to_url", args);
+    let done = app.json("upscale_page", args);
     assert_eq!((done["width"].as_u64(), done["height"].as_u64()), (Some(44), Some(24)));
 
     // Without its middle part, the book names the part that is missing.
@@ -667,13 +736,13 @@ fn the_viewer_lets_go_of_books_off_screen_and_forgets_old_locations() {
     for i in 1..12 {
         std::fs::copy(library.join("vol0.cb7"), library.join(format!("vol{i}.cb7"))).unwrap();
     }
-    let shelf = || app.state().gallery.bookshelf().clone();
+    let shelf = || app.gallery().bookshelf().clone();
     let mut opened = Vec::new();
     let mut one_book = 0;
     for i in 0..12 {
         let book = app.open(&library.join(format!("vol{i}.cb7")));
         let ids = page_ids(&book);
-        let info = app.json("page_info", json!({ "pageIds": ids, "check": false }));
+        let info = app.json("get_page_info", json!({ "pageIds": ids, "check": false }));
         assert_eq!(info[2]["width"], 40);
         let held = shelf().held_bytes();
         if i == 0 {
@@ -684,7 +753,7 @@ fn the_viewer_lets_go_of_books_off_screen_and_forgets_old_locations() {
     }
     assert!(shelf().open_books() <= 9, "the book on screen and eight recent ones: {}", shelf().open_books());
     let first = json!({ "pageIds": opened[0], "check": false });
-    assert_eq!(app.error_kind("page_info", first), "not_opened", "an old location is forgotten");
+    assert_eq!(app.error_kind("get_page_info", first), "not_opened", "an old location is forgotten");
     let old = library.join("vol0.cb7").display().to_string();
     let request = json!({ "source": old, "layout": "cbz", "pattern": "{name}.{ext}", "options": { "model": "WAIFU2X_ANIME_UP2X", "size": { "mode": "scale", "factor": 2.0 } } });
     assert_eq!(
@@ -692,12 +761,12 @@ fn the_viewer_lets_go_of_books_off_screen_and_forgets_old_locations() {
         "not_opened"
     );
     // A recent book reads again, and becomes the only one holding data.
-    let info = app.json("page_info", json!({ "pageIds": opened[6], "check": true }));
+    let info = app.json("get_page_info", json!({ "pageIds": opened[6], "check": true }));
     assert!(info[0]["problem"].is_null(), "{info}");
     assert!(shelf().held_bytes() <= 2 * one_book);
     // Opened again, the first book gets new ids.
     let again = app.open(&library.join("vol0.cb7"));
-    assert_eq!(app.json("page_info", json!({ "pageIds": page_ids(&again), "check": false }))[0]["width"], 40);
+    assert_eq!(app.json("get_page_info", json!({ "pageIds": page_ids(&again), "check": false }))[0]["width"], 40);
 }
 
 /// Issue 22's app benchmark, printed: peak memory after reading 20 solid books in a row, through
@@ -733,9 +802,9 @@ fn reading_twenty_solid_books_in_a_row() {
     let mut peaks = Vec::new();
     for i in 0..20 {
         let book = app.open(&library.join(format!("vol{i:02}.cb7")));
-        let info = app.json("page_info", json!({ "pageIds": page_ids(&book), "check": true }));
+        let info = app.json("get_page_info", json!({ "pageIds": page_ids(&book), "check": true }));
         assert!(info.as_array().unwrap().iter().all(|p| p["problem"].is_null()), "{info}");
-        peaks.push((memory(), app.state().gallery.bookshelf().held_bytes() as f64 / 1_048_576.0));
+        peaks.push((memory(), app.gallery().bookshelf().held_bytes() as f64 / 1_048_576.0));
     }
     println!("\n### The app reading 20 solid .cb7 books in a row (12 pages of 1100×1100 each, every page checked)\n");
     println!("| after book | peak RSS | RSS | held by the open books |\n|---|---|---|---|");

@@ -64,7 +64,7 @@ export class Upscaler {
   }
 
   private cancel(ids: string[]): void {
-    if (ids.length > 0) void commands.cancelUpscale(ids);
+    if (ids.length > 0) void commands.cancelUpscales(ids);
   }
 
   private async upscale(index: number, requestId: string, priority: Priority, settings: Settings): Promise<void> {
@@ -83,7 +83,7 @@ export class Upscaler {
     };
     let succeeded = false;
     try {
-      const result = await unwrap(commands.upscaleToUrl(requestId, id, toUpscaleOptions(settings), priority, toSkipRules(settings), channel));
+      const result = await unwrap(commands.upscalePage(requestId, id, toUpscaleOptions(settings), priority, toSkipRules(settings), channel));
       if (!live()) return;
       succeeded = true;
       this.results.set(index, result);

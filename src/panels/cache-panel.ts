@@ -51,11 +51,11 @@ export class CachePanel {
       });
     };
     const clearAll = el("button", { id: "cache-clear" }, "Clear all");
-    clearAll.onclick = () => ask(`Remove all ${stats.entries} cached images?`, async () => removed(await unwrap(commands.clearSrVulkanCache())));
+    clearAll.onclick = () => ask(`Remove all ${stats.entries} cached images?`, async () => removed(await unwrap(commands.clearCache())));
     const applyCap = el("button", { id: "cache-apply-cap" }, "Apply");
     applyCap.onclick = () =>
       ask(`Shrink the cache to ${cap.value} MB, least recently used first?`, async () =>
-        removed(await unwrap(commands.capSrVulkanCache(Math.max(1, Math.floor(Number(cap.value) || 1))))),
+        removed(await unwrap(commands.capCache(Math.max(1, Math.floor(Number(cap.value) || 1))))),
       );
     this.panel.replaceChildren(
       el("h2", {}, "Cache"),

@@ -2,7 +2,7 @@
 // current settings, to a folder or as .cbz files. Real progress (pages, rate, time left, the
 // page being written), cancel, and what was written at the end.
 import { Channel } from "@tauri-apps/api/core";
-import type { BatchSummary, ExportEvent, ExportLayout, OpenedLocation } from "../bindings";
+import { DEFAULT_NAMING_PATTERN, type BatchSummary, type ExportEvent, type ExportLayout, type OpenedLocation } from "../bindings";
 import { commands, describeError, unwrap } from "../api";
 import { modelShortName } from "../state/models";
 import { toUpscaleOptions, type Settings } from "../state/settings";
@@ -10,12 +10,10 @@ import { el } from "./dom";
 
 const FORMAT_NAMES: Record<string, string> = { webp: "WebP", png: "PNG", jpg: "JPEG" };
 
-const DEFAULT_PATTERN = "{name}_x{scale}.{ext}";
-
 export class ExportPanel {
   private running = false;
   private layout: ExportLayout = "folder";
-  private pattern = DEFAULT_PATTERN;
+  private pattern: string = DEFAULT_NAMING_PATTERN;
   private chosen: string | null = null;
 
   constructor(private readonly panel: HTMLElement) {}
@@ -28,7 +26,7 @@ export class ExportPanel {
       return;
     }
     const options = toUpscaleOptions(settings);
-    const destination = this.chosen ?? (await commands.exportDestination(location.path, this.layout, options));
+    const destination = this.chosen ?? (await commands.getExportDestination(location.path, this.layout, options));
     const layout = el("select", { id: "export-layout" });
     for (const [value, label] of [["folder", "image files"], ["cbz", "one .cbz per book"]] as const) {
       layout.append(el("option", { value, selected: value === this.layout }, label));
@@ -38,7 +36,7 @@ export class ExportPanel {
       void this.render(location, settings);
     });
     const pattern = el("input", { id: "export-pattern", value: this.pattern, spellcheck: false });
-    pattern.addEventListener("change", () => (this.pattern = pattern.value.trim() || DEFAULT_PATTERN));
+    pattern.addEventListener("change", () => (this.pattern = pattern.value.trim() || DEFAULT_NAMING_PATTERN));
     const choose = el("button", { id: "export-choose" }, "Choose…");
     choose.onclick = async () => {
       const folder = await unwrap(commands.chooseExportFolder()).catch(() => null);

@@ -119,7 +119,7 @@ test("the models folder is chosen in SRView's dialog, not typed in", async () =>
     assert.match(await text(driver, "setting-models-dir"), /srview\/models$/);
     assert.equal(await text(driver, "setting-models-dir-choose"), "Choose…");
     // A folder typed into the page's own call is refused, with a typed error.
-    const refused = await js(driver, `return window.__TAURI_INTERNALS__.invoke("set_models_dir", { path: "/tmp" }).then(() => "accepted", (e) => e.kind)`);
+    const refused = await js(driver, `return window.__TAURI_INTERNALS__.invoke("set_models_folder", { path: "/tmp" }).then(() => "accepted", (e) => e.kind)`);
     assert.equal(refused, "models_dir_not_chosen");
     await driver.findElement(By.id("setting-models-dir-default")).click();
     await driver.wait(async () => /custom models? in .*srview\/models/.test((await text(driver, "setting-models-dir-note")) ?? ""), WAIT, "no folder note");

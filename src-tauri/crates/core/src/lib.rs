@@ -30,6 +30,7 @@ pub mod venv;
 pub mod vulkan_memory;
 
 pub use book::Book;
+pub use {batch::DEFAULT_PATTERN, book::BOOK_EXTENSIONS, naming::IMAGE_EXTENSIONS}; // shared with the frontend
 pub use bookshelf::Bookshelf;
 pub use cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
 pub use catalogue::{Catalogue, ModelFamily, ModelInfo};
