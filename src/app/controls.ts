@@ -73,7 +73,10 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
     k: () => c.view.togglePanel("cache"),
     b: () => c.view.togglePanel("books"),
     e: () => c.view.togglePanel("export"),
-    Escape: () => c.view.closePanels(),
+    Escape: () => {
+      c.view.closePanels();
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+    },
     "Ctrl+o": () => void c.location.pickAndOpen(false),
     "Ctrl+s": () => void c.location.saveAs(),
     // The same way out as the window's close button: the running tile finishes, then SRView leaves.

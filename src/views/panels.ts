@@ -30,12 +30,8 @@ export interface PanelActions {
 export function bindPanels(store: Store<AppState>, library: Pick<Library, "recent">, cache: CachePanel, exporter: ExportPanel, actions: PanelActions): void {
   store.watch(
     (s) => s.view.panel,
-    (open, before) => {
+    (open) => {
       for (const name of PANELS) byId(PANEL_IDS[name]).hidden = name !== open;
-      if (open === null && before) {
-        if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
-        return;
-      }
       const state = store.state;
       if (open === "cache") void cache.refresh();
       if (open === "books") {
