@@ -1,6 +1,10 @@
 // The app's one state. Controllers change it through the store; views draw it. A page is
 // known by its id (the backend's ImageEntry.id, new each time a location is opened); its
 // index is derived from the location's list.
+//
+// Room to grow: another way of reading (a vertical strip) is a controller that sets
+// `reading.onScreen`; pages that fill in tile by tile add their tiles to `PageUpscale`; text in
+// another language is a field here that the views watch.
 import type { DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, OpenedLocation, Progress, UpscaledImage } from "../bindings";
 import * as reading from "../state/reading";
 import { DEFAULT_SETTINGS, type Settings } from "../state/settings";
