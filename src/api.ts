@@ -1,5 +1,35 @@
-// Thin wrappers over the generated bindings: a failed command throws its {kind, message}.
-import { commands, type ErrorPayload } from "./bindings";
+// Every call into Tauri, in one place: the commands (through the generated bindings), the
+// channels they report on, and the plugins (dialogs, the settings store, the window). A failed
+// command throws its {kind, message}. Controllers take the parts they use as interfaces, so
+// their tests pass fakes.
+import { Channel } from "@tauri-apps/api/core";
+import { appConfigDir, join } from "@tauri-apps/api/path";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { getCurrentWindow } from "@tauri-apps/api/window";
+import { open } from "@tauri-apps/plugin-dialog";
+import { load } from "@tauri-apps/plugin-store";
+import {
+  commands,
+  type BatchSummary,
+  type CacheStats,
+  type CleanReport,
+  type DeviceMemory,
+  type DeviceReport,
+  type EngineStats,
+  type ErrorPayload,
+  type ExportEvent,
+  type ExportLayout,
+  type ExportRequest,
+  type ModelListing,
+  type OpenedLocation,
+  type PageInfo,
+  type Priority,
+  type SkipRules,
+  type UpscaledImage,
+  type UpscaleOptions,
+  type UpscaleProgress,
+} from "./bindings";
+import type { KeyValueStore } from "./state/library";
 
 export class CommandError extends Error {
   constructor(
@@ -30,4 +60,111 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
-export { commands };
+function channel<T>(onMessage: (message: T) => void): Channel<T> {
+  const c = new Channel<T>();
+  c.onmessage = onMessage;
+  return c;
+}
+
+export interface EngineApi {
+  start(): Promise<void>;
+  report(): Promise<DeviceReport>;
+  listModels(): Promise<ModelListing>;
+  /** Resolves once the engine is up, or throws why it is not. */
+  available(): Promise<void>;
+  /** `null` when the reader cancelled the dialog. */
+  chooseModelsDir(): Promise<ModelListing | null>;
+  useDefaultModelsDir(): Promise<ModelListing>;
+  deviceMemory(): Promise<DeviceMemory[]>;
+  watchStats(onStats: (stats: EngineStats) => void): void;
+  unwatchStats(): void;
+}
+
+export interface PagesApi {
+  initialLocation(): Promise<string | null>;
+  open(path: string): Promise<OpenedLocation>;
+  /** Sizes, and with `check` why a page cannot be shown. */
+  info(ids: number[], check: boolean): Promise<PageInfo[]>;
+  /** Asks where, then saves; the path, or null if cancelled. */
+  saveAs(id: number, options: UpscaleOptions): Promise<string | null>;
+}
+
+export interface UpscaleApi {
+  upscale(request: { requestId: string; pageId: number; options: UpscaleOptions; priority: Priority; skip: SkipRules }, onProgress: (message: UpscaleProgress) => void): Promise<UpscaledImage>;
+  cancel(requestIds: string[]): void;
+}
+
+export interface CacheApi {
+  stats(): Promise<CacheStats>;
+  cleanup(maxAgeDays: number): Promise<number>;
+  clear(): Promise<CleanReport>;
+  cap(maxMegabytes: number): Promise<CleanReport>;
+}
+
+export interface ExportApi {
+  destination(source: string, layout: ExportLayout, options: UpscaleOptions): Promise<string>;
+  chooseFolder(): Promise<string | null>;
+  start(request: ExportRequest, onEvent: (event: ExportEvent) => void): Promise<BatchSummary>;
+  cancel(): void;
+}
+
+export interface DesktopApi {
+  /** A file or folder from the native dialog, or null. */
+  pick(directory: boolean, extensions: string[]): Promise<string | null>;
+  /** Where settings live: $XDG_CONFIG_HOME/dev.srview.app/settings.json. */
+  settingsStore(): Promise<KeyValueStore>;
+  closeWindow(): void;
+  onDrop(open: (path: string) => void): void;
+}
+
+export const engineApi: EngineApi = {
+  start: async () => void (await unwrap(commands.initSrVulkanManager(""))),
+  report: () => unwrap(commands.getEngineReport()),
+  listModels: () => unwrap(commands.listModels()),
+  available: async () => void (await unwrap(commands.checkSrVulkanAvailability())),
+  chooseModelsDir: () => unwrap(commands.chooseModelsFolder()),
+  useDefaultModelsDir: () => unwrap(commands.setModelsFolder("")),
+  deviceMemory: () => unwrap(commands.getDeviceMemory()),
+  watchStats: (onStats) => void commands.watchEngineStats(channel(onStats)),
+  unwatchStats: () => void commands.unwatchEngineStats(),
+};
+
+export const pagesApi: PagesApi = {
+  initialLocation: () => commands.getInitialLocation(),
+  open: (path) => unwrap(commands.openLocation(path)),
+  info: (ids, check) => unwrap(commands.getPageInfo(ids, check)),
+  saveAs: (id, options) => unwrap(commands.savePage(id, options)),
+};
+
+export const upscaleApi: UpscaleApi = {
+  upscale: (r, onProgress) => unwrap(commands.upscalePage(r.requestId, r.pageId, r.options, r.priority, r.skip, channel(onProgress))),
+  cancel: (requestIds) => void commands.cancelUpscales(requestIds),
+};
+
+export const cacheApi: CacheApi = {
+  stats: () => unwrap(commands.getSrVulkanCacheStats()),
+  cleanup: (days) => unwrap(commands.cleanupSrVulkanCache(days)),
+  clear: () => unwrap(commands.clearCache()),
+  cap: (megabytes) => unwrap(commands.capCache(megabytes)),
+};
+
+export const exportApi: ExportApi = {
+  destination: (source, layout, options) => commands.getExportDestination(source, layout, options),
+  chooseFolder: () => unwrap(commands.chooseExportFolder()),
+  start: (request, onEvent) => unwrap(commands.startExport(request, channel(onEvent))),
+  cancel: () => void commands.cancelExport(),
+};
+
+export const desktopApi: DesktopApi = {
+  pick: async (directory, extensions) => {
+    const filters = directory ? undefined : [{ name: "Images and books", extensions }];
+    const picked = await open({ directory, multiple: false, filters });
+    return typeof picked === "string" ? picked : null;
+  },
+  settingsStore: async () => load(await join(await appConfigDir(), "settings.json"), { autoSave: 200, defaults: {} }),
+  closeWindow: () => void getCurrentWindow().close(),
+  onDrop: (openPath) =>
+    void getCurrentWebview().onDragDropEvent((event) => {
+      if (event.payload.type === "drop" && event.payload.paths.length > 0) openPath(event.payload.paths[0]);
+    }),
+};

@@ -2,6 +2,8 @@
 import type { BookEntry } from "../bindings";
 import type { BookMemory } from "../state/library";
 import { el } from "./dom";
+import { ID } from "../ui/ids.js";
+import type { DomId } from "../ui/dom";
 
 export function renderBooksPanel(
   panel: HTMLElement,
@@ -9,7 +11,7 @@ export function renderBooksPanel(
   recent: BookMemory[],
   open: (path: string) => void,
 ): void {
-  const list = (id: string, items: { path: string; name: string; where: string }[]) => {
+  const list = (id: DomId, items: { path: string; name: string; where: string }[]) => {
     const ul = el("ul", { className: "book-list", id });
     for (const item of items) {
       const button = el("button", { title: item.path }, el("span", {}, item.name), el("span", { className: "where" }, item.where));
@@ -20,13 +22,13 @@ export function renderBooksPanel(
   };
   const children: HTMLElement[] = [el("h2", {}, "Books")];
   if (here && here.books.length > 0) {
-    children.push(el("h3", {}, `In ${here.title}`), list("books-here", here.books.map((b) => ({ path: b.path, name: b.name, where: "" }))));
+    children.push(el("h3", {}, `In ${here.title}`), list(ID.booksHere, here.books.map((b) => ({ path: b.path, name: b.name, where: "" }))));
   }
   children.push(el("h3", {}, "Recently read"));
   if (recent.length === 0) {
-    children.push(el("p", { className: "note", id: "recent-empty" }, "Books you open appear here, with the page you were on."));
+    children.push(el("p", { className: "note", id: ID.recentEmpty }, "Books you open appear here, with the page you were on."));
   } else {
-    children.push(list("recent-books", recent.map((b) => ({ path: b.path, name: b.title, where: `page ${b.page + 1} of ${b.pages}` }))));
+    children.push(list(ID.recentBooks, recent.map((b) => ({ path: b.path, name: b.title, where: `page ${b.page + 1} of ${b.pages}` }))));
   }
   panel.replaceChildren(...children);
 }

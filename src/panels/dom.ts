@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the panels.
+import type { DomId } from "../ui/dom";
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -13,7 +14,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-export function definitionList(rows: [string, string | Node, string?][]): HTMLDListElement {
+export function definitionList(rows: [string, string | Node, DomId?][]): HTMLDListElement {
   const list = el("dl");
   for (const [term, value, id] of rows) {
     list.append(el("dt", {}, term), el("dd", id ? { id } : {}, value));

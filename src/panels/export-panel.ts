@@ -1,14 +1,15 @@
 // Export: the open folder or book (a folder's books included), every page upscaled with the
 // current settings, to a folder or as .cbz files. Real progress (pages, rate, time left, the
 // page being written), cancel, and what was written at the end.
-import { Channel } from "@tauri-apps/api/core";
 import { DEFAULT_NAMING_PATTERN, type BatchSummary, type ExportEvent, type ExportLayout, type OpenedLocation } from "../bindings";
-import { commands, describeError, unwrap } from "../api";
+import { describeError, type ExportApi } from "../api";
 import { modelShortName } from "../state/models";
 import { toUpscaleOptions, type Settings } from "../state/settings";
 import { el } from "./dom";
+import { ID } from "../ui/ids.js";
 
 const FORMAT_NAMES: Record<string, string> = { webp: "WebP", png: "PNG", jpg: "JPEG" };
+
 
 export class ExportPanel {
   private running = false;
@@ -16,7 +17,10 @@ export class ExportPanel {
   private pattern: string = DEFAULT_NAMING_PATTERN;
   private chosen: string | null = null;
 
-  constructor(private readonly panel: HTMLElement) {}
+  constructor(
+    private readonly panel: HTMLElement,
+    private readonly api: ExportApi,
+  ) {}
 
   /** Draws the form for `location` (not while an export runs: its progress stays). */
   async render(location: OpenedLocation | null, settings: Settings): Promise<void> {
@@ -26,8 +30,8 @@ export class ExportPanel {
       return;
     }
     const options = toUpscaleOptions(settings);
-    const destination = this.chosen ?? (await commands.getExportDestination(location.path, this.layout, options));
-    const layout = el("select", { id: "export-layout" });
+    const destination = this.chosen ?? (await this.api.destination(location.path, this.layout, options));
+    const layout = el("select", { id: ID.exportLayout });
     for (const [value, label] of [["folder", "image files"], ["cbz", "one .cbz per book"]] as const) {
       layout.append(el("option", { value, selected: value === this.layout }, label));
     }
@@ -35,17 +39,17 @@ export class ExportPanel {
       this.layout = layout.value as ExportLayout;
       void this.render(location, settings);
     });
-    const pattern = el("input", { id: "export-pattern", value: this.pattern, spellcheck: false });
+    const pattern = el("input", { id: ID.exportPattern, value: this.pattern, spellcheck: false });
     pattern.addEventListener("change", () => (this.pattern = pattern.value.trim() || DEFAULT_NAMING_PATTERN));
-    const choose = el("button", { id: "export-choose" }, "Choose…");
+    const choose = el("button", { id: ID.exportChoose }, "Choose…");
     choose.onclick = async () => {
-      const folder = await unwrap(commands.chooseExportFolder()).catch(() => null);
+      const folder = await this.api.chooseFolder().catch(() => null);
       if (folder) {
         this.chosen = folder;
         void this.render(location, settings);
       }
     };
-    const start = el("button", { id: "export-start" }, "Start export");
+    const start = el("button", { id: ID.exportStart }, "Start export");
     start.onclick = () => void this.start(location, settings);
     const what = location.kind === "book" ? `the book ${location.title}` : `the folder ${location.title}${location.books.length ? ` and its ${location.books.length} books` : ""}`;
     this.panel.replaceChildren(
@@ -54,29 +58,28 @@ export class ExportPanel {
       el("label", {}, "Write", layout),
       el("label", {}, "Names", pattern),
       el("p", { className: "note" }, "{name}, {scale}, {model} and {ext} are filled in. Files that exist are left alone."),
-      el("label", {}, "To", el("span", { className: "note", id: "export-destination", title: destination }, destination)),
+      el("label", {}, "To", el("span", { className: "note", id: ID.exportDestination, title: destination }, destination)),
       el("div", { className: "row" }, choose),
       el("p", { className: "note" }, `With ${modelShortName(settings.model)} at ${settings.scale}×, as ${FORMAT_NAMES[settings.format] ?? settings.format} (see Settings).`),
       el("div", { className: "row" }, start),
-      el("div", { id: "export-status" }),
+      el("div", { id: ID.exportStatus }),
     );
   }
 
   private async start(location: OpenedLocation, settings: Settings): Promise<void> {
     this.running = true;
-    const status = this.panel.querySelector<HTMLElement>("#export-status")!;
-    const fill = el("div", { id: "export-fill" });
-    const bar = el("div", { id: "export-bar", className: "bar", role: "progressbar" }, fill);
-    const line = el("p", { id: "export-progress" }, "Starting…");
-    const thumb = el("img", { id: "export-thumb", alt: "" });
+    const status = this.panel.querySelector<HTMLElement>(`#${ID.exportStatus}`)!;
+    const fill = el("div", { id: ID.exportFill });
+    const bar = el("div", { id: ID.exportBar, className: "bar", role: "progressbar" }, fill);
+    const line = el("p", { id: ID.exportProgress }, "Starting…");
+    const thumb = el("img", { id: ID.exportThumb, alt: "" });
     thumb.hidden = true;
-    const current = el("p", { className: "note", id: "export-current" });
-    const cancel = el("button", { id: "export-cancel" }, "Cancel");
-    cancel.onclick = () => void commands.cancelExport();
+    const current = el("p", { className: "note", id: ID.exportCurrent });
+    const cancel = el("button", { id: ID.exportCancel }, "Cancel");
+    cancel.onclick = () => this.api.cancel();
     status.replaceChildren(bar, line, el("div", { className: "row" }, thumb, current), el("div", { className: "row" }, cancel));
-    this.panel.querySelector<HTMLButtonElement>("#export-start")!.disabled = true;
-    const channel = new Channel<ExportEvent>();
-    channel.onmessage = ({ page, progress }) => {
+    this.panel.querySelector<HTMLButtonElement>(`#${ID.exportStart}`)!.disabled = true;
+    const onEvent = ({ page, progress }: ExportEvent) => {
       const going = progress.done < progress.total;
       const rate = going && progress.pagesPerMinute != null ? ` · ${progress.pagesPerMinute.toFixed(progress.pagesPerMinute < 10 ? 1 : 0)} pages/min` : "";
       const left = going && progress.secondsLeft != null ? ` · about ${formatDuration(progress.secondsLeft)} left` : "";
@@ -90,15 +93,16 @@ export class ExportPanel {
       if (image) thumb.src = image.thumbnailUrl;
     };
     try {
-      const summary = await unwrap(
-        commands.startExport({ source: location.path, destination: this.chosen, layout: this.layout, pattern: this.pattern, options: toUpscaleOptions(settings) }, channel),
+      const summary = await this.api.start(
+        { source: location.path, destination: this.chosen, layout: this.layout, pattern: this.pattern, options: toUpscaleOptions(settings) },
+        onEvent,
       );
       status.replaceChildren(bar, line, summaryOf(summary));
     } catch (e) {
-      status.replaceChildren(el("p", { className: "bad", id: "export-error" }, describeError(e)));
+      status.replaceChildren(el("p", { className: "bad", id: ID.exportError }, describeError(e)));
     } finally {
       this.running = false;
-      const startButton = this.panel.querySelector<HTMLButtonElement>("#export-start");
+      const startButton = this.panel.querySelector<HTMLButtonElement>(`#${ID.exportStart}`);
       if (startButton) startButton.disabled = false;
     }
   }
@@ -110,7 +114,7 @@ function formatDuration(seconds: number): string {
 }
 
 function summaryOf(summary: BatchSummary): HTMLElement {
-  const box = el("div", { id: "export-summary" });
+  const box = el("div", { id: ID.exportSummary });
   const where = summary.written.length > 0 ? ` to ${summary.written[0].replace(/\/[^/]*$/, "")}` : "";
   const head = summary.cancelled ? "Cancelled." : "Done.";
   box.append(

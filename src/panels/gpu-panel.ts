@@ -3,6 +3,7 @@
 // and each stage's count, median and 95th percentile, also split by model.
 import type { DeviceMemory, DeviceReport, EngineStats, ModelInfo, StageFigures } from "../bindings";
 import { definitionList, el, formatBytes } from "./dom";
+import { ID } from "../ui/ids.js";
 
 /** "24.0 GB heap, 1.2 GB budget, 12.0 MB used" for each heap a device reports. */
 function describeMemory(memory: DeviceMemory): string {
@@ -20,7 +21,7 @@ function describeMemory(memory: DeviceMemory): string {
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
 
 function stageRows(stats: EngineStats): HTMLTableElement {
-  const table = el("table", { className: "stages", id: "engine-stages" });
+  const table = el("table", { className: "stages", id: ID.engineStages });
   table.append(el("tr", {}, el("th", {}, "Stage"), el("th", {}, "Count"), el("th", {}, "Median"), el("th", {}, "95th pct.")));
   const stages: [string, StageFigures][] = [
     ["Cache lookup", stats.all.cacheLookup],
@@ -41,10 +42,10 @@ function statsSection(stats: EngineStats): HTMLElement[] {
   const out: HTMLElement[] = [
     el("h3", {}, "This run"),
     definitionList([
-      ["Requests", String(stats.all.requests), "engine-requests"],
-      ["From the cache", `${stats.all.cacheHits} (${Math.round((stats.cacheHitRate ?? 0) * 100)} %)`, "engine-hits"],
+      ["Requests", String(stats.all.requests), ID.engineRequests],
+      ["From the cache", `${stats.all.cacheHits} (${Math.round((stats.cacheHitRate ?? 0) * 100)} %)`, ID.engineHits],
       ["Pages per minute", (stats.pagesPerMinute ?? 0).toFixed(1)],
-      ["Memory now", formatBytes(m.residentBytes), "engine-memory"],
+      ["Memory now", formatBytes(m.residentBytes), ID.engineMemory],
       ["Memory at peak", formatBytes(m.peakResidentBytes)],
       ["Added by the engine", formatBytes(m.engineAddedBytes)],
     ]),
@@ -62,7 +63,7 @@ function statsSection(stats: EngineStats): HTMLElement[] {
 /** Each custom model with what runs it, or why it cannot be used (the traceback folded). */
 function customSection(models: ModelInfo[], onnxruntime: string | null): HTMLElement[] {
   const custom = models.filter((m) => m.custom);
-  const list = el("ul", { id: "custom-models" });
+  const list = el("ul", { id: ID.customModels });
   for (const model of custom) {
     const info = model.custom!;
     const item = el("li", { dataset: { model: model.name } });
@@ -95,7 +96,7 @@ export function renderGpuPanel(
   panel.replaceChildren(el("h2", {}, "Engine"));
   if (error) {
     panel.append(
-      el("p", { className: "bad", id: "gpu-error" }, `Upscaling is unavailable: ${error}`),
+      el("p", { className: "bad", id: ID.gpuError }, `Upscaling is unavailable: ${error}`),
       el("p", { className: "note" }, "You can still view images. Run scripts/setup.sh, or set SRVIEW_VENV, then restart SRView."),
     );
     return;
@@ -105,7 +106,7 @@ export function renderGpuPanel(
     return;
   }
   const inUse = report.cpuMode ? `CPU (${report.cpuThreads} threads)` : report.deviceName;
-  const devices = el("ul", { id: "gpu-devices" });
+  const devices = el("ul", { id: ID.gpuDevices });
   for (const gpu of report.gpus) {
     const tags = [gpu.software ? "software Vulkan" : "GPU", `${gpu.cores} core${gpu.cores === 1 ? "" : "s"}`];
     if (report.activeGpu === gpu.id) tags.push("in use");
@@ -118,17 +119,17 @@ export function renderGpuPanel(
   const started = report.startup.reduce((sum, s) => sum + (s.ms ?? 0), 0);
   panel.append(
     definitionList([
-      ["In use", inUse, "gpu-in-use"],
-      ["Mode", report.cpuMode ? "CPU mode" : "GPU (Vulkan)", "gpu-mode"],
+      ["In use", inUse, ID.gpuInUse],
+      ["Mode", report.cpuMode ? "CPU mode" : "GPU (Vulkan)", ID.gpuMode],
       ["Jobs at once", String(report.pipelineDepth)],
       ["Started in", `${Math.round(started)} ms`],
-      ["sr_vulkan", report.srVulkanVersion, "gpu-version"],
+      ["sr_vulkan", report.srVulkanVersion, ID.gpuVersion],
       ["Python", `${report.pythonVersion} (${report.venv})`],
     ]),
     el("h3", {}, "Devices"),
     devices,
   );
-  if (report.fallbackReason) panel.append(el("p", { id: "gpu-fallback" }, `Why CPU: ${report.fallbackReason}.`));
+  if (report.fallbackReason) panel.append(el("p", { id: ID.gpuFallback }, `Why CPU: ${report.fallbackReason}.`));
   panel.append(el("p", { className: "note" }, "The device is chosen at start: run srview-app --gpu ID (or --gpu cpu) to change it."));
   panel.append(...customSection(models, onnxruntime));
   if (stats) panel.append(...statsSection(stats));

@@ -5,8 +5,10 @@ import type { ModelInfo } from "../bindings";
 import { groupModels } from "../state/models";
 import { withModel, type Settings } from "../state/settings";
 import { el } from "./dom";
+import { ID, errorIdOf } from "../ui/ids.js";
+import type { DomId } from "../ui/dom";
 
-function select(id: string, options: [string, string][], value: string): HTMLSelectElement {
+function select(id: DomId, options: [string, string][], value: string): HTMLSelectElement {
   const node = el("select", { id });
   for (const [v, label] of options) node.append(el("option", { value: v, selected: v === value }, label));
   return node;
@@ -18,9 +20,9 @@ function field(text: string, control: HTMLElement, error?: HTMLElement): HTMLEle
 }
 
 /** A number field that is applied only when valid; otherwise it says why. */
-function numberField(id: string, value: number, min: number, max: number, step: string, apply: (v: number) => void) {
+function numberField(id: DomId, value: number, min: number, max: number, step: string, apply: (v: number) => void) {
   const input = el("input", { id, type: "number", min: String(min), max: String(max), step, value: String(value) });
-  const error = el("div", { className: "field-error", id: `${id}-error` });
+  const error = el("div", { className: "field-error", id: errorIdOf(id) });
   error.hidden = true;
   input.addEventListener("change", () => {
     const v = Number(input.value);
@@ -55,7 +57,7 @@ export function renderSettingsPanel(
     current = next;
     onChange(next);
   };
-  const model = el("select", { id: "setting-model" });
+  const model = el("select", { id: ID.settingModel });
   for (const group of groupModels(models, cpuMode)) {
     const optgroup = el("optgroup", { label: group.label });
     for (const m of group.models) {
@@ -64,63 +66,63 @@ export function renderSettingsPanel(
     }
     model.append(optgroup);
   }
-  const scale = numberField("setting-scale", settings.scale, 0.5, 16, "0.5", (v) => change({ ...current, scale: v, scaleChosen: true }));
+  const scale = numberField(ID.settingScale, settings.scale, 0.5, 16, "0.5", (v) => change({ ...current, scale: v, scaleChosen: true }));
   model.addEventListener("change", () => {
     const next = withModel(current, model.value, models);
     scale.input.value = String(next.scale);
     change(next);
   });
   const tile = select(
-    "setting-tile",
+    ID.settingTile,
     [["0", "auto (fastest here)"], ["64", "64"], ["100", "100"], ["200", "200"], ["400", "400"]],
     String(settings.tileSize),
   );
   tile.addEventListener("change", () => change({ ...current, tileSize: Number(tile.value) }));
-  const checkbox = (id: string, checked: boolean, apply: (on: boolean) => Settings) => {
+  const checkbox = (id: DomId, checked: boolean, apply: (on: boolean) => Settings) => {
     const box = el("input", { id, type: "checkbox", checked });
     box.addEventListener("change", () => change(apply(box.checked)));
     return box;
   };
-  const format = select("setting-format", [["webp", "WebP"], ["png", "PNG"], ["jpg", "JPEG"]], settings.format);
+  const format = select(ID.settingFormat, [["webp", "WebP"], ["png", "PNG"], ["jpg", "JPEG"]], settings.format);
   format.addEventListener("change", () => change({ ...current, format: format.value as Settings["format"] }));
-  const preload = numberField("setting-preload", settings.preloadCount, 0, 10, "1", (v) => change({ ...current, preloadCount: Math.round(v) }));
-  const maxMp = numberField("setting-max-mp", settings.maxInputMegapixels, 0.1, 500, "0.5", (v) => change({ ...current, maxInputMegapixels: v }));
-  const animated = select("setting-animated", [["skip", "show as they are"], ["upscale", "upscale (PNG/JPEG keep frame 1)"]], settings.animated);
+  const preload = numberField(ID.settingPreload, settings.preloadCount, 0, 10, "1", (v) => change({ ...current, preloadCount: Math.round(v) }));
+  const maxMp = numberField(ID.settingMaxMp, settings.maxInputMegapixels, 0.1, 500, "0.5", (v) => change({ ...current, maxInputMegapixels: v }));
+  const animated = select(ID.settingAnimated, [["skip", "show as they are"], ["upscale", "upscale (PNG/JPEG keep frame 1)"]], settings.animated);
   animated.addEventListener("change", () => change({ ...current, animated: animated.value as Settings["animated"] }));
-  const chooseDir = el("button", { id: "setting-models-dir-choose", type: "button" }, "Choose…");
+  const chooseDir = el("button", { id: ID.settingModelsDirChoose, type: "button" }, "Choose…");
   chooseDir.addEventListener("click", folder.choose);
-  const defaultDir = el("button", { id: "setting-models-dir-default", type: "button" }, "Default");
+  const defaultDir = el("button", { id: ID.settingModelsDirDefault, type: "button" }, "Default");
   defaultDir.addEventListener("click", folder.useDefault);
   const modelsDir = el(
     "div",
     {},
-    el("div", { id: "setting-models-dir", className: "path", title: folder.dir ?? "" }, folder.dir ?? "no folder"),
+    el("div", { id: ID.settingModelsDir, className: "path", title: folder.dir ?? "" }, folder.dir ?? "no folder"),
     el("div", { className: "row" }, chooseDir, defaultDir),
   );
   const custom = models.filter((m) => m.custom);
   const usable = custom.filter((m) => !m.custom?.problem).length;
   const folderNote = folder.problem
-    ? el("div", { className: "field-error", id: "setting-models-dir-note" }, folder.problem)
+    ? el("div", { className: "field-error", id: ID.settingModelsDirNote }, folder.problem)
     : el(
         "div",
-        { className: "note", id: "setting-models-dir-note" },
+        { className: "note", id: ID.settingModelsDirNote },
         `${usable} custom model${usable === 1 ? "" : "s"} in ${folder.dir ?? "no folder"}` +
           (custom.length > usable ? `; ${custom.length - usable} cannot be used (see Engine)` : "") +
           ". Put .onnx models and .py plugins there.",
       );
-  const fit = select("setting-fit", [["page", "the page"], ["width", "the width"], ["height", "the height"]], settings.fit);
+  const fit = select(ID.settingFit, [["page", "the page"], ["width", "the width"], ["height", "the height"]], settings.fit);
   fit.addEventListener("change", () => change({ ...current, fit: fit.value as Settings["fit"] }));
-  const direction = select("setting-direction", [["ltr", "left to right"], ["rtl", "right to left (manga)"]], settings.direction);
+  const direction = select(ID.settingDirection, [["ltr", "left to right"], ["rtl", "right to left (manga)"]], settings.direction);
   direction.addEventListener("change", () => change({ ...current, direction: direction.value as Settings["direction"] }));
 
   panel.replaceChildren(
     el("h2", {}, "Settings"),
     el("h3", {}, "Upscaling"),
-    ...field("Upscale on open", checkbox("setting-auto", settings.autoUpscale, (on) => ({ ...current, autoUpscale: on }))),
+    ...field("Upscale on open", checkbox(ID.settingAuto, settings.autoUpscale, (on) => ({ ...current, autoUpscale: on }))),
     ...field("Model", model),
     ...field("Scale", scale.input, scale.error),
     ...field("Tile size", tile),
-    ...field("TTA (slower, finer)", checkbox("setting-tta", settings.tta, (on) => ({ ...current, tta: on }))),
+    ...field("TTA (slower, finer)", checkbox(ID.settingTta, settings.tta, (on) => ({ ...current, tta: on }))),
     ...field("Format", format),
     ...field("Preload next", preload.input, preload.error),
     ...field("Skip above (MP)", maxMp.input, maxMp.error),
@@ -128,11 +130,11 @@ export function renderSettingsPanel(
     el("div", { className: "field" }, "Models folder", modelsDir),
     folderNote,
     el("h3", {}, "Reading"),
-    ...field("Two-page spread", checkbox("setting-spread", settings.spread, (on) => ({ ...current, spread: on }))),
-    ...field("Cover alone", checkbox("setting-shift", settings.shift, (on) => ({ ...current, shift: on }))),
+    ...field("Two-page spread", checkbox(ID.settingSpread, settings.spread, (on) => ({ ...current, spread: on }))),
+    ...field("Cover alone", checkbox(ID.settingShift, settings.shift, (on) => ({ ...current, shift: on }))),
     ...field("Direction", direction),
     ...field("Fit to", fit),
-    ...field("Enlarge small images", checkbox("setting-enlarge", settings.enlargeSmall, (on) => ({ ...current, enlargeSmall: on }))),
+    ...field("Enlarge small images", checkbox(ID.settingEnlarge, settings.enlargeSmall, (on) => ({ ...current, enlargeSmall: on }))),
     el("p", { className: "note" }, "Changes apply at once; earlier results stay in the cache. Esc closes this panel."),
   );
 }

@@ -15,7 +15,11 @@ export interface PageSize {
   height: number;
 }
 
-export type Sizes = ReadonlyMap<number, PageSize>;
+/** Known page sizes by index (a Map, or a view of one keyed otherwise). */
+export interface Sizes {
+  get(index: number): PageSize | undefined;
+  has(index: number): boolean;
+}
 
 /** A landscape page (a double-page scan) stands alone in a spread. Unknown sizes count as portrait. */
 export function isWide(size: PageSize | undefined): boolean {

@@ -1,11 +1,11 @@
 // Which pages to upscale, in what order, and which requests to cancel when the reader moves.
-// Every request has its own id, so the late answer of a cancelled request can never be
-// mistaken for the newer request of the same page.
+// Pages are known by their id. Every request has its own id too, so the late answer of a
+// cancelled request can never be mistaken for the newer request of the same page.
 
 export type Priority = "interactive" | "background";
 
 export interface PlannedRequest {
-  index: number;
+  page: number;
   requestId: string;
   priority: Priority;
 }
@@ -33,38 +33,39 @@ export class RequestTracker {
    */
   plan(onScreen: number[], ahead: number[]): Plan {
     const wanted = new Map<number, Priority>();
-    for (const index of onScreen) wanted.set(index, "interactive");
-    for (const index of ahead) if (!wanted.has(index)) wanted.set(index, "background");
+    for (const page of onScreen) wanted.set(page, "interactive");
+    for (const page of ahead) if (!wanted.has(page)) wanted.set(page, "background");
     const cancel: string[] = [];
-    for (const [index, request] of this.inFlight) {
-      const priority = wanted.get(index);
+    for (const [page, request] of this.inFlight) {
+      const priority = wanted.get(page);
       // A preload that is now on screen is asked for again as interactive (the backend
       // joins the same computation and raises its priority).
       if (priority === undefined || (priority === "interactive" && request.priority === "background")) {
         cancel.push(request.requestId);
-        this.inFlight.delete(index);
+        this.inFlight.delete(page);
       }
     }
     const start: PlannedRequest[] = [];
-    for (const [index, priority] of wanted) {
-      if (this.inFlight.has(index) || this.done.has(index)) continue;
-      const requestId = `page-${index}#${++this.sequence}`;
-      this.inFlight.set(index, { requestId, priority });
-      start.push({ index, requestId, priority });
+    for (const [page, priority] of wanted) {
+      if (this.inFlight.has(page) || this.done.has(page)) continue;
+      const requestId = `page-${page}#${++this.sequence}`;
+      this.inFlight.set(page, { requestId, priority });
+      start.push({ page, requestId, priority });
     }
     return { start, cancel };
   }
 
-  /** Whether `requestId` is still the live request for page `index`. */
-  isCurrent(index: number, requestId: string): boolean {
-    return this.inFlight.get(index)?.requestId === requestId;
+  /** Whether `requestId` is still the live request for `page`. */
+  isCurrent(page: number, requestId: string): boolean {
+    return this.inFlight.get(page)?.requestId === requestId;
   }
 
-  /** Marks a request finished. Returns false (and changes nothing) for a stale request. */
-  finished(index: number, requestId: string, succeeded: boolean): boolean {
-    if (!this.isCurrent(index, requestId)) return false;
-    this.inFlight.delete(index);
-    if (succeeded) this.done.add(index);
+  /** Marks a request finished; a page `done` is not asked for again until `forget`. Returns
+   *  false (and changes nothing) for a stale request. */
+  finished(page: number, requestId: string, done: boolean): boolean {
+    if (!this.isCurrent(page, requestId)) return false;
+    this.inFlight.delete(page);
+    if (done) this.done.add(page);
     return true;
   }
 

@@ -63,10 +63,16 @@ export class Viewer {
     this.layout();
   }
 
-  showResult(slot: number, url: string): void {
+  /** Shows the upscaled result over the page in `slot`, or none. */
+  showResult(slot: number, url: string | null): void {
     const target = this.slots[slot];
     if (!target || target.box.hidden) return;
-    if (target.upscaled.getAttribute("src") !== url) target.upscaled.src = url;
+    if (url === null) {
+      if (!target.upscaled.hasAttribute("src")) return;
+      target.upscaled.removeAttribute("src");
+    } else if (target.upscaled.getAttribute("src") !== url) {
+      target.upscaled.src = url;
+    }
     this.refreshLayers();
   }
 

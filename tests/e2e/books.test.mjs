@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, until } from "selenium-webdriver";
 import { openApp, screenshot, startDriver } from "./driver.mjs";
+import { ID, errorIdOf } from "../../src/ui/ids.js";
 
 const WAIT = 90_000;
 let tauriDriver;
@@ -39,26 +40,26 @@ test("a book read as right-to-left spreads, upscaled, reopens where it was left"
   let driver = await openApp([book]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "engine not ready");
-    await driver.wait(async () => (await text(driver, "page-counter")) === "1 / 6", WAIT, "the book did not open");
+    await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 6", WAIT, "the book did not open");
     await press(driver, "d");
     await press(driver, "r");
-    await driver.wait(async () => (await text(driver, "page-counter")) === "1–2 / 6", WAIT, "no spread");
-    await driver.wait(async () => js(driver, "return document.getElementById('original-2').naturalWidth > 0"), WAIT);
+    await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1–2 / 6", WAIT, "no spread");
+    await driver.wait(async () => js(driver, `return document.getElementById('${ID.original2}').naturalWidth > 0`), WAIT);
     // Right to left: page 2 sits on the left of page 1.
-    assert.ok((await left(driver, "slot-2")) < (await left(driver, "slot-1")), "page 2 is not on the left");
-    assert.equal(await text(driver, "toggle-direction"), "R→L");
+    assert.ok((await left(driver, ID.slot2)) < (await left(driver, ID.slot1)), "page 2 is not on the left");
+    assert.equal(await text(driver, ID.toggleDirection), "R→L");
     await screenshot(driver, "spread-rtl.png");
 
     await press(driver, "u");
     await driver.wait(
-      async () => js(driver, "return document.getElementById('upscaled').naturalWidth === 300 && document.getElementById('upscaled-2').naturalWidth === 300"),
+      async () => js(driver, `return document.getElementById('${ID.upscaled}').naturalWidth === 300 && document.getElementById('${ID.upscaled2}').naturalWidth === 300`),
       WAIT,
       "both pages of the spread were not upscaled",
     );
     // In right-to-left reading, ← goes forward.
     await press(driver, "ArrowLeft");
-    await driver.wait(async () => (await text(driver, "page-counter")) === "3–4 / 6", WAIT, "no next spread");
-    await driver.wait(async () => js(driver, "return document.getElementById('upscaled').naturalWidth === 300"), WAIT);
+    await driver.wait(async () => (await text(driver, ID.pageCounter)) === "3–4 / 6", WAIT, "no next spread");
+    await driver.wait(async () => js(driver, `return document.getElementById('${ID.upscaled}').naturalWidth === 300`), WAIT);
     await screenshot(driver, "spread-upscaled.png");
   } finally {
     await driver.quit();
@@ -66,10 +67,10 @@ test("a book read as right-to-left spreads, upscaled, reopens where it was left"
 
   driver = await openApp([book]);
   try {
-    await driver.wait(async () => (await text(driver, "page-counter")) === "3–4 / 6", WAIT, "the book did not reopen on its page");
+    await driver.wait(async () => (await text(driver, ID.pageCounter)) === "3–4 / 6", WAIT, "the book did not reopen on its page");
     await press(driver, "b");
-    await driver.wait(until.elementLocated(By.css("#recent-books li")), WAIT, "no recent books");
-    const recent = await text(driver, "recent-books");
+    await driver.wait(until.elementLocated(By.css(`#${ID.recentBooks} li`)), WAIT, "no recent books");
+    const recent = await text(driver, ID.recentBooks);
     assert.match(recent, /Test Comic/);
     assert.match(recent, /page 3 of 6/);
     await screenshot(driver, "recent-books.png");
@@ -83,17 +84,17 @@ test("keys typed into a settings field stay there, Escape closes, bad values are
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);
     await press(driver, "s");
-    const scale = await driver.findElement(By.id("setting-scale"));
+    const scale = await driver.findElement(By.id(ID.settingScale));
     await scale.clear();
     await scale.sendKeys("3", "\uE007"); // 3, Enter
     await scale.sendKeys("s");
-    assert.equal(await js(driver, "return document.getElementById('panel-settings').hidden"), false, "S closed the panel while typing");
-    await js(driver, "const s = document.getElementById('setting-scale'); s.value = 'abc'; s.dispatchEvent(new Event('change'))");
+    assert.equal(await js(driver, `return document.getElementById('${ID.panelSettings}').hidden`), false, "S closed the panel while typing");
+    await js(driver, `const s = document.getElementById('${ID.settingScale}'); s.value = 'abc'; s.dispatchEvent(new Event('change'))`);
     assert.equal(await scale.getAttribute("aria-invalid"), "true");
-    assert.match(await text(driver, "setting-scale-error"), /number from/);
+    assert.match(await text(driver, errorIdOf(ID.settingScale)), /number from/);
     await screenshot(driver, "settings-invalid.png");
     await driver.actions().sendKeys("\uE00C").perform(); // Escape
-    await driver.wait(async () => js(driver, "return document.getElementById('panel-settings').hidden"), 5_000, "Escape did not close");
+    await driver.wait(async () => js(driver, `return document.getElementById('${ID.panelSettings}').hidden`), 5_000, "Escape did not close");
   } finally {
     await driver.quit();
   }
@@ -102,7 +103,7 @@ test("keys typed into a settings field stay there, Escape closes, bad values are
 test("a missing path and a damaged page are said to be so", async () => {
   let driver = await openApp(["/no/such/path"]);
   try {
-    await driver.wait(async () => /was not found/.test((await text(driver, "error-banner")) ?? ""), WAIT, "no not-found message");
+    await driver.wait(async () => /was not found/.test((await text(driver, ID.errorBanner)) ?? ""), WAIT, "no not-found message");
   } finally {
     await driver.quit();
   }
@@ -113,8 +114,8 @@ test("a missing path and a damaged page are said to be so", async () => {
   writeFileSync(join(folder, "truncated.png"), whole.subarray(0, Math.floor(whole.length / 2)));
   driver = await openApp([join(folder, "truncated.png")]);
   try {
-    await driver.wait(async () => /damaged/.test((await text(driver, "status-text")) ?? ""), WAIT, "the damaged page was not said to be damaged");
-    assert.equal(await js(driver, "return document.getElementById('error-banner').hidden"), false);
+    await driver.wait(async () => /damaged/.test((await text(driver, ID.statusText)) ?? ""), WAIT, "the damaged page was not said to be damaged");
+    assert.equal(await js(driver, `return document.getElementById('${ID.errorBanner}').hidden`), false);
   } finally {
     await driver.quit();
   }

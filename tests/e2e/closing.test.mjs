@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, until } from "selenium-webdriver";
 import { openApp, startDriver } from "./driver.mjs";
+import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 120_000;
 const work = mkdtempSync(join(tmpdir(), "srview-closing-"));
@@ -39,14 +40,14 @@ test("closing the window mid-page on a Vulkan device leaves within one tile", as
     const pid = Number(execFileSync("pgrep", ["-n", "-g", String(tauriDriver.process.pid), "-f", "srview-app"]).toString().trim());
     // Small tiles of a fast model, so that a tile takes seconds on llvmpipe.
     await js(driver, `
-      for (const [id, value] of [["setting-model", "WAIFU2X_ANIME_UP2X"], ["setting-tile", "64"]]) {
+      for (const [id, value] of [["${ID.settingModel}", "WAIFU2X_ANIME_UP2X"], ["${ID.settingTile}", "64"]]) {
         const field = document.getElementById(id);
         field.value = value;
         field.dispatchEvent(new Event("change"));
       }`);
     const pressed = Date.now();
     await press(driver, "u");
-    const done = () => js(driver, "return Number(document.getElementById('progress').dataset.done || 0)");
+    const done = () => js(driver, `return Number(document.getElementById('${ID.progress}').dataset.done || 0)`);
     // Tiles run two at a time, so they finish in pairs: the first pair's time is one tile's.
     await driver.wait(async () => (await done()) >= 2, WAIT, "no tiles finished on llvmpipe");
     const tileSeconds = (Date.now() - pressed) / 1000;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, until } from "selenium-webdriver";
 import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 90_000;
 let tauriDriver;
@@ -31,17 +32,17 @@ test("the open folder exports to a new folder beside it, with progress to the en
   const driver = await openApp([folder]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);
-    await driver.wait(async () => (await text(driver, "page-counter")) === "1 / 6", WAIT);
-    await driver.findElement(By.id("open-export")).click();
-    await driver.wait(until.elementLocated(By.id("export-start")), WAIT);
-    assert.equal(await text(driver, "export-destination"), join(dir, "Chapter 1 (upscaled)"));
-    await driver.findElement(By.id("export-start")).click();
-    await driver.wait(async () => Number(await js(driver, "return document.getElementById('export-bar')?.dataset.done ?? 0")) >= 1, WAIT, "no progress");
-    assert.ok(Number(await js(driver, "return document.getElementById('export-bar').dataset.done")) < 6, "seen mid-batch");
+    await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 6", WAIT);
+    await driver.findElement(By.id(ID.openExport)).click();
+    await driver.wait(until.elementLocated(By.id(ID.exportStart)), WAIT);
+    assert.equal(await text(driver, ID.exportDestination), join(dir, "Chapter 1 (upscaled)"));
+    await driver.findElement(By.id(ID.exportStart)).click();
+    await driver.wait(async () => Number(await js(driver, `return document.getElementById('${ID.exportBar}')?.dataset.done ?? 0`)) >= 1, WAIT, "no progress");
+    assert.ok(Number(await js(driver, `return document.getElementById('${ID.exportBar}').dataset.done`)) < 6, "seen mid-batch");
     await screenshot(driver, "export-running.png");
-    await driver.wait(until.elementLocated(By.id("export-summary")), WAIT, "the export did not finish");
-    assert.equal(await js(driver, "return document.getElementById('export-bar').dataset.done"), "6");
-    assert.match(await text(driver, "export-summary"), /Done\. 6 written/);
+    await driver.wait(until.elementLocated(By.id(ID.exportSummary)), WAIT, "the export did not finish");
+    assert.equal(await js(driver, `return document.getElementById('${ID.exportBar}').dataset.done`), "6");
+    assert.match(await text(driver, ID.exportSummary), /Done\. 6 written/);
     await screenshot(driver, "export-done.png");
     const written = readdirSync(join(dir, "Chapter 1 (upscaled)")).sort();
     assert.deepEqual(written, ["page-01_x2.webp", "page-02_x2.webp", "page-03_x2.webp", "page-04_x2.webp", "page-05_x2.webp", "page-06_x2.webp"]);

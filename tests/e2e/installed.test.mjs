@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
 import { APP, FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;
 const installed = process.env.SRVIEW_INSTALLED === "1";
@@ -26,19 +27,19 @@ test("the installed app opens a page, upscales it with the engine from /usr/lib/
   const launched = performance.now();
   const driver = await openApp([join(FIXTURES, "pages", "page-01.png")]);
   try {
-    await driver.wait(async () => (await size(driver, "original"))[0] > 0, WAIT, "the page never showed");
+    await driver.wait(async () => (await size(driver, ID.original))[0] > 0, WAIT, "the page never showed");
     const firstImage = performance.now() - launched;
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "the engine never became ready");
     const ready = performance.now() - launched;
     console.log(`cold start of the installed app: first image ${firstImage.toFixed(0)} ms, "Upscaler ready" ${ready.toFixed(0)} ms`);
 
     await driver.executeScript(`window.dispatchEvent(new KeyboardEvent("keydown", { key: "u" }))`);
-    await driver.wait(async () => (await size(driver, "upscaled"))[0] > 0, WAIT, "the upscaled page never loaded");
-    const [ow, oh] = await size(driver, "original");
-    assert.deepEqual(await size(driver, "upscaled"), [ow * 2, oh * 2]);
+    await driver.wait(async () => (await size(driver, ID.upscaled))[0] > 0, WAIT, "the upscaled page never loaded");
+    const [ow, oh] = await size(driver, ID.original);
+    assert.deepEqual(await size(driver, ID.upscaled), [ow * 2, oh * 2]);
 
-    await driver.findElement(By.id("open-gpu")).click();
-    const panel = await driver.executeScript("return document.getElementById('panel-gpu').textContent");
+    await driver.findElement(By.id(ID.openGpu)).click();
+    const panel = await driver.executeScript(`return document.getElementById('${ID.panelGpu}').textContent`);
     assert.match(panel, /\/usr\/lib\/srview\/engine/, "the engine comes from the package");
     await screenshot(driver, "installed-engine.png");
   } finally {

@@ -6,6 +6,7 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openApp, startDriver } from "./driver.mjs";
+import { ID } from "../../src/ui/ids.js";
 
 const RUNS = 15;
 const dir = mkdtempSync(join(tmpdir(), "srview-ipc-"));
@@ -17,7 +18,7 @@ const size = statSync(webp).size;
 const tauriDriver = await startDriver();
 const driver = await openApp([webp]);
 try {
-  await driver.wait(async () => driver.executeScript("return document.getElementById('page-counter').textContent === '1 / 1'"), 30_000);
+  await driver.wait(async () => driver.executeScript(`return document.getElementById('${ID.pageCounter}').textContent === '1 / 1'`), 30_000);
   const result = await driver.executeAsyncScript(
     `const [path, runs, done] = arguments;
      const invoke = window.__TAURI_INTERNALS__.invoke;

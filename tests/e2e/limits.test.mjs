@@ -9,6 +9,7 @@ import { after, before, test } from "node:test";
 import zlib from "node:zlib";
 import { By, until } from "selenium-webdriver";
 import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 90_000;
 let tauriDriver;
@@ -78,27 +79,27 @@ const size = (driver, id) => js(driver, "const i = document.getElementById(argum
 test("a folder with a decompression bomb opens; the bomb is too large to show and the next page upscales", async () => {
   const driver = await openApp([folder]);
   try {
-    await driver.wait(async () => (await text(driver, "page-counter")) === "1 / 2", WAIT, "the folder never opened");
+    await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 2", WAIT, "the folder never opened");
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "the engine never became ready");
     const expected = "Too large to show: 01-bomb.png is 30000×30000 pixels (900 MP), above the limit of 64 MP";
-    await driver.wait(async () => (await text(driver, "status-text")) === expected, WAIT, "the bomb was not said to be too large").catch(async (e) => {
-      assert.fail(`${e.message}: ${await text(driver, "status-text")}`);
+    await driver.wait(async () => (await text(driver, ID.statusText)) === expected, WAIT, "the bomb was not said to be too large").catch(async (e) => {
+      assert.fail(`${e.message}: ${await text(driver, ID.statusText)}`);
     });
-    assert.equal(await text(driver, "error-banner"), expected);
-    assert.equal(await js(driver, "return document.getElementById('error-banner').hidden"), false);
-    assert.deepEqual(await size(driver, "original"), [0, 0], "the bomb's pixels never reach the webview");
+    assert.equal(await text(driver, ID.errorBanner), expected);
+    assert.equal(await js(driver, `return document.getElementById('${ID.errorBanner}').hidden`), false);
+    assert.deepEqual(await size(driver, ID.original), [0, 0], "the bomb's pixels never reach the webview");
     await screenshot(driver, "limits-bomb-too-large.png");
 
     await press(driver, "u");
     await press(driver, "ArrowRight");
-    assert.equal(await text(driver, "page-counter"), "2 / 2");
-    const status = await driver.findElement(By.id("status-text"));
+    assert.equal(await text(driver, ID.pageCounter), "2 / 2");
+    const status = await driver.findElement(By.id(ID.statusText));
     await driver.wait(async () => ["computed", "cache"].includes(await status.getAttribute("data-source")), WAIT, "the next page was not upscaled");
-    await driver.wait(async () => (await size(driver, "upscaled"))[0] > 0, WAIT, "the upscaled page never loaded");
-    const [ow, oh] = await size(driver, "original");
+    await driver.wait(async () => (await size(driver, ID.upscaled))[0] > 0, WAIT, "the upscaled page never loaded");
+    const [ow, oh] = await size(driver, ID.original);
     assert.ok(ow > 0, "the next page is shown");
-    assert.deepEqual(await size(driver, "upscaled"), [ow * 2, oh * 2]);
-    assert.equal(await js(driver, "return document.getElementById('error-banner').hidden"), true);
+    assert.deepEqual(await size(driver, ID.upscaled), [ow * 2, oh * 2]);
+    assert.equal(await js(driver, `return document.getElementById('${ID.errorBanner}').hidden`), true);
     await screenshot(driver, "limits-next-page-upscaled.png");
 
     const peak = peaks(tauriDriver.process.pid);
@@ -114,15 +115,15 @@ test("the models folder is chosen in SRView's dialog, not typed in", async () =>
   const driver = await openApp([join(FIXTURES, "pages")]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "the engine never became ready");
-    await driver.findElement(By.id("open-settings")).click();
-    assert.equal(await js(driver, "return document.getElementById('setting-models-dir').tagName"), "DIV");
-    assert.match(await text(driver, "setting-models-dir"), /srview\/models$/);
-    assert.equal(await text(driver, "setting-models-dir-choose"), "Choose…");
+    await driver.findElement(By.id(ID.openSettings)).click();
+    assert.equal(await js(driver, `return document.getElementById('${ID.settingModelsDir}').tagName`), "DIV");
+    assert.match(await text(driver, ID.settingModelsDir), /srview\/models$/);
+    assert.equal(await text(driver, ID.settingModelsDirChoose), "Choose…");
     // A folder typed into the page's own call is refused, with a typed error.
     const refused = await js(driver, `return window.__TAURI_INTERNALS__.invoke("set_models_folder", { path: "/tmp" }).then(() => "accepted", (e) => e.kind)`);
     assert.equal(refused, "models_dir_not_chosen");
-    await driver.findElement(By.id("setting-models-dir-default")).click();
-    await driver.wait(async () => /custom models? in .*srview\/models/.test((await text(driver, "setting-models-dir-note")) ?? ""), WAIT, "no folder note");
+    await driver.findElement(By.id(ID.settingModelsDirDefault)).click();
+    await driver.wait(async () => /custom models? in .*srview\/models/.test((await text(driver, ID.settingModelsDirNote)) ?? ""), WAIT, "no folder note");
     await screenshot(driver, "limits-settings-models-folder.png");
   } finally {
     await driver.quit();

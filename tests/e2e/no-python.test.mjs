@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
 import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;
 let tauriDriver;
@@ -22,17 +23,17 @@ test("no Python: plain viewer with the reason and the fix", async () => {
   try {
     await driver.wait(until.elementLocated(By.css("body[data-engine]")), WAIT);
     assert.equal(await driver.executeScript("return document.body.dataset.engine"), "unavailable");
-    assert.match(await text(driver, "status-engine"), /Upscaling unavailable: .*SRVIEW_VENV/);
+    assert.match(await text(driver, ID.statusEngine), /Upscaling unavailable: .*SRVIEW_VENV/);
 
     // The viewer still shows and navigates images.
-    await driver.wait(async () => driver.executeScript("return document.getElementById('original').naturalWidth > 0"), WAIT);
+    await driver.wait(async () => driver.executeScript(`return document.getElementById('${ID.original}').naturalWidth > 0`), WAIT);
     await driver.executeScript(`window.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight" }))`);
-    assert.equal(await text(driver, "page-counter"), "2 / 3");
+    assert.equal(await text(driver, ID.pageCounter), "2 / 3");
 
-    await driver.findElement(By.id("open-gpu")).click();
-    assert.match(await text(driver, "gpu-error"), /scripts\/setup\.sh/);
+    await driver.findElement(By.id(ID.openGpu)).click();
+    assert.match(await text(driver, ID.gpuError), /scripts\/setup\.sh/);
     await driver.executeScript(`window.dispatchEvent(new KeyboardEvent("keydown", { key: "u" }))`);
-    const banner = await driver.findElement(By.id("error-banner"));
+    const banner = await driver.findElement(By.id(ID.errorBanner));
     await driver.wait(until.elementIsVisible(banner), WAIT);
     assert.match(await banner.getText(), /Upscaling is unavailable/);
     await screenshot(driver, "no-python.png");

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
 import { FIXTURES, openApp, startDriver } from "./driver.mjs";
+import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;
 let tauriDriver;
@@ -25,15 +26,15 @@ test("a changed scale is used and remembered across restarts", async () => {
   let driver = await openApp([join(FIXTURES, "pages")]);
   try {
     await ready(driver);
-    await driver.findElement(By.id("open-settings")).click();
+    await driver.findElement(By.id(ID.openSettings)).click();
     await driver.executeScript(`
-      const scale = document.getElementById("setting-scale");
+      const scale = document.getElementById("${ID.settingScale}");
       scale.value = "3";
       scale.dispatchEvent(new Event("change"));`);
     await driver.executeScript(`window.dispatchEvent(new KeyboardEvent("keydown", { key: "u" }))`);
-    await driver.wait(async () => driver.executeScript("return document.getElementById('upscaled').naturalWidth > 0"), WAIT);
+    await driver.wait(async () => driver.executeScript(`return document.getElementById('${ID.upscaled}').naturalWidth > 0`), WAIT);
     const [ow, uw] = await driver.executeScript(
-      "return [document.getElementById('original').naturalWidth, document.getElementById('upscaled').naturalWidth]",
+      `return [document.getElementById('${ID.original}').naturalWidth, document.getElementById('${ID.upscaled}').naturalWidth]`,
     );
     assert.equal(uw, ow * 3);
   } finally {
@@ -45,7 +46,7 @@ test("a changed scale is used and remembered across restarts", async () => {
   driver = await openApp([join(FIXTURES, "pages")]);
   try {
     await ready(driver);
-    assert.equal(await value(driver, "setting-scale"), "3");
+    assert.equal(await value(driver, ID.settingScale), "3");
   } finally {
     await driver.quit();
   }

@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
 import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;
 let tauriDriver;
@@ -27,7 +28,7 @@ async function naturalSize(driver, id) {
 }
 
 async function waitForResult(driver, source) {
-  const status = await driver.findElement(By.id("status-text"));
+  const status = await driver.findElement(By.id(ID.statusText));
   await driver.wait(
     async () => {
       const value = await status.getAttribute("data-source");
@@ -36,8 +37,8 @@ async function waitForResult(driver, source) {
     WAIT,
     `no ${source ?? "upscale"} result reported`,
   );
-  await driver.wait(async () => (await naturalSize(driver, "upscaled"))[0] > 0, WAIT, "the upscaled image never loaded");
-  return driver.executeScript("return document.getElementById('status-text').textContent");
+  await driver.wait(async () => (await naturalSize(driver, ID.upscaled))[0] > 0, WAIT, "the upscaled image never loaded");
+  return driver.executeScript(`return document.getElementById('${ID.statusText}').textContent`);
 }
 
 /** Reads an element's text by id in one step: panels re-render, so element handles go stale. */
@@ -52,27 +53,27 @@ async function press(driver, key) {
 test("viewer: GPU panel, 2× upscale, cache hit, cache cleanup", async () => {
   const driver = await openApp([join(FIXTURES, "pages")]);
   try {
-    await driver.wait(async () => (await textOf(driver, "page-counter")) === "1 / 3", WAIT, "the folder never opened");
+    await driver.wait(async () => (await textOf(driver, ID.pageCounter)) === "1 / 3", WAIT, "the folder never opened");
     assert.equal(await waitForEngine(driver), "ready");
 
-    await driver.findElement(By.id("open-gpu")).click();
-    const mode = await textOf(driver, "gpu-mode");
-    const inUse = await textOf(driver, "gpu-in-use");
+    await driver.findElement(By.id(ID.openGpu)).click();
+    const mode = await textOf(driver, ID.gpuMode);
+    const inUse = await textOf(driver, ID.gpuInUse);
     assert.ok(mode === "CPU mode" ? inUse.startsWith("CPU") : inUse.length > 0, `${mode} / ${inUse}`);
-    if (mode === "CPU mode") assert.match(await textOf(driver, "gpu-fallback"), /CPU/);
+    if (mode === "CPU mode") assert.match(await textOf(driver, ID.gpuFallback), /CPU/);
     await screenshot(driver, "gpu-panel.png");
-    await driver.findElement(By.id("open-gpu")).click();
+    await driver.findElement(By.id(ID.openGpu)).click();
 
     await press(driver, "u");
     const computed = await waitForResult(driver);
-    const [ow, oh] = await naturalSize(driver, "original");
-    const [uw, uh, hidden] = await naturalSize(driver, "upscaled");
+    const [ow, oh] = await naturalSize(driver, ID.original);
+    const [uw, uh, hidden] = await naturalSize(driver, ID.upscaled);
     assert.deepEqual([uw, uh], [ow * 2, oh * 2], computed);
     assert.equal(hidden, false);
     await screenshot(driver, "viewer.png");
 
     await press(driver, "ArrowRight");
-    assert.equal(await textOf(driver, "page-counter"), "2 / 3");
+    assert.equal(await textOf(driver, ID.pageCounter), "2 / 3");
     await waitForResult(driver);
     // Let page 3's preload finish before going back, which would cancel it.
     await driver.wait(until.elementLocated(By.css('body[data-pending="0"]')), WAIT, "work still pending");
@@ -82,15 +83,15 @@ test("viewer: GPU panel, 2× upscale, cache hit, cache cleanup", async () => {
 
     // Page 1, page 2 (preloaded from page 1) and page 3 (preloaded from page 2).
     await driver.wait(until.elementLocated(By.css('body[data-pending="0"]')), WAIT, "work still pending");
-    await driver.findElement(By.id("open-cache")).click();
-    await driver.wait(async () => (await textOf(driver, "cache-entries")) !== null, WAIT, "no cache panel");
-    assert.equal(await textOf(driver, "cache-entries"), "3");
+    await driver.findElement(By.id(ID.openCache)).click();
+    await driver.wait(async () => (await textOf(driver, ID.cacheEntries)) !== null, WAIT, "no cache panel");
+    assert.equal(await textOf(driver, ID.cacheEntries), "3");
     await screenshot(driver, "cache-panel.png");
-    await driver.findElement(By.id("cache-clear")).click();
-    await driver.findElement(By.id("confirm-yes")).click();
-    await driver.wait(async () => /Removed/.test((await textOf(driver, "cache-result")) ?? ""), WAIT, "no cleanup result");
-    assert.equal(await textOf(driver, "cache-entries"), "0");
-    assert.match(await textOf(driver, "cache-result"), /Removed 3 files/);
+    await driver.findElement(By.id(ID.cacheClear)).click();
+    await driver.findElement(By.id(ID.confirmYes)).click();
+    await driver.wait(async () => /Removed/.test((await textOf(driver, ID.cacheResult)) ?? ""), WAIT, "no cleanup result");
+    assert.equal(await textOf(driver, ID.cacheEntries), "0");
+    assert.match(await textOf(driver, ID.cacheResult), /Removed 3 files/);
   } finally {
     await driver.quit();
   }
@@ -100,7 +101,7 @@ test("a non-image file shows a readable error and the app keeps working", async 
   const driver = await openApp([join(FIXTURES, "mixed", "notes.png")]);
   try {
     assert.equal(await waitForEngine(driver), "ready");
-    const banner = await driver.findElement(By.id("error-banner"));
+    const banner = await driver.findElement(By.id(ID.errorBanner));
     await driver.wait(until.elementIsVisible(banner), WAIT);
     assert.match(await banner.getText(), /notes\.png/);
     await press(driver, "u");
@@ -109,8 +110,8 @@ test("a non-image file shows a readable error and the app keeps working", async 
 
     await press(driver, "ArrowRight");
     await waitForResult(driver);
-    const [ow, oh] = await naturalSize(driver, "original");
-    assert.deepEqual((await naturalSize(driver, "upscaled")).slice(0, 2), [ow * 2, oh * 2]);
+    const [ow, oh] = await naturalSize(driver, ID.original);
+    assert.deepEqual((await naturalSize(driver, ID.upscaled)).slice(0, 2), [ow * 2, oh * 2]);
     assert.equal(await banner.isDisplayed(), false);
   } finally {
     await driver.quit();

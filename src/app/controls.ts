@@ -1,0 +1,106 @@
+// The toolbar's buttons, the keys, the mouse wheel and dropped files, each bound to what a
+// controller does.
+import { ID } from "../ui/ids.js";
+import { byId, type DomId } from "../ui/dom";
+import type { EngineController } from "../controllers/engine";
+import type { LocationController } from "../controllers/location";
+import type { ReadingController } from "../controllers/reading";
+import type { SettingsController } from "../controllers/settings";
+import type { UpscaleController } from "../controllers/upscaling";
+import type { ViewController } from "../controllers/view";
+import type { DesktopApi } from "../api";
+import type { Thumbnails } from "../viewer/thumbnails";
+import type { Viewer } from "../viewer/viewer";
+import { bindKeys } from "./keys";
+
+export interface Controllers {
+  engine: EngineController;
+  location: LocationController;
+  reading: ReadingController;
+  settings: SettingsController;
+  upscale: UpscaleController;
+  view: ViewController;
+}
+
+/** Wheel turns closer together than this are one turn. */
+const WHEEL_PAUSE_MS = 250;
+
+export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbnails, desktop: Pick<DesktopApi, "closeWindow" | "onDrop">): void {
+  // Panels open just below the toolbar, however many rows it wraps to.
+  const toolbar = byId(ID.toolbar);
+  new ResizeObserver(() => document.documentElement.style.setProperty("--toolbar-bottom", `${toolbar.getBoundingClientRect().bottom}px`)).observe(toolbar);
+
+  const click = (id: DomId, action: () => void) => byId(id).addEventListener("click", action);
+  click(ID.openFile, () => void c.location.pickAndOpen(false));
+  click(ID.openFolder, () => void c.location.pickAndOpen(true));
+  click(ID.openBooks, () => c.view.togglePanel("books"));
+  click(ID.saveUpscaled, () => void c.location.saveAs());
+  click(ID.openExport, () => c.view.togglePanel("export"));
+  click(ID.prev, () => c.reading.step(-1));
+  click(ID.next, () => c.reading.step(1));
+  click(ID.toggleUpscale, () => c.upscale.toggle());
+  click(ID.toggleOriginal, () => c.view.toggleOriginal());
+  click(ID.toggleCompare, () => c.view.toggleCompare());
+  click(ID.toggleSpread, () => c.settings.toggleSpread());
+  click(ID.toggleDirection, () => c.settings.toggleDirection());
+  click(ID.zoomFit, () => c.settings.cycleFit());
+  click(ID.zoomActual, () => viewer.actualSize());
+  click(ID.zoomIn, () => viewer.zoomBy(1));
+  click(ID.zoomOut, () => viewer.zoomBy(-1));
+  click(ID.openSettings, () => c.view.togglePanel("settings"));
+  click(ID.openGpu, () => c.view.togglePanel("gpu"));
+  click(ID.openCache, () => c.view.togglePanel("cache"));
+  click(ID.bookEnd, () => c.reading.step(1));
+
+  bindKeys(window, {
+    ArrowLeft: () => c.reading.arrow("ArrowLeft"),
+    ArrowRight: () => c.reading.arrow("ArrowRight"),
+    Home: () => c.reading.first(),
+    End: () => c.reading.last(),
+    u: () => c.upscale.toggle(),
+    o: () => c.view.toggleOriginal(),
+    c: () => c.view.toggleCompare(),
+    f: () => c.settings.cycleFit(),
+    d: () => c.settings.toggleSpread(),
+    r: () => c.settings.toggleDirection(),
+    "1": () => viewer.actualSize(),
+    "+": () => viewer.zoomBy(1),
+    "=": () => viewer.zoomBy(1),
+    "-": () => viewer.zoomBy(-1),
+    t: () => thumbnails.toggle(),
+    s: () => c.view.togglePanel("settings"),
+    g: () => c.view.togglePanel("gpu"),
+    k: () => c.view.togglePanel("cache"),
+    b: () => c.view.togglePanel("books"),
+    e: () => c.view.togglePanel("export"),
+    Escape: () => {
+      c.view.closePanels();
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+    },
+    "Ctrl+o": () => void c.location.pickAndOpen(false),
+    "Ctrl+s": () => void c.location.saveAs(),
+    // The same way out as the window's close button: the running tile finishes, then SRView leaves.
+    "Ctrl+q": () => desktop.closeWindow(),
+  });
+
+  const stage = byId(ID.stage);
+  let lastWheel = 0;
+  stage.addEventListener(
+    "wheel",
+    (e) => {
+      e.preventDefault();
+      if (e.ctrlKey) {
+        const rect = stage.getBoundingClientRect();
+        viewer.zoomBy(e.deltaY < 0 ? 1 : -1, { x: e.clientX - rect.left, y: e.clientY - rect.top });
+        return;
+      }
+      const now = performance.now();
+      if (now - lastWheel < WHEEL_PAUSE_MS || Math.abs(e.deltaY) < 4) return;
+      lastWheel = now;
+      c.reading.step(e.deltaY > 0 ? 1 : -1);
+    },
+    { passive: false },
+  );
+
+  desktop.onDrop((path) => void c.location.open(path));
+}

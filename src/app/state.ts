@@ -1,0 +1,145 @@
+// The app's one state. Controllers change it through the store; views draw it. A page is
+// known by its id (the backend's ImageEntry.id, new each time a location is opened); its
+// index is derived from the location's list.
+//
+// Room to grow: another way of reading (a vertical strip) is a controller that sets
+// `reading.onScreen`; pages that fill in tile by tile add their tiles to `PageUpscale`; text in
+// another language is a field here that the views watch.
+import type { DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, OpenedLocation, Progress, UpscaledImage } from "../bindings";
+import * as reading from "../state/reading";
+import { DEFAULT_SETTINGS, type Settings } from "../state/settings";
+
+export type PageId = number;
+
+export const PANELS = ["settings", "gpu", "cache", "books", "export"] as const;
+export type PanelName = (typeof PANELS)[number];
+
+export interface ReadingState {
+  location: OpenedLocation | null;
+  /** The pages on screen, in page order: one, or two in a spread. Every other part reads
+   *  what is shown from here, whichever way of reading put them there. */
+  onScreen: readonly PageId[];
+  sizes: ReadonlyMap<PageId, reading.PageSize>;
+  /** Pages that cannot be shown, and why: damaged, or above the limits. */
+  problems: ReadonlyMap<PageId, ErrorPayload>;
+  /** At the last page, "next" once shows the next book; a second "next" opens it. */
+  offeringNextBook: boolean;
+}
+
+export interface PageProgress extends Progress {
+  /** When the page started computing (performance.now()). */
+  since: number;
+}
+
+/** What is known of one page's upscale. */
+export interface PageUpscale {
+  result?: UpscaledImage;
+  /** True only for a result computed while the page was on screen (the rest read as cached). */
+  computedOnScreen?: boolean;
+  failure?: string;
+  skipped?: string;
+  progress?: PageProgress;
+}
+
+export interface UpscaleState {
+  /** Upscaling is on (U). */
+  on: boolean;
+  pages: ReadonlyMap<PageId, PageUpscale>;
+  /** Requests in flight. */
+  pending: number;
+}
+
+export interface EngineState {
+  /** Starting, then ready to upscale or unavailable (with `error`). */
+  phase: "starting" | "ready" | "unavailable";
+  report: DeviceReport | null;
+  /** Why upscaling is unavailable, once the engine has failed to start. */
+  error: string | null;
+  listing: ModelListing | null;
+  memory: DeviceMemory[] | null;
+  stats: EngineStats | null;
+}
+
+export interface ViewState {
+  showingOriginal: boolean;
+  comparing: boolean;
+  panel: PanelName | null;
+  /** A message for the error banner from an action (opening, saving), until the reader moves. */
+  alert: string | null;
+  /** A passing message for the status line ("Saved …"). */
+  notice: string | null;
+}
+
+export interface AppState {
+  settings: Settings;
+  reading: ReadingState;
+  upscale: UpscaleState;
+  engine: EngineState;
+  view: ViewState;
+}
+
+export const INITIAL_STATE: AppState = {
+  settings: DEFAULT_SETTINGS,
+  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false },
+  upscale: { on: false, pages: new Map(), pending: 0 },
+  engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },
+  view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null },
+};
+
+// ---- derived ----
+
+export function pages(state: AppState): readonly ImageEntry[] {
+  return state.reading.location?.images ?? [];
+}
+
+/** A page's index in the open location, or -1. */
+export function indexOf(state: AppState, id: PageId): number {
+  const images = pages(state);
+  const first = images[0]?.id;
+  // Ids are handed out in order when a location opens; fall back to a search otherwise.
+  if (first !== undefined && images[id - first]?.id === id) return id - first;
+  return images.findIndex((image) => image.id === id);
+}
+
+export function pageAt(state: AppState, index: number): ImageEntry | undefined {
+  return pages(state)[index];
+}
+
+export function readingMode(settings: Settings): reading.ReadingMode {
+  return { spread: settings.spread, direction: settings.direction, shift: settings.shift };
+}
+
+/** The known sizes seen by index, for the layout functions. */
+export function sizesByIndex(state: AppState): reading.Sizes {
+  const images = pages(state);
+  return {
+    get: (index) => (images[index] ? state.reading.sizes.get(images[index].id) : undefined),
+    has: (index) => !!images[index] && state.reading.sizes.has(images[index].id),
+  };
+}
+
+export function onScreenIndices(state: AppState): number[] {
+  return state.reading.onScreen.map((id) => indexOf(state, id)).filter((i) => i >= 0);
+}
+
+/** The pages to preload after the ones on screen, in reading order. */
+export function aheadOfScreen(state: AppState): PageId[] {
+  const images = pages(state);
+  return reading.ahead(onScreenIndices(state), images.length, state.settings.preloadCount).map((i) => images[i].id);
+}
+
+export function engineReady(state: AppState): boolean {
+  return state.engine.phase === "ready";
+}
+
+export function upscaleOf(state: AppState, id: PageId | undefined): PageUpscale {
+  return (id !== undefined && state.upscale.pages.get(id)) || {};
+}
+
+/** A copy of `map` with `key` set (or removed, for undefined). */
+export function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V | undefined): ReadonlyMap<K, V> {
+  const next = new Map(map);
+  if (value === undefined) next.delete(key);
+  else next.set(key, value);
+  return next;
+}

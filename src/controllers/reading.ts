@@ -1,0 +1,143 @@
+// Reading: which pages are on screen, moving through them, and what is known of them (sizes
+// for spreads, and why a page cannot be shown). This paged reader is one way of putting pages
+// on screen (`reading.onScreen`); another way of reading replaces it, not the parts that
+// follow `onScreen` (upscaling, status, thumbnails).
+import type { OpenedLocation } from "../bindings";
+import type { PagesApi } from "../api";
+import { indexOf, onScreenIndices, pages, readingMode, sizesByIndex, withEntry, type AppState, type PageId } from "../app/state";
+import type { Store } from "../app/store";
+import type { Library } from "../state/library";
+import * as layout from "../state/reading";
+
+export class ReadingController {
+  constructor(
+    private readonly store: Store<AppState>,
+    private readonly api: Pick<PagesApi, "info">,
+    private readonly library: Pick<Library, "lastPage" | "remember">,
+    /** Opens another location (the next book). */
+    private readonly openPath: (path: string) => void,
+  ) {
+    // A spread regroups when it is turned on or off, or the cover stands alone.
+    store.watch(
+      (s) => [s.settings.spread, s.settings.shift],
+      (_, previous) => previous && this.showIndex(this.index),
+    );
+  }
+
+  private get state(): AppState {
+    return this.store.state;
+  }
+
+  private get count(): number {
+    return pages(this.state).length;
+  }
+
+  /** The first page on screen, by index. */
+  get index(): number {
+    return onScreenIndices(this.state)[0] ?? 0;
+  }
+
+  /** A location was opened: a book resumes where it was left. */
+  open(location: OpenedLocation): void {
+    this.store.update((s) => ({
+      reading: { location, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false },
+      view: { ...s.view, alert: null },
+    }));
+    if (location.images.length === 0) return;
+    const resume = location.kind === "book" ? this.library.lastPage(location.path, location.images.length) : null;
+    this.showIndex(resume ?? location.startIndex);
+  }
+
+  /** Shows the group holding page `id`. */
+  show(id: PageId): void {
+    const index = indexOf(this.state, id);
+    if (index >= 0) this.showIndex(index);
+  }
+
+  showIndex(index: number): void {
+    const location = this.state.reading.location;
+    if (!location || this.count === 0) return;
+    const group = layout.groupAt(index, this.count, readingMode(this.state.settings), sizesByIndex(this.state));
+    const onScreen = group.map((i) => location.images[i].id);
+    this.store.update((s) => ({
+      reading: { ...s.reading, onScreen, offeringNextBook: false },
+      view: { ...s.view, alert: null, notice: null },
+    }));
+    if (location.kind === "book") {
+      void this.library.remember({ path: location.path, title: location.title, page: group[0], pages: this.count });
+    }
+    void this.learnSizes(location);
+    void this.checkPages(location, onScreen);
+  }
+
+  first(): void {
+    this.showIndex(0);
+  }
+
+  last(): void {
+    this.showIndex(layout.lastGroup(this.count, readingMode(this.state.settings), sizesByIndex(this.state)));
+  }
+
+  /** The next or previous group; past the last page, the next book is offered, then opened. */
+  step(direction: 1 | -1): void {
+    if (this.count === 0) return;
+    const mode = readingMode(this.state.settings);
+    const sizes = sizesByIndex(this.state);
+    const target = direction > 0 ? layout.nextGroup(this.index, this.count, mode, sizes) : layout.previousGroup(this.index, this.count, mode, sizes);
+    if (target !== null) {
+      this.showIndex(target);
+      return;
+    }
+    const next = direction > 0 ? this.state.reading.location?.nextBook : null;
+    if (!next) return;
+    if (this.state.reading.offeringNextBook) {
+      this.openPath(next.path);
+      return;
+    }
+    this.store.update((s) => ({ reading: { ...s.reading, offeringNextBook: true } }));
+  }
+
+  arrow(key: "ArrowLeft" | "ArrowRight"): void {
+    this.step(layout.arrowStep(key, this.state.settings.direction));
+  }
+
+  /** The webview could not show the original in `slot` (of the pages on screen). */
+  originalFailed(slot: number): void {
+    const id = this.state.reading.onScreen[slot];
+    if (id === undefined || this.state.reading.problems.has(id)) return;
+    this.setProblems([[id, { kind: "not_an_image", message: "it is not an image that can be shown" }]]);
+  }
+
+  /** Page sizes near the position, for spreads; the pairing is redone when they arrive. */
+  private async learnSizes(location: OpenedLocation): Promise<void> {
+    const known = sizesByIndex(this.state);
+    const needed = layout.sizesNeeded(this.index, this.count, known).map((i) => location.images[i].id);
+    if (needed.length === 0) return;
+    const infos = await this.api.info(needed, false).catch(() => []);
+    if (location !== this.state.reading.location) return;
+    const before = onScreenIndices(this.state).join();
+    const sizes = new Map(this.state.reading.sizes);
+    for (const info of infos) if (info.width > 0) sizes.set(info.id, { width: info.width, height: info.height });
+    this.store.update((s) => ({ reading: { ...s.reading, sizes } }));
+    if (!this.state.settings.spread) return;
+    const regrouped = layout.groupAt(this.index, this.count, readingMode(this.state.settings), sizesByIndex(this.state));
+    if (regrouped.join() !== before) this.showIndex(this.index);
+  }
+
+  /** Says at once when a page on screen is damaged or too large, rather than showing an empty stage. */
+  private async checkPages(location: OpenedLocation, onScreen: readonly PageId[]): Promise<void> {
+    const unchecked = onScreen.filter((id) => !this.state.reading.problems.has(id));
+    const infos = await this.api.info(unchecked, true).catch(() => []);
+    if (location !== this.state.reading.location) return;
+    this.setProblems(infos.flatMap((info) => (info.problem ? [[info.id, info.problem] as const] : [])));
+  }
+
+  private setProblems(found: readonly (readonly [PageId, { kind: string; message: string }])[]): void {
+    if (found.length === 0) return;
+    this.store.update((s) => {
+      let problems = s.reading.problems;
+      for (const [id, problem] of found) problems = withEntry(problems, id, problem);
+      return { reading: { ...s.reading, problems } };
+    });
+  }
+}

@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import type { UpscaledImage, UpscaleProgress } from "../bindings";
+import { CommandError, type UpscaleApi } from "../api";
+import type { AppState } from "../app/state";
+import type { Store } from "../app/store";
+import { deferred, location, readyStore, result, settle, type Deferred } from "../testing/fakes";
+import { UpscaleController } from "./upscaling";
+
+interface Sent {
+  requestId: string;
+  pageId: number;
+  priority: string;
+  reply: Deferred<UpscaledImage>;
+  progress: (message: UpscaleProgress) => void;
+}
+
+function fakeEngine() {
+  const sent: Sent[] = [];
+  const cancelled: string[] = [];
+  const api: UpscaleApi = {
+    upscale: (request, onProgress) => {
+      const reply = deferred<UpscaledImage>();
+      sent.push({ requestId: request.requestId, pageId: request.pageId, priority: request.priority, reply, progress: onProgress });
+      return reply.promise;
+    },
+    cancel: (ids) => cancelled.push(...ids),
+  };
+  const latest = (pageId: number) => [...sent].reverse().find((s) => s.pageId === pageId)!;
+  return { api, sent, cancelled, latest };
+}
+
+function showing(store: Store<AppState>, onScreen: number[]): void {
+  store.update((s) => ({ reading: { ...s.reading, onScreen } }));
+}
+
+function opened(store: Store<AppState>, ids: number[]): void {
+  store.update((s) => ({ reading: { ...s.reading, location: location(ids), onScreen: [ids[0]], sizes: new Map(), problems: new Map() } }));
+}
+
+describe("UpscaleController", () => {
+  it("asks for the page on screen first, then the pages ahead once it is done", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    opened(store, [11, 12, 13]);
+    expect(engine.sent.map((s) => [s.pageId, s.priority])).toEqual([[11, "interactive"]]);
+    expect(store.state.upscale.pending).toBe(1);
+
+    engine.latest(11).reply.resolve(result(11));
+    await settle();
+    expect(store.state.upscale.pages.get(11)?.result?.url).toBe("upscaled://11");
+    expect(store.state.upscale.pages.get(11)?.computedOnScreen).toBe(true);
+    // preloadCount is 1: the next page, in the background.
+    expect(engine.sent.map((s) => [s.pageId, s.priority])).toEqual([
+      [11, "interactive"],
+      [12, "background"],
+    ]);
+  });
+
+  it("drops the late result of a page no longer shown, and cancels its request", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    opened(store, [11, 12, 13]);
+    const first = engine.latest(11);
+    showing(store, [13]);
+    expect(engine.cancelled).toEqual([first.requestId]);
+    first.reply.resolve(result(11));
+    first.progress({ requestId: first.requestId, progress: { phase: "computing", done: 1, total: 4 } });
+    await settle();
+    expect(store.state.upscale.pages.has(11)).toBe(false);
+    expect(engine.latest(13).priority).toBe("interactive");
+  });
+
+  it("keeps a result with its page across a reopening: a result for the old pages never lands on the new ones", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    opened(store, [1, 2, 3]);
+    const old = engine.latest(1);
+    // The same folder opened again: the same first index, new page ids.
+    opened(store, [4, 5, 6]);
+    expect(engine.cancelled).toContain(old.requestId);
+    old.reply.resolve(result(1));
+    await settle();
+    expect([...store.state.upscale.pages.keys()]).toEqual([]);
+    engine.latest(4).reply.resolve(result(4));
+    await settle();
+    expect(store.state.upscale.pages.get(4)?.result?.url).toBe("upscaled://4");
+  });
+
+  it("forgets every result when the settings change what a result is, and asks again", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    opened(store, [1, 2]);
+    engine.latest(1).reply.resolve(result(1));
+    await settle();
+    store.update((s) => ({ settings: { ...s.settings, spread: true } }));
+    expect(store.state.upscale.pages.get(1)?.result).toBeDefined();
+    store.update((s) => ({ settings: { ...s.settings, scale: 4, scaleChosen: true } }));
+    expect(store.state.upscale.pages.size).toBe(0);
+    expect(engine.latest(1).priority).toBe("interactive");
+    expect(engine.sent.filter((s) => s.pageId === 1)).toHaveLength(2);
+  });
+
+  it("keeps a failure or a skip with its page and does not ask again in a loop", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    opened(store, [1, 2, 3]);
+    engine.latest(1).reply.reject(new CommandError("not_an_image", "it is not an image"));
+    await settle();
+    expect(store.state.upscale.pages.get(1)?.failure).toBe("it is not an image");
+    engine.latest(2).reply.reject(new CommandError("skipped", "not upscaled: animated"));
+    await settle();
+    expect(store.state.upscale.pages.get(2)?.skipped).toBe("animated");
+    expect(engine.sent.map((s) => s.pageId)).toEqual([1, 2]);
+    // A skipped page is not preloaded again from the page before it.
+    showing(store, [1]);
+    expect(engine.sent.map((s) => s.pageId)).toEqual([1, 2]);
+  });
+
+  it("tracks tile progress by page, keeping when computing started", async () => {
+    let clock = 100;
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api, () => clock);
+    opened(store, [7]);
+    const request = engine.latest(7);
+    request.progress({ requestId: request.requestId, progress: { phase: "computing", done: 0, total: 4 } });
+    clock = 900;
+    request.progress({ requestId: request.requestId, progress: { phase: "computing", done: 2, total: 4 } });
+    expect(store.state.upscale.pages.get(7)?.progress).toEqual({ phase: "computing", done: 2, total: 4, since: 100 });
+    request.reply.resolve(result(7));
+    await settle();
+    expect(store.state.upscale.pages.get(7)?.progress).toBeUndefined();
+  });
+
+  it("off cancels what is in flight and keeps the results; a cancelled request leaves no trace", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    const upscale = new UpscaleController(store, engine.api);
+    opened(store, [1, 2]);
+    engine.latest(1).reply.resolve(result(1, true));
+    await settle();
+    const preload = engine.latest(2);
+    upscale.toggle();
+    expect(store.state.upscale.on).toBe(false);
+    expect(engine.cancelled).toEqual([preload.requestId]);
+    expect(store.state.upscale.pending).toBe(0);
+    preload.reply.reject(new CommandError("cancelled", "cancelled"));
+    await settle();
+    expect(store.state.upscale.pages.get(1)?.result?.fromCache).toBe(true);
+    expect(store.state.upscale.pages.has(2)).toBe(false);
+  });
+
+  it("says why when upscaling is unavailable, and asks for nothing", () => {
+    const store = readyStore({ upscale: { on: false, pages: new Map(), pending: 0 } });
+    store.update((s) => ({ engine: { ...s.engine, phase: "unavailable", error: "no Python" } }));
+    const engine = fakeEngine();
+    const upscale = new UpscaleController(store, engine.api);
+    opened(store, [1]);
+    upscale.toggle();
+    expect(store.state.upscale.on).toBe(false);
+    expect(store.state.view.alert).toBe("Upscaling is unavailable: no Python");
+    expect(engine.sent).toEqual([]);
+  });
+
+  it("does not ask for a page that cannot be shown", () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    store.update((s) => ({
+      reading: { ...s.reading, location: location([1, 2]), onScreen: [1, 2], problems: new Map([[1, { kind: "image_too_large", message: "too large" }]]) },
+    }));
+    expect(engine.sent.map((s) => s.pageId)).toEqual([2]);
+  });
+});

@@ -1,0 +1,124 @@
+// Upscaling: the pages on screen first, then (once they are done) the ones ahead. Requests,
+// results, progress and the reasons a page is not upscaled are kept by page id; a result that
+// comes back for a request no longer current (the page left, the settings changed, another
+// location opened) is dropped.
+import type { Priority, UpscaledImage, UpscaleProgress } from "../bindings";
+import { CommandError, describeError, type UpscaleApi } from "../api";
+import { aheadOfScreen, engineReady, pages, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
+import type { Store } from "../app/store";
+import { RequestTracker } from "../state/requests";
+import { settingsKey, toSkipRules, toUpscaleOptions } from "../state/settings";
+
+export class UpscaleController {
+  private tracker = new RequestTracker();
+
+  constructor(
+    private readonly store: Store<AppState>,
+    private readonly api: UpscaleApi,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    store.subscribe((state, previous) => this.follow(state, previous));
+  }
+
+  /** U: on or off. Off stops asking; the results already there are kept for later. */
+  toggle(): void {
+    const { error } = this.store.state.engine;
+    if (error) {
+      this.store.update((s) => ({ view: { ...s.view, alert: `Upscaling is unavailable: ${error}` } }));
+      return;
+    }
+    this.store.update((s) => ({ upscale: { ...s.upscale, on: !s.upscale.on } }));
+  }
+
+  /** After a cache cleanup, results must be asked for again. */
+  forget(): void {
+    this.cancel(this.tracker.forget());
+    this.store.update((s) => ({ upscale: { ...s.upscale, pages: new Map(), pending: 0 } }));
+    this.schedule();
+  }
+
+  private follow(state: AppState, previous: AppState): void {
+    const newPages = state.reading.location !== previous.reading.location;
+    if (newPages || settingsKey(state.settings) !== settingsKey(previous.settings)) {
+      this.forget();
+      return;
+    }
+    if (!state.upscale.on && previous.upscale.on) this.stop();
+    if (state.reading.onScreen !== previous.reading.onScreen) this.leftScreen(state.reading.onScreen);
+    this.schedule();
+  }
+
+  /** Stops asking (upscaling turned off); results already there are kept. */
+  private stop(): void {
+    this.cancel(this.tracker.forget());
+    this.store.update((s) => {
+      const kept = new Map([...s.upscale.pages].map(([id, page]) => [id, { ...page, progress: undefined }]));
+      return { upscale: { ...s.upscale, pages: kept, pending: 0 } };
+    });
+  }
+
+  /** Pages that left the screen read as cached from now on. */
+  private leftScreen(onScreen: readonly PageId[]): void {
+    const computed = [...this.store.state.upscale.pages].filter(([id, page]) => page.computedOnScreen && !onScreen.includes(id));
+    if (computed.length === 0) return;
+    this.store.update((s) => {
+      let map = s.upscale.pages;
+      for (const [id, page] of computed) map = withEntry(map, id, { ...page, computedOnScreen: false });
+      return { upscale: { ...s.upscale, pages: map } };
+    });
+  }
+
+  /** Asks for what is wanted now; asking again for the same pages changes nothing. */
+  private schedule(): void {
+    const state = this.store.state;
+    if (state.upscale.on && pages(state).length > 0 && engineReady(state)) {
+      const wanted = state.reading.onScreen.filter((id) => !state.reading.problems.has(id));
+      const screenDone = wanted.every((id) => finished(upscaleOf(state, id)));
+      const ahead = screenDone ? aheadOfScreen(state).filter((id) => !upscaleOf(state, id).skipped) : [];
+      const plan = this.tracker.plan([...wanted], ahead);
+      this.cancel(plan.cancel);
+      for (const request of plan.start) void this.upscale(request.page, request.requestId, request.priority);
+    }
+    this.setPending();
+  }
+
+  private setPending(): void {
+    const pending = this.tracker.pending;
+    if (pending !== this.store.state.upscale.pending) this.store.update((s) => ({ upscale: { ...s.upscale, pending } }));
+  }
+
+  private cancel(requestIds: string[]): void {
+    if (requestIds.length > 0) this.api.cancel(requestIds);
+  }
+
+  private async upscale(page: PageId, requestId: string, priority: Priority): Promise<void> {
+    const settings = this.store.state.settings;
+    const onProgress = ({ progress }: UpscaleProgress) => {
+      if (!this.tracker.isCurrent(page, requestId)) return;
+      const previous = upscaleOf(this.store.state, page).progress;
+      const since = progress.phase === "computing" && previous?.phase === "computing" ? previous.since : this.now();
+      this.setPage(page, (p) => ({ ...p, progress: { ...progress, since } }));
+    };
+    let outcome: Partial<PageUpscale> | null;
+    try {
+      const result: UpscaledImage = await this.api.upscale({ requestId, pageId: page, options: toUpscaleOptions(settings), priority, skip: toSkipRules(settings) }, onProgress);
+      outcome = { result, failure: undefined, computedOnScreen: !result.fromCache && this.store.state.reading.onScreen.includes(page) };
+    } catch (e) {
+      if (e instanceof CommandError && e.kind === "cancelled") outcome = null;
+      else if (e instanceof CommandError && e.kind === "skipped") outcome = { skipped: e.message.replace(/^not upscaled: /, "") };
+      else outcome = { failure: describeError(e) };
+    }
+    // A page with an outcome is not asked for again (until the results are forgotten).
+    if (!this.tracker.finished(page, requestId, outcome !== null)) return;
+    // The change reschedules: once the pages on screen are done, the preloads start.
+    this.setPage(page, (p) => ({ ...p, ...outcome, progress: undefined }));
+  }
+
+  private setPage(page: PageId, change: (page: PageUpscale) => PageUpscale): void {
+    this.store.update((s) => ({ upscale: { ...s.upscale, pages: withEntry(s.upscale.pages, page, change(upscaleOf(s, page))) } }));
+  }
+}
+
+function finished(page: PageUpscale): boolean {
+  return !!(page.result || page.skipped || page.failure);
+}

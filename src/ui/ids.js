@@ -1,0 +1,132 @@
+// The DOM ids shared by index.html, the TypeScript and the end-to-end tests: one plain ES
+// module, so Vite and Node 20 both import it; TypeScript reads it (allowJs) with each id as
+// its literal string, so a misspelt name fails the typecheck.
+// `ids.test.ts` checks that index.html holds exactly the `PAGE_IDS` and that the e2e tests
+// name no id by string.
+
+/** Elements written in index.html. */
+export const PAGE_IDS = Object.freeze(/** @type {const} */ ({
+  toolbar: "toolbar",
+  openFile: "open-file",
+  openFolder: "open-folder",
+  openBooks: "open-books",
+  saveUpscaled: "save-upscaled",
+  openExport: "open-export",
+  prev: "prev",
+  pageCounter: "page-counter",
+  next: "next",
+  toggleUpscale: "toggle-upscale",
+  toggleOriginal: "toggle-original",
+  toggleCompare: "toggle-compare",
+  toggleSpread: "toggle-spread",
+  toggleDirection: "toggle-direction",
+  zoomFit: "zoom-fit",
+  zoomActual: "zoom-actual",
+  zoomOut: "zoom-out",
+  zoomLevel: "zoom-level",
+  zoomIn: "zoom-in",
+  openSettings: "open-settings",
+  openGpu: "open-gpu",
+  openCache: "open-cache",
+  stage: "stage",
+  canvas: "canvas",
+  slot1: "slot-1",
+  original: "original",
+  upscaled: "upscaled",
+  slot2: "slot-2",
+  original2: "original-2",
+  upscaled2: "upscaled-2",
+  compareHandle: "compare-handle",
+  emptyHint: "empty-hint",
+  progress: "progress",
+  progressFill: "progress-fill",
+  progressLabel: "progress-label",
+  bookEnd: "book-end",
+  errorBanner: "error-banner",
+  thumbnails: "thumbnails",
+  status: "status",
+  statusEngine: "status-engine",
+  statusText: "status-text",
+  panelSettings: "panel-settings",
+  panelGpu: "panel-gpu",
+  panelCache: "panel-cache",
+  panelBooks: "panel-books",
+  panelExport: "panel-export",
+}));
+
+/** Elements the panels draw. */
+export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
+  // Books
+  booksHere: "books-here",
+  recentBooks: "recent-books",
+  recentEmpty: "recent-empty",
+  // Cache
+  cleanupDays: "cleanup-days",
+  cacheCapMb: "cache-cap-mb",
+  cacheResult: "cache-result",
+  confirmYes: "confirm-yes",
+  confirmNo: "confirm-no",
+  cacheCleanup: "cache-cleanup",
+  cacheClear: "cache-clear",
+  cacheApplyCap: "cache-apply-cap",
+  cacheEntries: "cache-entries",
+  cacheSize: "cache-size",
+  cacheOldest: "cache-oldest",
+  // Export
+  exportLayout: "export-layout",
+  exportPattern: "export-pattern",
+  exportChoose: "export-choose",
+  exportStart: "export-start",
+  exportDestination: "export-destination",
+  exportStatus: "export-status",
+  exportFill: "export-fill",
+  exportBar: "export-bar",
+  exportProgress: "export-progress",
+  exportThumb: "export-thumb",
+  exportCurrent: "export-current",
+  exportCancel: "export-cancel",
+  exportSummary: "export-summary",
+  exportError: "export-error",
+  // Engine
+  gpuError: "gpu-error",
+  gpuDevices: "gpu-devices",
+  gpuInUse: "gpu-in-use",
+  gpuMode: "gpu-mode",
+  gpuVersion: "gpu-version",
+  gpuFallback: "gpu-fallback",
+  customModels: "custom-models",
+  engineRequests: "engine-requests",
+  engineHits: "engine-hits",
+  engineMemory: "engine-memory",
+  engineStages: "engine-stages",
+  // Settings
+  settingAuto: "setting-auto",
+  settingModel: "setting-model",
+  settingScale: "setting-scale",
+  settingTile: "setting-tile",
+  settingTta: "setting-tta",
+  settingFormat: "setting-format",
+  settingPreload: "setting-preload",
+  settingMaxMp: "setting-max-mp",
+  settingAnimated: "setting-animated",
+  settingModelsDir: "setting-models-dir",
+  settingModelsDirChoose: "setting-models-dir-choose",
+  settingModelsDirDefault: "setting-models-dir-default",
+  settingModelsDirNote: "setting-models-dir-note",
+  settingSpread: "setting-spread",
+  settingShift: "setting-shift",
+  settingDirection: "setting-direction",
+  settingFit: "setting-fit",
+  settingEnlarge: "setting-enlarge",
+}));
+
+/** Every id, by name. */
+export const ID = Object.freeze({ ...PAGE_IDS, ...PANEL_IDS });
+
+/** The message under a number field that is not valid: `setting-scale-error`. */
+/**
+ * @template {string} T
+ * @param {T} id
+ * @returns {`${T}-error`}
+ */
+export const errorIdOf = (id) => /** @type {`${T}-error`} */ (`${id}-error`);

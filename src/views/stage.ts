@@ -1,0 +1,92 @@
+// Draws the pages on screen: the stage (originals and upscaled results), the thumbnail strip,
+// the page counter, the window title, the hint for an empty location and the end-of-book offer.
+import { indexOf, onScreenIndices, pages, upscaleOf, type AppState } from "../app/state";
+import type { Store } from "../app/store";
+import { ID } from "../ui/ids.js";
+import { byId } from "../ui/dom";
+import type { Thumbnails } from "../viewer/thumbnails";
+import type { Viewer } from "../viewer/viewer";
+
+export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Thumbnails, onOriginalFailed: (slot: number) => void): void {
+  const hint = byId(ID.emptyHint);
+  const counter = byId(ID.pageCounter);
+  const bookEnd = byId(ID.bookEnd);
+
+  viewer.slots.forEach((slot, n) =>
+    slot.original.addEventListener("error", () => {
+      if (slot.original.getAttribute("src")) onOriginalFailed(n);
+    }),
+  );
+
+  store.watch(
+    (s) => s.reading.location,
+    (location) => {
+      if (!location) return;
+      thumbnails.render(location.images);
+      hint.hidden = location.images.length > 0;
+      if (location.images.length > 0) return;
+      hint.textContent =
+        location.books.length > 0 ? `${location.title} holds ${location.books.length} books: pick one in Books (B).` : `${location.title} holds no images or books.`;
+      viewer.showPages([], store.state.settings.direction);
+      counter.textContent = "0 / 0";
+    },
+  );
+
+  // The originals on screen, then each one's result while upscaling is on.
+  let shownPages = "";
+  store.watch(
+    (s) => {
+      const images = s.reading.onScreen.map((id) => pages(s)[indexOf(s, id)]).filter((image) => image !== undefined);
+      const results = s.reading.onScreen.map((id) => (s.upscale.on ? upscaleOf(s, id).result?.url ?? "" : ""));
+      return { pages: images.map((image) => image.url).join("\n"), direction: s.settings.direction, results: results.join("\n") };
+    },
+    (shown) => {
+      if (!shown.pages) return;
+      const key = `${shown.direction}\n${shown.pages}`;
+      if (key !== shownPages) {
+        shownPages = key;
+        viewer.showPages(shown.pages.split("\n"), shown.direction);
+      }
+      shown.results.split("\n").forEach((url, slot) => viewer.showResult(slot, url || null));
+    },
+  );
+
+  store.watch(
+    (s) => s.reading.onScreen,
+    (onScreen) => {
+      const state = store.state;
+      const location = state.reading.location;
+      const group = onScreenIndices(state);
+      if (!location || group.length === 0 || onScreen.length === 0) return;
+      thumbnails.select(group);
+      const first = group[0] + 1;
+      const last = group[group.length - 1] + 1;
+      counter.textContent = `${first === last ? first : `${first}–${last}`} / ${location.images.length}`;
+      document.title = `${location.kind === "book" ? `${location.title} · ` : ""}${location.images[group[0]].name} — SRView`;
+    },
+  );
+
+  store.watch(
+    (s) => [s.reading.offeringNextBook, s.reading.location],
+    ([offering]) => {
+      const location = store.state.reading.location;
+      const next = location?.nextBook;
+      bookEnd.hidden = !(offering && next);
+      if (offering && next) bookEnd.textContent = `End of ${location.title}. Next book: ${next.name} — go on to open it.`;
+    },
+  );
+
+  // Any settings change puts the zoom back to fit, as it always has.
+  store.watch(
+    (s) => s.settings,
+    (settings) => viewer.setFitMode(settings.fit, settings.enlargeSmall),
+  );
+  store.watch(
+    (s) => s.view.showingOriginal,
+    (original, before) => before !== undefined && viewer.setShowUpscaled(!original),
+  );
+  store.watch(
+    (s) => s.view.comparing,
+    (comparing, before) => before !== undefined && viewer.setComparing(comparing),
+  );
+}

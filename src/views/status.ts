@@ -1,0 +1,93 @@
+// The status bar (the engine, the page on screen), the error banner, the tile progress bar,
+// and the attributes the end-to-end tests wait on (body[data-engine], body[data-pending]).
+import { pageAt, indexOf, upscaleOf, type AppState, type PageProgress } from "../app/state";
+import type { Store } from "../app/store";
+import { describeProgress, statusLine } from "../state/status";
+import { ID } from "../ui/ids.js";
+import { byId } from "../ui/dom";
+
+export function bindStatus(store: Store<AppState>, now: () => number = () => performance.now()): void {
+  const engine = byId(ID.statusEngine);
+  const status = byId(ID.statusText);
+  const banner = byId(ID.errorBanner);
+  const bar = byId(ID.progress);
+  const secondsLeft = (progress: PageProgress): number | null => {
+    if (progress.done === 0) return null;
+    return ((now() - progress.since) / 1000 / progress.done) * (progress.total - progress.done);
+  };
+
+  store.watch(
+    (s) => s.engine.phase,
+    (phase) => {
+      const { report, error } = store.state.engine;
+      if (phase === "starting") return;
+      const text = phase === "ready" ? `Upscaler ready · ${report?.cpuMode ? "CPU mode" : report?.deviceName}` : `Upscaling unavailable: ${error}`;
+      engine.textContent = text;
+      engine.title = text;
+      engine.classList.toggle("bad", phase !== "ready");
+      document.body.dataset.engine = phase;
+    },
+  );
+
+  const renderProgress = (state: AppState) => {
+    const computing = state.reading.onScreen.map((id) => upscaleOf(state, id).progress).find((p) => p?.phase === "computing");
+    const progress = state.upscale.on ? computing : undefined;
+    const tiled = !!progress && progress.total > 1;
+    bar.hidden = !tiled;
+    if (!progress || !tiled) return;
+    bar.dataset.done = String(progress.done);
+    bar.dataset.total = String(progress.total);
+    byId(ID.progressFill).style.width = `${(100 * progress.done) / progress.total}%`;
+    const label = describeProgress({ ...progress, secondsLeft: secondsLeft(progress) });
+    byId(ID.progressLabel).textContent = label.charAt(0).toUpperCase() + label.slice(1);
+  };
+
+  const render = (state: AppState) => {
+    document.body.dataset.pending = String(state.upscale.pending);
+    renderProgress(state);
+    const id = state.reading.onScreen[0];
+    const image = id !== undefined ? pageAt(state, indexOf(state, id)) : undefined;
+    const alert = state.view.alert;
+    if (!image) {
+      status.textContent = "";
+      banner.hidden = !alert;
+      banner.textContent = alert ?? "";
+      return;
+    }
+    const page = upscaleOf(state, id);
+    const result = page.result;
+    const problem = state.reading.problems.get(id!);
+    const line = statusLine({
+      name: image.name,
+      upscaling: state.upscale.on,
+      model: result?.model ?? state.settings.model,
+      problem,
+      failure: page.failure,
+      skipped: page.skipped,
+      progress: page.progress ? { ...page.progress, secondsLeft: secondsLeft(page.progress) } : undefined,
+      result: result && {
+        computedNow: !!page.computedOnScreen,
+        sourceWidth: result.sourceWidth,
+        sourceHeight: result.sourceHeight,
+        width: result.width,
+        height: result.height,
+        format: result.format,
+        bytes: result.bytes,
+        computeMs: result.timings.computeMs ?? 0,
+      },
+      waitingForEngine: !state.engine.report,
+    });
+    const text = state.view.notice ?? line.text;
+    status.textContent = text;
+    status.title = text;
+    status.classList.toggle("bad", line.bad);
+    if (line.source) status.dataset.source = line.source;
+    else delete status.dataset.source;
+    // The page's own trouble first, then a message from what the reader just did.
+    const bad = problem || page.failure ? line.text : alert;
+    banner.hidden = !bad;
+    banner.textContent = bad ?? "";
+  };
+  render(store.state);
+  store.subscribe(render);
+}

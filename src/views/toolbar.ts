@@ -1,0 +1,31 @@
+// The toolbar's toggles and labels, drawn from the state.
+import type { AppState } from "../app/state";
+import type { Store } from "../app/store";
+import type { FitMode } from "../state/settings";
+import { ID } from "../ui/ids.js";
+import { byId } from "../ui/dom";
+
+const FIT_LABELS: Record<FitMode, string> = { page: "Fit page", width: "Fit width", height: "Fit height" };
+
+export function bindToolbar(store: Store<AppState>): void {
+  const pressed = (id: Parameters<typeof byId>[0], on: boolean) => byId(id).setAttribute("aria-pressed", String(on));
+  store.watch(
+    (s) => [s.upscale.on, s.view.showingOriginal, s.view.comparing],
+    ([upscaling, original, comparing]) => {
+      pressed(ID.toggleUpscale, upscaling);
+      pressed(ID.toggleOriginal, original);
+      pressed(ID.toggleCompare, comparing);
+    },
+  );
+  store.watch(
+    (s) => s.settings,
+    (settings) => {
+      byId(ID.zoomFit).textContent = FIT_LABELS[settings.fit];
+      const rtl = settings.direction === "rtl";
+      const direction = byId(ID.toggleDirection);
+      direction.textContent = rtl ? "R→L" : "L→R";
+      direction.title = `Reading ${rtl ? "right to left (manga)" : "left to right"}: click or press R to change`;
+      pressed(ID.toggleSpread, settings.spread);
+    },
+  );
+}
