@@ -7,8 +7,8 @@ npm run build --silent
 cd src-tauri
 # The bench commands need their own capability, granted only in this build.
 TAURI_CONFIG='{"app":{"security":{"capabilities":["default","ipc-bench"]}}}' \
-  cargo build --locked -p srview-app --features tauri/custom-protocol,srview-app/ipc-bench
-cp target/debug/srview-app target/debug/srview-app-ipc-bench
-cargo build --locked -p srview-app --features tauri/custom-protocol
+  cargo build --locked --release -p srview-app --features tauri/custom-protocol,srview-app/ipc-bench
+cp target/release/srview-app target/release/srview-app-ipc-bench
+cargo build --locked --release -p srview-app --features tauri/custom-protocol
 cd ..
-SRVIEW_APP=src-tauri/target/debug/srview-app-ipc-bench xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/ipc-bench.mjs
+SRVIEW_APP=src-tauri/target/release/srview-app-ipc-bench xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/ipc-bench.mjs

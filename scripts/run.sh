@@ -8,7 +8,7 @@ scripts/setup.sh
 scripts/build.sh
 target=${1:-samples}
 if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
-  exec src-tauri/target/debug/srview-app "$target"
+  exec src-tauri/target/release/srview-app "$target"
 fi
 echo "run: no display; upscaling $target with the CLI instead"
-exec src-tauri/target/debug/srview upscale "$target" --out-dir "${SRVIEW_OUT:-upscaled}"
+exec src-tauri/target/release/srview upscale "$target" --out-dir "${SRVIEW_OUT:-upscaled}"

@@ -24,7 +24,12 @@ if ((${#missing[@]})); then
 fi
 
 # Python: a venv at .venv, from an interpreter that has a shared libpython (PyO3 embeds it).
-PYTHON=${SRVIEW_PYTHON:-python3}
+# Debian's python3.11 where there is one: the .deb links its libpython, so the tests and the
+# package then share one build (scripts/package.sh).
+PYTHON=${SRVIEW_PYTHON:-}
+if [[ -z $PYTHON ]]; then
+  if [[ -x /usr/bin/python3.11 ]]; then PYTHON=/usr/bin/python3.11; else PYTHON=python3; fi
+fi
 if [[ ! -x .venv/bin/python ]]; then
   echo "setup: creating .venv from $($PYTHON --version)"
   "$PYTHON" -m venv .venv
@@ -48,7 +53,18 @@ if [[ ! -f .fixtures/rarfile/rar5-subdirs.rar ]]; then
   rm -rf .fixtures/download
 fi
 
-if [[ ! -d node_modules/@tauri-apps/cli ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+# npm ci only when an installed version differs from package-lock.json (not on a newer mtime:
+# a checkout touches the file, and npm ci empties node_modules first).
+node_modules_current() {
+  node -e '
+    const fs = require("fs");
+    const locked = JSON.parse(fs.readFileSync("package-lock.json")).packages;
+    const installed = JSON.parse(fs.readFileSync("node_modules/.package-lock.json")).packages;
+    const stale = Object.entries(locked).filter(([path, want]) =>
+      path && (installed[path] ? installed[path].version !== want.version : !want.optional));
+    process.exit(stale.length ? 1 : 0);' 2>/dev/null
+}
+if ! node_modules_current; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi

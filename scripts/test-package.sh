@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the .deb, installs it as a user would (needs root, as on CI), uses the installed
-# srview and srview-app with a fresh HOME, checks the desktop entry and MIME types, removes the
-# package and checks that nothing of it is left under /usr. Prints the package's numbers.
+# `scripts/test-package.sh [DEB]`: builds the .deb (or takes DEB), installs it as a user would
+# (needs root, as on CI), uses the installed srview and srview-app with a fresh HOME, checks the
+# desktop entry and MIME types, removes the package and checks that nothing of it is left under
+# /usr. Prints the package's numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -15,8 +16,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-deb=$(scripts/package.sh | sed -n 's/^package: //p')
-[[ -f "$deb" ]] || fail "scripts/package.sh printed no package"
+deb=${1:-$(scripts/package.sh | sed -n 's/^package: //p')}
+[[ -f "$deb" ]] || fail "no package: ${deb:-scripts/package.sh printed none}"
 dpkg -s srview >/dev/null 2>&1 && $SUDO apt-get remove -y -q srview
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$deb"
 files=$(mktemp)

@@ -1,17 +1,80 @@
 #!/usr/bin/env bash
-# Sets everything up, builds, and runs every test: Rust (engine, CLI, Tauri commands,
-# bindings), frontend unit tests, and the end-to-end suite in the real webview.
+# Sets everything up, builds once, and runs every test: Rust (engine, CLI, Tauri commands,
+# bindings), frontend unit tests, the end-to-end suite in the real webview, and the .deb built
+# from the same release binaries. Prints the time each stage took at the end, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-scripts/build.sh
-echo "== Rust tests"
-(cd src-tauri && cargo test --locked --workspace --features tauri/custom-protocol)
-echo "== Frontend unit tests"
-npm run test:unit --silent
-echo "== End-to-end tests (tauri-driver, WebKitWebDriver, Xvfb)"
-npm run test:e2e --silent
+
+# --- The stage table: wall time, and CPU time (user + system, children included, from `times`).
+stage_names=() stage_walls=() stage_cpus=() stage_results=()
+current_stage="" stage_started=0 stage_cpu_started=0 cpu_now=0
+times_file=$(mktemp)
+
+read_cpu() { # sets cpu_now: the shell's and its finished children's CPU seconds so far
+  times >"$times_file" # here, not in a subshell, whose `times` would not count our children
+  cpu_now=$(awk '{ for (i = 1; i <= NF; i++) { split($i, t, "m"); sub("s", "", t[2]); sum += t[1] * 60 + t[2] } }
+                 END { printf "%.1f", sum }' "$times_file")
+}
+
+stage_done() { # stage_done RESULT
+  read_cpu
+  stage_names+=("$current_stage")
+  stage_walls+=("$(awk -v a="$stage_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')")
+  stage_cpus+=("$(awk -v a="$stage_cpu_started" -v b="$cpu_now" 'BEGIN { printf "%.1f", b - a }')")
+  stage_results+=("$1")
+  current_stage=""
+}
+
+stage() { # stage NAME COMMAND...: runs COMMAND as one row of the table
+  current_stage=$1
+  shift
+  echo "== $current_stage"
+  read_cpu
+  stage_cpu_started=$cpu_now stage_started=$(date +%s.%N)
+  "$@"
+  stage_done ok
+}
+
+print_stage_table() {
+  local status=$?
+  if [[ -n $current_stage ]]; then stage_done "FAILED (exit $status)"; fi
+  echo
+  echo "== Stage times (CPU: user + system of every process; $(nproc) cores)"
+  local wall=0 cpu=0
+  printf '%-28s %9s %9s  %s\n' stage "wall s" "CPU s" result
+  for i in "${!stage_names[@]}"; do
+    printf '%-28s %9s %9s  %s\n' "${stage_names[$i]}" "${stage_walls[$i]}" "${stage_cpus[$i]}" "${stage_results[$i]}"
+    wall=$(awk -v a="$wall" -v b="${stage_walls[$i]}" 'BEGIN { print a + b }')
+    cpu=$(awk -v a="$cpu" -v b="${stage_cpus[$i]}" 'BEGIN { print a + b }')
+  done
+  printf '%-28s %9.1f %9.1f\n' total "$wall" "$cpu"
+  rm -f "$times_file"
+}
+trap print_stage_table EXIT
+
+# --- The stages. One build (release profile) serves the Rust tests, the end-to-end suite and
+# the .deb; the test features are the package's (tauri/custom-protocol).
+# SRVIEW_E2E_LOCK=FILE: on a machine shared by several checkouts, the stages that need port 4444
+# (tauri-driver) or install the package run one at a time (flock FILE).
+locked() { if [[ -n ${SRVIEW_E2E_LOCK:-} ]]; then flock "$SRVIEW_E2E_LOCK" "$@"; else "$@"; fi; }
+cargo_test() { (cd src-tauri && cargo test --locked --release --workspace --features tauri/custom-protocol "$@"); }
+end_to_end() {
+  # `cargo test` linked its own builds of the binaries (with the dev-dependencies' features) to
+  # target/release; this links scripts/build.sh's back (nothing compiles).
+  scripts/build.sh --rust --quiet
+  locked npm run test:e2e --silent
+}
+
+stage setup scripts/setup.sh
+stage "frontend build" npm run build --silent
+stage "Rust build" scripts/build.sh --rust
+stage "Rust test build" cargo_test --no-run
+stage "Rust tests" cargo_test
+stage "frontend unit tests" npm run test:unit --silent
+stage "end-to-end tests" end_to_end
 if [[ "${SRVIEW_SKIP_PACKAGE_TEST:-}" != "1" ]]; then
-  echo "== The .deb: build, install, use, remove"
-  scripts/test-package.sh
+  package_log=$(mktemp)
+  stage "package build" eval 'scripts/package.sh --built | tee "$package_log"'
+  stage "package test" locked scripts/test-package.sh "$(sed -n 's/^package: //p' "$package_log")"
+  rm -f "$package_log"
 fi

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Builder } from "selenium-webdriver";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const APP = process.env.SRVIEW_APP ?? join(root, "src-tauri/target/debug/srview-app");
+export const APP = process.env.SRVIEW_APP ?? join(root, "src-tauri/target/release/srview-app");
 export const FIXTURES = join(root, "tests/e2e/fixtures");
 export const SCREENSHOTS = join(root, "artifacts/screenshots");
 const PORT = 4444;

@@ -6,9 +6,15 @@ use crate::error::{Result, SrError};
 
 const FIX: &str = "run scripts/setup.sh, or set SRVIEW_VENV to a venv with sr-vulkan installed";
 
-/// Where an installed package keeps its engine (set when `scripts/package.sh` builds the
-/// binaries). Such a build looks only there, unless `--venv` or `SRVIEW_VENV` say otherwise.
-const PACKAGED_ENGINE: Option<&str> = option_env!("SRVIEW_PACKAGED_ENGINE");
+/// Where the installed package keeps its engine (`src-tauri/tauri.package.json`). A binary
+/// installed in `/usr/bin` looks only there, unless `--venv` or `SRVIEW_VENV` say otherwise.
+/// Decided at run time, so the tests and the package use the same binaries.
+const PACKAGED_ENGINE: &str = "/usr/lib/srview/engine";
+const PACKAGED_BIN_DIR: &str = "/usr/bin";
+
+fn installed() -> bool {
+    std::env::current_exe().is_ok_and(|exe| exe.parent() == Some(Path::new(PACKAGED_BIN_DIR)))
+}
 
 fn is_venv(dir: &Path) -> bool {
     dir.join("pyvenv.cfg").is_file()
@@ -32,10 +38,7 @@ pub fn locate_venv(explicit: Option<PathBuf>) -> Result<PathBuf> {
             })
         };
     }
-    let candidates = match PACKAGED_ENGINE {
-        Some(dir) => vec![PathBuf::from(dir)],
-        None => development_candidates(),
-    };
+    let candidates = if installed() { vec![PathBuf::from(PACKAGED_ENGINE)] } else { development_candidates() };
     candidates.iter().find(|dir| is_venv(dir)).map(|dir| dir.canonicalize().unwrap_or_else(|_| dir.clone())).ok_or_else(
         || SrError::PythonUnavailable {
             reason: format!(
