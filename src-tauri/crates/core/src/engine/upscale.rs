@@ -9,20 +9,23 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-use crate::cache::{CacheKey, ResultCache};
-use crate::catalogue::Catalogue;
-use crate::custom::{CustomModels, CUSTOM_PREFIX};
+use crate::books::input;
+use crate::books::source::ImageSource;
+use crate::engine::device::{DeviceChoice, DeviceReport};
+use crate::engine::flight::{fly, Computed, FlightJob, FlightKey, FlightState, Flights};
+use crate::engine::scheduler::{Priority, SchedulerSnapshot};
+use crate::engine::session::{self, Session};
+use crate::engine::stats::{EngineStats, Record, StageTimings, Stats};
+use crate::engine::tile_store::{TileStore, DEFAULT_CAPACITY};
 use crate::error::{Result, SrError};
-use crate::export::{save_file, Overwrite};
-use crate::flight::{fly, Computed, FlightJob, FlightKey, FlightState, Flights};
-use crate::input;
 use crate::limits::Limits;
-use crate::naming::export_file_name;
-use crate::options::{OutputFormat, Plan, UpscaleOptions};
-use crate::session::{self, DeviceChoice, DeviceReport, Priority, SchedulerSnapshot, Session};
-use crate::source::ImageSource;
-use crate::stats::{EngineStats, Record, Stats};
-use crate::tile_store::{TileStore, DEFAULT_CAPACITY};
+use crate::models::catalogue::Catalogue;
+use crate::models::custom::{CustomModels, CUSTOM_PREFIX};
+use crate::models::options::export_file_name;
+use crate::models::options::{OutputFormat, Plan, UpscaleOptions};
+use crate::store::cache::{CacheKey, ResultCache};
+use crate::store::export::{save_file, Overwrite};
+use crate::sync::blocking;
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -56,8 +59,8 @@ impl Default for EngineConfig {
             timeout: None,
             tiling: true,
             stats: true,
-            models_dir: crate::custom::default_models_dir(),
-            custom_call_limit: crate::custom::DEFAULT_CALL_LIMIT,
+            models_dir: crate::models::custom::default_models_dir(),
+            custom_call_limit: crate::models::custom::DEFAULT_CALL_LIMIT,
         }
     }
 }
@@ -127,19 +130,6 @@ impl Progress {
     }
 }
 
-/// Milliseconds spent in each stage of one request.
-#[derive(Debug, Clone, Default, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct StageTimings {
-    pub cache_lookup_ms: f64,
-    pub check_ms: f64,
-    pub queue_wait_ms: f64,
-    pub compute_ms: f64,
-    pub write_ms: f64,
-    pub total_ms: f64,
-}
-
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -147,10 +137,10 @@ pub struct UpscaleOutcome {
     #[serde(skip)]
     pub bytes: Arc<Vec<u8>>,
     /// The cache file, when the cache is on.
-    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
+    #[serde(serialize_with = "crate::books::naming::serialize_lossy_path_opt")]
     #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub cache_path: Option<PathBuf>,
-    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
+    #[serde(serialize_with = "crate::books::naming::serialize_lossy_path_opt")]
     #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub saved_to: Option<PathBuf>,
     pub width: u32,
@@ -182,8 +172,8 @@ struct EngineShared {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelListing {
-    pub models: Vec<crate::catalogue::ModelInfo>,
-    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
+    pub models: Vec<crate::models::catalogue::ModelInfo>,
+    #[serde(serialize_with = "crate::books::naming::serialize_lossy_path_opt")]
     #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub models_dir: Option<PathBuf>,
     /// Why the models folder could not be read (`{kind, message}`), if it could not.
@@ -201,10 +191,6 @@ pub struct Engine {
 
 fn ms(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1e5).round() / 100.0
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| SrError::Internal(format!("a worker failed: {e}")))
 }
 
 impl Engine {
@@ -255,7 +241,7 @@ impl Engine {
             models,
             models_dir: scan.dir,
             models_dir_problem: scan.problem,
-            onnxruntime: crate::custom::onnxruntime_version(),
+            onnxruntime: crate::models::custom::onnxruntime_version(),
         }
     }
 
@@ -279,7 +265,7 @@ impl Engine {
 
     /// Jobs waiting and running in sr_vulkan right now, and flights in progress.
     pub fn scheduler(&self) -> (SchedulerSnapshot, usize) {
-        (self.shared.session.snapshot(), self.shared.flights.len())
+        (self.shared.session.scheduler.snapshot(), self.shared.flights.len())
     }
 
     /// What this engine did so far: stage figures, hit rate, pages per minute, memory.
@@ -304,7 +290,7 @@ impl Engine {
     }
 
     /// Every Vulkan device's memory heaps and budget (blocking the first time: it opens Vulkan).
-    pub fn device_memory(&self) -> std::result::Result<Vec<crate::vulkan_memory::DeviceMemory>, String> {
+    pub fn device_memory(&self) -> std::result::Result<Vec<crate::engine::vulkan_memory::DeviceMemory>, String> {
         self.shared.session.device_memory()
     }
 
@@ -360,13 +346,13 @@ impl Engine {
         let request_started = Instant::now();
         let mut timings = StageTimings::default();
         let session = &self.shared.session;
-        let _under_way = (request.priority == Priority::Interactive).then(|| session.interactive_request());
+        let _under_way = (request.priority == Priority::Interactive).then(|| session.scheduler.interactive_request());
         let plan = if request.options.model.trim().to_ascii_lowercase().starts_with(CUSTOM_PREFIX) {
             let (custom, name) = (self.shared.custom.clone(), request.options.model.clone());
             let (model, loaded) = blocking(move || custom.resolve(&name)).await??;
-            request.options.plan_custom(model, loaded, &session.report)?
+            request.options.plan_custom(model, loaded, &session.report.running())?
         } else {
-            request.options.plan(&session.catalogue, &session.report)?
+            request.options.plan(&session.catalogue, &session.report.running())?
         };
         let key_fields = format!(
             "{}|device={}|sr_vulkan={}",

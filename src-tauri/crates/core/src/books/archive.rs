@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{Result, SrError};
 use crate::limits::Limits;
-use crate::session::lock;
+use crate::sync::lock;
 
 /// Archives with more entries than this are refused.
 pub const MAX_ENTRIES: usize = 100_000;

@@ -18,15 +18,17 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::book::{has_book_extension, Book};
-use crate::bookshelf::Bookshelf;
+use crate::books::book::{has_book_extension, Book};
+use crate::books::bookshelf::Bookshelf;
+use crate::books::naming::{has_image_extension, natural_cmp};
+use crate::books::source::ImageSource;
+use crate::engine::Priority;
 use crate::engine::{Engine, UpscaleRequest};
 use crate::error::{Result, SrError};
-use crate::export::{Overwrite, PendingFile};
-use crate::naming::{has_image_extension, natural_cmp, size_label};
-use crate::options::UpscaleOptions;
-use crate::session::Priority;
-use crate::source::ImageSource;
+use crate::models::options::size_label;
+use crate::models::options::UpscaleOptions;
+use crate::store::export::{Overwrite, PendingFile};
+use crate::sync::blocking;
 
 /// How the results are laid out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,7 +272,7 @@ fn walk(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
                 subfolders.push(path);
             } else if kind.is_file()
                 && (has_image_extension(&path)
-                    || (has_book_extension(&path) && !crate::archive::listed_by_its_first_volume(&entry.path())))
+                    || (has_book_extension(&path) && !crate::books::archive::listed_by_its_first_volume(&entry.path())))
             {
                 found.push(path);
             }
@@ -279,7 +281,7 @@ fn walk(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
         stack.extend(subfolders.into_iter().rev());
     }
     // Files of a folder come before its sub-folders' files, each level in natural order.
-    found.sort_by(|a, b| crate::naming::natural_path_cmp(a, b));
+    found.sort_by(|a, b| crate::books::naming::natural_path_cmp(a, b));
     Ok(found)
 }
 
@@ -366,7 +368,8 @@ pub fn plan(spec: &BatchSpec, shelf: &Bookshelf) -> Result<BatchPlan> {
     // A split book given by several of its parts is one book, named by its first part.
     let given: HashSet<PathBuf> = sources.iter().map(|(path, _)| path.clone()).collect();
     sources.retain(|(path, _)| {
-        !has_book_extension(path) || crate::archive::first_volume_of(path).is_none_or(|first| !given.contains(&first))
+        !has_book_extension(path)
+            || crate::books::archive::first_volume_of(path).is_none_or(|first| !given.contains(&first))
     });
     let output_is_file = single && sources.len() == 1 && !root.is_dir() && root.extension().is_some();
     let into_cbz =
@@ -473,7 +476,7 @@ pub struct PageDetail {
     pub width: u32,
     pub height: u32,
     pub tiles: u32,
-    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
+    #[serde(serialize_with = "crate::books::naming::serialize_lossy_path_opt")]
     #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub cache_path: Option<PathBuf>,
     pub timings: crate::engine::StageTimings,
@@ -490,7 +493,7 @@ pub struct PageReport {
     /// The name's raw bytes as hex, only when it is not UTF-8.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_raw: Option<String>,
-    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
+    #[serde(serialize_with = "crate::books::naming::serialize_lossy_path_opt")]
     #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub output: Option<PathBuf>,
     #[serde(flatten)]
@@ -511,7 +514,7 @@ pub struct PageReport {
 pub enum CbzStep {
     /// The page is in; the archive is written with its last page.
     Added {
-        #[serde(serialize_with = "crate::naming::serialize_lossy_path")]
+        #[serde(serialize_with = "crate::books::naming::serialize_lossy_path")]
         #[cfg_attr(feature = "specta", specta(type = String))]
         path: PathBuf,
         added: u32,
@@ -519,13 +522,13 @@ pub enum CbzStep {
     },
     /// This was the last page: the archive is written.
     Written {
-        #[serde(serialize_with = "crate::naming::serialize_lossy_path")]
+        #[serde(serialize_with = "crate::books::naming::serialize_lossy_path")]
         #[cfg_attr(feature = "specta", specta(type = String))]
         path: PathBuf,
     },
     /// A page of the book failed, so its archive is not written.
     NotWritten {
-        #[serde(serialize_with = "crate::naming::serialize_lossy_path")]
+        #[serde(serialize_with = "crate::books::naming::serialize_lossy_path")]
         #[cfg_attr(feature = "specta", specta(type = String))]
         path: PathBuf,
     },
@@ -664,16 +667,7 @@ pub async fn plan_for(engine: &Engine, spec: &BatchSpec) -> Result<BatchPlan> {
 /// `plan` off the async runtime, opening books through `shelf` (the viewer's, in the app).
 pub async fn plan_with(shelf: Bookshelf, spec: &BatchSpec) -> Result<BatchPlan> {
     let spec = spec.clone();
-    tokio::task::spawn_blocking(move || plan(&spec, &shelf))
-        .await
-        .unwrap_or_else(|join| Err(SrError::Internal(format!("planning the batch failed: {join}"))))
-}
-
-/// Runs blocking work off the async runtime; a panic there is an internal error.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|join| Err(SrError::Internal(format!("a batch task failed: {join}"))))
+    blocking(move || plan(&spec, &shelf)).await?
 }
 
 /// A book the batch has reached: open (or why not), or skipped whole because its `.cbz` exists.
@@ -700,7 +694,8 @@ async fn reach(shelf: &Bookshelf, book: &PlannedBook, cbz_target: Option<PathBuf
         }
         Ok(Some(book))
     })
-    .await;
+    .await
+    .and_then(|opened| opened);
     match reached {
         Ok(Some(book)) => Reached::Open(book),
         Ok(None) => Reached::CbzExists,
@@ -848,7 +843,8 @@ pub async fn run(
                         }
                         Ok(Some(writer))
                     })
-                    .await;
+                    .await
+                    .and_then(|added| added);
                     let path = cbz[*archive].target.clone();
                     match added {
                         Ok(Some(writer)) => {
@@ -878,11 +874,7 @@ pub async fn run(
         if let (Target::Cbz { archive, .. }, PageOutcome::Failed { .. }) = (&item.target, &outcome) {
             cbz_step = Some(CbzStep::NotWritten { path: cbz[*archive].target.clone() });
             if let CbzState::Writing(writer) = std::mem::replace(&mut cbz_states[*archive], CbzState::Closed) {
-                let _ = blocking(move || {
-                    drop(writer);
-                    Ok(())
-                })
-                .await;
+                let _ = blocking(move || drop(writer)).await;
             }
         }
         // The book's last page is done: let the book go.
@@ -915,7 +907,7 @@ pub async fn run(
         progress.pages_per_minute = (recent.len() > 1 && span > 0.0).then(|| (recent.len() - 1) as f64 * 60.0 / span);
         progress.seconds_left = progress.pages_per_minute.map(|rate| (total - progress.done) as f64 * 60.0 / rate);
         let input_raw = match &item.source {
-            ItemSource::File(path) => crate::naming::raw_hex_if_not_utf8(path.as_os_str()),
+            ItemSource::File(path) => crate::books::naming::raw_hex_if_not_utf8(path.as_os_str()),
             ItemSource::Page { .. } => None,
         };
         let report = PageReport {
@@ -933,11 +925,7 @@ pub async fn run(
     // A cancelled batch: the archives begun are dropped unnamed, off the runtime.
     let unfinished: Vec<CbzState> = cbz_states.into_iter().filter(|s| matches!(s, CbzState::Writing(_))).collect();
     if !unfinished.is_empty() {
-        let _ = blocking(move || {
-            drop(unfinished);
-            Ok(())
-        })
-        .await;
+        let _ = blocking(move || drop(unfinished)).await;
     }
     summary.computed = progress.computed;
     summary.cached = progress.cached;

@@ -22,16 +22,19 @@ use srview_python::{EncodeFormat, OutputSize};
 use tokio::sync::{mpsc, watch, Notify};
 use tracing::Instrument;
 
-use crate::cache::{CacheKey, ResultCache};
-use crate::custom::{CUSTOM_AUTO_TILE, CUSTOM_PAD};
-use crate::encode;
+use crate::books::input;
+use crate::engine::encode;
+use crate::engine::scheduler::{CustomTile, JobDone, JobInput, JobSpec, Priority, SrVulkanJob, Urgency};
+use crate::engine::session::Session;
+use crate::engine::tile_store::TileStore;
 use crate::error::{Result, SrError};
-use crate::input;
 use crate::limits::Limits;
-use crate::options::Plan;
-use crate::session::{lock, CustomTile, JobDone, JobInput, JobSpec, Priority, Session, SrVulkanJob, Urgency};
-use crate::tile_store::TileStore;
-use crate::tiling::{self, Stitcher, Tile, MIN_INTERNAL_TILE};
+use crate::models::custom::{CUSTOM_AUTO_TILE, CUSTOM_PAD};
+use crate::models::options::Plan;
+use crate::models::tiling::{self, Stitcher, Tile, MIN_INTERNAL_TILE};
+use crate::store::cache::{CacheKey, ResultCache};
+use crate::sync::blocking;
+use crate::sync::lock;
 
 /// A finished page, shared by every request that waited for it.
 #[derive(Debug)]
@@ -110,7 +113,7 @@ pub(crate) struct Waiter {
 impl Drop for Waiter {
     fn drop(&mut self) {
         self.flight.update(self.priority, -1);
-        self.session.reschedule();
+        self.session.scheduler.reschedule();
     }
 }
 
@@ -148,7 +151,7 @@ impl Flights {
         };
         flight.update(priority, 1);
         drop(map);
-        session.reschedule();
+        session.scheduler.reschedule();
         Waiter { flight, priority, session: session.clone() }
     }
 
@@ -207,10 +210,6 @@ pub(crate) struct FlightJob {
     pub tiling: bool,
     /// How long one custom-model call may run.
     pub custom_limit: Duration,
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| SrError::Internal(format!("a worker failed: {e}")))
 }
 
 /// Runs a flight to its end and publishes the outcome.
@@ -310,7 +309,9 @@ async fn compute(job: &FlightJob, input: Vec<u8>, flight: &Arc<Flight>) -> Resul
     let (mut units, tiled) = match policy {
         Some(policy) => {
             let chain = match &job.plan.custom {
-                Some(custom) => crate::custom::passes(&custom.model.description.scales, wanted_scale).iter().product(),
+                Some(custom) => {
+                    crate::models::custom::passes(&custom.model.description.scales, wanted_scale).iter().product()
+                }
                 None => chain_scale(job.plan.model.native_scale, wanted_scale),
             };
             let mut tiles = tiling::grid(source_width, source_height, &policy);
@@ -355,7 +356,7 @@ async fn compute(job: &FlightJob, input: Vec<u8>, flight: &Arc<Flight>) -> Resul
                     continue;
                 }
                 let spec = unit_spec(job, &units[i], tiled.as_ref(), chain, wanted_scale, &whole_input);
-                let ticket = match job.session.submit(spec, flight.urgency.clone()) {
+                let ticket = match job.session.scheduler.submit(spec, flight.urgency.clone()) {
                     Ok(ticket) => ticket,
                     Err(err) => return Err(withdraw(job, &states, err)),
                 };
@@ -373,7 +374,7 @@ async fn compute(job: &FlightJob, input: Vec<u8>, flight: &Arc<Flight>) -> Resul
         } else {
             for state in &states {
                 if let UnitState::Queued(back_id) = state {
-                    job.session.cancel_queued(*back_id);
+                    job.session.scheduler.cancel_queued(*back_id);
                 }
             }
             let busy = states.iter().any(|s| matches!(s, UnitState::Queued(_) | UnitState::Running));
@@ -516,7 +517,7 @@ async fn resume(job: &FlightJob, units: &[Unit], page: &TiledPage, chain: u32) -
 fn withdraw(job: &FlightJob, states: &[UnitState], err: SrError) -> SrError {
     for state in states {
         if let UnitState::Queued(back_id) = state {
-            job.session.cancel_queued(*back_id);
+            job.session.scheduler.cancel_queued(*back_id);
         }
     }
     err
@@ -548,7 +549,7 @@ fn unit_spec(
             page: page.page.clone(),
             tile: *tile,
             model: model.clone(),
-            passes: crate::custom::passes(&model.model.description.scales, wanted_scale),
+            passes: crate::models::custom::passes(&model.model.description.scales, wanted_scale),
             sub_tile: *internal,
             limit: job.custom_limit,
         });
