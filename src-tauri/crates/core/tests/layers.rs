@@ -161,13 +161,12 @@ fn is_identifier(c: char) -> bool {
 /// path they name (an indented `super::` is in a nested module, such as the tests).
 /// A `crate::{…}` group and `super::super` are reported as paths the check cannot read.
 fn references_in(file: &str, text: &str) -> Vec<Reference> {
-    let (folder, _) = place(file);
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
         if line.trim_start().starts_with("//") {
             continue;
         }
-        for (prefix, base) in [("crate::", None), ("super::", Some(folder))] {
+        for (prefix, base) in [("crate::", None), ("super::", Some(()))] {
             let mut rest = line;
             let mut offset = 0;
             while let Some(at) = rest.find(prefix) {
@@ -180,10 +179,13 @@ fn references_in(file: &str, text: &str) -> Vec<Reference> {
                 }
                 let mut path: Vec<String> = match base {
                     Some(_) if line.starts_with(char::is_whitespace) => continue,
-                    Some(folder) if !folder.is_empty() && !file.ends_with("mod.rs") => vec![folder.to_owned()],
-                    Some(_) => continue, // a top-level file's or mod.rs's `super::` is inside its own file
+                    Some(_) => match parent_module(file) {
+                        Some(parent) => parent,
+                        None => continue, // `super::` of a top-level file is the crate root
+                    },
                     None => Vec::new(),
                 };
+                let named_before = path.len();
                 let mut tail = after;
                 loop {
                     let name: String = tail.chars().take_while(|c| is_identifier(*c)).collect();
@@ -200,11 +202,25 @@ fn references_in(file: &str, text: &str) -> Vec<Reference> {
                         None => break,
                     }
                 }
+                if base.is_some() && path.len() == named_before {
+                    continue; // `use super::*`: its own parent, which it belongs to
+                }
                 found.push(Reference { file: file.to_owned(), line: index + 1, path });
             }
         }
     }
     found
+}
+
+/// The module path of a file's parent module: `books/archive/solid.rs` → `books::archive`,
+/// `books/book.rs` and `books/archive/mod.rs` → `books`; `None` for the crate root.
+fn parent_module(file: &str) -> Option<Vec<String>> {
+    let mut parts: Vec<String> = file.trim_end_matches(".rs").split('/').map(str::to_owned).collect();
+    if parts.last().is_some_and(|last| last == "mod") {
+        parts.pop();
+    }
+    parts.pop();
+    (!parts.is_empty()).then_some(parts)
 }
 
 fn rust_files(dir: &Path, root: &Path, out: &mut Vec<String>) {
@@ -246,6 +262,8 @@ fn the_check_catches_an_import_upwards_a_circle_and_a_root_alias() {
         "books/mod.rs",
         "books/book.rs",
         "books/source.rs",
+        "books/archive/mod.rs",
+        "books/archive/zip.rs",
         "engine/mod.rs",
         "engine/flight.rs",
     ]
@@ -260,6 +278,7 @@ fn the_check_catches_an_import_upwards_a_circle_and_a_root_alias() {
         ),
         source("engine/flight.rs", "use crate::books::book::Book;\n#[serde(with = \"crate::books::source::lossy\")]"),
         source("lib.rs", "pub use engine::flight; use crate::engine::Anything;"),
+        source("books/archive/zip.rs", "use super::*;\nuse super::solid::Pass;\nuse crate::books::source::Page;"),
     ]
     .concat();
     assert_eq!(violations(&tree, &clean), Vec::<String>::new());

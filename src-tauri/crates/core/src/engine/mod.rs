@@ -5,7 +5,10 @@
 mod device;
 mod encode;
 mod flight;
+mod flight_run;
+mod flight_units;
 mod model_packages;
+mod request;
 mod scheduler;
 mod session;
 pub mod stats;
@@ -15,6 +18,7 @@ pub mod vulkan_memory;
 mod workers;
 
 pub use device::{DeviceChoice, DeviceReport, GpuDevice, StartupStep};
+pub use request::{EngineConfig, ModelListing, Phase, Progress, SkipRules, UpscaleOutcome, UpscaleRequest};
 pub use scheduler::{Priority, SchedulerSnapshot};
 pub use stats::StageTimings;
-pub use upscale::{Engine, EngineConfig, ModelListing, Phase, Progress, SkipRules, UpscaleOutcome, UpscaleRequest};
+pub use upscale::Engine;

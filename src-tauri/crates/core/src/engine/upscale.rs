@@ -5,14 +5,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::books::input;
-use crate::books::source::ImageSource;
-use crate::engine::device::{DeviceChoice, DeviceReport};
-use crate::engine::flight::{fly, Computed, FlightJob, FlightKey, FlightState, Flights};
+use crate::engine::device::DeviceReport;
+use crate::engine::flight::{Computed, FlightJob, FlightKey, FlightState, Flights};
+use crate::engine::flight_run::fly;
+use crate::engine::request::{
+    check_skip_rules, EngineConfig, ModelListing, Phase, Progress, UpscaleOutcome, UpscaleRequest,
+};
 use crate::engine::scheduler::{Priority, SchedulerSnapshot};
 use crate::engine::session::{self, Session};
 use crate::engine::stats::{EngineStats, Record, StageTimings, Stats};
@@ -22,138 +24,13 @@ use crate::limits::Limits;
 use crate::models::catalogue::Catalogue;
 use crate::models::custom::{CustomModels, CUSTOM_PREFIX};
 use crate::models::options::export_file_name;
-use crate::models::options::{OutputFormat, Plan, UpscaleOptions};
+use crate::models::options::Plan;
 use crate::store::cache::{CacheKey, ResultCache};
-use crate::store::export::{save_file, Overwrite};
+use crate::store::export::save_file;
 use crate::sync::blocking;
 
-#[derive(Debug, Clone)]
-pub struct EngineConfig {
-    /// The venv with sr-vulkan; `None` searches (see `venv::locate_venv`).
-    pub venv: Option<PathBuf>,
-    pub device: DeviceChoice,
-    /// Cache root; `None` disables the cache.
-    pub cache_root: Option<PathBuf>,
-    /// Inputs above these limits are refused (decompression bombs, huge files, endless animations).
-    pub limits: Limits,
-    /// A request whose computation takes longer fails with `Timeout`. Time spent waiting
-    /// for other work does not count.
-    pub timeout: Option<Duration>,
-    /// Tile large pages (see `tiling`); off only to compare against whole-page jobs.
-    pub tiling: bool,
-    /// Keep per-stage statistics (see `stats`); off only to measure what they cost.
-    pub stats: bool,
-    /// The folder of custom `.onnx` models and `.py` plugins (see `custom`).
-    pub models_dir: Option<PathBuf>,
-    /// How long one call into a custom model may run before it is interrupted.
-    pub custom_call_limit: Duration,
-}
-
-impl Default for EngineConfig {
-    fn default() -> Self {
-        EngineConfig {
-            venv: None,
-            device: DeviceChoice::Auto,
-            cache_root: None,
-            limits: Limits::default(),
-            timeout: None,
-            tiling: true,
-            stats: true,
-            models_dir: crate::models::custom::default_models_dir(),
-            custom_call_limit: crate::models::custom::DEFAULT_CALL_LIMIT,
-        }
-    }
-}
-
-/// Rules under which a page is not upscaled at all (the viewer's settings).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase", default)]
-pub struct SkipRules {
-    /// Skip inputs above this many pixels (all frames counted).
-    pub max_pixels: Option<u64>,
-    /// Skip animated images.
-    pub animated: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct UpscaleRequest {
-    pub source: ImageSource,
-    pub options: UpscaleOptions,
-    /// Also save the result here (a file, or a folder to put it in).
-    pub save_path: Option<PathBuf>,
-    /// Whether saving may replace an existing file.
-    pub overwrite: Overwrite,
-    pub priority: Priority,
-    pub skip: SkipRules,
-}
-
-impl UpscaleRequest {
-    pub fn new(source: impl Into<ImageSource>, options: UpscaleOptions) -> Self {
-        UpscaleRequest {
-            source: source.into(),
-            options,
-            save_path: None,
-            overwrite: Overwrite::Never,
-            priority: Priority::Interactive,
-            skip: SkipRules::default(),
-        }
-    }
-}
-
-/// Where a request is, for progress reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum Phase {
-    CacheLookup,
-    Checking,
-    Queued,
-    Computing,
-    Writing,
-    Done,
-}
-
-/// A progress report: the phase, and for a page being computed, its parts done (tiles).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct Progress {
-    pub phase: Phase,
-    pub done: u32,
-    pub total: u32,
-}
-
-impl Progress {
-    fn phase(phase: Phase) -> Self {
-        Progress { phase, done: 0, total: 0 }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct UpscaleOutcome {
-    #[serde(skip)]
-    pub bytes: Arc<Vec<u8>>,
-    /// The cache file, when the cache is on.
-    #[serde(serialize_with = "crate::books::naming::serialize_lossy_path_opt")]
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
-    pub cache_path: Option<PathBuf>,
-    #[serde(serialize_with = "crate::books::naming::serialize_lossy_path_opt")]
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
-    pub saved_to: Option<PathBuf>,
-    pub width: u32,
-    pub height: u32,
-    pub source_width: u32,
-    pub source_height: u32,
-    pub format: OutputFormat,
-    pub model: String,
-    pub from_cache: bool,
-    /// How many tiles the page was computed in (0: one job).
-    pub tiles: u32,
-    pub timings: StageTimings,
-}
+/// An input's bytes, its result's cache key, and the cache file and its bytes on a hit.
+type CacheLookup = (Vec<u8>, CacheKey, Option<(PathBuf, Vec<u8>)>);
 
 struct EngineShared {
     session: Arc<Session>,
@@ -165,21 +42,6 @@ struct EngineShared {
     stats: Stats,
     custom: Arc<CustomModels>,
     custom_call_limit: Duration,
-}
-
-/// Every model the engine can run: sr_vulkan's and the models folder's.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct ModelListing {
-    pub models: Vec<crate::models::catalogue::ModelInfo>,
-    #[serde(serialize_with = "crate::books::naming::serialize_lossy_path_opt")]
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
-    pub models_dir: Option<PathBuf>,
-    /// Why the models folder could not be read (`{kind, message}`), if it could not.
-    pub models_dir_problem: Option<SrError>,
-    /// onnxruntime's version, or `None` when it is not installed.
-    pub onnxruntime: Option<String>,
 }
 
 /// The upscaling engine. Cheap to clone; every clone shares the process's one session.
@@ -344,45 +206,16 @@ impl Engine {
         progress: &(impl Fn(Progress) + Send + Sync),
     ) -> Result<(UpscaleOutcome, Plan)> {
         let request_started = Instant::now();
-        let mut timings = StageTimings::default();
         let session = &self.shared.session;
         let _under_way = (request.priority == Priority::Interactive).then(|| session.scheduler.interactive_request());
-        let plan = if request.options.model.trim().to_ascii_lowercase().starts_with(CUSTOM_PREFIX) {
-            let (custom, name) = (self.shared.custom.clone(), request.options.model.clone());
-            let (model, loaded) = blocking(move || custom.resolve(&name)).await??;
-            request.options.plan_custom(model, loaded, &session.report.running())?
-        } else {
-            request.options.plan(&session.catalogue, &session.report.running())?
-        };
-        let key_fields = format!(
-            "{}|device={}|sr_vulkan={}",
-            plan.key_fields(),
-            session.report.device_name,
-            session.report.sr_vulkan_version
-        );
+        let plan = self.plan(request).await?;
 
         progress(Progress::phase(Phase::CacheLookup));
         let lookup_started = Instant::now();
-        let (input_bytes, key, hit) = {
-            let source = request.source.clone();
-            let cache = self.cache.clone();
-            let extension = plan.format.extension();
-            let max_bytes = self.shared.limits.max_bytes;
-            blocking(move || -> Result<_> {
-                let bytes = source.read(max_bytes)?;
-                let key = CacheKey::new(&blake3::hash(&bytes), &key_fields);
-                let hit = cache.as_ref().and_then(|c| c.lookup(&key, extension)).and_then(|path| {
-                    let data = std::fs::read(&path).ok()?;
-                    Some((path, data))
-                });
-                Ok((bytes, key, hit))
-            })
-            .instrument(tracing::debug_span!("cache_lookup"))
-            .await??
-        };
-        timings.cache_lookup_ms = ms(lookup_started.elapsed());
+        let (input_bytes, key, hit) =
+            self.look_up(request, &plan).instrument(tracing::debug_span!("cache_lookup")).await?;
+        let mut timings = StageTimings { cache_lookup_ms: ms(lookup_started.elapsed()), ..StageTimings::default() };
         let source_size = input::dimensions(&input_bytes).unwrap_or_default();
-
         if let Some((path, data)) = hit {
             let (width, height) = input::dimensions(&data).unwrap_or_default();
             timings.total_ms = ms(request_started.elapsed());
@@ -408,7 +241,6 @@ impl Engine {
         check_skip_rules(&name, &input_bytes, &request.skip)?;
         progress(Progress::phase(Phase::Checking));
         let computed = self.join_flight(request, &plan, key, name, input_bytes, progress).await?;
-
         progress(Progress::phase(Phase::Writing));
         timings.check_ms = ms(computed.check);
         timings.queue_wait_ms = ms(computed.queue_wait);
@@ -439,6 +271,40 @@ impl Engine {
             timings,
         };
         Ok((outcome, plan))
+    }
+
+    /// The request's options checked against its model (a custom one is loaded) and the device.
+    async fn plan(&self, request: &UpscaleRequest) -> Result<Plan> {
+        let session = &self.shared.session;
+        if request.options.model.trim().to_ascii_lowercase().starts_with(CUSTOM_PREFIX) {
+            let (custom, name) = (self.shared.custom.clone(), request.options.model.clone());
+            let (model, loaded) = blocking(move || custom.resolve(&name)).await??;
+            request.options.plan_custom(model, loaded, &session.report.running())
+        } else {
+            request.options.plan(&session.catalogue, &session.report.running())
+        }
+    }
+
+    /// Reads the input and looks its result up in the cache: the input's bytes, the result's
+    /// cache key and, on a hit, the cache file and its bytes.
+    async fn look_up(&self, request: &UpscaleRequest, plan: &Plan) -> Result<CacheLookup> {
+        let report = &self.shared.session.report;
+        let key_fields =
+            format!("{}|device={}|sr_vulkan={}", plan.key_fields(), report.device_name, report.sr_vulkan_version);
+        let source = request.source.clone();
+        let cache = self.cache.clone();
+        let extension = plan.format.extension();
+        let max_bytes = self.shared.limits.max_bytes;
+        blocking(move || -> Result<_> {
+            let bytes = source.read(max_bytes)?;
+            let key = CacheKey::new(&blake3::hash(&bytes), &key_fields);
+            let hit = cache.as_ref().and_then(|c| c.lookup(&key, extension)).and_then(|path| {
+                let data = std::fs::read(&path).ok()?;
+                Some((path, data))
+            });
+            Ok((bytes, key, hit))
+        })
+        .await?
     }
 
     /// Waits for the flight that computes `key`, starting it if there is none. The timeout
@@ -527,35 +393,6 @@ impl Engine {
             save_file(&target, &bytes, overwrite).map(|()| Some(target))
         })
         .await?
-    }
-}
-
-/// Refuses, as `skipped`, a page the viewer's rules say not to upscale; from its header alone.
-fn check_skip_rules(name: &str, data: &[u8], rules: &SkipRules) -> Result<()> {
-    if rules.max_pixels.is_none() && !rules.animated {
-        return Ok(());
-    }
-    let Ok((_, width, height, frames)) = input::header(name, data) else { return Ok(()) };
-    if rules.animated && frames > 1 {
-        return Err(SrError::Skipped(format!("{name} is animated ({frames} frames)")));
-    }
-    let pixels = width as u64 * height as u64 * frames as u64;
-    if let Some(limit) = rules.max_pixels.filter(|limit| pixels > *limit) {
-        return Err(SrError::Skipped(format!(
-            "{name} is {} MP, above the {} MP limit",
-            megapixels(pixels),
-            megapixels(limit)
-        )));
-    }
-    Ok(())
-}
-
-fn megapixels(pixels: u64) -> String {
-    let mp = pixels as f64 / 1e6;
-    if mp < 10.0 {
-        format!("{mp:.2}")
-    } else {
-        format!("{mp:.1}")
     }
 }
 
