@@ -217,24 +217,9 @@ impl Engine {
         let mut timings = StageTimings { cache_lookup_ms: ms(lookup_started.elapsed()), ..StageTimings::default() };
         let source_size = input::dimensions(&input_bytes).unwrap_or_default();
         if let Some((path, data)) = hit {
-            let (width, height) = input::dimensions(&data).unwrap_or_default();
             timings.total_ms = ms(request_started.elapsed());
             tracing::info!(from_cache = true, total_ms = timings.total_ms, "upscale done");
-            let outcome = UpscaleOutcome {
-                bytes: Arc::new(data),
-                cache_path: Some(path),
-                saved_to: None,
-                width,
-                height,
-                source_width: source_size.0,
-                source_height: source_size.1,
-                format: plan.format,
-                model: plan.model.name.clone(),
-                from_cache: true,
-                tiles: 0,
-                timings,
-            };
-            return Ok((outcome, plan));
+            return Ok((cached_outcome(&plan, path, data, source_size, timings), plan));
         }
 
         let name = request.source.display_name();
@@ -256,21 +241,7 @@ impl Engine {
             total_ms = timings.total_ms,
             "upscale done"
         );
-        let outcome = UpscaleOutcome {
-            bytes: computed.bytes.clone(),
-            cache_path: computed.cache_path.clone(),
-            saved_to: None,
-            width: computed.width,
-            height: computed.height,
-            source_width: computed.source_width,
-            source_height: computed.source_height,
-            format: plan.format,
-            model: plan.model.name.clone(),
-            from_cache: false,
-            tiles: computed.tiles,
-            timings,
-        };
-        Ok((outcome, plan))
+        Ok((computed_outcome(&plan, &computed, timings), plan))
     }
 
     /// The request's options checked against its model (a custom one is loaded) and the device.
@@ -393,6 +364,49 @@ impl Engine {
             save_file(&target, &bytes, overwrite).map(|()| Some(target))
         })
         .await?
+    }
+}
+
+/// The outcome of a request the cache answered.
+fn cached_outcome(
+    plan: &Plan,
+    path: PathBuf,
+    data: Vec<u8>,
+    source_size: (u32, u32),
+    timings: StageTimings,
+) -> UpscaleOutcome {
+    let (width, height) = input::dimensions(&data).unwrap_or_default();
+    UpscaleOutcome {
+        bytes: Arc::new(data),
+        cache_path: Some(path),
+        saved_to: None,
+        width,
+        height,
+        source_width: source_size.0,
+        source_height: source_size.1,
+        format: plan.format,
+        model: plan.model.name.clone(),
+        from_cache: true,
+        tiles: 0,
+        timings,
+    }
+}
+
+/// The outcome of a request a flight computed.
+fn computed_outcome(plan: &Plan, computed: &Computed, timings: StageTimings) -> UpscaleOutcome {
+    UpscaleOutcome {
+        bytes: computed.bytes.clone(),
+        cache_path: computed.cache_path.clone(),
+        saved_to: None,
+        width: computed.width,
+        height: computed.height,
+        source_width: computed.source_width,
+        source_height: computed.source_height,
+        format: plan.format,
+        model: plan.model.name.clone(),
+        from_cache: false,
+        tiles: computed.tiles,
+        timings,
     }
 }
 
