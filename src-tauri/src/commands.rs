@@ -161,7 +161,8 @@ pub async fn save_page_as(
     options: UpscaleOptions,
 ) -> AppResult<Option<String>> {
     let source = opened_page(&state, page_id)?;
-    let suggested = srview_core::options::export_file_name(Path::new(&source.file_name()), options.size, options.format);
+    let suggested =
+        srview_core::options::export_file_name(Path::new(&source.file_name()), options.size, options.format);
     let ask = state.save_dialog().ok_or_else(|| AppError::Internal("no save dialog in this build".into()))?;
     let extension = options.format.extension();
     let chosen = blocking(move || ask(suggested.to_string_lossy().into_owned(), extension)).await?;
