@@ -47,7 +47,7 @@ pub fn default_destination(source: &Path, layout: ExportLayout, options: &Upscal
         source.file_stem().or_else(|| source.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let folder = source.parent().unwrap_or(Path::new("."));
     if layout == ExportLayout::Cbz && has_book_extension(source) {
-        let scale = srview_core::naming::size_label(options.size);
+        let scale = srview_core::options::size_label(options.size);
         return folder.join(format!("{stem}_{scale}.cbz"));
     }
     folder.join(format!("{stem} (upscaled)"))

@@ -10,7 +10,7 @@ pub enum SrError {
     SrVulkanMissing { reason: String, fix: String },
     #[error(
         "model {model} needs the package {package}, which is not installed. Fix: {}",
-        crate::venv::install_hint(package)
+        crate::user_dirs::install_hint(package)
     )]
     ModelPackageMissing { model: String, package: String },
     #[error("unknown model `{0}`; `srview models` lists them")]

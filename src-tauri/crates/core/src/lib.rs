@@ -1,33 +1,35 @@
 //! SRView's core: the upscale engine over sr_vulkan, the result cache and the model
 //! catalogue. No Tauri here; the CLI and the desktop app are thin layers over it.
+//!
+//! Subsystems, each a folder, from the bottom up (a folder imports only those below it;
+//! `tests/layers.rs` checks this):
+//! - `store`: the result cache and safe saves;
+//! - `books`: pages from files, folders and books, their checks and names;
+//! - `models`: the catalogue, custom models, options and tile geometry;
+//! - `engine`: the sr_vulkan session, its scheduler and workers, flights and statistics;
+//! - `batch`: batches for the CLI and the Export panel.
+//!
+//! Underneath them all: `error`, `limits`, `sync`, `user_dirs`, `venv`, `logging`, `testing`.
 
-pub mod archive;
 pub mod batch;
-pub mod book;
-pub mod bookshelf;
-pub mod cache;
-pub mod catalogue;
-pub mod custom;
-mod encode;
+pub mod books;
 pub mod engine;
 pub mod error;
-pub mod export;
-mod flight;
-pub mod input;
 pub mod limits;
 pub mod logging;
-pub mod naming;
-pub mod options;
-mod session;
-pub mod source;
-pub mod stats;
+pub mod models;
+pub mod store;
+pub mod sync;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod thumbnail;
-mod tile_store;
-pub mod tiling;
+pub mod user_dirs;
 pub mod venv;
-pub mod vulkan_memory;
+
+// The modules' old paths, kept for the CLI and the app.
+pub use books::{archive, book, bookshelf, input, naming, source, thumbnail};
+pub use engine::{stats, vulkan_memory};
+pub use models::{catalogue, custom, options, tiling};
+pub use store::{cache, export};
 
 pub use book::Book;
 pub use {batch::DEFAULT_PATTERN, book::BOOK_EXTENSIONS, naming::IMAGE_EXTENSIONS}; // shared with the frontend
@@ -36,13 +38,13 @@ pub use cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
 pub use catalogue::{Catalogue, ModelFamily, ModelInfo};
 pub use custom::{CustomModelInfo, CUSTOM_PREFIX};
 pub use engine::{
-    Engine, EngineConfig, ModelListing, Phase, Progress, SkipRules, StageTimings, UpscaleOutcome, UpscaleRequest,
+    DeviceChoice, DeviceReport, Engine, EngineConfig, GpuDevice, ModelListing, Phase, Priority, Progress,
+    SchedulerSnapshot, SkipRules, StageTimings, StartupStep, UpscaleOutcome, UpscaleRequest,
 };
 pub use error::SrError;
 pub use export::Overwrite;
 pub use limits::Limits;
 pub use options::{OutputFormat, SizeRequest, UpscaleOptions};
-pub use session::{DeviceChoice, DeviceReport, GpuDevice, Priority, SchedulerSnapshot, StartupStep};
 pub use source::{ImageSource, PageReader};
 pub use srview_python::{capture_native_output, own_stdio, python_call_count, Captured, OwnStdio};
 pub use tokio_util::sync::CancellationToken;

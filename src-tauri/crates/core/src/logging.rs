@@ -29,7 +29,7 @@ impl Logging {
     /// Writes the rest of the trace file, if one is being recorded. Call before leaving: the
     /// exit path skips destructors (see the bridge's exit handler).
     pub fn finish(&self) {
-        if let Some(guard) = self.trace.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(guard) = crate::sync::lock(&self.trace).take() {
             drop(guard);
         }
     }

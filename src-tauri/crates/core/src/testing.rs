@@ -4,6 +4,8 @@
 
 use std::sync::Mutex;
 
+use crate::sync::lock;
+
 /// What to do to a job's result, chosen by the job's input size.
 pub type ResultFault = Box<dyn FnMut((u32, u32)) -> Option<Fault> + Send>;
 
@@ -17,11 +19,11 @@ static RESULT_FAULT: Mutex<Option<ResultFault>> = Mutex::new(None);
 
 /// Installs (or with `None`, removes) the fault applied to every job result.
 pub fn set_result_fault(fault: Option<ResultFault>) {
-    *RESULT_FAULT.lock().unwrap_or_else(|p| p.into_inner()) = fault;
+    *lock(&RESULT_FAULT) = fault;
 }
 
 pub(crate) fn apply_result_fault(input_size: (u32, u32), data: &mut Option<Vec<u8>>) {
-    let mut fault = RESULT_FAULT.lock().unwrap_or_else(|p| p.into_inner());
+    let mut fault = lock(&RESULT_FAULT);
     if let Some(choose) = fault.as_mut() {
         if let Some(Fault::Empty) = choose(input_size) {
             *data = Some(Vec::new());
@@ -33,11 +35,11 @@ static LOADER_FAULT: Mutex<Option<String>> = Mutex::new(None);
 
 /// Makes the loader thread fail, with `cause`, when the next result arrives.
 pub fn fail_loader_with(cause: &str) {
-    *LOADER_FAULT.lock().unwrap_or_else(|p| p.into_inner()) = Some(cause.to_owned());
+    *lock(&LOADER_FAULT) = Some(cause.to_owned());
 }
 
 pub(crate) fn take_loader_fault() -> Option<String> {
-    LOADER_FAULT.lock().unwrap_or_else(|p| p.into_inner()).take()
+    lock(&LOADER_FAULT).take()
 }
 
 /// One job start, in the order sr_vulkan received them.
@@ -51,14 +53,14 @@ pub struct JobStart {
 static STARTS: Mutex<Vec<JobStart>> = Mutex::new(Vec::new());
 
 pub(crate) fn record_start(input_size: (u32, u32), urgency: u8) {
-    STARTS.lock().unwrap_or_else(|p| p.into_inner()).push(JobStart { input_size, urgency });
+    lock(&STARTS).push(JobStart { input_size, urgency });
 }
 
 /// Every job start since the process began (or since `clear_job_starts`).
 pub fn job_starts() -> Vec<JobStart> {
-    STARTS.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    lock(&STARTS).clone()
 }
 
 pub fn clear_job_starts() {
-    STARTS.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    lock(&STARTS).clear();
 }

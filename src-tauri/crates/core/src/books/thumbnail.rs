@@ -1,11 +1,11 @@
 //! Small page thumbnails for the strip, made in Rust and kept in their own cache, so a
 //! 500-page book scrolls without loading 500 full pages into the webview.
 
-use crate::cache::{CacheKey, ResultCache};
+use crate::books::input;
+use crate::books::source::ImageSource;
 use crate::error::Result;
-use crate::input;
 use crate::limits::Limits;
-use crate::source::ImageSource;
+use crate::store::cache::{CacheKey, ResultCache};
 
 /// Thumbnails fit in this box (the strip shows them at about half that).
 pub const THUMB_WIDTH: u32 = 120;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::session::lock;
+use crate::sync::lock;
 
 /// 256 MiB of encoded tiles: a few hundred tiles of a 2 MP page.
 pub const DEFAULT_CAPACITY: usize = 256 * 1024 * 1024;

@@ -9,13 +9,25 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::sync::watch;
 
-use crate::engine::StageTimings;
-use crate::session::lock;
+use crate::sync::lock;
 
 /// Requests kept for the figures: the last this many (older ones are summarised away).
 const KEPT: usize = 10_000;
 /// Pages per minute are counted over this window.
 const RATE_WINDOW: Duration = Duration::from_secs(300);
+
+/// Milliseconds spent in each stage of one request.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct StageTimings {
+    pub cache_lookup_ms: f64,
+    pub check_ms: f64,
+    pub queue_wait_ms: f64,
+    pub compute_ms: f64,
+    pub write_ms: f64,
+    pub total_ms: f64,
+}
 
 /// Count, median and 95th percentile of one stage, in milliseconds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -6,7 +6,7 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageFormat, RgbaImage};
 
 use crate::error::{Result, SrError};
-use crate::options::OutputFormat;
+use crate::models::options::OutputFormat;
 
 /// JPEG quality for assembled pages.
 const JPEG_QUALITY: u8 = 92;

@@ -12,7 +12,7 @@
 
 use image::{imageops, DynamicImage, ImageFormat, RgbaImage};
 
-use crate::catalogue::{ModelFamily, ModelInfo};
+use crate::models::catalogue::{ModelFamily, ModelInfo};
 
 /// Jobs per page side are about this many internal sr_vulkan tiles wide (CPU mode, or a tile
 /// size the user chose).

@@ -1,13 +1,11 @@
-//! Names: natural page order, and the names of exported files. File names are kept as raw
+//! Names: image extensions and natural page order. File names are kept as raw
 //! bytes (`OsStr`) throughout, so names that are not UTF-8 (Shift-JIS from old archives)
 //! survive; they are shown lossily.
 
 use std::cmp::Ordering;
-use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-
-use crate::options::{OutputFormat, SizeRequest};
 
 /// Image file extensions SRView lists and opens.
 pub const IMAGE_EXTENSIONS: [&str; 11] =
@@ -73,22 +71,6 @@ pub fn natural_path_cmp(a: &Path, b: &Path) -> Ordering {
     }
 }
 
-/// `2`, `1.5` or `1920x1080`: how a size reads in a file name.
-pub fn size_label(size: SizeRequest) -> String {
-    match size {
-        SizeRequest::Scale { factor } => format!("x{factor}"),
-        SizeRequest::Target { width, height } => format!("{width}x{height}"),
-    }
-}
-
-/// `page.png` upscaled 2× to WebP is exported as `page_x2.webp`; the stem keeps its raw bytes.
-pub fn export_file_name(input: &Path, size: SizeRequest, format: OutputFormat) -> OsString {
-    let stem = input.file_stem().unwrap_or(OsStr::new("image"));
-    let mut name = stem.as_bytes().to_vec();
-    name.extend_from_slice(format!("_{}.{}", size_label(size), format.extension()).as_bytes());
-    OsString::from_vec(name)
-}
-
 /// The raw bytes of a name that is not UTF-8, as hex; `None` for a UTF-8 name.
 pub fn raw_hex_if_not_utf8(name: &OsStr) -> Option<String> {
     if name.to_str().is_some() {
@@ -128,14 +110,5 @@ mod tests {
             paths,
             [Path::new("ch1.png"), Path::new("ch2/p2.png"), Path::new("ch2/p10.png"), Path::new("ch10/p1.png")]
         );
-    }
-
-    #[test]
-    fn export_names_keep_raw_bytes() {
-        let shift_jis = OsStr::from_bytes(b"\x83y\x81[\x83W01.png");
-        let name = export_file_name(Path::new(shift_jis), SizeRequest::Scale { factor: 2.0 }, OutputFormat::Webp);
-        assert_eq!(name.as_bytes(), b"\x83y\x81[\x83W01_x2.webp");
-        assert!(raw_hex_if_not_utf8(&name).unwrap().starts_with("837981"));
-        assert_eq!(raw_hex_if_not_utf8(OsStr::new("plain.png")), None);
     }
 }

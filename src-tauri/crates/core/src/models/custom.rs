@@ -8,13 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use image::{imageops, GrayImage, RgbImage, RgbaImage};
-use serde::Serialize;
 use srview_python::{CustomDescription, CustomModel};
 
-use crate::catalogue::{ModelFamily, ModelInfo};
 use crate::error::{Result, SrError};
-use crate::session::lock;
-use crate::tiling::{self, TilePolicy};
+pub use crate::models::catalogue::CustomModelInfo;
+use crate::models::catalogue::{ModelFamily, ModelInfo};
+use crate::models::tiling::{self, TilePolicy};
+use crate::sync::lock;
 
 pub const CUSTOM_PREFIX: &str = "custom:";
 /// Context pixels around each tile and sub-tile of a custom model (input pixels).
@@ -26,33 +26,12 @@ pub const DEFAULT_CALL_LIMIT: Duration = Duration::from_secs(300);
 
 /// `$XDG_DATA_HOME/srview/models`, or `~/.local/share/srview/models`.
 pub fn default_models_dir() -> Option<PathBuf> {
-    crate::venv::user_data_dir().map(|dir| dir.join("models"))
+    crate::user_dirs::user_data_dir().map(|dir| dir.join("models"))
 }
 
 /// onnxruntime's version, or `None` when it is not installed (blocking: runs Python).
 pub fn onnxruntime_version() -> Option<String> {
     srview_python::onnxruntime_version().ok().flatten()
-}
-
-/// What the catalogue says about a custom model.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct CustomModelInfo {
-    /// `onnx` or `plugin`.
-    pub kind: String,
-    #[serde(serialize_with = "crate::naming::serialize_lossy_path")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
-    pub file: PathBuf,
-    /// onnxruntime's execution provider, or `python` for a plugin.
-    pub provider: Option<String>,
-    pub scales: Vec<u32>,
-    /// A plugin's own `NAME`.
-    pub label: Option<String>,
-    /// What the model's input takes: `0-1` floats or `0-255` bytes.
-    pub value_range: Option<String>,
-    /// Why it cannot be used (with the traceback for a plugin); `None` when it works.
-    pub problem: Option<String>,
 }
 
 /// A loaded model, identified by its file's content.
@@ -142,7 +121,7 @@ impl CustomModels {
             }
         };
         let mut files: Vec<PathBuf> = listing.flatten().map(|e| e.path()).filter(|p| is_custom_file(p)).collect();
-        files.sort_by(|a, b| crate::naming::natural_cmp(a.as_os_str(), b.as_os_str()));
+        files.sort_by(|a, b| crate::books::naming::natural_cmp(a.as_os_str(), b.as_os_str()));
         let models = files.iter().map(|path| self.describe(path)).collect();
         CustomScan { dir, models, problem: None }
     }
@@ -178,7 +157,7 @@ impl CustomModels {
             tta: false,
             variant_of: None,
             package: package.into(),
-            install_hint: if onnx { crate::venv::install_hint(package) } else { String::new() },
+            install_hint: if onnx { crate::user_dirs::install_hint(package) } else { String::new() },
             installed: info.problem.is_none(),
             runs_on_cpu: true,
             custom: Some(info),
@@ -221,7 +200,7 @@ impl CustomModels {
         let loaded = srview_python::load_custom(path, &module_name).map_err(|err| {
             let text = err.to_string();
             if text.contains("No module named 'onnxruntime'") {
-                format!("onnxruntime is not installed. Fix: {}", crate::venv::install_hint("onnxruntime"))
+                format!("onnxruntime is not installed. Fix: {}", crate::user_dirs::install_hint("onnxruntime"))
             } else {
                 text
             }

@@ -12,13 +12,12 @@ use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 
-use crate::archive::{self, Archive};
-use crate::bookshelf::Shelf;
+use crate::books::archive::{self, Archive};
+use crate::books::naming::{has_image_extension, natural_path_cmp};
+use crate::books::source::{ImageSource, PageReader};
 use crate::error::{Result, SrError};
 use crate::limits::Limits;
-use crate::naming::{has_image_extension, natural_path_cmp};
-use crate::session::lock;
-use crate::source::{ImageSource, PageReader};
+use crate::sync::lock;
 
 /// File extensions of books SRView opens.
 pub const BOOK_EXTENSIONS: [&str; 6] = ["cbz", "zip", "cbr", "rar", "cb7", "7z"];
@@ -85,7 +84,12 @@ pub struct Book {
     nested: Mutex<Option<Nested>>,
     limits: Limits,
     /// The owner that counts this book's held bytes against its budget (none when opened alone).
-    shelf: Weak<Shelf>,
+    shelf: Option<Weak<dyn ReadBudget>>,
+}
+
+/// Who counts a book's decompressed bytes against a budget (the `Bookshelf`): told of every read.
+pub(crate) trait ReadBudget: Send + Sync {
+    fn used(&self, book: &Book);
 }
 
 impl std::fmt::Debug for Book {
@@ -97,11 +101,11 @@ impl std::fmt::Debug for Book {
 impl Book {
     /// Opens a book and lists its pages (reading no page yet). `max_bytes` bounds each entry read.
     pub fn open(path: &Path, max_bytes: u64) -> Result<Arc<Book>> {
-        Book::open_on(path, Limits { max_bytes, ..Limits::default() }, Weak::new())
+        Book::open_on(path, Limits { max_bytes, ..Limits::default() }, None)
     }
 
     /// `open`, with `shelf` told of every read.
-    pub(crate) fn open_on(path: &Path, limits: Limits, shelf: Weak<Shelf>) -> Result<Arc<Book>> {
+    pub(crate) fn open_on(path: &Path, limits: Limits, shelf: Option<Weak<dyn ReadBudget>>) -> Result<Arc<Book>> {
         let archive = archive::open_file_within(path, &limits)?;
         let mut pages = Vec::new();
         let mut extras = Vec::new();
@@ -188,7 +192,7 @@ impl Book {
     }
 
     fn tell_shelf(&self) {
-        if let Some(shelf) = self.shelf.upgrade() {
+        if let Some(shelf) = self.shelf.as_ref().and_then(Weak::upgrade) {
             shelf.used(self);
         }
     }
@@ -238,6 +242,6 @@ impl PageReader for PageOfBook {
             Ok(name) => name.to_owned(),
             Err(_) => page.raw_name.escape_ascii().to_string(),
         };
-        format!("{}#{name}|{}", crate::source::file_identity(&self.book.path), page.size)
+        format!("{}#{name}|{}", crate::books::source::file_identity(&self.book.path), page.size)
     }
 }

@@ -6,16 +6,16 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, Weak};
 
-use crate::book::Book;
+use crate::books::book::{Book, ReadBudget};
 use crate::error::Result;
 use crate::limits::Limits;
-use crate::session::lock;
+use crate::sync::lock;
 
 /// Books opened through a shelf; cloning shares it.
 #[derive(Clone)]
 pub struct Bookshelf(Arc<Shelf>);
 
-pub(crate) struct Shelf {
+struct Shelf {
     limits: Limits,
     /// The books alive, least recently read first. The shelf never keeps a book alive: whoever
     /// opened it does, and a book nobody holds is gone with its bytes.
@@ -33,7 +33,8 @@ impl Bookshelf {
 
     /// Opens a book (listing its pages, reading none) whose reads count against the budget.
     pub fn open(&self, path: &Path) -> Result<Arc<Book>> {
-        let book = Book::open_on(path, self.0.limits, Arc::downgrade(&self.0))?;
+        let budget: Weak<dyn ReadBudget> = Arc::downgrade(&self.0) as Weak<Shelf>;
+        let book = Book::open_on(path, self.0.limits, Some(budget))?;
         let mut books = lock(&self.0.books);
         books.retain(|b| b.strong_count() > 0);
         books.push(Arc::downgrade(&book));
@@ -55,10 +56,12 @@ impl Shelf {
     fn live(&self) -> Vec<Arc<Book>> {
         lock(&self.books).iter().filter_map(Weak::upgrade).collect()
     }
+}
 
+impl ReadBudget for Shelf {
     /// `book` was just read: it becomes the most recent, and the least recent books are
     /// released until the held bytes fit the budget (`book` last, when it alone is above it).
-    pub(crate) fn used(&self, book: &Book) {
+    fn used(&self, book: &Book) {
         let live = {
             let mut books = lock(&self.books);
             books.retain(|b| b.strong_count() > 0);

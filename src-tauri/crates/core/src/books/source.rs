@@ -6,8 +6,32 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::error::Result;
-use crate::input;
+use std::io::Read;
+
+use crate::error::{Result, SrError};
+
+/// Reads a file, refusing one above `max_bytes` before reading it (and reading at most
+/// `max_bytes + 1` bytes in any case, for files that grow or lie about their size).
+pub fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let display = || path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => SrError::InputNotFound(display()),
+        _ => SrError::io(path, e),
+    })?;
+    let meta = file.metadata().map_err(|e| SrError::io(path, e))?;
+    if meta.is_dir() {
+        return Err(SrError::NotAnImage { path: display() });
+    }
+    if meta.len() > max_bytes {
+        return Err(SrError::FileTooLarge { path: display(), bytes: meta.len(), limit: max_bytes });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| SrError::io(path, e))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(SrError::FileTooLarge { path: display(), bytes: bytes.len() as u64, limit: max_bytes });
+    }
+    Ok(bytes)
+}
 
 /// A page that is read on demand, such as an entry of an archive.
 pub trait PageReader: Send + Sync {
@@ -75,7 +99,7 @@ impl ImageSource {
     /// Reads the bytes, refusing a source above `max_bytes` before reading it.
     pub fn read(&self, max_bytes: u64) -> Result<Vec<u8>> {
         match self {
-            ImageSource::File(path) => input::read_file(path, max_bytes),
+            ImageSource::File(path) => read_file(path, max_bytes),
             ImageSource::Page(page) => page.read(max_bytes),
         }
     }

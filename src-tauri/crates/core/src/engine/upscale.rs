@@ -5,165 +5,32 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-use crate::cache::{CacheKey, ResultCache};
-use crate::catalogue::Catalogue;
-use crate::custom::{CustomModels, CUSTOM_PREFIX};
+use crate::books::input;
+use crate::engine::device::DeviceReport;
+use crate::engine::flight::{Computed, FlightJob, FlightKey, FlightState, Flights};
+use crate::engine::flight_run::fly;
+use crate::engine::request::{
+    check_skip_rules, EngineConfig, ModelListing, Phase, Progress, UpscaleOutcome, UpscaleRequest,
+};
+use crate::engine::scheduler::{Priority, SchedulerSnapshot};
+use crate::engine::session::{self, Session};
+use crate::engine::stats::{EngineStats, Record, StageTimings, Stats};
+use crate::engine::tile_store::{TileStore, DEFAULT_CAPACITY};
 use crate::error::{Result, SrError};
-use crate::export::{save_file, Overwrite};
-use crate::flight::{fly, Computed, FlightJob, FlightKey, FlightState, Flights};
-use crate::input;
 use crate::limits::Limits;
-use crate::naming::export_file_name;
-use crate::options::{OutputFormat, Plan, UpscaleOptions};
-use crate::session::{self, DeviceChoice, DeviceReport, Priority, SchedulerSnapshot, Session};
-use crate::source::ImageSource;
-use crate::stats::{EngineStats, Record, Stats};
-use crate::tile_store::{TileStore, DEFAULT_CAPACITY};
+use crate::models::catalogue::Catalogue;
+use crate::models::custom::{CustomModels, CUSTOM_PREFIX};
+use crate::models::options::export_file_name;
+use crate::models::options::Plan;
+use crate::store::cache::{CacheKey, ResultCache};
+use crate::store::export::save_file;
+use crate::sync::blocking;
 
-#[derive(Debug, Clone)]
-pub struct EngineConfig {
-    /// The venv with sr-vulkan; `None` searches (see `venv::locate_venv`).
-    pub venv: Option<PathBuf>,
-    pub device: DeviceChoice,
-    /// Cache root; `None` disables the cache.
-    pub cache_root: Option<PathBuf>,
-    /// Inputs above these limits are refused (decompression bombs, huge files, endless animations).
-    pub limits: Limits,
-    /// A request whose computation takes longer fails with `Timeout`. Time spent waiting
-    /// for other work does not count.
-    pub timeout: Option<Duration>,
-    /// Tile large pages (see `tiling`); off only to compare against whole-page jobs.
-    pub tiling: bool,
-    /// Keep per-stage statistics (see `stats`); off only to measure what they cost.
-    pub stats: bool,
-    /// The folder of custom `.onnx` models and `.py` plugins (see `custom`).
-    pub models_dir: Option<PathBuf>,
-    /// How long one call into a custom model may run before it is interrupted.
-    pub custom_call_limit: Duration,
-}
-
-impl Default for EngineConfig {
-    fn default() -> Self {
-        EngineConfig {
-            venv: None,
-            device: DeviceChoice::Auto,
-            cache_root: None,
-            limits: Limits::default(),
-            timeout: None,
-            tiling: true,
-            stats: true,
-            models_dir: crate::custom::default_models_dir(),
-            custom_call_limit: crate::custom::DEFAULT_CALL_LIMIT,
-        }
-    }
-}
-
-/// Rules under which a page is not upscaled at all (the viewer's settings).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase", default)]
-pub struct SkipRules {
-    /// Skip inputs above this many pixels (all frames counted).
-    pub max_pixels: Option<u64>,
-    /// Skip animated images.
-    pub animated: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct UpscaleRequest {
-    pub source: ImageSource,
-    pub options: UpscaleOptions,
-    /// Also save the result here (a file, or a folder to put it in).
-    pub save_path: Option<PathBuf>,
-    /// Whether saving may replace an existing file.
-    pub overwrite: Overwrite,
-    pub priority: Priority,
-    pub skip: SkipRules,
-}
-
-impl UpscaleRequest {
-    pub fn new(source: impl Into<ImageSource>, options: UpscaleOptions) -> Self {
-        UpscaleRequest {
-            source: source.into(),
-            options,
-            save_path: None,
-            overwrite: Overwrite::Never,
-            priority: Priority::Interactive,
-            skip: SkipRules::default(),
-        }
-    }
-}
-
-/// Where a request is, for progress reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum Phase {
-    CacheLookup,
-    Checking,
-    Queued,
-    Computing,
-    Writing,
-    Done,
-}
-
-/// A progress report: the phase, and for a page being computed, its parts done (tiles).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct Progress {
-    pub phase: Phase,
-    pub done: u32,
-    pub total: u32,
-}
-
-impl Progress {
-    fn phase(phase: Phase) -> Self {
-        Progress { phase, done: 0, total: 0 }
-    }
-}
-
-/// Milliseconds spent in each stage of one request.
-#[derive(Debug, Clone, Default, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct StageTimings {
-    pub cache_lookup_ms: f64,
-    pub check_ms: f64,
-    pub queue_wait_ms: f64,
-    pub compute_ms: f64,
-    pub write_ms: f64,
-    pub total_ms: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct UpscaleOutcome {
-    #[serde(skip)]
-    pub bytes: Arc<Vec<u8>>,
-    /// The cache file, when the cache is on.
-    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
-    pub cache_path: Option<PathBuf>,
-    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
-    pub saved_to: Option<PathBuf>,
-    pub width: u32,
-    pub height: u32,
-    pub source_width: u32,
-    pub source_height: u32,
-    pub format: OutputFormat,
-    pub model: String,
-    pub from_cache: bool,
-    /// How many tiles the page was computed in (0: one job).
-    pub tiles: u32,
-    pub timings: StageTimings,
-}
+/// An input's bytes, its result's cache key, and the cache file and its bytes on a hit.
+type CacheLookup = (Vec<u8>, CacheKey, Option<(PathBuf, Vec<u8>)>);
 
 struct EngineShared {
     session: Arc<Session>,
@@ -177,21 +44,6 @@ struct EngineShared {
     custom_call_limit: Duration,
 }
 
-/// Every model the engine can run: sr_vulkan's and the models folder's.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct ModelListing {
-    pub models: Vec<crate::catalogue::ModelInfo>,
-    #[serde(serialize_with = "crate::naming::serialize_lossy_path_opt")]
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
-    pub models_dir: Option<PathBuf>,
-    /// Why the models folder could not be read (`{kind, message}`), if it could not.
-    pub models_dir_problem: Option<SrError>,
-    /// onnxruntime's version, or `None` when it is not installed.
-    pub onnxruntime: Option<String>,
-}
-
 /// The upscaling engine. Cheap to clone; every clone shares the process's one session.
 #[derive(Clone)]
 pub struct Engine {
@@ -201,10 +53,6 @@ pub struct Engine {
 
 fn ms(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1e5).round() / 100.0
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| SrError::Internal(format!("a worker failed: {e}")))
 }
 
 impl Engine {
@@ -255,7 +103,7 @@ impl Engine {
             models,
             models_dir: scan.dir,
             models_dir_problem: scan.problem,
-            onnxruntime: crate::custom::onnxruntime_version(),
+            onnxruntime: crate::models::custom::onnxruntime_version(),
         }
     }
 
@@ -279,7 +127,7 @@ impl Engine {
 
     /// Jobs waiting and running in sr_vulkan right now, and flights in progress.
     pub fn scheduler(&self) -> (SchedulerSnapshot, usize) {
-        (self.shared.session.snapshot(), self.shared.flights.len())
+        (self.shared.session.scheduler.snapshot(), self.shared.flights.len())
     }
 
     /// What this engine did so far: stage figures, hit rate, pages per minute, memory.
@@ -304,7 +152,7 @@ impl Engine {
     }
 
     /// Every Vulkan device's memory heaps and budget (blocking the first time: it opens Vulkan).
-    pub fn device_memory(&self) -> std::result::Result<Vec<crate::vulkan_memory::DeviceMemory>, String> {
+    pub fn device_memory(&self) -> std::result::Result<Vec<crate::engine::vulkan_memory::DeviceMemory>, String> {
         self.shared.session.device_memory()
     }
 
@@ -358,71 +206,26 @@ impl Engine {
         progress: &(impl Fn(Progress) + Send + Sync),
     ) -> Result<(UpscaleOutcome, Plan)> {
         let request_started = Instant::now();
-        let mut timings = StageTimings::default();
         let session = &self.shared.session;
-        let _under_way = (request.priority == Priority::Interactive).then(|| session.interactive_request());
-        let plan = if request.options.model.trim().to_ascii_lowercase().starts_with(CUSTOM_PREFIX) {
-            let (custom, name) = (self.shared.custom.clone(), request.options.model.clone());
-            let (model, loaded) = blocking(move || custom.resolve(&name)).await??;
-            request.options.plan_custom(model, loaded, &session.report)?
-        } else {
-            request.options.plan(&session.catalogue, &session.report)?
-        };
-        let key_fields = format!(
-            "{}|device={}|sr_vulkan={}",
-            plan.key_fields(),
-            session.report.device_name,
-            session.report.sr_vulkan_version
-        );
+        let _under_way = (request.priority == Priority::Interactive).then(|| session.scheduler.interactive_request());
+        let plan = self.plan(request).await?;
 
         progress(Progress::phase(Phase::CacheLookup));
         let lookup_started = Instant::now();
-        let (input_bytes, key, hit) = {
-            let source = request.source.clone();
-            let cache = self.cache.clone();
-            let extension = plan.format.extension();
-            let max_bytes = self.shared.limits.max_bytes;
-            blocking(move || -> Result<_> {
-                let bytes = source.read(max_bytes)?;
-                let key = CacheKey::new(&blake3::hash(&bytes), &key_fields);
-                let hit = cache.as_ref().and_then(|c| c.lookup(&key, extension)).and_then(|path| {
-                    let data = std::fs::read(&path).ok()?;
-                    Some((path, data))
-                });
-                Ok((bytes, key, hit))
-            })
-            .instrument(tracing::debug_span!("cache_lookup"))
-            .await??
-        };
-        timings.cache_lookup_ms = ms(lookup_started.elapsed());
+        let (input_bytes, key, hit) =
+            self.look_up(request, &plan).instrument(tracing::debug_span!("cache_lookup")).await?;
+        let mut timings = StageTimings { cache_lookup_ms: ms(lookup_started.elapsed()), ..StageTimings::default() };
         let source_size = input::dimensions(&input_bytes).unwrap_or_default();
-
         if let Some((path, data)) = hit {
-            let (width, height) = input::dimensions(&data).unwrap_or_default();
             timings.total_ms = ms(request_started.elapsed());
             tracing::info!(from_cache = true, total_ms = timings.total_ms, "upscale done");
-            let outcome = UpscaleOutcome {
-                bytes: Arc::new(data),
-                cache_path: Some(path),
-                saved_to: None,
-                width,
-                height,
-                source_width: source_size.0,
-                source_height: source_size.1,
-                format: plan.format,
-                model: plan.model.name.clone(),
-                from_cache: true,
-                tiles: 0,
-                timings,
-            };
-            return Ok((outcome, plan));
+            return Ok((cached_outcome(&plan, path, data, source_size, timings), plan));
         }
 
         let name = request.source.display_name();
         check_skip_rules(&name, &input_bytes, &request.skip)?;
         progress(Progress::phase(Phase::Checking));
         let computed = self.join_flight(request, &plan, key, name, input_bytes, progress).await?;
-
         progress(Progress::phase(Phase::Writing));
         timings.check_ms = ms(computed.check);
         timings.queue_wait_ms = ms(computed.queue_wait);
@@ -438,21 +241,41 @@ impl Engine {
             total_ms = timings.total_ms,
             "upscale done"
         );
-        let outcome = UpscaleOutcome {
-            bytes: computed.bytes.clone(),
-            cache_path: computed.cache_path.clone(),
-            saved_to: None,
-            width: computed.width,
-            height: computed.height,
-            source_width: computed.source_width,
-            source_height: computed.source_height,
-            format: plan.format,
-            model: plan.model.name.clone(),
-            from_cache: false,
-            tiles: computed.tiles,
-            timings,
-        };
-        Ok((outcome, plan))
+        Ok((computed_outcome(&plan, &computed, timings), plan))
+    }
+
+    /// The request's options checked against its model (a custom one is loaded) and the device.
+    async fn plan(&self, request: &UpscaleRequest) -> Result<Plan> {
+        let session = &self.shared.session;
+        if request.options.model.trim().to_ascii_lowercase().starts_with(CUSTOM_PREFIX) {
+            let (custom, name) = (self.shared.custom.clone(), request.options.model.clone());
+            let (model, loaded) = blocking(move || custom.resolve(&name)).await??;
+            request.options.plan_custom(model, loaded, &session.report.running())
+        } else {
+            request.options.plan(&session.catalogue, &session.report.running())
+        }
+    }
+
+    /// Reads the input and looks its result up in the cache: the input's bytes, the result's
+    /// cache key and, on a hit, the cache file and its bytes.
+    async fn look_up(&self, request: &UpscaleRequest, plan: &Plan) -> Result<CacheLookup> {
+        let report = &self.shared.session.report;
+        let key_fields =
+            format!("{}|device={}|sr_vulkan={}", plan.key_fields(), report.device_name, report.sr_vulkan_version);
+        let source = request.source.clone();
+        let cache = self.cache.clone();
+        let extension = plan.format.extension();
+        let max_bytes = self.shared.limits.max_bytes;
+        blocking(move || -> Result<_> {
+            let bytes = source.read(max_bytes)?;
+            let key = CacheKey::new(&blake3::hash(&bytes), &key_fields);
+            let hit = cache.as_ref().and_then(|c| c.lookup(&key, extension)).and_then(|path| {
+                let data = std::fs::read(&path).ok()?;
+                Some((path, data))
+            });
+            Ok((bytes, key, hit))
+        })
+        .await?
     }
 
     /// Waits for the flight that computes `key`, starting it if there is none. The timeout
@@ -544,32 +367,46 @@ impl Engine {
     }
 }
 
-/// Refuses, as `skipped`, a page the viewer's rules say not to upscale; from its header alone.
-fn check_skip_rules(name: &str, data: &[u8], rules: &SkipRules) -> Result<()> {
-    if rules.max_pixels.is_none() && !rules.animated {
-        return Ok(());
+/// The outcome of a request the cache answered.
+fn cached_outcome(
+    plan: &Plan,
+    path: PathBuf,
+    data: Vec<u8>,
+    source_size: (u32, u32),
+    timings: StageTimings,
+) -> UpscaleOutcome {
+    let (width, height) = input::dimensions(&data).unwrap_or_default();
+    UpscaleOutcome {
+        bytes: Arc::new(data),
+        cache_path: Some(path),
+        saved_to: None,
+        width,
+        height,
+        source_width: source_size.0,
+        source_height: source_size.1,
+        format: plan.format,
+        model: plan.model.name.clone(),
+        from_cache: true,
+        tiles: 0,
+        timings,
     }
-    let Ok((_, width, height, frames)) = input::header(name, data) else { return Ok(()) };
-    if rules.animated && frames > 1 {
-        return Err(SrError::Skipped(format!("{name} is animated ({frames} frames)")));
-    }
-    let pixels = width as u64 * height as u64 * frames as u64;
-    if let Some(limit) = rules.max_pixels.filter(|limit| pixels > *limit) {
-        return Err(SrError::Skipped(format!(
-            "{name} is {} MP, above the {} MP limit",
-            megapixels(pixels),
-            megapixels(limit)
-        )));
-    }
-    Ok(())
 }
 
-fn megapixels(pixels: u64) -> String {
-    let mp = pixels as f64 / 1e6;
-    if mp < 10.0 {
-        format!("{mp:.2}")
-    } else {
-        format!("{mp:.1}")
+/// The outcome of a request a flight computed.
+fn computed_outcome(plan: &Plan, computed: &Computed, timings: StageTimings) -> UpscaleOutcome {
+    UpscaleOutcome {
+        bytes: computed.bytes.clone(),
+        cache_path: computed.cache_path.clone(),
+        saved_to: None,
+        width: computed.width,
+        height: computed.height,
+        source_width: computed.source_width,
+        source_height: computed.source_height,
+        format: plan.format,
+        model: plan.model.name.clone(),
+        from_cache: false,
+        tiles: computed.tiles,
+        timings,
     }
 }
 

@@ -1,5 +1,7 @@
 //! The model catalogue, read from the `MODEL_*` constants that sr_vulkan exposes.
 
+use std::path::PathBuf;
+
 use serde::Serialize;
 
 use crate::error::{Result, SrError};
@@ -79,7 +81,28 @@ pub struct ModelInfo {
     pub installed: bool,
     pub runs_on_cpu: bool,
     /// For a custom model: its file, provider and scales, or why it is unusable.
-    pub custom: Option<crate::custom::CustomModelInfo>,
+    pub custom: Option<CustomModelInfo>,
+}
+
+/// What the catalogue says about a custom model.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomModelInfo {
+    /// `onnx` or `plugin`.
+    pub kind: String,
+    #[serde(serialize_with = "crate::books::naming::serialize_lossy_path")]
+    #[cfg_attr(feature = "specta", specta(type = String))]
+    pub file: PathBuf,
+    /// onnxruntime's execution provider, or `python` for a plugin.
+    pub provider: Option<String>,
+    pub scales: Vec<u32>,
+    /// A plugin's own `NAME`.
+    pub label: Option<String>,
+    /// What the model's input takes: `0-1` floats or `0-255` bytes.
+    pub value_range: Option<String>,
+    /// Why it cannot be used (with the traceback for a plugin); `None` when it works.
+    pub problem: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -110,7 +133,7 @@ impl Catalogue {
                     tta,
                     variant_of: constants.iter().any(|(n, _)| *n == variant_of).then_some(variant_of),
                     package: family.pip_package(),
-                    install_hint: crate::venv::install_hint(&family.pip_package()),
+                    install_hint: crate::user_dirs::install_hint(&family.pip_package()),
                     installed: installed(family),
                     runs_on_cpu: family.runs_on_cpu(),
                     custom: None,

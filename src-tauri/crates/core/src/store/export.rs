@@ -15,8 +15,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::cache::TEMP_PREFIX;
 use crate::error::{Result, SrError};
+use crate::store::cache::TEMP_PREFIX;
 
 /// What to do when the target exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

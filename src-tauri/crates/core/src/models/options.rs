@@ -1,11 +1,14 @@
 //! Upscale options and their validation.
 
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 use srview_python::{EncodeFormat, OutputSize};
 
-use crate::catalogue::{Catalogue, ModelFamily, ModelInfo};
 use crate::error::{Result, SrError};
-use crate::session::DeviceReport;
+use crate::models::catalogue::{Catalogue, ModelFamily, ModelInfo};
 
 pub const DEFAULT_MODEL: &str = "WAIFU2X_CUNET_UP2X";
 pub const MAX_SCALE: f64 = 16.0;
@@ -100,6 +103,20 @@ impl Default for UpscaleOptions {
     }
 }
 
+/// The device the engine runs on, as the options are checked against it.
+pub(crate) struct RunningDevice<'a> {
+    /// `None` in CPU mode.
+    pub active_gpu: Option<i32>,
+    pub name: &'a str,
+    pub gpu_memory_mb: Option<u64>,
+}
+
+impl RunningDevice<'_> {
+    fn cpu_mode(&self) -> bool {
+        self.active_gpu.is_none()
+    }
+}
+
 /// Options checked against the catalogue and the running device.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
@@ -112,7 +129,7 @@ pub(crate) struct Plan {
     pub format: OutputFormat,
     pub webp_quality: u8,
     /// The loaded model, for a custom one.
-    pub custom: Option<std::sync::Arc<crate::custom::LoadedModel>>,
+    pub custom: Option<std::sync::Arc<crate::models::custom::LoadedModel>>,
 }
 
 impl Plan {
@@ -154,7 +171,7 @@ impl Plan {
                 self.model.name,
                 custom.hash,
                 custom.model.description.provider,
-                crate::custom::CUSTOM_PAD
+                crate::models::custom::CUSTOM_PAD
             ),
             None => self.model.name.clone(),
         };
@@ -163,12 +180,12 @@ impl Plan {
 }
 
 impl UpscaleOptions {
-    pub(crate) fn plan(&self, catalogue: &Catalogue, device: &DeviceReport) -> Result<Plan> {
+    pub(crate) fn plan(&self, catalogue: &Catalogue, device: &RunningDevice) -> Result<Plan> {
         let model = catalogue.resolve(&self.model, self.tta)?.clone();
         if self.tta && !model.tta {
             return Err(SrError::InvalidOption(format!("{} has no TTA variant", self.model)));
         }
-        if device.cpu_mode && !model.runs_on_cpu {
+        if device.cpu_mode() && !model.runs_on_cpu {
             return Err(SrError::UnsupportedOnCpu { model: model.name });
         }
         if !model.installed {
@@ -176,8 +193,8 @@ impl UpscaleOptions {
         }
         self.check(device)?;
         let tile_size = match (self.tile_size, device.gpu_memory_mb) {
-            (0, _) if device.cpu_mode && model.family == ModelFamily::Waifu2x => WAIFU2X_CPU_TILE,
-            (0, Some(available)) if !device.cpu_mode => crate::tiling::tile_for_budget(&model, available),
+            (0, _) if device.cpu_mode() && model.family == ModelFamily::Waifu2x => WAIFU2X_CPU_TILE,
+            (0, Some(available)) if !device.cpu_mode() => crate::models::tiling::tile_for_budget(&model, available),
             (tile, _) => tile,
         };
         Ok(Plan {
@@ -195,8 +212,8 @@ impl UpscaleOptions {
     pub(crate) fn plan_custom(
         &self,
         model: ModelInfo,
-        loaded: std::sync::Arc<crate::custom::LoadedModel>,
-        device: &DeviceReport,
+        loaded: std::sync::Arc<crate::models::custom::LoadedModel>,
+        device: &RunningDevice,
     ) -> Result<Plan> {
         if self.tta {
             return Err(SrError::InvalidOption(format!("{} has no TTA variant", model.name)));
@@ -205,7 +222,7 @@ impl UpscaleOptions {
         Ok(Plan {
             model,
             size: self.size,
-            tile_size: if self.tile_size == 0 { crate::custom::CUSTOM_AUTO_TILE } else { self.tile_size },
+            tile_size: if self.tile_size == 0 { crate::models::custom::CUSTOM_AUTO_TILE } else { self.tile_size },
             tile_chosen: self.tile_size != 0,
             format: self.format,
             webp_quality: self.webp_quality,
@@ -214,7 +231,7 @@ impl UpscaleOptions {
     }
 
     /// The checks every model shares: size, tile, quality and device.
-    fn check(&self, device: &DeviceReport) -> Result<()> {
+    fn check(&self, device: &RunningDevice) -> Result<()> {
         match self.size {
             SizeRequest::Scale { factor } if !factor.is_finite() || factor <= 0.0 || factor > MAX_SCALE => {
                 return Err(SrError::InvalidOption(format!(
@@ -248,12 +265,28 @@ impl UpscaleOptions {
                 let wanted = if gpu_id < 0 { "CPU mode".to_owned() } else { format!("GPU {gpu_id}") };
                 return Err(SrError::InvalidOption(format!(
                     "{wanted} was asked for, but the engine runs on {} (GPU choice is a restart setting)",
-                    device.device_name
+                    device.name
                 )));
             }
         }
         Ok(())
     }
+}
+
+/// `2`, `1.5` or `1920x1080`: how a size reads in a file name.
+pub fn size_label(size: SizeRequest) -> String {
+    match size {
+        SizeRequest::Scale { factor } => format!("x{factor}"),
+        SizeRequest::Target { width, height } => format!("{width}x{height}"),
+    }
+}
+
+/// `page.png` upscaled 2× to WebP is exported as `page_x2.webp`; the stem keeps its raw bytes.
+pub fn export_file_name(input: &Path, size: SizeRequest, format: OutputFormat) -> OsString {
+    let stem = input.file_stem().unwrap_or(OsStr::new("image"));
+    let mut name = stem.as_bytes().to_vec();
+    name.extend_from_slice(format!("_{}.{}", size_label(size), format.extension()).as_bytes());
+    OsString::from_vec(name)
 }
 
 #[cfg(test)]
@@ -282,5 +315,14 @@ mod tests {
         }
         let (a, b) = keys("REALCUGAN_SE_UP2X");
         assert_eq!(a, b, "Real-CUGAN's output does not depend on the tile size");
+    }
+
+    #[test]
+    fn export_names_keep_raw_bytes() {
+        let shift_jis = OsStr::from_bytes(b"\x83y\x81[\x83W01.png");
+        let name = export_file_name(Path::new(shift_jis), SizeRequest::Scale { factor: 2.0 }, OutputFormat::Webp);
+        assert_eq!(name.as_bytes(), b"\x83y\x81[\x83W01_x2.webp");
+        assert!(crate::books::naming::raw_hex_if_not_utf8(&name).unwrap().starts_with("837981"));
+        assert_eq!(crate::books::naming::raw_hex_if_not_utf8(OsStr::new("plain.png")), None);
     }
 }

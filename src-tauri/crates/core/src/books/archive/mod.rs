@@ -1,0 +1,169 @@
+//! Reading entries of zip, 7z and RAR archives, one entry at a time, with every size bounded.
+//!
+//! Nothing is ever extracted to a named path, so entry names such as `../../etc/passwd` are
+//! only names. Zip entries and entries of non-solid 7z and RAR archives are read on demand,
+//! streamed from the file. A solid block can only be decompressed from its start: reading one
+//! of its entries decodes the block up to it, then keeps it and the entries after it while they
+//! fit in `Limits::max_decompressed_bytes`, so pages read in order decode the block about once.
+//! A split RAR book (`Book.part1.rar`, `Book.part2.rar`, … or `Book.rar`, `Book.r00`, …) opens
+//! as one book from any of its parts.
+
+use std::fs::File;
+use std::io::{Read, Seek};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::error::{Result, SrError};
+use crate::limits::Limits;
+
+mod rar_book;
+mod seven_zip_book;
+mod solid;
+mod volumes;
+mod zip_book;
+
+use rar_book::RarBook;
+use seven_zip_book::{SevenZipBook, Source};
+pub use volumes::{first_volume_of, is_later_volume, listed_by_its_first_volume};
+use zip_book::ZipBook;
+
+/// Archives with more entries than this are refused.
+pub const MAX_ENTRIES: usize = 100_000;
+
+/// What kind of container the bytes are, from their first bytes (not the file extension:
+/// many `.cbr` files are zip files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveKind {
+    Zip,
+    SevenZip,
+    Rar,
+}
+
+impl ArchiveKind {
+    pub fn sniff(head: &[u8]) -> Option<Self> {
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+            Some(ArchiveKind::Zip)
+        } else if head.starts_with(b"7z\xBC\xAF\x27\x1C") {
+            Some(ArchiveKind::SevenZip)
+        } else if head.starts_with(b"Rar!\x1A\x07") {
+            Some(ArchiveKind::Rar)
+        } else {
+            None
+        }
+    }
+}
+
+/// One entry of an archive.
+#[derive(Debug, Clone)]
+pub struct EntryInfo {
+    /// The entry's path inside the archive, with `/` separators, as the archive spells it.
+    pub name: String,
+    /// The size the archive declares for the entry once decompressed.
+    pub size: u64,
+    pub is_dir: bool,
+    pub encrypted: bool,
+}
+
+/// An archive whose entries can be read one at a time.
+pub trait Archive: Send + Sync {
+    fn entries(&self) -> &[EntryInfo];
+    /// Entry `index`'s bytes; more than `max_bytes` (declared or read) is refused.
+    fn read(&self, index: usize, max_bytes: u64) -> Result<Vec<u8>>;
+    /// Decompressed bytes the archive holds in memory between reads (a solid block's entries).
+    fn held_bytes(&self) -> u64 {
+        0
+    }
+    /// Lets go of what `held_bytes` counts; a later read decompresses again.
+    fn release(&self) {}
+    /// Entry `index`'s name as the archive stores it (`name` is lossy where that is not UTF-8).
+    fn raw_name(&self, index: usize) -> Vec<u8> {
+        self.entries()[index].name.as_bytes().to_vec()
+    }
+}
+
+fn corrupt(path: &Path, reason: impl std::fmt::Display) -> SrError {
+    SrError::CorruptArchive { path: path.display().to_string(), reason: reason.to_string() }
+}
+
+fn unsupported(path: &Path, method: &str) -> SrError {
+    SrError::UnsupportedCompression { path: path.display().to_string(), method: method.to_owned() }
+}
+
+fn too_large(path: &Path, entry: &EntryInfo, bytes: u64, limit: u64) -> SrError {
+    SrError::FileTooLarge { path: format!("{} › {}", path.display(), entry.name), bytes, limit }
+}
+
+fn check_declared(path: &Path, entry: &EntryInfo, max_bytes: u64) -> Result<()> {
+    if entry.encrypted {
+        return Err(SrError::Encrypted(format!("{} › {}", path.display(), entry.name)));
+    }
+    if entry.size > max_bytes {
+        return Err(too_large(path, entry, entry.size, max_bytes));
+    }
+    Ok(())
+}
+
+/// Reads at most `max_bytes`, refusing a stream that goes on past it (a lying header).
+fn read_bounded(path: &Path, entry: &EntryInfo, reader: &mut dyn Read, max_bytes: u64) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(entry.size.min(max_bytes).min(64 << 20) as usize);
+    reader.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| corrupt(path, e))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(path, entry, bytes.len() as u64, max_bytes));
+    }
+    Ok(bytes)
+}
+
+/// Opens the archive at `path`, of the kind its first bytes say, with the default limits.
+pub fn open_file(path: &Path) -> Result<Arc<dyn Archive>> {
+    open_file_within(path, &Limits::default())
+}
+
+/// Opens the archive at `path`; a solid archive holds at most `limits.max_decompressed_bytes`.
+pub fn open_file_within(path: &Path, limits: &Limits) -> Result<Arc<dyn Archive>> {
+    let mut head = [0u8; 8];
+    let mut file = File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => SrError::InputNotFound(path.display().to_string()),
+        _ => SrError::io(path, e),
+    })?;
+    let read = file.read(&mut head).map_err(|e| SrError::io(path, e))?;
+    let budget = limits.max_decompressed_bytes;
+    match ArchiveKind::sniff(&head[..read]) {
+        Some(ArchiveKind::Zip) => Ok(Arc::new(ZipBook::open(path, file)?)),
+        Some(ArchiveKind::SevenZip) => {
+            Ok(Arc::new(SevenZipBook::open(path.to_path_buf(), Source::File(path.to_path_buf()), budget)?))
+        }
+        Some(ArchiveKind::Rar) => Ok(Arc::new(RarBook::open(path, budget)?)),
+        None if read == 0 => Err(corrupt(path, "the file is empty")),
+        None => Err(corrupt(path, "it is not a zip, 7z or RAR archive")),
+    }
+}
+
+/// Opens an archive held in memory (a book inside a book) with the default limits.
+pub fn open_bytes(name: &Path, bytes: Arc<Vec<u8>>) -> Result<Arc<dyn Archive>> {
+    open_bytes_within(name, bytes, &Limits::default())
+}
+
+/// Opens an archive held in memory (a book inside a book); RAR needs a file, so it is refused.
+pub fn open_bytes_within(name: &Path, bytes: Arc<Vec<u8>>, limits: &Limits) -> Result<Arc<dyn Archive>> {
+    match ArchiveKind::sniff(&bytes) {
+        Some(ArchiveKind::Zip) => Ok(Arc::new(ZipBook::open(name, SharedBytes(bytes))?)),
+        Some(ArchiveKind::SevenZip) => {
+            Ok(Arc::new(SevenZipBook::open(name.to_path_buf(), Source::Memory(bytes), limits.max_decompressed_bytes)?))
+        }
+        Some(ArchiveKind::Rar) => Err(corrupt(name, "a RAR archive inside another archive is not supported")),
+        None => Err(corrupt(name, "it is not a zip, 7z or RAR archive")),
+    }
+}
+
+/// Bytes shared between readers, readable and seekable.
+#[derive(Clone)]
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
