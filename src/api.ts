@@ -73,15 +73,15 @@ export interface EngineApi {
   /** Resolves once the engine is up, or throws why it is not. */
   available(): Promise<void>;
   /** `null` when the reader cancelled the dialog. */
-  chooseModelsDir(): Promise<ModelListing | null>;
-  useDefaultModelsDir(): Promise<ModelListing>;
+  chooseModelsFolder(): Promise<ModelListing | null>;
+  useDefaultModelsFolder(): Promise<ModelListing>;
   deviceMemory(): Promise<DeviceMemory[]>;
   watchStats(onStats: (stats: EngineStats) => void): void;
   unwatchStats(): void;
 }
 
 export interface PagesApi {
-  initialLocation(): Promise<string | null>;
+  getInitialLocation(): Promise<string | null>;
   open(path: string): Promise<OpenedLocation>;
   /** Sizes, and with `check` why a page cannot be shown. */
   info(ids: number[], check: boolean): Promise<PageInfo[]>;
@@ -122,15 +122,15 @@ export const engineApi: EngineApi = {
   report: () => unwrap(commands.getEngineReport()),
   listModels: () => unwrap(commands.listModels()),
   available: async () => void (await unwrap(commands.checkSrVulkanAvailability())),
-  chooseModelsDir: () => unwrap(commands.chooseModelsFolder()),
-  useDefaultModelsDir: () => unwrap(commands.setModelsFolder("")),
+  chooseModelsFolder: () => unwrap(commands.chooseModelsFolder()),
+  useDefaultModelsFolder: () => unwrap(commands.setModelsFolder("")),
   deviceMemory: () => unwrap(commands.getDeviceMemory()),
   watchStats: (onStats) => void commands.watchEngineStats(channel(onStats)),
   unwatchStats: () => void commands.unwatchEngineStats(),
 };
 
 export const pagesApi: PagesApi = {
-  initialLocation: () => commands.getInitialLocation(),
+  getInitialLocation: () => commands.getInitialLocation(),
   open: (path) => unwrap(commands.openLocation(path)),
   info: (ids, check) => unwrap(commands.getPageInfo(ids, check)),
   saveAs: (id, options) => unwrap(commands.savePage(id, options)),

@@ -77,7 +77,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   bindControls({ engine, location, reading, settings, upscale, view }, viewer, thumbnails, desktopApi);
 
   void engine.start();
-  const initial = await pagesApi.initialLocation();
+  const initial = await pagesApi.getInitialLocation();
   if (initial) await location.open(initial);
 }
 

@@ -14,8 +14,9 @@
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use srview_core::sync::lock;
 use srview_core::{ImageSource, Overwrite, ResultCache, SrError};
 use tauri::http::StatusCode;
 
@@ -99,10 +100,6 @@ impl CacheRoots {
             _ => Err(refuse()),
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The managed state of what the user granted during this run through Rust's native dialogs,

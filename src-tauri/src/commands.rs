@@ -260,7 +260,8 @@ pub async fn save_page(
     options: UpscaleOptions,
 ) -> AppResult<Option<String>> {
     let source = access::opened_page(&gallery, page_id)?;
-    let suggested = srview_core::options::export_file_name(Path::new(&source.file_name()), options.size, options.format);
+    let suggested =
+        srview_core::options::export_file_name(Path::new(&source.file_name()), options.size, options.format);
     let suggested = suggested.to_string_lossy().into_owned();
     let Some(target) = access.choose_save_path(suggested, options.format.extension()).await? else { return Ok(None) };
     state.save_page(source, options, target.clone()).await?;

@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Mutex, RwLock};
 
 use serde::Serialize;
 use srview_core::stats::EngineStats;
+use srview_core::sync::lock;
 use srview_core::vulkan_memory::DeviceMemory;
 use srview_core::{
     CacheStats, CancellationToken, CleanPolicy, CleanReport, DeviceReport, Engine, EngineConfig, ImageSource, Limits,
@@ -72,10 +73,6 @@ pub struct SrVulkanManagerState {
     requests: Mutex<HashMap<String, TrackedRequest>>,
     /// Stops the engine panel's live figures.
     stats_watch: Mutex<Option<CancellationToken>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl SrVulkanManagerState {

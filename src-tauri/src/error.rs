@@ -57,9 +57,9 @@ impl specta::Type for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
-/// Runs blocking work off the async runtime; a panic there is an `internal` error.
+/// Core's `blocking`, with the app's error: a panic there is an `internal` error.
 pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::Internal(format!("a worker failed: {e}")))
+    Ok(srview_core::sync::blocking(f).await?)
 }
 
 #[cfg(test)]

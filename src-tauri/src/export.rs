@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use srview_core::batch::{self, BatchProgress, BatchSpec, BatchSummary, Layout, PageReport};
 use srview_core::book::has_book_extension;
+use srview_core::sync::lock;
 use srview_core::{Bookshelf, CancellationToken, Engine, Overwrite, UpscaleOptions};
 
 use crate::error::{AppError, AppResult};
@@ -68,13 +69,13 @@ struct Running<'a> {
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
-        *self.exports.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *lock(&self.exports.running) = None;
     }
 }
 
 impl Exports {
     fn begin(&self) -> AppResult<Running<'_>> {
-        let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        let mut running = lock(&self.running);
         if running.is_some() {
             return Err(AppError::InvalidArgument("an export is already running; cancel it or wait for it".into()));
         }
@@ -86,7 +87,7 @@ impl Exports {
     /// Cancels the running export: queued pages are dropped; the page that is running
     /// finishes into the cache. Returns whether one was running.
     pub fn cancel(&self) -> bool {
-        match self.running.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        match lock(&self.running).as_ref() {
             Some(token) => {
                 token.cancel();
                 true

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::Serialize;
 use srview_core::book::has_book_extension;
 use srview_core::naming::{has_image_extension, natural_cmp};
+use srview_core::sync::lock;
 use srview_core::{Book, Bookshelf, ImageSource, Limits, SrError};
 
 use crate::access::opened_page;
@@ -280,7 +281,7 @@ impl Gallery {
     }
 
     fn opened(&self) -> MutexGuard<'_, Opened> {
-        self.opened.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.opened)
     }
 
     /// Gives the listed pages ids, remembers them as the location on screen, and describes the

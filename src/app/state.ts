@@ -37,6 +37,8 @@ export interface PageUpscale {
   /** True only for a result computed while the page was on screen (the rest read as cached). */
   computedOnScreen?: boolean;
   failure?: string;
+  /** The failure may pass (timeout, memory, I/O): asked for again when the page comes back. */
+  failureMayPass?: boolean;
   skipped?: string;
   progress?: PageProgress;
 }

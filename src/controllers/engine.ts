@@ -45,7 +45,7 @@ export class EngineController {
   async changeModelsDir(useDefault: boolean): Promise<void> {
     if (!this.store.state.engine.report) return;
     try {
-      const listing = useDefault ? await this.api.useDefaultModelsDir() : await this.api.chooseModelsDir();
+      const listing = useDefault ? await this.api.useDefaultModelsFolder() : await this.api.chooseModelsFolder();
       if (listing) this.useListing(listing);
     } catch (e) {
       this.store.update((s) => ({ view: { ...s.view, alert: `Models folder: ${describeError(e)}` } }));

@@ -121,6 +121,30 @@ describe("UpscaleController", () => {
     expect(engine.sent.map((s) => s.pageId)).toEqual([1, 2]);
   });
 
+  it("asks again for a page whose failure may pass when it comes back on screen, not for a damaged one", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    opened(store, [1, 2, 3]);
+    engine.latest(1).reply.reject(new CommandError("timeout", "timed out"));
+    await settle();
+    expect(store.state.upscale.pages.get(1)?.failure).toBe("timed out");
+    engine.latest(2).reply.reject(new CommandError("corrupt_image", "damaged"));
+    await settle();
+    expect(engine.sent.map((s) => s.pageId)).toEqual([1, 2]);
+    // Staying on the page does not loop; leaving and coming back asks once more.
+    showing(store, [2]);
+    showing(store, [1]);
+    expect(store.state.upscale.pages.get(1)?.failure).toBeUndefined();
+    expect(engine.sent.filter((s) => s.pageId === 1)).toHaveLength(2);
+    engine.latest(1).reply.resolve(result(1));
+    await settle();
+    expect(store.state.upscale.pages.get(1)?.result).toBeDefined();
+    // The damaged page is not asked for again when it comes back.
+    showing(store, [2]);
+    expect(engine.sent.filter((s) => s.pageId === 2)).toHaveLength(1);
+  });
+
   it("tracks tile progress by page, keeping when computing started", async () => {
     let clock = 100;
     const store = readyStore();

@@ -9,6 +9,10 @@ import type { Store } from "../app/store";
 import { RequestTracker } from "../state/requests";
 import { settingsKey, toSkipRules, toUpscaleOptions } from "../state/settings";
 
+/** Failures that may pass (a busy or restarted engine, memory, I/O): such a page is asked for
+ *  again when it comes back on screen. The others (a damaged or oversized page) stay. */
+const PASSING_FAILURES = new Set(["timeout", "upscale_failed", "out_of_memory", "engine_unavailable", "io", "python", "internal"]);
+
 export class UpscaleController {
   private tracker = new RequestTracker();
 
@@ -44,7 +48,10 @@ export class UpscaleController {
       return;
     }
     if (!state.upscale.on && previous.upscale.on) this.stop();
-    if (state.reading.onScreen !== previous.reading.onScreen) this.leftScreen(state.reading.onScreen);
+    if (state.reading.onScreen !== previous.reading.onScreen) {
+      this.leftScreen(state.reading.onScreen);
+      this.cameBack(state.reading.onScreen.filter((id) => !previous.reading.onScreen.includes(id)));
+    }
     this.schedule();
   }
 
@@ -64,6 +71,18 @@ export class UpscaleController {
     this.store.update((s) => {
       let map = s.upscale.pages;
       for (const [id, page] of computed) map = withEntry(map, id, { ...page, computedOnScreen: false });
+      return { upscale: { ...s.upscale, pages: map } };
+    });
+  }
+
+  /** Pages back on screen after a failure that may pass are asked for again. */
+  private cameBack(arrived: readonly PageId[]): void {
+    const retry = arrived.filter((id) => upscaleOf(this.store.state, id).failureMayPass);
+    if (retry.length === 0) return;
+    for (const id of retry) this.tracker.again(id);
+    this.store.update((s) => {
+      let map = s.upscale.pages;
+      for (const id of retry) map = withEntry(map, id, { ...upscaleOf(s, id), failure: undefined, failureMayPass: undefined });
       return { upscale: { ...s.upscale, pages: map } };
     });
   }
@@ -106,7 +125,7 @@ export class UpscaleController {
     } catch (e) {
       if (e instanceof CommandError && e.kind === "cancelled") outcome = null;
       else if (e instanceof CommandError && e.kind === "skipped") outcome = { skipped: e.message.replace(/^not upscaled: /, "") };
-      else outcome = { failure: describeError(e) };
+      else outcome = { failure: describeError(e), failureMayPass: e instanceof CommandError && PASSING_FAILURES.has(e.kind) };
     }
     // A page with an outcome is not asked for again (until the results are forgotten).
     if (!this.tracker.finished(page, requestId, outcome !== null)) return;

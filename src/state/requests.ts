@@ -69,6 +69,11 @@ export class RequestTracker {
     return true;
   }
 
+  /** `page` may be asked for again (a failure that can pass, seen again). */
+  again(page: number): void {
+    this.done.delete(page);
+  }
+
   /** Settings changed or the cache was cleared: everything must be asked for again. */
   forget(): string[] {
     const cancel = [...this.inFlight.values()].map((r) => r.requestId);

@@ -32,7 +32,6 @@ pub use models::{catalogue, custom, options, tiling};
 pub use store::{cache, export};
 
 pub use book::Book;
-pub use {batch::DEFAULT_PATTERN, book::BOOK_EXTENSIONS, naming::IMAGE_EXTENSIONS}; // shared with the frontend
 pub use bookshelf::Bookshelf;
 pub use cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
 pub use catalogue::{Catalogue, ModelFamily, ModelInfo};
@@ -48,3 +47,4 @@ pub use options::{OutputFormat, SizeRequest, UpscaleOptions};
 pub use source::{ImageSource, PageReader};
 pub use srview_python::{capture_native_output, own_stdio, python_call_count, Captured, OwnStdio};
 pub use tokio_util::sync::CancellationToken;
+pub use {batch::DEFAULT_PATTERN, book::BOOK_EXTENSIONS, naming::IMAGE_EXTENSIONS}; // shared with the frontend

@@ -23,7 +23,8 @@ fn is_venv(dir: &Path) -> bool {
 
 /// Looks for the venv in this order: `explicit`, `$SRVIEW_VENV`, `$VIRTUAL_ENV`, then a
 /// `.venv` beside the executable or in one of its parent folders (which covers the repo
-/// root for builds under `src-tauri/target`), then the repo this crate was built from.
+/// root for builds under `src-tauri/target`), then the repo this crate was built from. A binary
+/// in `/usr/bin` looks, after `explicit` and `$SRVIEW_VENV`, only at the packaged engine.
 /// An explicit choice that is not a venv is an error, never silently skipped.
 pub fn locate_venv(explicit: Option<PathBuf>) -> Result<PathBuf> {
     let named = explicit.map(|p| ("the configured venv", p)).or_else(|| {
