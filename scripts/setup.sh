@@ -12,7 +12,7 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver imagemagick
   libvulkan1 mesa-vulkan-drivers
   zip unzip p7zip-full
-  python3.11 libpython3.11-dev desktop-file-utils shared-mime-info
+  python3.11 python3.11-venv libpython3.11-dev desktop-file-utils shared-mime-info
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
