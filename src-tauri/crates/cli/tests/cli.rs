@@ -810,6 +810,35 @@ fn a_trace_file_has_one_span_per_stage_for_each_request() {
 }
 
 #[test]
+fn a_users_cbz_at_the_target_is_kept_unless_overwrite_is_asked_and_its_neighbours_always_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = make_book(dir.path(), "Vol", 2, 12);
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let (target, neighbour) = (out.join("Vol_x2.cbz"), out.join("notes.txt"));
+    std::fs::write(&target, b"mine").unwrap();
+    std::fs::write(&neighbour, b"also mine").unwrap();
+    let upscale = |overwrite: bool| {
+        let mut command = srview(&dir.path().join("cache"));
+        command.args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "-o"]).arg(&target).arg(&book);
+        if overwrite {
+            command.arg("--overwrite");
+        }
+        run_lines(&mut command)
+    };
+    let (code, pages, summary) = upscale(false);
+    assert_eq!(code, 0, "{summary}");
+    assert!(pages.iter().all(|p| p["status"] == "skipped"), "{pages:?}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"mine", "an existing .cbz is left as it is");
+    let (code, _, summary) = upscale(true);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(cbz_names(&target).len(), 3, "asked to, it is replaced by the whole book");
+    assert_eq!(std::fs::read(&neighbour).unwrap(), b"also mine");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "no temporary file is left beside them: {left:?}");
+}
+
+#[test]
 fn pages_of_a_book_that_is_not_written_never_name_its_cbz() {
     let dir = tempfile::tempdir().unwrap();
     let tree = dir.path().join("tree");
