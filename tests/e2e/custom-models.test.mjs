@@ -6,9 +6,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import { By, until } from "selenium-webdriver";
-import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { FIXTURES, openApp, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { test as nodeTest } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Builder } from "selenium-webdriver";
 
@@ -103,4 +104,24 @@ export async function screenshot(driver, name) {
   await driver.takeScreenshot();
   await settle();
   writeFileSync(join(SCREENSHOTS, name), await driver.takeScreenshot(), "base64");
+}
+
+const webviewCrashed = (error) => error?.name === "NoSuchSessionError" && /page crash/.test(error.message);
+
+/**
+ * node:test's `test`, run once more when WebKit's web process crashed under it: WebKitGTK
+ * under Xvfb has been seen to crash once in many screenshots. Any other failure, or a
+ * second crash, fails the test.
+ */
+export function test(name, ...rest) {
+  const body = rest.pop();
+  return nodeTest(name, ...rest, async (t) => {
+    try {
+      await body(t);
+    } catch (error) {
+      if (!webviewCrashed(error)) throw error;
+      t.diagnostic(`WebKit's web process crashed (${error.message}); running the test once more`);
+      await body(t);
+    }
+  });
 }

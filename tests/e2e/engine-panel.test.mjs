@@ -1,9 +1,9 @@
 // The engine panel after two upscales: the requests counted, the stage table, live.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import { By, until } from "selenium-webdriver";
-import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { FIXTURES, openApp, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;

@@ -2,10 +2,10 @@
 // SRVIEW_APP=/usr/bin/srview-app); skipped in the normal suite, which runs the built binary.
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
-import { APP, FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { APP, FIXTURES, openApp, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;

@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import zlib from "node:zlib";
 import { By, until } from "selenium-webdriver";
-import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { FIXTURES, openApp, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 90_000;

@@ -1,10 +1,10 @@
 // Without a usable Python venv the app is still a working image viewer that says why
 // upscaling is unavailable and how to fix it.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
-import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { FIXTURES, openApp, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;

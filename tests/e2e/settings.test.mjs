@@ -1,10 +1,10 @@
 // Settings changed in the panel apply to the next upscale and survive a restart (store plugin).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
-import { FIXTURES, openApp, startDriver } from "./driver.mjs";
+import { FIXTURES, openApp, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;

@@ -1,9 +1,9 @@
 // The built app in its real webview (WebKitGTK through tauri-driver), on real sr_vulkan.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
-import { FIXTURES, openApp, screenshot, startDriver } from "./driver.mjs";
+import { FIXTURES, openApp, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;
