@@ -59,8 +59,7 @@ trap print_stage_table EXIT
 locked() { if [[ -n ${SRVIEW_E2E_LOCK:-} ]]; then flock "$SRVIEW_E2E_LOCK" "$@"; else "$@"; fi; }
 cargo_test() { (cd src-tauri && cargo test --locked --release --workspace --features tauri/custom-protocol "$@"); }
 end_to_end() {
-  # `cargo test` linked its own builds of the binaries (with the dev-dependencies' features) to
-  # target/release; this links scripts/build.sh's back (nothing compiles).
+  # A guard: the tests' features are the build's, so this finds nothing to compile.
   scripts/build.sh --rust --quiet
   locked npm run test:e2e --silent
 }

@@ -20,7 +20,7 @@ pub mod logging;
 pub mod models;
 pub mod store;
 pub mod sync;
-#[cfg(feature = "testing")]
+#[doc(hidden)]
 pub mod testing;
 pub mod user_dirs;
 pub mod venv;

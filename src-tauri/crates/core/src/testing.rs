@@ -1,7 +1,10 @@
-//! Fault injection for tests (feature `testing`): the one place a fake is allowed. It changes
-//! what sr_vulkan returned for chosen jobs, to exercise recovery paths that real hardware
-//! hits (a GPU running out of memory returns nothing) but CPU mode never does.
+//! Fault injection for tests: the one place a fake is allowed. It changes what sr_vulkan
+//! returned for chosen jobs, to exercise recovery paths that real hardware hits (a GPU running
+//! out of memory returns nothing) but CPU mode never does. Compiled into every build, so the
+//! tests run the binaries that ship, and inert until a test installs a fault: nothing outside
+//! Rust code can reach it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::sync::lock;
@@ -50,17 +53,22 @@ pub struct JobStart {
     pub urgency: u8,
 }
 
+static RECORDING: AtomicBool = AtomicBool::new(false);
 static STARTS: Mutex<Vec<JobStart>> = Mutex::new(Vec::new());
 
 pub(crate) fn record_start(input_size: (u32, u32), urgency: u8) {
-    lock(&STARTS).push(JobStart { input_size, urgency });
+    if RECORDING.load(Ordering::Relaxed) {
+        lock(&STARTS).push(JobStart { input_size, urgency });
+    }
 }
 
-/// Every job start since the process began (or since `clear_job_starts`).
+/// Starts recording job starts, from none.
+pub fn record_job_starts() {
+    lock(&STARTS).clear();
+    RECORDING.store(true, Ordering::Relaxed);
+}
+
+/// Every job start since `record_job_starts`.
 pub fn job_starts() -> Vec<JobStart> {
     lock(&STARTS).clone()
-}
-
-pub fn clear_job_starts() {
-    lock(&STARTS).clear();
 }

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use image::ImageFormat;
-use srview_core::testing::{clear_job_starts, job_starts, set_result_fault, Fault};
+use srview_core::testing::{job_starts, record_job_starts, set_result_fault, Fault};
 use srview_core::{
     CancellationToken, Engine, EngineConfig, OutputFormat, Phase, Priority, Progress, SizeRequest, UpscaleOptions,
     UpscaleRequest,
@@ -70,7 +70,7 @@ async fn the_page_on_screen_starts_before_queued_background_tiles() {
     let _serial = SERIAL.lock().await;
     let (engine, _cache) = engine();
     let dir = tempfile::tempdir().unwrap();
-    clear_job_starts();
+    record_job_starts();
     // Two preloaded pages of 7 tiles each (6, the first one halved) fill the queue.
     let (computing_tx, mut computing) = tokio::sync::mpsc::unbounded_channel();
     let background: Vec<_> = (0..2)

@@ -313,7 +313,6 @@ impl Scheduler {
         let mut dispatch = lock(&self.dispatch);
         let Queued { back_id, spec, urgency, started, done, .. } = dispatch.pick(self.pipeline_depth, self.cpu_mode)?;
         let input_size = spec.input_size();
-        #[cfg(feature = "testing")]
         crate::testing::record_start(input_size, urgency.rank());
         let custom = spec.is_custom();
         dispatch.running.insert(back_id, Running { done, urgency, input_size, custom });

@@ -80,16 +80,13 @@ impl Session {
                     break format!("sr_vulkan's result loop failed: {err}");
                 }
             };
-            #[cfg(feature = "testing")]
             if let Some(cause) = crate::testing::take_loader_fault() {
                 tracing::error!(%cause, "injected loader failure; closing the session");
                 break format!("sr_vulkan's result loop failed: {cause}");
             }
             match self.scheduler.take_running(result.back_id) {
                 Some(Running { done, input_size, .. }) => {
-                    #[cfg_attr(not(feature = "testing"), allow(unused_mut))]
                     let mut data = result.data;
-                    #[cfg(feature = "testing")]
                     crate::testing::apply_result_fault(input_size, &mut data);
                     tracing::trace!(back_id = result.back_id, ?input_size, "job done");
                     let outcome = match data {
