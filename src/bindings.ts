@@ -97,6 +97,8 @@ export const DEFAULT_NAMING_PATTERN = "{name}_x{scale}.{ext}" as const;
 
 export const IMAGE_EXTENSIONS = ["png","jpg","jpeg","webp","gif","bmp","tif","tiff","tga","qoi","avif"] as const;
 
+export const OUTPUT_FORMATS = ["webp","png","jpg"] as const;
+
 /* Types */
 /**  Where a batch stands, after each page. */
 export type BatchProgress = BatchProgress_Serialize | BatchProgress_Deserialize;

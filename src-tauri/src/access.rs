@@ -55,7 +55,9 @@ impl ModelsDirRecord {
     fn write(&self, dir: Option<&Path>) -> Result<(), SrError> {
         use std::os::unix::ffi::OsStrExt;
         match dir {
-            Some(dir) => srview_core::export::save_file(&self.file, dir.as_os_str().as_bytes(), Overwrite::Replace),
+            Some(dir) => {
+                srview_core::store::export::save_file(&self.file, dir.as_os_str().as_bytes(), Overwrite::Replace)
+            }
             None => match std::fs::remove_file(&self.file) {
                 Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
                     Err(SrError::Io { path: self.file.display().to_string(), source: err })

@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use srview_core::batch::{BatchSummary, PageReport};
-use srview_core::stats::EngineStats;
-use srview_core::vulkan_memory::DeviceMemory;
+use srview_core::engine::stats::EngineStats;
+use srview_core::engine::vulkan_memory::DeviceMemory;
 use srview_core::{
     CacheStats, CleanPolicy, CleanReport, DeviceReport, ModelListing, Priority, SkipRules, UpscaleOptions,
     UpscaleRequest,
@@ -195,7 +195,7 @@ pub async fn set_models_folder(
     access::models_dir_from_webview(&path)?;
     state.engine_only().await?;
     access.forget_models_dir().await?;
-    state.use_models_dir(srview_core::custom::default_models_dir()).await
+    state.use_models_dir(srview_core::models::custom::default_models_dir()).await
 }
 
 // ---- Pages ----
@@ -261,7 +261,7 @@ pub async fn save_page(
 ) -> AppResult<Option<String>> {
     let source = access::opened_page(&gallery, page_id)?;
     let suggested =
-        srview_core::options::export_file_name(Path::new(&source.file_name()), options.size, options.format);
+        srview_core::models::options::export_file_name(Path::new(&source.file_name()), options.size, options.format);
     let suggested = suggested.to_string_lossy().into_owned();
     let Some(target) = access.choose_save_path(suggested, options.format.extension()).await? else { return Ok(None) };
     state.save_page(source, options, target.clone()).await?;

@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use serde::Serialize;
-use srview_core::stats::EngineStats;
-use srview_core::sync::lock;
-use srview_core::vulkan_memory::DeviceMemory;
+use srview_core::engine::stats::EngineStats;
+use srview_core::engine::vulkan_memory::DeviceMemory;
+use srview_core::sync::{lock, read, write};
 use srview_core::{
     CacheStats, CancellationToken, CleanPolicy, CleanReport, DeviceReport, Engine, EngineConfig, ImageSource, Limits,
     ModelListing, OutputFormat, Overwrite, Progress, ResultCache, SizeRequest, SrError, StageTimings, UpscaleOptions,
@@ -139,7 +139,7 @@ impl SrVulkanManagerState {
     }
 
     pub fn cache(&self) -> AppResult<ResultCache> {
-        self.cache.read().unwrap_or_else(|p| p.into_inner()).clone().map_err(AppError::from)
+        read(&self.cache).clone().map_err(AppError::from)
     }
 
     pub fn thumbnails(&self) -> Option<ResultCache> {
@@ -153,7 +153,7 @@ impl SrVulkanManagerState {
     /// Opens `root` (already allowed by `CacheRoots`) as the cache and uses it from now on.
     pub async fn open_cache(&self, root: PathBuf) -> AppResult<()> {
         let cache = blocking(move || ResultCache::open(root)).await??;
-        *self.cache.write().unwrap_or_else(|p| p.into_inner()) = Ok(cache);
+        *write(&self.cache) = Ok(cache);
         Ok(())
     }
 

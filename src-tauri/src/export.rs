@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use srview_core::batch::{self, BatchProgress, BatchSpec, BatchSummary, Layout, PageReport};
-use srview_core::book::has_book_extension;
+use srview_core::books::book::has_book_extension;
 use srview_core::sync::lock;
 use srview_core::{Bookshelf, CancellationToken, Engine, Overwrite, UpscaleOptions};
 
@@ -48,7 +48,7 @@ pub fn default_destination(source: &Path, layout: ExportLayout, options: &Upscal
         source.file_stem().or_else(|| source.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let folder = source.parent().unwrap_or(Path::new("."));
     if layout == ExportLayout::Cbz && has_book_extension(source) {
-        let scale = srview_core::options::size_label(options.size);
+        let scale = srview_core::models::options::size_label(options.size);
         return folder.join(format!("{stem}_{scale}.cbz"));
     }
     folder.join(format!("{stem} (upscaled)"))

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
-use srview_core::book::has_book_extension;
-use srview_core::naming::{has_image_extension, natural_cmp};
+use srview_core::books::book::has_book_extension;
+use srview_core::books::naming::{has_image_extension, natural_cmp};
 use srview_core::sync::lock;
 use srview_core::{Book, Bookshelf, ImageSource, Limits, SrError};
 
@@ -122,7 +122,7 @@ fn folder_contents(folder: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenEr
         }
         if has_image_extension(&path) {
             images.push(path);
-        } else if has_book_extension(&path) && !srview_core::archive::listed_by_its_first_volume(&path) {
+        } else if has_book_extension(&path) && !srview_core::books::archive::listed_by_its_first_volume(&path) {
             books.push(path);
         }
     }
@@ -139,7 +139,7 @@ pub fn list(location: &Path, shelf: &Bookshelf) -> Result<Listing, OpenError> {
     if location.is_dir() {
         let (images, books) = folder_contents(&location)?;
         let pages = images.into_iter().map(|path| {
-            let animated = read_head(&path).is_some_and(|head| srview_core::input::looks_animated(&head));
+            let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
             (ImageSource::File(path), animated)
         });
         return Ok(Listing {
@@ -178,7 +178,7 @@ pub fn list(location: &Path, shelf: &Bookshelf) -> Result<Listing, OpenError> {
     let (images, books) = folder_contents(&folder)?;
     let start_index = images.iter().position(|f| *f == location).unwrap_or(0) as u32;
     let pages = images.into_iter().map(|path| {
-        let animated = read_head(&path).is_some_and(|head| srview_core::input::looks_animated(&head));
+        let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
         (ImageSource::File(path), animated)
     });
     Ok(Listing {
@@ -377,7 +377,7 @@ fn page_name(source: &ImageSource) -> String {
 /// A page's size from its header, within the limits and, with `check`, whether it decodes
 /// whole; blocking.
 fn page_info(id: u32, source: &ImageSource, limits: &Limits, check: bool) -> PageInfo {
-    match srview_core::input::check_page(&page_name(source), source, limits, check) {
+    match srview_core::books::input::check_page(&page_name(source), source, limits, check) {
         Ok((width, height)) => PageInfo { id, width, height, problem: None },
         Err(err) => PageInfo { id, width: 0, height: 0, problem: Some(err) },
     }

@@ -49,6 +49,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("IMAGE_EXTENSIONS", srview_core::IMAGE_EXTENSIONS)
         .constant("BOOK_EXTENSIONS", srview_core::BOOK_EXTENSIONS)
         .constant("DEFAULT_NAMING_PATTERN", srview_core::DEFAULT_PATTERN)
+        .constant("OUTPUT_FORMATS", srview_core::OutputFormat::ALL)
         .dangerously_cast_bigints_to_number()
 }
 

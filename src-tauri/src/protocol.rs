@@ -53,7 +53,7 @@ fn resolve(engine: &SrVulkanManagerState, gallery: &Gallery, path: &str) -> Resu
         SrimgTarget::Page(source) => page(engine, &source),
         // Without a thumbnail cache, the page itself is served.
         SrimgTarget::Thumbnail(source) => match engine.thumbnails() {
-            Some(thumbnails) => srview_core::thumbnail::thumbnail(&thumbnails, &source, &engine.limits())
+            Some(thumbnails) => srview_core::books::thumbnail::thumbnail(&thumbnails, &source, &engine.limits())
                 .map(|bytes| (bytes, false))
                 .map_err(|err| refusal(&err)),
             None => page(engine, &source),
@@ -66,7 +66,7 @@ fn resolve(engine: &SrVulkanManagerState, gallery: &Gallery, path: &str) -> Resu
 fn page(engine: &SrVulkanManagerState, source: &ImageSource) -> Result<(Vec<u8>, bool), StatusCode> {
     let limits = engine.limits();
     let bytes = source.read(limits.max_bytes).map_err(|err| refusal(&err))?;
-    srview_core::input::check(&source.display_name(), &bytes, &limits).map_err(|err| refusal(&err))?;
+    srview_core::books::input::check(&source.display_name(), &bytes, &limits).map_err(|err| refusal(&err))?;
     Ok((bytes, false))
 }
 
@@ -125,7 +125,7 @@ mod tests {
         let engine = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("cache"));
         let gallery = Gallery::new(engine.limits());
         let cache = engine.cache().unwrap();
-        let key = srview_core::cache::CacheKey::new(&blake3::hash(b"page"), "f");
+        let key = srview_core::store::cache::CacheKey::new(&blake3::hash(b"page"), "f");
         let entry = cache.store(&key, "png", b"\x89PNG\r\n\x1a\n").unwrap();
         let relative = entry.strip_prefix(cache.root()).unwrap();
         let url_path = format!("/cache/{}", relative.display());

@@ -1,12 +1,14 @@
 // Settings: the model picker by family, scale, tile, TTA, format, preload and skip rules, and
 // how pages are read. A value that is not valid is marked as such and not applied; it is never
 // silently put back.
-import type { ModelInfo } from "../bindings";
+import { OUTPUT_FORMATS, type ModelInfo } from "../bindings";
 import { groupModels } from "../state/models";
 import { withModel, type Settings } from "../state/settings";
 import { el } from "./dom";
 import { ID, errorIdOf } from "../ui/ids.js";
 import type { DomId } from "../ui/dom";
+
+const FORMAT_LABELS: Record<Settings["format"], string> = { webp: "WebP", png: "PNG", jpg: "JPEG" };
 
 function select(id: DomId, options: [string, string][], value: string): HTMLSelectElement {
   const node = el("select", { id });
@@ -83,7 +85,7 @@ export function renderSettingsPanel(
     box.addEventListener("change", () => change(apply(box.checked)));
     return box;
   };
-  const format = select(ID.settingFormat, [["webp", "WebP"], ["png", "PNG"], ["jpg", "JPEG"]], settings.format);
+  const format = select(ID.settingFormat, OUTPUT_FORMATS.map((f): [string, string] => [f, FORMAT_LABELS[f]]), settings.format);
   format.addEventListener("change", () => change({ ...current, format: format.value as Settings["format"] }));
   const preload = numberField(ID.settingPreload, settings.preloadCount, 0, 10, "1", (v) => change({ ...current, preloadCount: Math.round(v) }));
   const maxMp = numberField(ID.settingMaxMp, settings.maxInputMegapixels, 0.1, 500, "0.5", (v) => change({ ...current, maxInputMegapixels: v }));

@@ -1,11 +1,11 @@
 // Upscale and reading settings: defaults, validation of persisted values, and what the engine
 // receives.
-import type { ModelInfo, SkipRules, UpscaleOptions } from "../bindings";
+import { OUTPUT_FORMATS, type ModelInfo, type OutputFormat_Serialize, type SkipRules, type UpscaleOptions } from "../bindings";
 import { nativeScale } from "./models";
 import type { Direction } from "./reading";
 
 export type AnimatedPolicy = "skip" | "upscale";
-export type OutputFormat = "webp" | "png" | "jpg";
+export type OutputFormat = OutputFormat_Serialize;
 export type FitMode = "page" | "width" | "height";
 
 export interface Settings {
@@ -49,7 +49,6 @@ export const DEFAULT_SETTINGS: Settings = {
   enlargeSmall: false,
 };
 
-const FORMATS: OutputFormat[] = ["webp", "png", "jpg"];
 const FITS: FitMode[] = ["page", "width", "height"];
 
 function numberIn(value: unknown, min: number, max: number, fallback: number): number {
@@ -71,7 +70,7 @@ export function normalizeSettings(raw: unknown): Settings {
     scaleChosen,
     tileSize: input.tileSize === 0 ? 0 : numberIn(input.tileSize, 32, 4096, d.tileSize),
     tta: bool(input.tta, d.tta),
-    format: FORMATS.includes(input.format as OutputFormat) ? (input.format as OutputFormat) : d.format,
+    format: (OUTPUT_FORMATS as readonly string[]).includes(input.format as string) ? (input.format as OutputFormat) : d.format,
     preloadCount: Math.round(numberIn(input.preloadCount, 0, 10, d.preloadCount)),
     maxInputMegapixels: numberIn(input.maxInputMegapixels, 0.1, 500, d.maxInputMegapixels),
     animated: input.animated === "upscale" ? "upscale" : "skip",

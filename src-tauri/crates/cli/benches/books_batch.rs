@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use image::{Rgb, RgbImage};
 use srview_core::batch::{self, BatchSpec, Layout, DEFAULT_PATTERN};
-use srview_core::stats::process_memory;
+use srview_core::engine::stats::process_memory;
 use srview_core::{
     Book, Bookshelf, CancellationToken, DeviceChoice, Engine, EngineConfig, ImageSource, Limits, Overwrite,
     SizeRequest, UpscaleOptions, UpscaleRequest,

@@ -72,7 +72,7 @@ async fn cache_stats(cache: ResultCache) {
 async fn page_info(page: PathBuf) {
     let (width, height) = tokio::task::spawn_blocking(move || {
         let bytes = std::fs::read(&page).unwrap();
-        let (_, width, height, _) = srview_core::input::header("page.png", &bytes).unwrap();
+        let (_, width, height, _) = srview_core::books::input::header("page.png", &bytes).unwrap();
         (width, height)
     })
     .await

@@ -11,9 +11,9 @@ use std::process::Command;
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use srview_core::options::WAIFU2X_CPU_TILE;
+use srview_core::models::options::WAIFU2X_CPU_TILE;
 use srview_core::{
-    tiling, CancellationToken, DeviceChoice, Engine, EngineConfig, OutputFormat, SizeRequest, UpscaleOptions,
+    models::tiling, CancellationToken, DeviceChoice, Engine, EngineConfig, OutputFormat, SizeRequest, UpscaleOptions,
     UpscaleRequest,
 };
 

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use srview_core::batch::{self, BatchSpec, Layout};
+use srview_core::sync::blocking;
 use srview_core::{
     CancellationToken, CleanPolicy, DeviceChoice, Engine, EngineConfig, Limits, ModelFamily, OutputFormat, Overwrite,
     SizeRequest, SrError, UpscaleOptions,
@@ -89,7 +90,7 @@ struct UpscaleArgs {
     /// Replace output files that exist (by default they are left alone and reported as skipped).
     #[arg(long)]
     overwrite: bool,
-    #[arg(long, default_value = srview_core::options::DEFAULT_MODEL)]
+    #[arg(long, default_value = srview_core::models::options::DEFAULT_MODEL)]
     model: String,
     #[arg(long, conflicts_with_all = ["width", "height"])]
     scale: Option<f64>,
@@ -202,36 +203,26 @@ async fn run(cli: Cli, out: Output) -> u8 {
                     config.custom_call_limit = limit;
                 }
             }
-            match tokio::task::spawn_blocking(move || Engine::start(config)).await {
-                Err(join) => Err(SrError::Internal(format!("starting the engine failed: {join}"))),
-                Ok(Err(err)) => Err(err),
-                Ok(Ok(engine)) => {
+            match blocking(move || Engine::start(config)).await.and_then(|started| started) {
+                Err(err) => Err(err),
+                Ok(engine) => {
                     let code = match &cli.command {
                         Command::Gpus => {
                             out.gpus(engine.report());
                             Ok(0)
                         }
                         Command::Models => {
-                            let listing = {
-                                let engine = engine.clone();
-                                tokio::task::spawn_blocking(move || engine.models()).await
-                            };
-                            match listing {
-                                Ok(listing) => {
-                                    out.models(&listing);
-                                    // A folder the user named must exist; the default one may not yet.
-                                    Ok(u8::from(cli.models_dir.is_some() && listing.models_dir_problem.is_some()))
-                                }
-                                Err(join) => Err(SrError::Internal(format!("listing the models failed: {join}"))),
-                            }
+                            let engine = engine.clone();
+                            blocking(move || engine.models()).await.map(|listing| {
+                                out.models(&listing);
+                                // A folder the user named must exist; the default one may not yet.
+                                u8::from(cli.models_dir.is_some() && listing.models_dir_problem.is_some())
+                            })
                         }
                         Command::Stats => {
                             let memory = {
                                 let engine = engine.clone();
-                                tokio::task::spawn_blocking(move || engine.device_memory())
-                                    .await
-                                    .ok()
-                                    .and_then(Result::ok)
+                                blocking(move || engine.device_memory()).await.ok().and_then(Result::ok)
                             };
                             out.stats(engine.report(), &engine.stats(), memory.as_deref());
                             Ok(0)
@@ -239,8 +230,7 @@ async fn run(cli: Cli, out: Output) -> u8 {
                         Command::Upscale(args) => Ok(upscale(&engine, args, &out, &interrupted).await),
                         Command::Cache { .. } | Command::Doctor => unreachable!("handled above"),
                     };
-                    let stopping = engine.clone();
-                    let _ = tokio::task::spawn_blocking(move || stopping.shutdown()).await;
+                    stop(&engine).await;
                     code
                 }
             }
@@ -331,8 +321,7 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
         out.stats(engine.report(), stats, None);
     }
     if summary.cancelled {
-        let stopping = engine.clone();
-        let _ = tokio::task::spawn_blocking(move || stopping.shutdown()).await;
+        stop(engine).await;
         return 130;
     }
     u8::from(!summary.failures.is_empty())
@@ -376,9 +365,7 @@ pub struct Check {
 async fn doctor(cli: &Cli, out: &Output) -> u8 {
     let mut checks = Vec::new();
     let config = EngineConfig { venv: cli.venv.clone(), device: cli.gpu, ..EngineConfig::default() };
-    let started = tokio::task::spawn_blocking(move || Engine::start(config))
-        .await
-        .unwrap_or_else(|join| Err(SrError::Internal(format!("starting the engine failed: {join}"))));
+    let started = blocking(move || Engine::start(config)).await.and_then(|started| started);
     match started {
         Err(err) => {
             let fix = match &err {
@@ -415,7 +402,7 @@ async fn doctor(cli: &Cli, out: &Output) -> u8 {
                     fix: (!installed).then(|| srview_core::venv::install_hint(&family.pip_package())),
                 });
             }
-            let onnxruntime = srview_core::custom::onnxruntime_version();
+            let onnxruntime = srview_core::models::custom::onnxruntime_version();
             checks.push(Check {
                 name: "onnxruntime".into(),
                 ok: true,
@@ -431,10 +418,15 @@ async fn doctor(cli: &Cli, out: &Output) -> u8 {
                 report.gpus.iter().map(|g| g.name.clone()).collect::<Vec<_>>().join(", ")
             };
             checks.push(Check { name: "vulkan".into(), ok: true, detail: vulkan, fix: None });
-            let stopping = engine.clone();
-            let _ = tokio::task::spawn_blocking(move || stopping.shutdown()).await;
+            stop(&engine).await;
         }
     }
     out.doctor(&checks);
     u8::from(checks.iter().any(|c| !c.ok))
+}
+
+/// Stops the engine's threads, off the runtime: the last tile may still be computing.
+async fn stop(engine: &Engine) {
+    let stopping = engine.clone();
+    let _ = blocking(move || stopping.shutdown()).await;
 }

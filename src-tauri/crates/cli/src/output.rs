@@ -11,8 +11,8 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use srview_core::batch::{BatchProgress, BatchSummary, CbzStep, PageOutcome, PageReport};
-use srview_core::stats::EngineStats;
-use srview_core::vulkan_memory::DeviceMemory;
+use srview_core::engine::stats::EngineStats;
+use srview_core::engine::vulkan_memory::DeviceMemory;
 use srview_core::{CacheStats, CleanReport, DeviceReport, ModelListing, SrError};
 
 use crate::Check;

@@ -25,26 +25,20 @@ pub mod testing;
 pub mod user_dirs;
 pub mod venv;
 
-// The modules' old paths, kept for the CLI and the app.
-pub use books::{archive, book, bookshelf, input, naming, source, thumbnail};
-pub use engine::{stats, vulkan_memory};
-pub use models::{catalogue, custom, options, tiling};
-pub use store::{cache, export};
-
-pub use book::Book;
-pub use bookshelf::Bookshelf;
-pub use cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
-pub use catalogue::{Catalogue, ModelFamily, ModelInfo};
-pub use custom::{CustomModelInfo, CUSTOM_PREFIX};
+pub use books::book::Book;
+pub use books::bookshelf::Bookshelf;
+pub use books::source::{ImageSource, PageReader};
 pub use engine::{
     DeviceChoice, DeviceReport, Engine, EngineConfig, GpuDevice, ModelListing, Phase, Priority, Progress,
     SchedulerSnapshot, SkipRules, StageTimings, StartupStep, UpscaleOutcome, UpscaleRequest,
 };
 pub use error::SrError;
-pub use export::Overwrite;
 pub use limits::Limits;
-pub use options::{OutputFormat, SizeRequest, UpscaleOptions};
-pub use source::{ImageSource, PageReader};
+pub use models::catalogue::{Catalogue, ModelFamily, ModelInfo};
+pub use models::custom::{CustomModelInfo, CUSTOM_PREFIX};
+pub use models::options::{OutputFormat, SizeRequest, UpscaleOptions};
 pub use srview_python::{capture_native_output, own_stdio, python_call_count, Captured, OwnStdio};
+pub use store::cache::{CacheStats, CleanPolicy, CleanReport, ResultCache};
+pub use store::export::Overwrite;
 pub use tokio_util::sync::CancellationToken;
-pub use {batch::DEFAULT_PATTERN, book::BOOK_EXTENSIONS, naming::IMAGE_EXTENSIONS}; // shared with the frontend
+pub use {batch::DEFAULT_PATTERN, books::book::BOOK_EXTENSIONS, books::naming::IMAGE_EXTENSIONS}; // shared with the frontend

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use common::*;
 use image::ImageFormat;
-use srview_core::archive::{self, Archive};
+use srview_core::books::archive::{self, Archive};
 use srview_core::{Book, CancellationToken, Limits, SizeRequest, UpscaleOptions, UpscaleRequest};
 use srview_test_support::rar::write_rar5;
 
@@ -218,7 +218,7 @@ async fn a_split_image_book_opens_from_its_second_part_and_upscales() {
     let single = &write_rar5(dir.path(), "single", &files, None)[0];
     let natural: Vec<String> = {
         let mut names: Vec<String> = pages.iter().map(|p| p.0.clone()).collect();
-        names.sort_by(|a, b| srview_core::naming::natural_path_cmp(Path::new(a), Path::new(b)));
+        names.sort_by(|a, b| srview_core::books::naming::natural_path_cmp(Path::new(a), Path::new(b)));
         names
     };
     for path in [&volumes[1], &volumes[0], volumes.last().unwrap(), single] {
@@ -344,9 +344,9 @@ fn an_over_limit_or_encrypted_entry_in_a_solid_book_fails_only_its_page() {
 
 #[test]
 fn an_old_style_later_volume_is_a_book_and_an_unknown_7z_method_is_named() {
-    assert!(srview_core::book::has_book_extension(Path::new("Vol.r00")));
-    assert!(srview_core::book::has_book_extension(Path::new("Vol.R07")));
-    assert!(!srview_core::book::has_book_extension(Path::new("Vol.raw")));
+    assert!(srview_core::books::book::has_book_extension(Path::new("Vol.r00")));
+    assert!(srview_core::books::book::has_book_extension(Path::new("Vol.R07")));
+    assert!(!srview_core::books::book::has_book_extension(Path::new("Vol.raw")));
     let names = |path: PathBuf| -> Vec<String> {
         archive::open_file(&path).unwrap().entries().iter().map(|e| e.name.clone()).collect()
     };

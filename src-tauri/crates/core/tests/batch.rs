@@ -457,7 +457,7 @@ async fn a_split_book_is_exported_once_and_a_lone_later_part_names_the_missing_o
     let parts = srview_test_support::rar::write_rar5(&books, "Vol", &files, Some(200));
     assert!(parts.len() >= 3, "{} parts", parts.len());
     for part in &parts[1..] {
-        assert!(srview_core::archive::is_later_volume(part), "{}", part.display());
+        assert!(srview_core::books::archive::is_later_volume(part), "{}", part.display());
     }
 
     // Every part given: one book.

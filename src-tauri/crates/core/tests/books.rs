@@ -11,7 +11,7 @@ use std::process::Command;
 
 use common::*;
 use image::ImageFormat;
-use srview_core::archive;
+use srview_core::books::archive;
 use srview_core::{Book, Bookshelf, CancellationToken, Limits, SizeRequest, UpscaleOptions, UpscaleRequest};
 
 const MAX: u64 = 64 * 1024 * 1024;
@@ -92,7 +92,7 @@ fn rar_archives_list_read_and_refuse_passwords() {
     // Entries in natural order across folders; the archive holds text files, so no pages.
     let listed = archive::open_file(&rar("rar5-subdirs.rar")).unwrap();
     let mut entries: Vec<String> = listed.entries().iter().filter(|e| !e.is_dir).map(|e| e.name.clone()).collect();
-    entries.sort_by(|a, b| srview_core::naming::natural_path_cmp(Path::new(a), Path::new(b)));
+    entries.sort_by(|a, b| srview_core::books::naming::natural_path_cmp(Path::new(a), Path::new(b)));
     assert_eq!(entries[..2], ["sub/dir1/file1.txt", "sub/dir2/file2.txt"]);
     assert_eq!(Book::open(&rar("rar5-subdirs.rar"), MAX).unwrap_err().kind(), "no_pages");
     for old_and_new in [["rar3-subdirs.rar", "rar5-subdirs.rar"], ["rar3-solid.rar", "rar5-solid.rar"]] {
@@ -258,23 +258,23 @@ fn thumbnails_are_small_cached_and_follow_the_file() {
     let cache = srview_core::ResultCache::open(dir.path().join("thumbs")).unwrap();
     let book = Book::open(&dir.path().join("book.cbz"), MAX).unwrap();
     let index = book.pages.iter().position(|p| p.name == "ch1/big.png").unwrap();
-    let thumb = srview_core::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
+    let thumb = srview_core::books::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
     assert_eq!(image::guess_format(&thumb).unwrap(), ImageFormat::WebP);
     let (w, h) = decoded_size(&thumb);
     assert!(w <= 120 && h <= 170 && h == 170, "{w}×{h}");
     assert_eq!(cache.stats().entries, 1);
-    let again = srview_core::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
+    let again = srview_core::books::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
     assert_eq!(again, thumb);
     assert_eq!(cache.stats().entries, 1, "the second time is a cache hit");
     // A small page is not enlarged.
     let p1 = book.pages.iter().position(|p| p.name == "ch1/p1.jpg").unwrap();
-    let small = srview_core::thumbnail::thumbnail(&cache, &book.page(p1), &thumb_limits()).unwrap();
+    let small = srview_core::books::thumbnail::thumbnail(&cache, &book.page(p1), &thumb_limits()).unwrap();
     assert_eq!(decoded_size(&small), (24, 20));
     // A changed book (here: a new modification time) gets new thumbnails.
     let when = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     std::fs::File::options().append(true).open(dir.path().join("book.cbz")).unwrap().set_modified(when).unwrap();
     let before = cache.stats().entries;
-    srview_core::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
+    srview_core::books::thumbnail::thumbnail(&cache, &book.page(index), &thumb_limits()).unwrap();
     assert_eq!(cache.stats().entries, before + 1);
 }
 

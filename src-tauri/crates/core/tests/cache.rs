@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use srview_core::cache::CacheKey;
+use srview_core::store::cache::CacheKey;
 use srview_core::{CleanPolicy, ResultCache};
 
 fn filled(ages_in_days: &[u64], bytes_each: usize) -> (ResultCache, tempfile::TempDir, Vec<std::path::PathBuf>) {

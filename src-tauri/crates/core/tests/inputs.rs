@@ -111,16 +111,16 @@ async fn the_frame_limit_refuses_long_animations_on_every_read_path() {
     assert!(err.to_string().contains("5 frames, above the limit of 3"), "{err}");
     let page = srview_core::ImageSource::from(long.as_path());
     assert_eq!(
-        srview_core::input::check_page("long.gif", &page, &limits, false).unwrap_err().kind(),
+        srview_core::books::input::check_page("long.gif", &page, &limits, false).unwrap_err().kind(),
         "too_many_frames"
     );
     let bytes = std::fs::read(&long).unwrap();
-    assert_eq!(srview_core::thumbnail::make("long.gif", &bytes, &limits).unwrap_err().kind(), "too_many_frames");
+    assert_eq!(srview_core::books::thumbnail::make("long.gif", &bytes, &limits).unwrap_err().kind(), "too_many_frames");
 
     let done = run(&engine, UpscaleRequest::new(&short, anime())).await.unwrap();
     assert_eq!((done.width, done.height), (32, 32));
     let page = srview_core::ImageSource::from(short.as_path());
-    assert_eq!(srview_core::input::check_page("short.gif", &page, &limits, true).unwrap(), (16, 16));
+    assert_eq!(srview_core::books::input::check_page("short.gif", &page, &limits, true).unwrap(), (16, 16));
     assert_eq!(cache_entries(cache.path()), 1);
 }
 
@@ -131,7 +131,7 @@ fn a_page_whose_header_claims_900_megapixels_is_refused_from_its_header() {
     std::fs::write(&bomb, png_header_only(30_000, 30_000)).unwrap();
     let page = srview_core::ImageSource::from(bomb.as_path());
     for decode in [false, true] {
-        let err = srview_core::input::check_page("bomb.png", &page, &Limits::default(), decode).unwrap_err();
+        let err = srview_core::books::input::check_page("bomb.png", &page, &Limits::default(), decode).unwrap_err();
         assert_eq!(err.kind(), "image_too_large");
         assert_eq!(err.to_string(), "bomb.png is 30000×30000 pixels (900 MP), above the limit of 64 MP");
     }

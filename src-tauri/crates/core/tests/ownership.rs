@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use srview_core::cache::CacheKey;
+use srview_core::store::cache::CacheKey;
 use srview_core::{CleanPolicy, ResultCache};
 use srview_test_support::{home_like, snapshot};
 

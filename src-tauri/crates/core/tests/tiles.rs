@@ -46,7 +46,7 @@ async fn large_pages_are_tiled_stitched_exactly_and_match_one_call() {
             assert_eq!(decoded_size(&ours.bytes), (1800, 1400));
             let one = whole.upscale(request(), CancellationToken::new(), |_| {}).await.unwrap();
             assert_eq!(one.tiles, 0);
-            let db = srview_core::tiling::psnr(&ours.bytes, &one.bytes).unwrap();
+            let db = srview_core::models::tiling::psnr(&ours.bytes, &one.bytes).unwrap();
             let name = page.file_name().unwrap().to_string_lossy();
             say(&format!("{model}, {name}: {} tiles, {db:.1} dB against one sr_vulkan call", ours.tiles));
             assert!(db >= 50.0, "{model}, {name}: tiled output reached {db:.1} dB, below 50");
@@ -63,6 +63,49 @@ async fn large_pages_are_tiled_stitched_exactly_and_match_one_call() {
     let done = tiled.upscale(UpscaleRequest::new(&input, webp), CancellationToken::new(), |_| {}).await.unwrap();
     assert_eq!(image::guess_format(&done.bytes).unwrap(), ImageFormat::WebP);
     assert_eq!(decoded_size(&done.bytes), (1800, 1400));
+}
+
+/// Pages reach sr_vulkan as BMP (its PNG decoder keeps every page it decodes): transparency,
+/// grey and 16-bit pages come out as they did, tiled and as one call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transparent_and_grey_pages_keep_their_look_tiled_and_whole() {
+    let _serial = SERIAL.lock().await;
+    let (tiled, _a) = engine();
+    let (whole, _b) = engine_with(EngineConfig { tiling: false, ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let textured = srview_test_support::textured_page(900, 700);
+    let transparent = dir.path().join("transparent.png");
+    image::RgbaImage::from_fn(900, 700, |x, y| {
+        let [r, g, b] = textured.get_pixel(x, y).0;
+        image::Rgba([r, g, b, if x < 450 { 0 } else { 255 }])
+    })
+    .save(&transparent)
+    .unwrap();
+    let grey = dir.path().join("grey16.png");
+    image::DynamicImage::ImageRgb8(textured.clone()).into_luma16().save(&grey).unwrap();
+    for page in [&transparent, &grey] {
+        let name = page.file_name().unwrap().to_string_lossy().into_owned();
+        let request = || UpscaleRequest::new(page, options("WAIFU2X_ANIME_UP2X"));
+        let ours = tiled.upscale(request(), CancellationToken::new(), |_| {}).await.unwrap();
+        let one = whole.upscale(request(), CancellationToken::new(), |_| {}).await.unwrap();
+        assert!(ours.tiles >= 4 && one.tiles == 0, "{name}: {} and {} tiles", ours.tiles, one.tiles);
+        for (how, done) in [("tiled", &ours), ("one call", &one)] {
+            let image = image::load_from_memory(&done.bytes).unwrap().to_rgba8();
+            assert_eq!(image.dimensions(), (1800, 1400), "{name}, {how}");
+            let alpha = |x, y| image.get_pixel(x, y).0[3];
+            match name.as_str() {
+                "transparent.png" => {
+                    assert_eq!((alpha(200, 700), alpha(1600, 700)), (0, 255), "{name}, {how}: alpha lost");
+                }
+                _ => {
+                    let [r, g, b, _] = image.get_pixel(1200, 300).0;
+                    assert!(r.abs_diff(g) <= 2 && g.abs_diff(b) <= 2, "{name}, {how}: grey came back as {r},{g},{b}");
+                }
+            }
+        }
+        let db = srview_core::models::tiling::psnr(&ours.bytes, &one.bytes).unwrap();
+        assert!(db >= 50.0, "{name}: tiled output reached {db:.1} dB against one call, below 50");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -185,5 +228,5 @@ async fn an_empty_tile_is_retried_smaller_and_the_page_completes() {
         .upscale(UpscaleRequest::new(&input, options("WAIFU2X_ANIME_UP2X")), CancellationToken::new(), |_| {})
         .await
         .unwrap();
-    assert!(srview_core::tiling::psnr(&done.bytes, &one.bytes).unwrap() >= 50.0);
+    assert!(srview_core::models::tiling::psnr(&done.bytes, &one.bytes).unwrap() >= 50.0);
 }

@@ -99,7 +99,7 @@ impl JobSpec {
 pub(crate) enum JobInput {
     /// A whole page, as sr_vulkan decodes it.
     Encoded(Arc<Vec<u8>>),
-    /// The padded region of a decoded page, sent as PNG.
+    /// The padded region of a decoded page, sent as BMP.
     Region { page: Arc<DynamicImage>, tile: Tile },
 }
 
@@ -107,7 +107,7 @@ impl JobInput {
     pub(super) fn bytes(&self) -> Cow<'_, [u8]> {
         match self {
             JobInput::Encoded(bytes) => Cow::Borrowed(bytes),
-            JobInput::Region { page, tile } => Cow::Owned(tiling::tile_png(page, tile)),
+            JobInput::Region { page, tile } => Cow::Owned(tiling::tile_bmp(page, tile)),
         }
     }
 }

@@ -31,6 +31,9 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// Every format, in the order the settings list them.
+    pub const ALL: [OutputFormat; 3] = [OutputFormat::Webp, OutputFormat::Png, OutputFormat::Jpg];
+
     pub fn extension(self) -> &'static str {
         self.encode().as_str()
     }

@@ -12,6 +12,7 @@
 
 use image::{imageops, DynamicImage, ImageFormat, RgbaImage};
 
+use crate::books::input::bmp;
 use crate::models::catalogue::{ModelFamily, ModelInfo};
 
 /// Jobs per page side are about this many internal sr_vulkan tiles wide (CPU mode, or a tile
@@ -179,17 +180,9 @@ pub fn stagger(tiles: &mut Vec<Tile>, policy: &TilePolicy, page: (u32, u32)) {
     }
 }
 
-/// The padded region of `page` for one tile, as fast-compressed PNG.
-pub fn tile_png(page: &DynamicImage, tile: &Tile) -> Vec<u8> {
-    let region = page.crop_imm(tile.padded_x, tile.padded_y, tile.padded_width, tile.padded_height);
-    let mut png = Vec::new();
-    let encoder = image::codecs::png::PngEncoder::new_with_quality(
-        &mut png,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Sub,
-    );
-    region.write_with_encoder(encoder).expect("encoding a PNG into memory cannot fail");
-    png
+/// The padded region of `page` for one tile, as BMP (see `input::bmp`).
+pub fn tile_bmp(page: &DynamicImage, tile: &Tile) -> Vec<u8> {
+    bmp(&page.crop_imm(tile.padded_x, tile.padded_y, tile.padded_width, tile.padded_height))
 }
 
 /// Whether an upscaled tile looks like an out-of-memory failure: sr_vulkan reports none, and
