@@ -8,6 +8,7 @@ import { Store } from "./app/store";
 import { EngineController } from "./controllers/engine";
 import { LocationController } from "./controllers/location";
 import { ReadingController } from "./controllers/reading";
+import { ScrollController } from "./controllers/scrolling";
 import { SettingsController } from "./controllers/settings";
 import { UpscaleController } from "./controllers/upscaling";
 import { ViewController } from "./controllers/view";
@@ -61,6 +62,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
     byId(ID.compareHandle),
     byId(ID.zoomLevel),
   );
+  const scroll = new ScrollController(store, viewer, reading);
   const thumbnails = new Thumbnails(byId(ID.thumbnails), (index) => reading.showIndex(index));
   bindStage(store, viewer, thumbnails, (slot) => reading.originalFailed(slot));
   bindToolbar(store);
@@ -74,7 +76,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
       void location?.open(path);
     },
   });
-  bindControls({ engine, location, reading, settings, upscale, view }, viewer, thumbnails, desktopApi);
+  bindControls({ engine, location, reading, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
 
   void engine.start();
   const initial = await pagesApi.getInitialLocation();

@@ -5,6 +5,7 @@ import { byId, type DomId } from "../ui/dom";
 import type { EngineController } from "../controllers/engine";
 import type { LocationController } from "../controllers/location";
 import type { ReadingController } from "../controllers/reading";
+import { KEY_SCROLL, type ScrollController } from "../controllers/scrolling";
 import type { SettingsController } from "../controllers/settings";
 import type { UpscaleController } from "../controllers/upscaling";
 import type { ViewController } from "../controllers/view";
@@ -17,13 +18,11 @@ export interface Controllers {
   engine: EngineController;
   location: LocationController;
   reading: ReadingController;
+  scroll: ScrollController;
   settings: SettingsController;
   upscale: UpscaleController;
   view: ViewController;
 }
-
-/** Wheel turns closer together than this are one turn. */
-const WHEEL_PAUSE_MS = 250;
 
 export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbnails, desktop: Pick<DesktopApi, "closeWindow" | "onDrop">): void {
   // Panels open just below the toolbar, however many rows it wraps to.
@@ -50,11 +49,15 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   click(ID.openSettings, () => c.view.togglePanel("settings"));
   click(ID.openGpu, () => c.view.togglePanel("gpu"));
   click(ID.openCache, () => c.view.togglePanel("cache"));
-  click(ID.bookEnd, () => c.reading.step(1));
+  click(ID.bookEnd, () => c.reading.openNextBook());
 
   bindKeys(window, {
     ArrowLeft: () => c.reading.arrow("ArrowLeft"),
     ArrowRight: () => c.reading.arrow("ArrowRight"),
+    ArrowDown: () => c.scroll.key(1, KEY_SCROLL.arrow),
+    ArrowUp: () => c.scroll.key(-1, KEY_SCROLL.arrow),
+    Space: () => c.scroll.key(1, KEY_SCROLL.space),
+    "Shift+Space": () => c.scroll.key(-1, KEY_SCROLL.space),
     Home: () => c.reading.first(),
     End: () => c.reading.last(),
     u: () => c.upscale.toggle(),
@@ -84,7 +87,6 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   });
 
   const stage = byId(ID.stage);
-  let lastWheel = 0;
   stage.addEventListener(
     "wheel",
     (e) => {
@@ -94,10 +96,7 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
         viewer.zoomBy(e.deltaY < 0 ? 1 : -1, { x: e.clientX - rect.left, y: e.clientY - rect.top });
         return;
       }
-      const now = performance.now();
-      if (now - lastWheel < WHEEL_PAUSE_MS || Math.abs(e.deltaY) < 4) return;
-      lastWheel = now;
-      c.reading.step(e.deltaY > 0 ? 1 : -1);
+      c.scroll.wheel(e.deltaY);
     },
     { passive: false },
   );

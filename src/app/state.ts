@@ -24,6 +24,8 @@ export interface ReadingState {
   problems: ReadonlyMap<PageId, ErrorPayload>;
   /** At the last page, "next" once shows the next book; a second "next" opens it. */
   offeringNextBook: boolean;
+  /** The pages came on screen by scrolling back into them: they show their end. */
+  enteredAtEnd: boolean;
 }
 
 export interface PageProgress extends Progress {
@@ -82,7 +84,7 @@ export interface AppState {
 
 export const INITIAL_STATE: AppState = {
   settings: DEFAULT_SETTINGS,
-  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false },
+  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false },
   upscale: { on: false, pages: new Map(), pending: 0 },
   engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },
   view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null },

@@ -118,6 +118,7 @@ export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
   settingDirection: "setting-direction",
   settingFit: "setting-fit",
   settingEnlarge: "setting-enlarge",
+  settingWheelTurns: "setting-wheel-turns",
 }));
 
 /** Every id, by name. */
