@@ -5,6 +5,7 @@ import { byId, type DomId } from "../ui/dom";
 import type { EngineController } from "../controllers/engine";
 import type { LocationController } from "../controllers/location";
 import type { ReadingController } from "../controllers/reading";
+import type { ScreenController } from "../controllers/screen";
 import { KEY_SCROLL, type ScrollController } from "../controllers/scrolling";
 import type { SettingsController } from "../controllers/settings";
 import type { UpscaleController } from "../controllers/upscaling";
@@ -19,6 +20,7 @@ export interface Controllers {
   location: LocationController;
   reading: ReadingController;
   scroll: ScrollController;
+  screen: ScreenController;
   settings: SettingsController;
   upscale: UpscaleController;
   view: ViewController;
@@ -50,6 +52,7 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   click(ID.openGpu, () => c.view.togglePanel("gpu"));
   click(ID.openCache, () => c.view.togglePanel("cache"));
   click(ID.bookEnd, () => c.reading.openNextBook());
+  click(ID.pageCounter, () => c.view.toggleGoTo());
 
   bindKeys(window, {
     ArrowLeft: () => c.reading.arrow("ArrowLeft"),
@@ -76,8 +79,11 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
     k: () => c.view.togglePanel("cache"),
     b: () => c.view.togglePanel("books"),
     e: () => c.view.togglePanel("export"),
+    p: () => c.view.toggleGoTo(),
+    F11: () => c.screen.toggleFullScreen(),
     Escape: () => {
       c.view.closePanels();
+      c.screen.setFullScreen(false);
       if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     },
     "Ctrl+o": () => void c.location.pickAndOpen(false),
@@ -87,6 +93,19 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   });
 
   const stage = byId(ID.stage);
+  // A click (not the end of a drag) on the page itself, not on what floats over it.
+  const overlays = [ID.compareHandle, ID.bookEnd, ID.errorBanner, ID.progress].map((id) => byId(id));
+  let pressedAt = { x: 0, y: 0 };
+  stage.addEventListener("pointerdown", (e) => (pressedAt = { x: e.clientX, y: e.clientY }));
+  stage.addEventListener("click", (e) => {
+    if (e.detail > 1 || overlays.some((o) => o.contains(e.target as Node))) return;
+    if (Math.hypot(e.clientX - pressedAt.x, e.clientY - pressedAt.y) > 4) return;
+    const rect = stage.getBoundingClientRect();
+    c.screen.click(e.clientX - rect.left, rect.width);
+  });
+  stage.addEventListener("dblclick", (e) => {
+    if (!overlays.some((o) => o.contains(e.target as Node))) c.screen.doubleClick();
+  });
   stage.addEventListener(
     "wheel",
     (e) => {

@@ -72,6 +72,10 @@ export interface ViewState {
   alert: string | null;
   /** A passing message for the status line ("Saved …"). */
   notice: string | null;
+  /** The window fills the screen, showing only the pages (F11, double-click). */
+  fullScreen: boolean;
+  /** The go-to-page field is open (P, or a click on the page counter). */
+  goingTo: boolean;
 }
 
 export interface AppState {
@@ -87,7 +91,7 @@ export const INITIAL_STATE: AppState = {
   reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false },
   upscale: { on: false, pages: new Map(), pending: 0 },
   engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },
-  view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null },
+  view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null, fullScreen: false, goingTo: false },
 };
 
 // ---- derived ----
