@@ -38,6 +38,8 @@ export interface PageUpscale {
   result?: UpscaledImage;
   /** True only for a result computed while the page was on screen (the rest read as cached). */
   computedOnScreen?: boolean;
+  /** Computed ahead, before the page came on screen (not taken from the cache). */
+  preloaded?: boolean;
   failure?: string;
   /** The failure may pass (timeout, memory, I/O): asked for again when the page comes back. */
   failureMayPass?: boolean;

@@ -143,6 +143,7 @@ test("fast presses stop at the end of a book; a click or a press after a pause o
     assert.match(await text(driver, ID.bookEnd), /End of Vol 1\. Next book: Vol 2/);
     assert.match(await driver.getTitle(), /^Vol 1 ·/, "fast presses ran into the next book");
     assert.equal(await text(driver, ID.pageCounter), "3 / 3");
+    assert.match(await text(driver, ID.statusText), /^Vol 1, page 3 of 3 · /, "the status line does not name the book and page");
     await screenshot(driver, "feel-book-end.png");
 
     await driver.findElement(By.id(ID.bookEnd)).click();
