@@ -33,6 +33,9 @@ export class Viewer {
   /** Display pixels per original pixel: the upscaling scale while upscaling, else 1. */
   private displayScale = 1;
   private direction: Direction = "ltr";
+  /** Where the pages on screen were entered (their start or end), kept until the reader moves
+   *  them, so that it holds once their images have loaded. */
+  private entry: { x: number; y: number } | null = null;
 
   constructor(
     private readonly stage: HTMLElement,
@@ -45,7 +48,10 @@ export class Viewer {
     this.bindCompareHandle();
     new ResizeObserver(() => this.layout()).observe(stage);
     for (const slot of slots) {
-      slot.original.addEventListener("load", () => this.layout());
+      slot.original.addEventListener("load", () => {
+        if (this.entry) this.pan = { ...this.entry };
+        this.layout();
+      });
       slot.upscaled.addEventListener("load", () => this.layout());
     }
   }
@@ -66,7 +72,8 @@ export class Viewer {
         slot.original.removeAttribute("src");
       }
     });
-    this.pan = entryPoint(atEnd ? -1 : 1, direction);
+    this.entry = entryPoint(atEnd ? -1 : 1, direction);
+    this.pan = { ...this.entry };
     this.layout();
   }
 
@@ -88,6 +95,7 @@ export class Viewer {
     const page = { width: width * this.scale, height: height * this.scale };
     const next = scrollStep(this.pan, page, rect, step, amount, this.direction);
     if (!next) return false;
+    this.entry = null;
     this.pan = next;
     this.layout();
     return true;
@@ -128,7 +136,8 @@ export class Viewer {
 
   fit(): void {
     this.zoom = { kind: "fit" };
-    this.pan = { x: 0, y: 0 };
+    this.entry = null;
+    this.pan = entryPoint(1, this.direction);
     this.layout();
   }
 
@@ -150,6 +159,7 @@ export class Viewer {
     const rect = this.stage.getBoundingClientRect();
     const point = anchor ?? { x: rect.width / 2, y: rect.height / 2 };
     const before = this.scale;
+    this.entry = null;
     this.zoom = zoom;
     const after = this.targetScale();
     // The canvas point under the anchor stays under it.
@@ -246,6 +256,7 @@ export class Viewer {
     });
     this.stage.addEventListener("pointermove", (e) => {
       if (!start) return;
+      this.entry = null;
       this.pan = { x: start.panX + e.clientX - start.x, y: start.panY + e.clientY - start.y };
       this.layout();
     });
