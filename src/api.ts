@@ -114,6 +114,7 @@ export interface DesktopApi {
   /** Where settings live: $XDG_CONFIG_HOME/dev.srview.app/settings.json. */
   settingsStore(): Promise<KeyValueStore>;
   closeWindow(): void;
+  setFullscreen(on: boolean): Promise<void>;
   onDrop(open: (path: string) => void): void;
 }
 
@@ -163,6 +164,7 @@ export const desktopApi: DesktopApi = {
   },
   settingsStore: async () => load(await join(await appConfigDir(), "settings.json"), { autoSave: 200, defaults: {} }),
   closeWindow: () => void getCurrentWindow().close(),
+  setFullscreen: (on) => getCurrentWindow().setFullscreen(on),
   onDrop: (openPath) =>
     void getCurrentWebview().onDragDropEvent((event) => {
       if (event.payload.type === "drop" && event.payload.paths.length > 0) openPath(event.payload.paths[0]);

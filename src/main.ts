@@ -8,6 +8,8 @@ import { Store } from "./app/store";
 import { EngineController } from "./controllers/engine";
 import { LocationController } from "./controllers/location";
 import { ReadingController } from "./controllers/reading";
+import { ScreenController } from "./controllers/screen";
+import { ScrollController } from "./controllers/scrolling";
 import { SettingsController } from "./controllers/settings";
 import { UpscaleController } from "./controllers/upscaling";
 import { ViewController } from "./controllers/view";
@@ -20,6 +22,7 @@ import { Thumbnails } from "./viewer/thumbnails";
 import { Viewer } from "./viewer/viewer";
 import { bindPanels } from "./views/panels";
 import { bindStage } from "./views/stage";
+import { bindGoTo } from "./views/goto";
 import { bindStatus } from "./views/status";
 import { bindToolbar } from "./views/toolbar";
 
@@ -61,6 +64,8 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
     byId(ID.compareHandle),
     byId(ID.zoomLevel),
   );
+  const scroll = new ScrollController(store, viewer, reading);
+  const screen = new ScreenController(store, reading, desktopApi);
   const thumbnails = new Thumbnails(byId(ID.thumbnails), (index) => reading.showIndex(index));
   bindStage(store, viewer, thumbnails, (slot) => reading.originalFailed(slot));
   bindToolbar(store);
@@ -74,7 +79,8 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
       void location?.open(path);
     },
   });
-  bindControls({ engine, location, reading, settings, upscale, view }, viewer, thumbnails, desktopApi);
+  bindGoTo(store, (index) => reading.showIndex(index), () => view.closePanels());
+  bindControls({ engine, location, reading, screen, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
 
   void engine.start();
   const initial = await pagesApi.getInitialLocation();

@@ -5,6 +5,8 @@ import { byId, type DomId } from "../ui/dom";
 import type { EngineController } from "../controllers/engine";
 import type { LocationController } from "../controllers/location";
 import type { ReadingController } from "../controllers/reading";
+import type { ScreenController } from "../controllers/screen";
+import { KEY_SCROLL, type ScrollController } from "../controllers/scrolling";
 import type { SettingsController } from "../controllers/settings";
 import type { UpscaleController } from "../controllers/upscaling";
 import type { ViewController } from "../controllers/view";
@@ -17,13 +19,12 @@ export interface Controllers {
   engine: EngineController;
   location: LocationController;
   reading: ReadingController;
+  scroll: ScrollController;
+  screen: ScreenController;
   settings: SettingsController;
   upscale: UpscaleController;
   view: ViewController;
 }
-
-/** Wheel turns closer together than this are one turn. */
-const WHEEL_PAUSE_MS = 250;
 
 export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbnails, desktop: Pick<DesktopApi, "closeWindow" | "onDrop">): void {
   // Panels open just below the toolbar, however many rows it wraps to.
@@ -50,11 +51,16 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   click(ID.openSettings, () => c.view.togglePanel("settings"));
   click(ID.openGpu, () => c.view.togglePanel("gpu"));
   click(ID.openCache, () => c.view.togglePanel("cache"));
-  click(ID.bookEnd, () => c.reading.step(1));
+  click(ID.bookEnd, () => c.reading.openNextBook());
+  click(ID.pageCounter, () => c.view.toggleGoTo());
 
   bindKeys(window, {
     ArrowLeft: () => c.reading.arrow("ArrowLeft"),
     ArrowRight: () => c.reading.arrow("ArrowRight"),
+    ArrowDown: () => c.scroll.key(1, KEY_SCROLL.arrow),
+    ArrowUp: () => c.scroll.key(-1, KEY_SCROLL.arrow),
+    Space: () => c.scroll.key(1, KEY_SCROLL.space),
+    "Shift+Space": () => c.scroll.key(-1, KEY_SCROLL.space),
     Home: () => c.reading.first(),
     End: () => c.reading.last(),
     u: () => c.upscale.toggle(),
@@ -73,8 +79,11 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
     k: () => c.view.togglePanel("cache"),
     b: () => c.view.togglePanel("books"),
     e: () => c.view.togglePanel("export"),
+    p: () => c.view.toggleGoTo(),
+    F11: () => c.screen.toggleFullScreen(),
     Escape: () => {
       c.view.closePanels();
+      c.screen.setFullScreen(false);
       if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     },
     "Ctrl+o": () => void c.location.pickAndOpen(false),
@@ -84,7 +93,19 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   });
 
   const stage = byId(ID.stage);
-  let lastWheel = 0;
+  // A click (not the end of a drag) on the page itself, not on what floats over it.
+  const overlays = [ID.compareHandle, ID.bookEnd, ID.errorBanner, ID.progress].map((id) => byId(id));
+  let pressedAt = { x: 0, y: 0 };
+  stage.addEventListener("pointerdown", (e) => (pressedAt = { x: e.clientX, y: e.clientY }));
+  stage.addEventListener("click", (e) => {
+    if (e.detail > 1 || overlays.some((o) => o.contains(e.target as Node))) return;
+    if (Math.hypot(e.clientX - pressedAt.x, e.clientY - pressedAt.y) > 4) return;
+    const rect = stage.getBoundingClientRect();
+    c.screen.click(e.clientX - rect.left, rect.width);
+  });
+  stage.addEventListener("dblclick", (e) => {
+    if (!overlays.some((o) => o.contains(e.target as Node))) c.screen.doubleClick();
+  });
   stage.addEventListener(
     "wheel",
     (e) => {
@@ -94,10 +115,7 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
         viewer.zoomBy(e.deltaY < 0 ? 1 : -1, { x: e.clientX - rect.left, y: e.clientY - rect.top });
         return;
       }
-      const now = performance.now();
-      if (now - lastWheel < WHEEL_PAUSE_MS || Math.abs(e.deltaY) < 4) return;
-      lastWheel = now;
-      c.reading.step(e.deltaY > 0 ? 1 : -1);
+      c.scroll.wheel(e.deltaY);
     },
     { passive: false },
   );

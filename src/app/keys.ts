@@ -9,11 +9,16 @@ export function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement || (target instanceof HTMLElement && target.isContentEditable);
 }
 
-/** The action for a key event: single characters case-insensitively, others by name. */
-export function actionFor(event: Pick<KeyboardEvent, "key" | "target" | "ctrlKey" | "altKey" | "metaKey">, actions: KeyActions): (() => void) | null {
+/** The action for a key event: single characters case-insensitively, others by name; the space
+ *  bar is "Space", and "Shift+Space" with Shift. */
+export function actionFor(
+  event: Pick<KeyboardEvent, "key" | "target" | "ctrlKey" | "altKey" | "metaKey"> & { shiftKey?: boolean },
+  actions: KeyActions,
+): (() => void) | null {
   if (event.key === "Escape") return actions.Escape ?? null;
   if (isTyping(event.target) || event.altKey || event.metaKey) return null;
-  const name = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  const key = event.key === " " ? "Space" : event.key;
+  const name = key.length === 1 ? key.toLowerCase() : event.shiftKey && key === "Space" ? "Shift+Space" : key;
   return actions[event.ctrlKey ? `Ctrl+${name}` : name] ?? null;
 }
 

@@ -24,6 +24,8 @@ export interface ReadingState {
   problems: ReadonlyMap<PageId, ErrorPayload>;
   /** At the last page, "next" once shows the next book; a second "next" opens it. */
   offeringNextBook: boolean;
+  /** The pages came on screen by scrolling back into them: they show their end. */
+  enteredAtEnd: boolean;
 }
 
 export interface PageProgress extends Progress {
@@ -36,6 +38,8 @@ export interface PageUpscale {
   result?: UpscaledImage;
   /** True only for a result computed while the page was on screen (the rest read as cached). */
   computedOnScreen?: boolean;
+  /** Computed ahead, before the page came on screen (not taken from the cache). */
+  preloaded?: boolean;
   failure?: string;
   /** The failure may pass (timeout, memory, I/O): asked for again when the page comes back. */
   failureMayPass?: boolean;
@@ -70,6 +74,10 @@ export interface ViewState {
   alert: string | null;
   /** A passing message for the status line ("Saved …"). */
   notice: string | null;
+  /** The window fills the screen, showing only the pages (F11, double-click). */
+  fullScreen: boolean;
+  /** The go-to-page field is open (P, or a click on the page counter). */
+  goingTo: boolean;
 }
 
 export interface AppState {
@@ -82,10 +90,10 @@ export interface AppState {
 
 export const INITIAL_STATE: AppState = {
   settings: DEFAULT_SETTINGS,
-  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false },
+  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false },
   upscale: { on: false, pages: new Map(), pending: 0 },
   engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },
-  view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null },
+  view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null, fullScreen: false, goingTo: false },
 };
 
 // ---- derived ----

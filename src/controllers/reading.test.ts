@@ -5,7 +5,7 @@ import { indexOf, INITIAL_STATE, type AppState } from "../app/state";
 import { Store } from "../app/store";
 import { Library } from "../state/library";
 import { deferred, location, settle, type Deferred } from "../testing/fakes";
-import { ReadingController } from "./reading";
+import { NEXT_BOOK_PAUSE_MS, ReadingController } from "./reading";
 
 interface Asked {
   ids: number[];
@@ -24,8 +24,10 @@ function setUp(library = new Library(null)) {
     },
   };
   const opened: string[] = [];
-  const reading = new ReadingController(store, api, library, (path) => opened.push(path));
-  return { store, reading, asked, opened };
+  // The reader's clock: a second passes between any two actions, unless a test sets it.
+  const clock = { time: 0, tick: 1000 };
+  const reading = new ReadingController(store, api, library, (path) => opened.push(path), () => (clock.time += clock.tick));
+  return { store, reading, asked, opened, clock };
 }
 
 const portrait = (id: number): PageInfo => ({ id, width: 100, height: 150, problem: null });
@@ -127,5 +129,56 @@ describe("ReadingController", () => {
     again.store.update((s) => ({ view: { ...s.view, alert: "Could not save" } }));
     again.reading.step(1);
     expect(again.store.state.view.alert).toBeNull();
+  });
+
+  it("stops fast presses at the end of a book: only a turn after a pause, or a click, opens the next", () => {
+    const { store, reading, opened, clock } = setUp();
+    const next = { name: "two", path: "/b/two.cbz" };
+    reading.open(location([1, 2], { kind: "book", path: "/b/one.cbz", nextBook: next }));
+    clock.tick = 100;
+    for (let i = 0; i < 20; i++) reading.step(1);
+    expect(store.state.reading.onScreen).toEqual([2]);
+    expect(store.state.reading.offeringNextBook).toBe(true);
+    expect(opened).toEqual([]);
+    clock.time += NEXT_BOOK_PAUSE_MS;
+    reading.step(1);
+    expect(opened).toEqual(["/b/two.cbz"]);
+    // Presses while it opens stop at the banner again.
+    expect(store.state.reading.offeringNextBook).toBe(false);
+    reading.step(1);
+    reading.step(1);
+    expect(opened).toEqual(["/b/two.cbz"]);
+    reading.openNextBook();
+    expect(opened).toEqual(["/b/two.cbz", "/b/two.cbz"]);
+  });
+
+  it("starts a book reached by reading on at its saved page, or at its beginning when it was finished", async () => {
+    const library = new Library(null);
+    await library.remember({ path: "/b/two.cbz", title: "two", page: 2, pages: 3 });
+    await library.remember({ path: "/b/three.cbz", title: "three", page: 1, pages: 3 });
+    const { store, reading } = setUp(library);
+    const book = (path: string, ids: number[], nextBook: { name: string; path: string } | null) => location(ids, { kind: "book", path, title: path, nextBook });
+    reading.open(book("/b/one.cbz", [1], { name: "two", path: "/b/two.cbz" }));
+    reading.step(1);
+    reading.step(1);
+    reading.open(book("/b/two.cbz", [4, 5, 6], { name: "three", path: "/b/three.cbz" }));
+    expect(store.state.reading.onScreen).toEqual([4]);
+    reading.step(1);
+    reading.step(1);
+    reading.step(1);
+    reading.step(1);
+    reading.open(book("/b/three.cbz", [7, 8, 9], null));
+    expect(store.state.reading.onScreen).toEqual([8]);
+  });
+
+  it("enters the previous page at its end only when scrolling back into it", () => {
+    const { store, reading } = setUp();
+    reading.open(location([1, 2, 3], { startIndex: 2 }));
+    reading.step(-1, true);
+    expect(store.state.reading).toMatchObject({ onScreen: [2], enteredAtEnd: true });
+    reading.step(-1);
+    expect(store.state.reading).toMatchObject({ onScreen: [1], enteredAtEnd: false });
+    reading.step(1, true);
+    expect(store.state.reading.enteredAtEnd).toBe(false);
   });
 });

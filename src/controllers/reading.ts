@@ -9,13 +9,23 @@ import type { Store } from "../app/store";
 import type { Library } from "../state/library";
 import * as layout from "../state/reading";
 
+/** At the end of a book, a turn opens the next book only after the reader paused this long:
+ *  fast presses (or a held key) stop at the end-of-book banner. */
+export const NEXT_BOOK_PAUSE_MS = 700;
+
 export class ReadingController {
+  /** When the last turn past the end was asked for (the clock of `now`). */
+  private lastTurnPastEnd = -Infinity;
+  /** The next book being opened by moving forward, until it opens. */
+  private openingForward: string | null = null;
+
   constructor(
     private readonly store: Store<AppState>,
     private readonly api: Pick<PagesApi, "info">,
     private readonly library: Pick<Library, "lastPage" | "remember">,
     /** Opens another location (the next book). */
     private readonly openPath: (path: string) => void,
+    private readonly now: () => number = () => performance.now(),
   ) {
     // A spread regroups when it is turned on or off, or the cover stands alone.
     store.watch(
@@ -39,13 +49,19 @@ export class ReadingController {
 
   /** A location was opened: a book resumes where it was left. */
   open(location: OpenedLocation): void {
+    const forward = this.openingForward === location.path;
+    this.openingForward = null;
     this.store.update((s) => ({
-      reading: { location, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false },
+      reading: { location, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false },
       view: { ...s.view, alert: null },
     }));
     if (location.images.length === 0) return;
-    const resume = location.kind === "book" ? this.library.lastPage(location.path, location.images.length) : null;
-    this.showIndex(resume ?? location.startIndex);
+    const count = location.images.length;
+    const saved = location.kind === "book" ? this.library.lastPage(location.path, count) : null;
+    // Reached by reading on: its saved page, or its beginning (a finished book starts again).
+    const finished = saved !== null && saved === layout.lastGroup(count, readingMode(this.state.settings), sizesByIndex(this.state));
+    if (forward) this.showIndex(saved !== null && !finished ? saved : 0);
+    else this.showIndex(saved ?? location.startIndex);
   }
 
   /** Shows the group holding page `id`. */
@@ -54,13 +70,14 @@ export class ReadingController {
     if (index >= 0) this.showIndex(index);
   }
 
-  showIndex(index: number): void {
+  /** Shows the group holding page `index`; `atEnd` enters it at its end (scrolling back into it). */
+  showIndex(index: number, atEnd = false): void {
     const location = this.state.reading.location;
     if (!location || this.count === 0) return;
     const group = layout.groupAt(index, this.count, readingMode(this.state.settings), sizesByIndex(this.state));
     const onScreen = group.map((i) => location.images[i].id);
     this.store.update((s) => ({
-      reading: { ...s.reading, onScreen, offeringNextBook: false },
+      reading: { ...s.reading, onScreen, offeringNextBook: false, enteredAtEnd: atEnd },
       view: { ...s.view, alert: null, notice: null },
     }));
     if (location.kind === "book") {
@@ -78,23 +95,39 @@ export class ReadingController {
     this.showIndex(layout.lastGroup(this.count, readingMode(this.state.settings), sizesByIndex(this.state)));
   }
 
-  /** The next or previous group; past the last page, the next book is offered, then opened. */
-  step(direction: 1 | -1): void {
+  /**
+   * The next or previous group (a previous one entered at its end when `fromEdge`, as scrolling
+   * back into it). Past the last page the next book is offered; a turn after a pause opens it.
+   */
+  step(direction: 1 | -1, fromEdge = false): void {
     if (this.count === 0) return;
     const mode = readingMode(this.state.settings);
     const sizes = sizesByIndex(this.state);
     const target = direction > 0 ? layout.nextGroup(this.index, this.count, mode, sizes) : layout.previousGroup(this.index, this.count, mode, sizes);
     if (target !== null) {
-      this.showIndex(target);
+      this.showIndex(target, direction < 0 && fromEdge);
       return;
     }
-    const next = direction > 0 ? this.state.reading.location?.nextBook : null;
-    if (!next) return;
-    if (this.state.reading.offeringNextBook) {
-      this.openPath(next.path);
+    if (direction < 0 || !this.state.reading.location?.nextBook) return;
+    const now = this.now();
+    const paused = now - this.lastTurnPastEnd >= NEXT_BOOK_PAUSE_MS;
+    this.lastTurnPastEnd = now;
+    if (this.state.reading.offeringNextBook && paused) {
+      this.openNextBook();
       return;
     }
     this.store.update((s) => ({ reading: { ...s.reading, offeringNextBook: true } }));
+  }
+
+  /** Opens the book after this one (a click on the end-of-book banner, or a deliberate turn). */
+  openNextBook(): void {
+    const next = this.state.reading.location?.nextBook;
+    if (!next) return;
+    this.openingForward = next.path;
+    // Turns made while it opens stop at the banner again.
+    this.lastTurnPastEnd = this.now();
+    this.store.update((s) => ({ reading: { ...s.reading, offeringNextBook: false } }));
+    this.openPath(next.path);
   }
 
   arrow(key: "ArrowLeft" | "ArrowRight"): void {

@@ -6,6 +6,8 @@ import type { KeyValueStore } from "../state/library";
 import { normalizeSettings, type FitMode, type Settings } from "../state/settings";
 
 const FITS: FitMode[] = ["page", "width", "height"];
+/** Whether upscaling (U) was on when the app last ran. */
+const UPSCALING_KEY = "upscaling";
 
 export class SettingsController {
   constructor(
@@ -13,10 +15,15 @@ export class SettingsController {
     private readonly saved: KeyValueStore | null,
   ) {}
 
-  /** The saved settings; upscaling starts on or off as they say. */
+  /** The saved settings; upscaling starts on as "Upscale on open" says, or as it was left. */
   async load(): Promise<void> {
     const settings = normalizeSettings(await this.saved?.get("settings"));
-    this.store.update((s) => ({ settings, upscale: { ...s.upscale, on: settings.autoUpscale } }));
+    const wasOn = (await this.saved?.get(UPSCALING_KEY)) === true;
+    this.store.update((s) => ({ settings, upscale: { ...s.upscale, on: settings.autoUpscale || wasOn } }));
+    this.store.watch(
+      (s) => s.upscale.on,
+      (on, before) => before !== undefined && void this.saved?.set(UPSCALING_KEY, on),
+    );
   }
 
   change(next: Settings): void {

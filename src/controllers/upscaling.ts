@@ -121,7 +121,8 @@ export class UpscaleController {
     let outcome: Partial<PageUpscale> | null;
     try {
       const result: UpscaledImage = await this.api.upscale({ requestId, pageId: page, options: toUpscaleOptions(settings), priority, skip: toSkipRules(settings) }, onProgress);
-      outcome = { result, failure: undefined, computedOnScreen: !result.fromCache && this.store.state.reading.onScreen.includes(page) };
+      const onScreen = this.store.state.reading.onScreen.includes(page);
+      outcome = { result, failure: undefined, computedOnScreen: !result.fromCache && onScreen, preloaded: !result.fromCache && !onScreen };
     } catch (e) {
       if (e instanceof CommandError && e.kind === "cancelled") outcome = null;
       else if (e instanceof CommandError && e.kind === "skipped") outcome = { skipped: e.message.replace(/^not upscaled: /, "") };

@@ -17,8 +17,13 @@ export class ViewController {
     this.set({ panel: name });
   }
 
+  /** Closes the panels and the go-to-page field. */
   closePanels(): void {
-    this.set({ panel: null });
+    this.set({ panel: null, goingTo: false });
+  }
+
+  toggleGoTo(): void {
+    this.set({ goingTo: !this.store.state.view.goingTo, panel: null });
   }
 
   toggleOriginal(): void {

@@ -137,6 +137,7 @@ export function renderSettingsPanel(
     ...field("Direction", direction),
     ...field("Fit to", fit),
     ...field("Enlarge small images", checkbox(ID.settingEnlarge, settings.enlargeSmall, (on) => ({ ...current, enlargeSmall: on }))),
+    ...field("Wheel turns pages", checkbox(ID.settingWheelTurns, settings.wheelTurnsPages, (on) => ({ ...current, wheelTurnsPages: on }))),
     el("p", { className: "note" }, "Changes apply at once; earlier results stay in the cache. Esc closes this panel."),
   );
 }

@@ -51,6 +51,14 @@ export function modelShortName(name: string): string {
   return [m.family, m.variant, `${m.scale}×`].filter(Boolean).join(" ");
 }
 
+/** "waifu2x CUNet 1.5×": the model at the scale pages are upscaled to, which may not be its own. */
+export function modelWithScale(name: string, scale: number): string {
+  const own = modelShortName(name);
+  if (name.startsWith(CUSTOM_PREFIX)) return `${own} ${scale}×`;
+  const m = describeModel(name);
+  return m.scale === scale ? own : [m.family, m.variant, `${scale}×`].filter(Boolean).join(" ");
+}
+
 /** The model's own scale: from its name, or for a custom model from what loading it measured. */
 export function nativeScale(name: string, models: ModelInfo[] = []): number {
   if (name.startsWith(CUSTOM_PREFIX)) return models.find((m) => m.name === name)?.nativeScale ?? 2;

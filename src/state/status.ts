@@ -2,11 +2,13 @@
 // model. Pure, so every state is unit-tested.
 import type { ErrorPayload, Phase } from "../bindings";
 import { formatBytes } from "../panels/dom";
-import { modelShortName } from "./models";
+import { modelShortName, modelWithScale } from "./models";
 
 export interface ShownResult {
   /** True only for a result computed while this page was on screen. */
   computedNow: boolean;
+  /** Computed ahead, in the background, before the page came on screen (not from the cache). */
+  preloaded?: boolean;
   sourceWidth: number;
   sourceHeight: number;
   width: number;
@@ -20,6 +22,12 @@ export interface PageStatus {
   name: string;
   upscaling: boolean;
   model: string;
+  /** The scale pages are upscaled at, when the user chose one other than the model's own. */
+  scale?: number;
+  /** Original (O) is on: the page is shown as it is, whatever the upscaling. */
+  showingOriginal?: boolean;
+  /** The original's size, when known. */
+  originalSize?: { width: number; height: number };
   /** Why the page cannot be shown: damaged, or above the limits. */
   problem?: ErrorPayload;
   failure?: string;
@@ -59,6 +67,15 @@ export function formatDuration(ms: number): string {
   return Math.round(ms) < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** What the status line calls the pages on screen: "Vol 1, page 3 of 24" ("pages 3–4") in a
+ *  book, where inner paths say little; the file's name in a folder. */
+export function pageLabel(location: { kind: string; title: string }, name: string, group: number[], count: number): string {
+  if (location.kind !== "book" || group.length === 0) return name;
+  const first = group[0] + 1;
+  const last = group[group.length - 1] + 1;
+  return `${location.title}, ${first === last ? `page ${first}` : `pages ${first}–${last}`} of ${count}`;
+}
+
 /** Pages above SRView's limits; their message gives the size and the limit. */
 const TOO_LARGE = ["image_too_large", "too_many_frames", "file_too_large"];
 
@@ -68,10 +85,15 @@ export function statusLine(page: PageStatus): StatusLine {
   if (page.problem) return { text: `${page.name} is damaged and cannot be shown: ${page.problem.message}`, bad: true };
   if (page.failure) return { text: `${page.name}: ${page.failure}`, bad: true };
   if (!page.upscaling) return { text: `${page.name} · original · press U to upscale`, bad: false };
-  parts.push(modelShortName(page.model));
+  if (page.showingOriginal) {
+    const size = page.result ? { width: page.result.sourceWidth, height: page.result.sourceHeight } : page.originalSize;
+    return { text: `${page.name} · showing the original${size ? ` ${size.width}×${size.height}` : ""} · press O for the upscaled page`, bad: false };
+  }
+  parts.push(page.scale === undefined ? modelShortName(page.model) : modelWithScale(page.model, page.scale));
   if (page.result) {
     const r = page.result;
-    parts.push(r.computedNow ? `computed in ${formatDuration(r.computeMs)}` : "from cache");
+    const computed = `computed in ${formatDuration(r.computeMs)}`;
+    parts.push(r.computedNow ? computed : r.preloaded ? `preloaded, ${computed}` : "from cache");
     parts.push(`${r.sourceWidth}×${r.sourceHeight} → ${r.width}×${r.height} ${r.format} ${formatBytes(r.bytes)}`);
     return { text: parts.join(" · "), bad: false, source: r.computedNow ? "computed" : "cache" };
   }

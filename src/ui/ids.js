@@ -28,6 +28,10 @@ export const PAGE_IDS = Object.freeze(/** @type {const} */ ({
   openSettings: "open-settings",
   openGpu: "open-gpu",
   openCache: "open-cache",
+  goto: "goto",
+  gotoPage: "goto-page",
+  gotoCount: "goto-count",
+  gotoSlider: "goto-slider",
   stage: "stage",
   canvas: "canvas",
   slot1: "slot-1",
@@ -118,6 +122,7 @@ export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
   settingDirection: "setting-direction",
   settingFit: "setting-fit",
   settingEnlarge: "setting-enlarge",
+  settingWheelTurns: "setting-wheel-turns",
 }));
 
 /** Every id, by name. */

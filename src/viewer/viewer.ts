@@ -1,11 +1,13 @@
 // The stage: one page or a two-page spread, fit to the page, its width or its height, zoom
 // and pan, the original/upscaled toggle and the before/after compare slider.
 //
-// Zoom is measured in pixels of the image on screen: 100% is one pixel of the upscaled image
-// per screen pixel when it is shown, one pixel of the original otherwise.
+// The layout follows the page's display size, its original size times the scale it is shown
+// at (2 while upscaling 2×), so it does not move when the sharper image arrives. Zoom is
+// measured on that size: 100% is one pixel of the displayed page per screen pixel.
 
 import type { FitMode } from "../state/settings";
 import type { Direction } from "../state/reading";
+import { entryPoint, scrollStep } from "../state/scroll";
 
 export interface Slot {
   box: HTMLElement;
@@ -28,6 +30,12 @@ export class Viewer {
   private enlargeSmall = false;
   /** Screen pixels per layout unit (pixels of the tallest original on screen). */
   private scale = 1;
+  /** Display pixels per original pixel: the upscaling scale while upscaling, else 1. */
+  private displayScale = 1;
+  private direction: Direction = "ltr";
+  /** Where the pages on screen were entered (their start or end), kept until the reader moves
+   *  them, so that it holds once their images have loaded. */
+  private entry: { x: number; y: number } | null = null;
 
   constructor(
     private readonly stage: HTMLElement,
@@ -40,14 +48,19 @@ export class Viewer {
     this.bindCompareHandle();
     new ResizeObserver(() => this.layout()).observe(stage);
     for (const slot of slots) {
-      slot.original.addEventListener("load", () => this.layout());
+      slot.original.addEventListener("load", () => {
+        if (this.entry) this.pan = { ...this.entry };
+        this.layout();
+      });
       slot.upscaled.addEventListener("load", () => this.layout());
     }
   }
 
-  /** Shows originals (one, or two for a spread), in page order; clears upscaled results. */
-  showPages(urls: string[], direction: Direction): void {
+  /** Shows originals (one, or two for a spread), in page order, from their start (or their end,
+   *  scrolling back into them); clears upscaled results. */
+  showPages(urls: string[], direction: Direction, atEnd = false): void {
     this.visible = urls.length;
+    this.direction = direction;
     this.canvas.classList.toggle("rtl", direction === "rtl");
     this.slots.forEach((slot, i) => {
       slot.upscaled.hidden = true;
@@ -59,8 +72,33 @@ export class Viewer {
         slot.original.removeAttribute("src");
       }
     });
-    this.pan = { x: 0, y: 0 };
+    this.entry = entryPoint(atEnd ? -1 : 1, direction);
+    this.pan = { ...this.entry };
     this.layout();
+  }
+
+  /** The pages' display size in original pixels per original pixel (see the top). */
+  setDisplayScale(scale: number): void {
+    if (scale === this.displayScale) return;
+    this.displayScale = scale;
+    this.layout();
+  }
+
+  /**
+   * Scrolls a page taller or wider than the window by `amount` of the window, forward or back;
+   * false when it is at that edge already (or fits), and the page should turn.
+   */
+  scroll(step: 1 | -1, amount: number): boolean {
+    const { width, height } = this.contentSize();
+    if (!width || !height) return false;
+    const rect = this.stage.getBoundingClientRect();
+    const page = { width: width * this.scale, height: height * this.scale };
+    const next = scrollStep(this.pan, page, rect, step, amount, this.direction);
+    if (!next) return false;
+    this.entry = null;
+    this.pan = next;
+    this.layout();
+    return true;
   }
 
   /** Shows the upscaled result over the page in `slot`, or none. */
@@ -98,7 +136,8 @@ export class Viewer {
 
   fit(): void {
     this.zoom = { kind: "fit" };
-    this.pan = { x: 0, y: 0 };
+    this.entry = null;
+    this.pan = entryPoint(1, this.direction);
     this.layout();
   }
 
@@ -109,21 +148,18 @@ export class Viewer {
 
   /** Steps the zoom, keeping the point under `anchor` (stage coordinates; default: the centre) still. */
   zoomBy(direction: 1 | -1, anchor?: { x: number; y: number }): void {
-    const current = this.scale / this.pixelRatio();
+    const current = this.scale / this.displayScale;
     const next =
       direction > 0 ? ZOOM_STEPS.find((s) => s > current + 1e-6) ?? current : [...ZOOM_STEPS].reverse().find((s) => s < current - 1e-6) ?? current;
     this.zoomAround({ kind: "scale", value: next }, anchor);
   }
 
-  /** The zoom as the label shows it: pixels of the image on screen per screen pixel. */
-  get zoomPercent(): number {
-    return Math.round((this.scale / this.pixelRatio()) * 100);
-  }
 
   private zoomAround(zoom: Zoom, anchor?: { x: number; y: number }): void {
     const rect = this.stage.getBoundingClientRect();
     const point = anchor ?? { x: rect.width / 2, y: rect.height / 2 };
     const before = this.scale;
+    this.entry = null;
     this.zoom = zoom;
     const after = this.targetScale();
     // The canvas point under the anchor stays under it.
@@ -139,7 +175,7 @@ export class Viewer {
     return this.visibleSlots().some((s) => s.upscaled.hasAttribute("src") && s.upscaled.naturalWidth > 0) && (this.showUpscaled || this.comparing);
   }
 
-  /** Pixels of the image on screen per layout unit: 2 for a 2× result that is shown, else 1. */
+  /** Pixels of the image file on screen per layout unit: 2 for a 2× result that is shown, else 1. */
   private pixelRatio(): number {
     if (!this.upscaledShown()) return 1;
     const slot = this.visibleSlots().find((s) => s.upscaled.naturalHeight > 0 && s.original.naturalHeight > 0);
@@ -157,10 +193,10 @@ export class Viewer {
   private targetScale(): number {
     const { width, height } = this.contentSize();
     if (!width || !height) return 1;
-    if (this.zoom.kind === "scale") return this.zoom.value * this.pixelRatio();
+    if (this.zoom.kind === "scale") return this.zoom.value * this.displayScale;
     const rect = this.stage.getBoundingClientRect();
     const fit = { page: Math.min(rect.width / width, rect.height / height), width: rect.width / width, height: rect.height / height }[this.fitMode];
-    return this.enlargeSmall ? fit : Math.min(fit, this.pixelRatio());
+    return this.enlargeSmall ? fit : Math.min(fit, this.displayScale);
   }
 
   private refreshLayers(): void {
@@ -174,7 +210,7 @@ export class Viewer {
     const { width, height, widths } = this.contentSize();
     this.scale = this.targetScale();
     const ratio = this.pixelRatio();
-    const percent = Math.round((this.scale / ratio) * 100);
+    const percent = Math.round((this.scale / this.displayScale) * 100);
     this.zoomLabel.textContent = this.zoom.kind === "fit" ? `fit ${percent}%` : `${percent}%`;
     if (!width || !height) return;
     const rect = this.stage.getBoundingClientRect();
@@ -220,6 +256,7 @@ export class Viewer {
     });
     this.stage.addEventListener("pointermove", (e) => {
       if (!start) return;
+      this.entry = null;
       this.pan = { x: start.panX + e.clientX - start.x, y: start.panY + e.clientY - start.y };
       this.layout();
     });

@@ -38,14 +38,19 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
     (s) => {
       const images = s.reading.onScreen.map((id) => pages(s)[indexOf(s, id)]).filter((image) => image !== undefined);
       const results = s.reading.onScreen.map((id) => (s.upscale.on ? upscaleOf(s, id).result?.url ?? "" : ""));
-      return { pages: images.map((image) => image.url).join("\n"), direction: s.settings.direction, results: results.join("\n") };
+      return {
+        pages: images.map((image) => image.url).join("\n"),
+        direction: s.settings.direction,
+        atEnd: s.reading.enteredAtEnd,
+        results: results.join("\n"),
+      };
     },
     (shown) => {
       if (!shown.pages) return;
       const key = `${shown.direction}\n${shown.pages}`;
       if (key !== shownPages) {
         shownPages = key;
-        viewer.showPages(shown.pages.split("\n"), shown.direction);
+        viewer.showPages(shown.pages.split("\n"), shown.direction, shown.atEnd);
       }
       shown.results.split("\n").forEach((url, slot) => viewer.showResult(slot, url || null));
     },
@@ -72,8 +77,18 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
       const location = store.state.reading.location;
       const next = location?.nextBook;
       bookEnd.hidden = !(offering && next);
-      if (offering && next) bookEnd.textContent = `End of ${location.title}. Next book: ${next.name} — go on to open it.`;
+      if (offering && next) bookEnd.textContent = `End of ${location.title}. Next book: ${next.name} — click here, or turn again after a moment, to open it.`;
     },
+  );
+
+  // The page's display size: the upscaling scale while it is on, whether or not the result is
+  // there yet, so the page keeps its size when it arrives; a page not upscaled keeps its own.
+  store.watch(
+    (s) => {
+      const notUpscaled = s.reading.onScreen.every((id) => s.reading.problems.has(id) || upscaleOf(s, id).skipped);
+      return s.upscale.on && !notUpscaled ? s.settings.scale : 1;
+    },
+    (scale) => viewer.setDisplayScale(scale),
   );
 
   // Any settings change puts the zoom back to fit, as it always has.

@@ -1,8 +1,9 @@
 // The status bar (the engine, the page on screen), the error banner, the tile progress bar,
 // and the attributes the end-to-end tests wait on (body[data-engine], body[data-pending]).
-import { pageAt, indexOf, upscaleOf, type AppState, type PageProgress } from "../app/state";
+import { nativeScale } from "../state/models";
+import { pageAt, indexOf, onScreenIndices, pages, upscaleOf, type AppState, type PageProgress } from "../app/state";
 import type { Store } from "../app/store";
-import { describeProgress, statusLine } from "../state/status";
+import { describeProgress, pageLabel, statusLine } from "../state/status";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 
@@ -57,16 +58,22 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
     const page = upscaleOf(state, id);
     const result = page.result;
     const problem = state.reading.problems.get(id!);
+    const model = result?.model ?? state.settings.model;
+    const listing = state.engine.listing?.models ?? [];
     const line = statusLine({
-      name: image.name,
+      name: pageLabel(state.reading.location!, image.name, onScreenIndices(state), pages(state).length),
       upscaling: state.upscale.on,
-      model: result?.model ?? state.settings.model,
+      model,
+      scale: state.settings.scale !== nativeScale(model, listing) ? state.settings.scale : undefined,
+      showingOriginal: state.view.showingOriginal && !state.view.comparing,
+      originalSize: state.reading.sizes.get(id!),
       problem,
       failure: page.failure,
       skipped: page.skipped,
       progress: page.progress ? { ...page.progress, secondsLeft: secondsLeft(page.progress) } : undefined,
       result: result && {
         computedNow: !!page.computedOnScreen,
+        preloaded: !!page.preloaded,
         sourceWidth: result.sourceWidth,
         sourceHeight: result.sourceHeight,
         width: result.width,

@@ -18,6 +18,10 @@ export function bindToolbar(store: Store<AppState>): void {
     },
   );
   store.watch(
+    (s) => s.view.fullScreen,
+    (on) => document.body.classList.toggle("fullscreen", on),
+  );
+  store.watch(
     (s) => s.settings,
     (settings) => {
       byId(ID.zoomFit).textContent = FIT_LABELS[settings.fit];

@@ -92,6 +92,9 @@ test("viewer: GPU panel, 2× upscale, cache hit, cache cleanup", async () => {
     await driver.wait(async () => /Removed/.test((await textOf(driver, ID.cacheResult)) ?? ""), WAIT, "no cleanup result");
     assert.equal(await textOf(driver, ID.cacheEntries), "0");
     assert.match(await textOf(driver, ID.cacheResult), /Removed 3 files/);
+    // Upscaling stays as it was left across restarts: the next test starts with it off.
+    await press(driver, "u");
+    await driver.wait(async () => (await driver.findElement(By.id(ID.toggleUpscale)).getAttribute("aria-pressed")) === "false", WAIT);
   } finally {
     await driver.quit();
   }
