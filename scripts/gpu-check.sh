@@ -4,8 +4,10 @@
 #   scripts/gpu-check.sh bundle DIR         here, after scripts/build.sh: a self-contained bundle
 #                                           (srview, Python 3.11 runtime, sr_vulkan, 3 models,
 #                                           the Vulkan loader); prints its size
-#   scripts/gpu-check.sh run DIR OUT [--dry] there: Markdown and JSON summaries in OUT, within
-#                                           8 minutes (--dry: one small page, a reduced set)
+#   scripts/gpu-check.sh run DIR OUT [--dry] [--gpu ID]
+#                                           there: Markdown and JSON summaries in OUT, within
+#                                           8 minutes (--dry: one small page, a reduced set;
+#                                           --gpu: srview's device, default its own choice)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -100,8 +102,11 @@ bundle_env() {
   done
   unset PYTHONPATH PYTHONSTARTUP PYTHONUSERBASE VIRTUAL_ENV SRVIEW_VENV SRVIEW_PIPELINE_DEPTH SRVIEW_LOG SRVIEW_TRACE
   export LD_LIBRARY_PATH=$path PYTHONHOME=$dir/python SRVIEW_VENV=$dir/python PYTHONNOUSERSITE=1
-  # The machine's user folders are not read: models folder, optional packages, caches.
-  export HOME=$out/home XDG_DATA_HOME=$out/home/data XDG_CACHE_HOME=$out/home/cache XDG_CONFIG_HOME=$out/home/config
+  # The machine's user folders are not read (models folder, optional packages, caches), and the
+  # driver's shader cache does not land in OUT.
+  local home
+  home=$(mktemp -d "${TMPDIR:-/tmp}/srview-gpu-check-home.XXXXXX")
+  export HOME=$home XDG_DATA_HOME=$home/data XDG_CACHE_HOME=$home/cache XDG_CONFIG_HOME=$home/config
   mkdir -p "$XDG_DATA_HOME/srview/models"
   # The NVIDIA driver's Vulkan manifest, where the container has the driver but not the file.
   if ! ls /etc/vulkan/icd.d/nvidia*.json /usr/share/vulkan/icd.d/nvidia*.json >/dev/null 2>&1; then
@@ -125,11 +130,14 @@ run() {
   [[ -x $dir/bin/srview && -f $dir/check.py ]] || die "$dir is not a bundle (scripts/gpu-check.sh bundle DIR)"
   bundle_env "$dir" "$out"
   # -s -S: no user site, no site (PYTHONHOME must count, so not -I).
-  exec "$dir/python/bin/python3.11" -s -S "$dir/check.py" "$dir" "$out" "$@"
+  local status=0
+  "$dir/python/bin/python3.11" -s -S "$dir/check.py" "$dir" "$out" "$@" || status=$?
+  rm -rf "$HOME"
+  return "$status"
 }
 
 case ${1:-} in
   bundle) [[ $# -eq 2 ]] || die "usage: $0 bundle DIR"; bundle "$2" ;;
-  run) [[ $# -ge 3 ]] || die "usage: $0 run DIR OUT [--dry]"; run "${@:2}" ;;
-  *) die "usage: $0 bundle DIR | run DIR OUT [--dry]" ;;
+  run) [[ $# -ge 3 ]] || die "usage: $0 run DIR OUT [--dry] [--gpu ID]"; run "${@:2}" ;;
+  *) die "usage: $0 bundle DIR | run DIR OUT [--dry] [--gpu ID]" ;;
 esac

@@ -80,7 +80,8 @@ gpu_check_dry_run() {
     [[ -f $file ]] && hide+="mount --bind /dev/null '$file'; "
   done
   local run=(scripts/gpu-check.sh run "$tmp/bundle" "$tmp/out" --dry)
-  if unshare --mount true 2>/dev/null; then
+  mkdir "$tmp/probe"
+  if unshare --mount sh -c "mount -t tmpfs none '$tmp/probe'" 2>/dev/null; then
     unshare --mount bash -c "set -e; $hide exec \"\$@\"" gpu-check "${run[@]}" || status=$?
   else
     echo "gpu-check: unshare is not allowed here; the dry run sees this machine's Python (the loaded libraries are still checked)"

@@ -58,8 +58,9 @@ def write_png(path, width, height, seed, tile):
 # --- Running srview.
 
 class Check:
-    def __init__(self, bundle, out, dry):
+    def __init__(self, bundle, out, dry, device):
         self.bundle, self.out, self.dry = bundle, out, dry
+        self.device = ["--gpu", device] if device else []
         self.plan = DRY if dry else FULL
         self.srview = os.path.join(bundle, "bin", "srview")
         self.work = tempfile.mkdtemp(prefix="srview-gpu-check-")
@@ -82,7 +83,7 @@ class Check:
         environment = dict(os.environ, **(env or {}))
         started = time.monotonic()
         with open(log, "wb") as err:
-            child = subprocess.Popen([self.srview] + args, stdout=subprocess.PIPE, stderr=err, env=environment)
+            child = subprocess.Popen([self.srview] + self.device + args, stdout=subprocess.PIPE, stderr=err, env=environment)
             timer = threading.Timer(limit, child.kill)
             timer.daemon = True
             timer.start()
@@ -219,7 +220,7 @@ class Check:
         args = ["upscale", "--no-cache", "--model", "WAIFU2X_CUNET_UP2X", "--format", "png", "--tile",
                 str(self.plan["ctrl_c_tile"]), "-o", os.path.join(self.work, "ctrl-c-out.png"), page]
         environment = dict(os.environ, SRVIEW_LOG="srview_core=debug")
-        child = subprocess.Popen([self.srview] + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
+        child = subprocess.Popen([self.srview] + self.device + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
         timer = threading.Timer(120, child.kill)
         timer.daemon = True
         timer.start()
@@ -388,8 +389,9 @@ def main():
     parser.add_argument("bundle")
     parser.add_argument("out")
     parser.add_argument("--dry", action="store_true", help="one small page and a reduced set")
+    parser.add_argument("--gpu", help="srview's --gpu for every run (default: the device srview picks)")
     args = parser.parse_args()
-    Check(os.path.abspath(args.bundle), os.path.abspath(args.out), args.dry).run()
+    Check(os.path.abspath(args.bundle), os.path.abspath(args.out), args.dry, args.gpu).run()
 
 
 if __name__ == "__main__":
