@@ -263,7 +263,7 @@ class Check:
         sampler = DeviceSampler()
         sampler.start()
         row = self.upscale("batch", pages, "WAIFU2X_CUNET_UP2X", limit=240)
-        row["nvidiaSmiPeakMiB"] = sampler.stop()
+        row["nvidiaSmiPeakMiB"], row["nvidiaSmiBeforeMiB"] = sampler.stop(), sampler.before
         row["pagesPerMinute"] = round(60 * row["pages"] / row["seconds"], 1) if row["seconds"] else None
         row["page"] = f"{width}×{height}"
         return row
@@ -286,22 +286,26 @@ class Check:
 
 
 class DeviceSampler:
-    """The GPU memory that processes use, from nvidia-smi every half second (when there is one)."""
+    """The GPU's used memory, all processes together, from nvidia-smi every half second (when
+    there is one; in a container the per-process list is often empty)."""
 
     def __init__(self):
-        self.smi, self.peak, self.done = shutil.which("nvidia-smi"), None, threading.Event()
+        self.smi, self.peak, self.before, self.done = shutil.which("nvidia-smi"), None, None, threading.Event()
         self.thread = threading.Thread(target=self.sample, daemon=True)
 
     def start(self):
         if self.smi:
+            self.before = self.used()
             self.thread.start()
+
+    def used(self):
+        query = [self.smi, "--query-gpu=memory.used", "--format=csv,noheader,nounits"]
+        text = subprocess.run(query, capture_output=True, text=True).stdout
+        return sum(int(v) for v in text.split() if v.isdigit())
 
     def sample(self):
         while not self.done.wait(0.5):
-            query = [self.smi, "--query-compute-apps=used_memory", "--format=csv,noheader,nounits"]
-            text = subprocess.run(query, capture_output=True, text=True).stdout
-            used = sum(int(v) for v in text.split() if v.isdigit())
-            self.peak = max(self.peak or 0, used)
+            self.peak = max(self.peak or 0, self.used())
 
     def stop(self):
         self.done.set()
@@ -377,7 +381,8 @@ def markdown(results):
            f"- {batch.get('pagesPerMinute')} pages per minute ({batch.get('seconds')} s, exit {batch.get('exit')})",
            f"- peak RSS {mib(batch.get('peakRssBytes'))} (wait4); the engine's own figure {mib((stats.get('memory') or {}).get('peakResidentBytes'))}",
            f"- device memory used after the batch: {', '.join(mib(u) for u in used if u is not None) or 'not reported'};"
-           f" nvidia-smi peak: {batch.get('nvidiaSmiPeakMiB') or '–'} MiB", ""]
+           f" the GPU's used memory (nvidia-smi) at the peak {batch.get('nvidiaSmiPeakMiB') or '–'} MiB,"
+           f" before the batch {batch.get('nvidiaSmiBeforeMiB') or '–'} MiB", ""]
     for name, step in steps.items():
         if "failed" in step or "skipped" in step:
             md.append(f"- step {name}: {step.get('failed') or step.get('skipped')}")
