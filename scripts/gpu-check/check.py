@@ -367,8 +367,12 @@ def markdown(results):
         else:
             md.append(f"| {model} | {seams.get('psnrDb')} dB | {seams.get('worstBlockDb')} dB at {seams.get('worstBlockAt')} |")
     big = steps.get("tooLargeTile", {})
-    md += ["", f"## A {big.get('page')} page with tile {big.get('tile')}", "", f"**{big.get('what') or big.get('skipped') or big}** "
-           f"(exit {big.get('exit')}, {big.get('seconds')} s).", ""] + [f"- {r}" for r in big.get("retries") or []]
+    md += ["", "## A page with a tile far too large for the device", ""]
+    if "exit" in big:
+        md += [f"{big.get('page')} page, tile {big.get('tile')}: **{big.get('what')}** (exit {big['exit']}, {big.get('seconds')} s).", ""]
+        md += [f"- {r}" for r in big.get("retries") or []]
+    else:
+        md.append(f"**{big.get('skipped') or big.get('failed')}**")
     ctrl = steps.get("ctrlC", {})
     md += ["", "## Ctrl-C during a page", "",
            f"Exit {ctrl.get('exit')} {ctrl.get('secondsToExit')} s after SIGINT ({ctrl.get('page')} page): {ctrl.get('said')}", ""]

@@ -50,7 +50,7 @@ expect(not libraries.get("outsideBundle"), f"loaded from outside the bundle: {li
 batch = steps.get("batch", {})
 expect(batch.get("exit") == 0 and batch.get("pages") == 3 and batch.get("pagesPerMinute", 0) > 0, f"batch: {batch}")
 expect(batch.get("peakRssBytes", 0) > 50 << 20, f"batch peak RSS: {batch.get('peakRssBytes')}")
-for heading in ("# SRView GPU check (dry run)", "## Device", "page per model", "### Seams", "with tile 4096",
+for heading in ("# SRView GPU check (dry run)", "## Device", "page per model", "### Seams", "tile 4096: **finished",
                 "## Ctrl-C during a page", "pages per minute", "Loaded from outside the bundle: nothing."):
     expect(heading in markdown, f"summary.md lacks {heading!r}")
 if problems:
