@@ -76,15 +76,19 @@ class Check:
 
     def srview_run(self, name, args, env=None, limit=None):
         """Runs srview with `args`; returns (exit code, stdout lines as JSON where they are, seconds,
-        stderr text, peak RSS in bytes from wait4)."""
+        stderr text, peak RSS in bytes from wait4). The exit code is None for a run skipped for
+        want of time, and "timeout" for one stopped at its limit."""
         self.runs += 1
-        limit = min(limit or self.plan["run_limit"], max(5, self.left()))
+        if self.left() < 5:
+            return None, [], 0.0, "skipped: the check keeps to 8 minutes", 0
+        limit = min(limit or self.plan["run_limit"], self.left())
         log = os.path.join(self.logs, f"{self.runs:02d}-{name}.txt")
         environment = dict(os.environ, **(env or {}))
         started = time.monotonic()
         with open(log, "wb") as err:
             child = subprocess.Popen([self.srview] + self.device + args, stdout=subprocess.PIPE, stderr=err, env=environment)
-            timer = threading.Timer(limit, child.kill)
+            killed = threading.Event()
+            timer = threading.Timer(limit, lambda: (killed.set(), child.kill()))
             timer.daemon = True
             timer.start()
             try:
@@ -92,7 +96,7 @@ class Check:
                 _, status, usage = os.wait4(child.pid, 0)
             finally:
                 timer.cancel()
-            child.returncode = os.waitstatus_to_exitcode(status)
+            child.returncode = "timeout" if killed.is_set() else os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
         with open(log, "rb") as err:
             stderr = err.read().decode("utf-8", "replace")
@@ -204,7 +208,9 @@ class Check:
                            env={"SRVIEW_LOG": "srview_core=warn"}, limit=200)
         retries = row["retries"]
         row["page"], row["tile"] = f"{width}×{height}", tile
-        if row["exit"] == 0 and not retries:
+        if row["exit"] is None or row["exit"] == "timeout":
+            row["what"] = f"not finished: {'timed out' if row['exit'] else 'skipped for want of time'}"
+        elif row["exit"] == 0 and not retries:
             row["what"] = f"finished at tile {tile} with no retry: the device had room for it"
         elif row["exit"] == 0:
             row["what"] = f"out of memory detected and retried {len(retries)} time(s); the page finished"
@@ -221,7 +227,7 @@ class Check:
                 str(self.plan["ctrl_c_tile"]), "-o", os.path.join(self.work, "ctrl-c-out.png"), page]
         environment = dict(os.environ, SRVIEW_LOG="srview_core=debug")
         child = subprocess.Popen([self.srview] + self.device + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
-        timer = threading.Timer(120, child.kill)
+        timer = threading.Timer(min(120, self.left()), child.kill)
         timer.daemon = True
         timer.start()
         seen = []
