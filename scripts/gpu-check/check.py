@@ -175,6 +175,15 @@ class Check:
         result["device"] = gpus.get("deviceName")
         return result
 
+    def vulkan_device(self):
+        """Dry run only: one tiny page on Vulkan device 0 (llvmpipe here), through the bundle's
+        loader, since the other runs use the device srview picks (CPU mode, here)."""
+        page = write_png(os.path.join(self.work, "tiny.png"), 64, 48, 4, self.tile)
+        row = self.upscale("vulkan-device-0", [page], "WAIFU2X_ANIME_UP2X", ["--gpu", "0"], limit=60)
+        code, lines, _, _, _ = self.srview_run("vulkan-device-0-gpus", ["--gpu", "0", "--json", "gpus"], limit=30)
+        row["device"] = (lines[0] if code == 0 and lines else {}).get("deviceName")
+        return row
+
     def pages(self):
         width, height = self.plan["page"]
         page = write_png(os.path.join(self.work, "page.png"), width, height, 1, self.tile)
@@ -278,6 +287,8 @@ class Check:
         self.depth, self.cpu_mode = None, True
         self.step("environment", self.environment)
         self.step("engine", self.engine)
+        if self.dry:
+            self.step("vulkanDevice", self.vulkan_device)
         self.step("pages", self.pages)
         self.step("tooLargeTile", self.too_large_tile)
         self.step("ctrlC", self.ctrl_c)
@@ -379,6 +390,9 @@ def markdown(results):
         md += [f"- {r}" for r in big.get("retries") or []]
     else:
         md.append(f"**{big.get('skipped') or big.get('failed')}**")
+    if "vulkanDevice" in steps:
+        vk = steps["vulkanDevice"]
+        md += ["", "## Vulkan device 0", "", f"A 64×48 page on {vk.get('device')}: exit {vk.get('exit')}, {vk.get('seconds')} s."]
     ctrl = steps.get("ctrlC", {})
     md += ["", "## Ctrl-C during a page", "",
            f"Exit {ctrl.get('exit')} {ctrl.get('secondsToExit')} s after SIGINT ({ctrl.get('page')} page): {ctrl.get('said')}", ""]

@@ -21,7 +21,7 @@ def expect(condition, what):
         problems.append(what)
 
 
-for name in ("environment", "engine", "pages", "tooLargeTile", "ctrlC", "batch"):
+for name in ("environment", "engine", "vulkanDevice", "pages", "tooLargeTile", "ctrlC", "batch"):
     expect(name in steps and "failed" not in steps[name] and "skipped" not in steps[name], f"step {name}: {steps.get(name)}")
 engine = steps.get("engine", {})
 doctor = ((engine.get("doctor") or {}).get("report") or {}).get("checks", [])
@@ -37,6 +37,9 @@ for model, rows in models.items():
         seams = rows.get("seams") or {}
         expect(seams.get("identical") or seams.get("psnrDb", 0) > 30, f"{model} seams: {seams}")
         expect(rows["tileSizes"]["32"]["tiles"] > 1, f"{model} at tile 32 is tiled: {rows['tileSizes']}")
+vulkan = steps.get("vulkanDevice", {})
+expect(vulkan.get("exit") == 0 and vulkan.get("pages") == 1 and vulkan.get("device") not in (None, "cpu"),
+       f"a page on Vulkan device 0: {vulkan}")
 big = steps.get("tooLargeTile", {})
 expect(big.get("exit") == 0 and big.get("what"), f"too large a tile: {big}")
 ctrl = steps.get("ctrlC", {})
