@@ -96,10 +96,9 @@ bundle() {
 # trace of a Python or venv of the machine's.
 bundle_env() {
   local dir=$1 out=$2 path=$1/lib
-  local lib
-  for lib in libexpat.so.1 libz.so.1; do
-    ldconfig -p 2>/dev/null | grep -q "$lib " || path=$path:$dir/lib/fallback
-  done
+  if ! ldconfig -p 2>/dev/null | grep -q 'libexpat\.so\.1 ' || ! ldconfig -p 2>/dev/null | grep -q 'libz\.so\.1 '; then
+    path=$path:$dir/lib/fallback
+  fi
   unset PYTHONPATH PYTHONSTARTUP PYTHONUSERBASE VIRTUAL_ENV SRVIEW_VENV SRVIEW_PIPELINE_DEPTH SRVIEW_LOG SRVIEW_TRACE
   export LD_LIBRARY_PATH=$path PYTHONHOME=$dir/python SRVIEW_VENV=$dir/python PYTHONNOUSERSITE=1
   # The machine's user folders are not read (models folder, optional packages, caches), and the
