@@ -63,6 +63,35 @@ end_to_end() {
   scripts/build.sh --rust --quiet
   locked npm run test:e2e --silent
 }
+# The GPU check's bundle, built and run as the GPU machine would run it (README, "GPU check"):
+# a dry run on this machine, with the Python, venv and libraries the bundle was made from
+# hidden (a private mount namespace, where unshare is allowed).
+gpu_check_dry_run() {
+  local tmp status=0
+  tmp=$(mktemp -d)
+  scripts/gpu-check.sh bundle "$tmp/bundle"
+  local libpython stdlib venv hide=""
+  libpython=$(sed -n 's/^libpython=//p' "$tmp/bundle/built-from.txt")
+  stdlib=$(sed -n 's/^stdlib=//p' "$tmp/bundle/built-from.txt")
+  venv=$(sed -n 's/^venv=//p' "$tmp/bundle/built-from.txt")
+  for dir in "$stdlib" "$venv" /usr/lib/python3.11; do [[ -d $dir ]] && hide+="mount -t tmpfs none '$dir'; "; done
+  for file in "$libpython" /usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0 /usr/lib/x86_64-linux-gnu/libvulkan.so* \
+    /usr/lib/x86_64-linux-gnu/libgomp.so.1*; do
+    [[ -f $file ]] && hide+="mount --bind /dev/null '$file'; "
+  done
+  local run=(scripts/gpu-check.sh run "$tmp/bundle" "$tmp/out" --dry)
+  mkdir "$tmp/probe"
+  if unshare --mount sh -c "mount -t tmpfs none '$tmp/probe'" 2>/dev/null; then
+    unshare --mount bash -c "set -e; $hide exec \"\$@\"" gpu-check "${run[@]}" || status=$?
+  else
+    echo "gpu-check: unshare is not allowed here; the dry run sees this machine's Python (the loaded libraries are still checked)"
+    "${run[@]}" || status=$?
+  fi
+  ((status == 0)) && .venv/bin/python scripts/gpu-check/verify_dry.py "$tmp/out" "$tmp/bundle" || status=$((status ? status : 1))
+  ((status == 0)) || cat "$tmp/out/summary.md" 2>/dev/null || true
+  rm -rf "$tmp"
+  return "$status"
+}
 
 stage setup scripts/setup.sh
 stage "frontend build" npm run build --silent
@@ -71,6 +100,7 @@ stage "Rust test build" cargo_test --no-run
 stage "Rust tests" cargo_test
 stage "frontend unit tests" npm run test:unit --silent
 stage "end-to-end tests" end_to_end
+stage "GPU check dry run" gpu_check_dry_run
 if [[ "${SRVIEW_SKIP_PACKAGE_TEST:-}" != "1" ]]; then
   package_log=$(mktemp)
   stage "package build" eval 'scripts/package.sh --built | tee "$package_log"'

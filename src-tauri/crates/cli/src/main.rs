@@ -1,5 +1,6 @@
 //! `srview`: the SRView engine from the command line.
 
+mod compare;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -61,6 +62,9 @@ enum Command {
     Doctor,
     /// Start the engine and print its figures: start-up steps, memory, device heaps.
     Stats,
+    /// Compare two images of the same size: PSNR over the whole image and in its worst
+    /// 64×64 block (a page in tiles against the same page in one call, for one).
+    Compare { a: PathBuf, b: PathBuf },
     /// Inspect or clean the cache.
     Cache {
         #[command(subcommand)]
@@ -101,6 +105,9 @@ struct UpscaleArgs {
     /// sr_vulkan's tile size; 0 picks the fastest for the device and model.
     #[arg(long, default_value_t = 0)]
     tile: u32,
+    /// Upscale each page in one sr_vulkan call rather than in tiles (to compare the two).
+    #[arg(long)]
+    no_tiling: bool,
     #[arg(long)]
     tta: bool,
     #[arg(long, default_value = "webp")]
@@ -185,6 +192,10 @@ async fn run(cli: Cli, out: Output) -> u8 {
     let result = match &cli.command {
         Command::Cache { action } => cache_command(action, cache_root, &out),
         Command::Doctor => return doctor(&cli, &out).await,
+        Command::Compare { a, b } => compare::compare(a, b).map(|comparison| {
+            out.comparison(&comparison);
+            0
+        }),
         Command::Gpus | Command::Models | Command::Stats | Command::Upscale(_) => {
             let mut config = EngineConfig { venv: cli.venv.clone(), device: cli.gpu, ..EngineConfig::default() };
             if let Some(dir) = &cli.models_dir {
@@ -192,6 +203,7 @@ async fn run(cli: Cli, out: Output) -> u8 {
             }
             if let Command::Upscale(args) = &cli.command {
                 config.cache_root = (!args.no_cache).then_some(cache_root);
+                config.tiling = !args.no_tiling;
                 config.limits = Limits {
                     max_bytes: args.max_bytes,
                     max_pixels: args.max_pixels,
@@ -228,7 +240,9 @@ async fn run(cli: Cli, out: Output) -> u8 {
                             Ok(0)
                         }
                         Command::Upscale(args) => Ok(upscale(&engine, args, &out, &interrupted).await),
-                        Command::Cache { .. } | Command::Doctor => unreachable!("handled above"),
+                        Command::Cache { .. } | Command::Doctor | Command::Compare { .. } => {
+                            unreachable!("handled above")
+                        }
                     };
                     stop(&engine).await;
                     code
@@ -316,9 +330,17 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
     .await;
     bar.finish_and_clear();
     let stats = args.stats.then(|| engine.stats());
-    out.summary(&summary, stats.as_ref());
+    // What the device holds after the batch (ncnn keeps its pools): with --stats.
+    let memory = match args.stats {
+        true => {
+            let engine = engine.clone();
+            tokio::task::spawn_blocking(move || engine.device_memory()).await.ok().and_then(Result::ok)
+        }
+        false => None,
+    };
+    out.summary(&summary, stats.as_ref(), memory.as_deref());
     if let Some(stats) = &stats {
-        out.stats(engine.report(), stats, None);
+        out.batch_stats(engine.report(), stats, memory.as_deref());
     }
     if summary.cancelled {
         stop(engine).await;

@@ -216,10 +216,10 @@ impl Output {
     }
 
     /// The end of a batch: what was done, and every page that failed and why.
-    pub fn summary(&self, summary: &BatchSummary, stats: Option<&EngineStats>) {
+    pub fn summary(&self, summary: &BatchSummary, stats: Option<&EngineStats>, memory: Option<&[DeviceMemory]>) {
         if self.json {
             let line = match stats {
-                Some(stats) => serde_json::json!({ "summary": summary, "stats": stats }),
+                Some(stats) => serde_json::json!({ "summary": summary, "stats": stats, "deviceMemory": memory }),
                 None => serde_json::json!({ "summary": summary }),
             };
             self.print(&format!("{line}\n"));
@@ -248,6 +248,25 @@ impl Output {
 }
 
 impl Output {
+    /// The figures after a batch: in the summary line with `--json`, else as `stats` prints them.
+    pub fn batch_stats(&self, report: &DeviceReport, stats: &EngineStats, memory: Option<&[DeviceMemory]>) {
+        self.stats(report, stats, if self.json { None } else { memory });
+    }
+
+    /// `srview compare`: the PSNR, or that the images are identical.
+    pub fn comparison(&self, comparison: &crate::compare::Comparison) {
+        self.emit(comparison, || match (comparison.psnr_db, comparison.worst_block_db, comparison.worst_block_at) {
+            (Some(db), Some(worst), Some((x, y))) => format!(
+                "PSNR {db:.2} dB over {}×{}; worst {}×{} block {worst:.2} dB at {x},{y}\n",
+                comparison.width,
+                comparison.height,
+                crate::compare::BLOCK,
+                crate::compare::BLOCK
+            ),
+            _ => format!("identical ({}×{})\n", comparison.width, comparison.height),
+        });
+    }
+
     /// The engine's figures as a table (text only; `--json` has them in the summary line, or
     /// for `srview stats` as one object).
     pub fn stats(&self, report: &DeviceReport, stats: &EngineStats, memory: Option<&[DeviceMemory]>) {
@@ -275,7 +294,8 @@ impl Output {
         for device in memory.unwrap_or_default() {
             for heap in device.heaps.iter().filter(|h| h.device_local) {
                 let budget = heap.budget_bytes.map(|b| format!(", budget {:.0} MiB", mib(b))).unwrap_or_default();
-                text += &format!("device: {} heap {:.0} MiB{budget}\n", device.name, mib(heap.size_bytes));
+                let used = heap.usage_bytes.map(|b| format!(", {:.0} MiB used", mib(b))).unwrap_or_default();
+                text += &format!("device: {} heap {:.0} MiB{budget}{used}\n", device.name, mib(heap.size_bytes));
             }
         }
         let all = &stats.all;

@@ -990,3 +990,72 @@ fn a_nonsense_timeout_is_a_usage_error_not_a_panic() {
         assert!(!dir.path().join("out.webp").exists());
     }
 }
+
+#[test]
+fn compare_reports_psnr_and_its_worst_block_and_refuses_images_of_other_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let a = write_png(dir.path(), "a.png", 150, 100);
+    let mut changed = image::open(&a).unwrap().to_rgb8();
+    for y in 70..80 {
+        for x in 130..140 {
+            changed.put_pixel(x, y, Rgb([255, 255, 255]));
+        }
+    }
+    let b = dir.path().join("b.png");
+    changed.save_with_format(&b, ImageFormat::Png).unwrap();
+
+    let (code, same) = run_json(srview(&cache).arg("compare").arg(&a).arg(&a));
+    assert_eq!(code, 0, "{same}");
+    assert_eq!((same["identical"].as_bool(), same["psnrDb"].is_null()), (Some(true), true), "{same}");
+
+    let (code, other) = run_json(srview(&cache).arg("compare").arg(&a).arg(&b));
+    assert_eq!(code, 0, "{other}");
+    let (whole, worst) = (other["psnrDb"].as_f64().unwrap(), other["worstBlockDb"].as_f64().unwrap());
+    assert!(worst < whole && whole < 60.0, "the changed block is the worst one: {other}");
+    assert_eq!(other["worstBlockAt"], serde_json::json!([128, 64]), "{other}");
+    assert_eq!(other["identical"], false);
+
+    let small = write_png(dir.path(), "small.png", 20, 10);
+    let (code, error) = run_json(srview(&cache).arg("compare").arg(&a).arg(&small));
+    assert_eq!((code, error["error"]["kind"].as_str()), (1, Some("invalid_option")), "{error}");
+    assert!(!cache.exists(), "compare never starts the engine nor touches the cache");
+}
+
+#[test]
+fn no_tiling_upscales_a_page_in_one_call_and_stats_carry_the_device_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_png(dir.path(), "page.png", 240, 180);
+    let run = |extra: &[&str], out: &str| {
+        let (code, pages, summary) = run_lines(
+            srview(&dir.path().join("cache"))
+                .args(["upscale", "--no-cache", "--stats", "--model", "WAIFU2X_ANIME_UP2X", "--tile", "32"])
+                .args(["--format", "png", "-o"])
+                .arg(dir.path().join(out))
+                .args(extra)
+                .arg(&input),
+        );
+        assert_eq!(code, 0, "{summary}");
+        pages[0]["tiles"].as_u64().unwrap()
+    };
+    assert!(run(&[], "tiled.png") > 1, "a 240×180 page at tile 32 is tiled");
+    assert!(run(&["--no-tiling"], "whole.png") <= 1, "--no-tiling runs it in one call");
+    let (tiled, whole) =
+        (image::open(dir.path().join("tiled.png")).unwrap(), image::open(dir.path().join("whole.png")).unwrap());
+    assert_eq!((tiled.width(), tiled.height()), (whole.width(), whole.height()));
+
+    let child = srview(&dir.path().join("cache"))
+        .args(["--json", "upscale", "--no-cache", "--stats", "--model", "WAIFU2X_ANIME_UP2X", "--format", "png", "-o"])
+        .arg(dir.path().join("again.png"))
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (output, _) = wait_within(child, Duration::from_secs(120));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert!(last["summary"].is_object() && last["stats"].is_object(), "the summary line is the last: {stdout}");
+    let heaps = &last["deviceMemory"][0]["heaps"];
+    assert!(heaps.as_array().is_some_and(|h| !h.is_empty()), "llvmpipe's heaps after the batch: {last}");
+}
