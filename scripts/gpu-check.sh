@@ -19,6 +19,7 @@ DEBS=(libvulkan1 libgomp1)
 FALLBACK_DEBS=(libexpat1 zlib1g)
 
 die() { echo "gpu-check: $*" >&2; exit 1; }
+MARKER=.srview-gpu-bundle
 
 bundle() {
   local dir=$1 srview=$ROOT/src-tauri/target/release/srview
@@ -26,11 +27,16 @@ bundle() {
   local venv=${SRVIEW_VENV:-$ROOT/.venv}
   local site=$venv/lib/python3.11/site-packages
   [[ -d $site/sr_vulkan ]] || die "no sr_vulkan in $site: run scripts/setup.sh first"
-  rm -rf "$dir"
+  # DIR is new, empty, or an earlier bundle (its marker file): nothing else is ever deleted.
+  if [[ -e $dir && -n $(ls -A "$dir" 2>/dev/null) ]]; then
+    [[ -f $dir/$MARKER ]] || die "$dir is not empty and holds no earlier bundle; choose a new or empty folder"
+    rm -rf "$dir"
+  fi
   mkdir -p "$dir/bin" "$dir/lib/fallback" "$dir/python/bin" "$dir/python/lib/python3.11/site-packages"
   dir=$(cd "$dir" && pwd)
   local engine=$dir/python packages=$dir/python/lib/python3.11/site-packages
 
+  echo "An SRView GPU-check bundle; scripts/gpu-check.sh bundle replaces this folder." >"$dir/$MARKER"
   strip -o "$dir/bin/srview" "$srview"
   # The libpython srview links (its RUNPATH, as the .deb has it), and the prefix of its stdlib.
   local libpython

@@ -95,7 +95,7 @@ export const BOOK_EXTENSIONS = ["cbz","zip","cbr","rar","cb7","7z"] as const;
 
 export const DEFAULT_NAMING_PATTERN = "{name}_x{scale}.{ext}" as const;
 
-export const IMAGE_EXTENSIONS = ["png","jpg","jpeg","webp","gif","bmp","tif","tiff","tga","qoi","avif"] as const;
+export const IMAGE_EXTENSIONS = ["png","jpg","jpeg","webp","gif","bmp","tif","tiff","tga","qoi"] as const;
 
 export const OUTPUT_FORMATS = ["webp","png","jpg"] as const;
 

@@ -1,10 +1,12 @@
-//! `srview compare A B`: how close two images of the same size are, in PSNR (RGB), over the
-//! whole image and in its worst block; the GPU check compares tiled pages with one call.
+//! `srview compare A B`: how close two images of the same size are, in PSNR (RGB, and alpha
+//! when either has it), over the whole image and in its worst block; the GPU check compares
+//! tiled pages with one call.
 
 use std::path::Path;
 
 use serde::Serialize;
-use srview_core::SrError;
+use srview_core::books::input;
+use srview_core::{ImageSource, Limits, SrError};
 
 /// Side of the square blocks whose worst PSNR is reported: a seam shows there, where the whole
 /// image's PSNR would average it away.
@@ -24,11 +26,11 @@ pub struct Comparison {
     pub identical: bool,
 }
 
-fn decode(path: &Path) -> Result<image::RgbImage, SrError> {
-    let bytes = std::fs::read(path).map_err(|source| SrError::Io { path: path.display().to_string(), source })?;
-    image::load_from_memory(&bytes)
-        .map(|image| image.to_rgb8())
-        .map_err(|_| SrError::NotAnImage { path: path.display().to_string() })
+/// Read and checked as a page is (the same limits, the same errors).
+fn decode(path: &Path) -> Result<image::DynamicImage, SrError> {
+    let limits = Limits::default();
+    let bytes = ImageSource::File(path.to_owned()).read(limits.max_bytes)?;
+    Ok(input::prepare(&path.display().to_string(), bytes, &limits)?.decoded)
 }
 
 fn psnr(squared_error: f64, values: usize) -> Option<f64> {
@@ -37,24 +39,26 @@ fn psnr(squared_error: f64, values: usize) -> Option<f64> {
 
 pub fn compare(a: &Path, b: &Path) -> Result<Comparison, SrError> {
     let (a, b) = (decode(a)?, decode(b)?);
-    if a.dimensions() != b.dimensions() {
+    if (a.width(), a.height()) != (b.width(), b.height()) {
         return Err(SrError::InvalidOption(format!(
-            "the images differ in size: {}×{} and {}×{}",
+            "compare takes two images of one size; these are {}×{} and {}×{}",
             a.width(),
             a.height(),
             b.width(),
             b.height()
         )));
     }
+    let channels = if a.color().has_alpha() || b.color().has_alpha() { 4 } else { 3 };
+    let (a, b) = (a.to_rgba8(), b.to_rgba8());
     let (width, height) = a.dimensions();
     let (blocks_x, blocks_y) = (width.div_ceil(BLOCK), height.div_ceil(BLOCK));
     let mut block_errors = vec![(0.0f64, 0usize); (blocks_x * blocks_y) as usize];
     for (x, y, pixel) in a.enumerate_pixels() {
         let other = b.get_pixel(x, y);
-        let error: f64 = pixel.0.iter().zip(other.0).map(|(p, q)| (*p as f64 - q as f64).powi(2)).sum();
+        let error: f64 = pixel.0.iter().zip(other.0).take(channels).map(|(p, q)| (*p as f64 - q as f64).powi(2)).sum();
         let block = &mut block_errors[((y / BLOCK) * blocks_x + x / BLOCK) as usize];
         block.0 += error;
-        block.1 += 3;
+        block.1 += channels;
     }
     let total: f64 = block_errors.iter().map(|(error, _)| error).sum();
     let worst = block_errors
@@ -65,7 +69,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<Comparison, SrError> {
     Ok(Comparison {
         width,
         height,
-        psnr_db: psnr(total, (width * height * 3) as usize),
+        psnr_db: psnr(total, (width * height) as usize * channels),
         worst_block_db: worst.map(|(_, db)| db),
         worst_block_at: worst.map(|(index, _)| ((index % blocks_x) * BLOCK, (index / blocks_x) * BLOCK)),
         identical: total == 0.0,

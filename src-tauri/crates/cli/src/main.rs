@@ -105,13 +105,15 @@ struct UpscaleArgs {
     /// sr_vulkan's tile size; 0 picks the fastest for the device and model.
     #[arg(long, default_value_t = 0)]
     tile: u32,
-    /// Upscale each page in one sr_vulkan call rather than in tiles (to compare the two).
+    /// Upscale each page in one sr_vulkan call rather than in tiles (to compare the two);
+    /// the cache, which holds tiled results, is neither read nor written.
     #[arg(long)]
     no_tiling: bool,
     #[arg(long)]
     tta: bool,
-    #[arg(long, default_value = "webp")]
-    format: OutputFormat,
+    /// webp, png or jpg; default: the extension of -o, else webp.
+    #[arg(long)]
+    format: Option<OutputFormat>,
     #[arg(long, default_value_t = 90)]
     quality: u8,
     #[arg(long)]
@@ -202,7 +204,7 @@ async fn run(cli: Cli, out: Output) -> u8 {
                 config.models_dir = Some(dir.clone());
             }
             if let Command::Upscale(args) = &cli.command {
-                config.cache_root = (!args.no_cache).then_some(cache_root);
+                config.cache_root = (!args.no_cache && !args.no_tiling).then_some(cache_root);
                 config.tiling = !args.no_tiling;
                 config.limits = Limits {
                     max_bytes: args.max_bytes,
@@ -282,16 +284,38 @@ fn bundled_sample() -> PathBuf {
     beside_exe.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../samples"))
 }
 
+/// The format asked for, else the one `-o` names, else WebP; `-o page.png --format jpg` is
+/// refused rather than writing JPEG into a `.png`.
+fn output_format(args: &UpscaleArgs) -> Result<OutputFormat, SrError> {
+    let named = args.out.as_deref().and_then(|out| out.extension()?.to_str()?.parse::<OutputFormat>().ok());
+    match (args.format, named) {
+        (Some(asked), Some(named)) if asked != named => Err(SrError::InvalidOption(format!(
+            "-o names a .{} file but --format asks for {}",
+            named.extension(),
+            asked.extension()
+        ))),
+        (asked, named) => Ok(asked.or(named).unwrap_or_default()),
+    }
+}
+
 async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted: &CancellationToken) -> u8 {
     let inputs = if args.inputs.is_empty() { vec![bundled_sample()] } else { args.inputs.clone() };
     if args.out.is_some() && (inputs.len() != 1 || inputs[0].is_dir()) {
         out.error(&SrError::InvalidOption("-o takes one file or book; for several, use --out-dir".into()));
         return 2;
     }
-    if args.no_cache && args.out.is_none() && args.out_dir.is_none() {
-        out.error(&SrError::InvalidOption("--no-cache needs -o or --out-dir, or the result would go nowhere".into()));
+    if (args.no_cache || args.no_tiling) && args.out.is_none() && args.out_dir.is_none() {
+        let flag = if args.no_cache { "--no-cache" } else { "--no-tiling (which skips the cache)" };
+        out.error(&SrError::InvalidOption(format!("{flag} needs -o or --out-dir, or the result would go nowhere")));
         return 2;
     }
+    let format = match output_format(args) {
+        Ok(format) => format,
+        Err(err) => {
+            out.error(&err);
+            return 2;
+        }
+    };
     let size = match (args.scale, args.width, args.height) {
         (_, Some(width), Some(height)) => SizeRequest::Target { width, height },
         (scale, _, _) => SizeRequest::Scale { factor: scale.unwrap_or(2.0) },
@@ -302,7 +326,7 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
         tile_size: args.tile,
         tta: args.tta,
         gpu_id: None,
-        format: args.format,
+        format,
         webp_quality: args.quality,
     };
     let pattern = if args.keep_names { batch::KEEP_NAMES.to_owned() } else { args.name.clone() };
@@ -330,11 +354,12 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
     .await;
     bar.finish_and_clear();
     let stats = args.stats.then(|| engine.stats());
-    // What the device holds after the batch (ncnn keeps its pools): with --stats.
-    let memory = match args.stats {
+    // What the GPU holds after the batch (ncnn keeps its pools): with --stats, and not in CPU
+    // mode, where no device memory was used.
+    let memory = match args.stats && !engine.report().cpu_mode {
         true => {
             let engine = engine.clone();
-            tokio::task::spawn_blocking(move || engine.device_memory()).await.ok().and_then(Result::ok)
+            blocking(move || engine.device_memory()).await.ok().and_then(Result::ok)
         }
         false => None,
     };

@@ -1019,11 +1019,30 @@ fn compare_reports_psnr_and_its_worst_block_and_refuses_images_of_other_sizes() 
     let small = write_png(dir.path(), "small.png", 20, 10);
     let (code, error) = run_json(srview(&cache).arg("compare").arg(&a).arg(&small));
     assert_eq!((code, error["error"]["kind"].as_str()), (1, Some("invalid_option")), "{error}");
+
+    // Alpha counts: the same colours, one half transparent, differ.
+    let opaque = image::open(&a).unwrap().to_rgba8();
+    let mut faded = opaque.clone();
+    for pixel in faded.pixels_mut().take(150 * 50) {
+        pixel.0[3] = 0;
+    }
+    let (solid, clear) = (dir.path().join("solid.png"), dir.path().join("clear.png"));
+    opaque.save(&solid).unwrap();
+    faded.save(&clear).unwrap();
+    let (code, alpha) = run_json(srview(&cache).arg("compare").arg(&solid).arg(&clear));
+    assert_eq!((code, alpha["identical"].as_bool()), (0, Some(false)), "{alpha}");
+
+    // A damaged file is named as one, as upscale names it.
+    let bytes = std::fs::read(&a).unwrap();
+    let truncated = dir.path().join("truncated.png");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let (code, error) = run_json(srview(&cache).arg("compare").arg(&a).arg(&truncated));
+    assert_eq!((code, error["error"]["kind"].as_str()), (1, Some("corrupt_image")), "{error}");
     assert!(!cache.exists(), "compare never starts the engine nor touches the cache");
 }
 
 #[test]
-fn no_tiling_upscales_a_page_in_one_call_and_stats_carry_the_device_memory() {
+fn no_tiling_upscales_a_page_in_one_call_away_from_the_cache_and_cpu_stats_name_no_device_memory() {
     let dir = tempfile::tempdir().unwrap();
     let input = write_png(dir.path(), "page.png", 240, 180);
     let run = |extra: &[&str], out: &str| {
@@ -1056,6 +1075,49 @@ fn no_tiling_upscales_a_page_in_one_call_and_stats_carry_the_device_memory() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let last: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert!(last["summary"].is_object() && last["stats"].is_object(), "the summary line is the last: {stdout}");
-    let heaps = &last["deviceMemory"][0]["heaps"];
-    assert!(heaps.as_array().is_some_and(|h| !h.is_empty()), "llvmpipe's heaps after the batch: {last}");
+    assert!(last["deviceMemory"].is_null(), "CPU mode used no device memory, llvmpipe's is not reported: {last}");
+
+    // A one-call run never takes the tiled result from the cache, nor leaves its own there.
+    let cache = dir.path().join("shared-cache");
+    let upscale = |extra: &[&str], out: &str| {
+        let (code, pages, summary) = run_lines(
+            srview(&cache)
+                .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--tile", "32", "--format", "png", "-o"])
+                .arg(dir.path().join(out))
+                .args(extra)
+                .arg(&input),
+        );
+        assert_eq!(code, 0, "{summary}");
+        pages[0].clone()
+    };
+    assert!(upscale(&[], "cached-tiled.png")["tiles"].as_u64().unwrap() > 1);
+    let whole = upscale(&["--no-tiling"], "uncached-whole.png");
+    assert_eq!(whole["status"], "computed", "{whole}");
+    assert!(whole["tiles"].as_u64().unwrap() <= 1, "{whole}");
+    let (code, _, summary) = run_lines(srview(&cache).args(["upscale", "--no-tiling"]).arg(&input));
+    assert_eq!(code, 2, "--no-tiling without -o or --out-dir is a usage error: {summary}");
+}
+
+#[test]
+fn the_output_format_follows_the_name_given_to_o_unless_asked_and_a_clash_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_png(dir.path(), "page.png", 40, 30);
+    for (name, format) in
+        [("big.png", ImageFormat::Png), ("big.jpeg", ImageFormat::Jpeg), ("big.out", ImageFormat::WebP)]
+    {
+        let (code, _, summary) = run_lines(
+            srview(&dir.path().join("cache"))
+                .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "-o"])
+                .arg(dir.path().join(name))
+                .arg(&input),
+        );
+        assert_eq!(code, 0, "{summary}");
+        let written = std::fs::read(dir.path().join(name)).unwrap();
+        assert_eq!(image::guess_format(&written).unwrap(), format, "{name}");
+    }
+    let clash = dir.path().join("clash.jpg");
+    let (code, error) =
+        run_json(srview(&dir.path().join("cache")).args(["upscale", "--format", "png", "-o"]).arg(&clash).arg(&input));
+    assert_eq!((code, error["error"]["kind"].as_str()), (2, Some("invalid_option")), "{error}");
+    assert!(!clash.exists(), "nothing is written on a usage error");
 }

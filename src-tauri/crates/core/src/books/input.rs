@@ -24,14 +24,15 @@ pub struct PreparedInput {
     pub decoded: DynamicImage,
 }
 
-/// Whether sr_vulkan gets the file as it is. Its JPEG, GIF and BMP decoders free what they
-/// decode; its PNG and WebP decoders keep every decoded picture for the life of the process
+/// Whether sr_vulkan gets the file as it is. Its JPEG and GIF decoders free what they decode;
+/// its PNG and WebP decoders keep every decoded picture for the life of the process
 /// (sr_vulkan 2.1.0, measured: about 5.5 MiB more per 2 MP page), so a still PNG or WebP goes
-/// as BMP. An animated one goes as it is, since only sr_vulkan keeps its frames. TIFF and the
-/// rest it cannot read at all.
+/// as BMP. An animated one goes as it is, since only sr_vulkan keeps its frames. A BMP file
+/// goes as SRView's own BMP, since sr_vulkan reads no compressed (RLE) BMP; TIFF and the rest
+/// it cannot read at all.
 fn sr_vulkan_takes_as_is(format: ImageFormat, frames: u32) -> bool {
     match format {
-        ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::Bmp => true,
+        ImageFormat::Jpeg | ImageFormat::Gif => true,
         ImageFormat::Png | ImageFormat::WebP => frames > 1,
         _ => false,
     }
@@ -206,14 +207,27 @@ pub fn dimensions(data: &[u8]) -> Option<(u32, u32)> {
 
 /// Header facts: format, size and frame count, read without decoding pixels.
 pub fn header(name: &str, data: &[u8]) -> Result<(ImageFormat, u32, u32, u32)> {
-    let format = image::guess_format(data).map_err(|_| SrError::NotAnImage { path: name.to_owned() })?;
-    let (width, height) = match imagesize::blob_size(data) {
-        Ok(size) => (size.width as u32, size.height as u32),
-        Err(_) => ImageReader::with_format(Cursor::new(data), format)
+    let format = image::guess_format(data)
+        .ok()
+        .or_else(|| known_by_name(name))
+        .ok_or_else(|| SrError::NotAnImage { path: name.to_owned() })?;
+    let size = match format {
+        ImageFormat::Tga => None,
+        _ => imagesize::blob_size(data).ok(),
+    };
+    let (width, height) = match size {
+        Some(size) => (size.width as u32, size.height as u32),
+        None => ImageReader::with_format(Cursor::new(data), format)
             .into_dimensions()
             .map_err(|e| SrError::CorruptImage { path: name.to_owned(), reason: e.to_string() })?,
     };
     Ok((format, width, height, frame_count(data, format)))
+}
+
+/// TGA has no signature to know it by, only its name.
+fn known_by_name(name: &str) -> Option<ImageFormat> {
+    let (_, extension) = name.rsplit_once('.')?;
+    extension.eq_ignore_ascii_case("tga").then_some(ImageFormat::Tga)
 }
 
 /// Reads the header and refuses an image above the limits (pixels of all frames together, or
@@ -358,13 +372,55 @@ mod tests {
     }
 
     #[test]
-    fn jpeg_gif_and_bmp_reach_sr_vulkan_as_they_are() {
+    fn jpeg_and_gif_reach_sr_vulkan_as_they_are() {
         let rgb = DynamicImage::ImageRgb8(image::RgbImage::from_fn(16, 16, |x, y| {
             image::Rgb([x as u8 * 16, y as u8 * 16, 90])
         }));
-        for format in [ImageFormat::Jpeg, ImageFormat::Gif, ImageFormat::Bmp] {
+        for format in [ImageFormat::Jpeg, ImageFormat::Gif] {
             let file = encoded(&rgb, format);
             assert_eq!(prepare("page", file.clone(), &Limits::default()).unwrap().data, file, "{format:?}");
         }
+    }
+
+    #[test]
+    fn every_listed_image_extension_is_read() {
+        let rgb =
+            DynamicImage::ImageRgb8(image::RgbImage::from_fn(6, 4, |x, y| image::Rgb([x as u8 * 40, y as u8 * 60, 9])));
+        for extension in crate::books::naming::IMAGE_EXTENSIONS {
+            let format = ImageFormat::from_extension(extension).unwrap();
+            let prepared = prepare(&format!("page.{extension}"), encoded(&rgb, format), &Limits::default())
+                .unwrap_or_else(|e| panic!("a .{extension} page: {e}"));
+            assert_eq!((prepared.format, prepared.width, prepared.height), (format, 6, 4), ".{extension}");
+        }
+        let tga = encoded(&rgb, ImageFormat::Tga);
+        assert!(matches!(prepare("page.png", tga, &Limits::default()), Err(SrError::NotAnImage { .. })));
+    }
+
+    #[test]
+    fn a_compressed_bmp_reaches_sr_vulkan_as_a_plain_one() {
+        // 2×2, 8-bit palette, RLE8 (compression 1): each row two pixels, colours 0 and 1.
+        let palette = [0u8, 0, 255, 0, 0, 255, 0, 0];
+        let pixels = [1u8, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1];
+        let offset = 14 + 40 + palette.len() as u32;
+        let mut rle = b"BM".to_vec();
+        rle.extend((offset + pixels.len() as u32).to_le_bytes());
+        rle.extend([0u8; 4]);
+        rle.extend(offset.to_le_bytes());
+        for field in [40u32, 2, 2] {
+            rle.extend(field.to_le_bytes());
+        }
+        rle.extend(1u16.to_le_bytes());
+        rle.extend(8u16.to_le_bytes());
+        for field in [1u32, pixels.len() as u32, 2835, 2835, 2, 0] {
+            rle.extend(field.to_le_bytes());
+        }
+        rle.extend(palette);
+        rle.extend(pixels);
+        let prepared = prepare("page.bmp", rle.clone(), &Limits::default()).unwrap();
+        assert_ne!(prepared.data, rle);
+        let sent = image::load_from_memory_with_format(&prepared.data, ImageFormat::Bmp).unwrap().to_rgb8();
+        assert_eq!(sent.dimensions(), (2, 2));
+        assert_eq!(sent.as_raw(), prepared.decoded.to_rgb8().as_raw());
+        assert_eq!(sent.get_pixel(0, 0).0, [255, 0, 0], "the first palette colour is red (BGR 0,0,255)");
     }
 }

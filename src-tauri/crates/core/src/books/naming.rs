@@ -8,8 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 /// Image file extensions SRView lists and opens.
-pub const IMAGE_EXTENSIONS: [&str; 11] =
-    ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "tga", "qoi", "avif"];
+pub const IMAGE_EXTENSIONS: [&str; 10] = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "tga", "qoi"];
 
 /// Whether a path has an image extension (any case).
 pub fn has_image_extension(path: &Path) -> bool {
