@@ -56,11 +56,17 @@ const pageEdges = (driver) =>
     ID.slot1,
   );
 const keys = (driver, ...sequence) => driver.actions().sendKeys(...sequence).perform();
-/** One wheel notch down (120) or up (-120) over the page. A synthetic event: WebKitWebDriver's
+/** One wheel notch down (120) or up (-120) over the page (in pixels, or lines or pages by `deltaMode`). A synthetic event: WebKitWebDriver's
  *  wheel actions reached this page only now and then (none with an element origin, and a stray
  *  opposite notch with a viewport one), so they cannot be counted on. */
-const wheel = (driver, deltaY) =>
-  js(driver, "document.getElementById(arguments[0]).dispatchEvent(new WheelEvent('wheel', { deltaY: arguments[1], bubbles: true, cancelable: true }))", ID.original, deltaY);
+const wheel = (driver, deltaY, deltaMode = 0) =>
+  js(
+    driver,
+    "document.getElementById(arguments[0]).dispatchEvent(new WheelEvent('wheel', { deltaY: arguments[1], deltaMode: arguments[2], bubbles: true, cancelable: true }))",
+    ID.original,
+    deltaY,
+    deltaMode,
+  );
 /** The reader stops for a moment (longer than a wheel gesture's or the end-of-book pause). */
 const pause = (driver, ms) => driver.executeAsyncScript(`setTimeout(arguments[arguments.length - 1], ${ms})`);
 const counterIs = (driver, value, why) => driver.wait(async () => (await text(driver, ID.pageCounter)) === value, WAIT, why);
@@ -126,6 +132,56 @@ test("the wheel, ↓/↑ and Space scroll a tall page in Fit width, and turn onl
     await pause(driver, 400);
     await wheel(driver, 120);
     await counterIs(driver, "3 / 3", "with the setting on, the wheel did not turn the tall page");
+  } finally {
+    await driver.quit();
+  }
+});
+
+/** The toolbar's groups: how many rows they take, and the toolbar's and stage's heights. */
+const toolbarRows = (driver) =>
+  js(
+    driver,
+    `const toolbar = document.getElementById(arguments[0]);
+     const tops = new Set([...toolbar.children].map((g) => Math.round(g.getBoundingClientRect().top)));
+     const widths = [...toolbar.children].map((g) => Math.round(g.getBoundingClientRect().width));
+     return { rows: tops.size, toolbar: Math.round(toolbar.getBoundingClientRect().height), stage: Math.round(document.getElementById(arguments[1]).getBoundingClientRect().height), window: innerWidth, widths };`,
+    ID.toolbar,
+    ID.stage,
+  );
+
+test("the toolbar keeps one row in the default window in every fit, so the page does not move as F cycles", async () => {
+  const driver = await openApp([tall]);
+  try {
+    await counterIs(driver, "1 / 3", "the folder did not open");
+    const first = await toolbarRows(driver);
+    for (const fit of ["Fit width", "Fit height", "Fit page"]) {
+      await keys(driver, "f");
+      assert.equal(await text(driver, ID.zoomFit), fit);
+      const now = await toolbarRows(driver);
+      assert.equal(now.rows, 1, `the toolbar wrapped in ${fit}: ${JSON.stringify(now)}`);
+      assert.deepEqual([now.toolbar, now.stage], [first.toolbar, first.stage], `the stage moved in ${fit}: ${JSON.stringify({ first, now })}`);
+      if (fit === "Fit height") await screenshot(driver, "feel-toolbar-fit-height.png");
+    }
+  } finally {
+    await driver.quit();
+  }
+});
+
+test("a wheel event scrolls by its own delta: a touchpad's small events, lines and pages", async () => {
+  const driver = await openApp([tall]);
+  try {
+    await counterIs(driver, "1 / 3", "the folder did not open");
+    await keys(driver, "f"); // Fit width
+    await driver.wait(async () => js(driver, `return document.getElementById(arguments[0]).naturalHeight === 1800`, ID.original), WAIT);
+    // A smooth touchpad: twelve events of 2.5 pixels move the page 30 pixels.
+    for (let i = 0; i < 12; i++) await wheel(driver, 2.5);
+    assert.equal((await pageEdges(driver)).top, -30, "small wheel events did not scroll by their delta");
+    await wheel(driver, -1, 1); // one line back up
+    assert.equal((await pageEdges(driver)).top, 0, "a wheel line did not scroll back 40 pixels (to the top)");
+    await wheel(driver, 1, 2); // one page down
+    const paged = await pageEdges(driver);
+    assert.ok(Math.abs(paged.top + Math.round(paged.stage * 0.9)) <= 1, `a wheel page did not scroll 0.9 of the window: ${JSON.stringify(paged)}`);
+    assert.equal(await text(driver, ID.pageCounter), "1 / 3", "the wheel turned the page");
   } finally {
     await driver.quit();
   }
