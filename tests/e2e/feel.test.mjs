@@ -69,6 +69,11 @@ const wheel = (driver, deltaY, deltaMode = 0) =>
   );
 /** The reader stops for a moment (longer than a wheel gesture's or the end-of-book pause). */
 const pause = (driver, ms) => driver.executeAsyncScript(`setTimeout(arguments[arguments.length - 1], ${ms})`);
+/** Presses F until the fit is `fit` (settings persist between the tests of this file). */
+async function fitTo(driver, fit) {
+  for (let i = 0; i < 3 && (await text(driver, ID.zoomFit)) !== fit; i++) await keys(driver, "f");
+  assert.equal(await text(driver, ID.zoomFit), fit);
+}
 const counterIs = (driver, value, why) => driver.wait(async () => (await text(driver, ID.pageCounter)) === value, WAIT, why);
 
 test("the wheel, ↓/↑ and Space scroll a tall page in Fit width, and turn only at its edge", async () => {
@@ -153,6 +158,7 @@ test("the toolbar keeps one row in the default window in every fit, so the page 
   const driver = await openApp([tall]);
   try {
     await counterIs(driver, "1 / 3", "the folder did not open");
+    await fitTo(driver, "Fit page");
     const first = await toolbarRows(driver);
     for (const fit of ["Fit width", "Fit height", "Fit page"]) {
       await keys(driver, "f");
@@ -171,7 +177,13 @@ test("a wheel event scrolls by its own delta: a touchpad's small events, lines a
   const driver = await openApp([tall]);
   try {
     await counterIs(driver, "1 / 3", "the folder did not open");
-    await keys(driver, "f"); // Fit width
+    await fitTo(driver, "Fit width");
+    // The test above turned "Wheel turns pages" on: off again, so the wheel scrolls.
+    await keys(driver, "s");
+    const wheelTurns = await driver.findElement(By.id(ID.settingWheelTurns));
+    await js(driver, "arguments[0].scrollIntoView({ block: 'center' })", wheelTurns);
+    if (await wheelTurns.isSelected()) await wheelTurns.click();
+    await keys(driver, Key.ESCAPE);
     await driver.wait(async () => js(driver, `return document.getElementById(arguments[0]).naturalHeight === 1800`, ID.original), WAIT);
     // A smooth touchpad: twelve events of 2.5 pixels move the page 30 pixels.
     for (let i = 0; i < 12; i++) await wheel(driver, 2.5);
@@ -220,7 +232,14 @@ test("fast presses stop at the end of a book; a click or a press after a pause o
 
 test("upscaling (U) stays on after a restart", async () => {
   const settingsFile = join(tauriDriver.home, "config", "dev.srview.app", "settings.json");
-  const saved = () => existsSync(settingsFile) && JSON.parse(readFileSync(settingsFile, "utf8")).upscaling;
+  // Read while the store rewrites it, the file can be empty for a moment: then not saved yet.
+  const saved = () => {
+    try {
+      return existsSync(settingsFile) && JSON.parse(readFileSync(settingsFile, "utf8")).upscaling;
+    } catch {
+      return undefined;
+    }
+  };
   let driver = await openApp([join(tall, "03.png")]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);

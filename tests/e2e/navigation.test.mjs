@@ -121,7 +121,9 @@ test("at the end of a book a click shows the banner only; a double-click there g
     await counterIs(driver, "1 / 5", "the book did not open");
     await driver.actions().sendKeys(Key.END).perform();
     await counterIs(driver, "5 / 5", "End did not go to the last page");
-    const third = (await stageWidth(driver)) / 3;
+    // The side that reads on: the right third, or the left when the test above left the reading right to left.
+    const rtl = (await text(driver, ID.toggleDirection)) === "R→L";
+    const third = ((rtl ? -1 : 1) * (await stageWidth(driver))) / 3;
     await clickStage(driver, third);
     await driver.wait(async () => !(await js(driver, "return document.getElementById(arguments[0]).hidden", ID.bookEnd)), WAIT, "no end-of-book banner");
     await driver.executeAsyncScript("setTimeout(arguments[arguments.length - 1], 1000)");
