@@ -115,7 +115,7 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
         viewer.zoomBy(e.deltaY < 0 ? 1 : -1, { x: e.clientX - rect.left, y: e.clientY - rect.top });
         return;
       }
-      c.scroll.wheel(e.deltaY);
+      c.scroll.wheel(e.deltaY, e.deltaMode);
     },
     { passive: false },
   );

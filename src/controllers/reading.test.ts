@@ -114,6 +114,18 @@ describe("ReadingController", () => {
     expect(opened).toEqual(["/b/two.cbz"]);
   });
 
+  it("never opens the next book on a turn that may not (a click on the page), even after a pause", () => {
+    const { store, reading, opened, clock } = setUp();
+    reading.open(location([1], { kind: "book", path: "/b/one.cbz", nextBook: { name: "two", path: "/b/two.cbz" } }));
+    reading.arrow("ArrowRight", false);
+    clock.time += NEXT_BOOK_PAUSE_MS;
+    reading.arrow("ArrowRight", false);
+    expect(store.state.reading.offeringNextBook).toBe(true);
+    expect(opened).toEqual([]);
+    reading.arrow("ArrowRight");
+    expect(opened).toEqual(["/b/two.cbz"]);
+  });
+
   it("reopens a book at the page where it was left, and clears a message when the reader moves", async () => {
     const library = new Library(null);
     const first = setUp(library);

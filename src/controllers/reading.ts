@@ -97,9 +97,10 @@ export class ReadingController {
 
   /**
    * The next or previous group (a previous one entered at its end when `fromEdge`, as scrolling
-   * back into it). Past the last page the next book is offered; a turn after a pause opens it.
+   * back into it). Past the last page the next book is offered; a turn after a pause opens it,
+   * unless `mayOpenNextBook` is false (a click on the page: only the banner opens it).
    */
-  step(direction: 1 | -1, fromEdge = false): void {
+  step(direction: 1 | -1, fromEdge = false, mayOpenNextBook = true): void {
     if (this.count === 0) return;
     const mode = readingMode(this.state.settings);
     const sizes = sizesByIndex(this.state);
@@ -112,7 +113,7 @@ export class ReadingController {
     const now = this.now();
     const paused = now - this.lastTurnPastEnd >= NEXT_BOOK_PAUSE_MS;
     this.lastTurnPastEnd = now;
-    if (this.state.reading.offeringNextBook && paused) {
+    if (this.state.reading.offeringNextBook && paused && mayOpenNextBook) {
       this.openNextBook();
       return;
     }
@@ -130,8 +131,8 @@ export class ReadingController {
     this.openPath(next.path);
   }
 
-  arrow(key: "ArrowLeft" | "ArrowRight"): void {
-    this.step(layout.arrowStep(key, this.state.settings.direction));
+  arrow(key: "ArrowLeft" | "ArrowRight", mayOpenNextBook = true): void {
+    this.step(layout.arrowStep(key, this.state.settings.direction), false, mayOpenNextBook);
   }
 
   /** The webview could not show the original in `slot` (of the pages on screen). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { INITIAL_STATE, type AppState } from "../app/state";
 import { Store } from "../app/store";
-import { ScrollController, WHEEL_PAUSE_MS } from "./scrolling";
+import type { ScrollAmount } from "../state/scroll";
+import { KEY_SCROLL, ScrollController, WHEEL_LINE_PX, WHEEL_PAUSE_MS } from "./scrolling";
 
 /** A page with `room` scroll steps left each way. */
 function setUp(room: number, wheelTurnsPages = false) {
@@ -49,5 +50,30 @@ describe("ScrollController", () => {
     scroller.wheel(-120);
     scroller.wheel(-120);
     expect([page.at, turns]).toEqual([0, [[1, true], [-1, true]]]);
+  });
+});
+
+describe("ScrollController's wheel", () => {
+  it("scrolls by each event's delta: pixels, lines or pages", () => {
+    const store = new Store<AppState>(INITIAL_STATE);
+    const scrolled: [number, ScrollAmount][] = [];
+    const page = { scroll: (step: 1 | -1, amount: ScrollAmount) => (scrolled.push([step, amount]), true) };
+    const scroller = new ScrollController(store, page, { step: () => undefined }, () => 0);
+    // A smooth touchpad: many small events, each moving the page as far as it says.
+    for (let i = 0; i < 10; i++) scroller.wheel(2.5);
+    scroller.wheel(-3, 1);
+    scroller.wheel(1, 2);
+    scroller.wheel(0);
+    expect(scrolled).toEqual([...Array(10).fill([1, { pixels: 2.5 }]), [-1, { pixels: 3 * WHEEL_LINE_PX }], [1, KEY_SCROLL.space]]);
+  });
+
+  it("never turns the page on a touchpad's drift at the edge", () => {
+    const { turns, clock, scroller } = setUp(0);
+    clock.time += WHEEL_PAUSE_MS;
+    scroller.wheel(3);
+    expect(turns).toEqual([]);
+    clock.time += WHEEL_PAUSE_MS;
+    scroller.wheel(1, 1);
+    expect(turns).toEqual([[1, true]]);
   });
 });

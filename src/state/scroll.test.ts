@@ -15,6 +15,12 @@ describe("scrolling within a page", () => {
     expect(scrollStep({ x: 0, y: 0 }, tall, view, -1, 0.5, "ltr")).toBeNull();
   });
 
+  it("scrolls by pixels, down and across, clamped at the edges", () => {
+    expect(scrollStep({ x: 0, y: 0 }, tall, view, 1, { pixels: 3 }, "ltr")).toEqual({ x: 0, y: -3 });
+    expect(scrollStep({ x: 0, y: -1398 }, tall, view, 1, { pixels: 40 }, "ltr")).toEqual({ x: 0, y: -1400 });
+    expect(scrollStep({ x: 0, y: 0 }, wide, view, 1, { pixels: 25 }, "ltr")).toEqual({ x: -25, y: 0 });
+  });
+
   it("turns at once a page that fits", () => {
     expect(scrollStep({ x: 100, y: 50 }, { width: 600, height: 500 }, view, 1, 0.2, "ltr")).toBeNull();
     expect(scrollStep({ x: 100, y: 50 }, { width: 600, height: 500 }, view, -1, 0.2, "ltr")).toBeNull();

@@ -13,19 +13,22 @@ export interface Extent {
   height: number;
 }
 
+/** How far to scroll: a part of the window, or pixels (a wheel event's delta). */
+export type ScrollAmount = number | { pixels: number };
+
 /** Less than this many pixels from the edge counts as at the edge. */
 const EDGE = 1;
 
 /**
- * Where the page's top-left corner goes after scrolling `amount` (a fraction of the window)
+ * Where the page's top-left corner goes after scrolling `amount` (a part of the window, or pixels)
  * forward (1) or back (-1), or null when the page is already at that edge: then the page turns.
  * `pan` is the page's top-left corner in the window: 0 or less where the page overflows.
  */
-export function scrollStep(pan: Point, page: Extent, view: Extent, step: 1 | -1, amount: number, direction: Direction): Point | null {
+export function scrollStep(pan: Point, page: Extent, view: Extent, step: 1 | -1, amount: ScrollAmount, direction: Direction): Point | null {
   const minX = Math.min(0, view.width - page.width);
   const minY = Math.min(0, view.height - page.height);
-  const dy = Math.max(1, view.height * amount);
-  const dx = Math.max(1, view.width * amount);
+  const dy = Math.max(1, typeof amount === "number" ? view.height * amount : amount.pixels);
+  const dx = Math.max(1, typeof amount === "number" ? view.width * amount : amount.pixels);
   // Vertically first.
   if (step > 0 && minY < 0 && pan.y > minY + EDGE) return { x: pan.x, y: Math.max(minY, pan.y - dy) };
   if (step < 0 && minY < 0 && pan.y < -EDGE) return { x: pan.x, y: Math.min(0, pan.y + dy) };

@@ -30,6 +30,7 @@ export const PAGE_IDS = Object.freeze(/** @type {const} */ ({
   openCache: "open-cache",
   goto: "goto",
   gotoPage: "goto-page",
+  gotoPageError: "goto-page-error",
   gotoCount: "goto-count",
   gotoSlider: "goto-slider",
   stage: "stage",

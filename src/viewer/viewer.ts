@@ -7,7 +7,7 @@
 
 import type { FitMode } from "../state/settings";
 import type { Direction } from "../state/reading";
-import { entryPoint, scrollStep } from "../state/scroll";
+import { entryPoint, scrollStep, type ScrollAmount } from "../state/scroll";
 
 export interface Slot {
   box: HTMLElement;
@@ -85,10 +85,10 @@ export class Viewer {
   }
 
   /**
-   * Scrolls a page taller or wider than the window by `amount` of the window, forward or back;
+   * Scrolls a page taller or wider than the window by `amount` (of the window, or pixels), forward or back;
    * false when it is at that edge already (or fits), and the page should turn.
    */
-  scroll(step: 1 | -1, amount: number): boolean {
+  scroll(step: 1 | -1, amount: ScrollAmount): boolean {
     const { width, height } = this.contentSize();
     if (!width || !height) return false;
     const rect = this.stage.getBoundingClientRect();

@@ -77,7 +77,7 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
       const location = store.state.reading.location;
       const next = location?.nextBook;
       bookEnd.hidden = !(offering && next);
-      if (offering && next) bookEnd.textContent = `End of ${location.title}. Next book: ${next.name} — click here, or turn again after a moment, to open it.`;
+      if (offering && next) bookEnd.textContent = `End of ${location.title}. Next book: ${next.name} — click here, or turn again with a key or the wheel after a moment, to open it.`;
     },
   );
 

@@ -56,13 +56,24 @@ const pageEdges = (driver) =>
     ID.slot1,
   );
 const keys = (driver, ...sequence) => driver.actions().sendKeys(...sequence).perform();
-/** One wheel notch down (120) or up (-120) over the page. A synthetic event: WebKitWebDriver's
+/** One wheel notch down (120) or up (-120) over the page (in pixels, or lines or pages by `deltaMode`). A synthetic event: WebKitWebDriver's
  *  wheel actions reached this page only now and then (none with an element origin, and a stray
  *  opposite notch with a viewport one), so they cannot be counted on. */
-const wheel = (driver, deltaY) =>
-  js(driver, "document.getElementById(arguments[0]).dispatchEvent(new WheelEvent('wheel', { deltaY: arguments[1], bubbles: true, cancelable: true }))", ID.original, deltaY);
+const wheel = (driver, deltaY, deltaMode = 0) =>
+  js(
+    driver,
+    "document.getElementById(arguments[0]).dispatchEvent(new WheelEvent('wheel', { deltaY: arguments[1], deltaMode: arguments[2], bubbles: true, cancelable: true }))",
+    ID.original,
+    deltaY,
+    deltaMode,
+  );
 /** The reader stops for a moment (longer than a wheel gesture's or the end-of-book pause). */
 const pause = (driver, ms) => driver.executeAsyncScript(`setTimeout(arguments[arguments.length - 1], ${ms})`);
+/** Presses F until the fit is `fit` (settings persist between the tests of this file). */
+async function fitTo(driver, fit) {
+  for (let i = 0; i < 3 && (await text(driver, ID.zoomFit)) !== fit; i++) await keys(driver, "f");
+  assert.equal(await text(driver, ID.zoomFit), fit);
+}
 const counterIs = (driver, value, why) => driver.wait(async () => (await text(driver, ID.pageCounter)) === value, WAIT, why);
 
 test("the wheel, ↓/↑ and Space scroll a tall page in Fit width, and turn only at its edge", async () => {
@@ -131,6 +142,63 @@ test("the wheel, ↓/↑ and Space scroll a tall page in Fit width, and turn onl
   }
 });
 
+/** The toolbar's groups: how many rows they take, and the toolbar's and stage's heights. */
+const toolbarRows = (driver) =>
+  js(
+    driver,
+    `const toolbar = document.getElementById(arguments[0]);
+     const tops = new Set([...toolbar.children].map((g) => Math.round(g.getBoundingClientRect().top)));
+     const widths = [...toolbar.children].map((g) => Math.round(g.getBoundingClientRect().width));
+     return { rows: tops.size, toolbar: Math.round(toolbar.getBoundingClientRect().height), stage: Math.round(document.getElementById(arguments[1]).getBoundingClientRect().height), window: innerWidth, widths };`,
+    ID.toolbar,
+    ID.stage,
+  );
+
+test("the toolbar keeps one row in the default window in every fit, so the page does not move as F cycles", async () => {
+  const driver = await openApp([tall]);
+  try {
+    await counterIs(driver, "1 / 3", "the folder did not open");
+    await fitTo(driver, "Fit page");
+    const first = await toolbarRows(driver);
+    for (const fit of ["Fit width", "Fit height", "Fit page"]) {
+      await keys(driver, "f");
+      assert.equal(await text(driver, ID.zoomFit), fit);
+      const now = await toolbarRows(driver);
+      assert.equal(now.rows, 1, `the toolbar wrapped in ${fit}: ${JSON.stringify(now)}`);
+      assert.deepEqual([now.toolbar, now.stage], [first.toolbar, first.stage], `the stage moved in ${fit}: ${JSON.stringify({ first, now })}`);
+      if (fit === "Fit height") await screenshot(driver, "feel-toolbar-fit-height.png");
+    }
+  } finally {
+    await driver.quit();
+  }
+});
+
+test("a wheel event scrolls by its own delta: a touchpad's small events, lines and pages", async () => {
+  const driver = await openApp([tall]);
+  try {
+    await counterIs(driver, "1 / 3", "the folder did not open");
+    await fitTo(driver, "Fit width");
+    // The test above turned "Wheel turns pages" on: off again, so the wheel scrolls.
+    await keys(driver, "s");
+    const wheelTurns = await driver.findElement(By.id(ID.settingWheelTurns));
+    await js(driver, "arguments[0].scrollIntoView({ block: 'center' })", wheelTurns);
+    if (await wheelTurns.isSelected()) await wheelTurns.click();
+    await keys(driver, Key.ESCAPE);
+    await driver.wait(async () => js(driver, `return document.getElementById(arguments[0]).naturalHeight === 1800`, ID.original), WAIT);
+    // A smooth touchpad: twelve events of 2.5 pixels move the page 30 pixels.
+    for (let i = 0; i < 12; i++) await wheel(driver, 2.5);
+    assert.equal((await pageEdges(driver)).top, -30, "small wheel events did not scroll by their delta");
+    await wheel(driver, -1, 1); // one line back up
+    assert.equal((await pageEdges(driver)).top, 0, "a wheel line did not scroll back 40 pixels (to the top)");
+    await wheel(driver, 1, 2); // one page down
+    const paged = await pageEdges(driver);
+    assert.ok(Math.abs(paged.top + Math.round(paged.stage * 0.9)) <= 1, `a wheel page did not scroll 0.9 of the window: ${JSON.stringify(paged)}`);
+    assert.equal(await text(driver, ID.pageCounter), "1 / 3", "the wheel turned the page");
+  } finally {
+    await driver.quit();
+  }
+});
+
 test("fast presses stop at the end of a book; a click or a press after a pause opens the next at its start", async () => {
   const driver = await openApp([join(library, "Vol 1.cbz")]);
   try {
@@ -164,7 +232,14 @@ test("fast presses stop at the end of a book; a click or a press after a pause o
 
 test("upscaling (U) stays on after a restart", async () => {
   const settingsFile = join(tauriDriver.home, "config", "dev.srview.app", "settings.json");
-  const saved = () => existsSync(settingsFile) && JSON.parse(readFileSync(settingsFile, "utf8")).upscaling;
+  // Read while the store rewrites it, the file can be empty for a moment: then not saved yet.
+  const saved = () => {
+    try {
+      return existsSync(settingsFile) && JSON.parse(readFileSync(settingsFile, "utf8")).upscaling;
+    } catch {
+      return undefined;
+    }
+  };
   let driver = await openApp([join(tall, "03.png")]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);
