@@ -1,6 +1,6 @@
 // Starts tauri-driver (which starts WebKitWebDriver) and opens sessions on the built app.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -93,6 +93,18 @@ export async function openApp(args) {
     .usingServer(`http://127.0.0.1:${PORT}/`)
     .withCapabilities({ browserName: "wry", "tauri:options": { application: APP, args } })
     .build();
+}
+
+/**
+ * A setting as the app last saved it in `home` (startDriver's), or undefined while it is not
+ * saved yet; the store rewrites the file in place, so it can be empty for a moment.
+ */
+export function savedSetting(home, key) {
+  try {
+    return JSON.parse(readFileSync(join(home, "config", "dev.srview.app", "settings.json"), "utf8"))[key];
+  } catch {
+    return undefined;
+  }
 }
 
 export async function screenshot(driver, name) {

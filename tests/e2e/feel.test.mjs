@@ -3,12 +3,12 @@
 // page that keeps its place when its upscaled image arrives.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
-import { openApp, screenshot, startDriver, test } from "./driver.mjs";
+import { openApp, savedSetting, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 90_000;
@@ -231,15 +231,7 @@ test("fast presses stop at the end of a book; a click or a press after a pause o
 });
 
 test("upscaling (U) stays on after a restart", async () => {
-  const settingsFile = join(tauriDriver.home, "config", "dev.srview.app", "settings.json");
-  // Read while the store rewrites it, the file can be empty for a moment: then not saved yet.
-  const saved = () => {
-    try {
-      return existsSync(settingsFile) && JSON.parse(readFileSync(settingsFile, "utf8")).upscaling;
-    } catch {
-      return undefined;
-    }
-  };
+  const saved = () => savedSetting(tauriDriver.home, "upscaling");
   let driver = await openApp([join(tall, "03.png")]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);

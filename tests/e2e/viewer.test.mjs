@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import { join } from "node:path";
 import { By, until } from "selenium-webdriver";
-import { FIXTURES, openApp, screenshot, startDriver, test } from "./driver.mjs";
+import { FIXTURES, openApp, savedSetting, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 60_000;
@@ -95,6 +95,7 @@ test("viewer: GPU panel, 2× upscale, cache hit, cache cleanup", async () => {
     // Upscaling stays as it was left across restarts: the next test starts with it off.
     await press(driver, "u");
     await driver.wait(async () => (await driver.findElement(By.id(ID.toggleUpscale)).getAttribute("aria-pressed")) === "false", WAIT);
+    await driver.wait(() => savedSetting(tauriDriver.home, "upscaling") === false, WAIT, "upscaling off was never saved");
   } finally {
     await driver.quit();
   }
