@@ -28,6 +28,7 @@ bundle() {
   local site=$venv/lib/python3.11/site-packages
   [[ -d $site/sr_vulkan ]] || die "no sr_vulkan in $site: run scripts/setup.sh first"
   # DIR is new, empty, or an earlier bundle (its marker file): nothing else is ever deleted.
+  [[ ! -e $dir || -d $dir ]] || die "$dir is a file; choose a new or empty folder"
   if [[ -e $dir && -n $(ls -A "$dir" 2>/dev/null) ]]; then
     [[ -f $dir/$MARKER ]] || die "$dir is not empty and holds no earlier bundle; choose a new or empty folder"
     rm -rf "$dir"

@@ -287,7 +287,15 @@ fn bundled_sample() -> PathBuf {
 /// The format asked for, else the one `-o` names, else WebP; `-o page.png --format jpg` is
 /// refused rather than writing JPEG into a `.png`.
 fn output_format(args: &UpscaleArgs) -> Result<OutputFormat, SrError> {
-    let named = args.out.as_deref().and_then(|out| out.extension()?.to_str()?.parse::<OutputFormat>().ok());
+    let extension = args.out.as_deref().and_then(|out| out.extension()?.to_str());
+    let named = extension.and_then(|extension| extension.parse::<OutputFormat>().ok());
+    if let Some(extension) = extension.filter(|_| named.is_none()) {
+        if srview_core::books::naming::IMAGE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()) {
+            return Err(SrError::InvalidOption(format!(
+                "-o names a .{extension} file, and SRView writes webp, png or jpg"
+            )));
+        }
+    }
     match (args.format, named) {
         (Some(asked), Some(named)) if asked != named => Err(SrError::InvalidOption(format!(
             "-o names a .{} file but --format asks for {}",

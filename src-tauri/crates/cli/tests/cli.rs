@@ -1120,4 +1120,8 @@ fn the_output_format_follows_the_name_given_to_o_unless_asked_and_a_clash_is_ref
         run_json(srview(&dir.path().join("cache")).args(["upscale", "--format", "png", "-o"]).arg(&clash).arg(&input));
     assert_eq!((code, error["error"]["kind"].as_str()), (2, Some("invalid_option")), "{error}");
     assert!(!clash.exists(), "nothing is written on a usage error");
+    let gif = dir.path().join("big.gif");
+    let (code, error) = run_json(srview(&dir.path().join("cache")).args(["upscale", "-o"]).arg(&gif).arg(&input));
+    assert_eq!((code, error["error"]["kind"].as_str()), (2, Some("invalid_option")), "{error}");
+    assert!(!gif.exists(), "no WebP is written under a .gif name");
 }
