@@ -69,6 +69,18 @@ end_to_end() {
 gpu_check_dry_run() {
   local tmp status=0
   tmp=$(mktemp -d)
+  # `bundle` never deletes what is not an earlier bundle: a user's folder and file survive it.
+  mkdir "$tmp/users"
+  echo mine >"$tmp/users/notes.txt"
+  echo mine >"$tmp/users-file"
+  for target in "$tmp/users" "$tmp/users-file"; do
+    if scripts/gpu-check.sh bundle "$target" 2>/dev/null; then
+      echo "gpu-check: bundle wrote into $target, which was not its own" >&2
+      status=1
+    fi
+  done
+  [[ $(cat "$tmp/users/notes.txt" "$tmp/users-file") == $'mine\nmine' && $(ls -A "$tmp/users") == notes.txt ]] ||
+    { echo "gpu-check: bundle changed a user's files" >&2; status=1; }
   scripts/gpu-check.sh bundle "$tmp/bundle"
   local libpython stdlib venv hide=""
   libpython=$(sed -n 's/^libpython=//p' "$tmp/bundle/built-from.txt")
