@@ -30,7 +30,7 @@ pub struct Comparison {
 fn decode(path: &Path) -> Result<image::DynamicImage, SrError> {
     let limits = Limits::default();
     let bytes = ImageSource::File(path.to_owned()).read(limits.max_bytes)?;
-    Ok(input::prepare(&path.display().to_string(), bytes, &limits)?.decoded)
+    Ok(input::decode_checked(&path.display().to_string(), bytes, &limits)?.decoded)
 }
 
 fn psnr(squared_error: f64, values: usize) -> Option<f64> {

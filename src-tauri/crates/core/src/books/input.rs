@@ -12,8 +12,8 @@ use crate::limits::Limits;
 /// An input that passed the checks.
 #[derive(Debug)]
 pub struct PreparedInput {
-    /// What sr_vulkan decodes: the file itself (a JPEG cut at its end-of-image marker), or
-    /// BMP of the decoded page (see `sr_vulkan_takes_as_is`).
+    /// The file (a JPEG cut at its end-of-image marker); from `prepare`, what sr_vulkan
+    /// decodes: that, or BMP of the decoded page (see `sr_vulkan_takes_as_is`).
     pub data: Vec<u8>,
     pub width: u32,
     pub height: u32,
@@ -269,9 +269,9 @@ pub(crate) fn decode_bounded(
     decoder.decode().map_err(|e| SrError::CorruptImage { path: name.to_owned(), reason: e.to_string() })
 }
 
-/// Checks the header against the limits, decodes once to catch truncation (sr_vulkan silently
-/// fills a truncated JPEG) and transcodes formats sr_vulkan lacks.
-pub fn prepare(name: &str, mut data: Vec<u8>, limits: &Limits) -> Result<PreparedInput> {
+/// Checks the header against the limits and decodes once to catch truncation (sr_vulkan
+/// silently fills a truncated JPEG); `data` is the file, a JPEG cut at its end marker.
+pub fn decode_checked(name: &str, mut data: Vec<u8>, limits: &Limits) -> Result<PreparedInput> {
     let corrupt = |reason: String| SrError::CorruptImage { path: name.to_owned(), reason };
     let (format, width, height, frames) = check(name, &data, limits)?;
     if width == 0 || height == 0 {
@@ -282,11 +282,17 @@ pub fn prepare(name: &str, mut data: Vec<u8>, limits: &Limits) -> Result<Prepare
         data.truncate(end);
     }
     let decoded = decode_bounded(name, &data, format, width, height)?;
-    if sr_vulkan_takes_as_is(format, frames) {
-        return Ok(PreparedInput { data, width, height, frames, format, decoded });
+    Ok(PreparedInput { data, width, height, frames, format, decoded })
+}
+
+/// `decode_checked`, with `data` made what sr_vulkan decodes: the file, or BMP of its page.
+pub fn prepare(name: &str, data: Vec<u8>, limits: &Limits) -> Result<PreparedInput> {
+    let mut input = decode_checked(name, data, limits)?;
+    if !sr_vulkan_takes_as_is(input.format, input.frames) {
+        tracing::debug!(name, format = ?input.format, "sent to sr_vulkan as BMP");
+        input.data = bmp(&input.decoded);
     }
-    tracing::debug!(name, ?format, "sent to sr_vulkan as BMP");
-    Ok(PreparedInput { data: bmp(&decoded), width, height, frames, format, decoded })
+    Ok(input)
 }
 
 /// The viewer's check of a page before it is shown: read within the byte limit, its header
@@ -296,8 +302,8 @@ pub fn prepare(name: &str, mut data: Vec<u8>, limits: &Limits) -> Result<Prepare
 pub fn check_page(name: &str, source: &ImageSource, limits: &Limits, decode: bool) -> Result<(u32, u32)> {
     let bytes = source.read(limits.max_bytes)?;
     if decode {
-        let prepared = prepare(name, bytes, limits)?;
-        return Ok((prepared.width, prepared.height));
+        let checked = decode_checked(name, bytes, limits)?;
+        return Ok((checked.width, checked.height));
     }
     let (_, width, height, _) = check(name, &bytes, limits)?;
     Ok((width, height))
