@@ -1,7 +1,7 @@
 //! Writing a `.cbz`: entries stored in page order into a file that gets its name only once
-//! it is whole.
+//! it is whole, with SRView's mark in the archive comment.
 
-use std::io::Write;
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 
 use crate::batch::plan::CbzPlan;
@@ -14,6 +14,35 @@ use crate::store::export::{Overwrite, PendingFile};
 pub(super) struct CbzWriter {
     zip: zip::ZipWriter<std::io::BufWriter<PendingFileWriter>>,
     pub written: usize,
+}
+
+/// The archive comment of every `.cbz` SRView writes: how its own exports are told from books.
+pub const EXPORT_MARK: &str = "Upscaled by SRView";
+
+/// The end of central directory record without its comment: signature to comment length.
+const END_RECORD_LEN: usize = 22;
+
+/// Whether `path` is a zip that SRView wrote: its archive comment is `EXPORT_MARK`. Reads the
+/// file's last bytes only; blocking.
+pub fn is_srview_export(path: &Path) -> bool {
+    let tail_len = (END_RECORD_LEN + EXPORT_MARK.len()) as u64;
+    let read_tail = || -> std::io::Result<Vec<u8>> {
+        let mut file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len < tail_len {
+            return Ok(Vec::new());
+        }
+        file.seek(std::io::SeekFrom::Start(len - tail_len))?;
+        let mut tail = Vec::with_capacity(tail_len as usize);
+        file.take(tail_len).read_to_end(&mut tail)?;
+        Ok(tail)
+    };
+    let Ok(tail) = read_tail() else { return false };
+    let (record, comment) = tail.split_at(tail.len().min(END_RECORD_LEN));
+    record.len() == END_RECORD_LEN
+        && record.starts_with(b"PK\x05\x06")
+        && usize::from(u16::from_le_bytes([record[20], record[21]])) == EXPORT_MARK.len()
+        && comment == EXPORT_MARK.as_bytes()
 }
 
 /// `PendingFile` as a `Write + Seek` for the zip writer.
@@ -42,7 +71,9 @@ impl CbzWriter {
     pub fn create(target: &Path) -> Result<Self> {
         let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let pending = PendingFile::create_in(folder)?;
-        Ok(CbzWriter { zip: zip::ZipWriter::new(std::io::BufWriter::new(PendingFileWriter(pending))), written: 0 })
+        let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(PendingFileWriter(pending)));
+        zip.set_comment(EXPORT_MARK).map_err(|e| zip_failed(target, e))?;
+        Ok(CbzWriter { zip, written: 0 })
     }
 
     /// Adds an entry named by `name`'s bytes, UTF-8 or not.

@@ -11,12 +11,15 @@
 //! writes them (files, or `.cbz` archives through `cbz`), reporting each one (`report`).
 
 mod cbz;
+mod eta;
 mod names;
 mod plan;
 mod report;
 mod run;
 mod spec;
 
+pub use cbz::{is_srview_export, EXPORT_MARK};
+pub use eta::ComputeRate;
 pub use plan::{plan, plan_for, plan_with, BatchPlan};
 pub use report::{BatchProgress, BatchSummary, CbzStep, Failure, PageDetail, PageOutcome, PageReport};
 pub use run::run;

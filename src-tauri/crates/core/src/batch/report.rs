@@ -104,8 +104,9 @@ pub struct BatchProgress {
     pub bytes_written: u64,
     /// The page that finished last.
     pub current: Option<String>,
-    /// Pages per minute over the last few pages.
+    /// Computed pages per minute over the last few computed pages; none before two were computed.
     pub pages_per_minute: Option<f64>,
+    /// The pages left at that rate; none with it.
     pub seconds_left: Option<f64>,
 }
 

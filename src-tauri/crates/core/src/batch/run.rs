@@ -4,12 +4,13 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::batch::cbz::{CbzState, CbzWriter};
+use crate::batch::eta::ComputeRate;
 use crate::batch::plan::{listing_of, BatchItem, BatchPlan, CbzPlan, ItemSource, PlannedBook, Target};
 use crate::batch::report::{BatchProgress, BatchSummary, CbzStep, Failure, PageDetail, PageOutcome, PageReport};
 use crate::batch::spec::BatchSpec;
@@ -87,7 +88,7 @@ pub async fn run(
         cbz: cbz.into_iter().map(Arc::new).collect(),
         shelf,
         reached: HashMap::new(),
-        recent: VecDeque::new(),
+        rate: ComputeRate::default(),
         summary: BatchSummary { total, ..BatchSummary::default() },
         progress: BatchProgress { total, ..BatchProgress::default() },
     };
@@ -122,8 +123,8 @@ struct Runner<'a> {
     cbz_states: Vec<CbzState>,
     shelf: Bookshelf,
     reached: HashMap<usize, Reached>,
-    /// When the last few pages finished, for the rate.
-    recent: VecDeque<Instant>,
+    /// When the last computed pages finished, for the rate and the time left.
+    rate: ComputeRate,
     summary: BatchSummary,
     progress: BatchProgress,
 }
@@ -324,7 +325,7 @@ impl Runner<'_> {
         }
     }
 
-    /// Counts a done page in the progress, with the rate over the last few pages.
+    /// Counts a done page in the progress, with the rate of the last computed pages.
     fn count(&mut self, item: &BatchItem, placed: &Placed) {
         let progress = &mut self.progress;
         if !matches!(placed.outcome, PageOutcome::Cancelled) {
@@ -342,16 +343,11 @@ impl Runner<'_> {
         }
         progress.bytes_written += placed.bytes;
         progress.current = Some(item.label.clone());
-        let now = Instant::now();
-        let recent = &mut self.recent;
-        recent.push_back(now);
-        while recent.len() > 12 || recent.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(300)) {
-            recent.pop_front();
+        if matches!(placed.outcome, PageOutcome::Computed) {
+            self.rate.computed(Instant::now());
         }
-        let span = recent.front().map(|t| now.duration_since(*t).as_secs_f64()).unwrap_or(0.0);
-        progress.pages_per_minute = (recent.len() > 1 && span > 0.0).then(|| (recent.len() - 1) as f64 * 60.0 / span);
-        progress.seconds_left =
-            progress.pages_per_minute.map(|rate| (progress.total - progress.done) as f64 * 60.0 / rate);
+        progress.pages_per_minute = self.rate.pages_per_minute();
+        progress.seconds_left = self.rate.seconds_left(progress.total - progress.done);
     }
 
     /// The summary once every page is reported (or the batch was cancelled): archives begun
