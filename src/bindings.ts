@@ -78,16 +78,25 @@ export const commands = {
 	getInitialLocation: () => __TAURI_INVOKE<string | null>("get_initial_location"),
 	/**  Asks for the folder an export goes to (a native dialog). Returns it, or nothing if cancelled. */
 	chooseExportFolder: () => typedError<string | null, ErrorPayload>(__TAURI_INVOKE("choose_export_folder")),
-	/**  Where an export of `source` goes when no folder is chosen: beside it. */
+	/**
+	 *  Where an export of `source` goes when no folder is chosen: a sibling folder of the folder
+	 *  read (`Library (upscaled)`), never inside it.
+	 */
 	getExportDestination: (source: string, layout: ExportLayout, options: UpscaleOptions_Deserialize) => __TAURI_INVOKE<string>("get_export_destination", { source, layout, options }),
 	/**
 	 *  Exports the open folder or book (a folder's books included): every page upscaled with
 	 *  `options`, to `destination` (chosen in a dialog) or beside the source. Reports each page on
-	 *  `onProgress`; `cancel_export` stops it. Resolves with what was done.
+	 *  `onProgress`; `cancel_export` stops it. Resolves with what was done. The default
+	 *  destination's folder is created when it starts.
 	 */
 	startExport: (request: ExportRequest_Deserialize, onProgress: Channel<ExportEvent_Deserialize>) => typedError<BatchSummary_Serialize, ErrorPayload>(__TAURI_INVOKE("start_export", { request, onProgress })),
 	/**  Cancels the export in progress; returns whether one was running. */
 	cancelExport: () => __TAURI_INVOKE<boolean>("cancel_export"),
+	/**
+	 *  The books beside an opened location (archives, and folders of images), as they are now,
+	 *  with their covers' URLs; what SRView's exports wrote is left out.
+	 */
+	listShelf: (location: string) => typedError<ShelfBook[], ErrorPayload>(__TAURI_INVOKE("list_shelf", { location })),
 };
 
 /* Constants */
@@ -114,8 +123,9 @@ export type BatchProgress_Deserialize = {
 	bytesWritten: number,
 	/**  The page that finished last. */
 	current?: string | null,
-	/**  Pages per minute over the last few pages. */
+	/**  Computed pages per minute over the last few computed pages; none before two were computed. */
 	pagesPerMinute?: number | null,
+	/**  The pages left at that rate; none with it. */
 	secondsLeft?: number | null,
 };
 
@@ -130,8 +140,9 @@ export type BatchProgress_Serialize = {
 	bytesWritten: number,
 	/**  The page that finished last. */
 	current: string | null,
-	/**  Pages per minute over the last few pages. */
+	/**  Computed pages per minute over the last few computed pages; none before two were computed. */
 	pagesPerMinute: number | null,
+	/**  The pages left at that rate; none with it. */
 	secondsLeft: number | null,
 };
 
@@ -663,6 +674,15 @@ export type Progress = {
 	phase: Phase,
 	done: number,
 	total: number,
+};
+
+export type ShelfBook = {
+	path: string,
+	name: string,
+	/**  A folder of images, not an archive. */
+	folder: boolean,
+	/**  Its cover: a thumbnail of its first page. */
+	coverUrl: string,
 };
 
 /**  The output size: a factor, or an exact width and height. */

@@ -10,7 +10,8 @@
 //! - The cache: inside the app's cache folder only (`CacheRoots`).
 //! - The models folder, whose plugins run as code: only one chosen in Rust's native dialog, kept
 //!   in Rust's own record (`ModelsDirRecord`); a path from the webview is refused.
-//! - `srimg:`: cache entries and opened pages by id (`srimg_target`).
+//! - `srimg:`: cache entries, opened pages by id, and the covers of books listed beside them
+//!   (`srimg_target`).
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -296,6 +297,8 @@ pub enum SrimgTarget {
     Page(ImageSource),
     /// An opened page's thumbnail (`/thumb/<id>`).
     Thumbnail(ImageSource),
+    /// The cover of a book the shelf listed (`/cover/<id>`).
+    Cover(PathBuf),
 }
 
 /// What `path` of a `srimg:` URL names, if the webview may load it; otherwise the status to
@@ -314,6 +317,10 @@ pub fn srimg_target(path: &str, cache: Option<ResultCache>, gallery: &Gallery) -
         let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
         gallery.page(id).ok_or(StatusCode::FORBIDDEN)
     };
+    if let Some(id) = path.strip_prefix("/cover/") {
+        let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
+        return gallery.cover(id).map(SrimgTarget::Cover).ok_or(StatusCode::FORBIDDEN);
+    }
     if let Some(id) = path.strip_prefix("/thumb/") {
         return page(id).map(SrimgTarget::Thumbnail);
     }

@@ -30,7 +30,8 @@ macro_rules! app_commands {
             choose_export_folder,
             get_export_destination,
             start_export,
-            cancel_export
+            cancel_export,
+            list_shelf
         )
     };
 }

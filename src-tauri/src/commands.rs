@@ -21,6 +21,7 @@ use crate::engine::{SeedUpscale, SrVulkanManagerState, UpscaleProgress, Upscaled
 use crate::error::AppResult;
 use crate::export::{self, ExportEvent, ExportLayout, ExportRequest, Exports};
 use crate::gallery::{Gallery, OpenedLocation, PageInfo};
+use crate::shelf::ShelfBook;
 
 /// Raw image bytes: an `ArrayBuffer` in the webview, never a JSON number array.
 pub struct RawImage(Response);
@@ -268,6 +269,14 @@ pub async fn save_page(
     Ok(Some(target.display().to_string()))
 }
 
+/// The books beside an opened location (archives, and folders of images), as they are now,
+/// with their covers' URLs; what SRView's exports wrote is left out.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_shelf(gallery: State<'_, Gallery>, location: String) -> AppResult<Vec<ShelfBook>> {
+    gallery.shelf_books(&location).await
+}
+
 /// The path given on the command line (`srview-app PATH`), if any.
 #[tauri::command]
 #[specta::specta]
@@ -284,7 +293,8 @@ pub async fn choose_export_folder(access: State<'_, Access>) -> AppResult<Option
     Ok(access.choose_export_folder().await?.map(|f| f.display().to_string()))
 }
 
-/// Where an export of `source` goes when no folder is chosen: beside it.
+/// Where an export of `source` goes when no folder is chosen: a sibling folder of the folder
+/// read (`Library (upscaled)`), never inside it.
 #[tauri::command]
 #[specta::specta]
 pub fn get_export_destination(source: String, layout: ExportLayout, options: UpscaleOptions) -> String {
@@ -293,7 +303,8 @@ pub fn get_export_destination(source: String, layout: ExportLayout, options: Ups
 
 /// Exports the open folder or book (a folder's books included): every page upscaled with
 /// `options`, to `destination` (chosen in a dialog) or beside the source. Reports each page on
-/// `onProgress`; `cancel_export` stops it. Resolves with what was done.
+/// `onProgress`; `cancel_export` stops it. Resolves with what was done. The default
+/// destination's folder is created when it starts.
 #[tauri::command]
 #[specta::specta]
 pub async fn start_export(
@@ -309,7 +320,8 @@ pub async fn start_export(
     let report = |page: &PageReport, progress: &srview_core::batch::BatchProgress| {
         let _ = on_progress.send(ExportEvent { page: page.clone(), progress: progress.clone() });
     };
-    exports.run(engine, gallery.bookshelf().clone(), source, destination, &request, report).await
+    let create_folder = request.destination.is_none();
+    exports.run(engine, gallery.bookshelf().clone(), source, destination, create_folder, &request, report).await
 }
 
 /// Cancels the export in progress; returns whether one was running.

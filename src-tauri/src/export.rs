@@ -1,16 +1,18 @@
 //! Exporting the open folder or book, or the books of the open folder: a batch in the
 //! background, one at a time, reported over a `Channel` and cancellable.
 
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 use srview_core::batch::{self, BatchProgress, BatchSpec, BatchSummary, Layout, PageReport};
 use srview_core::books::book::has_book_extension;
 use srview_core::sync::lock;
-use srview_core::{Bookshelf, CancellationToken, Engine, Overwrite, UpscaleOptions};
+use srview_core::{Bookshelf, CancellationToken, Engine, Overwrite, SrError, UpscaleOptions};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{blocking, AppError, AppResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
@@ -41,23 +43,122 @@ pub struct ExportEvent {
     pub progress: BatchProgress,
 }
 
-/// Where an export goes when no folder was chosen: beside the source, in a new folder
-/// (`Photos (upscaled)`), or for one book written as a .cbz, a new file beside it.
+/// `folder`'s sibling `<name> (upscaled)`, or none for a folder without a name (`/`).
+fn upscaled_sibling(folder: &Path) -> Option<PathBuf> {
+    let name = folder.file_name()?.to_string_lossy();
+    Some(folder.with_file_name(format!("{name} (upscaled)")))
+}
+
+/// Where an export goes when no folder was chosen: never inside the folder being read. A
+/// folder goes to its sibling `Photos (upscaled)`; a book to its library's sibling,
+/// `Library (upscaled)`, where one book written as a .cbz is `Library (upscaled)/Vol 1_x2.cbz`.
 pub fn default_destination(source: &Path, layout: ExportLayout, options: &UpscaleOptions) -> PathBuf {
     let stem =
         source.file_stem().or_else(|| source.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let folder = source.parent().unwrap_or(Path::new("."));
-    if layout == ExportLayout::Cbz && has_book_extension(source) {
-        let scale = srview_core::models::options::size_label(options.size);
-        return folder.join(format!("{stem}_{scale}.cbz"));
+    if !has_book_extension(source) {
+        return upscaled_sibling(source).unwrap_or_else(|| source.join(format!("{stem} (upscaled)")));
     }
-    folder.join(format!("{stem} (upscaled)"))
+    let library = source.parent().unwrap_or(Path::new("/"));
+    let Some(shelf) = upscaled_sibling(library) else { return library.join(format!("{stem} (upscaled)")) };
+    if layout == ExportLayout::Cbz {
+        let scale = srview_core::models::options::size_label(options.size);
+        return shelf.join(format!("{stem}_{scale}.cbz"));
+    }
+    shelf
 }
 
-/// The managed state of exports: the one in progress, if any.
+/// The outputs SRView's exports made: the folders they created and the books they wrote. Rust
+/// keeps them in a file of its own (`exports` in the app's config folder, one absolute path a
+/// line), so that the books list and "next book" never offer them, wherever they were written.
+/// (A `.cbz` SRView wrote also carries `batch::EXPORT_MARK` in its archive comment.)
+#[derive(Clone, Default)]
+pub struct ExportRecord {
+    file: Option<PathBuf>,
+    /// The paths, oldest first; read from the file when first needed.
+    paths: Arc<Mutex<Option<Vec<PathBuf>>>>,
+}
+
+/// The record keeps the most recent outputs only.
+const RECORDED_OUTPUTS: usize = 2000;
+
+impl ExportRecord {
+    pub fn in_folder(config_dir: &Path) -> Self {
+        ExportRecord { file: Some(config_dir.join("exports")), paths: Arc::default() }
+    }
+
+    fn paths(&self) -> MutexGuard<'_, Option<Vec<PathBuf>>> {
+        let mut paths = lock(&self.paths);
+        if paths.is_none() {
+            let text = self.file.as_ref().and_then(|f| std::fs::read(f).ok()).unwrap_or_default();
+            let lines = text.split(|&b| b == b'\n').filter(|l| l.starts_with(b"/"));
+            *paths = Some(lines.map(|l| PathBuf::from(OsStr::from_bytes(l))).collect());
+        }
+        paths
+    }
+
+    /// Whether SRView wrote `path`: recorded, or a .cbz with SRView's mark. Blocking.
+    pub fn wrote(&self, path: &Path) -> bool {
+        self.paths().iter().flatten().any(|p| p == path) || (path.is_file() && batch::is_srview_export(path))
+    }
+
+    /// Records outputs (absolute paths). Blocking.
+    pub fn add(&self, outputs: impl IntoIterator<Item = PathBuf>) -> Result<(), SrError> {
+        let mut guard = self.paths();
+        let paths = guard.get_or_insert_with(Vec::new);
+        for output in outputs {
+            paths.retain(|p| *p != output);
+            paths.push(output);
+        }
+        let excess = paths.len().saturating_sub(RECORDED_OUTPUTS);
+        paths.drain(..excess);
+        let Some(file) = &self.file else { return Ok(()) };
+        let text: Vec<u8> = paths.iter().flat_map(|p| [p.as_os_str().as_bytes(), b"\n"].concat()).collect();
+        if let Some(folder) = file.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| io_error(folder, e))?;
+        }
+        srview_core::store::export::save_file(file, &text, Overwrite::Replace)
+    }
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> SrError {
+    SrError::Io { path: path.display().to_string(), source }
+}
+
+/// Creates the default destination's folder (a book's .cbz: the folder that holds it), when the
+/// export starts; its parent must exist. Returns it if this call created it. Blocking.
+fn create_default_folder(destination: &Path) -> Result<Option<PathBuf>, SrError> {
+    let folder = if has_book_extension(destination) { destination.parent() } else { Some(destination) };
+    let Some(folder) = folder else { return Ok(None) };
+    match std::fs::create_dir(folder) {
+        Ok(()) => Ok(Some(folder.to_path_buf())),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && folder.is_dir() => Ok(None),
+        Err(err) => Err(io_error(folder, err)),
+    }
+}
+
+/// What an export is about to create where it writes: the books (.cbz) and the folders below
+/// `destination` that do not exist yet. Folders and files that exist are the user's, or were
+/// recorded when SRView made them. Blocking.
+fn outputs_to_come(destination: &Path, targets: &[PathBuf]) -> Vec<PathBuf> {
+    let root = if destination.is_dir() { destination } else { destination.parent().unwrap_or(destination) };
+    let mut outputs: Vec<PathBuf> = Vec::new();
+    for target in targets {
+        let Ok(inside) = target.strip_prefix(root) else { continue };
+        let Some(first) = inside.components().next() else { continue };
+        let output = root.join(first);
+        let nested = inside.components().count() > 1;
+        if (nested || has_book_extension(&output)) && !output.exists() && !outputs.contains(&output) {
+            outputs.push(output);
+        }
+    }
+    outputs
+}
+
+/// The managed state of exports: the one in progress, if any, and the record of what they made.
 #[derive(Default)]
 pub struct Exports {
     running: Mutex<Option<CancellationToken>>,
+    record: ExportRecord,
 }
 
 /// Marks an export as running until it is dropped: when the export ends, fails, panics or
@@ -74,6 +175,10 @@ impl Drop for Running<'_> {
 }
 
 impl Exports {
+    pub fn new(record: ExportRecord) -> Self {
+        Exports { running: Mutex::default(), record }
+    }
+
     fn begin(&self) -> AppResult<Running<'_>> {
         let mut running = lock(&self.running);
         if running.is_some() {
@@ -96,21 +201,29 @@ impl Exports {
         }
     }
 
-    /// Plans and runs an export, opening books through `shelf`; `report` hears about each page in order.
+    /// Plans and runs an export, opening books through `shelf`; `report` hears about each page in
+    /// order. With `create_folder` (the default destination), its folder is made first. What the
+    /// export will create is recorded before it is written.
+    #[allow(clippy::too_many_arguments)]
     pub async fn run(
         &self,
         engine: Engine,
         shelf: Bookshelf,
         source: PathBuf,
         destination: PathBuf,
+        create_folder: bool,
         request: &ExportRequest,
         report: impl FnMut(&PageReport, &BatchProgress),
     ) -> AppResult<BatchSummary> {
         let running = self.begin()?;
+        if create_folder {
+            let (record, destination) = (self.record.clone(), destination.clone());
+            blocking(move || create_default_folder(&destination).and_then(|made| record.add(made))).await??;
+        }
         let pattern = request.pattern.clone();
         let spec = BatchSpec {
             inputs: vec![source],
-            output: Some(destination),
+            output: Some(destination.clone()),
             layout: match request.layout {
                 ExportLayout::Folder => Layout::Files { pattern },
                 ExportLayout::Cbz => Layout::Cbz { pattern },
@@ -120,6 +233,8 @@ impl Exports {
             window: 0,
         };
         let plan = batch::plan_with(shelf, &spec).await?;
+        let (record, targets) = (self.record.clone(), plan.targets());
+        blocking(move || record.add(outputs_to_come(&destination, &targets))).await??;
         Ok(batch::run(&engine, plan, &spec, running.token.clone(), report).await)
     }
 }
@@ -173,16 +288,126 @@ mod tests {
             let (exports, engine, pages, request) = (exports.clone(), engine.clone(), pages.clone(), request.clone());
             let out = dir.path().join("first");
             tokio::spawn(async move {
-                exports.run(engine, shelf(), pages, out, &request, |_, _| panic!("a bug while reporting")).await
+                exports.run(engine, shelf(), pages, out, false, &request, |_, _| panic!("a bug while reporting")).await
             })
         };
         assert!(panicking.await.unwrap_err().is_panic());
 
         let out = dir.path().join("second");
-        let summary = exports.run(engine, shelf(), pages, out.clone(), &request, |_, _| {}).await.unwrap();
+        let summary = exports.run(engine, shelf(), pages, out.clone(), false, &request, |_, _| {}).await.unwrap();
         assert_eq!((summary.total, summary.failures.len()), (1, 0), "{summary:?}");
         let written = image::open(out.join("p1_x2.webp")).unwrap();
         assert_eq!((written.width(), written.height()), (24, 20));
         assert!(!exports.cancel(), "no export is left marked as running");
+    }
+
+    fn engine(dir: &Path) -> Engine {
+        let config =
+            EngineConfig { device: DeviceChoice::Cpu, cache_root: Some(dir.join("cache")), ..EngineConfig::default() };
+        Engine::start(config).unwrap()
+    }
+
+    /// A library of two books (`Vol 1.cbz`, `Vol 2.cbz`, two pages each) and a folder of photos.
+    fn library(dir: &Path) -> PathBuf {
+        let library = dir.join("Library");
+        let pages = dir.join("pages");
+        std::fs::create_dir_all(&pages).unwrap();
+        std::fs::create_dir_all(library.join("Photo Folder")).unwrap();
+        for (i, name) in ["p1.png", "p2.png"].iter().enumerate() {
+            let page =
+                image::RgbImage::from_fn(12, 10, |x, y| image::Rgb([(x * 20) as u8, (y * 20) as u8, 40 * i as u8]));
+            page.save(pages.join(name)).unwrap();
+            page.save(library.join("Photo Folder").join(name)).unwrap();
+        }
+        for book in ["Vol 1.cbz", "Vol 2.cbz"] {
+            let zipped = std::process::Command::new("zip")
+                .args(["-q", library.join(book).to_str().unwrap(), "p1.png", "p2.png"])
+                .current_dir(&pages)
+                .status()
+                .unwrap();
+            assert!(zipped.success());
+        }
+        library
+    }
+
+    fn request(source: &Path, layout: ExportLayout) -> ExportRequest {
+        ExportRequest {
+            source: source.display().to_string(),
+            destination: None,
+            layout,
+            pattern: "{name}_x{scale}.{ext}".into(),
+            options: UpscaleOptions {
+                model: "WAIFU2X_ANIME_UP2X".into(),
+                size: SizeRequest::Scale { factor: 2.0 },
+                ..UpscaleOptions::default()
+            },
+        }
+    }
+
+    fn names(paths: &[PathBuf]) -> Vec<String> {
+        paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect()
+    }
+
+    #[test]
+    fn the_default_destination_is_beside_the_folder_read_never_inside_it() {
+        let options = request(Path::new("/x"), ExportLayout::Cbz).options;
+        let book = Path::new("/m/Library/Manga Vol 1.cbz");
+        assert_eq!(
+            default_destination(book, ExportLayout::Cbz, &options),
+            Path::new("/m/Library (upscaled)/Manga Vol 1_x2.cbz")
+        );
+        assert_eq!(default_destination(book, ExportLayout::Folder, &options), Path::new("/m/Library (upscaled)"));
+        let folder = Path::new("/m/Chapter 1.5");
+        assert_eq!(default_destination(folder, ExportLayout::Folder, &options), Path::new("/m/Chapter 1.5 (upscaled)"));
+        assert_eq!(default_destination(folder, ExportLayout::Cbz, &options), Path::new("/m/Chapter 1.5 (upscaled)"));
+    }
+
+    /// Real sr_vulkan in CPU mode. The default export of `Vol 1` goes to `Library (upscaled)`,
+    /// made when it starts; exported again into the library itself (a folder the user chose),
+    /// as a .cbz and as image files, neither output is listed as a book or offered as the next
+    /// one. The user's files beside them are untouched.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn exports_are_never_listed_as_books_nor_offered_as_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = library(dir.path()).canonicalize().unwrap();
+        let before = srview_test_support::snapshot(&library);
+        let root = dir.path().to_path_buf();
+        let engine = tokio::task::spawn_blocking(move || engine(&root)).await.unwrap();
+        let record = ExportRecord::in_folder(&dir.path().join("config"));
+        let exports = Exports::new(record.clone());
+        let vol1 = library.join("Vol 1.cbz");
+
+        let cbz = request(&vol1, ExportLayout::Cbz);
+        let to = default_destination(&vol1, ExportLayout::Cbz, &cbz.options);
+        let summary =
+            exports.run(engine.clone(), shelf(), vol1.clone(), to.clone(), true, &cbz, |_, _| {}).await.unwrap();
+        assert_eq!((summary.written.clone(), summary.failures.len()), (vec![to.clone()], 0), "{summary:?}");
+        assert!(to.starts_with(dir.path().canonicalize().unwrap().join("Library (upscaled)")), "{}", to.display());
+        assert_eq!(srview_test_support::snapshot(&library), before, "the library is untouched");
+        assert!(batch::is_srview_export(&to), "the .cbz carries SRView's mark");
+        assert!(!batch::is_srview_export(&vol1));
+
+        // Into the library, as a chosen folder: `Vol 1_x2.cbz`, then `Vol 1/p1_x2.webp`, ….
+        let (cbz, files) = (request(&vol1, ExportLayout::Cbz), request(&vol1, ExportLayout::Folder));
+        let into_library =
+            |request| exports.run(engine.clone(), shelf(), vol1.clone(), library.clone(), false, request, |_, _| {});
+        let summary = into_library(&cbz).await.unwrap();
+        assert_eq!(names(&summary.written), ["Vol 1_x2.cbz"], "{summary:?}");
+        let summary = into_library(&files).await.unwrap();
+        assert_eq!(summary.written.len(), 2, "{summary:?}");
+        assert!(summary.written.iter().all(|w| w.starts_with(library.join("Vol 1"))), "{summary:?}");
+
+        for outputs in [record.clone(), ExportRecord::in_folder(&dir.path().join("config"))] {
+            let listing = crate::gallery::list(&vol1, &shelf(), &outputs).ok().unwrap();
+            assert_eq!(names(&listing.books), ["Photo Folder", "Vol 1.cbz", "Vol 2.cbz"]);
+            assert_eq!(listing.next_book.as_deref(), Some(library.join("Vol 2.cbz").as_path()));
+        }
+        // Without the record, the .cbz is still known by its mark; the image folder is not.
+        let listing = crate::gallery::list(&vol1, &shelf(), &ExportRecord::default()).ok().unwrap();
+        assert_eq!(names(&listing.books), ["Photo Folder", "Vol 1", "Vol 1.cbz", "Vol 2.cbz"]);
+        let after = srview_test_support::snapshot(&library);
+        for (file, bytes) in &before {
+            assert_eq!(after.get(file), Some(bytes), "{} changed", file.display());
+        }
     }
 }

@@ -14,7 +14,9 @@ use srview_core::{Book, Bookshelf, ImageSource, Limits, SrError};
 
 use crate::access::opened_page;
 use crate::error::{blocking, AppError, AppResult};
+use crate::export::ExportRecord;
 use crate::protocol;
+use crate::shelf::{Covers, ShelfBook};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -111,18 +113,35 @@ fn sorted(mut paths: Vec<PathBuf>) -> Vec<PathBuf> {
     paths
 }
 
-/// The images and the books directly in `folder`, each in natural order.
-fn folder_contents(folder: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenError> {
+/// Whether `folder` holds an image directly: a folder of images is a book too.
+fn holds_images(folder: &Path) -> bool {
+    std::fs::read_dir(folder)
+        .map(|entries| entries.flatten().any(|e| has_image_extension(&e.path()) && e.path().is_file()))
+        .unwrap_or(false)
+}
+
+/// The images and the books directly in `folder` (archives, and sub-folders of images), each in
+/// natural order. What SRView's exports wrote is not a book (`outputs`).
+pub fn folder_contents(folder: &Path, outputs: &ExportRecord) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenError> {
     let mut images = Vec::new();
     let mut books = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(|e| OpenError::Io(folder.to_path_buf(), e))?.flatten() {
         let path = entry.path();
+        if path.is_dir() {
+            if holds_images(&path) && !outputs.wrote(&path) {
+                books.push(path);
+            }
+            continue;
+        }
         if !path.is_file() {
             continue;
         }
         if has_image_extension(&path) {
             images.push(path);
-        } else if has_book_extension(&path) && !srview_core::books::archive::listed_by_its_first_volume(&path) {
+        } else if has_book_extension(&path)
+            && !srview_core::books::archive::listed_by_its_first_volume(&path)
+            && !outputs.wrote(&path)
+        {
             books.push(path);
         }
     }
@@ -130,14 +149,15 @@ fn folder_contents(folder: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenEr
 }
 
 /// Lists what `location` is: a book (opened through `shelf`), a folder (its images and books),
-/// or an image (its folder, with it selected). Blocking: it reads folders and a book's index.
-pub fn list(location: &Path, shelf: &Bookshelf) -> Result<Listing, OpenError> {
+/// or an image (its folder, with it selected); `outputs` are never listed as books. Blocking:
+/// it reads folders and a book's index.
+pub fn list(location: &Path, shelf: &Bookshelf, outputs: &ExportRecord) -> Result<Listing, OpenError> {
     let location = location.canonicalize().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => OpenError::NotFound(location.to_path_buf()),
         _ => OpenError::Io(location.to_path_buf(), e),
     })?;
     if location.is_dir() {
-        let (images, books) = folder_contents(&location)?;
+        let (images, books) = folder_contents(&location, outputs)?;
         let pages = images.into_iter().map(|path| {
             let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
             (ImageSource::File(path), animated)
@@ -156,7 +176,7 @@ pub fn list(location: &Path, shelf: &Bookshelf) -> Result<Listing, OpenError> {
     let folder = location.parent().map(Path::to_path_buf).unwrap_or_default();
     if has_book_extension(&location) {
         let book = shelf.open(&location).map_err(OpenError::Book)?;
-        let (_, books) = folder_contents(&folder)?;
+        let (_, books) = folder_contents(&folder, outputs)?;
         let here = books.iter().position(|b| *b == location);
         let previous_book = here.and_then(|i| i.checked_sub(1)).map(|i| books[i].clone());
         let next_book = here.and_then(|i| books.get(i + 1)).cloned();
@@ -175,7 +195,7 @@ pub fn list(location: &Path, shelf: &Bookshelf) -> Result<Listing, OpenError> {
     if !has_image_extension(&location) {
         return Err(OpenError::NotAnImage(location));
     }
-    let (images, books) = folder_contents(&folder)?;
+    let (images, books) = folder_contents(&folder, outputs)?;
     let start_index = images.iter().position(|f| *f == location).unwrap_or(0) as u32;
     let pages = images.into_iter().map(|path| {
         let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
@@ -200,11 +220,14 @@ fn read_head(path: &Path) -> Option<Vec<u8>> {
     Some(head)
 }
 
+/// A book's name: an archive's file name without its extension, a folder's name.
+pub fn book_name(path: &Path) -> String {
+    let name = if path.is_dir() { path.file_name() } else { path.file_stem() };
+    name.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
 fn book_entry(path: &Path) -> BookEntry {
-    BookEntry {
-        path: path.display().to_string(),
-        name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
-    }
+    BookEntry { path: path.display().to_string(), name: book_name(path) }
 }
 
 /// Locations kept besides the one on screen; older ones are forgotten with their books.
@@ -236,6 +259,9 @@ pub struct Gallery {
     limits: Limits,
     opened: Arc<Mutex<Opened>>,
     initial_location: Option<PathBuf>,
+    /// What SRView's exports wrote: never listed as books.
+    outputs: ExportRecord,
+    covers: Covers,
 }
 
 impl Gallery {
@@ -243,7 +269,19 @@ impl Gallery {
     pub fn new(limits: Limits) -> Self {
         let shelf =
             Bookshelf::new(Limits { max_bytes: limits.max_bytes, max_pixels: limits.max_pixels, ..Limits::default() });
-        Gallery { shelf, limits, opened: Arc::default(), initial_location: None }
+        Gallery {
+            shelf,
+            limits,
+            opened: Arc::default(),
+            initial_location: None,
+            outputs: ExportRecord::default(),
+            covers: Covers::default(),
+        }
+    }
+
+    /// With the record of what exports wrote, which is never listed as books.
+    pub fn with_outputs(self, outputs: ExportRecord) -> Self {
+        Gallery { outputs, ..self }
     }
 
     /// With the location to open first (`srview-app PATH`).
@@ -260,7 +298,7 @@ impl Gallery {
         let location = PathBuf::from(path);
         let gallery = self.clone();
         let listed = blocking(move || {
-            list(&location, gallery.bookshelf())
+            list(&location, gallery.bookshelf(), &gallery.outputs)
                 .map(|listing| gallery.register(listing, protocol::page_url, protocol::thumbnail_url))
         });
         Ok(listed.await??)
@@ -273,6 +311,28 @@ impl Gallery {
             page_ids.into_iter().map(|id| opened_page(self, id).map(|s| (id, s))).collect::<AppResult<_>>()?;
         let limits = self.limits;
         blocking(move || pages.iter().map(|(id, source)| page_info(*id, source, &limits, check)).collect()).await
+    }
+
+    /// The books beside the opened `location` (in the folder opened, or the folder of the book
+    /// opened), as they are now, each with its cover's URL. Any other path is `not_opened`.
+    pub async fn shelf_books(&self, location: &str) -> AppResult<Vec<ShelfBook>> {
+        let path = PathBuf::from(location);
+        if !self.is_opened_location(&path) {
+            return Err(AppError::NotOpened(location.to_owned()));
+        }
+        let (outputs, covers) = (self.outputs.clone(), self.covers.clone());
+        let books = blocking(move || -> Result<Vec<ShelfBook>, OpenError> {
+            let folder = if path.is_dir() { path.as_path() } else { path.parent().unwrap_or(Path::new("/")) };
+            let (_, books) = folder_contents(folder, &outputs)?;
+            Ok(books.iter().map(|book| covers.shelf_book(book, book_name(book))).collect())
+        })
+        .await??;
+        Ok(books)
+    }
+
+    /// The book or folder whose cover is `id`, if it was listed.
+    pub fn cover(&self, id: u32) -> Option<PathBuf> {
+        self.covers.book(id)
     }
 
     /// The owner of the open books, shared with exports.
@@ -394,7 +454,7 @@ mod tests {
             std::fs::write(dir.path().join(name), b"x").unwrap();
         }
         let gallery = Gallery::new(Limits::default());
-        let listing = list(&dir.path().join("p2.png"), gallery.bookshelf()).ok().unwrap();
+        let listing = list(&dir.path().join("p2.png"), gallery.bookshelf(), &ExportRecord::default()).ok().unwrap();
         let names: Vec<_> = listing.pages.iter().map(|(s, _)| s.file_name().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a.jpg", "p2.png", "p10.png"]);
         assert_eq!(listing.start_index, 1);
@@ -406,8 +466,9 @@ mod tests {
         assert!(!gallery.is_opened_file(&root.join("notes.txt")));
         assert_eq!(gallery.page(opened.images[2].id).unwrap().file_path(), Some(root.join("p10.png").as_path()));
         let shelf = gallery.bookshelf();
-        assert!(matches!(list(&dir.path().join("notes.txt"), shelf), Err(OpenError::NotAnImage(_))));
-        assert!(matches!(list(&dir.path().join("missing"), shelf), Err(OpenError::NotFound(_))));
-        assert!(matches!(list(&dir.path().join("vol2.cbz"), shelf), Err(OpenError::Book(_))));
+        let none = ExportRecord::default();
+        assert!(matches!(list(&dir.path().join("notes.txt"), shelf, &none), Err(OpenError::NotAnImage(_))));
+        assert!(matches!(list(&dir.path().join("missing"), shelf, &none), Err(OpenError::NotFound(_))));
+        assert!(matches!(list(&dir.path().join("vol2.cbz"), shelf, &none), Err(OpenError::Book(_))));
     }
 }

@@ -11,6 +11,7 @@ mod gallery;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
 mod protocol;
+mod shelf;
 
 use std::path::PathBuf;
 
@@ -114,7 +115,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
     if let Some(dir) = access.recorded_models_dir() {
         engine.models_dir = Some(dir);
     }
-    let gallery = Gallery::new(engine.limits).with_initial_location(options.initial_location);
+    let outputs = export::ExportRecord::in_folder(&options.config_dir);
+    let gallery =
+        Gallery::new(engine.limits).with_initial_location(options.initial_location).with_outputs(outputs.clone());
     let state = SrVulkanManagerState::new(engine, options.cache_root);
     let commands = specta.invoke_handler();
     #[cfg(feature = "ipc-bench")]
@@ -133,7 +136,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
         .manage(state)
         .manage(gallery)
         .manage(access)
-        .manage(Exports::default())
+        .manage(Exports::new(outputs))
         .invoke_handler(commands)
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
         .setup(|app| {

@@ -4,6 +4,7 @@
 //! - `srimg://localhost/cache/<2 hex>/<64 hex>.<ext>`: a cache entry.
 //! - `srimg://localhost/page/<id>`: an opened page, by the id `open_location` gave it.
 //! - `srimg://localhost/thumb/<id>`: its thumbnail, made in Rust and cached on disk.
+//! - `srimg://localhost/cover/<id>`: a listed book's cover, the thumbnail of its first page.
 
 use std::path::Path;
 
@@ -36,6 +37,11 @@ pub fn thumbnail_url(id: u32) -> String {
     format!("{BASE}/thumb/{id}")
 }
 
+/// URL of a book's cover, by the id the shelf gave it.
+pub fn cover_url(id: u32) -> String {
+    format!("{BASE}/cover/{id}")
+}
+
 fn content_type(bytes: &[u8]) -> &'static str {
     match image::guess_format(bytes) {
         Ok(format) => format.to_mime_type(),
@@ -58,6 +64,15 @@ fn resolve(engine: &SrVulkanManagerState, gallery: &Gallery, path: &str) -> Resu
                 .map_err(|err| refusal(&err)),
             None => page(engine, &source),
         },
+        SrimgTarget::Cover(book) => {
+            let source = crate::shelf::first_page(&book, &engine.limits()).map_err(|err| refusal(&err))?;
+            match engine.thumbnails() {
+                Some(thumbnails) => srview_core::books::thumbnail::thumbnail(&thumbnails, &source, &engine.limits())
+                    .map(|bytes| (bytes, false))
+                    .map_err(|err| refusal(&err)),
+                None => page(engine, &source),
+            }
+        }
     }
 }
 
@@ -150,7 +165,7 @@ mod tests {
         let gallery = Gallery::new(engine.limits());
         let page = dir.path().join("page.png");
         image::RgbImage::from_fn(600, 900, |x, y| image::Rgb([x as u8, y as u8, 7])).save(&page).unwrap();
-        let listing = crate::gallery::list(&page, gallery.bookshelf()).ok().unwrap();
+        let listing = crate::gallery::list(&page, gallery.bookshelf(), &Default::default()).ok().unwrap();
         let opened = gallery.register(listing, page_url, thumbnail_url);
         let id = opened.images[0].id;
         let thumb = respond(&engine, &gallery, &format!("/thumb/{id}"), None);
@@ -173,7 +188,7 @@ mod tests {
         std::fs::create_dir(&pages).unwrap();
         image::RgbImage::new(200, 100).save(pages.join("1-large.png")).unwrap();
         image::RgbImage::new(50, 40).save(pages.join("2-small.png")).unwrap();
-        let listing = crate::gallery::list(&pages, gallery.bookshelf()).ok().unwrap();
+        let listing = crate::gallery::list(&pages, gallery.bookshelf(), &Default::default()).ok().unwrap();
         let opened = gallery.register(listing, page_url, thumbnail_url);
         let (large, small) = (opened.images[0].id, opened.images[1].id);
         assert_eq!(respond(&engine, &gallery, &format!("/page/{large}"), None).status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -185,5 +200,48 @@ mod tests {
         assert_eq!(served.status(), StatusCode::OK);
         assert_eq!(image::load_from_memory(served.body()).unwrap().width(), 50);
         assert_eq!(respond(&engine, &gallery, &format!("/thumb/{small}"), None).status(), StatusCode::OK);
+    }
+
+    /// Covers of the books beside an opened book: a folder of images and an archive, as small
+    /// thumbnails of their first pages; nothing for a book that was not listed.
+    #[tokio::test]
+    async fn the_covers_of_listed_books_are_small_thumbnails_of_their_first_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("upscaled"));
+        let gallery = Gallery::new(engine.limits());
+        let library = dir.path().join("Library");
+        let photos = library.join("Photos");
+        std::fs::create_dir_all(&photos).unwrap();
+        image::RgbImage::from_fn(300, 200, |_, _| image::Rgb([200, 10, 10])).save(photos.join("b.png")).unwrap();
+        image::RgbImage::from_fn(90, 60, |_, _| image::Rgb([10, 10, 200])).save(photos.join("a10.png")).unwrap();
+        image::RgbImage::from_fn(30, 40, |_, _| image::Rgb([10, 200, 10])).save(photos.join("a9.png")).unwrap();
+        let zipped = std::process::Command::new("zip")
+            .args(["-q", library.join("Vol 1.cbz").to_str().unwrap(), "b.png"])
+            .current_dir(&photos)
+            .status()
+            .unwrap();
+        assert!(zipped.success());
+        let opened = gallery.open(library.join("Vol 1.cbz").to_str().unwrap()).await.unwrap();
+
+        let books = gallery.shelf_books(&opened.path).await.unwrap();
+        let names: Vec<_> = books.iter().map(|b| (b.name.as_str(), b.folder)).collect();
+        assert_eq!(names, [("Photos", true), ("Vol 1", false)]);
+        let cover = |book: &crate::shelf::ShelfBook| {
+            let path = book.cover_url.strip_prefix("srimg://localhost").unwrap().to_owned();
+            let response = respond(&engine, &gallery, &path, None);
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(response.headers()[header::CONTENT_TYPE], "image/webp");
+            image::load_from_memory(response.body()).unwrap().to_rgb8()
+        };
+        let photos_cover = cover(&books[0]);
+        assert_eq!(photos_cover.dimensions(), (30, 40), "the first page in natural order, a9.png, not enlarged");
+        let book_cover = cover(&books[1]);
+        assert_eq!(book_cover.dimensions(), (120, 80));
+        assert!(book_cover.get_pixel(60, 40)[0] > 150, "the book's first page");
+        assert_eq!(gallery.shelf_books(&opened.path).await.unwrap()[1].cover_url, books[1].cover_url, "ids are kept");
+        assert_eq!(respond(&engine, &gallery, "/cover/999", None).status(), StatusCode::FORBIDDEN);
+        assert_eq!(respond(&engine, &gallery, "/cover/x", None).status(), StatusCode::BAD_REQUEST);
+        let elsewhere = dir.path().display().to_string();
+        assert!(matches!(gallery.shelf_books(&elsewhere).await, Err(crate::error::AppError::NotOpened(_))));
     }
 }
