@@ -5,7 +5,7 @@
 // Room to grow: another way of reading (a vertical strip) is a controller that sets
 // `reading.onScreen`; pages that fill in tile by tile add their tiles to `PageUpscale`; text in
 // another language is a field here that the views watch.
-import type { DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, OpenedLocation, Progress, UpscaledImage } from "../bindings";
+import type { BatchProgress, BatchSummary, DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, OpenedLocation, Progress, UpscaledImage } from "../bindings";
 import * as reading from "../state/reading";
 import { DEFAULT_SETTINGS, type Settings } from "../state/settings";
 
@@ -80,12 +80,26 @@ export interface ViewState {
   goingTo: boolean;
 }
 
+// ---- exports: the Export panel's batch runs on with the panel closed ----
+export interface ExportState {
+  /** Running, or how the last export ended (kept until the next one starts). */
+  phase: "idle" | "running" | "done" | "failed";
+  progress: BatchProgress | null;
+  /** The page reported last. */
+  current: string | null;
+  summary: BatchSummary | null;
+  error: string | null;
+  /** The reader has opened the Export panel since the export ended. */
+  seen: boolean;
+}
+
 export interface AppState {
   settings: Settings;
   reading: ReadingState;
   upscale: UpscaleState;
   engine: EngineState;
   view: ViewState;
+  exporting: ExportState;
 }
 
 export const INITIAL_STATE: AppState = {
@@ -94,6 +108,7 @@ export const INITIAL_STATE: AppState = {
   upscale: { on: false, pages: new Map(), pending: 0 },
   engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },
   view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null, fullScreen: false, goingTo: false },
+  exporting: { phase: "idle", progress: null, current: null, summary: null, error: null, seen: true },
 };
 
 // ---- derived ----

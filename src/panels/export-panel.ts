@@ -1,32 +1,42 @@
 // Export: the open folder or book (a folder's books included), every page upscaled with the
-// current settings, to a folder or as .cbz files. Real progress (pages, rate, time left, the
-// page being written), cancel, and what was written at the end.
-import { DEFAULT_NAMING_PATTERN, type BatchSummary, type ExportEvent, type ExportLayout, type OpenedLocation } from "../bindings";
-import { describeError, type ExportApi } from "../api";
+// current settings, to a folder or as .cbz files. The form, then the export's progress (pages,
+// rate, time left, the page being written), cancel, and what was written, drawn from the state:
+// the export runs on with the panel closed, and its result is here when the panel reopens.
+import { DEFAULT_NAMING_PATTERN, type ExportLayout, type ExportRequest, type OpenedLocation } from "../bindings";
+import type { ExportApi } from "../api";
+import type { ExportState } from "../app/state";
 import { modelShortName } from "../state/models";
+import { describeProgress, describeSummary } from "../state/export";
 import { toUpscaleOptions, type Settings } from "../state/settings";
 import { el } from "./dom";
 import { ID } from "../ui/ids.js";
 
 const FORMAT_NAMES: Record<string, string> = { webp: "WebP", png: "PNG", jpg: "JPEG" };
 
+export interface ExportActions {
+  start(request: ExportRequest): void;
+  cancel(): void;
+}
 
 export class ExportPanel {
-  private running = false;
   private layout: ExportLayout = "folder";
   private pattern: string = DEFAULT_NAMING_PATTERN;
   private chosen: string | null = null;
+  private location: OpenedLocation | null = null;
+  private exporting: ExportState | null = null;
 
   constructor(
     private readonly panel: HTMLElement,
-    private readonly api: ExportApi,
+    private readonly api: Pick<ExportApi, "destination" | "chooseFolder">,
+    private readonly actions: ExportActions,
   ) {}
 
-  /** Draws the form for `location` (not while an export runs: its progress stays). */
+  /** Draws the form for `location`, and the export's progress or result under it. */
   async render(location: OpenedLocation | null, settings: Settings): Promise<void> {
-    if (this.running) return;
+    this.location = location;
     if (!location) {
-      this.panel.replaceChildren(el("h2", {}, "Export"), el("p", { className: "note" }, "Open a folder or a book first."));
+      this.panel.replaceChildren(el("h2", {}, "Export"), el("p", { className: "note" }, "Open a folder or a book first."), el("div", { id: ID.exportStatus }));
+      this.redrawStatus();
       return;
     }
     const options = toUpscaleOptions(settings);
@@ -50,7 +60,8 @@ export class ExportPanel {
       }
     };
     const start = el("button", { id: ID.exportStart }, "Start export");
-    start.onclick = () => void this.start(location, settings);
+    start.onclick = () =>
+      this.actions.start({ source: location.path, destination: this.chosen, layout: this.layout, pattern: this.pattern, options: toUpscaleOptions(settings) });
     const what = location.kind === "book" ? `the book ${location.title}` : `the folder ${location.title}${location.books.length ? ` and its ${location.books.length} books` : ""}`;
     this.panel.replaceChildren(
       el("h2", {}, "Export"),
@@ -64,71 +75,56 @@ export class ExportPanel {
       el("div", { className: "row" }, start),
       el("div", { id: ID.exportStatus }),
     );
+    this.redrawStatus();
   }
 
-  private async start(location: OpenedLocation, settings: Settings): Promise<void> {
-    this.running = true;
-    const status = this.panel.querySelector<HTMLElement>(`#${ID.exportStatus}`)!;
-    const fill = el("div", { id: ID.exportFill });
-    const bar = el("div", { id: ID.exportBar, className: "bar", role: "progressbar" }, fill);
-    const line = el("p", { id: ID.exportProgress }, "Starting…");
-    const thumb = el("img", { id: ID.exportThumb, alt: "" });
-    thumb.hidden = true;
-    const current = el("p", { className: "note", id: ID.exportCurrent });
-    const cancel = el("button", { id: ID.exportCancel }, "Cancel");
-    cancel.onclick = () => this.api.cancel();
-    status.replaceChildren(bar, line, el("div", { className: "row" }, thumb, current), el("div", { className: "row" }, cancel));
-    this.panel.querySelector<HTMLButtonElement>(`#${ID.exportStart}`)!.disabled = true;
-    const onEvent = ({ page, progress }: ExportEvent) => {
-      const going = progress.done < progress.total;
-      const rate = going && progress.pagesPerMinute != null ? ` · ${progress.pagesPerMinute.toFixed(progress.pagesPerMinute < 10 ? 1 : 0)} pages/min` : "";
-      const left = going && progress.secondsLeft != null ? ` · about ${formatDuration(progress.secondsLeft)} left` : "";
-      line.textContent = `${progress.done} / ${progress.total} pages${rate}${left}`;
-      bar.dataset.done = String(progress.done);
-      bar.dataset.total = String(progress.total);
-      fill.style.width = `${(100 * progress.done) / Math.max(1, progress.total)}%`;
-      current.textContent = page.input;
-      const image = location.images.find((i) => page.input.endsWith(i.name));
-      thumb.hidden = !image;
-      if (image) thumb.src = image.thumbnailUrl;
-    };
-    try {
-      const summary = await this.api.start(
-        { source: location.path, destination: this.chosen, layout: this.layout, pattern: this.pattern, options: toUpscaleOptions(settings) },
-        onEvent,
-      );
-      status.replaceChildren(bar, line, summaryOf(summary));
-    } catch (e) {
-      status.replaceChildren(el("p", { className: "bad", id: ID.exportError }, describeError(e)));
-    } finally {
-      this.running = false;
-      const startButton = this.panel.querySelector<HTMLButtonElement>(`#${ID.exportStart}`);
-      if (startButton) startButton.disabled = false;
+  /** Draws the export's progress, or how it ended, under the form (the panel open or not). */
+  showStatus(exporting: ExportState): void {
+    this.exporting = exporting;
+    this.redrawStatus();
+  }
+
+  private redrawStatus(): void {
+    const exporting = this.exporting;
+    if (!exporting) return;
+    const status = this.panel.querySelector<HTMLElement>(`#${ID.exportStatus}`);
+    if (!status) return;
+    const start = this.panel.querySelector<HTMLButtonElement>(`#${ID.exportStart}`);
+    if (start) start.disabled = exporting.phase === "running";
+    const { progress } = exporting;
+    if (exporting.phase === "idle") {
+      status.replaceChildren();
+      return;
     }
+    if (exporting.phase === "failed") {
+      status.replaceChildren(el("p", { className: "bad", id: ID.exportError }, exporting.error ?? "The export failed."));
+      return;
+    }
+    const done = progress?.done ?? 0;
+    const total = progress?.total ?? exporting.summary?.total ?? 0;
+    const fill = el("div", { id: ID.exportFill });
+    fill.style.width = `${(100 * done) / Math.max(1, total)}%`;
+    const bar = el("div", { id: ID.exportBar, className: "bar", role: "progressbar", dataset: { done: String(done), total: String(total) } }, fill);
+    const line = el("p", { id: ID.exportProgress }, progress ? describeProgress(progress) : "Starting…");
+    const summary = exporting.summary;
+    if (exporting.phase === "done" && summary) {
+      const box = el("div", { id: ID.exportSummary }, el("p", {}, describeSummary(summary)));
+      if (summary.failures.length > 0) {
+        const list = el("ul", { className: "bad" });
+        for (const failure of summary.failures) list.append(el("li", {}, `${failure.input}: ${failure.error.message}`));
+        box.append(el("p", { className: "bad" }, `${summary.failures.length} failed:`), list);
+      }
+      if (summary.cancelled) box.append(el("p", { className: "note" }, "Start again to resume: what was written is kept."));
+      status.replaceChildren(bar, line, box);
+      return;
+    }
+    const current = exporting.current ?? "";
+    const image = this.location?.images.find((i) => current.endsWith(i.name));
+    const thumb = el("img", { id: ID.exportThumb, alt: "" });
+    thumb.hidden = !image;
+    if (image) thumb.src = image.thumbnailUrl;
+    const cancel = el("button", { id: ID.exportCancel }, "Cancel");
+    cancel.onclick = () => this.actions.cancel();
+    status.replaceChildren(bar, line, el("div", { className: "row" }, thumb, el("p", { className: "note", id: ID.exportCurrent }, current)), el("div", { className: "row" }, cancel));
   }
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
-  return `${Math.round(seconds / 60)} min`;
-}
-
-function summaryOf(summary: BatchSummary): HTMLElement {
-  const box = el("div", { id: ID.exportSummary });
-  const where = summary.written.length > 0 ? ` to ${summary.written[0].replace(/\/[^/]*$/, "")}` : "";
-  const head = summary.cancelled ? "Cancelled." : "Done.";
-  box.append(
-    el(
-      "p",
-      {},
-      `${head} ${summary.written.length} written${where}: ${summary.computed} computed, ${summary.cached} from the cache, ${summary.skipped} already there. ${(summary.seconds ?? 0).toFixed(0)} s.`,
-    ),
-  );
-  if (summary.failures.length > 0) {
-    const list = el("ul", { className: "bad" });
-    for (const failure of summary.failures) list.append(el("li", {}, `${failure.input}: ${failure.error.message}`));
-    box.append(el("p", { className: "bad" }, `${summary.failures.length} failed:`), list);
-  }
-  if (summary.cancelled) box.append(el("p", { className: "note" }, "Start again to resume: what was written is kept."));
-  return box;
 }

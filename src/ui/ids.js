@@ -52,6 +52,7 @@ export const PAGE_IDS = Object.freeze(/** @type {const} */ ({
   status: "status",
   statusEngine: "status-engine",
   statusText: "status-text",
+  exportIndicator: "export-indicator",
   panelSettings: "panel-settings",
   panelGpu: "panel-gpu",
   panelCache: "panel-cache",

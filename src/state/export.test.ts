@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { BatchProgress, BatchSummary } from "../bindings";
+import { INITIAL_STATE } from "../app/state";
+import { describeProgress, exportIndicator } from "./export";
+
+const progress = (change: Partial<BatchProgress>): BatchProgress => ({
+  done: 7,
+  total: 24,
+  computed: 1,
+  cached: 6,
+  skipped: 0,
+  failed: 0,
+  bytesWritten: 0,
+  current: null,
+  pagesPerMinute: null,
+  secondsLeft: null,
+  ...change,
+});
+
+const summary = (change: Partial<BatchSummary>): BatchSummary => ({
+  total: 24,
+  computed: 20,
+  cached: 4,
+  skipped: 0,
+  failures: [],
+  written: ["/m/Library (upscaled)/Vol 1_x2.cbz"],
+  cancelled: false,
+  seconds: 80,
+  peakInFlight: 2,
+  ...change,
+});
+
+describe("export progress", () => {
+  it("says no rate or time left until Rust has one (two computed pages)", () => {
+    expect(describeProgress(progress({}))).toBe("7 / 24 pages");
+    expect(describeProgress(progress({ computed: 2, pagesPerMinute: 4.2, secondsLeft: 243 }))).toBe("7 / 24 pages · 4.2 pages/min · about 4 min left");
+    expect(describeProgress(progress({ done: 24, pagesPerMinute: 4.2, secondsLeft: 0 }))).toBe("24 / 24 pages");
+  });
+
+  it("shows in the status line while it runs, then how it ended until the panel is opened", () => {
+    const idle = INITIAL_STATE.exporting;
+    expect(exportIndicator(idle)).toBeNull();
+    const running = { ...idle, phase: "running" as const, seen: false };
+    expect(exportIndicator(running)?.text).toBe("Export starting…");
+    expect(exportIndicator({ ...running, progress: progress({}) })?.text).toBe("Exporting 7 / 24");
+    expect(exportIndicator({ ...running, progress: progress({ secondsLeft: 30 }) })?.text).toBe("Exporting 7 / 24 · about 30 s left");
+    const done = { ...running, phase: "done" as const, summary: summary({}) };
+    expect(exportIndicator(done)).toEqual({ text: "Export done · 1 written", bad: false });
+    expect(exportIndicator({ ...done, seen: true })).toBeNull();
+    expect(exportIndicator({ ...done, summary: summary({ cancelled: true, written: [] }) })?.text).toBe("Export cancelled · 0 written");
+    expect(exportIndicator({ ...done, phase: "failed", error: "disk full" })).toEqual({ text: "Export failed", bad: true });
+  });
+});
