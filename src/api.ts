@@ -23,6 +23,7 @@ import {
   type ModelListing,
   type OpenedLocation,
   type PageInfo,
+  type ShelfBook,
   type Priority,
   type SkipRules,
   type UpscaledImage,
@@ -108,6 +109,11 @@ export interface ExportApi {
   cancel(): void;
 }
 
+export interface ShelfApi {
+  /** The books beside an opened location, as they are now, with their covers. */
+  books(location: string): Promise<ShelfBook[]>;
+}
+
 export interface DesktopApi {
   /** A file or folder from the native dialog, or null. */
   pick(directory: boolean, extensions: string[]): Promise<string | null>;
@@ -154,6 +160,10 @@ export const exportApi: ExportApi = {
   chooseFolder: () => unwrap(commands.chooseExportFolder()),
   start: (request, onEvent) => unwrap(commands.startExport(request, channel(onEvent))),
   cancel: () => void commands.cancelExport(),
+};
+
+export const shelfApi: ShelfApi = {
+  books: (location) => unwrap(commands.listShelf(location)),
 };
 
 export const desktopApi: DesktopApi = {

@@ -1,11 +1,12 @@
 // SRView's frontend: one state (app/state.ts) in a store, controllers that change it
 // (controllers/), and views that draw it (views/, panels/). This file only wires them.
-import { cacheApi, describeError, desktopApi, engineApi, exportApi, pagesApi, upscaleApi } from "./api";
+import { cacheApi, describeError, desktopApi, engineApi, exportApi, pagesApi, shelfApi, upscaleApi } from "./api";
 import { bindControls } from "./app/controls";
 import { BOOK_EXTENSIONS, IMAGE_EXTENSIONS } from "./bindings";
 import { INITIAL_STATE } from "./app/state";
 import { Store } from "./app/store";
 import { EngineController } from "./controllers/engine";
+import { ExportController } from "./controllers/export";
 import { LocationController } from "./controllers/location";
 import { ReadingController } from "./controllers/reading";
 import { ScreenController } from "./controllers/screen";
@@ -13,6 +14,7 @@ import { ScrollController } from "./controllers/scrolling";
 import { SettingsController } from "./controllers/settings";
 import { UpscaleController } from "./controllers/upscaling";
 import { ViewController } from "./controllers/view";
+import { BooksPanel } from "./panels/books-panel";
 import { CachePanel } from "./panels/cache-panel";
 import { ExportPanel } from "./panels/export-panel";
 import { Library, type KeyValueStore } from "./state/library";
@@ -23,6 +25,7 @@ import { Viewer } from "./viewer/viewer";
 import { bindPanels } from "./views/panels";
 import { bindStage } from "./views/stage";
 import { bindGoTo } from "./views/goto";
+import { bindExportStatus } from "./views/export-status";
 import { bindStatus } from "./views/status";
 import { bindToolbar } from "./views/toolbar";
 
@@ -70,15 +73,19 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   bindStage(store, viewer, thumbnails, (slot) => reading.originalFailed(slot));
   bindToolbar(store);
   const cache = new CachePanel(byId(ID.panelCache), cacheApi, () => upscale.forget());
-  const exporter = new ExportPanel(byId(ID.panelExport), exportApi);
-  bindPanels(store, library, cache, exporter, {
+  const exporting = new ExportController(store, exportApi);
+  const exporter = new ExportPanel(byId(ID.panelExport), exportApi, exporting);
+  const openBook = (path: string) => {
+    view.closePanels();
+    void location?.open(path);
+  };
+  const books = new BooksPanel(byId(ID.panelBooks), shelfApi, (path) => library.memoryOf(path), openBook);
+  bindPanels(store, library, cache, books, exporter, {
     changeSettings: (next) => settings.change(next),
     changeModelsDir: (useDefault) => void engine.changeModelsDir(useDefault),
-    openBook: (path) => {
-      view.closePanels();
-      void location?.open(path);
-    },
+    exportSeen: () => exporting.seen(),
   });
+  bindExportStatus(store, () => view.openPanel("export"));
   bindGoTo(store, (index) => reading.showIndex(index), () => view.closePanels());
   bindControls({ engine, location, reading, screen, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
 

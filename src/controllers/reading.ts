@@ -81,7 +81,7 @@ export class ReadingController {
       view: { ...s.view, alert: null, notice: null },
     }));
     if (location.kind === "book") {
-      void this.library.remember({ path: location.path, title: location.title, page: group[0], pages: this.count });
+      void this.library.remember({ path: location.path, title: location.title, page: group[0], last: group[group.length - 1], pages: this.count });
     }
     void this.learnSizes(location);
     void this.checkPages(location, onScreen);

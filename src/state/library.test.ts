@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Library, RECENT_LIMIT, type KeyValueStore } from "./library";
+import { isFinished, Library, RECENT_LIMIT, whereInBook, type KeyValueStore } from "./library";
 
 class MemoryStore implements KeyValueStore {
   data = new Map<string, unknown>();
@@ -43,5 +43,20 @@ describe("Library", () => {
     const library = new Library(store);
     await library.load();
     expect(library.recent().map((b) => b.path)).toEqual(["/ok.cbz"]);
+  });
+
+  it("says a book is read once its last page was on screen, alone or in a spread", async () => {
+    expect(whereInBook({ page: 2, pages: 24 })).toBe("page 3 of 24");
+    expect(whereInBook({ page: 23, pages: 24 })).toBe("read");
+    expect(whereInBook({ page: 22, last: 23, pages: 24 })).toBe("read");
+    expect(isFinished({ page: 21, last: 22, pages: 24 })).toBe(false);
+    const store = new MemoryStore();
+    const library = new Library(store);
+    await library.load();
+    await library.remember({ path: "/b/a.cbz", title: "a", page: 22, last: 23, pages: 24 });
+    const later = new Library(store);
+    await later.load();
+    expect(later.memoryOf("/b/a.cbz")).toMatchObject({ last: 23 });
+    expect(isFinished(later.memoryOf("/b/a.cbz")!)).toBe(true);
   });
 });

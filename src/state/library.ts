@@ -11,8 +11,20 @@ export interface BookMemory {
   title: string;
   page: number;
   pages: number;
+  /** The last page that was on screen (the second of a spread); `page` when absent. */
+  last?: number;
   /** Milliseconds since the epoch. */
   openedAt: number;
+}
+
+/** A book whose last page was on screen has been read. */
+export function isFinished(book: Pick<BookMemory, "page" | "pages" | "last">): boolean {
+  return (book.last ?? book.page) >= book.pages - 1;
+}
+
+/** Where a reader stands in a book: "page 3 of 24", or "read". */
+export function whereInBook(book: Pick<BookMemory, "page" | "pages" | "last">): string {
+  return isFinished(book) ? "read" : `page ${book.page + 1} of ${book.pages}`;
 }
 
 const KEY = "books";
@@ -29,6 +41,7 @@ function valid(entry: unknown): entry is BookMemory {
     typeof e.title === "string" &&
     Number.isInteger(e.page) &&
     Number.isInteger(e.pages) &&
+    (e.last === undefined || Number.isInteger(e.last)) &&
     typeof e.openedAt === "number"
   );
 }
@@ -53,6 +66,11 @@ export class Library {
   async remember(book: Omit<BookMemory, "openedAt">, now = Date.now()): Promise<void> {
     this.books = [{ ...book, openedAt: now }, ...this.books.filter((b) => b.path !== book.path)].slice(0, REMEMBERED_LIMIT);
     await this.store?.set(KEY, this.books);
+  }
+
+  /** What is remembered of the book at `path`, if it was opened. */
+  memoryOf(path: string): BookMemory | undefined {
+    return this.books.find((b) => b.path === path);
   }
 
   recent(): BookMemory[] {

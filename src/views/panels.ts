@@ -5,7 +5,7 @@ import { PANELS, type AppState, type PanelName } from "../app/state";
 import type { Store } from "../app/store";
 import type { CachePanel } from "../panels/cache-panel";
 import type { ExportPanel } from "../panels/export-panel";
-import { renderBooksPanel } from "../panels/books-panel";
+import type { BooksPanel } from "../panels/books-panel";
 import { renderGpuPanel } from "../panels/gpu-panel";
 import { renderSettingsPanel } from "../panels/settings-panel";
 import type { Library } from "../state/library";
@@ -24,22 +24,33 @@ const PANEL_IDS = {
 export interface PanelActions {
   changeSettings(next: Settings): void;
   changeModelsDir(useDefault: boolean): void;
-  openBook(path: string): void;
+  /** The reader has seen the export's result in its panel. */
+  exportSeen(): void;
 }
 
-export function bindPanels(store: Store<AppState>, library: Pick<Library, "recent">, cache: CachePanel, exporter: ExportPanel, actions: PanelActions): void {
+export function bindPanels(store: Store<AppState>, library: Pick<Library, "recent">, cache: CachePanel, books: BooksPanel, exporter: ExportPanel, actions: PanelActions): void {
   store.watch(
     (s) => s.view.panel,
     (open) => {
       for (const name of PANELS) byId(PANEL_IDS[name]).hidden = name !== open;
       const state = store.state;
       if (open === "cache") void cache.refresh();
-      if (open === "books") {
-        const location = state.reading.location;
-        const here = location && location.books.length > 0 ? { title: location.kind === "book" ? "this folder" : location.title, books: location.books } : null;
-        renderBooksPanel(byId(ID.panelBooks), here, library.recent(), actions.openBook);
+      if (open === "books") void books.render(state.reading.location, library.recent());
+      if (open === "export") {
+        void exporter.render(state.reading.location, state.settings);
+        actions.exportSeen();
       }
-      if (open === "export") void exporter.render(state.reading.location, state.settings);
+    },
+  );
+
+  // The export runs on with its panel closed: what the panel shows follows it, and when it
+  // ends the books beside the open one are listed again (it may have written one).
+  store.watch(
+    (s) => s.exporting,
+    (exporting, previous) => {
+      exporter.showStatus(exporting);
+      const ended = previous?.phase === "running" && exporting.phase !== "running";
+      if (ended && store.state.view.panel === "books") void books.render(store.state.reading.location, library.recent());
     },
   );
 
