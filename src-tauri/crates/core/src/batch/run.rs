@@ -88,7 +88,7 @@ pub async fn run(
         cbz: cbz.into_iter().map(Arc::new).collect(),
         shelf,
         reached: HashMap::new(),
-        rate: ComputeRate::default(),
+        rate: ComputeRate::new(started),
         summary: BatchSummary { total, ..BatchSummary::default() },
         progress: BatchProgress { total, ..BatchProgress::default() },
     };
