@@ -301,6 +301,44 @@ mod tests {
         assert!(!exports.cancel(), "no export is left marked as running");
     }
 
+    #[test]
+    fn the_record_keeps_what_exports_made_across_starts_beside_the_users_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        std::fs::create_dir(&config).unwrap();
+        std::fs::write(config.join("settings.json"), b"{\"user\": true}").unwrap();
+        std::fs::write(config.join("exports"), b"not a path\n/m/old (upscaled)\n").unwrap();
+        let record = ExportRecord::in_folder(&config);
+        assert!(record.wrote(Path::new("/m/old (upscaled)")), "an earlier run's record is read");
+        let made: Vec<PathBuf> = (0..RECORDED_OUTPUTS + 5).map(|i| PathBuf::from(format!("/m/out {i}"))).collect();
+        record.add(made.clone()).unwrap();
+
+        let later = ExportRecord::in_folder(&config);
+        assert!(later.wrote(made.last().unwrap()) && later.wrote(&made[5]));
+        assert!(
+            !later.wrote(&made[4]) && !later.wrote(Path::new("/m/old (upscaled)")),
+            "only the most recent are kept"
+        );
+        assert!(!later.wrote(Path::new("not a path")) && !later.wrote(Path::new("/m/Library")));
+        assert_eq!(std::fs::read(config.join("settings.json")).unwrap(), b"{\"user\": true}");
+        let names: Vec<_> = std::fs::read_dir(&config).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+    }
+
+    #[test]
+    fn the_default_folder_is_made_once_and_a_users_file_in_its_place_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let shelf = dir.path().join("Library (upscaled)");
+        let book = shelf.join("Vol 1_x2.cbz");
+        assert_eq!(create_default_folder(&book).unwrap(), Some(shelf.clone()));
+        assert!(shelf.is_dir());
+        assert_eq!(create_default_folder(&book).unwrap(), None, "made already: not recorded again");
+        let photos = dir.path().join("Photos (upscaled)");
+        std::fs::write(&photos, b"the user's file").unwrap();
+        assert!(create_default_folder(&photos).is_err());
+        assert_eq!(std::fs::read(&photos).unwrap(), b"the user's file");
+    }
+
     fn engine(dir: &Path) -> Engine {
         let config =
             EngineConfig { device: DeviceChoice::Cpu, cache_root: Some(dir.join("cache")), ..EngineConfig::default() };

@@ -4,7 +4,7 @@
 // folder of images beside the archives, with covers, marks the current book and says "read".
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,7 +33,7 @@ function book(name, pages, size) {
 before(async () => {
   mkdirSync(join(library, "Photo Folder"), { recursive: true });
   // Pages large enough for the export to be seen running.
-  book("Manga Vol 1", 4, "360x270");
+  book("Manga Vol 1", 6, "400x300");
   book("Manga Vol 2", 2, "150x210");
   for (const i of [1, 2]) execFileSync("convert", ["-size", "160x120", `xc:${i === 1 ? "#c04080" : "#40c080"}`, join(library, "Photo Folder", `photo-${i}.png`)]);
   // SRView's CLI exports Vol 1 into the library itself: `Manga Vol 1_x2.cbz`, between Vol 1 and Vol 2.
@@ -57,7 +57,7 @@ test("an export goes beside the library, runs on in the status line, keeps its r
   const driver = await openApp([vol1]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "engine not ready");
-    await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 4", WAIT, "the book did not open");
+    await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 6", WAIT, "the book did not open");
     await keys(driver, "e");
     await driver.wait(until.elementLocated(By.id(ID.exportStart)), WAIT);
     await js(driver, `const s = document.getElementById('${ID.exportLayout}'); s.value = 'cbz'; s.dispatchEvent(new Event('change'))`);
@@ -69,14 +69,11 @@ test("an export goes beside the library, runs on in the status line, keeps its r
 
     // Its progress in the status line, with the panel closed.
     await driver.wait(async () => !(await hidden(driver, ID.exportIndicator)), WAIT, "no export in the status line");
-    await driver.wait(
-      async () => Number(await js(driver, `return document.getElementById('${ID.exportIndicator}').dataset.done`)) >= 1,
-      WAIT,
-      "no progress in the status line",
-    );
-    const running = await js(driver, `const i = document.getElementById('${ID.exportIndicator}'); return { phase: i.dataset.phase, text: i.textContent }`);
+    const indicator = () => js(driver, `const i = document.getElementById('${ID.exportIndicator}'); return { phase: i.dataset.phase, done: Number(i.dataset.done), text: i.textContent }`);
+    let running;
+    await driver.wait(async () => ((running = await indicator()), running.phase !== "running" || running.done >= 1), WAIT, "no progress in the status line");
     assert.equal(running.phase, "running", "the export was not seen running");
-    assert.match(running.text, /^Exporting [1-3] \/ 4/);
+    assert.match(running.text, /^Exporting [1-5] \/ 6/);
     await screenshot(driver, "shelf-export-running.png");
     await driver.wait(async () => /^Export done · 1 written$/.test((await text(driver, ID.exportIndicator)) ?? ""), WAIT, "the status line did not say the export was done");
     await screenshot(driver, "shelf-export-done.png");
@@ -87,7 +84,7 @@ test("an export goes beside the library, runs on in the status line, keeps its r
     await keys(driver, "e");
     await driver.wait(until.elementLocated(By.id(ID.exportSummary)), 5_000, "the result was not kept");
     assert.match(await text(driver, ID.exportSummary), /^Done\. 1 written to .*Library \(upscaled\)/);
-    assert.equal(await js(driver, `return document.getElementById('${ID.exportBar}').dataset.done`), "4");
+    assert.equal(await js(driver, `return document.getElementById('${ID.exportBar}').dataset.done`), "6");
     assert.equal(await hidden(driver, ID.exportIndicator), true);
     await screenshot(driver, "shelf-export-reopened.png");
     await keys(driver, Key.ESCAPE);
@@ -98,13 +95,16 @@ test("an export goes beside the library, runs on in the status line, keeps its r
     assert.match(await text(driver, ID.bookEnd), /End of Manga Vol 1\. Next book: Manga Vol 2 /);
     await screenshot(driver, "shelf-book-end.png");
 
-    // Books: the folder of images beside the archives, covers, the current book, "read".
+    // Books, listed afresh (a book added since Vol 1 opened is there): the folder of images
+    // beside the archives, covers, the current book, "read".
+    copyFileSync(join(library, "Manga Vol 2.cbz"), join(library, "Manga Vol 3.cbz"));
     await keys(driver, "b");
     await driver.wait(until.elementLocated(By.css(`#${ID.booksHere} li`)), WAIT, "no books listed");
     const listed = await js(driver, `return [...document.querySelectorAll('#${ID.booksHere} li')].map((li) => ({ name: li.querySelector('.name').textContent, where: li.querySelector('.where').textContent, current: li.classList.contains('current') }))`);
     assert.deepEqual(listed, [
       { name: "Manga Vol 1", where: "read", current: true },
       { name: "Manga Vol 2", where: "", current: false },
+      { name: "Manga Vol 3", where: "", current: false },
       { name: "Photo Folder", where: "", current: false },
     ]);
     await driver.wait(
@@ -113,12 +113,12 @@ test("an export goes beside the library, runs on in the status line, keeps its r
       "the covers did not load",
     );
     const covers = await js(driver, `return [...document.querySelectorAll('#${ID.booksHere} img.cover')].map((img) => [img.naturalWidth, img.naturalHeight])`);
-    assert.deepEqual(covers, [[120, 90], [120, 168], [120, 90]], "covers are small thumbnails of each book's first page");
+    assert.deepEqual(covers, [[120, 90], [120, 168], [120, 168], [120, 90]], "covers are small thumbnails of each book's first page");
     assert.match(await text(driver, ID.recentBooks), /Manga Vol 1read/);
     await screenshot(driver, "shelf-books.png");
 
     // A folder of images opens as a book.
-    await driver.findElement(By.css(`#${ID.booksHere} li:nth-child(3) button`)).click();
+    await driver.findElement(By.css(`#${ID.booksHere} li:nth-child(4) button`)).click();
     await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 2", WAIT, "the folder of images did not open");
   } finally {
     await driver.quit();
