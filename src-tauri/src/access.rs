@@ -5,7 +5,7 @@
 //!   `imagePath`, a file the user opened (`opened_image`).
 //! - Writing: a file the user chose in a save dialog, or one SRView wrote during this run; the
 //!   seed's `savePath` may also be a new file inside the cache (`Access::seed_save_path`). An
-//!   export goes to a folder chosen in the folder dialog, or beside the opened source
+//!   export goes to a folder chosen in the folder dialog, or to the default beside the folder read
 //!   (`Access::export_target`).
 //! - The cache: inside the app's cache folder only (`CacheRoots`).
 //! - The models folder, whose plugins run as code: only one chosen in Rust's native dialog, kept
@@ -249,7 +249,7 @@ impl Access {
 
     /// The source and destination of an export: the source must be a location the user opened
     /// (`not_opened`), the destination a folder chosen in the dialog (`save_path_not_chosen`),
-    /// or, when none is given, the default beside the source.
+    /// or, when none is given, the default beside the folder read (`export::default_destination`).
     pub fn export_target(&self, gallery: &Gallery, request: &ExportRequest) -> AppResult<(PathBuf, PathBuf)> {
         let source = PathBuf::from(&request.source);
         if !gallery.is_opened_location(&source) {

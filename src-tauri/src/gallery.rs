@@ -122,7 +122,7 @@ fn holds_images(folder: &Path) -> bool {
 
 /// The images and the books directly in `folder` (archives, and sub-folders of images), each in
 /// natural order. What SRView's exports wrote is not a book (`outputs`).
-pub fn folder_contents(folder: &Path, outputs: &ExportRecord) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenError> {
+fn folder_contents(folder: &Path, outputs: &ExportRecord) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenError> {
     let mut images = Vec::new();
     let mut books = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(|e| OpenError::Io(folder.to_path_buf(), e))?.flatten() {
@@ -221,7 +221,7 @@ fn read_head(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// A book's name: an archive's file name without its extension, a folder's name.
-pub fn book_name(path: &Path) -> String {
+fn book_name(path: &Path) -> String {
     let name = if path.is_dir() { path.file_name() } else { path.file_stem() };
     name.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
