@@ -370,6 +370,28 @@ fn an_export_goes_only_to_a_folder_chosen_in_rusts_dialog_from_a_location_opened
     );
 }
 
+#[test]
+fn the_shelf_lists_the_books_beside_an_opened_location_only_with_covers_served_by_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("cache"));
+    let library = dir.path().join("library");
+    let photos = library.join("Photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    write_png(&photos, "p1.png", 8, 6);
+    write_png(&library, "loose.png", 8, 6);
+    std::fs::create_dir(library.join("Notes")).unwrap();
+    std::fs::write(library.join("Notes").join("todo.txt"), b"not a book").unwrap();
+    let opened = app.open(&library);
+
+    let books = app.json("list_shelf", json!({ "location": opened["path"] }));
+    let books = books.as_array().unwrap();
+    assert_eq!(books.len(), 1, "only the folder of images is a book: {books:?}");
+    assert_eq!((books[0]["name"].as_str(), books[0]["folder"].as_bool()), (Some("Photos"), Some(true)));
+    assert!(books[0]["coverUrl"].as_str().unwrap().starts_with("srimg://localhost/cover/"), "{books:?}");
+    assert_eq!(app.error_kind("list_shelf", json!({ "location": dir.path() })), "not_opened");
+    assert_eq!(app.error_kind("list_shelf", json!({ "location": "/etc" })), "not_opened");
+}
+
 /// An RGB PNG whose header says 30000×30000 and whose 2.7 GB of zero pixels deflate to a few
 /// MB, written row by row.
 fn write_bomb(path: &Path) {
