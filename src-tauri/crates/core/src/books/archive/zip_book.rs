@@ -1,10 +1,10 @@
 //! Zip books, read one entry at a time from the file or from memory.
 
-use std::fs::File;
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::seven_zip_book::Source;
+use super::zip_recovery::RecoveredZip;
 use super::*;
 use crate::error::Result;
 use crate::sync::lock;
@@ -32,13 +32,21 @@ pub(super) fn zip_method_name(method: zip::CompressionMethod) -> String {
     }
 }
 
+/// Opens a zip book from its central directory or, where that cannot be read, from its local
+/// headers (`RecoveredZip`).
+pub(super) fn open_zip(path: &Path, source: Source, max_bytes: u64) -> Result<Arc<dyn Archive>> {
+    let reader = source.reader().map_err(|e| SrError::io(path, e))?;
+    match zip::ZipArchive::new(reader) {
+        Ok(archive) => Ok(Arc::new(ZipBook::open(path, archive)?)),
+        Err(why) => Ok(Arc::new(RecoveredZip::scan(path, &source, max_bytes, &why)?)),
+    }
+}
+
 impl ZipBook {
-    pub(super) fn open<R: IntoReader>(path: &Path, source: R) -> Result<Self> {
-        let archive = zip::ZipArchive::new(source.into_reader()).map_err(|e| corrupt(path, e))?;
+    fn open(path: &Path, mut archive: zip::ZipArchive<Box<dyn ReadSeek>>) -> Result<Self> {
         if archive.len() > MAX_ENTRIES {
             return Err(corrupt(path, format!("it has {} entries, more than {MAX_ENTRIES}", archive.len())));
         }
-        let mut archive = archive;
         let mut entries = Vec::with_capacity(archive.len());
         let mut methods = Vec::with_capacity(archive.len());
         let mut raw_names = Vec::with_capacity(archive.len());
@@ -54,22 +62,6 @@ impl ZipBook {
             methods.push(entry.compression());
         }
         Ok(ZipBook { path: path.to_path_buf(), archive: Mutex::new(archive), entries, methods, raw_names })
-    }
-}
-
-pub(super) trait IntoReader {
-    fn into_reader(self) -> Box<dyn ReadSeek>;
-}
-
-impl IntoReader for File {
-    fn into_reader(self) -> Box<dyn ReadSeek> {
-        Box::new(std::io::BufReader::new(self))
-    }
-}
-
-impl IntoReader for SharedBytes {
-    fn into_reader(self) -> Box<dyn ReadSeek> {
-        Box::new(Cursor::new(self))
     }
 }
 
