@@ -54,7 +54,7 @@ pub enum SrError {
     Timeout(f64),
     #[error("the upscale engine is not running: {0}")]
     EngineUnavailable(String),
-    #[error("{path} cannot be opened as a book: it is damaged, or it is not a comic book archive. Detail: {reason}")]
+    #[error("{path} is damaged, or is not a book SRView can read. Detail: {reason}")]
     CorruptArchive { path: String, reason: String },
     #[error(
         "{path} is damaged: {readable} of {found} pages could be read; the other {} were skipped",

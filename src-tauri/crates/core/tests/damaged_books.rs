@@ -131,7 +131,7 @@ fn a_zip_cut_short_opens_with_the_pages_that_read_whole() {
     let err = open_cut(dir.path(), "cut-in-first.cbz", &whole[..first_data], MAX).unwrap_err();
     assert_eq!(err.kind(), "corrupt_archive", "{err}");
     let message = err.to_string();
-    assert!(message.contains("cannot be opened as a book: it is damaged"), "{message}");
+    assert!(message.contains("cut-in-first.cbz is damaged, or is not a book SRView can read."), "{message}");
     assert!(message.contains("Detail: "), "the library's words only as a detail: {message}");
 }
 
