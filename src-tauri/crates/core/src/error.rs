@@ -56,10 +56,7 @@ pub enum SrError {
     EngineUnavailable(String),
     #[error("{path} is damaged, or is not a book SRView can read. Detail: {reason}")]
     CorruptArchive { path: String, reason: String },
-    #[error(
-        "{path} is damaged: {readable} of {found} pages could be read; the other {} were skipped",
-        found - readable
-    )]
+    #[error("{path} is damaged: {readable} of {found} pages could be read; {}", skipped_pages(found - readable))]
     DamagedBook { path: String, readable: u32, found: u32 },
     #[error("{path} uses {method} compression, which SRView cannot read")]
     UnsupportedCompression { path: String, method: String },
@@ -83,6 +80,11 @@ pub enum SrError {
     OutOfMemory(String),
     #[error("Something went wrong inside SRView (please report it). Detail: internal error: {0}")]
     Internal(String),
+}
+
+/// "1 page was skipped", "3 pages were skipped".
+fn skipped_pages(count: u32) -> String {
+    if count == 1 { "1 page was skipped".into() } else { format!("{count} pages were skipped") }
 }
 
 /// "900 MP", "64 MP", "1.5 MP", "0.04 MP": pixels as a person reads them.
