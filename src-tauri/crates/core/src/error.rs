@@ -32,7 +32,7 @@ pub enum SrError {
     InputNotFound(String),
     #[error("{path} is not an image that SRView can read")]
     NotAnImage { path: String },
-    #[error("{path} is damaged or truncated, so it cannot be shown. Detail: {reason}")]
+    #[error("{path} is damaged or truncated. Detail: {reason}")]
     CorruptImage { path: String, reason: String },
     #[error(
         "{path} is {width}×{height}{frames} pixels ({}), above the limit of {}",
