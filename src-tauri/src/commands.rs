@@ -132,7 +132,10 @@ pub async fn cap_cache(state: State<'_, SrVulkanManagerState>, max_megabytes: u3
 /// in later runs, and applied now and after every write, least recently used first.
 #[tauri::command]
 #[specta::specta]
-pub async fn set_cache_cap(state: State<'_, SrVulkanManagerState>, max_megabytes: Option<u32>) -> AppResult<CleanReport> {
+pub async fn set_cache_cap(
+    state: State<'_, SrVulkanManagerState>,
+    max_megabytes: Option<u32>,
+) -> AppResult<CleanReport> {
     let cache = state.cache()?;
     let bytes = max_megabytes.map(|megabytes| u64::from(megabytes) * 1024 * 1024);
     Ok(crate::error::blocking(move || cache.set_cap(bytes)).await??)

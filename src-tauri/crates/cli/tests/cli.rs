@@ -1134,12 +1134,18 @@ fn a_book_cut_short_upscales_its_readable_pages_and_says_how_many_were_skipped()
     for (i, name) in ["p1.png", "p2.png", "p3.png"].iter().enumerate() {
         write_png(&pages, name, 24 + i as u32, 16);
     }
-    let status = Command::new("zip").args(["-q", "-0", "../whole.cbz", "p1.png", "p2.png", "p3.png"]).current_dir(&pages).status().unwrap();
+    let status = Command::new("zip")
+        .args(["-q", "-0", "../whole.cbz", "p1.png", "p2.png", "p3.png"])
+        .current_dir(&pages)
+        .status()
+        .unwrap();
     assert!(status.success());
     // Cut 20 bytes into the last page's data: its central directory and the end of p3 are gone.
     let whole = std::fs::read(dir.path().join("whole.cbz")).unwrap();
     let last = whole.windows(4).rposition(|w| w == b"PK\x03\x04").unwrap();
-    let data = last + 30 + usize::from(u16::from_le_bytes([whole[last + 26], whole[last + 27]]))
+    let data = last
+        + 30
+        + usize::from(u16::from_le_bytes([whole[last + 26], whole[last + 27]]))
         + usize::from(u16::from_le_bytes([whole[last + 28], whole[last + 29]]));
     let book = dir.path().join("truncated.cbz");
     std::fs::write(&book, &whole[..data + 20]).unwrap();
@@ -1153,7 +1159,8 @@ fn a_book_cut_short_upscales_its_readable_pages_and_says_how_many_were_skipped()
     };
     let (code, lines, summary) = run_lines(&mut upscale(&cache));
     assert_eq!(code, 1, "the lost page makes the run fail: {summary}");
-    let done: Vec<&str> = lines.iter().filter(|l| l["status"] == "computed").map(|l| l["input"].as_str().unwrap()).collect();
+    let done: Vec<&str> =
+        lines.iter().filter(|l| l["status"] == "computed").map(|l| l["input"].as_str().unwrap()).collect();
     assert_eq!(done.len(), 2, "the two readable pages were upscaled: {lines:?}");
     assert!(done[0].ends_with("p1.png") && done[1].ends_with("p2.png"), "{done:?}");
     assert_eq!(summary["failures"][0]["error"]["kind"], "damaged_book", "{summary}");

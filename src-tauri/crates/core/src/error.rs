@@ -84,7 +84,11 @@ pub enum SrError {
 
 /// "1 page was skipped", "3 pages were skipped".
 fn skipped_pages(count: u32) -> String {
-    if count == 1 { "1 page was skipped".into() } else { format!("{count} pages were skipped") }
+    if count == 1 {
+        "1 page was skipped".into()
+    } else {
+        format!("{count} pages were skipped")
+    }
 }
 
 /// "900 MP", "64 MP", "1.5 MP", "0.04 MP": pixels as a person reads them.
@@ -177,7 +181,9 @@ impl Clone for SrError {
             Timeout(t) => Timeout(*t),
             EngineUnavailable(m) => EngineUnavailable(m.clone()),
             CorruptArchive { path, reason } => CorruptArchive { path: path.clone(), reason: reason.clone() },
-            DamagedBook { path, readable, found } => DamagedBook { path: path.clone(), readable: *readable, found: *found },
+            DamagedBook { path, readable, found } => {
+                DamagedBook { path: path.clone(), readable: *readable, found: *found }
+            }
             UnsupportedCompression { path, method } => {
                 UnsupportedCompression { path: path.clone(), method: method.clone() }
             }

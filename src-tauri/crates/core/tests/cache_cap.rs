@@ -23,11 +23,8 @@ fn bytes_on_disk(cache: &ResultCache) -> u64 {
 fn users_files(root: &Path) -> Vec<PathBuf> {
     let shard = root.join("ab");
     std::fs::create_dir_all(&shard).unwrap();
-    let files = [
-        root.join("my notes.txt"),
-        shard.join("holiday.png"),
-        shard.join(format!("ab{}.webp.bak", "0".repeat(62))),
-    ];
+    let files =
+        [root.join("my notes.txt"), shard.join("holiday.png"), shard.join(format!("ab{}.webp.bak", "0".repeat(62)))];
     for (i, file) in files.iter().enumerate() {
         std::fs::write(file, vec![b'u'; 5_000 * (i + 1)]).unwrap();
     }

@@ -58,7 +58,8 @@ fn info_zip(dir: &Path) -> Vec<u8> {
         let bytes = if name.ends_with(".png") { page_bytes(name) } else { b"<ComicInfo/>".to_vec() };
         std::fs::write(tree.join(name), bytes).unwrap();
     }
-    let output = Command::new("zip").args(["-q", "-0", "../whole.cbz"]).args(ENTRIES).current_dir(&tree).output().unwrap();
+    let output =
+        Command::new("zip").args(["-q", "-0", "../whole.cbz"]).args(ENTRIES).current_dir(&tree).output().unwrap();
     assert!(output.status.success(), "zip: {}", String::from_utf8_lossy(&output.stderr));
     std::fs::read(dir.join("whole.cbz")).unwrap()
 }
@@ -181,7 +182,8 @@ fn recovery_reads_nothing_past_the_limits() {
     std::fs::create_dir_all(&tree).unwrap();
     std::fs::write(tree.join("p01.png"), &small).unwrap();
     std::fs::write(tree.join("p02.png"), vec![7u8; 4 * limit as usize]).unwrap();
-    let output = Command::new("zip").args(["-q", "-0", "../big.cbz", "p01.png", "p02.png"]).current_dir(&tree).output().unwrap();
+    let output =
+        Command::new("zip").args(["-q", "-0", "../big.cbz", "p01.png", "p02.png"]).current_dir(&tree).output().unwrap();
     assert!(output.status.success());
     let whole = std::fs::read(dir.path().join("big.cbz")).unwrap();
     let (_, cd) = layout(&whole);
@@ -209,7 +211,11 @@ fn files_that_are_not_zips_or_hold_nothing_readable_get_typed_errors() {
     // A local header signature and then noise.
     let mut noise = b"PK\x03\x04".to_vec();
     noise.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
-    for (name, bytes) in [("noise.cbz", noise), ("signature-only.cbz", b"PK\x03\x04".to_vec()), ("header-only.cbz", whole[..40].to_vec())] {
+    for (name, bytes) in [
+        ("noise.cbz", noise),
+        ("signature-only.cbz", b"PK\x03\x04".to_vec()),
+        ("header-only.cbz", whole[..40].to_vec()),
+    ] {
         let err = open_cut(dir.path(), name, &bytes, MAX).unwrap_err();
         assert_eq!(err.kind(), "corrupt_archive", "{name}: {err}");
     }

@@ -250,9 +250,7 @@ impl ResultCache {
     fn mark(&self) -> Result<()> {
         let temp = self.root.join(TEMP_DIR);
         fs::create_dir_all(&temp).map_err(|e| SrError::io(&temp, e))?;
-        for (name, content) in
-            [(TAG_FILE, TAG.to_owned()), (MARKER_FILE, marker_text(None))]
-        {
+        for (name, content) in [(TAG_FILE, TAG.to_owned()), (MARKER_FILE, marker_text(None))] {
             let path = self.root.join(name);
             if !path.exists() {
                 write_atomically(&temp, &path, content.as_bytes())?;
@@ -439,7 +437,12 @@ fn evict(usage: &mut Usage, keep: Option<&Path>) -> CleanReport {
         }
     }
     if report.removed > 0 {
-        tracing::debug!(removed = report.removed, bytes = report.bytes_freed, total = usage.total(), "cache kept under its cap");
+        tracing::debug!(
+            removed = report.removed,
+            bytes = report.bytes_freed,
+            total = usage.total(),
+            "cache kept under its cap"
+        );
     }
     report
 }

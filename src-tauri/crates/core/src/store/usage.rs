@@ -131,7 +131,9 @@ mod tests {
         let found = sizes
             .iter()
             .enumerate()
-            .map(|(i, bytes)| (PathBuf::from(format!("e{i}")), *bytes, start + std::time::Duration::from_secs(i as u64)))
+            .map(|(i, bytes)| {
+                (PathBuf::from(format!("e{i}")), *bytes, start + std::time::Duration::from_secs(i as u64))
+            })
             .collect();
         Usage::new(found, Some(cap))
     }

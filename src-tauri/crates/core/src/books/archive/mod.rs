@@ -27,7 +27,7 @@ mod zip_recovery;
 use rar_book::RarBook;
 use seven_zip_book::{SevenZipBook, Source};
 pub use volumes::{first_volume_of, is_later_volume, listed_by_its_first_volume};
-use zip_book::open_zip;
+use zip_recovery::open_zip;
 
 /// Archives with more entries than this are refused.
 pub const MAX_ENTRIES: usize = 100_000;

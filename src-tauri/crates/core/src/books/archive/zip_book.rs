@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::seven_zip_book::Source;
-use super::zip_recovery::RecoveredZip;
 use super::*;
 use crate::error::Result;
 use crate::sync::lock;
@@ -32,18 +30,8 @@ pub(super) fn zip_method_name(method: zip::CompressionMethod) -> String {
     }
 }
 
-/// Opens a zip book from its central directory or, where that cannot be read, from its local
-/// headers (`RecoveredZip`).
-pub(super) fn open_zip(path: &Path, source: Source, max_bytes: u64) -> Result<Arc<dyn Archive>> {
-    let reader = source.reader().map_err(|e| SrError::io(path, e))?;
-    match zip::ZipArchive::new(reader) {
-        Ok(archive) => Ok(Arc::new(ZipBook::open(path, archive)?)),
-        Err(why) => Ok(Arc::new(RecoveredZip::scan(path, &source, max_bytes, &why)?)),
-    }
-}
-
 impl ZipBook {
-    fn open(path: &Path, mut archive: zip::ZipArchive<Box<dyn ReadSeek>>) -> Result<Self> {
+    pub(super) fn open(path: &Path, mut archive: zip::ZipArchive<Box<dyn ReadSeek>>) -> Result<Self> {
         if archive.len() > MAX_ENTRIES {
             return Err(corrupt(path, format!("it has {} entries, more than {MAX_ENTRIES}", archive.len())));
         }

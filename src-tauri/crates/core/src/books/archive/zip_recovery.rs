@@ -1,9 +1,9 @@
-//! Zip books whose central directory is missing or unreadable (a download cut short): the
-//! entries are found by walking the local file headers from the start of the file. An entry
-//! is kept only when its data is all there and decompresses to its checksum, so every page of
-//! a recovered book reads whole; the others are named as lost. An entry written with a data
-//! descriptor (sizes after the data) ends where a signed descriptor whose compressed size
-//! matches says so; the search for it stops at `max_bytes` of compressed data.
+//! Opening zip books: from their central directory (`ZipBook`) or, where that is missing or
+//! unreadable (a download cut short), from their local file headers, walked from the start.
+//! An entry is kept only when its data is all there and decompresses to its checksum, so
+//! every page of a recovered book reads whole; the others are named as lost. An entry written
+//! with a data descriptor (sizes after the data) ends where a signed descriptor whose
+//! compressed size matches says so; the search for it stops at `max_bytes` of compressed data.
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ use zip::read::{read_zipfile_from_stream_with_options, ZipReadOptions};
 use zip::CompressionMethod;
 
 use super::seven_zip_book::Source;
-use super::zip_book::{zip_method_name, zip_reads};
+use super::zip_book::{zip_method_name, zip_reads, ZipBook};
 use super::*;
 use crate::sync::lock;
 
@@ -173,6 +173,16 @@ fn open_entry<T>(
         .override_crc(located.crc);
     let mut entry = read_zipfile_from_stream_with_options(&mut reader, options).ok()??;
     use_entry(&mut entry)
+}
+
+/// Opens a zip book from its central directory or, where that cannot be read, from its local
+/// headers (`RecoveredZip`).
+pub(super) fn open_zip(path: &Path, source: Source, max_bytes: u64) -> Result<Arc<dyn Archive>> {
+    let reader = source.reader().map_err(|e| SrError::io(path, e))?;
+    match zip::ZipArchive::new(reader) {
+        Ok(archive) => Ok(Arc::new(ZipBook::open(path, archive)?)),
+        Err(why) => Ok(Arc::new(RecoveredZip::scan(path, &source, max_bytes, &why)?)),
+    }
 }
 
 /// The method numbered `id` in a local header.
