@@ -99,7 +99,8 @@ export interface CacheApi {
   stats(): Promise<CacheStats>;
   cleanup(maxAgeDays: number): Promise<number>;
   clear(): Promise<CleanReport>;
-  cap(maxMegabytes: number): Promise<CleanReport>;
+  /** Sets the lasting size cap (null lifts it); it is applied at once and after every write. */
+  setCap(maxMegabytes: number | null): Promise<CleanReport>;
 }
 
 export interface ExportApi {
@@ -152,7 +153,7 @@ export const cacheApi: CacheApi = {
   stats: () => unwrap(commands.getSrVulkanCacheStats()),
   cleanup: (days) => unwrap(commands.cleanupSrVulkanCache(days)),
   clear: () => unwrap(commands.clearCache()),
-  cap: (megabytes) => unwrap(commands.capCache(megabytes)),
+  setCap: (megabytes) => unwrap(commands.setCacheCap(megabytes)),
 };
 
 export const exportApi: ExportApi = {

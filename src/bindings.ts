@@ -27,6 +27,11 @@ export const commands = {
 	clearCache: () => typedError<CleanReport, ErrorPayload>(__TAURI_INVOKE("clear_cache")),
 	/**  Removes least recently used entries until the cache holds at most `maxMegabytes`. */
 	capCache: (maxMegabytes: number) => typedError<CleanReport, ErrorPayload>(__TAURI_INVOKE("cap_cache", { maxMegabytes })),
+	/**
+	 *  Sets the cache's lasting size cap (`null` lifts it): kept in the cache folder, so it holds
+	 *  in later runs, and applied now and after every write, least recently used first.
+	 */
+	setCacheCap: (maxMegabytes: number | null) => typedError<CleanReport, ErrorPayload>(__TAURI_INVOKE("set_cache_cap", { maxMegabytes })),
 	/**  Devices, the one in use, CPU or software fallback, cores and versions. */
 	getEngineReport: () => typedError<DeviceReport_Serialize, ErrorPayload>(__TAURI_INVOKE("get_engine_report")),
 	/**  Every Vulkan device's memory heaps and budget, for the GPU panel. */
@@ -174,6 +179,13 @@ export type BatchSummary_Serialize = {
 	peakInFlight: number,
 };
 
+/**  A damaged book's pages read and found, and the sentence that says so. */
+export type BookDamageNote = {
+	readablePages: number,
+	pagesFound: number,
+	message: string,
+};
+
 export type BookEntry = {
 	path: string,
 	name: string,
@@ -188,6 +200,8 @@ export type CacheStats_Deserialize = {
 	oldest?: number | null,
 	newest?: number | null,
 	root: string,
+	/**  The lasting size cap in bytes, if one is set. */
+	cap?: number | null,
 };
 
 export type CacheStats_Serialize = {
@@ -197,6 +211,8 @@ export type CacheStats_Serialize = {
 	oldest: number | null,
 	newest: number | null,
 	root: string,
+	/**  The lasting size cap in bytes, if one is set. */
+	cap: number | null,
 };
 
 /**
@@ -532,6 +548,8 @@ export type OpenedLocation_Deserialize = {
 	/**  For a book: the books before and after it in its folder. */
 	previousBook?: BookEntry | null,
 	nextBook?: BookEntry | null,
+	/**  For a damaged book opened with the pages that could be read: how many, in words. */
+	damage?: BookDamageNote | null,
 };
 
 export type OpenedLocation_Serialize = {
@@ -548,6 +566,8 @@ export type OpenedLocation_Serialize = {
 	/**  For a book: the books before and after it in its folder. */
 	previousBook: BookEntry | null,
 	nextBook: BookEntry | null,
+	/**  For a damaged book opened with the pages that could be read: how many, in words. */
+	damage: BookDamageNote | null,
 };
 
 export type OutputFormat = OutputFormat_Serialize | OutputFormat_Deserialize;

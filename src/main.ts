@@ -24,6 +24,7 @@ import { Thumbnails } from "./viewer/thumbnails";
 import { Viewer } from "./viewer/viewer";
 import { bindPanels } from "./views/panels";
 import { bindStage } from "./views/stage";
+import { bindBookDamage } from "./views/damage";
 import { bindGoTo } from "./views/goto";
 import { bindExportStatus } from "./views/export-status";
 import { bindStatus } from "./views/status";
@@ -72,6 +73,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   const thumbnails = new Thumbnails(byId(ID.thumbnails), (index) => reading.showIndex(index));
   bindStage(store, viewer, thumbnails, (slot) => reading.originalFailed(slot));
   bindToolbar(store);
+  bindBookDamage(store);
   const cache = new CachePanel(byId(ID.panelCache), cacheApi, () => upscale.forget());
   const exporting = new ExportController(store, exportApi);
   const exporter = new ExportPanel(byId(ID.panelExport), exportApi, exporting);

@@ -14,6 +14,7 @@ macro_rules! app_commands {
             cleanup_sr_vulkan_cache,
             clear_cache,
             cap_cache,
+            set_cache_cap,
             get_engine_report,
             get_device_memory,
             watch_engine_stats,

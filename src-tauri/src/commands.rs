@@ -129,6 +129,19 @@ pub async fn cap_cache(state: State<'_, SrVulkanManagerState>, max_megabytes: u3
     state.clean_cache(CleanPolicy::MaxBytes { bytes }).await
 }
 
+/// Sets the cache's lasting size cap (`null` lifts it): kept in the cache folder, so it holds
+/// in later runs, and applied now and after every write, least recently used first.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_cache_cap(
+    state: State<'_, SrVulkanManagerState>,
+    max_megabytes: Option<u32>,
+) -> AppResult<CleanReport> {
+    let cache = state.cache()?;
+    let bytes = max_megabytes.map(|megabytes| u64::from(megabytes) * 1024 * 1024);
+    Ok(crate::error::blocking(move || cache.set_cap(bytes)).await??)
+}
+
 /// Devices, the one in use, CPU or software fallback, cores and versions.
 #[tauri::command]
 #[specta::specta]

@@ -20,7 +20,7 @@ pub enum AppError {
     ModelsDirNotChosen(String),
     #[error("{0} was not found")]
     NotFound(String),
-    #[error("internal error: {0}")]
+    #[error("Something went wrong inside SRView (please report it). Detail: internal error: {0}")]
     Internal(String),
 }
 

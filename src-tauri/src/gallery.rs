@@ -61,6 +61,24 @@ pub struct OpenedLocation {
     /// For a book: the books before and after it in its folder.
     pub previous_book: Option<BookEntry>,
     pub next_book: Option<BookEntry>,
+    /// For a damaged book opened with the pages that could be read: how many, in words.
+    pub damage: Option<BookDamageNote>,
+}
+
+/// A damaged book's pages read and found, and the sentence that says so.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BookDamageNote {
+    pub readable_pages: u32,
+    pub pages_found: u32,
+    pub message: String,
+}
+
+impl From<srview_core::books::book::BookDamage> for BookDamageNote {
+    fn from(damage: srview_core::books::book::BookDamage) -> Self {
+        let message = damage.message();
+        BookDamageNote { readable_pages: damage.readable_pages, pages_found: damage.pages_found, message }
+    }
 }
 
 /// A page's size, or why it cannot be shown.
@@ -397,6 +415,7 @@ impl Gallery {
             books: listing.books.iter().map(|b| book_entry(b)).collect(),
             previous_book: listing.previous_book.as_deref().map(book_entry),
             next_book: listing.next_book.as_deref().map(book_entry),
+            damage: listing.book.as_ref().and_then(|book| book.damage).map(BookDamageNote::from),
         };
         let location = Location { path: listing.path, first_id, pages: sources, book: listing.book };
         self.opened().locations.push_front(location);

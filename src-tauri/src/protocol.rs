@@ -52,9 +52,11 @@ fn content_type(bytes: &[u8]) -> &'static str {
 /// The bytes a request path may be answered with (and whether they never change), or the
 /// status to answer with. What may be served at all is `srimg_target`'s to say.
 fn resolve(engine: &SrVulkanManagerState, gallery: &Gallery, path: &str) -> Result<(Vec<u8>, bool), StatusCode> {
-    match srimg_target(path, engine.cache().ok(), gallery)? {
+    let cache = engine.cache().ok();
+    match srimg_target(path, cache.clone(), gallery)? {
+        // Read while it is kept from the cache's eviction.
         SrimgTarget::CacheEntry(file) => {
-            std::fs::read(&file).map(|bytes| (bytes, true)).map_err(|_| StatusCode::NOT_FOUND)
+            cache.and_then(|c| c.read_entry(&file)).map(|bytes| (bytes, true)).ok_or(StatusCode::NOT_FOUND)
         }
         SrimgTarget::Page(source) => page(engine, &source),
         // Without a thumbnail cache, the page itself is served.

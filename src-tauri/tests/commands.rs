@@ -838,3 +838,57 @@ fn reading_twenty_solid_books_in_a_row() {
     }
     println!("| 20 / 1 | {:.2}× | {:.2}× | |", peaks[19].0 .0 / peaks[0].0 .0, peaks[19].0 .1 / peaks[0].0 .1);
 }
+
+// ---- a damaged book, and the cache's lasting cap ----
+
+#[test]
+fn a_zip_cut_short_opens_with_its_readable_pages_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("cache"));
+    let pages = dir.path().join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    let names: Vec<String> = (1..=4)
+        .map(|i| {
+            write_png(&pages, &format!("p{i}.png"), 20 + i, 16);
+            format!("p{i}.png")
+        })
+        .collect();
+    let status = std::process::Command::new("zip")
+        .arg("-q")
+        .arg("../whole.cbz")
+        .args(&names)
+        .current_dir(&pages)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let whole = std::fs::read(dir.path().join("whole.cbz")).unwrap();
+    // Cut 40 bytes into the last page's data (each PNG is larger than that): three of four.
+    let last = whole.windows(4).rposition(|w| w == b"PK\x03\x04").unwrap();
+    let data = last
+        + 30
+        + u16::from_le_bytes([whole[last + 26], whole[last + 27]]) as usize
+        + u16::from_le_bytes([whole[last + 28], whole[last + 29]]) as usize;
+    std::fs::write(dir.path().join("cut.cbz"), &whole[..data + 40]).unwrap();
+
+    let book = app.open(&dir.path().join("cut.cbz"));
+    assert_eq!(book["images"].as_array().unwrap().len(), 3, "{book}");
+    assert_eq!(book["damage"]["readablePages"], 3);
+    assert_eq!(book["damage"]["pagesFound"], 4);
+    assert_eq!(book["damage"]["message"], "This book is damaged: 3 of 4 pages could be read.");
+    assert!(app.open(&dir.path().join("whole.cbz"))["damage"].is_null());
+}
+
+#[test]
+fn the_cache_cap_set_through_the_app_holds_in_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let app = start(&cache);
+    assert!(app.json("get_sr_vulkan_cache_stats", json!({}))["cap"].is_null(), "no cap by default");
+    let report = app.json("set_cache_cap", json!({ "maxMegabytes": 300 }));
+    assert_eq!(report["removed"], 0);
+    drop(app);
+    let app = start(&cache);
+    assert_eq!(app.json("get_sr_vulkan_cache_stats", json!({}))["cap"], 300 * 1024 * 1024);
+    app.json("set_cache_cap", json!({ "maxMegabytes": null }));
+    assert!(app.json("get_sr_vulkan_cache_stats", json!({}))["cap"].is_null());
+}

@@ -1,4 +1,5 @@
-// The cache panel: entries, size, oldest use; cleanup by age with a confirmation, clear all, size cap.
+// The cache panel: entries, size, oldest use; cleanup by age with a confirmation, clear all,
+// and the lasting size cap, which the engine keeps after every write and in later runs.
 import type { CacheStats, CleanReport } from "../bindings";
 import { describeError, type CacheApi } from "../api";
 import { definitionList, el, formatAge, formatBytes } from "./dom";
@@ -22,7 +23,8 @@ export class CachePanel {
   private render(stats: CacheStats): void {
     const days = el("input", { type: "number", min: "0", value: "30", id: ID.cleanupDays });
     days.style.width = "70px";
-    const cap = el("input", { type: "number", min: "1", value: "500", id: ID.cacheCapMb });
+    const capMb = stats.cap == null ? null : Math.round(stats.cap / (1024 * 1024));
+    const cap = el("input", { type: "number", min: "1", value: String(capMb ?? 500), id: ID.cacheCapMb });
     cap.style.width = "80px";
     const result = el("p", { id: ID.cacheResult, className: "note" });
     const confirmBox = el("div");
@@ -55,10 +57,27 @@ export class CachePanel {
     const clearAll = el("button", { id: ID.cacheClear }, "Clear all");
     clearAll.onclick = () => ask(`Remove all ${stats.entries} cached images?`, async () => removed(await this.api.clear()));
     const applyCap = el("button", { id: ID.cacheApplyCap }, "Apply");
-    applyCap.onclick = () =>
-      ask(`Shrink the cache to ${cap.value} MB, least recently used first?`, async () =>
-        removed(await this.api.cap(Math.max(1, Math.floor(Number(cap.value) || 1)))),
+    applyCap.onclick = () => {
+      const megabytes = Math.max(1, Math.floor(Number(cap.value) || 1));
+      ask(`Keep the cache under ${megabytes} MB from now on, removing the least recently used images first?`, async () =>
+        removed(await this.api.setCap(megabytes)),
       );
+    };
+    const liftCap = el("button", { id: ID.cacheLiftCap }, "No cap");
+    liftCap.hidden = capMb === null;
+    liftCap.onclick = async () => {
+      try {
+        await this.api.setCap(null);
+        await this.refresh();
+      } catch (e) {
+        this.panel.querySelector(`#${ID.cacheResult}`)!.textContent = describeError(e);
+      }
+    };
+    const capNow = el(
+      "p",
+      { id: ID.cacheCapNow, className: "note" },
+      capMb === null ? "No size cap: the cache grows until it is cleaned." : `Kept under ${capMb} MB: the least recently used images go first.`,
+    );
     this.panel.replaceChildren(
       el("h2", {}, "Cache"),
       definitionList([
@@ -68,7 +87,8 @@ export class CachePanel {
         ["Folder", el("span", { className: "note" }, stats.root)],
       ]),
       el("div", { className: "row" }, "Older than", days, "days", cleanup),
-      el("div", { className: "row" }, "Size cap", cap, "MB", applyCap),
+      el("div", { className: "row" }, "Size cap", cap, "MB", applyCap, liftCap),
+      capNow,
       el("div", { className: "row" }, clearAll),
       confirmBox,
       result,

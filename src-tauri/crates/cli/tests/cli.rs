@@ -1125,3 +1125,52 @@ fn the_output_format_follows_the_name_given_to_o_unless_asked_and_a_clash_is_ref
     assert_eq!((code, error["error"]["kind"].as_str()), (2, Some("invalid_option")), "{error}");
     assert!(!gif.exists(), "no WebP is written under a .gif name");
 }
+
+#[test]
+fn a_book_cut_short_upscales_its_readable_pages_and_says_how_many_were_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for (i, name) in ["p1.png", "p2.png", "p3.png"].iter().enumerate() {
+        write_png(&pages, name, 24 + i as u32, 16);
+    }
+    let status = Command::new("zip")
+        .args(["-q", "-0", "../whole.cbz", "p1.png", "p2.png", "p3.png"])
+        .current_dir(&pages)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Cut 20 bytes into the last page's data: its central directory and the end of p3 are gone.
+    let whole = std::fs::read(dir.path().join("whole.cbz")).unwrap();
+    let last = whole.windows(4).rposition(|w| w == b"PK\x03\x04").unwrap();
+    let data = last
+        + 30
+        + usize::from(u16::from_le_bytes([whole[last + 26], whole[last + 27]]))
+        + usize::from(u16::from_le_bytes([whole[last + 28], whole[last + 29]]));
+    let book = dir.path().join("truncated.cbz");
+    std::fs::write(&book, &whole[..data + 20]).unwrap();
+
+    let cache = dir.path().join("cache");
+    let out = dir.path().join("out");
+    let upscale = |cache: &Path| {
+        let mut command = srview(cache);
+        command.args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--format", "png", "--out-dir"]).arg(&out).arg(&book);
+        command
+    };
+    let (code, lines, summary) = run_lines(&mut upscale(&cache));
+    assert_eq!(code, 1, "the lost page makes the run fail: {summary}");
+    let done: Vec<&str> =
+        lines.iter().filter(|l| l["status"] == "computed").map(|l| l["input"].as_str().unwrap()).collect();
+    assert_eq!(done.len(), 2, "the two readable pages were upscaled: {lines:?}");
+    assert!(done[0].ends_with("p1.png") && done[1].ends_with("p2.png"), "{done:?}");
+    assert_eq!(summary["failures"][0]["error"]["kind"], "damaged_book", "{summary}");
+    for line in lines.iter().filter(|l| l["status"] == "computed") {
+        let (width, height) = image::image_dimensions(line["output"].as_str().unwrap()).unwrap();
+        assert_eq!(height, 32, "{line} is 2× ({width}×{height})");
+    }
+
+    // In words, on a terminal: how many pages were read, and how many skipped.
+    let output = upscale(&dir.path().join("cache2")).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(text.contains("truncated.cbz is damaged: 2 of 3 pages could be read; 1 page was skipped"), "{text}");
+}

@@ -1,4 +1,7 @@
 //! Every error SRView reports. It serialises to `{kind, message}` for the frontend and `--json`.
+//!
+//! A message opens with a sentence a reader understands; what a library, the system or Python
+//! said comes after it, as "Detail: …", never alone.
 
 use serde::ser::SerializeStruct;
 
@@ -29,7 +32,7 @@ pub enum SrError {
     InputNotFound(String),
     #[error("{path} is not an image that SRView can read")]
     NotAnImage { path: String },
-    #[error("{path} is damaged or truncated: {reason}")]
+    #[error("{path} is damaged or truncated. Detail: {reason}")]
     CorruptImage { path: String, reason: String },
     #[error(
         "{path} is {width}×{height}{frames} pixels ({}), above the limit of {}",
@@ -43,7 +46,7 @@ pub enum SrError {
     FileTooLarge { path: String, bytes: u64, limit: u64 },
     #[error("not upscaled: {0}")]
     Skipped(String),
-    #[error("sr_vulkan failed: {0}")]
+    #[error("The upscaler could not upscale this page. Detail: sr_vulkan failed: {0}")]
     UpscaleFailed(String),
     #[error("the request was cancelled")]
     Cancelled,
@@ -51,8 +54,10 @@ pub enum SrError {
     Timeout(f64),
     #[error("the upscale engine is not running: {0}")]
     EngineUnavailable(String),
-    #[error("{path} cannot be read as a book: {reason}")]
+    #[error("{path} is damaged, or is not a book SRView can read. Detail: {reason}")]
     CorruptArchive { path: String, reason: String },
+    #[error("{path} is damaged: {readable} of {found} pages could be read; {}", skipped_pages(found - readable))]
+    DamagedBook { path: String, readable: u32, found: u32 },
     #[error("{path} uses {method} compression, which SRView cannot read")]
     UnsupportedCompression { path: String, method: String },
     #[error("{path} is split into volumes, and the volume {volume} is missing")]
@@ -67,14 +72,23 @@ pub enum SrError {
     OutputExists(String),
     #[error("{path} cannot be SRView's cache folder: {reason}")]
     CacheRootRefused { path: String, reason: String },
-    #[error("I/O error on {path}: {source}")]
+    #[error("SRView could not read or write {path}. Detail: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("Python raised an error:\n{0}")]
+    #[error("The upscaler's Python code raised an error. Detail:\n{0}")]
     Python(String),
-    #[error("out of memory on the device: {0}")]
+    #[error("The device ran out of memory for this page. Detail: {0}")]
     OutOfMemory(String),
-    #[error("internal error: {0}")]
+    #[error("Something went wrong inside SRView (please report it). Detail: internal error: {0}")]
     Internal(String),
+}
+
+/// "1 page was skipped", "3 pages were skipped".
+fn skipped_pages(count: u32) -> String {
+    if count == 1 {
+        "1 page was skipped".into()
+    } else {
+        format!("{count} pages were skipped")
+    }
 }
 
 /// "900 MP", "64 MP", "1.5 MP", "0.04 MP": pixels as a person reads them.
@@ -110,6 +124,7 @@ impl SrError {
             SrError::Timeout(_) => "timeout",
             SrError::EngineUnavailable(_) => "engine_unavailable",
             SrError::CorruptArchive { .. } => "corrupt_archive",
+            SrError::DamagedBook { .. } => "damaged_book",
             SrError::UnsupportedCompression { .. } => "unsupported_compression",
             SrError::MissingVolume { .. } => "missing_volume",
             SrError::Encrypted(_) => "encrypted",
@@ -166,6 +181,9 @@ impl Clone for SrError {
             Timeout(t) => Timeout(*t),
             EngineUnavailable(m) => EngineUnavailable(m.clone()),
             CorruptArchive { path, reason } => CorruptArchive { path: path.clone(), reason: reason.clone() },
+            DamagedBook { path, readable, found } => {
+                DamagedBook { path: path.clone(), readable: *readable, found: *found }
+            }
             UnsupportedCompression { path, method } => {
                 UnsupportedCompression { path: path.clone(), method: method.clone() }
             }

@@ -262,6 +262,12 @@ impl Planner<'_> {
                 return Ok(());
             }
         };
+        // A damaged book's readable pages go through; the pages lost are said once, as a failure.
+        if let Some(damage) = book.damage.filter(|d| d.readable_pages < d.pages_found) {
+            let (readable, found) = (damage.readable_pages, damage.pages_found);
+            let error = SrError::DamagedBook { path: path.display().to_string(), readable, found };
+            self.batch.unreadable.push((path.display().to_string(), error));
+        }
         let book_index = self.batch.books.len();
         let archive = self.into_cbz.then_some(self.batch.cbz.len());
         let mut page_names = Vec::new();

@@ -75,10 +75,33 @@ struct Nested {
     archive: Arc<dyn Archive>,
 }
 
+/// A damaged book, opened with the pages that could be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct BookDamage {
+    pub readable_pages: u32,
+    /// The pages the damaged book still names: the readable ones and those cut off or garbled.
+    pub pages_found: u32,
+}
+
+impl BookDamage {
+    /// What a reader is told: "This book is damaged: 21 of 24 pages could be read."
+    pub fn message(&self) -> String {
+        if self.readable_pages == self.pages_found {
+            format!("This book is damaged: all {} pages could be read.", self.pages_found)
+        } else {
+            format!("This book is damaged: {} of {} pages could be read.", self.readable_pages, self.pages_found)
+        }
+    }
+}
+
 pub struct Book {
     pub path: PathBuf,
     pub pages: Vec<BookPage>,
     pub extras: Vec<BookExtra>,
+    /// Set when the book is damaged and only some of its pages are listed.
+    pub damage: Option<BookDamage>,
     archive: Arc<dyn Archive>,
     /// The nested book read last, kept for the pages that follow.
     nested: Mutex<Option<Nested>>,
@@ -152,7 +175,20 @@ impl Book {
             return Err(SrError::Encrypted(path.display().to_string()));
         }
         pages.sort_by(|a, b| natural_path_cmp(Path::new(&a.name), Path::new(&b.name)));
-        Ok(Arc::new(Book { path: path.to_path_buf(), pages, extras, archive, nested: Mutex::new(None), limits, shelf }))
+        let damage = archive.recovery().map(|recovery| {
+            let lost = recovery.lost.iter().filter(|name| !is_junk(name) && has_image_extension(Path::new(name)));
+            BookDamage { readable_pages: pages.len() as u32, pages_found: (pages.len() + lost.count()) as u32 }
+        });
+        Ok(Arc::new(Book {
+            path: path.to_path_buf(),
+            pages,
+            extras,
+            damage,
+            archive,
+            nested: Mutex::new(None),
+            limits,
+            shelf,
+        }))
     }
 
     /// Page `index` as a source the engine reads on demand.

@@ -28,10 +28,8 @@ pub fn make(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<u8>> {
 pub fn thumbnail(cache: &ResultCache, source: &ImageSource, limits: &Limits) -> Result<Vec<u8>> {
     let identity = source.identity();
     let key = CacheKey::new(&blake3::hash(identity.as_bytes()), KEY_FIELDS);
-    if let Some(path) = cache.lookup(&key, "webp") {
-        if let Ok(bytes) = std::fs::read(path) {
-            return Ok(bytes);
-        }
+    if let Some((_, bytes)) = cache.read(&key, "webp") {
+        return Ok(bytes);
     }
     let bytes = source.read(limits.max_bytes)?;
     let thumb = make(&source.display_name(), &bytes, limits)?;

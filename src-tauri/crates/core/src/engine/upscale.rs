@@ -269,10 +269,7 @@ impl Engine {
         blocking(move || -> Result<_> {
             let bytes = source.read(max_bytes)?;
             let key = CacheKey::new(&blake3::hash(&bytes), &key_fields);
-            let hit = cache.as_ref().and_then(|c| c.lookup(&key, extension)).and_then(|path| {
-                let data = std::fs::read(&path).ok()?;
-                Some((path, data))
-            });
+            let hit = cache.as_ref().and_then(|c| c.read(&key, extension));
             Ok((bytes, key, hit))
         })
         .await?

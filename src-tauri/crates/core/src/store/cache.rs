@@ -6,15 +6,22 @@
 //! carries a `CACHEDIR.TAG` and a format marker. A folder that holds anything else and
 //! carries no marker is refused as a root. A file's modification time is its last use,
 //! which drives age and size cleanup.
+//!
+//! A lasting size cap (`set_cap`, kept in the marker, none by default) is kept after every
+//! write: the least recently used entries go first, never the one just written nor one being
+//! read. The sizes and the order of use are kept in memory (`usage`), built when the cache opens.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::usage::Usage;
 use crate::error::{Result, SrError};
+use crate::sync::lock;
 
 const TEMP_DIR: &str = ".tmp";
 /// Every temp file SRView creates starts with this.
@@ -60,6 +67,8 @@ pub struct CacheStats {
     pub oldest: Option<u64>,
     pub newest: Option<u64>,
     pub root: String,
+    /// The lasting size cap in bytes, if one is set.
+    pub cap: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -91,9 +100,27 @@ struct Entry {
     used: SystemTime,
 }
 
-#[derive(Debug, Clone)]
+/// A cache folder; clones share its usage index.
+#[derive(Clone)]
 pub struct ResultCache {
     root: PathBuf,
+    usage: Arc<Mutex<Usage>>,
+}
+
+impl std::fmt::Debug for ResultCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResultCache").field("root", &self.root).finish()
+    }
+}
+
+fn marker_text(cap: Option<u64>) -> String {
+    let cap = cap.map(|bytes| format!("max_bytes={bytes}\n")).unwrap_or_default();
+    format!("srview-cache\nversion={FORMAT_VERSION}\n{cap}")
+}
+
+/// The marker's `key=value` for `key`, parsed.
+fn marker_field<T: std::str::FromStr>(marker: &str, key: &str) -> Option<T> {
+    marker.lines().find_map(|l| l.strip_prefix(key)?.strip_prefix('=')?.trim().parse().ok())
 }
 
 fn unix_seconds(time: SystemTime) -> u64 {
@@ -155,10 +182,11 @@ impl ResultCache {
             }
             Err(err) => return Err(SrError::io(&root, err)),
         }
+        let mut cap = None;
         match fs::read_to_string(root.join(MARKER_FILE)) {
             Ok(marker) => {
-                let version = marker.lines().find_map(|l| l.strip_prefix("version=")?.trim().parse::<u32>().ok());
-                match version {
+                cap = marker_field::<u64>(&marker, "max_bytes");
+                match marker_field::<u32>(&marker, "version") {
                     Some(FORMAT_VERSION) => {}
                     Some(other) => {
                         return Err(refuse(format!(
@@ -181,19 +209,48 @@ impl ResultCache {
             }
             Err(err) => return Err(SrError::io(&root.join(MARKER_FILE), err)),
         }
-        let cache = ResultCache { root };
+        let cache = ResultCache { root, usage: Arc::new(Mutex::new(Usage::new(Vec::new(), cap))) };
         cache.mark()?;
         cache.remove_stale_temp_files();
+        cache.reconcile();
+        if cap.is_some() {
+            cache.evict();
+        }
         Ok(cache)
+    }
+
+    /// Rebuilds the usage index from the folder.
+    fn reconcile(&self) {
+        let found = self.entries().into_iter().map(|e| (e.path, e.bytes, e.used)).collect();
+        let mut usage = lock(&self.usage);
+        *usage = Usage::new(found, usage.cap());
+    }
+
+    /// The lasting size cap, if any.
+    pub fn cap(&self) -> Option<u64> {
+        lock(&self.usage).cap()
+    }
+
+    /// Sets (or, with `None`, lifts) the lasting size cap, keeps it in the marker so it holds
+    /// in later runs, and applies it now.
+    pub fn set_cap(&self, cap: Option<u64>) -> Result<CleanReport> {
+        let marker = self.root.join(MARKER_FILE);
+        write_atomically(&self.root.join(TEMP_DIR), &marker, marker_text(cap).as_bytes())?;
+        lock(&self.usage).set_cap(cap);
+        tracing::info!(?cap, root = %self.root.display(), "cache size cap set");
+        Ok(self.evict())
+    }
+
+    /// Removes the least recently used entries past the cap now.
+    fn evict(&self) -> CleanReport {
+        evict(&mut lock(&self.usage), None)
     }
 
     /// Writes the tag, the marker and the temp folder (each only if missing).
     fn mark(&self) -> Result<()> {
         let temp = self.root.join(TEMP_DIR);
         fs::create_dir_all(&temp).map_err(|e| SrError::io(&temp, e))?;
-        for (name, content) in
-            [(TAG_FILE, TAG.to_owned()), (MARKER_FILE, format!("srview-cache\nversion={FORMAT_VERSION}\n"))]
-        {
+        for (name, content) in [(TAG_FILE, TAG.to_owned()), (MARKER_FILE, marker_text(None))] {
             let path = self.root.join(name);
             if !path.exists() {
                 write_atomically(&temp, &path, content.as_bytes())?;
@@ -226,19 +283,52 @@ impl ResultCache {
     /// A hit marks the entry as just used.
     pub fn lookup(&self, key: &CacheKey, extension: &str) -> Option<PathBuf> {
         let path = self.path_for(key, extension);
-        let file = fs::File::options().append(true).open(&path).ok()?;
+        self.mark_used(&path).then_some(path)
+    }
+
+    /// Marks an entry as just used, on disk and in the index; whether it exists.
+    fn mark_used(&self, path: &Path) -> bool {
+        let Ok(file) = fs::File::options().append(true).open(path) else { return false };
         if let Err(err) = file.set_modified(SystemTime::now()) {
             tracing::debug!(%err, path = %path.display(), "could not mark cache entry as used");
         }
-        Some(path)
+        let mut usage = lock(&self.usage);
+        if !usage.touched(path) {
+            // Written by another process since the cache opened.
+            usage.used(path, file.metadata().map_or(0, |m| m.len()));
+        }
+        true
     }
 
-    /// Writes an entry atomically: a temp file in the cache, then a rename.
+    /// A hit's path and bytes, read while the entry is kept from eviction; marks it as used.
+    pub fn read(&self, key: &CacheKey, extension: &str) -> Option<(PathBuf, Vec<u8>)> {
+        let path = self.path_for(key, extension);
+        let bytes = self.read_entry(&path)?;
+        Some((path, bytes))
+    }
+
+    /// An entry's bytes (for `srimg:`), read while it is kept from eviction; marks it as used.
+    /// Anything but one of this cache's entries is `None`.
+    pub fn read_entry(&self, path: &Path) -> Option<Vec<u8>> {
+        if !self.is_entry(path) {
+            return None;
+        }
+        lock(&self.usage).start_reading(path);
+        let bytes = if self.mark_used(path) { fs::read(path).ok() } else { None };
+        lock(&self.usage).stop_reading(path);
+        bytes
+    }
+
+    /// Writes an entry atomically: a temp file in the cache, then a rename. Past the cap, the
+    /// least recently used entries are removed, never this one.
     pub fn store(&self, key: &CacheKey, extension: &str, bytes: &[u8]) -> Result<PathBuf> {
         let path = self.path_for(key, extension);
         let dir = path.parent().expect("cache paths have a parent");
         fs::create_dir_all(dir).map_err(|e| SrError::io(dir, e))?;
         write_atomically(&self.root.join(TEMP_DIR), &path, bytes)?;
+        let mut usage = lock(&self.usage);
+        usage.used(&path, bytes.len() as u64);
+        evict(&mut usage, Some(&path));
         Ok(path)
     }
 
@@ -275,6 +365,7 @@ impl ResultCache {
             oldest: entries.iter().map(|e| e.used).min().map(unix_seconds),
             newest: entries.iter().map(|e| e.used).max().map(unix_seconds),
             root: self.root.display().to_string(),
+            cap: self.cap(),
         }
     }
 
@@ -312,6 +403,7 @@ impl ResultCache {
             }
         }
         self.remove_stale_temp_files();
+        self.reconcile();
         tracing::info!(?policy, removed = report.removed, bytes = report.bytes_freed, "cache cleaned");
         report
     }
@@ -328,6 +420,31 @@ impl ResultCache {
             }
         }
     }
+}
+
+/// Removes the least recently used entries past the cap (never `keep`, nor one being read).
+/// The caller holds the index's lock throughout, so no reader starts on an entry being removed.
+fn evict(usage: &mut Usage, keep: Option<&Path>) -> CleanReport {
+    let mut report = CleanReport::default();
+    for (path, bytes) in usage.over_cap(keep) {
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                report.removed += 1;
+                report.bytes_freed += bytes;
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => tracing::warn!(%err, path = %path.display(), "could not evict cache entry"),
+        }
+    }
+    if report.removed > 0 {
+        tracing::debug!(
+            removed = report.removed,
+            bytes = report.bytes_freed,
+            total = usage.total(),
+            "cache kept under its cap"
+        );
+    }
+    report
 }
 
 /// Writes `bytes` to `target` through a temp file in `temp_dir` (same file system) and a rename,

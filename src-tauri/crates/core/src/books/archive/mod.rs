@@ -6,7 +6,8 @@
 //! of its entries decodes the block up to it, then keeps it and the entries after it while they
 //! fit in `Limits::max_decompressed_bytes`, so pages read in order decode the block about once.
 //! A split RAR book (`Book.part1.rar`, `Book.part2.rar`, … or `Book.rar`, `Book.r00`, …) opens
-//! as one book from any of its parts.
+//! as one book from any of its parts. A zip whose central directory is missing (cut short)
+//! opens with the entries that read whole, found from their local headers.
 
 use std::fs::File;
 use std::io::{Read, Seek};
@@ -21,11 +22,12 @@ mod seven_zip_book;
 mod solid;
 mod volumes;
 mod zip_book;
+mod zip_recovery;
 
 use rar_book::RarBook;
 use seven_zip_book::{SevenZipBook, Source};
 pub use volumes::{first_volume_of, is_later_volume, listed_by_its_first_volume};
-use zip_book::ZipBook;
+use zip_recovery::open_zip;
 
 /// Archives with more entries than this are refused.
 pub const MAX_ENTRIES: usize = 100_000;
@@ -79,6 +81,17 @@ pub trait Archive: Send + Sync {
     fn raw_name(&self, index: usize) -> Vec<u8> {
         self.entries()[index].name.as_bytes().to_vec()
     }
+    /// For a damaged archive opened with what could be read: what was lost.
+    fn recovery(&self) -> Option<&Recovery> {
+        None
+    }
+}
+
+/// What a damaged archive lost: the entries found whose data is cut off or does not match its
+/// checksum. Entries after the damage, whose headers are gone too, cannot be known.
+#[derive(Debug, Clone, Default)]
+pub struct Recovery {
+    pub lost: Vec<String>,
 }
 
 fn corrupt(path: &Path, reason: impl std::fmt::Display) -> SrError {
@@ -128,7 +141,7 @@ pub fn open_file_within(path: &Path, limits: &Limits) -> Result<Arc<dyn Archive>
     let read = file.read(&mut head).map_err(|e| SrError::io(path, e))?;
     let budget = limits.max_decompressed_bytes;
     match ArchiveKind::sniff(&head[..read]) {
-        Some(ArchiveKind::Zip) => Ok(Arc::new(ZipBook::open(path, file)?)),
+        Some(ArchiveKind::Zip) => open_zip(path, Source::File(path.to_path_buf()), limits.max_bytes),
         Some(ArchiveKind::SevenZip) => {
             Ok(Arc::new(SevenZipBook::open(path.to_path_buf(), Source::File(path.to_path_buf()), budget)?))
         }
@@ -146,7 +159,7 @@ pub fn open_bytes(name: &Path, bytes: Arc<Vec<u8>>) -> Result<Arc<dyn Archive>> 
 /// Opens an archive held in memory (a book inside a book); RAR needs a file, so it is refused.
 pub fn open_bytes_within(name: &Path, bytes: Arc<Vec<u8>>, limits: &Limits) -> Result<Arc<dyn Archive>> {
     match ArchiveKind::sniff(&bytes) {
-        Some(ArchiveKind::Zip) => Ok(Arc::new(ZipBook::open(name, SharedBytes(bytes))?)),
+        Some(ArchiveKind::Zip) => open_zip(name, Source::Memory(bytes), limits.max_bytes),
         Some(ArchiveKind::SevenZip) => {
             Ok(Arc::new(SevenZipBook::open(name.to_path_buf(), Source::Memory(bytes), limits.max_decompressed_bytes)?))
         }

@@ -1,7 +1,5 @@
 //! Zip books, read one entry at a time from the file or from memory.
 
-use std::fs::File;
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -33,12 +31,10 @@ pub(super) fn zip_method_name(method: zip::CompressionMethod) -> String {
 }
 
 impl ZipBook {
-    pub(super) fn open<R: IntoReader>(path: &Path, source: R) -> Result<Self> {
-        let archive = zip::ZipArchive::new(source.into_reader()).map_err(|e| corrupt(path, e))?;
+    pub(super) fn open(path: &Path, mut archive: zip::ZipArchive<Box<dyn ReadSeek>>) -> Result<Self> {
         if archive.len() > MAX_ENTRIES {
             return Err(corrupt(path, format!("it has {} entries, more than {MAX_ENTRIES}", archive.len())));
         }
-        let mut archive = archive;
         let mut entries = Vec::with_capacity(archive.len());
         let mut methods = Vec::with_capacity(archive.len());
         let mut raw_names = Vec::with_capacity(archive.len());
@@ -54,22 +50,6 @@ impl ZipBook {
             methods.push(entry.compression());
         }
         Ok(ZipBook { path: path.to_path_buf(), archive: Mutex::new(archive), entries, methods, raw_names })
-    }
-}
-
-pub(super) trait IntoReader {
-    fn into_reader(self) -> Box<dyn ReadSeek>;
-}
-
-impl IntoReader for File {
-    fn into_reader(self) -> Box<dyn ReadSeek> {
-        Box::new(std::io::BufReader::new(self))
-    }
-}
-
-impl IntoReader for SharedBytes {
-    fn into_reader(self) -> Box<dyn ReadSeek> {
-        Box::new(Cursor::new(self))
     }
 }
 
