@@ -132,10 +132,12 @@ export function onScreenIndices(state: AppState): number[] {
   return state.reading.onScreen.map((id) => indexOf(state, id)).filter((i) => i >= 0);
 }
 
-/** The pages to preload after the ones on screen, in reading order. */
+/** The pages to preload after the ones on screen, in reading order: the next screens (a
+ *  spread's two pages together). */
 export function aheadOfScreen(state: AppState): PageId[] {
   const images = pages(state);
-  return reading.ahead(onScreenIndices(state), images.length, state.settings.preloadCount).map((i) => images[i].id);
+  const screens = reading.ahead(onScreenIndices(state), images.length, state.settings.preloadCount, readingMode(state.settings), sizesByIndex(state));
+  return screens.map((i) => images[i].id);
 }
 
 export function engineReady(state: AppState): boolean {
@@ -144,6 +146,25 @@ export function engineReady(state: AppState): boolean {
 
 export function upscaleOf(state: AppState, id: PageId | undefined): PageUpscale {
   return (id !== undefined && state.upscale.pages.get(id)) || {};
+}
+
+/** The page has an outcome: a result, or a reason it has none. */
+export function upscaleFinished(page: PageUpscale): boolean {
+  return !!(page.result || page.skipped || page.failure);
+}
+
+/** Every page on screen that can be upscaled has its outcome: a spread's results are shown
+ *  together, never one page upscaled beside one still computing. */
+export function screenUpscaled(state: AppState): boolean {
+  return state.reading.onScreen.every((id) => state.reading.problems.has(id) || upscaleFinished(upscaleOf(state, id)));
+}
+
+/** The page the status line speaks of: the first on screen, or while upscaling, the first
+ *  still without its outcome (so one finished page never speaks for a spread still computing). */
+export function describedPage(state: AppState): PageId | undefined {
+  const { onScreen, problems } = state.reading;
+  const waiting = state.upscale.on ? onScreen.find((id) => !problems.has(id) && !upscaleFinished(upscaleOf(state, id))) : undefined;
+  return waiting ?? onScreen[0];
 }
 
 /** A copy of `map` with `key` set (or removed, for undefined). */

@@ -200,4 +200,28 @@ describe("UpscaleController", () => {
     }));
     expect(engine.sent.map((s) => s.pageId)).toEqual([2]);
   });
+
+  it("in spreads, preloads the next spread's two pages together, once both pages on screen are done", async () => {
+    const store = readyStore();
+    store.update((s) => ({ settings: { ...s.settings, spread: true } }));
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    store.update((s) => ({ reading: { ...s.reading, location: location([1, 2, 3, 4, 5, 6]), onScreen: [1, 2] } }));
+    engine.latest(1).reply.resolve(result(1));
+    await settle();
+    expect(engine.sent.map((s) => s.pageId)).toEqual([1, 2]);
+    engine.latest(2).reply.resolve(result(2));
+    await settle();
+    expect(engine.sent.map((s) => [s.pageId, s.priority])).toEqual([
+      [1, "interactive"],
+      [2, "interactive"],
+      [3, "background"],
+      [4, "background"],
+    ]);
+    engine.latest(3).reply.resolve(result(3));
+    engine.latest(4).reply.resolve(result(4));
+    await settle();
+    expect([3, 4].map((id) => store.state.upscale.pages.get(id)?.preloaded)).toEqual([true, true]);
+  });
 });
+

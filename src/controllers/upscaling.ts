@@ -4,7 +4,7 @@
 // location opened) is dropped.
 import type { Priority, UpscaledImage, UpscaleProgress } from "../bindings";
 import { CommandError, describeError, type UpscaleApi } from "../api";
-import { aheadOfScreen, engineReady, pages, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
+import { aheadOfScreen, engineReady, pages, upscaleFinished, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
 import type { Store } from "../app/store";
 import { RequestTracker } from "../state/requests";
 import { settingsKey, toSkipRules, toUpscaleOptions } from "../state/settings";
@@ -92,7 +92,7 @@ export class UpscaleController {
     const state = this.store.state;
     if (state.upscale.on && pages(state).length > 0 && engineReady(state)) {
       const wanted = state.reading.onScreen.filter((id) => !state.reading.problems.has(id));
-      const screenDone = wanted.every((id) => finished(upscaleOf(state, id)));
+      const screenDone = wanted.every((id) => upscaleFinished(upscaleOf(state, id)));
       const ahead = screenDone ? aheadOfScreen(state).filter((id) => !upscaleOf(state, id).skipped) : [];
       const plan = this.tracker.plan([...wanted], ahead);
       this.cancel(plan.cancel);
@@ -137,8 +137,4 @@ export class UpscaleController {
   private setPage(page: PageId, change: (page: PageUpscale) => PageUpscale): void {
     this.store.update((s) => ({ upscale: { ...s.upscale, pages: withEntry(s.upscale.pages, page, change(upscaleOf(s, page))) } }));
   }
-}
-
-function finished(page: PageUpscale): boolean {
-  return !!(page.result || page.skipped || page.failure);
 }

@@ -1,6 +1,6 @@
 // Draws the pages on screen: the stage (originals and upscaled results), the thumbnail strip,
 // the page counter, the window title, the hint for an empty location and the end-of-book offer.
-import { indexOf, onScreenIndices, pages, upscaleOf, type AppState } from "../app/state";
+import { indexOf, onScreenIndices, pages, screenUpscaled, upscaleOf, type AppState } from "../app/state";
 import type { Store } from "../app/store";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
@@ -32,12 +32,14 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
     },
   );
 
-  // The originals on screen, then each one's result while upscaling is on.
+  // The originals on screen, then their results while upscaling is on: a spread's together,
+  // once every page on screen has its outcome.
   let shownPages = "";
   store.watch(
     (s) => {
       const images = s.reading.onScreen.map((id) => pages(s)[indexOf(s, id)]).filter((image) => image !== undefined);
-      const results = s.reading.onScreen.map((id) => (s.upscale.on ? upscaleOf(s, id).result?.url ?? "" : ""));
+      const showResults = s.upscale.on && screenUpscaled(s);
+      const results = s.reading.onScreen.map((id) => (showResults ? upscaleOf(s, id).result?.url ?? "" : ""));
       return {
         pages: images.map((image) => image.url).join("\n"),
         direction: s.settings.direction,
