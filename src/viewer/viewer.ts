@@ -8,6 +8,7 @@
 import type { FitMode } from "../state/settings";
 import type { Direction } from "../state/reading";
 import { entryPoint, scrollStep, type ScrollAmount } from "../state/scroll";
+import { zoomStep } from "./zoom";
 
 export interface Slot {
   box: HTMLElement;
@@ -16,8 +17,6 @@ export interface Slot {
 }
 
 type Zoom = { kind: "fit" } | { kind: "scale"; value: number };
-
-const ZOOM_STEPS = [0.1, 0.25, 0.33, 0.5, 0.67, 0.75, 1, 1.5, 2, 3, 4, 6, 8];
 
 export class Viewer {
   private zoom: Zoom = { kind: "fit" };
@@ -148,12 +147,8 @@ export class Viewer {
 
   /** Steps the zoom, keeping the point under `anchor` (stage coordinates; default: the centre) still. */
   zoomBy(direction: 1 | -1, anchor?: { x: number; y: number }): void {
-    const current = this.scale / this.displayScale;
-    const next =
-      direction > 0 ? ZOOM_STEPS.find((s) => s > current + 1e-6) ?? current : [...ZOOM_STEPS].reverse().find((s) => s < current - 1e-6) ?? current;
-    this.zoomAround({ kind: "scale", value: next }, anchor);
+    this.zoomAround({ kind: "scale", value: zoomStep(this.scale / this.displayScale, direction) }, anchor);
   }
-
 
   private zoomAround(zoom: Zoom, anchor?: { x: number; y: number }): void {
     const rect = this.stage.getBoundingClientRect();
