@@ -8,6 +8,7 @@ mod engine;
 mod error;
 mod export;
 mod gallery;
+mod opening;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
 mod protocol;
@@ -114,6 +115,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
     if let Some(dir) = access.recorded_models_dir() {
         engine.models_dir = Some(dir);
     }
+    // A path on the command line: its name is on screen from the first frame.
+    let builder = match &options.initial_location {
+        Some(path) => builder.plugin(opening::plugin(path)),
+        None => builder,
+    };
     let gallery = Gallery::new(engine.limits).with_initial_location(options.initial_location);
     let state = SrVulkanManagerState::new(engine, options.cache_root);
     let commands = specta.invoke_handler();
