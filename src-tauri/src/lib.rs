@@ -8,9 +8,9 @@ mod engine;
 mod error;
 mod export;
 mod gallery;
-mod opening;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
+mod opening;
 mod protocol;
 
 use std::path::PathBuf;

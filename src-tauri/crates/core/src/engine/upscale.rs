@@ -268,7 +268,8 @@ impl Engine {
         let Some(cache) = self.cache.clone() else { return Ok(false) };
         let plan = self.plan(request).await?;
         let key_fields = self.key_fields(&plan);
-        let (source, extension, max_bytes) = (request.source.clone(), plan.format.extension(), self.shared.limits.max_bytes);
+        let (source, extension, max_bytes) =
+            (request.source.clone(), plan.format.extension(), self.shared.limits.max_bytes);
         blocking(move || -> Result<bool> {
             let key = CacheKey::new(&blake3::hash(&source.read(max_bytes)?), &key_fields);
             Ok(cache.path_for(&key, extension).is_file())
