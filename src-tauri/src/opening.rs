@@ -35,8 +35,8 @@ mod tests {
 
     #[test]
     fn the_script_carries_the_name_as_a_javascript_string() {
-        let script = script(Path::new("/books/Vol \"1\" </script>.cbz"));
-        assert!(script.starts_with(r#"window.__SRVIEW_OPENING__ = "Vol \"1\" </script>.cbz";"#), "{script}");
-        assert!(script.contains(r#""Opening " + "Vol \"1\" </script>.cbz" + "…""#), "{script}");
+        let script = script(Path::new("/books/Vol \"1\" <b>.cbz"));
+        assert!(script.starts_with(r#"window.__SRVIEW_OPENING__ = "Vol \"1\" <b>.cbz";"#), "{script}");
+        assert!(script.contains(r#""Opening " + "Vol \"1\" <b>.cbz" + "…""#), "{script}");
     }
 }
