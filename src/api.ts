@@ -88,6 +88,8 @@ export interface PagesApi {
   info(ids: number[], check: boolean): Promise<PageInfo[]>;
   /** Asks where, then saves; the path, or null if cancelled. */
   saveAs(id: number, options: UpscaleOptions): Promise<string | null>;
+  /** The pages among `ids` whose results for `options` are in the cache already. */
+  cached(ids: number[], options: UpscaleOptions): Promise<number[]>;
 }
 
 export interface UpscaleApi {
@@ -142,6 +144,7 @@ export const pagesApi: PagesApi = {
   open: (path) => unwrap(commands.openLocation(path)),
   info: (ids, check) => unwrap(commands.getPageInfo(ids, check)),
   saveAs: (id, options) => unwrap(commands.savePage(id, options)),
+  cached: (ids, options) => unwrap(commands.getCachedPages(ids, options)),
 };
 
 export const upscaleApi: UpscaleApi = {

@@ -74,6 +74,8 @@ export const commands = {
 	upscalePage: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, onProgress: Channel<UpscaleProgress>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_page", { requestId, pageId, options, priority, skip, onProgress })),
 	/**  Cancels upscales that are no longer wanted; returns how many were still running. */
 	cancelUpscales: (requestIds: string[]) => __TAURI_INVOKE<number>("cancel_upscales", { requestIds }),
+	/**  The pages among `pageIds` already upscaled with `options`: their results are in the cache. */
+	getCachedPages: (pageIds: number[], options: UpscaleOptions_Deserialize) => typedError<number[], ErrorPayload>(__TAURI_INVOKE("get_cached_pages", { pageIds, options })),
 	/**
 	 *  Asks where to save the page upscaled with `options` (a native save dialog, which asks
 	 *  before replacing a file), then saves it there. Returns the path, or nothing if cancelled.

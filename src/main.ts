@@ -4,11 +4,14 @@ import { cacheApi, describeError, desktopApi, engineApi, exportApi, pagesApi, sh
 import { bindControls } from "./app/controls";
 import { BOOK_EXTENSIONS, IMAGE_EXTENSIONS } from "./bindings";
 import { INITIAL_STATE } from "./app/state";
+import { initialState } from "./app/startup";
 import { Store } from "./app/store";
 import { EngineController } from "./controllers/engine";
 import { ExportController } from "./controllers/export";
 import { LocationController } from "./controllers/location";
+import { CachedPagesController } from "./controllers/cached";
 import { ReadingController } from "./controllers/reading";
+import { RotationController } from "./controllers/rotation";
 import { ScreenController } from "./controllers/screen";
 import { ScrollController } from "./controllers/scrolling";
 import { SettingsController } from "./controllers/settings";
@@ -52,6 +55,10 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   const settings = new SettingsController(store, saved);
   await settings.load().catch((e) => console.warn("settings unavailable", e));
 
+  const rotation = new RotationController(store, saved);
+  await rotation.load().catch((e) => console.warn("rotations unavailable", e));
+  new CachedPagesController(store, pagesApi);
+
   const engine = new EngineController(store, engineApi);
   const upscale = new UpscaleController(store, upscaleApi);
   let location: LocationController | null = null;
@@ -89,12 +96,12 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   });
   bindExportStatus(store, () => view.openPanel("export"));
   bindGoTo(store, (index) => reading.showIndex(index), () => view.closePanels());
-  bindControls({ engine, location, reading, screen, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
+  bindControls({ engine, location, reading, rotation, screen, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
 
   void engine.start();
   const initial = await pagesApi.getInitialLocation();
   if (initial) await location.open(initial);
 }
 
-const store = new Store(INITIAL_STATE);
+const store = new Store(initialState());
 void start(store).catch((e) => store.update((s) => ({ view: { ...s.view, alert: `SRView could not start: ${describeError(e)}` } })));

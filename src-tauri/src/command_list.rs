@@ -26,6 +26,7 @@ macro_rules! app_commands {
             get_page_info,
             upscale_page,
             cancel_upscales,
+            get_cached_pages,
             save_page,
             get_initial_location,
             choose_export_folder,

@@ -255,6 +255,19 @@ pub async fn upscale_page(
     state.upscale_page(&request_id, request, report).await
 }
 
+/// The pages among `pageIds` already upscaled with `options`: their results are in the cache.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_cached_pages(
+    state: State<'_, SrVulkanManagerState>,
+    gallery: State<'_, Gallery>,
+    page_ids: Vec<u32>,
+    options: UpscaleOptions,
+) -> AppResult<Vec<u32>> {
+    let pages = page_ids.into_iter().filter_map(|id| access::opened_page(&gallery, id).ok().map(|s| (id, s))).collect();
+    state.cached_pages(pages, options).await
+}
+
 /// Cancels upscales that are no longer wanted; returns how many were still running.
 #[tauri::command]
 #[specta::specta]

@@ -261,6 +261,19 @@ impl SrVulkanManagerState {
         result
     }
 
+    /// The pages among `pages` whose results for `options` are in the cache (for the marks in
+    /// the thumbnail strip); a page that cannot be read is left out.
+    pub async fn cached_pages(&self, pages: Vec<(u32, ImageSource)>, options: UpscaleOptions) -> AppResult<Vec<u32>> {
+        let engine = self.engine().await?;
+        let mut cached = Vec::new();
+        for (id, source) in pages {
+            if engine.is_cached(&UpscaleRequest::new(source, options.clone())).await.unwrap_or(false) {
+                cached.push(id);
+            }
+        }
+        Ok(cached)
+    }
+
     /// Registers a cancellable request; a second request with the same id cancels the first.
     fn track(&self, request_id: &str) -> (CancellationToken, u64) {
         static TICKETS: AtomicU64 = AtomicU64::new(1);

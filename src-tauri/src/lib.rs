@@ -10,6 +10,7 @@ mod export;
 mod gallery;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
+mod opening;
 mod protocol;
 mod shelf;
 
@@ -115,6 +116,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
     if let Some(dir) = access.recorded_models_dir() {
         engine.models_dir = Some(dir);
     }
+    // A path on the command line: its name is on screen from the first frame.
+    let builder = match &options.initial_location {
+        Some(path) => builder.plugin(opening::plugin(path)),
+        None => builder,
+    };
     let outputs = export::ExportRecord::in_folder(&options.config_dir);
     let gallery =
         Gallery::new(engine.limits).with_initial_location(options.initial_location).with_outputs(outputs.clone());

@@ -5,6 +5,7 @@ import { byId, type DomId } from "../ui/dom";
 import type { EngineController } from "../controllers/engine";
 import type { LocationController } from "../controllers/location";
 import type { ReadingController } from "../controllers/reading";
+import type { RotationController } from "../controllers/rotation";
 import type { ScreenController } from "../controllers/screen";
 import { KEY_SCROLL, type ScrollController } from "../controllers/scrolling";
 import type { SettingsController } from "../controllers/settings";
@@ -19,6 +20,7 @@ export interface Controllers {
   engine: EngineController;
   location: LocationController;
   reading: ReadingController;
+  rotation: RotationController;
   scroll: ScrollController;
   screen: ScreenController;
   settings: SettingsController;
@@ -44,6 +46,7 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   click(ID.toggleCompare, () => c.view.toggleCompare());
   click(ID.toggleSpread, () => c.settings.toggleSpread());
   click(ID.toggleDirection, () => c.settings.toggleDirection());
+  click(ID.rotate, () => c.rotation.turn());
   click(ID.zoomFit, () => c.settings.cycleFit());
   click(ID.zoomActual, () => viewer.actualSize());
   click(ID.zoomIn, () => viewer.zoomBy(1));
@@ -80,6 +83,7 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
     b: () => c.view.togglePanel("books"),
     e: () => c.view.togglePanel("export"),
     p: () => c.view.toggleGoTo(),
+    q: () => c.rotation.turn(),
     F11: () => c.screen.toggleFullScreen(),
     Escape: () => {
       c.view.closePanels();

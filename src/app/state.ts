@@ -26,6 +26,8 @@ export interface ReadingState {
   offeringNextBook: boolean;
   /** The pages came on screen by scrolling back into them: they show their end. */
   enteredAtEnd: boolean;
+  /** The name of the location being opened, until it opens or cannot be. */
+  opening: string | null;
 }
 
 export interface PageProgress extends Progress {
@@ -40,6 +42,9 @@ export interface PageUpscale {
   computedOnScreen?: boolean;
   /** Computed ahead, before the page came on screen (not taken from the cache). */
   preloaded?: boolean;
+  /** The result was on screen and the page left: when it comes back, the engine is asked
+   *  again (a cache hit it counts), not only the webview's copy shown. */
+  shownBefore?: boolean;
   failure?: string;
   /** The failure may pass (timeout, memory, I/O): asked for again when the page comes back. */
   failureMayPass?: boolean;
@@ -53,6 +58,9 @@ export interface UpscaleState {
   pages: ReadonlyMap<PageId, PageUpscale>;
   /** Requests in flight. */
   pending: number;
+  /** Pages whose results for the current settings were in the cache when the location opened
+   *  (the thumbnail strip marks them, and the pages upscaled since). */
+  cached: ReadonlySet<PageId>;
 }
 
 export interface EngineState {
@@ -78,6 +86,8 @@ export interface ViewState {
   fullScreen: boolean;
   /** The go-to-page field is open (P, or a click on the page counter). */
   goingTo: boolean;
+  /** Clockwise turn of the open location's pages, in degrees (0, 90, 180, 270), kept per book. */
+  rotation: number;
 }
 
 // ---- exports: the Export panel's batch runs on with the panel closed ----
@@ -104,10 +114,10 @@ export interface AppState {
 
 export const INITIAL_STATE: AppState = {
   settings: DEFAULT_SETTINGS,
-  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false },
-  upscale: { on: false, pages: new Map(), pending: 0 },
+  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false, opening: null },
+  upscale: { on: false, pages: new Map(), pending: 0, cached: new Set() },
   engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },
-  view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null, fullScreen: false, goingTo: false },
+  view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null, fullScreen: false, goingTo: false, rotation: 0 },
   exporting: { phase: "idle", progress: null, current: null, summary: null, error: null, seen: true },
 };
 
@@ -147,10 +157,12 @@ export function onScreenIndices(state: AppState): number[] {
   return state.reading.onScreen.map((id) => indexOf(state, id)).filter((i) => i >= 0);
 }
 
-/** The pages to preload after the ones on screen, in reading order. */
+/** The pages to preload after the ones on screen, in reading order: the next screens (a
+ *  spread's two pages together). */
 export function aheadOfScreen(state: AppState): PageId[] {
   const images = pages(state);
-  return reading.ahead(onScreenIndices(state), images.length, state.settings.preloadCount).map((i) => images[i].id);
+  const screens = reading.ahead(onScreenIndices(state), images.length, state.settings.preloadCount, readingMode(state.settings), sizesByIndex(state));
+  return screens.map((i) => images[i].id);
 }
 
 export function engineReady(state: AppState): boolean {
@@ -159,6 +171,30 @@ export function engineReady(state: AppState): boolean {
 
 export function upscaleOf(state: AppState, id: PageId | undefined): PageUpscale {
   return (id !== undefined && state.upscale.pages.get(id)) || {};
+}
+
+/** The page has an outcome: a result, or a reason it has none. */
+export function upscaleFinished(page: PageUpscale): boolean {
+  return !!(page.result || page.skipped || page.failure);
+}
+
+/** Every page on screen that can be upscaled has its outcome: a spread's results are shown
+ *  together, never one page upscaled beside one still computing. */
+export function screenUpscaled(state: AppState): boolean {
+  return state.reading.onScreen.every((id) => state.reading.problems.has(id) || upscaleFinished(upscaleOf(state, id)));
+}
+
+/** The page the status line speaks of: the first on screen, or while upscaling, the first
+ *  still without its outcome (so one finished page never speaks for a spread still computing). */
+export function describedPage(state: AppState): PageId | undefined {
+  const { onScreen, problems } = state.reading;
+  const waiting = state.upscale.on ? onScreen.find((id) => !problems.has(id) && !upscaleFinished(upscaleOf(state, id))) : undefined;
+  return waiting ?? onScreen[0];
+}
+
+/** Pages already upscaled with the current settings, by index: in the cache, or done since. */
+export function upscaledIndices(state: AppState): number[] {
+  return pages(state).flatMap((image, index) => (state.upscale.cached.has(image.id) || upscaleOf(state, image.id).result ? [index] : []));
 }
 
 /** A copy of `map` with `key` set (or removed, for undefined). */

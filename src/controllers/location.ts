@@ -23,15 +23,23 @@ export class LocationController {
 
   async open(path: string): Promise<void> {
     const ticket = this.opening.next();
+    this.setOpening(nameOf(path));
     try {
       const opened = await this.api.open(path);
       // A location opened after this one, while this one was being listed, wins.
       if (!this.opening.isLatest(ticket)) return;
       this.reading.open(opened);
+      this.setOpening(null);
       if (opened.images.length === 0 && opened.books.length > 0) this.view.openPanel("books");
     } catch (e) {
-      if (this.opening.isLatest(ticket)) this.view.alert(describeError(e));
+      if (!this.opening.isLatest(ticket)) return;
+      this.setOpening(null);
+      this.view.alert(describeError(e));
     }
+  }
+
+  private setOpening(name: string | null): void {
+    this.store.update((s) => ({ reading: { ...s.reading, opening: name } }));
   }
 
   async pickAndOpen(directory: boolean): Promise<void> {
@@ -51,4 +59,9 @@ export class LocationController {
       this.view.alert(`Could not save: ${describeError(e)}`);
     }
   }
+}
+
+/** A path's last part, as the reader knows it. */
+export function nameOf(path: string): string {
+  return path.replace(/\/+$/, "").split("/").pop() || path;
 }

@@ -52,7 +52,7 @@ export class ReadingController {
     const forward = this.openingForward === location.path;
     this.openingForward = null;
     this.store.update((s) => ({
-      reading: { location, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false },
+      reading: { location, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false, opening: null },
       view: { ...s.view, alert: null },
     }));
     if (location.images.length === 0) return;

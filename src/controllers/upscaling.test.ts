@@ -180,7 +180,7 @@ describe("UpscaleController", () => {
   });
 
   it("says why when upscaling is unavailable, and asks for nothing", () => {
-    const store = readyStore({ upscale: { on: false, pages: new Map(), pending: 0 } });
+    const store = readyStore({ upscale: { on: false, pages: new Map(), pending: 0, cached: new Set() } });
     store.update((s) => ({ engine: { ...s.engine, phase: "unavailable", error: "no Python" } }));
     const engine = fakeEngine();
     const upscale = new UpscaleController(store, engine.api);
@@ -200,4 +200,55 @@ describe("UpscaleController", () => {
     }));
     expect(engine.sent.map((s) => s.pageId)).toEqual([2]);
   });
+
+  it("in spreads, preloads the next spread's two pages together, once both pages on screen are done", async () => {
+    const store = readyStore();
+    store.update((s) => ({ settings: { ...s.settings, spread: true } }));
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    store.update((s) => ({ reading: { ...s.reading, location: location([1, 2, 3, 4, 5, 6]), onScreen: [1, 2] } }));
+    engine.latest(1).reply.resolve(result(1));
+    await settle();
+    expect(engine.sent.map((s) => s.pageId)).toEqual([1, 2]);
+    engine.latest(2).reply.resolve(result(2));
+    await settle();
+    expect(engine.sent.map((s) => [s.pageId, s.priority])).toEqual([
+      [1, "interactive"],
+      [2, "interactive"],
+      [3, "background"],
+      [4, "background"],
+    ]);
+    engine.latest(3).reply.resolve(result(3));
+    engine.latest(4).reply.resolve(result(4));
+    await settle();
+    expect([3, 4].map((id) => store.state.upscale.pages.get(id)?.preloaded)).toEqual([true, true]);
+  });
+
+  it("asks the engine again for a page whose result was shown, when it comes back: its cache answers, and counts the hit", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    opened(store, [1, 2, 3]);
+    engine.latest(1).reply.resolve(result(1));
+    await settle();
+    engine.latest(2).reply.resolve(result(2));
+    await settle();
+    showing(store, [2]);
+    expect(store.state.upscale.pages.get(2)?.preloaded).toBe(true);
+    expect(engine.sent.filter((s) => s.pageId === 2)).toHaveLength(1);
+    showing(store, [1]);
+    const again = engine.latest(1);
+    expect(engine.sent.filter((s) => s.pageId === 1)).toHaveLength(2);
+    expect(again.priority).toBe("interactive");
+    // The result shown before stays on screen while the engine answers.
+    expect(store.state.upscale.pages.get(1)?.result?.url).toBe("upscaled://1");
+    again.reply.resolve(result(1, true));
+    await settle();
+    expect(store.state.upscale.pages.get(1)).toMatchObject({ computedOnScreen: false, preloaded: false, shownBefore: false });
+    expect(store.state.upscale.pages.get(1)?.result?.fromCache).toBe(true);
+    // Staying on it asks nothing more.
+    showing(store, [1]);
+    expect(engine.sent.filter((s) => s.pageId === 1)).toHaveLength(2);
+  });
 });
+

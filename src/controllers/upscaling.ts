@@ -4,7 +4,7 @@
 // location opened) is dropped.
 import type { Priority, UpscaledImage, UpscaleProgress } from "../bindings";
 import { CommandError, describeError, type UpscaleApi } from "../api";
-import { aheadOfScreen, engineReady, pages, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
+import { aheadOfScreen, engineReady, pages, upscaleFinished, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
 import type { Store } from "../app/store";
 import { RequestTracker } from "../state/requests";
 import { settingsKey, toSkipRules, toUpscaleOptions } from "../state/settings";
@@ -37,7 +37,7 @@ export class UpscaleController {
   /** After a cache cleanup, results must be asked for again. */
   forget(): void {
     this.cancel(this.tracker.forget());
-    this.store.update((s) => ({ upscale: { ...s.upscale, pages: new Map(), pending: 0 } }));
+    this.store.update((s) => ({ upscale: { ...s.upscale, pages: new Map(), pending: 0, cached: new Set() } }));
     this.schedule();
   }
 
@@ -49,7 +49,7 @@ export class UpscaleController {
     }
     if (!state.upscale.on && previous.upscale.on) this.stop();
     if (state.reading.onScreen !== previous.reading.onScreen) {
-      this.leftScreen(state.reading.onScreen);
+      this.leftScreen(previous.reading.onScreen.filter((id) => !state.reading.onScreen.includes(id)));
       this.cameBack(state.reading.onScreen.filter((id) => !previous.reading.onScreen.includes(id)));
     }
     this.schedule();
@@ -64,20 +64,22 @@ export class UpscaleController {
     });
   }
 
-  /** Pages that left the screen read as cached from now on. */
-  private leftScreen(onScreen: readonly PageId[]): void {
-    const computed = [...this.store.state.upscale.pages].filter(([id, page]) => page.computedOnScreen && !onScreen.includes(id));
-    if (computed.length === 0) return;
+  /** Pages whose results left the screen read as cached from now on. */
+  private leftScreen(left: readonly PageId[]): void {
+    const shown = left.filter((id) => upscaleOf(this.store.state, id).result);
+    if (shown.length === 0) return;
     this.store.update((s) => {
       let map = s.upscale.pages;
-      for (const [id, page] of computed) map = withEntry(map, id, { ...page, computedOnScreen: false });
+      for (const id of shown) map = withEntry(map, id, { ...upscaleOf(s, id), computedOnScreen: false, preloaded: false, shownBefore: true });
       return { upscale: { ...s.upscale, pages: map } };
     });
   }
 
-  /** Pages back on screen after a failure that may pass are asked for again. */
+  /** Pages back on screen are asked for again after a failure that may pass, and after their
+   *  result was shown: the engine answers from its cache, and counts the hit. */
   private cameBack(arrived: readonly PageId[]): void {
     const retry = arrived.filter((id) => upscaleOf(this.store.state, id).failureMayPass);
+    for (const id of arrived.filter((id) => upscaleOf(this.store.state, id).shownBefore)) this.tracker.again(id);
     if (retry.length === 0) return;
     for (const id of retry) this.tracker.again(id);
     this.store.update((s) => {
@@ -92,7 +94,7 @@ export class UpscaleController {
     const state = this.store.state;
     if (state.upscale.on && pages(state).length > 0 && engineReady(state)) {
       const wanted = state.reading.onScreen.filter((id) => !state.reading.problems.has(id));
-      const screenDone = wanted.every((id) => finished(upscaleOf(state, id)));
+      const screenDone = wanted.every((id) => upscaleFinished(upscaleOf(state, id)));
       const ahead = screenDone ? aheadOfScreen(state).filter((id) => !upscaleOf(state, id).skipped) : [];
       const plan = this.tracker.plan([...wanted], ahead);
       this.cancel(plan.cancel);
@@ -122,7 +124,7 @@ export class UpscaleController {
     try {
       const result: UpscaledImage = await this.api.upscale({ requestId, pageId: page, options: toUpscaleOptions(settings), priority, skip: toSkipRules(settings) }, onProgress);
       const onScreen = this.store.state.reading.onScreen.includes(page);
-      outcome = { result, failure: undefined, computedOnScreen: !result.fromCache && onScreen, preloaded: !result.fromCache && !onScreen };
+      outcome = { result, failure: undefined, computedOnScreen: !result.fromCache && onScreen, preloaded: !result.fromCache && !onScreen, shownBefore: false };
     } catch (e) {
       if (e instanceof CommandError && e.kind === "cancelled") outcome = null;
       else if (e instanceof CommandError && e.kind === "skipped") outcome = { skipped: e.message.replace(/^not upscaled: /, "") };
@@ -137,8 +139,4 @@ export class UpscaleController {
   private setPage(page: PageId, change: (page: PageUpscale) => PageUpscale): void {
     this.store.update((s) => ({ upscale: { ...s.upscale, pages: withEntry(s.upscale.pages, page, change(upscaleOf(s, page))) } }));
   }
-}
-
-function finished(page: PageUpscale): boolean {
-  return !!(page.result || page.skipped || page.failure);
 }

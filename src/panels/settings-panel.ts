@@ -88,6 +88,7 @@ export function renderSettingsPanel(
   const format = select(ID.settingFormat, OUTPUT_FORMATS.map((f): [string, string] => [f, FORMAT_LABELS[f]]), settings.format);
   format.addEventListener("change", () => change({ ...current, format: format.value as Settings["format"] }));
   const preload = numberField(ID.settingPreload, settings.preloadCount, 0, 10, "1", (v) => change({ ...current, preloadCount: Math.round(v) }));
+  preload.input.title = "Screens after this one upscaled in the background; a two-page spread is one screen";
   const maxMp = numberField(ID.settingMaxMp, settings.maxInputMegapixels, 0.1, 500, "0.5", (v) => change({ ...current, maxInputMegapixels: v }));
   const animated = select(ID.settingAnimated, [["skip", "show as they are"], ["upscale", "upscale (PNG/JPEG keep frame 1)"]], settings.animated);
   animated.addEventListener("change", () => change({ ...current, animated: animated.value as Settings["animated"] }));
@@ -126,7 +127,7 @@ export function renderSettingsPanel(
     ...field("Tile size", tile),
     ...field("TTA (slower, finer)", checkbox(ID.settingTta, settings.tta, (on) => ({ ...current, tta: on }))),
     ...field("Format", format),
-    ...field("Preload next", preload.input, preload.error),
+    ...field("Preload screens", preload.input, preload.error),
     ...field("Skip above (MP)", maxMp.input, maxMp.error),
     ...field("Animated images", animated),
     el("div", { className: "field" }, "Models folder", modelsDir),

@@ -54,4 +54,14 @@ describe("reading", () => {
     expect(ahead([2, 3], 10, 2)).toEqual([4, 5]);
     expect(ahead([9], 10, 2)).toEqual([]);
   });
+
+  it("preloads screens, not pages: a spread's two pages together, a wide page as a screen of its own", () => {
+    const known = sizes([4]);
+    expect(ahead([0, 1], 10, 1, spread, known)).toEqual([2, 3]);
+    expect(ahead([0, 1], 10, 2, spread, known)).toEqual([2, 3, 4]);
+    expect(ahead([2, 3], 10, 2, spread, known)).toEqual([4, 5, 6]);
+    expect(ahead([8, 9], 10, 1, spread, known)).toEqual([]);
+    expect(ahead([0], 10, 1, { ...spread, shift: true }, sizes())).toEqual([1, 2]);
+    expect(ahead([6, 7], 9, 3, spread, sizes([], 9))).toEqual([8]);
+  });
 });

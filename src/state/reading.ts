@@ -68,10 +68,19 @@ export function onScreenOrder(group: number[], direction: Direction): number[] {
   return direction === "rtl" ? [...group].reverse() : group;
 }
 
-/** The next `count` pages after the group on screen: what to preload, in reading order. */
-export function ahead(group: number[], pageCount: number, count: number): number[] {
+const ONE_PAGE: ReadingMode = { spread: false, direction: "ltr", shift: false };
+const NO_SIZES: Sizes = { get: () => undefined, has: () => false };
+
+/** The pages of the next `screens` screens after the group on screen: what to preload, in
+ *  reading order. In spreads a screen is its two pages, so they are asked for together. */
+export function ahead(group: number[], pageCount: number, screens: number, mode: ReadingMode = ONE_PAGE, sizes: Sizes = NO_SIZES): number[] {
   const pages: number[] = [];
-  for (let i = (group[group.length - 1] ?? -1) + 1; i < pageCount && pages.length < count; i++) pages.push(i);
+  let next = (group[group.length - 1] ?? -1) + 1;
+  for (let screen = 0; screen < screens && next < pageCount; screen++) {
+    const shown = groupAt(next, pageCount, mode, sizes);
+    pages.push(...shown);
+    next = shown[shown.length - 1] + 1;
+  }
   return pages;
 }
 

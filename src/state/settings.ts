@@ -17,7 +17,7 @@ export interface Settings {
   tileSize: number;
   tta: boolean;
   format: OutputFormat;
-  /** Pages after the ones on screen to upscale in the background. */
+  /** Screens after the one shown to upscale in the background (a spread is one screen). */
   preloadCount: number;
   /** No upscaling above this many megapixels of input. */
   maxInputMegapixels: number;

@@ -20,6 +20,8 @@ export interface ShownResult {
 
 export interface PageStatus {
   name: string;
+  /** The page's file name (in a book, its path inside), which the engine's messages start with. */
+  fileName?: string;
   upscaling: boolean;
   model: string;
   /** The scale pages are upscaled at, when the user chose one other than the model's own. */
@@ -76,13 +78,22 @@ export function pageLabel(location: { kind: string; title: string }, name: strin
   return `${location.title}, ${first === last ? `page ${first}` : `pages ${first}–${last}`} of ${count}`;
 }
 
+/** Why a page is damaged, without the file's name when the engine's message starts with it
+ *  ("…/p01.png is damaged or truncated: the PNG ends early"): the line names the page once. */
+export function problemReason(message: string, fileName?: string): string {
+  const subject = message.indexOf(" is ");
+  if (!fileName || subject < 0 || !message.slice(0, subject).endsWith(fileName)) return message;
+  const predicate = message.slice(subject + " is ".length);
+  return predicate.startsWith("damaged or truncated: ") ? predicate.slice("damaged or truncated: ".length) : `it is ${predicate}`;
+}
+
 /** Pages above SRView's limits; their message gives the size and the limit. */
 const TOO_LARGE = ["image_too_large", "too_many_frames", "file_too_large"];
 
 export function statusLine(page: PageStatus): StatusLine {
   const parts = [page.name];
   if (page.problem && TOO_LARGE.includes(page.problem.kind)) return { text: `Too large to show: ${page.problem.message}`, bad: true };
-  if (page.problem) return { text: `${page.name} is damaged and cannot be shown: ${page.problem.message}`, bad: true };
+  if (page.problem) return { text: `${page.name} is damaged and cannot be shown: ${problemReason(page.problem.message, page.fileName)}`, bad: true };
   if (page.failure) return { text: `${page.name}: ${page.failure}`, bad: true };
   if (!page.upscaling) return { text: `${page.name} · original · press U to upscale`, bad: false };
   if (page.showingOriginal) {

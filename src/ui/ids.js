@@ -20,6 +20,7 @@ export const PAGE_IDS = Object.freeze(/** @type {const} */ ({
   toggleCompare: "toggle-compare",
   toggleSpread: "toggle-spread",
   toggleDirection: "toggle-direction",
+  rotate: "rotate",
   zoomFit: "zoom-fit",
   zoomActual: "zoom-actual",
   zoomOut: "zoom-out",

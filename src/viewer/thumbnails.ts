@@ -1,4 +1,5 @@
-// The thumbnail strip under the stage: small thumbnails made in Rust, loaded as they scroll into view.
+// The thumbnail strip under the stage: small thumbnails made in Rust, loaded as they scroll into
+// view, in reading order (right to left for manga), the pages already upscaled marked.
 import type { ImageEntry } from "../bindings";
 
 export class Thumbnails {
@@ -13,6 +14,7 @@ export class Thumbnails {
     const buttons = images.map((image, index) => {
       const button = document.createElement("button");
       button.title = `${index + 1}: ${image.name}`;
+      button.dataset.name = image.name;
       const img = document.createElement("img");
       img.loading = "lazy";
       img.decoding = "async";
@@ -33,6 +35,20 @@ export class Thumbnails {
     const current = new Set(indices);
     this.buttons.forEach((b, i) => b.classList.toggle("current", current.has(i)));
     this.buttons[indices[0]]?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  /** Marks the pages already upscaled (by index). */
+  markUpscaled(indices: number[]): void {
+    const upscaled = new Set(indices);
+    this.buttons.forEach((b, i) => {
+      b.classList.toggle("upscaled", upscaled.has(i));
+      b.title = `${i + 1}: ${b.dataset.name}${upscaled.has(i) ? " · upscaled" : ""}`;
+    });
+  }
+
+  /** The strip runs right to left when the book does. */
+  setDirection(direction: "ltr" | "rtl"): void {
+    this.strip.dir = direction;
   }
 
   toggle(): void {

@@ -8,6 +8,7 @@
 import type { FitMode } from "../state/settings";
 import type { Direction } from "../state/reading";
 import { entryPoint, scrollStep, type ScrollAmount } from "../state/scroll";
+import { zoomStep } from "./zoom";
 
 export interface Slot {
   box: HTMLElement;
@@ -16,8 +17,6 @@ export interface Slot {
 }
 
 type Zoom = { kind: "fit" } | { kind: "scale"; value: number };
-
-const ZOOM_STEPS = [0.1, 0.25, 0.33, 0.5, 0.67, 0.75, 1, 1.5, 2, 3, 4, 6, 8];
 
 export class Viewer {
   private zoom: Zoom = { kind: "fit" };
@@ -33,6 +32,8 @@ export class Viewer {
   /** Display pixels per original pixel: the upscaling scale while upscaling, else 1. */
   private displayScale = 1;
   private direction: Direction = "ltr";
+  /** Clockwise quarter turns of the pages on screen, in degrees. */
+  private rotation = 0;
   /** Where the pages on screen were entered (their start or end), kept until the reader moves
    *  them, so that it holds once their images have loaded. */
   private entry: { x: number; y: number } | null = null;
@@ -77,6 +78,14 @@ export class Viewer {
     this.layout();
   }
 
+  /** Turns the pages on screen by 0, 90, 180 or 270 degrees clockwise; the layout follows
+   *  the turned size. */
+  setRotation(degrees: number): void {
+    if (degrees === this.rotation) return;
+    this.rotation = degrees;
+    this.fit();
+  }
+
   /** The pages' display size in original pixels per original pixel (see the top). */
   setDisplayScale(scale: number): void {
     if (scale === this.displayScale) return;
@@ -89,7 +98,7 @@ export class Viewer {
    * false when it is at that edge already (or fits), and the page should turn.
    */
   scroll(step: 1 | -1, amount: ScrollAmount): boolean {
-    const { width, height } = this.contentSize();
+    const { width, height } = this.turnedSize();
     if (!width || !height) return false;
     const rect = this.stage.getBoundingClientRect();
     const page = { width: width * this.scale, height: height * this.scale };
@@ -148,12 +157,8 @@ export class Viewer {
 
   /** Steps the zoom, keeping the point under `anchor` (stage coordinates; default: the centre) still. */
   zoomBy(direction: 1 | -1, anchor?: { x: number; y: number }): void {
-    const current = this.scale / this.displayScale;
-    const next =
-      direction > 0 ? ZOOM_STEPS.find((s) => s > current + 1e-6) ?? current : [...ZOOM_STEPS].reverse().find((s) => s < current - 1e-6) ?? current;
-    this.zoomAround({ kind: "scale", value: next }, anchor);
+    this.zoomAround({ kind: "scale", value: zoomStep(this.scale / this.displayScale, direction) }, anchor);
   }
-
 
   private zoomAround(zoom: Zoom, anchor?: { x: number; y: number }): void {
     const rect = this.stage.getBoundingClientRect();
@@ -190,8 +195,14 @@ export class Viewer {
     return { width: widths.reduce((a, b) => a + b, 0), height, widths };
   }
 
-  private targetScale(): number {
+  /** The layout size as it sits on screen: width and height swapped by a quarter turn. */
+  private turnedSize(): { width: number; height: number } {
     const { width, height } = this.contentSize();
+    return this.rotation % 180 === 0 ? { width, height } : { width: height, height: width };
+  }
+
+  private targetScale(): number {
+    const { width, height } = this.turnedSize();
     if (!width || !height) return 1;
     if (this.zoom.kind === "scale") return this.zoom.value * this.displayScale;
     const rect = this.stage.getBoundingClientRect();
@@ -216,10 +227,18 @@ export class Viewer {
     const rect = this.stage.getBoundingClientRect();
     const w = width * this.scale;
     const h = height * this.scale;
-    const x = w <= rect.width ? (rect.width - w) / 2 : clamp(this.pan.x, rect.width - w, 0);
-    const y = h <= rect.height ? (rect.height - h) / 2 : clamp(this.pan.y, rect.height - h, 0);
+    // The box the pages take on screen once turned, placed as an unturned one would be.
+    const turned = this.rotation % 180 === 0 ? { w, h } : { w: h, h: w };
+    const x = turned.w <= rect.width ? (rect.width - turned.w) / 2 : clamp(this.pan.x, rect.width - turned.w, 0);
+    const y = turned.h <= rect.height ? (rect.height - turned.h) / 2 : clamp(this.pan.y, rect.height - turned.h, 0);
     this.pan = { x, y };
-    Object.assign(this.canvas.style, { width: `${w}px`, height: `${h}px`, transform: `translate(${x}px, ${y}px)` });
+    // Turning about the top-left corner moves the box; this puts it back at (x, y).
+    const shift = { 0: [0, 0], 90: [h, 0], 180: [w, h], 270: [0, w] }[this.rotation] ?? [0, 0];
+    Object.assign(this.canvas.style, {
+      width: `${w}px`,
+      height: `${h}px`,
+      transform: `translate(${x + shift[0]}px, ${y + shift[1]}px) rotate(${this.rotation}deg)`,
+    });
     this.visibleSlots().forEach((slot, i) => {
       slot.box.style.width = `${widths[i] * this.scale}px`;
       slot.box.style.height = `${h}px`;

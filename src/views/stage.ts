@@ -1,11 +1,13 @@
 // Draws the pages on screen: the stage (originals and upscaled results), the thumbnail strip,
 // the page counter, the window title, the hint for an empty location and the end-of-book offer.
-import { indexOf, onScreenIndices, pages, upscaleOf, type AppState } from "../app/state";
+import { indexOf, onScreenIndices, pages, screenUpscaled, upscaledIndices, upscaleOf, type AppState } from "../app/state";
 import type { Store } from "../app/store";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 import type { Thumbnails } from "../viewer/thumbnails";
 import type { Viewer } from "../viewer/viewer";
+
+const EMPTY_HINT = "Open an image, a folder or a book (.cbz, .cbr, .cb7), or drop one here.";
 
 export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Thumbnails, onOriginalFailed: (slot: number) => void): void {
   const hint = byId(ID.emptyHint);
@@ -23,21 +25,36 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
     (location) => {
       if (!location) return;
       thumbnails.render(location.images);
-      hint.hidden = location.images.length > 0;
       if (location.images.length > 0) return;
-      hint.textContent =
-        location.books.length > 0 ? `${location.title} holds ${location.books.length} books: pick one in Books (B).` : `${location.title} holds no images or books.`;
       viewer.showPages([], store.state.settings.direction);
       counter.textContent = "0 / 0";
     },
   );
 
-  // The originals on screen, then each one's result while upscaling is on.
+  // The hint over an empty stage: what is being opened, a location with no pages, or how to start.
+  store.watch(
+    (s) => [s.reading.opening, s.reading.location] as const,
+    ([opening, location]) => {
+      // Only the first location is announced: a later one opens over the pages shown.
+      const announce = opening !== null && !location;
+      hint.classList.toggle("opening", announce);
+      if (announce) hint.textContent = `Opening ${opening}…`;
+      else if (location && location.images.length === 0)
+        hint.textContent =
+          location.books.length > 0 ? `${location.title} holds ${location.books.length} books: pick one in Books (B).` : `${location.title} holds no images or books.`;
+      else hint.textContent = EMPTY_HINT;
+      hint.hidden = !announce && !!location && location.images.length > 0;
+    },
+  );
+
+  // The originals on screen, then their results while upscaling is on: a spread's together,
+  // once every page on screen has its outcome.
   let shownPages = "";
   store.watch(
     (s) => {
       const images = s.reading.onScreen.map((id) => pages(s)[indexOf(s, id)]).filter((image) => image !== undefined);
-      const results = s.reading.onScreen.map((id) => (s.upscale.on ? upscaleOf(s, id).result?.url ?? "" : ""));
+      const showResults = s.upscale.on && screenUpscaled(s);
+      const results = s.reading.onScreen.map((id) => (showResults ? upscaleOf(s, id).result?.url ?? "" : ""));
       return {
         pages: images.map((image) => image.url).join("\n"),
         direction: s.settings.direction,
@@ -53,6 +70,14 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
         viewer.showPages(shown.pages.split("\n"), shown.direction, shown.atEnd);
       }
       shown.results.split("\n").forEach((url, slot) => viewer.showResult(slot, url || null));
+    },
+  );
+
+  store.watch(
+    (s) => [s.settings.direction, ...upscaledIndices(s)],
+    ([direction, ...upscaled]) => {
+      thumbnails.setDirection(direction as "ltr" | "rtl");
+      thumbnails.markUpscaled(upscaled as number[]);
     },
   );
 
@@ -95,6 +120,10 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
   store.watch(
     (s) => s.settings,
     (settings) => viewer.setFitMode(settings.fit, settings.enlargeSmall),
+  );
+  store.watch(
+    (s) => s.view.rotation,
+    (degrees) => viewer.setRotation(degrees),
   );
   store.watch(
     (s) => s.view.showingOriginal,

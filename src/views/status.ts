@@ -1,7 +1,7 @@
 // The status bar (the engine, the page on screen), the error banner, the tile progress bar,
 // and the attributes the end-to-end tests wait on (body[data-engine], body[data-pending]).
 import { nativeScale } from "../state/models";
-import { pageAt, indexOf, onScreenIndices, pages, upscaleOf, type AppState, type PageProgress } from "../app/state";
+import { describedPage, pageAt, indexOf, onScreenIndices, pages, upscaleOf, type AppState, type PageProgress } from "../app/state";
 import type { Store } from "../app/store";
 import { describeProgress, pageLabel, statusLine } from "../state/status";
 import { ID } from "../ui/ids.js";
@@ -46,7 +46,7 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
   const render = (state: AppState) => {
     document.body.dataset.pending = String(state.upscale.pending);
     renderProgress(state);
-    const id = state.reading.onScreen[0];
+    const id = describedPage(state);
     const image = id !== undefined ? pageAt(state, indexOf(state, id)) : undefined;
     const alert = state.view.alert;
     if (!image) {
@@ -62,6 +62,7 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
     const listing = state.engine.listing?.models ?? [];
     const line = statusLine({
       name: pageLabel(state.reading.location!, image.name, onScreenIndices(state), pages(state).length),
+      fileName: image.name,
       upscaling: state.upscale.on,
       model,
       scale: state.settings.scale !== nativeScale(model, listing) ? state.settings.scale : undefined,

@@ -15,6 +15,8 @@ async fn second_call_is_a_cache_hit_without_python() {
         size: SizeRequest::Scale { factor: 2.0 },
         ..UpscaleOptions::default()
     };
+    let request = UpscaleRequest::new(&input, options.clone());
+    assert!(!engine.is_cached(&request).await.unwrap(), "nothing is cached yet");
     let calls_before_miss = python_call_count();
     let first =
         engine.upscale(UpscaleRequest::new(&input, options.clone()), CancellationToken::new(), |_| {}).await.unwrap();
@@ -29,6 +31,10 @@ async fn second_call_is_a_cache_hit_without_python() {
     assert_eq!(second.bytes, first.bytes);
     assert_eq!((second.width, second.height), (64, 48));
     assert_eq!(cache_entries(cache.path()), 1);
+    assert!(engine.is_cached(&request).await.unwrap(), "the result is cached");
+    let other = UpscaleOptions { size: SizeRequest::Scale { factor: 1.5 }, ..options.clone() };
+    assert!(!engine.is_cached(&UpscaleRequest::new(&input, other)).await.unwrap(), "another scale is not");
+    assert_eq!(python_call_count(), calls_before_hit, "looking in the cache must not call Python");
 
     // A copy of the same bytes under another name is the same content: also a hit.
     let copy = dir.path().join("copy.png");

@@ -256,12 +256,31 @@ impl Engine {
         }
     }
 
+    /// What, besides the input's bytes, a result's cache key is made of.
+    fn key_fields(&self, plan: &Plan) -> String {
+        let report = &self.shared.session.report;
+        format!("{}|device={}|sr_vulkan={}", plan.key_fields(), report.device_name, report.sr_vulkan_version)
+    }
+
+    /// Whether the result of `request` is in the cache already: reads and hashes the input,
+    /// computes nothing, and leaves the entry's last use as it was.
+    pub async fn is_cached(&self, request: &UpscaleRequest) -> Result<bool> {
+        let Some(cache) = self.cache.clone() else { return Ok(false) };
+        let plan = self.plan(request).await?;
+        let key_fields = self.key_fields(&plan);
+        let (source, extension, max_bytes) =
+            (request.source.clone(), plan.format.extension(), self.shared.limits.max_bytes);
+        blocking(move || -> Result<bool> {
+            let key = CacheKey::new(&blake3::hash(&source.read(max_bytes)?), &key_fields);
+            Ok(cache.path_for(&key, extension).is_file())
+        })
+        .await?
+    }
+
     /// Reads the input and looks its result up in the cache: the input's bytes, the result's
     /// cache key and, on a hit, the cache file and its bytes.
     async fn look_up(&self, request: &UpscaleRequest, plan: &Plan) -> Result<CacheLookup> {
-        let report = &self.shared.session.report;
-        let key_fields =
-            format!("{}|device={}|sr_vulkan={}", plan.key_fields(), report.device_name, report.sr_vulkan_version);
+        let key_fields = self.key_fields(plan);
         let source = request.source.clone();
         let cache = self.cache.clone();
         let extension = plan.format.extension();
