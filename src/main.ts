@@ -1,12 +1,13 @@
 // SRView's frontend: one state (app/state.ts) in a store, controllers that change it
 // (controllers/), and views that draw it (views/, panels/). This file only wires them.
-import { cacheApi, describeError, desktopApi, engineApi, exportApi, pagesApi, upscaleApi } from "./api";
+import { cacheApi, describeError, desktopApi, engineApi, exportApi, modelsApi, pagesApi, upscaleApi } from "./api";
 import { bindControls } from "./app/controls";
 import { BOOK_EXTENSIONS, IMAGE_EXTENSIONS } from "./bindings";
 import { INITIAL_STATE } from "./app/state";
 import { Store } from "./app/store";
 import { EngineController } from "./controllers/engine";
 import { LocationController } from "./controllers/location";
+import { ModelsController } from "./controllers/models";
 import { ReadingController } from "./controllers/reading";
 import { ScreenController } from "./controllers/screen";
 import { ScrollController } from "./controllers/scrolling";
@@ -49,6 +50,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   await settings.load().catch((e) => console.warn("settings unavailable", e));
 
   const engine = new EngineController(store, engineApi);
+  const models = new ModelsController(store, modelsApi);
   const upscale = new UpscaleController(store, upscaleApi);
   let location: LocationController | null = null;
   const reading = new ReadingController(store, pagesApi, library, (path) => void location?.open(path));
@@ -74,6 +76,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   bindPanels(store, library, cache, exporter, {
     changeSettings: (next) => settings.change(next),
     changeModelsDir: (useDefault) => void engine.changeModelsDir(useDefault),
+    openModelsDir: () => void models.openFolder(),
     openBook: (path) => {
       view.closePanels();
       void location?.open(path);
@@ -83,6 +86,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   bindControls({ engine, location, reading, screen, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
 
   void engine.start();
+  models.start();
   const initial = await pagesApi.getInitialLocation();
   if (initial) await location.open(initial);
 }

@@ -30,7 +30,10 @@ macro_rules! app_commands {
             choose_export_folder,
             get_export_destination,
             start_export,
-            cancel_export
+            cancel_export,
+            watch_model_speeds,
+            choose_default_model,
+            open_models_folder
         )
     };
 }

@@ -24,6 +24,7 @@ const PANEL_IDS = {
 export interface PanelActions {
   changeSettings(next: Settings): void;
   changeModelsDir(useDefault: boolean): void;
+  openModelsDir(): void;
   openBook(path: string): void;
 }
 
@@ -61,7 +62,7 @@ export function bindPanels(store: Store<AppState>, library: Pick<Library, "recen
     }
   };
   store.watch(
-    (s) => [s.settings, s.engine.listing, s.engine.report, s.engine.phase],
+    (s) => [s.settings, s.engine.listing, s.engine.report, s.engine.phase, s.models],
     () => {
       const { settings, engine } = store.state;
       if (changingFromPanel || engine.phase === "starting") return;
@@ -70,8 +71,10 @@ export function bindPanels(store: Store<AppState>, library: Pick<Library, "recen
         problem: engine.listing?.modelsDirProblem?.message ?? null,
         choose: () => actions.changeModelsDir(false),
         useDefault: () => actions.changeModelsDir(true),
+        open: () => actions.openModelsDir(),
+        opened: store.state.models.folderOpened,
       };
-      renderSettingsPanel(byId(ID.panelSettings), settings, engine.listing?.models ?? [], engine.report?.cpuMode ?? true, folder, fromPanel);
+      renderSettingsPanel(byId(ID.panelSettings), settings, engine.listing?.models ?? [], engine.report?.cpuMode ?? true, folder, fromPanel, store.state.models.speeds);
     },
   );
 }
