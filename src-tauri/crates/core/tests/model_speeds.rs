@@ -5,6 +5,11 @@ mod common;
 
 use common::*;
 use srview_core::models::speed::{choose_model, SpeedTable};
+use srview_core::testing::{job_starts, record_job_starts};
+use srview_core::{CancellationToken, UpscaleOptions, UpscaleRequest};
+
+/// The session and its job counters are process-wide, so these tests run one at a time.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -12,6 +17,7 @@ fn names(list: &[&str]) -> Vec<String> {
 
 #[tokio::test]
 async fn speeds_are_measured_once_kept_per_device_and_the_default_follows_them() {
+    let _serial = SERIAL.lock().await;
     let (engine, _cache) = engine();
     let data = tempfile::tempdir().unwrap();
     std::fs::write(data.path().join("notes.txt"), b"the user's").unwrap();
@@ -66,3 +72,38 @@ async fn speeds_are_measured_once_kept_per_device_and_the_default_follows_them()
     assert_eq!(left, ["model-speeds.json", "notes.txt"], "only its own file is written");
 }
 
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_the_reader_waits_for_goes_before_the_speed_probes() {
+    let _serial = SERIAL.lock().await;
+    let (engine, _cache) = engine();
+    let data = tempfile::tempdir().unwrap();
+    let pages = tempfile::tempdir().unwrap();
+    let page = write_image(pages.path(), "page.png", 120, 90, 7);
+    let models = names(&["WAIFU2X_ANIME_UP2X", "WAIFU2X_CUNET_UP2X", "WAIFU2X_PHOTO_UP2X", "REALCUGAN_SE_UP2X"]);
+    record_job_starts();
+    let (first_done_tx, mut first_done) = tokio::sync::mpsc::unbounded_channel();
+    let measuring = {
+        let (engine, file) = (engine.clone(), data.path().join("model-speeds.json"));
+        tokio::spawn(async move {
+            let report = move |done: usize, _| {
+                if done == 1 {
+                    let _ = first_done_tx.send(());
+                }
+            };
+            engine.model_speeds(file, models, report).await
+        })
+    };
+    first_done.recv().await.expect("the first network was timed");
+    let before = job_starts().len();
+    let request = UpscaleRequest::new(&page, UpscaleOptions { model: "WAIFU2X_ANIME_UP2X".into(), ..UpscaleOptions::default() });
+    let done = engine.upscale(request, CancellationToken::new(), |_| {}).await.unwrap();
+    assert_eq!((done.width, done.height), (240, 180));
+    let speeds = measuring.await.unwrap().unwrap();
+    assert_eq!(speeds.table.speeds.len(), 4);
+    let starts = job_starts();
+    let on_screen = starts.iter().position(|s| s.input_size == (120, 90)).expect("the page ran");
+    assert_eq!(starts[on_screen].urgency, 0);
+    assert!(on_screen <= before + 1, "the page started after at most the probe already under way: {starts:?}, asked at {before}");
+    assert!(starts.iter().filter(|s| s.urgency == 3).count() >= 12, "every probe ran, as idle jobs: {starts:?}");
+}
