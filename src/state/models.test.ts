@@ -85,6 +85,8 @@ describe("the model picker", () => {
     const gpuOnly = pickerGroups([sr("REALESRGAN_ANIMAVIDEOV3_UP2X", "realesrgan", { installed: false })], true, speeds)[0].entries[0];
     expect(gpuOnly.text).toBe("Real-ESRGAN anime video v3 2× — needs a GPU");
     expect(gpuOnly.title).toContain("Cannot be used here: not installed; needs a GPU.");
+    const own = pickerGroups([custom("d2s-2x.onnx", [2])], true, speeds)[0].entries[0];
+    expect([own.text, own.title]).toEqual(["d2s-2x.onnx · 2× — not measured", "d2s-2x.onnx · 2×: your own ONNX models and plugins. Speed not measured for custom models on this device."]);
   });
 
   it("says a model is being measured while it is", () => {

@@ -190,7 +190,8 @@ export function pickerGroups(models: ModelInfo[], cpuMode: boolean, speeds: Mode
         .filter(Boolean)
         .join(" ");
       // The option's line stays short: a model that needs a GPU says only that (its tooltip says all).
-      const short = m.disabled && m.note.includes("needs a GPU") ? "needs a GPU" : speed.replace(/ per page$/, "");
+      const short =
+        m.disabled && m.note.includes("needs a GPU") ? "needs a GPU" : m.name.startsWith(CUSTOM_PREFIX) ? "not measured" : speed.replace(/ per page$/, "");
       return { name: m.name, text: `${modelHumanName(m.name, models, true)} — ${short}`, title, disabled: m.disabled };
     }),
   }));
