@@ -8,9 +8,9 @@ mod engine;
 mod error;
 mod export;
 mod gallery;
-mod model_speeds;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
+mod model_speeds;
 mod protocol;
 
 use std::path::PathBuf;

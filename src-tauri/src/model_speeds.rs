@@ -44,7 +44,16 @@ pub struct ModelSpeeds {
 impl ModelSpeeds {
     fn new(state: SpeedsState) -> Self {
         let (page_width, page_height) = speed::TYPICAL_PAGE;
-        ModelSpeeds { state, done: 0, total: 0, speeds: Vec::new(), from_file: false, problem: None, page_width, page_height }
+        ModelSpeeds {
+            state,
+            done: 0,
+            total: 0,
+            speeds: Vec::new(),
+            from_file: false,
+            problem: None,
+            page_width,
+            page_height,
+        }
     }
 }
 

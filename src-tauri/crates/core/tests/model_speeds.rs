@@ -27,7 +27,10 @@ async fn speeds_are_measured_once_kept_per_device_and_the_default_follows_them()
 
     let before = jobs();
     let progress = std::sync::Mutex::new(Vec::new());
-    let first = engine.model_speeds(file.clone(), models.clone(), |done, total| progress.lock().unwrap().push((done, total))).await.unwrap();
+    let first = engine
+        .model_speeds(file.clone(), models.clone(), |done, total| progress.lock().unwrap().push((done, total)))
+        .await
+        .unwrap();
     assert!(first.measured);
     assert_eq!(jobs() - before, 6, "two networks, three tiles each (a warm-up and two timed)");
     assert_eq!(*progress.lock().unwrap(), [(0, 2), (1, 2), (2, 2)]);
@@ -58,7 +61,10 @@ async fn speeds_are_measured_once_kept_per_device_and_the_default_follows_them()
     let pick = |limit: f64| choose_model(None, &models, &table.speeds, limit);
     assert_eq!(pick(cunet + 0.01).as_deref(), Some("WAIFU2X_CUNET_UP2X"));
     assert_eq!(pick((anime + cunet) / 2.0).as_deref(), Some("WAIFU2X_ANIME_UP2X"));
-    assert_eq!(choose_model(Some("WAIFU2X_CUNET_UP2X"), &models, &table.speeds, anime).as_deref(), Some("WAIFU2X_CUNET_UP2X"));
+    assert_eq!(
+        choose_model(Some("WAIFU2X_CUNET_UP2X"), &models, &table.speeds, anime).as_deref(),
+        Some("WAIFU2X_CUNET_UP2X")
+    );
 
     // Another model list is measured again.
     let more = names(&["WAIFU2X_ANIME_UP2X", "WAIFU2X_PHOTO_UP2X"]);
@@ -71,7 +77,6 @@ async fn speeds_are_measured_once_kept_per_device_and_the_default_follows_them()
     left.sort();
     assert_eq!(left, ["model-speeds.json", "notes.txt"], "only its own file is written");
 }
-
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_the_reader_waits_for_goes_before_the_speed_probes() {
@@ -96,7 +101,8 @@ async fn a_page_the_reader_waits_for_goes_before_the_speed_probes() {
     };
     first_done.recv().await.expect("the first network was timed");
     let before = job_starts().len();
-    let request = UpscaleRequest::new(&page, UpscaleOptions { model: "WAIFU2X_ANIME_UP2X".into(), ..UpscaleOptions::default() });
+    let request =
+        UpscaleRequest::new(&page, UpscaleOptions { model: "WAIFU2X_ANIME_UP2X".into(), ..UpscaleOptions::default() });
     let done = engine.upscale(request, CancellationToken::new(), |_| {}).await.unwrap();
     assert_eq!((done.width, done.height), (240, 180));
     let speeds = measuring.await.unwrap().unwrap();
@@ -104,6 +110,9 @@ async fn a_page_the_reader_waits_for_goes_before_the_speed_probes() {
     let starts = job_starts();
     let on_screen = starts.iter().position(|s| s.input_size == (120, 90)).expect("the page ran");
     assert_eq!(starts[on_screen].urgency, 0);
-    assert!(on_screen <= before + 1, "the page started after at most the probe already under way: {starts:?}, asked at {before}");
+    assert!(
+        on_screen <= before + 1,
+        "the page started after at most the probe already under way: {starts:?}, asked at {before}"
+    );
     assert!(starts.iter().filter(|s| s.urgency == 3).count() >= 12, "every probe ran, as idle jobs: {starts:?}");
 }

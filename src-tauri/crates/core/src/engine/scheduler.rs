@@ -468,7 +468,10 @@ mod tests {
         queue_with(&mut dispatch, Urgency::idle());
         let batch = dispatch.pick(8, false).expect("the batch job goes first");
         let (running_done, _rx) = oneshot::channel();
-        dispatch.running.insert(batch.back_id, Running { done: running_done, urgency: batch.urgency, input_size: (1, 1), custom: false });
+        dispatch.running.insert(
+            batch.back_id,
+            Running { done: running_done, urgency: batch.urgency, input_size: (1, 1), custom: false },
+        );
         assert!(dispatch.pick(8, false).is_none(), "the idle job waits while another runs, even with room beside it");
         dispatch.running.clear();
         dispatch.interactive_arriving = 1;

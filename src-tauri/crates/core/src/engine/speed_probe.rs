@@ -112,7 +112,8 @@ impl Engine {
         self.time_job(job(warm_up)).await?;
         let small_ms = self.time_alone(|| job(small.clone())).await?;
         let large_ms = self.time_alone(|| job(large.clone())).await?;
-        let jobs = speed::page_jobs(&plan.model, plan.tile_size, plan.tile_chosen, self.report().cpu_mode, TYPICAL_PAGE);
+        let jobs =
+            speed::page_jobs(&plan.model, plan.tile_size, plan.tile_chosen, self.report().cpu_mode, TYPICAL_PAGE);
         let page_seconds = JobCost::from_tiles(small_ms, large_ms).seconds(&jobs);
         tracing::info!(model, small_ms, large_ms, page_seconds, "model timed");
         Ok((small_ms, large_ms, page_seconds))

@@ -124,7 +124,9 @@ impl CustomModels {
         };
         let listing = match std::fs::read_dir(&folder) {
             Ok(listing) => listing,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound && Some(&folder) == default_models_dir().as_ref() => {
+            Err(err)
+                if err.kind() == std::io::ErrorKind::NotFound && Some(&folder) == default_models_dir().as_ref() =>
+            {
                 return CustomScan { dir, models: Vec::new(), problem: None };
             }
             Err(err) => {

@@ -132,7 +132,13 @@ impl JobCost {
 
 /// The input sizes of the jobs the engine runs for a `page` with this model and sr_vulkan
 /// tile size: its tiles with their context, or the whole page.
-pub fn page_jobs(model: &ModelInfo, tile_size: u32, tile_chosen: bool, cpu_mode: bool, page: (u32, u32)) -> Vec<(u32, u32)> {
+pub fn page_jobs(
+    model: &ModelInfo,
+    tile_size: u32,
+    tile_chosen: bool,
+    cpu_mode: bool,
+    page: (u32, u32),
+) -> Vec<(u32, u32)> {
     match tiling::policy(model, tile_size, tile_chosen, cpu_mode) {
         Some(policy) if tiling::worth_tiling(page.0, page.1, &policy) => {
             tiling::grid(page.0, page.1, &policy).iter().map(|t| (t.padded_width, t.padded_height)).collect()
@@ -145,7 +151,12 @@ pub fn page_jobs(model: &ModelInfo, tile_size: u32, tile_chosen: bool, cpu_mode:
 /// `QUALITY_ORDER` that is usable and measured at `keep_up_seconds` per page or less; else,
 /// when none keeps up, the fastest measured candidate; else (nothing measured yet)
 /// `FAST_DEFAULT`; else the first usable model. `usable`: installed and runs on this device.
-pub fn choose_model(explicit: Option<&str>, usable: &[String], speeds: &[ModelSpeed], keep_up_seconds: f64) -> Option<String> {
+pub fn choose_model(
+    explicit: Option<&str>,
+    usable: &[String],
+    speeds: &[ModelSpeed],
+    keep_up_seconds: f64,
+) -> Option<String> {
     let usable_name = |name: &str| usable.iter().any(|u| u == name);
     if let Some(chosen) = explicit.filter(|c| usable_name(c)) {
         return Some(chosen.to_owned());
@@ -198,15 +209,28 @@ mod tests {
             speed("REALCUGAN_PRO_UP2X", 41.0),
         ];
         assert_eq!(choose_model(None, &names(&ALL), &cpu, 10.0).as_deref(), Some("WAIFU2X_ANIME_UP2X"));
-        assert_eq!(choose_model(None, &names(&ALL), &cpu, 30.0).as_deref(), Some("WAIFU2X_CUNET_UP2X"), "a higher limit allows CUNet");
+        assert_eq!(
+            choose_model(None, &names(&ALL), &cpu, 30.0).as_deref(),
+            Some("WAIFU2X_CUNET_UP2X"),
+            "a higher limit allows CUNet"
+        );
     }
 
     #[test]
     fn on_a_gpu_it_is_real_cugan() {
-        let gpu = [speed("WAIFU2X_ANIME_UP2X", 0.3), speed("WAIFU2X_CUNET_UP2X", 0.8), speed("REALCUGAN_SE_UP2X", 1.5), speed("REALCUGAN_PRO_UP2X", 1.6)];
+        let gpu = [
+            speed("WAIFU2X_ANIME_UP2X", 0.3),
+            speed("WAIFU2X_CUNET_UP2X", 0.8),
+            speed("REALCUGAN_SE_UP2X", 1.5),
+            speed("REALCUGAN_PRO_UP2X", 1.6),
+        ];
         assert_eq!(choose_model(None, &names(&ALL), &gpu, 10.0).as_deref(), Some("REALCUGAN_PRO_UP2X"));
         let without_pro = names(&ALL[..3]);
-        assert_eq!(choose_model(None, &without_pro, &gpu, 10.0).as_deref(), Some("REALCUGAN_SE_UP2X"), "a model not usable here is never chosen");
+        assert_eq!(
+            choose_model(None, &without_pro, &gpu, 10.0).as_deref(),
+            Some("REALCUGAN_SE_UP2X"),
+            "a model not usable here is never chosen"
+        );
     }
 
     #[test]
@@ -218,7 +242,10 @@ mod tests {
     #[test]
     fn a_model_the_user_chose_is_kept_if_it_runs_here() {
         let cpu = [speed("WAIFU2X_ANIME_UP2X", 8.5), speed("WAIFU2X_CUNET_UP2X", 24.0)];
-        assert_eq!(choose_model(Some("WAIFU2X_CUNET_UP2X"), &names(&ALL), &cpu, 10.0).as_deref(), Some("WAIFU2X_CUNET_UP2X"));
+        assert_eq!(
+            choose_model(Some("WAIFU2X_CUNET_UP2X"), &names(&ALL), &cpu, 10.0).as_deref(),
+            Some("WAIFU2X_CUNET_UP2X")
+        );
         assert_eq!(
             choose_model(Some("REALESRGAN_X4PLUS_UP4X"), &names(&ALL), &cpu, 10.0).as_deref(),
             Some("WAIFU2X_ANIME_UP2X"),
@@ -241,17 +268,25 @@ mod tests {
         assert!((cost.overhead_ms - 10.0).abs() < 1e-9 && (cost.per_pixel_ms - 0.001).abs() < 1e-12, "{cost:?}");
         assert!((cost.seconds(&[(100, 100), (100, 100)]) - 0.04).abs() < 1e-9);
 
-        let catalogue = Catalogue::from_constants(&names(&["WAIFU2X_ANIME_UP2X", "REALCUGAN_SE_UP2X"]).into_iter().zip(0..).collect::<Vec<_>>(), |_| true);
+        let catalogue = Catalogue::from_constants(
+            &names(&["WAIFU2X_ANIME_UP2X", "REALCUGAN_SE_UP2X"]).into_iter().zip(0..).collect::<Vec<_>>(),
+            |_| true,
+        );
         let waifu2x = page_jobs(&catalogue.models[0], 100, false, true, TYPICAL_PAGE);
         assert_eq!(waifu2x.len(), 15, "1200×1700 runs as 3 × 5 tiles of about 400");
         let padded: u64 = waifu2x.iter().map(|(w, h)| *w as u64 * *h as u64).sum();
         assert!(padded > 1200 * 1700, "the tiles' context is paid for too");
-        assert_eq!(page_jobs(&catalogue.models[1], 0, false, true, TYPICAL_PAGE), vec![TYPICAL_PAGE], "Real-CUGAN runs whole");
+        assert_eq!(
+            page_jobs(&catalogue.models[1], 0, false, true, TYPICAL_PAGE),
+            vec![TYPICAL_PAGE],
+            "Real-CUGAN runs whole"
+        );
     }
 
     #[test]
     fn a_table_fits_only_its_device_version_and_models() {
-        let table = SpeedTable { device: "cpu".into(), sr_vulkan: "2.1.0".into(), models: names(&["A", "B"]), speeds: vec![] };
+        let table =
+            SpeedTable { device: "cpu".into(), sr_vulkan: "2.1.0".into(), models: names(&["A", "B"]), speeds: vec![] };
         assert!(table.fits("cpu", "2.1.0", &names(&["B", "A"])));
         assert!(!table.fits("NVIDIA H200", "2.1.0", &names(&["A", "B"])));
         assert!(!table.fits("cpu", "2.2.0", &names(&["A", "B"])));
