@@ -21,6 +21,7 @@ import {
   type ExportLayout,
   type ExportRequest,
   type ModelListing,
+  type ModelSpeeds,
   type OpenedLocation,
   type PageInfo,
   type ShelfBook,
@@ -81,6 +82,15 @@ export interface EngineApi {
   unwatchStats(): void;
 }
 
+export interface ModelsApi {
+  /** The models' speeds on this device, now and as they are measured. */
+  watchSpeeds(onSpeeds: (speeds: ModelSpeeds) => void): void;
+  /** `chosen` if it runs here, else the best model that keeps up (core's rule). */
+  defaultModel(chosen: string | null, keepUpSeconds: number): Promise<string | null>;
+  /** Creates the default models folder if needed; its path. */
+  openModelsFolder(): Promise<string>;
+}
+
 export interface PagesApi {
   getInitialLocation(): Promise<string | null>;
   open(path: string): Promise<OpenedLocation>;
@@ -137,6 +147,12 @@ export const engineApi: EngineApi = {
   deviceMemory: () => unwrap(commands.getDeviceMemory()),
   watchStats: (onStats) => void commands.watchEngineStats(channel(onStats)),
   unwatchStats: () => void commands.unwatchEngineStats(),
+};
+
+export const modelsApi: ModelsApi = {
+  watchSpeeds: (onSpeeds) => void commands.watchModelSpeeds(channel(onSpeeds)),
+  defaultModel: (chosen, keepUpSeconds) => unwrap(commands.chooseDefaultModel(chosen, keepUpSeconds)),
+  openModelsFolder: () => unwrap(commands.openModelsFolder()),
 };
 
 export const pagesApi: PagesApi = {

@@ -104,6 +104,18 @@ export const commands = {
 	 *  with their covers' URLs; what SRView's exports wrote is left out.
 	 */
 	listShelf: (location: string) => typedError<ShelfBook[], ErrorPayload>(__TAURI_INVOKE("list_shelf", { location })),
+	/**
+	 *  Sends the models' speeds on this device now and again as they are measured (or read from
+	 *  their file), until the page goes away.
+	 */
+	watchModelSpeeds: (onSpeeds: Channel<ModelSpeeds_Deserialize>) => __TAURI_INVOKE<void>("watch_model_speeds", { onSpeeds }),
+	/**
+	 *  The model to upscale with: `chosen` if the user chose one that runs here, else the best
+	 *  one that upscales a typical page in `keep_up_seconds` or less on this device.
+	 */
+	chooseDefaultModel: (chosen: string | null, keepUpSeconds: number | null) => typedError<string | null, ErrorPayload>(__TAURI_INVOKE("choose_default_model", { chosen, keepUpSeconds })),
+	/**  Creates the default models folder if it does not exist yet, and returns its path. */
+	openModelsFolder: () => typedError<string, ErrorPayload>(__TAURI_INVOKE("open_models_folder")),
 };
 
 /* Constants */
@@ -534,6 +546,50 @@ export type ModelListing_Serialize = {
 	onnxruntime: string | null,
 };
 
+/**  One model's measured speed on this device. */
+export type ModelSpeed = {
+	model: string,
+	/**  The model whose tiles were timed: denoise and conservative variants share its network. */
+	measuredAs: string,
+	smallMs: number | null,
+	largeMs: number | null,
+	/**  Seconds for a typical page (`TYPICAL_PAGE`) at the model's own scale. */
+	pageSeconds: number | null,
+};
+
+/**  What the model picker shows: each model's seconds for a typical page, as far as known. */
+export type ModelSpeeds = ModelSpeeds_Serialize | ModelSpeeds_Deserialize;
+
+/**  What the model picker shows: each model's seconds for a typical page, as far as known. */
+export type ModelSpeeds_Deserialize = {
+	state: SpeedsState,
+	/**  Networks measured so far, of `total`. */
+	done: number,
+	total: number,
+	speeds: ModelSpeed[],
+	/**  Read from the file kept from an earlier run on this device. */
+	fromFile: boolean,
+	problem?: string | null,
+	/**  The page the seconds are for (about 2 MP). */
+	pageWidth: number,
+	pageHeight: number,
+};
+
+/**  What the model picker shows: each model's seconds for a typical page, as far as known. */
+export type ModelSpeeds_Serialize = {
+	state: SpeedsState,
+	/**  Networks measured so far, of `total`. */
+	done: number,
+	total: number,
+	speeds: ModelSpeed[],
+	/**  Read from the file kept from an earlier run on this device. */
+	fromFile: boolean,
+	problem: string | null,
+	/**  The page the seconds are for (about 2 MP). */
+	pageWidth: number,
+	pageHeight: number,
+};
+
 export type OpenedLocation = OpenedLocation_Serialize | OpenedLocation_Deserialize;
 
 export type OpenedLocation_Deserialize = {
@@ -728,6 +784,13 @@ export type SkipRules_Serialize = {
 	/**  Skip animated images. */
 	animated: boolean,
 };
+
+/**  Where the measuring stands. */
+export type SpeedsState = 
+/**  Not measured in this run (`SRVIEW_MEASURE_MODELS=0`, or no data folder). */
+"off" | 
+/**  Waiting for the engine. */
+"waiting" | "measuring" | "measured" | "failed";
 
 /**  Count, median and 95th percentile of one stage, in milliseconds. */
 export type StageFigures = {

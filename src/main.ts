@@ -1,6 +1,6 @@
 // SRView's frontend: one state (app/state.ts) in a store, controllers that change it
 // (controllers/), and views that draw it (views/, panels/). This file only wires them.
-import { cacheApi, describeError, desktopApi, engineApi, exportApi, pagesApi, shelfApi, upscaleApi } from "./api";
+import { cacheApi, describeError, desktopApi, engineApi, exportApi, modelsApi, pagesApi, shelfApi, upscaleApi } from "./api";
 import { bindControls } from "./app/controls";
 import { BOOK_EXTENSIONS, IMAGE_EXTENSIONS } from "./bindings";
 import { INITIAL_STATE } from "./app/state";
@@ -10,6 +10,7 @@ import { EngineController } from "./controllers/engine";
 import { ExportController } from "./controllers/export";
 import { LocationController } from "./controllers/location";
 import { CachedPagesController } from "./controllers/cached";
+import { ModelsController } from "./controllers/models";
 import { ReadingController } from "./controllers/reading";
 import { RotationController } from "./controllers/rotation";
 import { ScreenController } from "./controllers/screen";
@@ -60,6 +61,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   new CachedPagesController(store, pagesApi);
 
   const engine = new EngineController(store, engineApi);
+  const models = new ModelsController(store, modelsApi);
   const upscale = new UpscaleController(store, upscaleApi);
   let location: LocationController | null = null;
   const reading = new ReadingController(store, pagesApi, library, (path) => void location?.open(path));
@@ -93,12 +95,14 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
     changeSettings: (next) => settings.change(next),
     changeModelsDir: (useDefault) => void engine.changeModelsDir(useDefault),
     exportSeen: () => exporting.seen(),
+    openModelsDir: () => void models.openFolder(),
   });
   bindExportStatus(store, () => view.openPanel("export"));
   bindGoTo(store, (index) => reading.showIndex(index), () => view.closePanels());
   bindControls({ engine, location, reading, rotation, screen, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
 
   void engine.start();
+  models.start();
   const initial = await pagesApi.getInitialLocation();
   if (initial) await location.open(initial);
 }

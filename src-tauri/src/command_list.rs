@@ -33,7 +33,10 @@ macro_rules! app_commands {
             get_export_destination,
             start_export,
             cancel_export,
-            list_shelf
+            list_shelf,
+            watch_model_speeds,
+            choose_default_model,
+            open_models_folder
         )
     };
 }

@@ -22,6 +22,7 @@ use crate::error::AppResult;
 use crate::export::{self, ExportEvent, ExportLayout, ExportRequest, Exports};
 use crate::gallery::{Gallery, OpenedLocation, PageInfo};
 use crate::shelf::ShelfBook;
+use crate::model_speeds::{ModelSpeeds, SpeedsWatch};
 
 /// Raw image bytes: an `ArrayBuffer` in the webview, never a JSON number array.
 pub struct RawImage(Response);
@@ -210,6 +211,45 @@ pub async fn set_models_folder(
     state.engine_only().await?;
     access.forget_models_dir().await?;
     state.use_models_dir(srview_core::models::custom::default_models_dir()).await
+}
+
+// ---- Model speeds ----
+
+/// Sends the models' speeds on this device now and again as they are measured (or read from
+/// their file), until the page goes away.
+#[tauri::command]
+#[specta::specta]
+pub fn watch_model_speeds(speeds: State<'_, SpeedsWatch>, on_speeds: Channel<ModelSpeeds>) {
+    let mut changes = speeds.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let current = changes.borrow_and_update().clone();
+            if on_speeds.send(current).is_err() || changes.changed().await.is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// The model to upscale with: `chosen` if the user chose one that runs here, else the best
+/// one that upscales a typical page in `keep_up_seconds` or less on this device.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_default_model(
+    state: State<'_, SrVulkanManagerState>,
+    speeds: State<'_, SpeedsWatch>,
+    chosen: Option<String>,
+    keep_up_seconds: f64,
+) -> AppResult<Option<String>> {
+    let engine = state.engine_only().await?;
+    Ok(speeds.default_model(&engine, chosen.as_deref(), keep_up_seconds))
+}
+
+/// Creates the default models folder if it does not exist yet, and returns its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_models_folder(state: State<'_, SrVulkanManagerState>) -> AppResult<String> {
+    crate::model_speeds::open_models_folder(&state.engine_only().await?).await
 }
 
 // ---- Pages ----

@@ -11,6 +11,7 @@ mod gallery;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
 mod opening;
+mod model_speeds;
 mod protocol;
 mod shelf;
 
@@ -24,6 +25,7 @@ pub use engine::SrVulkanManagerState;
 pub use error::AppError;
 pub use export::Exports;
 pub use gallery::Gallery;
+pub use model_speeds::SpeedsWatch;
 
 /// Where the TypeScript bindings are checked in, relative to `src-tauri/`.
 pub const BINDINGS_PATH: &str = "../src/bindings.ts";
@@ -78,6 +80,9 @@ pub struct AppOptions {
     pub config_dir: PathBuf,
     /// `srview-app PATH`: a file or folder to open.
     pub initial_location: Option<PathBuf>,
+    /// Where the models' speeds on this device are kept; `None`: not measured
+    /// (`SRVIEW_MEASURE_MODELS=0`).
+    pub speeds_file: Option<PathBuf>,
 }
 
 impl AppOptions {
@@ -88,8 +93,10 @@ impl AppOptions {
             .map(PathBuf::from)
             .unwrap_or_else(|| dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join(IDENTIFIER).join("upscaled"));
         let config_dir = dirs::config_dir().unwrap_or_else(std::env::temp_dir).join(IDENTIFIER);
+        let measure = std::env::var("SRVIEW_MEASURE_MODELS").map_or(true, |v| v != "0");
+        let speeds_file = srview_core::models::speed::default_speeds_file().filter(|_| measure);
         let mut options =
-            AppOptions { engine: EngineConfig::default(), cache_root, config_dir, initial_location: None };
+            AppOptions { engine: EngineConfig::default(), cache_root, config_dir, initial_location: None, speeds_file };
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -143,13 +150,18 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
         .manage(gallery)
         .manage(access)
         .manage(Exports::new(outputs))
+        .manage(SpeedsWatch::new(options.speeds_file))
         .invoke_handler(commands)
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
         .setup(|app| {
             // The window shows at once; the engine starts in the background.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let _ = handle.state::<SrVulkanManagerState>().engine_only().await;
+                let started = handle.state::<SrVulkanManagerState>().engine_only().await;
+                // Then, in the background, each model's speed here (idle jobs: pages go first).
+                if let Ok(engine) = started {
+                    handle.state::<SpeedsWatch>().measure(engine).await;
+                }
             });
             if app.try_state::<tauri_plugin_dialog::Dialog<R>>().is_some() {
                 install_dialogs(app.handle());

@@ -23,6 +23,7 @@ fn options(cache: &Path) -> AppOptions {
         cache_root: cache.to_path_buf(),
         config_dir: cache.with_file_name("config"),
         initial_location: None,
+        speeds_file: None,
     }
 }
 

@@ -5,7 +5,7 @@
 // Room to grow: another way of reading (a vertical strip) is a controller that sets
 // `reading.onScreen`; pages that fill in tile by tile add their tiles to `PageUpscale`; text in
 // another language is a field here that the views watch.
-import type { BatchProgress, BatchSummary, DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, OpenedLocation, Progress, UpscaledImage } from "../bindings";
+import type { BatchProgress, BatchSummary, DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, ModelSpeeds, OpenedLocation, Progress, UpscaledImage } from "../bindings";
 import * as reading from "../state/reading";
 import { DEFAULT_SETTINGS, type Settings } from "../state/settings";
 
@@ -74,6 +74,13 @@ export interface EngineState {
   stats: EngineStats | null;
 }
 
+/** The models' speeds on this device, and the models folder once the user opened it. */
+export interface ModelsState {
+  speeds: ModelSpeeds | null;
+  /** The models folder's path, shown to copy, after "Open models folder". */
+  folderOpened: string | null;
+}
+
 export interface ViewState {
   showingOriginal: boolean;
   comparing: boolean;
@@ -110,6 +117,7 @@ export interface AppState {
   engine: EngineState;
   view: ViewState;
   exporting: ExportState;
+  models: ModelsState;
 }
 
 export const INITIAL_STATE: AppState = {
@@ -119,6 +127,7 @@ export const INITIAL_STATE: AppState = {
   engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },
   view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null, fullScreen: false, goingTo: false, rotation: 0 },
   exporting: { phase: "idle", progress: null, current: null, summary: null, error: null, seen: true },
+  models: { speeds: null, folderOpened: null },
 };
 
 // ---- derived ----

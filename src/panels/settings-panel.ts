@@ -1,8 +1,8 @@
-// Settings: the model picker by family, scale, tile, TTA, format, preload and skip rules, and
-// how pages are read. A value that is not valid is marked as such and not applied; it is never
+// Settings: the model picker by family (each model in words, with what it is good at and its
+// speed on this device), scale, tile, TTA, format, preload and skip rules, and how pages are read. A value that is not valid is marked as such and not applied; it is never
 // silently put back.
-import { OUTPUT_FORMATS, type ModelInfo } from "../bindings";
-import { groupModels } from "../state/models";
+import { OUTPUT_FORMATS, type ModelInfo, type ModelSpeeds } from "../bindings";
+import { modelGoodFor, modelHumanName, pageSeconds, pickerGroups, speedNote, speedText } from "../state/models";
 import { withModel, type Settings } from "../state/settings";
 import { el } from "./dom";
 import { ID, errorIdOf } from "../ui/ids.js";
@@ -44,6 +44,46 @@ export interface ModelsFolder {
   problem: string | null;
   choose: () => void;
   useDefault: () => void;
+  /** Creates the default folder if needed and shows its path. */
+  open: () => void;
+  /** The path shown to copy once opened. */
+  opened: string | null;
+}
+
+/** Where measuring stands, in a line. */
+function speedsLine(speeds: ModelSpeeds | null, cpuMode: boolean): string {
+  const device = cpuMode ? "this computer's CPU" : "this GPU";
+  const page = speeds ? `a ${speeds.pageWidth}×${speeds.pageHeight} page` : "a page";
+  switch (speeds?.state) {
+    case "waiting":
+    case "measuring":
+      return `Measuring each model on ${device}${speeds.total ? ` (${speeds.done} of ${speeds.total})` : ""}…`;
+    case "measured":
+      return `Times are for ${page} on ${device}${speeds.fromFile ? ", measured in an earlier run" : ""}.`;
+    case "failed":
+      return `Speeds could not be measured: ${speeds.problem ?? "unknown reason"}.`;
+    default:
+      return "Speeds are not measured in this run.";
+  }
+}
+
+/** What the chosen model is good at, and whether it keeps up with reading here. */
+function aboutLine(settings: Settings, models: ModelInfo[], speeds: ModelSpeeds | null): string {
+  const seconds = pageSeconds(settings.model, speeds);
+  const pace =
+    seconds === null
+      ? `Speed: ${speedNote(settings.model, speeds)}.`
+      : `${speedText(seconds)[0].toUpperCase()}${speedText(seconds).slice(1)} here: ${seconds <= settings.keepUpSeconds ? "keeps up with reading" : `slower than the ${settings.keepUpSeconds} s that keeps up`}.`;
+  const measured = speeds?.state === "measured";
+  const keepsUp = seconds !== null && seconds <= settings.keepUpSeconds;
+  const who = settings.modelChosen
+    ? "Your choice."
+    : !measured
+      ? "Chosen by SRView: a fast model until this device's speeds are measured."
+      : keepsUp
+        ? "Chosen by SRView: the best model that keeps up on this device."
+        : "Chosen by SRView: no model keeps up here, so the fastest.";
+  return `${modelHumanName(settings.model, models)}: ${modelGoodFor(settings.model, models)}. ${pace} ${who}`;
 }
 
 export function renderSettingsPanel(
@@ -53,24 +93,32 @@ export function renderSettingsPanel(
   cpuMode: boolean,
   folder: ModelsFolder,
   onChange: (next: Settings) => void,
+  speeds: ModelSpeeds | null = null,
 ): void {
   let current = settings;
+  // The panel is not redrawn for its own changes: the guidance under the picker follows them here.
+  const about = el("div", { className: "note", id: ID.settingModelAbout }, aboutLine(settings, models, speeds));
+  const automatic = el("button", { id: ID.settingModelAuto, type: "button" }, "Use the best that keeps up");
+  const automaticRow = el("div", { className: "row", hidden: !settings.modelChosen }, automatic);
   const change = (next: Settings) => {
     current = next;
     onChange(next);
+    about.textContent = aboutLine(next, models, speeds);
+    model.title = about.textContent;
+    automaticRow.hidden = !next.modelChosen;
   };
   const model = el("select", { id: ID.settingModel });
-  for (const group of groupModels(models, cpuMode)) {
+  for (const group of pickerGroups(models, cpuMode, speeds)) {
     const optgroup = el("optgroup", { label: group.label });
-    for (const m of group.models) {
-      const text = m.note ? `${m.label} (${m.note})` : m.label;
-      optgroup.append(el("option", { value: m.name, disabled: m.disabled, selected: m.name === settings.model, title: m.hint }, text));
+    for (const m of group.entries) {
+      optgroup.append(el("option", { value: m.name, disabled: m.disabled, selected: m.name === settings.model, title: m.title }, m.text));
     }
     model.append(optgroup);
   }
+  model.title = aboutLine(settings, models, speeds);
   const scale = numberField(ID.settingScale, settings.scale, 0.5, 16, "0.5", (v) => change({ ...current, scale: v, scaleChosen: true }));
   model.addEventListener("change", () => {
-    const next = withModel(current, model.value, models);
+    const next = { ...withModel(current, model.value, models), modelChosen: true };
     scale.input.value = String(next.scale);
     change(next);
   });
@@ -92,6 +140,10 @@ export function renderSettingsPanel(
   const maxMp = numberField(ID.settingMaxMp, settings.maxInputMegapixels, 0.1, 500, "0.5", (v) => change({ ...current, maxInputMegapixels: v }));
   const animated = select(ID.settingAnimated, [["skip", "show as they are"], ["upscale", "upscale (PNG/JPEG keep frame 1)"]], settings.animated);
   animated.addEventListener("change", () => change({ ...current, animated: animated.value as Settings["animated"] }));
+  const keepUp = numberField(ID.settingKeepUp, settings.keepUpSeconds, 1, 600, "1", (v) => change({ ...current, keepUpSeconds: v }));
+  automatic.addEventListener("click", () => change({ ...current, modelChosen: false }));
+  const openDir = el("button", { id: ID.settingModelsDirOpen, type: "button" }, "Open models folder");
+  openDir.addEventListener("click", folder.open);
   const chooseDir = el("button", { id: ID.settingModelsDirChoose, type: "button" }, "Choose…");
   chooseDir.addEventListener("click", folder.choose);
   const defaultDir = el("button", { id: ID.settingModelsDirDefault, type: "button" }, "Default");
@@ -100,8 +152,14 @@ export function renderSettingsPanel(
     "div",
     {},
     el("div", { id: ID.settingModelsDir, className: "path", title: folder.dir ?? "" }, folder.dir ?? "no folder"),
-    el("div", { className: "row" }, chooseDir, defaultDir),
+    el("div", { className: "row" }, openDir, chooseDir, defaultDir),
   );
+  if (folder.opened !== null) {
+    // No file manager opener in this build: the path is shown to copy.
+    const path = el("input", { id: ID.settingModelsDirPath, type: "text", readOnly: true, value: folder.opened, title: "Copy this path into your file manager" });
+    path.addEventListener("focus", () => path.select());
+    modelsDir.append(el("div", { className: "note" }, "The folder is ready; copy its path:"), path);
+  }
   const custom = models.filter((m) => m.custom);
   const usable = custom.filter((m) => !m.custom?.problem).length;
   const folderNote = folder.problem
@@ -122,7 +180,11 @@ export function renderSettingsPanel(
     el("h2", {}, "Settings"),
     el("h3", {}, "Upscaling"),
     ...field("Upscale on open", checkbox(ID.settingAuto, settings.autoUpscale, (on) => ({ ...current, autoUpscale: on }))),
-    ...field("Model", model),
+    el("label", { className: "wide" }, "Model", model),
+    about,
+    automaticRow,
+    ...field("Keeps up at (s/page)", keepUp.input, keepUp.error),
+    el("div", { className: "note", id: ID.settingSpeedsNote }, speedsLine(speeds, cpuMode)),
     ...field("Scale", scale.input, scale.error),
     ...field("Tile size", tile),
     ...field("TTA (slower, finer)", checkbox(ID.settingTta, settings.tta, (on) => ({ ...current, tta: on }))),

@@ -1,5 +1,5 @@
 // Model names as people read them, grouped by family with what each is good for.
-import type { ModelInfo } from "../bindings";
+import type { ModelInfo, ModelSpeeds } from "../bindings";
 
 export const FAMILY_NAMES: Record<string, { name: string; goodFor: string }> = {
   waifu2x: { name: "waifu2x", goodFor: "anime, manga and line art" },
@@ -105,4 +105,94 @@ export function groupModels(models: ModelInfo[], cpuMode: boolean): ModelGroup[]
     groups.set(model.family, group);
   }
   return [...groups.values()];
+}
+
+// ---- The model picker: human names, what each is good at, and its speed on this device ----
+
+/** What each network is good at, in a line (quality order: Real-CUGAN > waifu2x CUNet >
+ *  waifu2x UpConv7, as in `models::speed` in core). */
+const ABOUT: Record<string, string> = {
+  "waifu2x CUNet": "waifu2x's best: clean lines and flat colours for anime and manga; slow on a CPU",
+  "waifu2x anime (UpConv7)": "fast, with clean lines for anime and manga; a little softer than CUNet",
+  "waifu2x photo (UpConv7)": "fast; for photos and scans rather than drawings",
+  "Real-CUGAN pro": "the sharpest lines for anime and manga; slow on a CPU",
+  "Real-CUGAN standard": "sharp lines for anime and manga, better than waifu2x; slow on a CPU",
+  "Real-ESRGAN anime video v3": "small and fast on a GPU, for anime",
+  "Real-ESRGAN x4plus": "photos and general images; needs a GPU",
+  "Real-ESRGAN x4plus anime": "anime art at 4×; needs a GPU",
+  "RealSR DF2K": "photos and old scans at 4×",
+};
+
+/** "about 19 s per page", "under 1 s per page". */
+export function speedText(seconds: number): string {
+  if (seconds < 1) return "under 1 s per page";
+  return `about ${seconds < 10 ? Math.round(seconds * 2) / 2 : Math.round(seconds)} s per page`;
+}
+
+/** The seconds a typical page takes with `name` on this device, if measured. */
+export function pageSeconds(name: string, speeds: ModelSpeeds | null): number | null {
+  return speeds?.speeds.find((s) => s.model === name)?.pageSeconds ?? null;
+}
+
+/** "waifu2x CUNet 2× · noise reduction 1", in words a reader knows; `compact` for the picker's
+ *  own line ("waifu2x CUNet 2× · noise 1"). */
+export function modelHumanName(name: string, models: ModelInfo[] = [], compact = false): string {
+  if (name.startsWith(CUSTOM_PREFIX)) {
+    const model = models.find((m) => m.name === name);
+    return model ? customLabel(model) : modelShortName(name);
+  }
+  const m = describeModel(name);
+  const scale = m.scale === 1 ? (compact ? "1× (noise only)" : "1× (noise reduction only)") : `${m.scale}×`;
+  const level = m.noise.startsWith("denoise") ? m.noise.slice(8) : null;
+  const noise = level !== null ? `${compact ? "noise" : "noise reduction"} ${level}` : m.noise === "conservative" ? (compact ? "conservative" : "conservative (keeps texture)") : "";
+  return [`${m.family} ${m.variant} ${scale}`, noise].filter(Boolean).join(" · ");
+}
+
+/** What the model is good at, in a line. */
+export function modelGoodFor(name: string, models: ModelInfo[] = []): string {
+  if (name.startsWith(CUSTOM_PREFIX)) return FAMILY_NAMES.custom.goodFor;
+  const m = describeModel(name);
+  const family = models.find((x) => x.name === name)?.family ?? name.split("_")[0].toLowerCase();
+  return ABOUT[`${m.family} ${m.variant}`] ?? FAMILY_NAMES[family]?.goodFor ?? "";
+}
+
+/** How fast it is here: measured, being measured, or not. */
+export function speedNote(name: string, speeds: ModelSpeeds | null): string {
+  if (name.startsWith(CUSTOM_PREFIX)) return "speed not measured for custom models";
+  const seconds = pageSeconds(name, speeds);
+  if (seconds !== null) return speedText(seconds);
+  return speeds?.state === "measuring" || speeds?.state === "waiting" ? "measuring…" : "not measured yet";
+}
+
+export interface PickerEntry {
+  name: string;
+  /** The option's text: its human name and its speed. */
+  text: string;
+  /** The tooltip, in words. */
+  title: string;
+  disabled: boolean;
+}
+
+export interface PickerGroup {
+  label: string;
+  entries: PickerEntry[];
+}
+
+/** The model picker: `groupModels`' families, each model named in words with its speed here. */
+export function pickerGroups(models: ModelInfo[], cpuMode: boolean, speeds: ModelSpeeds | null): PickerGroup[] {
+  return groupModels(models, cpuMode).map((group) => ({
+    label: group.label,
+    entries: group.models.map((m) => {
+      const human = modelHumanName(m.name, models);
+      const speed = m.disabled ? m.note : speedNote(m.name, speeds);
+      const install = models.find((x) => x.name === m.name && !x.installed)?.installHint;
+      const title = [`${human}: ${modelGoodFor(m.name, models)}.`, m.disabled ? `Cannot be used here: ${m.note}.` : `${speed[0].toUpperCase()}${speed.slice(1)} on this device.`, install ? `Add it with: ${install}` : ""]
+        .filter(Boolean)
+        .join(" ");
+      // The option's line stays short: a model that needs a GPU says only that (its tooltip says all).
+      const short =
+        m.disabled && m.note.includes("needs a GPU") ? "needs a GPU" : m.name.startsWith(CUSTOM_PREFIX) ? "not measured" : speed.replace(/ per page$/, "");
+      return { name: m.name, text: `${modelHumanName(m.name, models, true)} — ${short}`, title, disabled: m.disabled };
+    }),
+  }));
 }

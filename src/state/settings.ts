@@ -31,11 +31,16 @@ export interface Settings {
   enlargeSmall: boolean;
   /** The wheel always turns pages, rather than scrolling a page taller than the window. */
   wheelTurnsPages: boolean;
+  /** The user picked the model; otherwise it is the best one that keeps up on this device. */
+  modelChosen: boolean;
+  /** A model keeps up with reading when a typical page takes at most this many seconds. */
+  keepUpSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   autoUpscale: false,
-  model: "WAIFU2X_CUNET_UP2X",
+  // Fast until this device's speeds are measured; then the best that keeps up (models controller).
+  model: "WAIFU2X_ANIME_UP2X",
   scale: 2,
   scaleChosen: false,
   tileSize: 0,
@@ -50,7 +55,12 @@ export const DEFAULT_SETTINGS: Settings = {
   fit: "page",
   enlargeSmall: false,
   wheelTurnsPages: false,
+  modelChosen: false,
+  keepUpSeconds: 10,
 };
+
+/** The default model before SRView chose by speed: saved as it was, it was never the user's choice. */
+const OLD_DEFAULT_MODEL = "WAIFU2X_CUNET_UP2X";
 
 const FITS: FitMode[] = ["page", "width", "height"];
 
@@ -83,6 +93,8 @@ export function normalizeSettings(raw: unknown): Settings {
     fit: FITS.includes(input.fit as FitMode) ? (input.fit as FitMode) : d.fit,
     enlargeSmall: bool(input.enlargeSmall, d.enlargeSmall),
     wheelTurnsPages: bool(input.wheelTurnsPages, d.wheelTurnsPages),
+    modelChosen: bool(input.modelChosen, model !== d.model && model !== OLD_DEFAULT_MODEL),
+    keepUpSeconds: numberIn(input.keepUpSeconds, 1, 600, d.keepUpSeconds),
   };
 }
 

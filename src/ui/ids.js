@@ -129,6 +129,13 @@ export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
   settingFit: "setting-fit",
   settingEnlarge: "setting-enlarge",
   settingWheelTurns: "setting-wheel-turns",
+  // Settings: the model picker's guidance and the models folder (models)
+  settingModelAbout: "setting-model-about",
+  settingModelAuto: "setting-model-auto",
+  settingKeepUp: "setting-keep-up",
+  settingSpeedsNote: "setting-speeds-note",
+  settingModelsDirOpen: "setting-models-dir-open",
+  settingModelsDirPath: "setting-models-dir-path",
 }));
 
 /** Every id, by name. */

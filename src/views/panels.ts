@@ -26,6 +26,7 @@ export interface PanelActions {
   changeModelsDir(useDefault: boolean): void;
   /** The reader has seen the export's result in its panel. */
   exportSeen(): void;
+  openModelsDir(): void;
 }
 
 export function bindPanels(store: Store<AppState>, library: Pick<Library, "recent">, cache: CachePanel, books: BooksPanel, exporter: ExportPanel, actions: PanelActions): void {
@@ -72,7 +73,7 @@ export function bindPanels(store: Store<AppState>, library: Pick<Library, "recen
     }
   };
   store.watch(
-    (s) => [s.settings, s.engine.listing, s.engine.report, s.engine.phase],
+    (s) => [s.settings, s.engine.listing, s.engine.report, s.engine.phase, s.models],
     () => {
       const { settings, engine } = store.state;
       if (changingFromPanel || engine.phase === "starting") return;
@@ -81,8 +82,10 @@ export function bindPanels(store: Store<AppState>, library: Pick<Library, "recen
         problem: engine.listing?.modelsDirProblem?.message ?? null,
         choose: () => actions.changeModelsDir(false),
         useDefault: () => actions.changeModelsDir(true),
+        open: () => actions.openModelsDir(),
+        opened: store.state.models.folderOpened,
       };
-      renderSettingsPanel(byId(ID.panelSettings), settings, engine.listing?.models ?? [], engine.report?.cpuMode ?? true, folder, fromPanel);
+      renderSettingsPanel(byId(ID.panelSettings), settings, engine.listing?.models ?? [], engine.report?.cpuMode ?? true, folder, fromPanel, store.state.models.speeds);
     },
   );
 }

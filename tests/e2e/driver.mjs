@@ -31,6 +31,9 @@ export async function startDriver(extraEnv = {}) {
     XDG_DATA_HOME: join(home, "data"),
     XDG_CACHE_HOME: join(home, "cache"),
     SRVIEW_CACHE_DIR: join(home, "upscaled"),
+    // Model speeds are measured only where a test asks (SRVIEW_MEASURE_MODELS: "1"), so the
+    // others keep the CPU and their default model.
+    SRVIEW_MEASURE_MODELS: "0",
     ...extraEnv,
   };
   // Its own process group: WebKitWebDriver and every app it starts belong to it, so stopping

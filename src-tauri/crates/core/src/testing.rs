@@ -49,7 +49,7 @@ pub(crate) fn take_loader_fault() -> Option<String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobStart {
     pub input_size: (u32, u32),
-    /// 0 = interactive, 1 = background, 2 = batch.
+    /// 0 = interactive, 1 = background, 2 = batch, 3 = idle (speed probes).
     pub urgency: u8,
 }
 

@@ -2,7 +2,8 @@
 //! to sr_vulkan at once, so every job sr_vulkan holds is running. The most urgent queued job
 //! goes next; urgency is read live, so a page that the reader comes back to is promoted. In
 //! CPU mode a background job never starts beside the page on screen: one job already uses
-//! every core, and a second would halve the speed of both. A queued job can be cancelled; a
+//! every core, and a second would halve the speed of both. An idle job (a speed probe) starts
+//! only when nothing else runs or waits. A queued job can be cancelled; a
 //! running one cannot (sr_vulkan has no way to stop it), and its result is always delivered.
 
 use std::borrow::Cow;
@@ -47,10 +48,16 @@ impl Priority {
 pub(crate) struct Urgency(AtomicU8);
 
 const NOBODY_WAITS: u8 = u8::MAX;
+const IDLE: u8 = Priority::Batch as u8 + 1;
 
 impl Urgency {
     pub fn new(priority: Priority) -> Arc<Self> {
         Arc::new(Urgency(AtomicU8::new(priority.rank())))
+    }
+
+    /// Below every priority: runs only while nothing else is queued or running (speed probes).
+    pub fn idle() -> Arc<Self> {
+        Arc::new(Urgency(AtomicU8::new(IDLE)))
     }
 
     pub fn set(&self, priority: Option<Priority>) {
@@ -204,6 +211,9 @@ impl Dispatch {
         let interactive_busy =
             self.interactive_arriving > 0 || self.running.values().any(|r| r.urgency.is_interactive());
         if cpu_mode && interactive_busy && !self.queued[best].urgency.is_interactive() {
+            return None;
+        }
+        if self.queued[best].urgency.rank() == IDLE && (interactive_busy || !self.running.is_empty()) {
             return None;
         }
         Some(self.queued.swap_remove(best))
@@ -402,6 +412,10 @@ mod tests {
     use super::*;
 
     fn queue(dispatch: &mut Dispatch, priority: Priority) {
+        queue_with(dispatch, Urgency::new(priority));
+    }
+
+    fn queue_with(dispatch: &mut Dispatch, urgency: Arc<Urgency>) {
         let (started, _) = oneshot::channel();
         let (done, done_rx) = oneshot::channel();
         std::mem::forget(done_rx);
@@ -418,7 +432,7 @@ mod tests {
             back_id: dispatch.next_seq as i32,
             seq: dispatch.next_seq,
             spec,
-            urgency: Urgency::new(priority),
+            urgency,
             started,
             done,
         });
@@ -445,5 +459,24 @@ mod tests {
         queue(&mut dispatch, Priority::Background);
         let order: Vec<u64> = std::iter::from_fn(|| dispatch.pick(8, false).map(|q| q.seq)).collect();
         assert_eq!(order, [3, 2, 4, 1]);
+    }
+
+    #[test]
+    fn an_idle_job_starts_only_when_nothing_else_runs_or_waits() {
+        let mut dispatch = Dispatch::default();
+        queue(&mut dispatch, Priority::Batch);
+        queue_with(&mut dispatch, Urgency::idle());
+        let batch = dispatch.pick(8, false).expect("the batch job goes first");
+        let (running_done, _rx) = oneshot::channel();
+        dispatch.running.insert(
+            batch.back_id,
+            Running { done: running_done, urgency: batch.urgency, input_size: (1, 1), custom: false },
+        );
+        assert!(dispatch.pick(8, false).is_none(), "the idle job waits while another runs, even with room beside it");
+        dispatch.running.clear();
+        dispatch.interactive_arriving = 1;
+        assert!(dispatch.pick(8, false).is_none(), "and while a page the reader waits for is on its way");
+        dispatch.interactive_arriving = 0;
+        assert_eq!(dispatch.pick(8, false).map(|q| q.seq), Some(2));
     }
 }

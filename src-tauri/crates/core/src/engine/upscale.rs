@@ -89,6 +89,10 @@ impl Engine {
         &self.shared.session.report
     }
 
+    pub(super) fn session(&self) -> &Arc<Session> {
+        &self.shared.session
+    }
+
     pub fn catalogue(&self) -> &Catalogue {
         &self.shared.session.catalogue
     }

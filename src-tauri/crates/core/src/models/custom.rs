@@ -29,6 +29,18 @@ pub fn default_models_dir() -> Option<PathBuf> {
     crate::user_dirs::user_data_dir().map(|dir| dir.join("models"))
 }
 
+/// Makes `dir` ready to be opened: the default models folder is created if it does not exist
+/// yet; another folder (one the user chose) must exist. Blocking.
+pub fn prepare_models_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if Some(dir) != default_models_dir().as_deref() {
+        return Err(SrError::ModelsDirMissing(dir.display().to_string()));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| SrError::io(dir, e))
+}
+
 /// onnxruntime's version, or `None` when it is not installed (blocking: runs Python).
 pub fn onnxruntime_version() -> Option<String> {
     srview_python::onnxruntime_version().ok().flatten()
@@ -103,7 +115,8 @@ impl CustomModels {
     }
 
     /// Lists and loads every model in the folder (blocking: it runs Python). A folder that
-    /// does not exist lists nothing and says so.
+    /// does not exist lists nothing and says so, except the default one, which is simply empty
+    /// until the user opens it.
     pub fn scan(&self) -> CustomScan {
         let dir = self.dir();
         let Some(folder) = dir.clone() else {
@@ -111,6 +124,11 @@ impl CustomModels {
         };
         let listing = match std::fs::read_dir(&folder) {
             Ok(listing) => listing,
+            Err(err)
+                if err.kind() == std::io::ErrorKind::NotFound && Some(&folder) == default_models_dir().as_ref() =>
+            {
+                return CustomScan { dir, models: Vec::new(), problem: None };
+            }
             Err(err) => {
                 let problem = if err.kind() == std::io::ErrorKind::NotFound {
                     SrError::ModelsDirMissing(folder.display().to_string())
