@@ -1144,13 +1144,8 @@ fn a_book_cut_short_upscales_its_readable_pages_and_says_how_many_were_skipped()
     assert!(status.success());
     // Cut 20 bytes into the last page's data: its central directory and the end of p3 are gone.
     let whole = std::fs::read(dir.path().join("whole.cbz")).unwrap();
-    let last = whole.windows(4).rposition(|w| w == b"PK\x03\x04").unwrap();
-    let data = last
-        + 30
-        + usize::from(u16::from_le_bytes([whole[last + 26], whole[last + 27]]))
-        + usize::from(u16::from_le_bytes([whole[last + 28], whole[last + 29]]));
     let book = dir.path().join("truncated.cbz");
-    std::fs::write(&book, &whole[..data + 20]).unwrap();
+    std::fs::write(&book, srview_test_support::cut_into_last_entry(&whole, 20)).unwrap();
 
     let cache = dir.path().join("cache");
     let out = dir.path().join("out");

@@ -68,3 +68,12 @@ pub fn process_umask() -> u32 {
     let line = status.lines().find_map(|l| l.strip_prefix("Umask:")).expect("a Umask line");
     u32::from_str_radix(line.trim(), 8).expect("an octal umask")
 }
+
+/// The first bytes of `zip`, up to `into_data` bytes into its last entry's data: the central
+/// directory and the rest of that entry are gone, as in a book whose download stopped.
+pub fn cut_into_last_entry(zip: &[u8], into_data: usize) -> Vec<u8> {
+    let last = zip.windows(4).rposition(|w| w == b"PK\x03\x04").expect("a zip with a local header");
+    let field = |at: usize| usize::from(u16::from_le_bytes([zip[at], zip[at + 1]]));
+    let data = last + 30 + field(last + 26) + field(last + 28);
+    zip[..data + into_data].to_vec()
+}
