@@ -21,8 +21,8 @@ use crate::engine::{SeedUpscale, SrVulkanManagerState, UpscaleProgress, Upscaled
 use crate::error::AppResult;
 use crate::export::{self, ExportEvent, ExportLayout, ExportRequest, Exports};
 use crate::gallery::{Gallery, OpenedLocation, PageInfo};
-use crate::shelf::ShelfBook;
 use crate::model_speeds::{ModelSpeeds, SpeedsWatch};
+use crate::shelf::ShelfBook;
 
 /// Raw image bytes: an `ArrayBuffer` in the webview, never a JSON number array.
 pub struct RawImage(Response);
