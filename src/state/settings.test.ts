@@ -74,8 +74,8 @@ describe("settings", () => {
   });
 
   it("keeps the reading settings", () => {
-    const reading = normalizeSettings({ spread: true, direction: "rtl", shift: true, fit: "width", enlargeSmall: true });
-    expect(reading).toMatchObject({ spread: true, direction: "rtl", shift: true, fit: "width", enlargeSmall: true });
-    expect(normalizeSettings({ direction: "up", fit: "stretch" })).toMatchObject({ direction: "ltr", fit: "page" });
+    const reading = normalizeSettings({ spread: true, direction: "rtl", shift: true, fit: "width", enlargeSmall: true, readingMode: "strip" });
+    expect(reading).toMatchObject({ spread: true, direction: "rtl", shift: true, fit: "width", enlargeSmall: true, readingMode: "strip" });
+    expect(normalizeSettings({ direction: "up", fit: "stretch", readingMode: "scroll" })).toMatchObject({ direction: "ltr", fit: "page", readingMode: "pages" });
   });
 });

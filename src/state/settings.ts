@@ -7,6 +7,8 @@ import type { Direction } from "./reading";
 export type AnimatedPolicy = "skip" | "upscale";
 export type OutputFormat = OutputFormat_Serialize;
 export type FitMode = "page" | "width" | "height";
+/** Single pages or spreads, or every page stacked in one continuous vertical strip. */
+export type ReadingMode = "pages" | "strip";
 
 export interface Settings {
   autoUpscale: boolean;
@@ -35,6 +37,7 @@ export interface Settings {
   modelChosen: boolean;
   /** A model keeps up with reading when a typical page takes at most this many seconds. */
   keepUpSeconds: number;
+  readingMode: ReadingMode;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -57,6 +60,7 @@ export const DEFAULT_SETTINGS: Settings = {
   wheelTurnsPages: false,
   modelChosen: false,
   keepUpSeconds: 10,
+  readingMode: "pages",
 };
 
 /** The default model before SRView chose by speed: saved as it was, it was never the user's choice. */
@@ -95,6 +99,7 @@ export function normalizeSettings(raw: unknown): Settings {
     wheelTurnsPages: bool(input.wheelTurnsPages, d.wheelTurnsPages),
     modelChosen: bool(input.modelChosen, model !== d.model && model !== OLD_DEFAULT_MODEL),
     keepUpSeconds: numberIn(input.keepUpSeconds, 1, 600, d.keepUpSeconds),
+    readingMode: input.readingMode === "strip" ? "strip" : "pages",
   };
 }
 
