@@ -863,14 +863,14 @@ fn a_zip_cut_short_opens_with_its_readable_pages_and_says_so() {
         .unwrap();
     assert!(status.success());
     let whole = std::fs::read(dir.path().join("whole.cbz")).unwrap();
-    // Cut 40 bytes into the last page's data (each PNG is larger than that): three of four.
+    // Cut 40 bytes into the last page's data (each PNG is larger than that): three readable.
     std::fs::write(dir.path().join("cut.cbz"), srview_test_support::cut_into_last_entry(&whole, 40)).unwrap();
 
     let book = app.open(&dir.path().join("cut.cbz"));
     assert_eq!(book["images"].as_array().unwrap().len(), 3, "{book}");
     assert_eq!(book["damage"]["readablePages"], 3);
     assert_eq!(book["damage"]["pagesFound"], 4);
-    assert_eq!(book["damage"]["message"], "This book is damaged: 3 of 4 pages could be read.");
+    assert_eq!(book["damage"]["message"], "This book is damaged and its end is missing: 3 pages could be read.");
     assert!(app.open(&dir.path().join("whole.cbz"))["damage"].is_null());
 }
 

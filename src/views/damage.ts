@@ -1,5 +1,5 @@
-// The note over a damaged book opened with the pages that could be read ("This book is
-// damaged: 21 of 24 pages could be read."). It lets clicks through, so reading goes on.
+// The note over a damaged book opened with the pages that could be read ("This book is damaged
+// and its end is missing: 21 pages could be read."). It lets clicks through, so reading goes on.
 import type { AppState } from "../app/state";
 import type { Store } from "../app/store";
 import { ID } from "../ui/ids.js";

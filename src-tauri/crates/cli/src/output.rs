@@ -225,20 +225,31 @@ impl Output {
             self.print(&format!("{line}\n"));
             return;
         }
+        // A damaged book's readable pages went through: it is counted as a book, not a failed page.
+        let (damaged, failed): (Vec<_>, Vec<_>) =
+            summary.failures.iter().partition(|f| matches!(f.error, SrError::DamagedBook { .. }));
+        let damaged_books = match damaged.len() {
+            0 => String::new(),
+            1 => ", 1 damaged book".to_owned(),
+            count => format!(", {count} damaged books"),
+        };
         let mut text = format!(
-            "{} pages: {} computed, {} from the cache, {} skipped (already there), {} failed, in {:.1} s\n",
+            "{} pages: {} computed, {} from the cache, {} skipped (already there), {} failed{damaged_books}, in {:.1} s\n",
             summary.total,
             summary.computed,
             summary.cached,
             summary.skipped,
-            summary.failures.len(),
+            failed.len(),
             summary.seconds
         );
         if summary.total > 0 && summary.computed == 0 && summary.failures.is_empty() && !summary.cancelled {
             text += "nothing needed computing\n";
         }
-        for failure in &summary.failures {
+        for failure in failed {
             text += &format!("  failed: {} [{}]: {}\n", failure.input, failure.error.kind(), failure.error);
+        }
+        for book in damaged {
+            text += &format!("  damaged: {}\n", book.error);
         }
         if summary.cancelled {
             text += "interrupted; run the same command again to resume\n";

@@ -1129,7 +1129,7 @@ fn the_output_format_follows_the_name_given_to_o_unless_asked_and_a_clash_is_ref
 }
 
 #[test]
-fn a_book_cut_short_upscales_its_readable_pages_and_says_how_many_were_skipped() {
+fn a_book_cut_short_upscales_its_readable_pages_and_says_its_end_is_missing() {
     let dir = tempfile::tempdir().unwrap();
     let pages = dir.path().join("pages");
     std::fs::create_dir(&pages).unwrap();
@@ -1166,8 +1166,16 @@ fn a_book_cut_short_upscales_its_readable_pages_and_says_how_many_were_skipped()
         assert_eq!(height, 32, "{line} is 2× ({width}×{height})");
     }
 
-    // In words, on a terminal: how many pages were read, and how many skipped.
+    // In words, on a terminal: the book's end is missing (its length cannot be known), how many
+    // pages were read and skipped; counted as a damaged book, not as a failed page; said once.
     let output = upscale(&dir.path().join("cache2")).output().unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    assert!(text.contains("truncated.cbz is damaged: 2 of 3 pages could be read; 1 page was skipped"), "{text}");
+    let damage = "truncated.cbz is damaged: its end is missing; 2 pages could be read and 1 page was skipped";
+    assert!(text.contains(damage), "{text}");
+    assert!(
+        text.contains("2 pages: 0 computed, 0 from the cache, 2 skipped (already there), 0 failed, 1 damaged book"),
+        "{text}"
+    );
+    assert_eq!(text.matches("is damaged").count(), 1, "the damage is said once: {text}");
+    assert!(!text.contains("EOCD"), "the zip library's words stay in the log: {text}");
 }

@@ -56,8 +56,8 @@ pub enum SrError {
     EngineUnavailable(String),
     #[error("{path} is damaged, or is not a book SRView can read. Detail: {reason}")]
     CorruptArchive { path: String, reason: String },
-    #[error("{path} is damaged: {readable} of {found} pages could be read; {}", skipped_pages(found - readable))]
-    DamagedBook { path: String, readable: u32, found: u32 },
+    #[error("{path} is damaged: {}", lost_pages(*readable, *found, *end_missing))]
+    DamagedBook { path: String, readable: u32, found: u32, end_missing: bool },
     #[error("{path} uses {method} compression, which SRView cannot read")]
     UnsupportedCompression { path: String, method: String },
     #[error("{path} is split into volumes, and the volume {volume} is missing")]
@@ -82,12 +82,23 @@ pub enum SrError {
     Internal(String),
 }
 
-/// "1 page was skipped", "3 pages were skipped".
-fn skipped_pages(count: u32) -> String {
-    if count == 1 {
-        "1 page was skipped".into()
-    } else {
-        format!("{count} pages were skipped")
+/// "2 of 3 pages could be read; 1 page was skipped", or, where the book stops short, that its
+/// end is missing (its length cannot be known).
+fn lost_pages(readable: u32, found: u32, end_missing: bool) -> String {
+    let skipped = match found - readable {
+        0 => None,
+        1 => Some("1 page was skipped".to_owned()),
+        count => Some(format!("{count} pages were skipped")),
+    };
+    match (end_missing, skipped) {
+        (true, None) => format!("its end is missing; {readable} pages could be read"),
+        (true, Some(skipped)) => format!("its end is missing; {readable} pages could be read and {skipped}"),
+        (false, skipped) => {
+            format!(
+                "{readable} of {found} pages could be read; {}",
+                skipped.unwrap_or_else(|| "none was skipped".into())
+            )
+        }
     }
 }
 
@@ -181,8 +192,8 @@ impl Clone for SrError {
             Timeout(t) => Timeout(*t),
             EngineUnavailable(m) => EngineUnavailable(m.clone()),
             CorruptArchive { path, reason } => CorruptArchive { path: path.clone(), reason: reason.clone() },
-            DamagedBook { path, readable, found } => {
-                DamagedBook { path: path.clone(), readable: *readable, found: *found }
+            DamagedBook { path, readable, found, end_missing } => {
+                DamagedBook { path: path.clone(), readable: *readable, found: *found, end_missing: *end_missing }
             }
             UnsupportedCompression { path, method } => {
                 UnsupportedCompression { path: path.clone(), method: method.clone() }

@@ -42,4 +42,9 @@ async fn second_call_is_a_cache_hit_without_python() {
     let third = engine.upscale(UpscaleRequest::new(&copy, options), CancellationToken::new(), |_| {}).await.unwrap();
     assert!(third.from_cache);
     assert_eq!(python_call_count(), calls_before_hit);
+
+    // The input's hash is remembered by its path, size and time: a changed page is not cached.
+    let changed = write_image(dir.path(), "page.png", 40, 24, 12);
+    assert_eq!(changed, input);
+    assert!(!engine.is_cached(&request).await.unwrap(), "the changed page has no result yet");
 }

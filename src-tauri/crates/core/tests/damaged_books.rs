@@ -109,22 +109,24 @@ fn a_zip_cut_short_opens_with_the_pages_that_read_whole() {
     // Cut inside the central directory: every page is there, and the book says it is damaged.
     let book = open_cut(dir.path(), "cut-in-directory.cbz", &whole[..cd + 30], MAX).unwrap();
     assert_eq!(names(&book), ["p01.png", "p02.png", "p03.png", "p04.png", "p05.png", "p06.png"]);
-    assert_eq!(book.damage, Some(BookDamage { readable_pages: 6, pages_found: 6 }));
+    assert_eq!(book.damage, Some(BookDamage { readable_pages: 6, pages_found: 6, end_missing: false }));
+    assert_eq!(book.damage.unwrap().message(), "This book is damaged: all 6 pages could be read.");
     assert_eq!(book.extras.len(), 1, "ComicInfo.xml is still an extra");
     assert_pages_whole(&book, "cut in the directory");
 
-    // Cut inside the last entry's data: five of six.
+    // Cut inside the last entry's data: five pages, and the book's length cannot be known.
     let last_data = data_start(&whole, headers[6]) + 20;
     let book = open_cut(dir.path(), "cut-in-last.cbz", &whole[..last_data], MAX).unwrap();
     assert_eq!(names(&book), ["p01.png", "p02.png", "p03.png", "p04.png", "p05.png"]);
     let damage = book.damage.unwrap();
-    assert_eq!(damage, BookDamage { readable_pages: 5, pages_found: 6 });
-    assert_eq!(damage.message(), "This book is damaged: 5 of 6 pages could be read.");
+    assert_eq!(damage, BookDamage { readable_pages: 5, pages_found: 6, end_missing: true });
+    assert_eq!(damage.message(), "This book is damaged and its end is missing: 5 pages could be read.");
     assert_pages_whole(&book, "cut in the last entry");
 
     // Cut inside the third page's local header: the two before it.
     let book = open_cut(dir.path(), "cut-in-header.cbz", &whole[..headers[2] + 12], MAX).unwrap();
     assert_eq!(names(&book), ["p01.png", "p02.png"]);
+    assert_eq!(book.damage, Some(BookDamage { readable_pages: 2, pages_found: 2, end_missing: true }));
     assert_pages_whole(&book, "cut in a header");
 
     // Cut inside the first entry: nothing can be read, a typed error in a reader's words.
@@ -141,13 +143,16 @@ fn a_garbled_page_of_a_cut_zip_is_skipped_not_shown() {
     let dir = tempfile::tempdir().unwrap();
     let whole = info_zip(dir.path());
     let (headers, cd) = layout(&whole);
-    let mut cut = whole[..cd].to_vec();
+    // Cut 4 bytes into the central directory, so the walk sees where the entries end.
+    let mut cut = whole[..cd + 4].to_vec();
     // Stored entries: one flipped byte in the middle of p02's data breaks its checksum only.
     let p02 = data_start(&whole, headers[1]) + page_bytes("p02.png").len() / 2;
     cut[p02] ^= 0xFF;
     let book = open_cut(dir.path(), "garbled.cbz", &cut, MAX).unwrap();
     assert_eq!(names(&book), ["p01.png", "p03.png", "p04.png", "p05.png", "p06.png"]);
-    assert_eq!(book.damage, Some(BookDamage { readable_pages: 5, pages_found: 6 }));
+    let damage = book.damage.unwrap();
+    assert_eq!(damage, BookDamage { readable_pages: 5, pages_found: 6, end_missing: false });
+    assert_eq!(damage.message(), "This book is damaged: 5 of 6 pages could be read.");
     assert_pages_whole(&book, "garbled");
 }
 
@@ -161,13 +166,13 @@ fn entries_with_data_descriptors_are_found_by_their_descriptor() {
         assert_ne!(whole[headers[0] + 6] & 0x08, 0, "the writer used data descriptors");
         let book = open_cut(dir.path(), "streamed.cbz", &whole[..cd + 10], MAX).unwrap();
         assert_eq!(names(&book), ["p01.png", "p02.png", "p03.png"], "{method:?}");
-        assert_eq!(book.damage, Some(BookDamage { readable_pages: 3, pages_found: 3 }));
+        assert_eq!(book.damage, Some(BookDamage { readable_pages: 3, pages_found: 3, end_missing: false }));
         assert_pages_whole(&book, &format!("{method:?}, cut in the directory"));
 
         // The last entry's descriptor cut off: its end cannot be known, so it is lost.
         let book = open_cut(dir.path(), "streamed-cut.cbz", &whole[..cd - 4], MAX).unwrap();
         assert_eq!(names(&book), ["p01.png", "p02.png"], "{method:?}");
-        assert_eq!(book.damage, Some(BookDamage { readable_pages: 2, pages_found: 3 }));
+        assert_eq!(book.damage, Some(BookDamage { readable_pages: 2, pages_found: 3, end_missing: true }));
         assert_pages_whole(&book, &format!("{method:?}, cut in a descriptor"));
     }
 }
@@ -201,7 +206,7 @@ fn recovery_reads_nothing_past_the_limits() {
     let (_, cd) = layout(&streamed);
     let book = open_cut(dir.path(), "streamed-big.cbz", &streamed[..cd + 8], limit).unwrap();
     assert_eq!(names(&book), ["p01.png"]);
-    assert_eq!(book.damage, Some(BookDamage { readable_pages: 1, pages_found: 2 }));
+    assert_eq!(book.damage, Some(BookDamage { readable_pages: 1, pages_found: 2, end_missing: true }));
 }
 
 #[test]

@@ -263,9 +263,9 @@ impl Planner<'_> {
             }
         };
         // A damaged book's readable pages go through; the pages lost are said once, as a failure.
-        if let Some(damage) = book.damage.filter(|d| d.readable_pages < d.pages_found) {
-            let (readable, found) = (damage.readable_pages, damage.pages_found);
-            let error = SrError::DamagedBook { path: path.display().to_string(), readable, found };
+        if let Some(damage) = book.damage.filter(|d| d.lost_pages()) {
+            let (readable, found, end_missing) = (damage.readable_pages, damage.pages_found, damage.end_missing);
+            let error = SrError::DamagedBook { path: path.display().to_string(), readable, found, end_missing };
             self.batch.unreadable.push((path.display().to_string(), error));
         }
         let book_index = self.batch.books.len();

@@ -83,16 +83,28 @@ pub struct BookDamage {
     pub readable_pages: u32,
     /// The pages the damaged book still names: the readable ones and those cut off or garbled.
     pub pages_found: u32,
+    /// The book stops short, so pages after the damage may be gone without a trace.
+    pub end_missing: bool,
 }
 
 impl BookDamage {
-    /// What a reader is told: "This book is damaged: 21 of 24 pages could be read."
+    /// What a reader is told: "This book is damaged: 21 of 24 pages could be read.", or, where
+    /// the book stops short and its length is unknowable, that its end is missing.
     pub fn message(&self) -> String {
-        if self.readable_pages == self.pages_found {
-            format!("This book is damaged: all {} pages could be read.", self.pages_found)
-        } else {
-            format!("This book is damaged: {} of {} pages could be read.", self.readable_pages, self.pages_found)
+        match (self.end_missing, self.readable_pages == self.pages_found) {
+            (true, _) => {
+                format!("This book is damaged and its end is missing: {} pages could be read.", self.readable_pages)
+            }
+            (false, true) => format!("This book is damaged: all {} pages could be read.", self.pages_found),
+            (false, false) => {
+                format!("This book is damaged: {} of {} pages could be read.", self.readable_pages, self.pages_found)
+            }
         }
+    }
+
+    /// Pages are known to be lost: cut off, garbled, or after an end that is missing.
+    pub fn lost_pages(&self) -> bool {
+        self.end_missing || self.readable_pages < self.pages_found
     }
 }
 
@@ -177,7 +189,11 @@ impl Book {
         pages.sort_by(|a, b| natural_path_cmp(Path::new(&a.name), Path::new(&b.name)));
         let damage = archive.recovery().map(|recovery| {
             let lost = recovery.lost.iter().filter(|name| !is_junk(name) && has_image_extension(Path::new(name)));
-            BookDamage { readable_pages: pages.len() as u32, pages_found: (pages.len() + lost.count()) as u32 }
+            BookDamage {
+                readable_pages: pages.len() as u32,
+                pages_found: (pages.len() + lost.count()) as u32,
+                end_missing: recovery.end_missing,
+            }
         });
         Ok(Arc::new(Book {
             path: path.to_path_buf(),

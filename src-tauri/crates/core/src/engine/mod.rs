@@ -7,6 +7,7 @@ mod encode;
 mod flight;
 mod flight_run;
 mod flight_units;
+mod input_hashes;
 mod model_packages;
 mod request;
 mod scheduler;

@@ -12,6 +12,7 @@ use crate::books::input;
 use crate::engine::device::DeviceReport;
 use crate::engine::flight::{Computed, FlightJob, FlightKey, FlightState, Flights};
 use crate::engine::flight_run::fly;
+use crate::engine::input_hashes::InputHashes;
 use crate::engine::request::{
     check_skip_rules, EngineConfig, ModelListing, Phase, Progress, UpscaleOutcome, UpscaleRequest,
 };
@@ -42,6 +43,7 @@ struct EngineShared {
     stats: Stats,
     custom: Arc<CustomModels>,
     custom_call_limit: Duration,
+    input_hashes: Arc<InputHashes>,
 }
 
 /// The upscaling engine. Cheap to clone; every clone shares the process's one session.
@@ -72,6 +74,7 @@ impl Engine {
             tiling: config.tiling,
             custom: Arc::new(CustomModels::new(config.models_dir)),
             custom_call_limit: config.custom_call_limit,
+            input_hashes: Arc::default(),
         };
         Ok(Engine { shared: Arc::new(shared), cache })
     }
@@ -266,17 +269,26 @@ impl Engine {
         format!("{}|device={}|sr_vulkan={}", plan.key_fields(), report.device_name, report.sr_vulkan_version)
     }
 
-    /// Whether the result of `request` is in the cache already: reads and hashes the input,
-    /// computes nothing, and leaves the entry's last use as it was.
+    /// Whether the result of `request` is in the cache already: computes nothing, and leaves
+    /// the entry's last use as it was. The input is read and hashed once while it is unchanged.
     pub async fn is_cached(&self, request: &UpscaleRequest) -> Result<bool> {
         let Some(cache) = self.cache.clone() else { return Ok(false) };
         let plan = self.plan(request).await?;
         let key_fields = self.key_fields(&plan);
         let (source, extension, max_bytes) =
             (request.source.clone(), plan.format.extension(), self.shared.limits.max_bytes);
+        let hashes = self.shared.input_hashes.clone();
         blocking(move || -> Result<bool> {
-            let key = CacheKey::new(&blake3::hash(&source.read(max_bytes)?), &key_fields);
-            Ok(cache.path_for(&key, extension).is_file())
+            let identity = source.identity();
+            let hash = match hashes.get(&identity) {
+                Some(hash) => hash,
+                None => {
+                    let hash = blake3::hash(&source.read(max_bytes)?);
+                    hashes.remember(identity, hash);
+                    hash
+                }
+            };
+            Ok(cache.path_for(&CacheKey::new(&hash, &key_fields), extension).is_file())
         })
         .await?
     }
@@ -289,9 +301,13 @@ impl Engine {
         let cache = self.cache.clone();
         let extension = plan.format.extension();
         let max_bytes = self.shared.limits.max_bytes;
+        let hashes = self.shared.input_hashes.clone();
         blocking(move || -> Result<_> {
+            let identity = source.identity();
             let bytes = source.read(max_bytes)?;
-            let key = CacheKey::new(&blake3::hash(&bytes), &key_fields);
+            let hash = blake3::hash(&bytes);
+            hashes.remember(identity, hash);
+            let key = CacheKey::new(&hash, &key_fields);
             let hit = cache.as_ref().and_then(|c| c.read(&key, extension));
             Ok((bytes, key, hit))
         })

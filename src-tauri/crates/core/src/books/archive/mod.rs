@@ -92,6 +92,9 @@ pub trait Archive: Send + Sync {
 #[derive(Debug, Clone, Default)]
 pub struct Recovery {
     pub lost: Vec<String>,
+    /// The archive stops short: whatever came after the damage is gone, so the book's own
+    /// page count cannot be known.
+    pub end_missing: bool,
 }
 
 fn corrupt(path: &Path, reason: impl std::fmt::Display) -> SrError {

@@ -118,6 +118,13 @@ fn local_header(reader: &mut dyn ReadSeek, at: u64) -> std::io::Result<Option<Lo
     Ok(Some(header))
 }
 
+/// Whether the bytes at `at` start the central directory or its end record: the local headers
+/// were all walked, and nothing after them is missing.
+fn reaches_directory(reader: &mut dyn ReadSeek, at: u64) -> std::io::Result<bool> {
+    let mut signature = [0u8; 4];
+    Ok(read_at(reader, at, &mut signature)? == 4 && (signature == *b"PK\x01\x02" || signature == *b"PK\x05\x06"))
+}
+
 /// A signed data descriptor after the data starting at `data_at`, at most `max_compressed`
 /// bytes on: its crc, compressed and uncompressed sizes, and its own length.
 fn find_descriptor(
@@ -201,8 +208,13 @@ impl RecoveredZip {
         // Compressed data a little larger than its limit, for incompressible pages.
         let max_compressed = max_bytes + max_bytes / 64 + 4096;
         let mut at = 0;
+        // Cleared when the walk reaches the central directory or its end record.
+        let mut end_missing = true;
         while entries.len() < MAX_ENTRIES {
-            let Some(header) = local_header(&mut *reader, at).map_err(io)? else { break };
+            let Some(header) = local_header(&mut *reader, at).map_err(io)? else {
+                end_missing = !reaches_directory(&mut *reader, at).map_err(io)?;
+                break;
+            };
             let raw_name: Vec<u8> = header.raw_name.iter().map(|&b| if b == b'\\' { b'/' } else { b }).collect();
             let name = String::from_utf8_lossy(&raw_name).into_owned();
             let (crc, compressed, uncompressed, descriptor_len) = if header.flags & 0x0008 != 0 {
@@ -238,10 +250,12 @@ impl RecoveredZip {
         if !entries.iter().any(|e: &EntryInfo| !e.is_dir) {
             return Err(corrupt(path, why));
         }
-        tracing::warn!(
+        // The reader is told in words (`BookDamage`); the log keeps the library's reason.
+        tracing::info!(
             book = %path.display(),
             kept = entries.len(),
             lost = lost.len(),
+            end_missing,
             %why,
             "a zip without a readable central directory, opened from its local headers"
         );
@@ -251,7 +265,7 @@ impl RecoveredZip {
             entries,
             raw_names,
             located,
-            recovery: Recovery { lost },
+            recovery: Recovery { lost, end_missing },
         })
     }
 }
