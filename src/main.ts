@@ -6,6 +6,7 @@ import { BOOK_EXTENSIONS, IMAGE_EXTENSIONS } from "./bindings";
 import { INITIAL_STATE } from "./app/state";
 import { initialState } from "./app/startup";
 import { Store } from "./app/store";
+import { BookmarksController } from "./controllers/bookmarks";
 import { EngineController } from "./controllers/engine";
 import { ExportController } from "./controllers/export";
 import { LocationController } from "./controllers/location";
@@ -21,6 +22,7 @@ import { ViewController } from "./controllers/view";
 import { BooksPanel } from "./panels/books-panel";
 import { CachePanel } from "./panels/cache-panel";
 import { ExportPanel } from "./panels/export-panel";
+import type { Bookmark } from "./state/bookmarks";
 import { Library, type KeyValueStore } from "./state/library";
 import { ID } from "./ui/ids.js";
 import { byId } from "./ui/dom";
@@ -29,6 +31,7 @@ import { Viewer } from "./viewer/viewer";
 import { bindPanels } from "./views/panels";
 import { bindStage } from "./views/stage";
 import { bindBookDamage } from "./views/damage";
+import { bindBookmarks } from "./views/bookmarks";
 import { bindGoTo } from "./views/goto";
 import { bindExportStatus } from "./views/export-status";
 import { bindStatus } from "./views/status";
@@ -66,6 +69,8 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   let location: LocationController | null = null;
   const reading = new ReadingController(store, pagesApi, library, (path) => void location?.open(path));
   location = new LocationController(store, pagesApi, desktopApi, reading, view, OPENABLE_EXTENSIONS);
+  const bookmarks = new BookmarksController(store, saved, reading);
+  await bookmarks.load().catch((e) => console.warn("bookmarks unavailable", e));
 
   const viewer = new Viewer(
     byId(ID.stage),
@@ -90,16 +95,21 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
     view.closePanels();
     void location?.open(path);
   };
-  const books = new BooksPanel(byId(ID.panelBooks), shelfApi, (path) => library.memoryOf(path), openBook);
+  const jumpTo = (mark: Bookmark) => {
+    view.closePanels();
+    bookmarks.jump(mark);
+  };
+  const books = new BooksPanel(byId(ID.panelBooks), shelfApi, (path) => library.memoryOf(path), openBook, { jump: jumpTo, remove: (page) => bookmarks.remove(page) });
+  bindBookmarks(store, books);
   bindPanels(store, library, cache, books, exporter, {
-    changeSettings: (next) => settings.change(next),
+    changeSettings: (next) => settings.changeDefaults(next),
     changeModelsDir: (useDefault) => void engine.changeModelsDir(useDefault),
     exportSeen: () => exporting.seen(),
     openModelsDir: () => void models.openFolder(),
   });
   bindExportStatus(store, () => view.openPanel("export"));
   bindGoTo(store, (index) => reading.showIndex(index), () => view.closePanels());
-  bindControls({ engine, location, reading, rotation, screen, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
+  bindControls({ bookmarks, engine, location, reading, rotation, screen, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
 
   void engine.start();
   models.start();

@@ -2,6 +2,7 @@
 // controller does.
 import { ID } from "../ui/ids.js";
 import { byId, type DomId } from "../ui/dom";
+import type { BookmarksController } from "../controllers/bookmarks";
 import type { EngineController } from "../controllers/engine";
 import type { LocationController } from "../controllers/location";
 import type { ReadingController } from "../controllers/reading";
@@ -17,6 +18,7 @@ import type { Viewer } from "../viewer/viewer";
 import { bindKeys } from "./keys";
 
 export interface Controllers {
+  bookmarks: BookmarksController;
   engine: EngineController;
   location: LocationController;
   reading: ReadingController;
@@ -41,6 +43,7 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   click(ID.openExport, () => c.view.togglePanel("export"));
   click(ID.prev, () => c.reading.step(-1));
   click(ID.next, () => c.reading.step(1));
+  click(ID.toggleBookmark, () => c.bookmarks.toggle());
   click(ID.toggleUpscale, () => c.upscale.toggle());
   click(ID.toggleOriginal, () => c.view.toggleOriginal());
   click(ID.toggleCompare, () => c.view.toggleCompare());
@@ -84,6 +87,7 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
     e: () => c.view.togglePanel("export"),
     p: () => c.view.toggleGoTo(),
     q: () => c.rotation.turn(),
+    m: () => c.bookmarks.toggle(),
     F11: () => c.screen.toggleFullScreen(),
     Escape: () => {
       c.view.closePanels();

@@ -6,6 +6,8 @@
 // `reading.onScreen`; pages that fill in tile by tile add their tiles to `PageUpscale`; text in
 // another language is a field here that the views watch.
 import type { BatchProgress, BatchSummary, DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, ModelSpeeds, OpenedLocation, Progress, UpscaledImage } from "../bindings";
+import type { Bookmark } from "../state/bookmarks";
+import { bookSettingsOf, type BookSettings } from "../state/book-settings";
 import * as reading from "../state/reading";
 import { DEFAULT_SETTINGS, type Settings } from "../state/settings";
 
@@ -110,8 +112,21 @@ export interface ExportState {
   seen: boolean;
 }
 
+// ---- per book: what the open book (or folder) keeps, restored when it opens again ----
+export interface BookState {
+  /** The per-book settings this book keeps (changed while it was open); `settings` holds them
+   *  over the defaults. */
+  own: Partial<BookSettings>;
+  /** What every book without its own values reads with: Settings shows and edits these. */
+  defaults: BookSettings;
+  /** This book's bookmarks, in page order. */
+  bookmarks: readonly Bookmark[];
+}
+
 export interface AppState {
+  /** The settings in effect: the open book's own per-book values over the defaults. */
   settings: Settings;
+  book: BookState;
   reading: ReadingState;
   upscale: UpscaleState;
   engine: EngineState;
@@ -122,6 +137,7 @@ export interface AppState {
 
 export const INITIAL_STATE: AppState = {
   settings: DEFAULT_SETTINGS,
+  book: { own: {}, defaults: bookSettingsOf(DEFAULT_SETTINGS), bookmarks: [] },
   reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false, opening: null },
   upscale: { on: false, pages: new Map(), pending: 0, cached: new Set() },
   engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },

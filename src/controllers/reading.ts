@@ -27,10 +27,11 @@ export class ReadingController {
     private readonly openPath: (path: string) => void,
     private readonly now: () => number = () => performance.now(),
   ) {
-    // A spread regroups when it is turned on or off, or the cover stands alone.
+    // A spread regroups when it is turned on or off, or the cover stands alone (not while a
+    // book opens with its own: it has nothing on screen yet, and `open` shows its page).
     store.watch(
       (s) => [s.settings.spread, s.settings.shift],
-      (_, previous) => previous && this.showIndex(this.index),
+      (_, previous) => previous && this.state.reading.onScreen.length > 0 && this.showIndex(this.index),
     );
   }
 

@@ -1,8 +1,10 @@
-// Books: the books beside the one open (archives, and folders of images) with their covers,
-// listed afresh each time (an export may have added one), the current one marked; and the
-// recently read ones with their page, or "read".
+// Books: the open book's bookmarks (a thumbnail and the page, a click jumps there); the books
+// beside the one open (archives, and folders of images) with their covers, listed afresh each
+// time (an export may have added one), the current one marked; and the recently read ones with
+// their page, or "read".
 import type { OpenedLocation, ShelfBook } from "../bindings";
 import { describeError, type ShelfApi } from "../api";
+import type { Bookmark } from "../state/bookmarks";
 import { whereInBook, type BookMemory } from "../state/library";
 import { el } from "./dom";
 import { ID } from "../ui/ids.js";
@@ -15,16 +17,53 @@ interface Item {
   cover?: string;
 }
 
+/** What a click on a bookmark does, and its remove button. */
+export interface BookmarkActions {
+  jump(mark: Bookmark): void;
+  remove(page: number): void;
+}
+
 export class BooksPanel {
   /** Counts renders, so a slow listing never draws over a newer one. */
   private drawn = 0;
+  /** The open book's bookmarks: redrawn as they change, kept across renders of the panel. */
+  private readonly marks = el("section", { className: "bookmarks" });
 
   constructor(
     private readonly panel: HTMLElement,
     private readonly api: ShelfApi,
     private readonly memory: (path: string) => BookMemory | undefined,
     private readonly open: (path: string) => void,
+    private readonly bookmarks: BookmarkActions,
   ) {}
+
+  /** Lists the open location's bookmarks, each with its page's thumbnail and number. */
+  showBookmarks(location: OpenedLocation | null, bookmarks: readonly Bookmark[]): void {
+    this.marks.hidden = !location || location.images.length === 0;
+    if (!location) return this.marks.replaceChildren();
+    const heading = el("h3", {}, `Bookmarks in ${location.title}`);
+    if (bookmarks.length === 0) {
+      this.marks.replaceChildren(heading, el("p", { className: "note", id: ID.bookmarksEmpty }, "No bookmarks yet. Press M, or the bookmark button beside the page counter, to mark the page shown."));
+      return;
+    }
+    const ul = el("ul", { className: "book-list", id: ID.bookmarksList });
+    for (const mark of bookmarks) {
+      const image = location.images[mark.page];
+      const jump = el(
+        "button",
+        { title: `Go to page ${mark.page + 1}: ${mark.name}` },
+        el("img", { className: "cover", src: image?.thumbnailUrl ?? "", alt: "", loading: "lazy", decoding: "async" }),
+        el("span", { className: "name" }, `Page ${mark.page + 1}`),
+        el("span", { className: "where" }, mark.name),
+      );
+      jump.addEventListener("click", () => this.bookmarks.jump(mark));
+      const remove = el("button", { className: "remove", title: `Remove the bookmark on page ${mark.page + 1}` }, "×");
+      remove.setAttribute("aria-label", remove.title);
+      remove.addEventListener("click", () => this.bookmarks.remove(mark.page));
+      ul.append(el("li", { className: "bookmark", dataset: { page: String(mark.page + 1) } }, jump, remove));
+    }
+    this.marks.replaceChildren(heading, ul);
+  }
 
   async render(location: OpenedLocation | null, recent: BookMemory[]): Promise<void> {
     const turn = ++this.drawn;
@@ -37,7 +76,7 @@ export class BooksPanel {
       const remembered = this.memory(path);
       return remembered ? whereInBook(remembered) : "";
     };
-    const children: HTMLElement[] = [el("h2", {}, "Books")];
+    const children: HTMLElement[] = [el("h2", {}, "Books"), this.marks];
     if (here.length > 0) {
       const folder = location?.kind === "book" ? "this folder" : location?.title;
       const items = here.map((b) => ({ path: b.path, name: b.name, where: whereOf(b.path), cover: b.coverUrl }));

@@ -94,6 +94,8 @@ export function renderSettingsPanel(
   folder: ModelsFolder,
   onChange: (next: Settings) => void,
   speeds: ModelSpeeds | null = null,
+  /** What the open book keeps of its own per-book settings, if anything. */
+  bookNote: string | null = null,
 ): void {
   let current = settings;
   // The panel is not redrawn for its own changes: the guidance under the picker follows them here.
@@ -194,10 +196,13 @@ export function renderSettingsPanel(
     ...field("Animated images", animated),
     el("div", { className: "field" }, "Models folder", modelsDir),
     folderNote,
-    el("h3", {}, "Reading"),
+    el("h3", {}, "Books open with"),
+    el("p", { className: "note" }, "D, R and the toolbar change only the book that is open, and it keeps the change. These are for every other book."),
     ...field("Two-page spread", checkbox(ID.settingSpread, settings.spread, (on) => ({ ...current, spread: on }))),
     ...field("Cover alone", checkbox(ID.settingShift, settings.shift, (on) => ({ ...current, shift: on }))),
     ...field("Direction", direction),
+    ...(bookNote ? [el("p", { className: "note", id: ID.settingBookOwn }, bookNote)] : []),
+    el("h3", {}, "Reading"),
     ...field("Fit to", fit),
     ...field("Enlarge small images", checkbox(ID.settingEnlarge, settings.enlargeSmall, (on) => ({ ...current, enlargeSmall: on }))),
     ...field("Wheel turns pages", checkbox(ID.settingWheelTurns, settings.wheelTurnsPages, (on) => ({ ...current, wheelTurnsPages: on }))),

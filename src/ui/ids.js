@@ -15,6 +15,7 @@ export const PAGE_IDS = Object.freeze(/** @type {const} */ ({
   prev: "prev",
   pageCounter: "page-counter",
   next: "next",
+  toggleBookmark: "toggle-bookmark",
   toggleUpscale: "toggle-upscale",
   toggleOriginal: "toggle-original",
   toggleCompare: "toggle-compare",
@@ -53,6 +54,7 @@ export const PAGE_IDS = Object.freeze(/** @type {const} */ ({
   thumbnails: "thumbnails",
   status: "status",
   statusEngine: "status-engine",
+  statusBookmark: "status-bookmark",
   statusText: "status-text",
   exportIndicator: "export-indicator",
   panelSettings: "panel-settings",
@@ -68,6 +70,9 @@ export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
   booksHere: "books-here",
   recentBooks: "recent-books",
   recentEmpty: "recent-empty",
+  // Books: the open book's bookmarks (bookmarks)
+  bookmarksList: "bookmarks-list",
+  bookmarksEmpty: "bookmarks-empty",
   // Cache
   cleanupDays: "cleanup-days",
   cacheCapMb: "cache-cap-mb",
@@ -129,6 +134,7 @@ export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
   settingFit: "setting-fit",
   settingEnlarge: "setting-enlarge",
   settingWheelTurns: "setting-wheel-turns",
+  settingBookOwn: "setting-book-own",
   // Settings: the model picker's guidance and the models folder (models)
   settingModelAbout: "setting-model-about",
   settingModelAuto: "setting-model-auto",

@@ -8,6 +8,7 @@ import type { ExportPanel } from "../panels/export-panel";
 import type { BooksPanel } from "../panels/books-panel";
 import { renderGpuPanel } from "../panels/gpu-panel";
 import { renderSettingsPanel } from "../panels/settings-panel";
+import { ownNote } from "../state/book-settings";
 import type { Library } from "../state/library";
 import type { Settings } from "../state/settings";
 import { ID } from "../ui/ids.js";
@@ -73,9 +74,12 @@ export function bindPanels(store: Store<AppState>, library: Pick<Library, "recen
     }
   };
   store.watch(
-    (s) => [s.settings, s.engine.listing, s.engine.report, s.engine.phase, s.models],
+    (s) => [s.settings, s.book.own, s.book.defaults, s.engine.listing, s.engine.report, s.engine.phase, s.models],
     () => {
-      const { settings, engine } = store.state;
+      const { engine, book, reading } = store.state;
+      // The panel shows and edits the defaults every book opens with.
+      const settings = { ...store.state.settings, ...book.defaults };
+      const bookNote = reading.location ? ownNote(reading.location.title, book.own) : null;
       if (changingFromPanel || engine.phase === "starting") return;
       const folder = {
         dir: engine.listing?.modelsDir ?? null,
@@ -85,7 +89,7 @@ export function bindPanels(store: Store<AppState>, library: Pick<Library, "recen
         open: () => actions.openModelsDir(),
         opened: store.state.models.folderOpened,
       };
-      renderSettingsPanel(byId(ID.panelSettings), settings, engine.listing?.models ?? [], engine.report?.cpuMode ?? true, folder, fromPanel, store.state.models.speeds);
+      renderSettingsPanel(byId(ID.panelSettings), settings, engine.listing?.models ?? [], engine.report?.cpuMode ?? true, folder, fromPanel, store.state.models.speeds, bookNote);
     },
   );
 }
