@@ -148,7 +148,7 @@ test("the toolbar is one row at 1000 px, whatever the counter and fit say, and t
     await screenshot(driver, "reader-toolbar-1000.png");
     await keys(driver, "f", "d");
     assert.equal(await text(driver, ID.zoomFit), "Fit page");
-    await driver.wait(() => savedSetting(tauriDriver.home, "settings")?.spread === false, WAIT, "spread off was not saved");
+    await driver.wait(() => savedSetting(tauriDriver.home, "bookSettings")?.[long]?.spread === false, WAIT, "spread off was not saved for the book");
   } finally {
     await driver.quit();
   }
@@ -226,7 +226,7 @@ test("the thumbnail strip runs right to left with the book and marks the pages a
     assert.ok(rtl.lefts[0] > rtl.lefts[1] && rtl.lefts[1] > rtl.lefts[3], `the strip does not run right to left: ${JSON.stringify(rtl)}`);
     await screenshot(driver, "reader-thumbnails-rtl.png");
     await keys(driver, "r");
-    await driver.wait(() => savedSetting(tauriDriver.home, "settings")?.direction === "ltr", WAIT, "left to right was not saved");
+    await driver.wait(() => savedSetting(tauriDriver.home, "bookSettings")?.[marks]?.direction === "ltr", WAIT, "left to right was not saved for the book");
   } finally {
     await driver.quit();
   }
