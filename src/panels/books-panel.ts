@@ -40,7 +40,10 @@ export class BooksPanel {
   /** Lists the open location's bookmarks, each with its page's thumbnail and number. */
   showBookmarks(location: OpenedLocation | null, bookmarks: readonly Bookmark[]): void {
     this.marks.hidden = !location || location.images.length === 0;
-    if (!location) return this.marks.replaceChildren();
+    if (!location) {
+      this.marks.replaceChildren();
+      return;
+    }
     const heading = el("h3", {}, `Bookmarks in ${location.title}`);
     if (bookmarks.length === 0) {
       this.marks.replaceChildren(heading, el("p", { className: "note", id: ID.bookmarksEmpty }, "No bookmarks yet. Press M, or the bookmark button beside the page counter, to mark the page shown."));
