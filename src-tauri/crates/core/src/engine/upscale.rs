@@ -222,7 +222,7 @@ impl Engine {
                 from_cache: outcome.from_cache,
                 timings: outcome.timings.clone(),
             });
-            progress(Progress::phase(Phase::Done));
+            progress(Progress { rule: outcome.rule.clone(), ..Progress::phase(Phase::Done) });
             Ok(outcome)
         }
         .instrument(span)
