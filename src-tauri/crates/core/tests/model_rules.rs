@@ -109,6 +109,12 @@ async fn changing_a_rule_never_serves_another_models_result() {
     assert!(named.from_cache);
     assert_eq!(named.rule, None);
     assert_eq!(named.bytes, anime.bytes);
+
+    // A request's own rules go before the engine's (the viewer sends the user's with each page).
+    let own = UpscaleRequest { model_rules: Some(everything_with("WAIFU2X_ANIME_UP2X").into()), ..request() };
+    assert!(engine.is_cached(&own).await.unwrap());
+    let done = engine.upscale(own, CancellationToken::new(), |_| {}).await.unwrap();
+    assert_eq!((done.model.as_str(), done.from_cache), ("WAIFU2X_ANIME_UP2X", true));
 }
 
 #[tokio::test]

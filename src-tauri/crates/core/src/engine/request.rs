@@ -16,6 +16,7 @@ use crate::error::{Result, SrError};
 use crate::limits::Limits;
 use crate::models::catalogue::ModelInfo;
 use crate::models::options::{OutputFormat, UpscaleOptions};
+use crate::models::rules::ModelRules;
 use crate::store::export::Overwrite;
 
 #[derive(Debug, Clone)]
@@ -77,6 +78,8 @@ pub struct UpscaleRequest {
     pub overwrite: Overwrite,
     pub priority: Priority,
     pub skip: SkipRules,
+    /// With the model `auto`: these rules rather than the engine's (`Engine::set_model_rules`).
+    pub model_rules: Option<Arc<ModelRules>>,
 }
 
 impl UpscaleRequest {
@@ -88,6 +91,7 @@ impl UpscaleRequest {
             overwrite: Overwrite::Never,
             priority: Priority::Interactive,
             skip: SkipRules::default(),
+            model_rules: None,
         }
     }
 }

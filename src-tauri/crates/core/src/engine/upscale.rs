@@ -281,7 +281,8 @@ impl Engine {
         if !rules::is_auto(&request.options.model) {
             return Ok(Planned { plan: self.plan_options(&request.options).await?, rule: None, input: None });
         }
-        let (source, limits, model_rules) = (request.source.clone(), self.shared.limits, self.model_rules());
+        let model_rules = request.model_rules.clone().unwrap_or_else(|| self.model_rules());
+        let (source, limits) = (request.source.clone(), self.shared.limits);
         let (input, chosen) = blocking(move || -> Result<_> {
             let bytes = source.read(limits.max_bytes)?;
             let name = source.display_name();
