@@ -296,10 +296,7 @@ impl Engine {
         })
         .await??;
         match chosen {
-            Chosen::Skip { rule } => Err(SrError::Skipped(format!(
-                "the rule “{rule}” leaves {} as it is",
-                request.source.display_name()
-            ))),
+            Chosen::Skip { rule } => Err(SrError::Skipped(format!("the rule “{rule}” leaves this page as it is"))),
             Chosen::Upscale { rule, model, factor } => {
                 tracing::debug!(rule, model, factor, "chosen by the model rules");
                 let options =
