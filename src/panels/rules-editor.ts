@@ -32,7 +32,7 @@ function heightField(className: string, label: string, value: number | null, app
 
 /** The model choices of a rule: "leave as it is", then every model that runs here. */
 function actionChoices(groups: PickerGroup[], current: ModelRule): [string, string][] {
-  const choices: [string, string][] = [[SKIP, "Leave as it is (no upscaling)"]];
+  const choices: [string, string][] = [[SKIP, "Leave as it is (not upscaled)"]];
   for (const group of groups) for (const entry of group.entries) if (!entry.disabled) choices.push([entry.name, entry.text]);
   if (!current.skip && current.model && !choices.some(([name]) => name === current.model)) choices.push([current.model, `${current.model} (not available here)`]);
   return choices;
@@ -67,7 +67,7 @@ export function renderRulesEditor(host: HTMLElement, rules: ModelRule[], groups:
 
       const colour = select("rule-colour", "Colour", [["any", "any colour"], ["greyscale", "black and white"], ["colour", "colour"]], rule.colour);
       colour.addEventListener("change", () => set({ colour: colour.value as ModelRule["colour"] }));
-      const target = select("rule-target", "Height against the screen", [["any", "any height"], ["below", "shorter than the screen"], ["reached", "fills the screen's height"]], rule.target);
+      const target = select("rule-target", "Height against the screen", [["any", "any height"], ["below", "below the screen"], ["reached", "fills the screen"]], rule.target);
       target.addEventListener("change", () => set({ target: target.value as ModelRule["target"] }));
       const min = heightField("rule-min", "At least this many pixels tall", rule.minHeight, (v) => set({ minHeight: v }));
       const max = heightField("rule-max", "At most this many pixels tall", rule.maxHeight, (v) => set({ maxHeight: v }));
@@ -77,9 +77,9 @@ export function renderRulesEditor(host: HTMLElement, rules: ModelRule[], groups:
 
       const action = select("rule-action", "Model", actionChoices(groups, rule), rule.skip ? SKIP : rule.model);
       const scale = select("rule-scale", "Scale", SCALE_CHOICES, scaleChoice(rule.scale));
-      scale.disabled = rule.skip;
+      const scaleRow = el("div", { className: "rule-row", hidden: rule.skip }, el("span", {}, "Scale"), scale);
       action.addEventListener("change", () => {
-        scale.disabled = action.value === SKIP;
+        scaleRow.hidden = action.value === SKIP;
         set(action.value === SKIP ? { skip: true } : { skip: false, model: action.value });
       });
       scale.addEventListener("change", () => set({ scale: scaleFromChoice(scale.value) }));
@@ -95,7 +95,8 @@ export function renderRulesEditor(host: HTMLElement, rules: ModelRule[], groups:
           el("div", { className: "rule-row" }, el("span", {}, "When"), colour, target),
           el("div", { className: "rule-row" }, el("span", {}, "Height"), min, el("span", {}, "to"), max, el("span", {}, "px")),
           el("div", { className: "rule-row" }, el("span", {}, "Name"), glob),
-          el("div", { className: "rule-row" }, el("span", {}, "Then"), action, scale),
+          el("div", { className: "rule-row" }, el("span", {}, "Model"), action),
+          scaleRow,
         ),
       );
     });

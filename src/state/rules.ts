@@ -91,7 +91,7 @@ export function addRule(rules: ModelRule[], model: string): ModelRule[] {
 
 /** The scale choices of the editor: "target" (2× or 4× to reach the screen), or a factor. */
 export const SCALE_CHOICES: [string, string][] = [
-  ["target", "2× or 4× to fill the screen"],
+  ["target", "2× or 4×, to fill the screen's height"],
   ["1", "1× (noise only)"],
   ["1.5", "1.5×"],
   ["2", "2×"],
