@@ -276,7 +276,8 @@ impl SrVulkanManagerState {
         let engine = self.engine().await?;
         let mut cached = Vec::new();
         for (id, source) in pages {
-            let request = UpscaleRequest { model_rules: model_rules.clone(), ..UpscaleRequest::new(source, options.clone()) };
+            let request =
+                UpscaleRequest { model_rules: model_rules.clone(), ..UpscaleRequest::new(source, options.clone()) };
             if engine.is_cached(&request).await.unwrap_or(false) {
                 cached.push(id);
             }

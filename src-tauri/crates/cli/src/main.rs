@@ -336,9 +336,8 @@ async fn use_model_rules(engine: &Engine, args: &UpscaleArgs) -> Result<(), SrEr
             let text = tokio::fs::read_to_string(file)
                 .await
                 .map_err(|source| SrError::Io { path: file.display().to_string(), source })?;
-            serde_json::from_str(&text).map_err(|e| {
-                SrError::InvalidOption(format!("{} is not a rules file. Detail: {e}", file.display()))
-            })?
+            serde_json::from_str(&text)
+                .map_err(|e| SrError::InvalidOption(format!("{} is not a rules file. Detail: {e}", file.display())))?
         }
     };
     engine.set_model_rules(rules);

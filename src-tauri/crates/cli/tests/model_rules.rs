@@ -50,12 +50,18 @@ fn model_auto_on_a_mixed_folder_names_each_pages_model_and_rule() {
     let dir = tempfile::tempdir().unwrap();
     let (folder, out, cache) = (mixed_folder(dir.path()), dir.path().join("out"), dir.path().join("cache"));
     let (code, pages, summary) = run_json(
-        srview(&cache).args(["upscale", "--model", "auto", "--target-height", "60", "--out-dir"]).arg(&out).arg(&folder),
+        srview(&cache)
+            .args(["upscale", "--model", "auto", "--target-height", "60", "--out-dir"])
+            .arg(&out)
+            .arg(&folder),
     );
     assert_eq!(code, 0, "{pages:?} {summary}");
     let mono = &pages["01-mono.jpg"];
     let colour = &pages["02-colour.png"];
-    assert_eq!((mono["model"].as_str(), mono["rule"].as_str()), (Some("WAIFU2X_ANIME_UP2X"), Some("Black-and-white pages")));
+    assert_eq!(
+        (mono["model"].as_str(), mono["rule"].as_str()),
+        (Some("WAIFU2X_ANIME_UP2X"), Some("Black-and-white pages"))
+    );
     assert_eq!((colour["model"].as_str(), colour["rule"].as_str()), (Some("REALCUGAN_SE_UP2X"), Some("Colour pages")));
     for page in [mono, colour] {
         assert_eq!(page["status"], "computed");
@@ -68,12 +74,18 @@ fn model_auto_on_a_mixed_folder_names_each_pages_model_and_rule() {
 
     // Towards 100 px, 2× is not enough: 4×. Pages as tall as the target are left alone, by name.
     let (code, pages, _) = run_json(
-        srview(&cache).args(["upscale", "--model", "auto", "--target-height", "100", "--out-dir"]).arg(dir.path().join("x4")).arg(&folder),
+        srview(&cache)
+            .args(["upscale", "--model", "auto", "--target-height", "100", "--out-dir"])
+            .arg(dir.path().join("x4"))
+            .arg(&folder),
     );
     assert_eq!(code, 0);
     assert_eq!(pages["01-mono.jpg"]["height"].as_u64(), Some(120));
     let (code, pages, _) = run_json(
-        srview(&cache).args(["upscale", "--model", "auto", "--target-height", "30", "--out-dir"]).arg(dir.path().join("tall")).arg(&folder),
+        srview(&cache)
+            .args(["upscale", "--model", "auto", "--target-height", "30", "--out-dir"])
+            .arg(dir.path().join("tall"))
+            .arg(&folder),
     );
     assert_eq!(code, 1, "pages not upscaled are named");
     let left = &pages["02-colour.png"];
@@ -93,11 +105,19 @@ fn a_rules_file_replaces_the_defaults_and_bad_ones_are_refused() {
     )
     .unwrap();
     let (code, pages, _) = run_json(
-        srview(&cache).args(["upscale", "--model", "auto", "--rules"]).arg(&rules).arg("--out-dir").arg(dir.path().join("o")).arg(&folder),
+        srview(&cache)
+            .args(["upscale", "--model", "auto", "--rules"])
+            .arg(&rules)
+            .arg("--out-dir")
+            .arg(dir.path().join("o"))
+            .arg(&folder),
     );
     assert_eq!(code, 0);
     let colour = &pages["02-colour.png"];
-    assert_eq!((colour["rule"].as_str(), colour["model"].as_str(), colour["width"].as_u64()), (Some("Covers"), Some("WAIFU2X_CUNET_UP2X"), Some(60)));
+    assert_eq!(
+        (colour["rule"].as_str(), colour["model"].as_str(), colour["width"].as_u64()),
+        (Some("Covers"), Some("WAIFU2X_CUNET_UP2X"), Some(60))
+    );
     assert_eq!(pages["01-mono.jpg"]["rule"].as_str(), Some("The rest"));
 
     std::fs::write(&rules, "not json").unwrap();
@@ -109,6 +129,8 @@ fn a_rules_file_replaces_the_defaults_and_bad_ones_are_refused() {
     };
     assert_eq!(refused(&["--rules", rules.to_str().unwrap()]), (2, Some("invalid_option".into())));
     assert_eq!(refused(&["--scale", "2"]), (2, Some("invalid_option".into())));
-    let (code, _, last) = run_json(srview(&cache).args(["upscale", "--rules"]).arg(&rules).arg("--out-dir").arg(dir.path().join("m")).arg(&folder));
+    let (code, _, last) = run_json(
+        srview(&cache).args(["upscale", "--rules"]).arg(&rules).arg("--out-dir").arg(dir.path().join("m")).arg(&folder),
+    );
     assert_eq!((code, last["error"]["kind"].as_str()), (2, Some("invalid_option")));
 }

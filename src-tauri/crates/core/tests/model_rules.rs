@@ -93,14 +93,20 @@ async fn changing_a_rule_never_serves_another_models_result() {
     assert!(!engine.is_cached(&request()).await.unwrap(), "another model's result is not this rule's");
     let (cunet, _) = upscale(&engine, &page).await.unwrap();
     assert!(!cunet.from_cache, "computed with the model the rule names now");
-    assert_eq!((cunet.model.as_str(), cunet.rule.as_deref()), ("WAIFU2X_CUNET_UP2X", Some("all with WAIFU2X_CUNET_UP2X")));
+    assert_eq!(
+        (cunet.model.as_str(), cunet.rule.as_deref()),
+        ("WAIFU2X_CUNET_UP2X", Some("all with WAIFU2X_CUNET_UP2X"))
+    );
     assert_ne!(anime.bytes, cunet.bytes);
     assert_eq!(cache_entries(cache.path()), 2);
 
     // The same result as asking for the model by name: one cache entry per model, whoever asked.
     let named = engine
         .upscale(
-            UpscaleRequest::new(&page, UpscaleOptions { model: "WAIFU2X_ANIME_UP2X".into(), ..UpscaleOptions::default() }),
+            UpscaleRequest::new(
+                &page,
+                UpscaleOptions { model: "WAIFU2X_ANIME_UP2X".into(), ..UpscaleOptions::default() },
+            ),
             CancellationToken::new(),
             |_| {},
         )

@@ -299,8 +299,7 @@ impl Engine {
             Chosen::Skip { rule } => Err(SrError::Skipped(format!("the rule “{rule}” leaves this page as it is"))),
             Chosen::Upscale { rule, model, factor } => {
                 tracing::debug!(rule, model, factor, "chosen by the model rules");
-                let options =
-                    UpscaleOptions { model, size: SizeRequest::Scale { factor }, ..request.options.clone() };
+                let options = UpscaleOptions { model, size: SizeRequest::Scale { factor }, ..request.options.clone() };
                 Ok(Planned { plan: self.plan_options(&options).await?, rule: Some(rule), input: Some(input) })
             }
         }

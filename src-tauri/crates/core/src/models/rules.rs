@@ -82,7 +82,9 @@ pub enum RuleScale {
     /// 2× when that reaches the target height, else 4×.
     #[default]
     ToTarget,
-    Factor { factor: f64 },
+    Factor {
+        factor: f64,
+    },
 }
 
 /// One rule: its tests (empty ones match every page), and what a page it matches gets.
@@ -223,9 +225,14 @@ impl ModelRule {
     }
 
     fn matcher(&self, glob: &str) -> Result<GlobMatcher> {
-        GlobBuilder::new(glob).case_insensitive(true).literal_separator(false).build().map(|g| g.compile_matcher()).map_err(
-            |err| SrError::InvalidOption(format!("the rule “{}” has a pattern that cannot be used: {err}", self.name)),
-        )
+        GlobBuilder::new(glob)
+            .case_insensitive(true)
+            .literal_separator(false)
+            .build()
+            .map(|g| g.compile_matcher())
+            .map_err(|err| {
+                SrError::InvalidOption(format!("the rule “{}” has a pattern that cannot be used: {err}", self.name))
+            })
     }
 
     fn chosen(&self, height: u32, target_height: u32) -> Result<Chosen> {
@@ -360,10 +367,15 @@ mod tests {
     #[test]
     fn the_default_rules_skip_tall_pages_and_split_black_and_white_from_colour() {
         let rules = ModelRules { rules: default_rules(), target_height: 1600 };
-        assert_eq!(choose(&rules, "/b/p1.png", 1600, true).unwrap(), Chosen::Skip { rule: "Already large enough".into() });
+        assert_eq!(
+            choose(&rules, "/b/p1.png", 1600, true).unwrap(),
+            Chosen::Skip { rule: "Already large enough".into() }
+        );
         let Chosen::Upscale { rule, model, factor } = choose(&rules, "/b/p1.png", 900, true).unwrap() else { panic!() };
         assert_eq!((rule.as_str(), model.as_str(), factor), ("Black-and-white pages", "WAIFU2X_ANIME_UP2X", 2.0));
-        let Chosen::Upscale { rule, model, factor } = choose(&rules, "/b/p1.png", 500, false).unwrap() else { panic!() };
+        let Chosen::Upscale { rule, model, factor } = choose(&rules, "/b/p1.png", 500, false).unwrap() else {
+            panic!()
+        };
         assert_eq!((rule.as_str(), model.as_str(), factor), ("Colour pages", "REALCUGAN_SE_UP2X", 4.0));
     }
 
@@ -423,7 +435,8 @@ mod tests {
         assert_eq!(in_book("/lib/colour vol 2.cbz", "ch1/001.png"), "book");
         assert_eq!(in_book("/lib/Mono Vol 2.cbz", "extras/Cover.JPG"), "file");
         assert_eq!(in_book("/lib/Mono Vol 2.cbz", "ch1/001.png"), "empty glob matches all");
-        let broken = ModelRules { rules: vec![ModelRule { glob: Some("[a".into()), ..rule("broken") }], target_height: 9 };
+        let broken =
+            ModelRules { rules: vec![ModelRule { glob: Some("[a".into()), ..rule("broken") }], target_height: 9 };
         let err = choose(&broken, "p.png", 5, true).unwrap_err();
         assert_eq!(err.kind(), "invalid_option");
         assert!(err.to_string().contains("“broken”"), "{err}");
@@ -434,7 +447,8 @@ mod tests {
         let rules = ModelRules { rules: vec![ModelRule { colour: ColourTest::Colour, ..rule("c") }], target_height: 9 };
         let err = choose(&rules, "/a/p.png", 5, true).unwrap_err();
         assert!(err.to_string().contains("no model rule matches /a/p.png"), "{err}");
-        let no_model = ModelRules { rules: vec![ModelRule { name: "empty".into(), ..ModelRule::default() }], target_height: 9 };
+        let no_model =
+            ModelRules { rules: vec![ModelRule { name: "empty".into(), ..ModelRule::default() }], target_height: 9 };
         assert!(choose(&no_model, "p.png", 5, true).unwrap_err().to_string().contains("names no model"));
     }
 
@@ -452,7 +466,9 @@ mod tests {
 
     #[test]
     fn rules_read_back_from_json_with_defaults_for_what_is_missing() {
-        let rules: ModelRules = serde_json::from_str(r#"{"rules":[{"name":"x","model":"M","scale":{"mode":"factor","factor":2}}]}"#).unwrap();
+        let rules: ModelRules =
+            serde_json::from_str(r#"{"rules":[{"name":"x","model":"M","scale":{"mode":"factor","factor":2}}]}"#)
+                .unwrap();
         assert_eq!(rules.target_height, DEFAULT_TARGET_HEIGHT);
         assert_eq!(rules.rules[0].colour, ColourTest::Any);
         assert_eq!(rules.rules[0].scale, RuleScale::Factor { factor: 2.0 });
