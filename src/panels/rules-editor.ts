@@ -30,10 +30,11 @@ function heightField(className: string, label: string, value: number | null, app
   return input;
 }
 
-/** The model choices of a rule: "leave as it is", then every model that runs here. */
+/** The model choices of a rule: "leave as it is", then every model that runs here, by its
+ *  name alone (the picker's text without its speed, which would not fit). */
 function actionChoices(groups: PickerGroup[], current: ModelRule): [string, string][] {
   const choices: [string, string][] = [[SKIP, "Leave as it is (not upscaled)"]];
-  for (const group of groups) for (const entry of group.entries) if (!entry.disabled) choices.push([entry.name, entry.text]);
+  for (const group of groups) for (const entry of group.entries) if (!entry.disabled) choices.push([entry.name, entry.text.split(" — ")[0]]);
   if (!current.skip && current.model && !choices.some(([name]) => name === current.model)) choices.push([current.model, `${current.model} (not available here)`]);
   return choices;
 }

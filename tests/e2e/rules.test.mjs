@@ -62,6 +62,7 @@ test("rules: a black-and-white page and a colour page get different models, and 
       const model = document.getElementById("${ID.settingModel}");
       model.value = "auto";
       model.dispatchEvent(new Event("change"));`);
+    await screenshot(driver, "rules-picker.png");
     const rules = await driver.executeScript(
       `return [...document.querySelectorAll("#${ID.settingRules} .rule")].map((rule) => [rule.querySelector(".rule-name").value, rule.querySelector(".rule-summary").textContent])`,
     );
