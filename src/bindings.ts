@@ -418,6 +418,8 @@ export type ExportRequest_Deserialize = {
 	/**  `{name}`, `{scale}`, `{model}`, `{ext}`. */
 	pattern: string,
 	options: UpscaleOptions_Deserialize,
+	/**  With the model `auto`: the rules that choose each page's model (the viewer's). */
+	modelRules?: ModelRules_Deserialize | null,
 };
 
 export type ExportRequest_Serialize = {
@@ -429,6 +431,8 @@ export type ExportRequest_Serialize = {
 	/**  `{name}`, `{scale}`, `{model}`, `{ext}`. */
 	pattern: string,
 	options: UpscaleOptions_Serialize,
+	/**  With the model `auto`: the rules that choose each page's model (the viewer's). */
+	modelRules: ModelRules_Serialize | null,
 };
 
 export type Failure = {
