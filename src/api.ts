@@ -30,6 +30,7 @@ import {
   type UpscaledImage,
   type UpscaleOptions,
   type UpscaleProgress,
+  type ModelRules_Deserialize,
 } from "./bindings";
 import type { KeyValueStore } from "./state/library";
 
@@ -99,11 +100,12 @@ export interface PagesApi {
   /** Asks where, then saves; the path, or null if cancelled. */
   saveAs(id: number, options: UpscaleOptions): Promise<string | null>;
   /** The pages among `ids` whose results for `options` are in the cache already. */
-  cached(ids: number[], options: UpscaleOptions): Promise<number[]>;
+  cached(ids: number[], options: UpscaleOptions, modelRules: ModelRules_Deserialize | null): Promise<number[]>;
 }
 
 export interface UpscaleApi {
-  upscale(request: { requestId: string; pageId: number; options: UpscaleOptions; priority: Priority; skip: SkipRules }, onProgress: (message: UpscaleProgress) => void): Promise<UpscaledImage>;
+  /** `modelRules`: with the model "auto", the rules that choose the page's model and scale. */
+  upscale(request: { requestId: string; pageId: number; options: UpscaleOptions; priority: Priority; skip: SkipRules; modelRules: ModelRules_Deserialize | null }, onProgress: (message: UpscaleProgress) => void): Promise<UpscaledImage>;
   cancel(requestIds: string[]): void;
 }
 
@@ -160,11 +162,11 @@ export const pagesApi: PagesApi = {
   open: (path) => unwrap(commands.openLocation(path)),
   info: (ids, check) => unwrap(commands.getPageInfo(ids, check)),
   saveAs: (id, options) => unwrap(commands.savePage(id, options)),
-  cached: (ids, options) => unwrap(commands.getCachedPages(ids, options)),
+  cached: (ids, options, modelRules) => unwrap(commands.getCachedPages(ids, options, modelRules)),
 };
 
 export const upscaleApi: UpscaleApi = {
-  upscale: (r, onProgress) => unwrap(commands.upscalePage(r.requestId, r.pageId, r.options, r.priority, r.skip, channel(onProgress))),
+  upscale: (r, onProgress) => unwrap(commands.upscalePage(r.requestId, r.pageId, r.options, r.priority, r.skip, r.modelRules, channel(onProgress))),
   cancel: (requestIds) => void commands.cancelUpscales(requestIds),
 };
 

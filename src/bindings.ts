@@ -69,13 +69,14 @@ export const commands = {
 	/**
 	 *  Upscales an opened page for display: returns a URL into the cache, reporting progress
 	 *  (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
-	 *  `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`.
+	 *  `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`. With the
+	 *  model `auto`, `modelRules` choose the model and scale, and the result and progress name the rule.
 	 */
-	upscalePage: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, onProgress: Channel<UpscaleProgress>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_page", { requestId, pageId, options, priority, skip, onProgress })),
+	upscalePage: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, modelRules: ModelRules_Deserialize | null, onProgress: Channel<UpscaleProgress_Deserialize>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_page", { requestId, pageId, options, priority, skip, modelRules, onProgress })),
 	/**  Cancels upscales that are no longer wanted; returns how many were still running. */
 	cancelUpscales: (requestIds: string[]) => __TAURI_INVOKE<number>("cancel_upscales", { requestIds }),
 	/**  The pages among `pageIds` already upscaled with `options`: their results are in the cache. */
-	getCachedPages: (pageIds: number[], options: UpscaleOptions_Deserialize) => typedError<number[], ErrorPayload>(__TAURI_INVOKE("get_cached_pages", { pageIds, options })),
+	getCachedPages: (pageIds: number[], options: UpscaleOptions_Deserialize, modelRules: ModelRules_Deserialize | null) => typedError<number[], ErrorPayload>(__TAURI_INVOKE("get_cached_pages", { pageIds, options, modelRules })),
 	/**
 	 *  Asks where to save the page upscaled with `options` (a native save dialog, which asks
 	 *  before replacing a file), then saves it there. Returns the path, or nothing if cancelled.
@@ -120,6 +121,8 @@ export const commands = {
 
 /* Constants */
 export const BOOK_EXTENSIONS = ["cbz","zip","cbr","rar","cb7","7z"] as const;
+
+export const DEFAULT_MODEL_RULES = {"rules":[{"colour":"any","glob":null,"maxHeight":null,"minHeight":null,"model":"","name":"Already large enough","scale":{"mode":"toTarget"},"skip":true,"target":"reached"},{"colour":"greyscale","glob":null,"maxHeight":null,"minHeight":null,"model":"WAIFU2X_ANIME_UP2X","name":"Black-and-white pages","scale":{"mode":"toTarget"},"skip":false,"target":"any"},{"colour":"colour","glob":null,"maxHeight":null,"minHeight":null,"model":"REALCUGAN_SE_UP2X","name":"Colour pages","scale":{"mode":"toTarget"},"skip":false,"target":"any"}],"targetHeight":2160} as const;
 
 export const DEFAULT_NAMING_PATTERN = "{name}_x{scale}.{ext}" as const;
 
@@ -263,6 +266,9 @@ export type CleanReport = {
 	removed: number,
 	bytesFreed: number,
 };
+
+/**  Greyscale or colour. */
+export type ColourTest = "any" | "greyscale" | "colour";
 
 /**  What the catalogue says about a custom model. */
 export type CustomModelInfo = CustomModelInfo_Serialize | CustomModelInfo_Deserialize;
@@ -412,6 +418,8 @@ export type ExportRequest_Deserialize = {
 	/**  `{name}`, `{scale}`, `{model}`, `{ext}`. */
 	pattern: string,
 	options: UpscaleOptions_Deserialize,
+	/**  With the model `auto`: the rules that choose each page's model (the viewer's). */
+	modelRules?: ModelRules_Deserialize | null,
 };
 
 export type ExportRequest_Serialize = {
@@ -423,6 +431,8 @@ export type ExportRequest_Serialize = {
 	/**  `{name}`, `{scale}`, `{model}`, `{ext}`. */
 	pattern: string,
 	options: UpscaleOptions_Serialize,
+	/**  With the model `auto`: the rules that choose each page's model (the viewer's). */
+	modelRules: ModelRules_Serialize | null,
 };
 
 export type Failure = {
@@ -546,6 +556,66 @@ export type ModelListing_Serialize = {
 	onnxruntime: string | null,
 };
 
+/**  One rule: its tests (empty ones match every page), and what a page it matches gets. */
+export type ModelRule = ModelRule_Serialize | ModelRule_Deserialize;
+
+/**  One rule: its tests (empty ones match every page), and what a page it matches gets. */
+export type ModelRule_Deserialize = {
+	/**  Shown in the status line and the CLI's `--json`. */
+	name?: string,
+	colour?: ColourTest,
+	/**  The page is at least this many pixels tall. */
+	minHeight?: number | null,
+	/**  The page is at most this many pixels tall. */
+	maxHeight?: number | null,
+	target?: TargetTest,
+	/**
+	 *  A glob on the page's path (in a book: the book's path, `/`, the page's path inside it)
+	 *  or its file name; `*` crosses folders, case is ignored.
+	 */
+	glob?: string | null,
+	/**  Not upscaled: the page is shown (or exported) as it is. */
+	skip?: boolean,
+	model?: string,
+	scale?: RuleScale,
+};
+
+/**  One rule: its tests (empty ones match every page), and what a page it matches gets. */
+export type ModelRule_Serialize = {
+	/**  Shown in the status line and the CLI's `--json`. */
+	name: string,
+	colour: ColourTest,
+	/**  The page is at least this many pixels tall. */
+	minHeight: number | null,
+	/**  The page is at most this many pixels tall. */
+	maxHeight: number | null,
+	target: TargetTest,
+	/**
+	 *  A glob on the page's path (in a book: the book's path, `/`, the page's path inside it)
+	 *  or its file name; `*` crosses folders, case is ignored.
+	 */
+	glob: string | null,
+	/**  Not upscaled: the page is shown (or exported) as it is. */
+	skip: boolean,
+	model: string,
+	scale: RuleScale,
+};
+
+/**  The rules, and the height they upscale towards. */
+export type ModelRules = ModelRules_Serialize | ModelRules_Deserialize;
+
+/**  The rules, and the height they upscale towards. */
+export type ModelRules_Deserialize = {
+	rules?: ModelRule_Deserialize[],
+	targetHeight?: number,
+};
+
+/**  The rules, and the height they upscale towards. */
+export type ModelRules_Serialize = {
+	rules: ModelRule_Serialize[],
+	targetHeight: number,
+};
+
 /**  One model's measured speed on this device. */
 export type ModelSpeed = {
 	model: string,
@@ -639,6 +709,10 @@ export type PageDetail = PageDetail_Serialize | PageDetail_Deserialize;
 
 /**  Sizes and times of a page that was upscaled (computed or from the cache). */
 export type PageDetail_Deserialize = {
+	/**  The model that upscaled the page (with `--model auto`, the one its rule chose). */
+	model: string,
+	/**  With the model `auto`: the rule that chose the model. */
+	rule?: string | null,
 	width: number,
 	height: number,
 	tiles: number,
@@ -648,6 +722,10 @@ export type PageDetail_Deserialize = {
 
 /**  Sizes and times of a page that was upscaled (computed or from the cache). */
 export type PageDetail_Serialize = {
+	/**  The model that upscaled the page (with `--model auto`, the one its rule chose). */
+	model: string,
+	/**  With the model `auto`: the rule that chose the model. */
+	rule: string | null,
 	width: number,
 	height: number,
 	tiles: number,
@@ -748,11 +826,30 @@ export type Phase = "cacheLookup" | "checking" | "queued" | "computing" | "writi
 export type Priority = "interactive" | "background" | "batch";
 
 /**  A progress report: the phase, and for a page being computed, its parts done (tiles). */
-export type Progress = {
+export type Progress = Progress_Serialize | Progress_Deserialize;
+
+/**  A progress report: the phase, and for a page being computed, its parts done (tiles). */
+export type Progress_Deserialize = {
 	phase: Phase,
 	done: number,
 	total: number,
+	/**  With the model `auto`: the name of the rule that chose the model. */
+	rule?: string | null,
 };
+
+/**  A progress report: the phase, and for a page being computed, its parts done (tiles). */
+export type Progress_Serialize = {
+	phase: Phase,
+	done: number,
+	total: number,
+	/**  With the model `auto`: the name of the rule that chose the model. */
+	rule: string | null,
+};
+
+/**  How much a rule upscales. */
+export type RuleScale = 
+/**  2× when that reaches the target height, else 4×. */
+{ mode: "toTarget" } | { mode: "factor"; factor: number | null };
 
 export type ShelfBook = {
 	path: string,
@@ -827,6 +924,13 @@ export type StartupStep = {
 	ms: number | null,
 };
 
+/**  The page's height against the target height. */
+export type TargetTest = "any" | 
+/**  Shorter than the target height. */
+"below" | 
+/**  At least the target height. */
+"reached";
+
 export type UpscaleOptions = UpscaleOptions_Serialize | UpscaleOptions_Deserialize;
 
 export type UpscaleOptions_Deserialize = {
@@ -859,9 +963,16 @@ export type UpscaleOptions_Serialize = {
 	webpQuality: number,
 };
 
-export type UpscaleProgress = {
+export type UpscaleProgress = UpscaleProgress_Serialize | UpscaleProgress_Deserialize;
+
+export type UpscaleProgress_Deserialize = {
 	requestId: string,
-	progress: Progress,
+	progress: Progress_Deserialize,
+};
+
+export type UpscaleProgress_Serialize = {
+	requestId: string,
+	progress: Progress_Serialize,
 };
 
 /**  What the viewer shows for an upscaled image. */
@@ -878,6 +989,8 @@ export type UpscaledImage_Deserialize = {
 	bytes: number,
 	format: OutputFormat_Deserialize,
 	model: string,
+	/**  With the model `auto`: the rule that chose the model. */
+	rule?: string | null,
 	fromCache: boolean,
 	tiles: number,
 	timings: StageTimings,
@@ -894,6 +1007,8 @@ export type UpscaledImage_Serialize = {
 	bytes: number,
 	format: OutputFormat_Serialize,
 	model: string,
+	/**  With the model `auto`: the rule that chose the model. */
+	rule: string | null,
 	fromCache: boolean,
 	tiles: number,
 	timings: StageTimings,

@@ -5,10 +5,12 @@
 //! Names: the seed's six commands keep theirs (`*_sr_vulkan_*`); every other one is `verb_noun`.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use srview_core::batch::{BatchSummary, PageReport};
 use srview_core::engine::stats::EngineStats;
 use srview_core::engine::vulkan_memory::DeviceMemory;
+use srview_core::models::rules::ModelRules;
 use srview_core::{
     CacheStats, CleanPolicy, CleanReport, DeviceReport, ModelListing, Priority, SkipRules, UpscaleOptions,
     UpscaleRequest,
@@ -272,7 +274,8 @@ pub async fn get_page_info(gallery: State<'_, Gallery>, page_ids: Vec<u32>, chec
 
 /// Upscales an opened page for display: returns a URL into the cache, reporting progress
 /// (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
-/// `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`.
+/// `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`. With the
+/// model `auto`, `modelRules` choose the model and scale, and the result and progress name the rule.
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
@@ -284,11 +287,13 @@ pub async fn upscale_page(
     options: UpscaleOptions,
     priority: Priority,
     skip: SkipRules,
+    model_rules: Option<ModelRules>,
     on_progress: Channel<UpscaleProgress>,
 ) -> AppResult<UpscaledImage> {
     let request = access::opened_page(&gallery, page_id).map(|source| UpscaleRequest {
         priority,
         skip,
+        model_rules: model_rules.map(Arc::new),
         ..UpscaleRequest::new(source, options)
     });
     let report = move |progress| drop(on_progress.send(progress));
@@ -303,9 +308,10 @@ pub async fn get_cached_pages(
     gallery: State<'_, Gallery>,
     page_ids: Vec<u32>,
     options: UpscaleOptions,
+    model_rules: Option<ModelRules>,
 ) -> AppResult<Vec<u32>> {
     let pages = page_ids.into_iter().filter_map(|id| access::opened_page(&gallery, id).ok().map(|s| (id, s))).collect();
-    state.cached_pages(pages, options).await
+    state.cached_pages(pages, options, model_rules.map(Arc::new)).await
 }
 
 /// Cancels upscales that are no longer wanted; returns how many were still running.

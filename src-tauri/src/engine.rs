@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::Serialize;
 use srview_core::engine::stats::EngineStats;
 use srview_core::engine::vulkan_memory::DeviceMemory;
+use srview_core::models::rules::ModelRules;
 use srview_core::sync::{lock, read, write};
 use srview_core::{
     CacheStats, CancellationToken, CleanPolicy, CleanReport, DeviceReport, Engine, EngineConfig, ImageSource, Limits,
@@ -33,6 +34,8 @@ pub struct UpscaledImage {
     pub bytes: u32,
     pub format: OutputFormat,
     pub model: String,
+    /// With the model `auto`: the rule that chose the model.
+    pub rule: Option<String>,
     pub from_cache: bool,
     pub tiles: u32,
     pub timings: StageTimings,
@@ -251,6 +254,7 @@ impl SrVulkanManagerState {
                 bytes: done.bytes.len() as u32,
                 format: done.format,
                 model: done.model,
+                rule: done.rule,
                 from_cache: done.from_cache,
                 tiles: done.tiles,
                 timings: done.timings,
@@ -263,11 +267,18 @@ impl SrVulkanManagerState {
 
     /// The pages among `pages` whose results for `options` are in the cache (for the marks in
     /// the thumbnail strip); a page that cannot be read is left out.
-    pub async fn cached_pages(&self, pages: Vec<(u32, ImageSource)>, options: UpscaleOptions) -> AppResult<Vec<u32>> {
+    pub async fn cached_pages(
+        &self,
+        pages: Vec<(u32, ImageSource)>,
+        options: UpscaleOptions,
+        model_rules: Option<Arc<ModelRules>>,
+    ) -> AppResult<Vec<u32>> {
         let engine = self.engine().await?;
         let mut cached = Vec::new();
         for (id, source) in pages {
-            if engine.is_cached(&UpscaleRequest::new(source, options.clone())).await.unwrap_or(false) {
+            let request =
+                UpscaleRequest { model_rules: model_rules.clone(), ..UpscaleRequest::new(source, options.clone()) };
+            if engine.is_cached(&request).await.unwrap_or(false) {
                 cached.push(id);
             }
         }

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::{Deserialize, Serialize};
 use srview_core::batch::{self, BatchProgress, BatchSpec, BatchSummary, Layout, PageReport};
 use srview_core::books::book::has_book_extension;
+use srview_core::models::rules::ModelRules;
 use srview_core::sync::lock;
 use srview_core::{Bookshelf, CancellationToken, Engine, Overwrite, SrError, UpscaleOptions};
 
@@ -34,6 +35,9 @@ pub struct ExportRequest {
     /// `{name}`, `{scale}`, `{model}`, `{ext}`.
     pub pattern: String,
     pub options: UpscaleOptions,
+    /// With the model `auto`: the rules that choose each page's model (the viewer's).
+    #[serde(default)]
+    pub model_rules: Option<ModelRules>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -220,6 +224,10 @@ impl Exports {
             let (record, destination) = (self.record.clone(), destination.clone());
             blocking(move || create_default_folder(&destination).and_then(|made| record.add(made))).await??;
         }
+        if let Some(rules) = &request.model_rules {
+            // The engine's own rules are only for requests without theirs: the viewer sends its with each page.
+            engine.set_model_rules(rules.clone());
+        }
         let pattern = request.pattern.clone();
         let spec = BatchSpec {
             inputs: vec![source],
@@ -281,6 +289,7 @@ mod tests {
                 size: SizeRequest::Scale { factor: 2.0 },
                 ..UpscaleOptions::default()
             },
+            model_rules: None,
         };
         let exports = Arc::new(Exports::default());
 
@@ -379,7 +388,40 @@ mod tests {
                 size: SizeRequest::Scale { factor: 2.0 },
                 ..UpscaleOptions::default()
             },
+            model_rules: None,
         }
+    }
+
+    /// With the model `auto`, an export follows the rules it was sent (the viewer's).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_export_with_the_model_auto_follows_the_rules_it_was_sent() {
+        use srview_core::models::rules::{ModelRule, RuleScale};
+        let dir = tempfile::tempdir().unwrap();
+        let pages = page_folder(dir.path());
+        let root = dir.path().to_path_buf();
+        let engine = tokio::task::spawn_blocking(move || engine(&root)).await.unwrap();
+        let rule = ModelRule {
+            name: "Everything".into(),
+            model: "WAIFU2X_CUNET_UP2X".into(),
+            scale: RuleScale::Factor { factor: 1.5 },
+            ..ModelRule::default()
+        };
+        let mut request = request(&pages, ExportLayout::Folder);
+        request.options.model = "auto".into();
+        request.model_rules = Some(ModelRules { rules: vec![rule], target_height: 1080 });
+        let out = dir.path().join("out");
+        let mut models = Vec::new();
+        let summary = Exports::default()
+            .run(engine, shelf(), pages, out.clone(), false, &request, |page, _| {
+                let detail = page.detail.as_ref().expect("upscaled");
+                models.push((detail.model.clone(), detail.rule.clone()));
+            })
+            .await
+            .unwrap();
+        assert_eq!((summary.total, summary.failures.len()), (1, 0), "{summary:?}");
+        assert_eq!(models, [("WAIFU2X_CUNET_UP2X".to_owned(), Some("Everything".to_owned()))]);
+        let written = image::open(out.join("p1_xauto.webp")).unwrap();
+        assert_eq!((written.width(), written.height()), (18, 15));
     }
 
     fn names(paths: &[PathBuf]) -> Vec<String> {

@@ -54,6 +54,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("BOOK_EXTENSIONS", srview_core::BOOK_EXTENSIONS)
         .constant("DEFAULT_NAMING_PATTERN", srview_core::DEFAULT_PATTERN)
         .constant("OUTPUT_FORMATS", srview_core::OutputFormat::ALL)
+        .constant("DEFAULT_MODEL_RULES", srview_core::models::rules::ModelRules::default())
         .dangerously_cast_bigints_to_number()
 }
 

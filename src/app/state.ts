@@ -5,7 +5,7 @@
 // Room to grow: another way of reading (a vertical strip) is a controller that sets
 // `reading.onScreen`; pages that fill in tile by tile add their tiles to `PageUpscale`; text in
 // another language is a field here that the views watch.
-import type { BatchProgress, BatchSummary, DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, ModelSpeeds, OpenedLocation, Progress, UpscaledImage } from "../bindings";
+import type { BatchProgress, BatchSummary, DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, ModelSpeeds, OpenedLocation, Progress_Serialize, UpscaledImage } from "../bindings";
 import type { Bookmark } from "../state/bookmarks";
 import { bookSettingsOf, type BookSettings } from "../state/book-settings";
 import * as reading from "../state/reading";
@@ -32,7 +32,9 @@ export interface ReadingState {
   opening: string | null;
 }
 
-export interface PageProgress extends Progress {
+export interface PageProgress extends Omit<Progress_Serialize, "rule"> {
+  /** With the model "auto": the rule that chose the model. */
+  rule?: string | null;
   /** When the page started computing (performance.now()). */
   since: number;
 }

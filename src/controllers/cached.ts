@@ -4,7 +4,8 @@ import type { PagesApi } from "../api";
 import { engineReady, pages, type AppState } from "../app/state";
 import type { Store } from "../app/store";
 import { Latest } from "../state/requests";
-import { settingsKey, toUpscaleOptions } from "../state/settings";
+import { displayHeight } from "../state/rules";
+import { settingsKey, toRequestRules, toUpscaleOptions } from "../state/settings";
 
 export class CachedPagesController {
   private latest = new Latest();
@@ -25,7 +26,8 @@ export class CachedPagesController {
     this.store.update((s) => ({ upscale: { ...s.upscale, cached: new Set() } }));
     const ids = pages(state).map((image) => image.id);
     if (ids.length === 0 || !engineReady(state)) return;
-    const cached = await this.api.cached(ids, toUpscaleOptions(state.settings)).catch((e) => {
+    const rules = toRequestRules(state.settings, displayHeight);
+    const cached = await this.api.cached(ids, toUpscaleOptions(state.settings), rules).catch((e) => {
       console.warn("cached pages unavailable", e);
       return [];
     });

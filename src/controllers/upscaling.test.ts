@@ -10,6 +10,7 @@ interface Sent {
   requestId: string;
   pageId: number;
   priority: string;
+  modelRules: unknown;
   reply: Deferred<UpscaledImage>;
   progress: (message: UpscaleProgress) => void;
 }
@@ -20,7 +21,7 @@ function fakeEngine() {
   const api: UpscaleApi = {
     upscale: (request, onProgress) => {
       const reply = deferred<UpscaledImage>();
-      sent.push({ requestId: request.requestId, pageId: request.pageId, priority: request.priority, reply, progress: onProgress });
+      sent.push({ requestId: request.requestId, pageId: request.pageId, priority: request.priority, modelRules: request.modelRules, reply, progress: onProgress });
       return reply.promise;
     },
     cancel: (ids) => cancelled.push(...ids),
@@ -55,6 +56,20 @@ describe("UpscaleController", () => {
       [11, "interactive"],
       [12, "background"],
     ]);
+  });
+
+  it("sends the rules with each page only for the model auto, towards the screen's height, and asks again when they change", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api, () => 0, () => 1620);
+    opened(store, [11]);
+    expect(engine.latest(11).modelRules).toBeNull();
+    store.update((s) => ({ settings: { ...s.settings, model: "auto" } }));
+    expect(engine.latest(11).modelRules).toEqual({ rules: store.state.settings.modelRules, targetHeight: 1620 });
+    const asked = engine.sent.length;
+    store.update((s) => ({ settings: { ...s.settings, modelRules: s.settings.modelRules.slice(1) } }));
+    expect(engine.sent.length).toBe(asked + 1);
+    expect((engine.latest(11).modelRules as { rules: unknown[] }).rules).toHaveLength(2);
   });
 
   it("drops the late result of a page no longer shown, and cancels its request", async () => {

@@ -7,7 +7,8 @@ import { CommandError, describeError, type UpscaleApi } from "../api";
 import { aheadOfScreen, engineReady, pages, upscaleFinished, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
 import type { Store } from "../app/store";
 import { RequestTracker } from "../state/requests";
-import { settingsKey, toSkipRules, toUpscaleOptions } from "../state/settings";
+import { displayHeight } from "../state/rules";
+import { settingsKey, toRequestRules, toSkipRules, toUpscaleOptions } from "../state/settings";
 
 /** Failures that may pass (a busy or restarted engine, memory, I/O): such a page is asked for
  *  again when it comes back on screen. The others (a damaged or oversized page) stay. */
@@ -20,6 +21,8 @@ export class UpscaleController {
     private readonly store: Store<AppState>,
     private readonly api: UpscaleApi,
     private readonly now: () => number = () => performance.now(),
+    /** The height the rules upscale towards: the screen's, in device pixels. */
+    private readonly targetHeight: () => number = displayHeight,
   ) {
     store.subscribe((state, previous) => this.follow(state, previous));
   }
@@ -122,7 +125,7 @@ export class UpscaleController {
     };
     let outcome: Partial<PageUpscale> | null;
     try {
-      const result: UpscaledImage = await this.api.upscale({ requestId, pageId: page, options: toUpscaleOptions(settings), priority, skip: toSkipRules(settings) }, onProgress);
+      const result: UpscaledImage = await this.api.upscale({ requestId, pageId: page, options: toUpscaleOptions(settings), priority, skip: toSkipRules(settings), modelRules: toRequestRules(settings, this.targetHeight) }, onProgress);
       const onScreen = this.store.state.reading.onScreen.includes(page);
       outcome = { result, failure: undefined, computedOnScreen: !result.fromCache && onScreen, preloaded: !result.fromCache && !onScreen, shownBefore: false };
     } catch (e) {

@@ -7,7 +7,8 @@ import type { ExportApi } from "../api";
 import type { ExportState } from "../app/state";
 import { modelShortName } from "../state/models";
 import { describeProgress, describeSummary } from "../state/export";
-import { toUpscaleOptions, type Settings } from "../state/settings";
+import { displayHeight } from "../state/rules";
+import { toRequestRules, toUpscaleOptions, type Settings } from "../state/settings";
 import { el } from "./dom";
 import { ID } from "../ui/ids.js";
 
@@ -61,7 +62,7 @@ export class ExportPanel {
     };
     const start = el("button", { id: ID.exportStart }, "Start export");
     start.onclick = () =>
-      this.actions.start({ source: location.path, destination: this.chosen, layout: this.layout, pattern: this.pattern, options: toUpscaleOptions(settings) });
+      this.actions.start({ source: location.path, destination: this.chosen, layout: this.layout, pattern: this.pattern, options: toUpscaleOptions(settings), modelRules: toRequestRules(settings, displayHeight) });
     const what = location.kind === "book" ? `the book ${location.title}` : `the folder ${location.title}${location.books.length ? ` and its ${location.books.length} books` : ""}`;
     this.panel.replaceChildren(
       el("h2", {}, "Export"),

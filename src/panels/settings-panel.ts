@@ -2,7 +2,9 @@
 // speed on this device), scale, tile, TTA, format, preload and skip rules, and how pages are read. A value that is not valid is marked as such and not applied; it is never
 // silently put back.
 import { OUTPUT_FORMATS, type ModelInfo, type ModelSpeeds } from "../bindings";
-import { modelGoodFor, modelHumanName, pageSeconds, pickerGroups, speedNote, speedText } from "../state/models";
+import { AUTO_LABEL, modelGoodFor, modelHumanName, pageSeconds, pickerGroups, speedNote, speedText } from "../state/models";
+import { AUTO_MODEL, isAuto } from "../state/rules";
+import { renderRulesEditor } from "./rules-editor";
 import { withModel, type Settings } from "../state/settings";
 import { el } from "./dom";
 import { ID, errorIdOf } from "../ui/ids.js";
@@ -110,7 +112,9 @@ export function renderSettingsPanel(
     automaticRow.hidden = !next.modelChosen;
   };
   const model = el("select", { id: ID.settingModel });
-  for (const group of pickerGroups(models, cpuMode, speeds)) {
+  const groups = pickerGroups(models, cpuMode, speeds);
+  model.append(el("option", { value: AUTO_MODEL, selected: isAuto(settings.model), title: "Each page gets the model of the first rule that matches it (see the rules below)" }, AUTO_LABEL));
+  for (const group of groups) {
     const optgroup = el("optgroup", { label: group.label });
     for (const m of group.entries) {
       optgroup.append(el("option", { value: m.name, disabled: m.disabled, selected: m.name === settings.model, title: m.title }, m.text));
@@ -119,9 +123,13 @@ export function renderSettingsPanel(
   }
   model.title = aboutLine(settings, models, speeds);
   const scale = numberField(ID.settingScale, settings.scale, 0.5, 16, "0.5", (v) => change({ ...current, scale: v, scaleChosen: true }));
+  const rulesHost = el("div");
+  renderRulesEditor(rulesHost, settings.modelRules, groups, (modelRules) => change({ ...current, modelRules }));
+  const rules = el("details", { className: "rules-section", open: isAuto(settings.model) }, el("summary", {}, `Rules for “${AUTO_LABEL}”`), rulesHost);
   model.addEventListener("change", () => {
     const next = { ...withModel(current, model.value, models), modelChosen: true };
     scale.input.value = String(next.scale);
+    if (isAuto(next.model)) rules.open = true;
     change(next);
   });
   const tile = select(
@@ -187,6 +195,7 @@ export function renderSettingsPanel(
     automaticRow,
     ...field("Keeps up at (s/page)", keepUp.input, keepUp.error),
     el("div", { className: "note", id: ID.settingSpeedsNote }, speedsLine(speeds, cpuMode)),
+    rules,
     ...field("Scale", scale.input, scale.error),
     ...field("Tile size", tile),
     ...field("TTA (slower, finer)", checkbox(ID.settingTta, settings.tta, (on) => ({ ...current, tta: on }))),

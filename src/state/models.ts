@@ -1,5 +1,9 @@
 // Model names as people read them, grouped by family with what each is good for.
 import type { ModelInfo, ModelSpeeds } from "../bindings";
+import { AUTO_MODEL } from "./rules";
+
+/** What the picker and the status line call the model "auto". */
+export const AUTO_LABEL = "Automatic (rules)";
 
 export const FAMILY_NAMES: Record<string, { name: string; goodFor: string }> = {
   waifu2x: { name: "waifu2x", goodFor: "anime, manga and line art" },
@@ -46,6 +50,7 @@ export function describeModel(name: string): ModelLabel {
 
 /** "waifu2x CUNet 2×", or "d2s-2x.onnx (custom)": what the status line calls a model. */
 export function modelShortName(name: string): string {
+  if (name === AUTO_MODEL) return AUTO_LABEL;
   if (name.startsWith(CUSTOM_PREFIX)) return `${name.slice(CUSTOM_PREFIX.length)} (custom)`;
   const m = describeModel(name);
   return [m.family, m.variant, `${m.scale}×`].filter(Boolean).join(" ");
@@ -61,6 +66,7 @@ export function modelWithScale(name: string, scale: number): string {
 
 /** The model's own scale: from its name, or for a custom model from what loading it measured. */
 export function nativeScale(name: string, models: ModelInfo[] = []): number {
+  if (name === AUTO_MODEL) return 2; // the rules choose each page's scale
   if (name.startsWith(CUSTOM_PREFIX)) return models.find((m) => m.name === name)?.nativeScale ?? 2;
   return describeModel(name).scale;
 }
@@ -137,6 +143,7 @@ export function pageSeconds(name: string, speeds: ModelSpeeds | null): number | 
 /** "waifu2x CUNet 2× · noise reduction 1", in words a reader knows; `compact` for the picker's
  *  own line ("waifu2x CUNet 2× · noise 1"). */
 export function modelHumanName(name: string, models: ModelInfo[] = [], compact = false): string {
+  if (name === AUTO_MODEL) return AUTO_LABEL;
   if (name.startsWith(CUSTOM_PREFIX)) {
     const model = models.find((m) => m.name === name);
     return model ? customLabel(model) : modelShortName(name);
@@ -150,6 +157,7 @@ export function modelHumanName(name: string, models: ModelInfo[] = [], compact =
 
 /** What the model is good at, in a line. */
 export function modelGoodFor(name: string, models: ModelInfo[] = []): string {
+  if (name === AUTO_MODEL) return "each page gets the model of the first rule below that matches it";
   if (name.startsWith(CUSTOM_PREFIX)) return FAMILY_NAMES.custom.goodFor;
   const m = describeModel(name);
   const family = models.find((x) => x.name === name)?.family ?? name.split("_")[0].toLowerCase();
@@ -158,6 +166,7 @@ export function modelGoodFor(name: string, models: ModelInfo[] = []): string {
 
 /** How fast it is here: measured, being measured, or not. */
 export function speedNote(name: string, speeds: ModelSpeeds | null): string {
+  if (name === AUTO_MODEL) return "that of the model each rule names";
   if (name.startsWith(CUSTOM_PREFIX)) return "speed not measured for custom models";
   const seconds = pageSeconds(name, speeds);
   if (seconds !== null) return speedText(seconds);

@@ -1,7 +1,8 @@
 // Upscale and reading settings: defaults, validation of persisted values, and what the engine
 // receives.
-import { OUTPUT_FORMATS, type ModelInfo, type OutputFormat_Serialize, type SkipRules, type UpscaleOptions } from "../bindings";
+import { OUTPUT_FORMATS, type ModelInfo, type ModelRules_Deserialize, type OutputFormat_Serialize, type SkipRules, type UpscaleOptions } from "../bindings";
 import { nativeScale } from "./models";
+import { defaultRules, isAuto, normalizeRules, toModelRules, type ModelRule } from "./rules";
 import type { Direction } from "./reading";
 
 export type AnimatedPolicy = "skip" | "upscale";
@@ -38,6 +39,8 @@ export interface Settings {
   /** A model keeps up with reading when a typical page takes at most this many seconds. */
   keepUpSeconds: number;
   readingMode: ReadingMode;
+  /** With the model "auto": the rules that choose each page's model and scale, first match wins. */
+  modelRules: ModelRule[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -61,6 +64,7 @@ export const DEFAULT_SETTINGS: Settings = {
   modelChosen: false,
   keepUpSeconds: 10,
   readingMode: "pages",
+  modelRules: defaultRules(),
 };
 
 /** The default model before SRView chose by speed: saved as it was, it was never the user's choice. */
@@ -100,12 +104,14 @@ export function normalizeSettings(raw: unknown): Settings {
     modelChosen: bool(input.modelChosen, model !== d.model && model !== OLD_DEFAULT_MODEL),
     keepUpSeconds: numberIn(input.keepUpSeconds, 1, 600, d.keepUpSeconds),
     readingMode: input.readingMode === "strip" ? "strip" : "pages",
+    modelRules: normalizeRules(input.modelRules),
   };
 }
 
 /** Picks a usable model when the saved one is missing or cannot run here. */
 export function usableModel(settings: Settings, models: ModelInfo[], cpuMode: boolean): string {
   const runs = (m: ModelInfo) => m.installed && (!cpuMode || m.runsOnCpu) && !m.tta;
+  if (isAuto(settings.model)) return settings.model;
   if (models.some((m) => m.name === settings.model && runs(m))) return settings.model;
   return models.find(runs)?.name ?? settings.model;
 }
@@ -127,6 +133,11 @@ export function toUpscaleOptions(settings: Settings): UpscaleOptions {
   };
 }
 
+/** With the model "auto": the rules and the height they upscale towards; otherwise none. */
+export function toRequestRules(settings: Settings, targetHeight: () => number): ModelRules_Deserialize | null {
+  return isAuto(settings.model) ? toModelRules(settings.modelRules, targetHeight()) : null;
+}
+
 /** The rules under which a page is not upscaled; the engine applies them to every page. */
 export function toSkipRules(settings: Settings): SkipRules {
   return { maxPixels: Math.round(settings.maxInputMegapixels * 1e6), animated: settings.animated === "skip" };
@@ -134,5 +145,6 @@ export function toSkipRules(settings: Settings): SkipRules {
 
 /** A key that changes whenever the upscaled result would. */
 export function settingsKey(settings: Settings): string {
-  return [settings.model, settings.scale, settings.tileSize, settings.tta, settings.format, settings.maxInputMegapixels, settings.animated].join("|");
+  const rules = isAuto(settings.model) ? JSON.stringify(settings.modelRules) : "";
+  return [settings.model, settings.scale, settings.tileSize, settings.tta, settings.format, settings.maxInputMegapixels, settings.animated, rules].join("|");
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeModel, groupModels, modelShortName, nativeScale } from "./models";
-import { formatDuration, pageLabel, statusLine, type PageStatus } from "./status";
+import { formatDuration, pageLabel, shownScale, statusLine, type PageStatus } from "./status";
 import type { ModelInfo } from "../bindings";
 
 const base: PageStatus = { name: "p01.png", upscaling: true, model: "WAIFU2X_CUNET_UP2X" };
@@ -56,6 +56,26 @@ describe("status line", () => {
     expect(line).toEqual({ text: `Too large to show: ${message}`, bad: true });
     const frames = statusLine({ ...base, problem: { kind: "too_many_frames", message: "p01.png has 5000 frames, above the limit of 1000" } });
     expect(frames.text).toBe("Too large to show: p01.png has 5000 frames, above the limit of 1000");
+  });
+
+  it("names the rule that chose the model, while computing and once done, with the scale it chose", () => {
+    const auto: PageStatus = { ...base, model: "auto" };
+    expect(statusLine({ ...auto, progress: { phase: "queued", done: 0, total: 0, secondsLeft: null } }).text).toBe("p01.png · Automatic (rules) · waiting for the upscaler…");
+    expect(statusLine({ ...auto, rule: "Black-and-white pages", progress: { phase: "computing", done: 1, total: 4, secondsLeft: 9 } }).text).toBe(
+      "p01.png · Automatic (rules) · rule “Black-and-white pages” · upscaling 1/4 tiles, about 9 s left…",
+    );
+    const done = { ...result, width: 3200, height: 2400, computedNow: true };
+    const scale = shownScale({ model: "auto", scale: 2 }, "WAIFU2X_ANIME_UP2X", [], done);
+    expect(scale).toBe(4);
+    expect(statusLine({ ...auto, model: "WAIFU2X_ANIME_UP2X", scale, rule: "Colour pages", result: done }).text).toBe(
+      "p01.png · waifu2x anime (UpConv7) 4× · rule “Colour pages” · computed in 2.6 s · 800×600 → 3200×2400 webp 293.0 KB",
+    );
+    expect(shownScale({ model: "auto", scale: 2 }, "WAIFU2X_ANIME_UP2X", [], { width: 1600, sourceWidth: 800 })).toBeUndefined();
+    expect(shownScale({ model: "auto", scale: 2 }, "auto", [])).toBeUndefined();
+    expect(shownScale({ model: "WAIFU2X_CUNET_UP2X", scale: 1.5 }, "WAIFU2X_CUNET_UP2X", [])).toBe(1.5);
+    expect(statusLine({ ...auto, skipped: "the rule “Already large enough” leaves this page as it is" }).text).toBe(
+      "p01.png · not upscaled: the rule “Already large enough” leaves this page as it is",
+    );
   });
 
   it("tells how to start, and why a page is skipped", () => {

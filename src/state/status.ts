@@ -2,7 +2,9 @@
 // model. Pure, so every state is unit-tested.
 import type { ErrorPayload, Phase } from "../bindings";
 import { formatBytes } from "../panels/dom";
-import { modelShortName, modelWithScale } from "./models";
+import type { ModelInfo } from "../bindings";
+import { modelShortName, modelWithScale, nativeScale } from "./models";
+import { isAuto } from "./rules";
 
 export interface ShownResult {
   /** True only for a result computed while this page was on screen. */
@@ -26,6 +28,8 @@ export interface PageStatus {
   model: string;
   /** The scale pages are upscaled at, when the user chose one other than the model's own. */
   scale?: number;
+  /** With the model "auto": the rule that chose the model, once the engine said. */
+  rule?: string | null;
   /** Original (O) is on: the page is shown as it is, whatever the upscaling. */
   showingOriginal?: boolean;
   /** The original's size, when known. */
@@ -62,6 +66,17 @@ export function describeProgress(progress: NonNullable<PageStatus["progress"]>):
   if (progress.phase !== "computing" || progress.total < 2) return phase;
   const left = progress.secondsLeft !== null ? `, about ${Math.max(1, Math.round(progress.secondsLeft))} s left` : "";
   return `${phase} ${progress.done}/${progress.total} tiles${left}`;
+}
+
+/** The scale the status line names, when not the model's own: with the model "auto", the one
+ *  the rule chose (read from the result's size); else the one in the settings. */
+export function shownScale(settings: { model: string; scale: number }, model: string, models: ModelInfo[], result?: { width: number; sourceWidth: number }): number | undefined {
+  if (isAuto(settings.model)) {
+    if (!result || result.sourceWidth === 0) return undefined;
+    const factor = Math.round((result.width / result.sourceWidth) * 2) / 2;
+    return factor === nativeScale(model, models) ? undefined : factor;
+  }
+  return settings.scale !== nativeScale(model, models) ? settings.scale : undefined;
 }
 
 /** "40 ms" under a second, "2.6 s" above. */
@@ -101,6 +116,7 @@ export function statusLine(page: PageStatus): StatusLine {
     return { text: `${page.name} · showing the original${size ? ` ${size.width}×${size.height}` : ""} · press O for the upscaled page`, bad: false };
   }
   parts.push(page.scale === undefined ? modelShortName(page.model) : modelWithScale(page.model, page.scale));
+  if (page.rule) parts.push(`rule “${page.rule}”`);
   if (page.result) {
     const r = page.result;
     const computed = `computed in ${formatDuration(r.computeMs)}`;

@@ -142,6 +142,11 @@ export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
   settingSpeedsNote: "setting-speeds-note",
   settingModelsDirOpen: "setting-models-dir-open",
   settingModelsDirPath: "setting-models-dir-path",
+  // Settings: the rules of the model "Automatic (rules)" (rules)
+  settingRules: "setting-rules",
+  settingRulesAdd: "setting-rules-add",
+  settingRulesReset: "setting-rules-reset",
+  settingRulesNote: "setting-rules-note",
 }));
 
 /** Every id, by name. */

@@ -1,9 +1,8 @@
 // The status bar (the engine, the page on screen), the error banner, the tile progress bar,
 // and the attributes the end-to-end tests wait on (body[data-engine], body[data-pending]).
-import { nativeScale } from "../state/models";
 import { describedPage, pageAt, indexOf, onScreenIndices, pages, upscaleOf, type AppState, type PageProgress } from "../app/state";
 import type { Store } from "../app/store";
-import { describeProgress, pageLabel, statusLine } from "../state/status";
+import { describeProgress, pageLabel, shownScale, statusLine } from "../state/status";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 
@@ -65,7 +64,8 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
       fileName: image.name,
       upscaling: state.upscale.on,
       model,
-      scale: state.settings.scale !== nativeScale(model, listing) ? state.settings.scale : undefined,
+      scale: shownScale(state.settings, model, listing, result ?? undefined),
+      rule: result?.rule ?? page.progress?.rule,
       showingOriginal: state.view.showingOriginal && !state.view.comparing,
       originalSize: state.reading.sizes.get(id!),
       problem,

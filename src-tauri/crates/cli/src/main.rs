@@ -94,8 +94,18 @@ struct UpscaleArgs {
     /// Replace output files that exist (by default they are left alone and reported as skipped).
     #[arg(long)]
     overwrite: bool,
+    /// A model (`srview models` lists them), or `auto`: rules choose each page's model and
+    /// scale (by default: black-and-white and colour pages each get their own model, 2× or 4×
+    /// to reach --target-height, and pages already that tall are not upscaled).
     #[arg(long, default_value = srview_core::models::options::DEFAULT_MODEL)]
     model: String,
+    /// With `--model auto`: the height the rules upscale towards.
+    #[arg(long, default_value_t = srview_core::models::rules::DEFAULT_TARGET_HEIGHT, value_parser = clap::value_parser!(u32).range(1..))]
+    target_height: u32,
+    /// With `--model auto`: a JSON file of rules (`{"rules": [...], "targetHeight": N}`) in
+    /// place of the default ones.
+    #[arg(long)]
+    rules: Option<PathBuf>,
     #[arg(long, conflicts_with_all = ["width", "height"])]
     scale: Option<f64>,
     #[arg(long, requires = "height")]
@@ -306,6 +316,34 @@ fn output_format(args: &UpscaleArgs) -> Result<OutputFormat, SrError> {
     }
 }
 
+/// With `--model auto`: the rules from `--rules`, or the default ones towards `--target-height`.
+async fn use_model_rules(engine: &Engine, args: &UpscaleArgs) -> Result<(), SrError> {
+    use srview_core::models::rules::{self, ModelRules};
+    if !rules::is_auto(&args.model) {
+        return match &args.rules {
+            Some(_) => Err(SrError::InvalidOption("--rules goes with --model auto".into())),
+            None => Ok(()),
+        };
+    }
+    if args.scale.is_some() || args.width.is_some() {
+        return Err(SrError::InvalidOption(
+            "with --model auto the rules choose the scale; leave out --scale, --width and --height".into(),
+        ));
+    }
+    let rules = match &args.rules {
+        None => ModelRules { rules: rules::default_rules(), target_height: args.target_height },
+        Some(file) => {
+            let text = tokio::fs::read_to_string(file)
+                .await
+                .map_err(|source| SrError::Io { path: file.display().to_string(), source })?;
+            serde_json::from_str(&text)
+                .map_err(|e| SrError::InvalidOption(format!("{} is not a rules file. Detail: {e}", file.display())))?
+        }
+    };
+    engine.set_model_rules(rules);
+    Ok(())
+}
+
 async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted: &CancellationToken) -> u8 {
     let inputs = if args.inputs.is_empty() { vec![bundled_sample()] } else { args.inputs.clone() };
     if args.out.is_some() && (inputs.len() != 1 || inputs[0].is_dir()) {
@@ -324,6 +362,10 @@ async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted:
             return 2;
         }
     };
+    if let Err(err) = use_model_rules(engine, args).await {
+        out.error(&err);
+        return 2;
+    }
     let size = match (args.scale, args.width, args.height) {
         (_, Some(width), Some(height)) => SizeRequest::Target { width, height },
         (scale, _, _) => SizeRequest::Scale { factor: scale.unwrap_or(2.0) },

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use srview_core::batch::{BatchProgress, BatchSummary, CbzStep, PageOutcome, PageReport};
+use srview_core::batch::{BatchProgress, BatchSummary, CbzStep, PageDetail, PageOutcome, PageReport};
 use srview_core::engine::stats::EngineStats;
 use srview_core::engine::vulkan_memory::DeviceMemory;
 use srview_core::{CacheStats, CleanReport, DeviceReport, ModelListing, SrError};
@@ -206,6 +206,9 @@ impl Output {
             PageOutcome::Failed { error } => format!("{} FAILED [{}]: {error}", page.input, error.kind()),
             PageOutcome::Cancelled => format!("{} cancelled", page.input),
         };
+        if let Some(PageDetail { model, rule: Some(rule), .. }) = &page.detail {
+            line = format!("{line} [{model}, rule “{rule}”]");
+        }
         if let Some(CbzStep::NotWritten { path }) = &page.cbz {
             line = match &page.outcome {
                 PageOutcome::Failed { .. } => format!("{line}; {} is not written", path.display()),

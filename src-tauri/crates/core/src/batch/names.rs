@@ -9,11 +9,13 @@ use std::path::{Path, PathBuf};
 use crate::books::book::Book;
 use crate::error::{Result, SrError};
 use crate::models::options::{size_label, UpscaleOptions};
+use crate::models::rules::is_auto;
 
 pub(super) fn render(pattern: &str, stem: &[u8], options: &UpscaleOptions) -> Result<OsString> {
     let ext = options.format.extension();
     let model = options.model.trim_start_matches("MODEL_");
-    let scale = size_label(options.size);
+    // With the model `auto` each page's rule chooses its scale, after the names are made.
+    let scale = if is_auto(&options.model) { "auto".to_owned() } else { size_label(options.size) };
     let scale = scale.trim_start_matches('x');
     let mut out = Vec::new();
     let mut rest = pattern;

@@ -29,6 +29,10 @@ pub enum PageOutcome {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PageDetail {
+    /// The model that upscaled the page (with `--model auto`, the one its rule chose).
+    pub model: String,
+    /// With the model `auto`: the rule that chose the model.
+    pub rule: Option<String>,
     pub width: u32,
     pub height: u32,
     pub tiles: u32,

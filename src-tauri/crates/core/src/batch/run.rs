@@ -183,6 +183,8 @@ impl Runner<'_> {
             match engine.upscale(request, token, |_| {}).await {
                 Ok(done) => {
                     let detail = PageDetail {
+                        model: done.model.clone(),
+                        rule: done.rule.clone(),
                         width: done.width,
                         height: done.height,
                         tiles: done.tiles,

@@ -16,6 +16,7 @@ use crate::error::{Result, SrError};
 use crate::limits::Limits;
 use crate::models::catalogue::ModelInfo;
 use crate::models::options::{OutputFormat, UpscaleOptions};
+use crate::models::rules::ModelRules;
 use crate::store::export::Overwrite;
 
 #[derive(Debug, Clone)]
@@ -77,6 +78,8 @@ pub struct UpscaleRequest {
     pub overwrite: Overwrite,
     pub priority: Priority,
     pub skip: SkipRules,
+    /// With the model `auto`: these rules rather than the engine's (`Engine::set_model_rules`).
+    pub model_rules: Option<Arc<ModelRules>>,
 }
 
 impl UpscaleRequest {
@@ -88,6 +91,7 @@ impl UpscaleRequest {
             overwrite: Overwrite::Never,
             priority: Priority::Interactive,
             skip: SkipRules::default(),
+            model_rules: None,
         }
     }
 }
@@ -106,18 +110,20 @@ pub enum Phase {
 }
 
 /// A progress report: the phase, and for a page being computed, its parts done (tiles).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     pub phase: Phase,
     pub done: u32,
     pub total: u32,
+    /// With the model `auto`: the name of the rule that chose the model.
+    pub rule: Option<String>,
 }
 
 impl Progress {
     pub(super) fn phase(phase: Phase) -> Self {
-        Progress { phase, done: 0, total: 0 }
+        Progress { phase, done: 0, total: 0, rule: None }
     }
 }
 
@@ -139,7 +145,10 @@ pub struct UpscaleOutcome {
     pub source_width: u32,
     pub source_height: u32,
     pub format: OutputFormat,
+    /// The model that upscaled: the one asked for, or the one a rule chose for `auto`.
     pub model: String,
+    /// With the model `auto`: the name of the rule that chose the model.
+    pub rule: Option<String>,
     pub from_cache: bool,
     /// How many tiles the page was computed in (0: one job).
     pub tiles: u32,

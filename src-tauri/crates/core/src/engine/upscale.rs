@@ -2,7 +2,7 @@
 //! and otherwise joins (or starts) the one flight computing that result; see `flight`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
@@ -25,13 +25,22 @@ use crate::limits::Limits;
 use crate::models::catalogue::Catalogue;
 use crate::models::custom::{CustomModels, CUSTOM_PREFIX};
 use crate::models::options::export_file_name;
-use crate::models::options::Plan;
+use crate::models::options::{Plan, SizeRequest, UpscaleOptions};
+use crate::models::rules::{self, Chosen, ModelRules, PageFacts};
 use crate::store::cache::{CacheKey, ResultCache};
 use crate::store::export::save_file;
 use crate::sync::blocking;
 
 /// An input's bytes, its result's cache key, and the cache file and its bytes on a hit.
 type CacheLookup = (Vec<u8>, CacheKey, Option<(PathBuf, Vec<u8>)>);
+
+/// A request's plan; with the model `auto`, also the rule that chose it and the input's bytes
+/// (read to apply the rules).
+struct Planned {
+    plan: Plan,
+    rule: Option<String>,
+    input: Option<Vec<u8>>,
+}
 
 struct EngineShared {
     session: Arc<Session>,
@@ -44,6 +53,8 @@ struct EngineShared {
     custom: Arc<CustomModels>,
     custom_call_limit: Duration,
     input_hashes: Arc<InputHashes>,
+    /// What the model `auto` follows.
+    model_rules: RwLock<Arc<ModelRules>>,
 }
 
 /// The upscaling engine. Cheap to clone; every clone shares the process's one session.
@@ -75,6 +86,7 @@ impl Engine {
             custom: Arc::new(CustomModels::new(config.models_dir)),
             custom_call_limit: config.custom_call_limit,
             input_hashes: Arc::default(),
+            model_rules: RwLock::default(),
         };
         Ok(Engine { shared: Arc::new(shared), cache })
     }
@@ -126,6 +138,17 @@ impl Engine {
     /// Where custom models are found from now on.
     pub fn set_models_dir(&self, dir: Option<PathBuf>) {
         self.shared.custom.set_dir(dir);
+    }
+
+    /// The rules that choose the model and scale of each page a request asks `auto` for, from
+    /// now on. Results are cached under the model a rule chose, so changing them never serves
+    /// another model's result.
+    pub fn set_model_rules(&self, rules: ModelRules) {
+        *crate::sync::write(&self.shared.model_rules) = Arc::new(rules);
+    }
+
+    pub fn model_rules(&self) -> Arc<ModelRules> {
+        crate::sync::read(&self.shared.model_rules).clone()
     }
 
     pub fn limits(&self) -> Limits {
@@ -199,7 +222,7 @@ impl Engine {
                 from_cache: outcome.from_cache,
                 timings: outcome.timings.clone(),
             });
-            progress(Progress::phase(Phase::Done));
+            progress(Progress { rule: outcome.rule.clone(), ..Progress::phase(Phase::Done) });
             Ok(outcome)
         }
         .instrument(span)
@@ -215,18 +238,19 @@ impl Engine {
         let request_started = Instant::now();
         let session = &self.shared.session;
         let _under_way = (request.priority == Priority::Interactive).then(|| session.scheduler.interactive_request());
-        let plan = self.plan(request).await?;
+        let Planned { plan, rule, input } = self.plan(request).await?;
+        let progress = &|report: Progress| progress(Progress { rule: rule.clone(), ..report });
 
         progress(Progress::phase(Phase::CacheLookup));
         let lookup_started = Instant::now();
         let (input_bytes, key, hit) =
-            self.look_up(request, &plan).instrument(tracing::debug_span!("cache_lookup")).await?;
+            self.look_up(request, &plan, input).instrument(tracing::debug_span!("cache_lookup")).await?;
         let mut timings = StageTimings { cache_lookup_ms: ms(lookup_started.elapsed()), ..StageTimings::default() };
         let source_size = input::dimensions(&input_bytes).unwrap_or_default();
         if let Some((path, data)) = hit {
             timings.total_ms = ms(request_started.elapsed());
             tracing::info!(from_cache = true, total_ms = timings.total_ms, "upscale done");
-            return Ok((cached_outcome(&plan, path, data, source_size, timings), plan));
+            return Ok((cached_outcome(&plan, rule, path, data, source_size, timings), plan));
         }
 
         let name = request.source.display_name();
@@ -248,18 +272,48 @@ impl Engine {
             total_ms = timings.total_ms,
             "upscale done"
         );
-        Ok((computed_outcome(&plan, &computed, timings), plan))
+        Ok((computed_outcome(&plan, rule, &computed, timings), plan))
     }
 
-    /// The request's options checked against its model (a custom one is loaded) and the device.
-    async fn plan(&self, request: &UpscaleRequest) -> Result<Plan> {
+    /// The request's plan. With the model `auto`, the input is read and the rules choose the
+    /// model and scale; a rule that skips the page fails it with `skipped`.
+    async fn plan(&self, request: &UpscaleRequest) -> Result<Planned> {
+        if !rules::is_auto(&request.options.model) {
+            return Ok(Planned { plan: self.plan_options(&request.options).await?, rule: None, input: None });
+        }
+        let model_rules = request.model_rules.clone().unwrap_or_else(|| self.model_rules());
+        let (source, limits) = (request.source.clone(), self.shared.limits);
+        let (input, chosen) = blocking(move || -> Result<_> {
+            let bytes = source.read(limits.max_bytes)?;
+            let name = source.display_name();
+            let (format, width, height, _) = input::check(&name, &bytes, &limits)?;
+            let names = rules::page_names(&name, Path::new(&source.file_name()));
+            let facts = PageFacts { names: &names, height };
+            let greyscale =
+                || input::decode_bounded(&name, &bytes, format, width, height).map(|image| rules::is_greyscale(&image));
+            let chosen = model_rules.choose(&facts, greyscale)?;
+            Ok((bytes, chosen))
+        })
+        .await??;
+        match chosen {
+            Chosen::Skip { rule } => Err(SrError::Skipped(format!("the rule “{rule}” leaves this page as it is"))),
+            Chosen::Upscale { rule, model, factor } => {
+                tracing::debug!(rule, model, factor, "chosen by the model rules");
+                let options = UpscaleOptions { model, size: SizeRequest::Scale { factor }, ..request.options.clone() };
+                Ok(Planned { plan: self.plan_options(&options).await?, rule: Some(rule), input: Some(input) })
+            }
+        }
+    }
+
+    /// Options checked against their model (a custom one is loaded) and the device.
+    async fn plan_options(&self, options: &UpscaleOptions) -> Result<Plan> {
         let session = &self.shared.session;
-        if request.options.model.trim().to_ascii_lowercase().starts_with(CUSTOM_PREFIX) {
-            let (custom, name) = (self.shared.custom.clone(), request.options.model.clone());
+        if options.model.trim().to_ascii_lowercase().starts_with(CUSTOM_PREFIX) {
+            let (custom, name) = (self.shared.custom.clone(), options.model.clone());
             let (model, loaded) = blocking(move || custom.resolve(&name)).await??;
-            request.options.plan_custom(model, loaded, &session.report.running())
+            options.plan_custom(model, loaded, &session.report.running())
         } else {
-            request.options.plan(&session.catalogue, &session.report.running())
+            options.plan(&session.catalogue, &session.report.running())
         }
     }
 
@@ -273,16 +327,20 @@ impl Engine {
     /// the entry's last use as it was. The input is read and hashed once while it is unchanged.
     pub async fn is_cached(&self, request: &UpscaleRequest) -> Result<bool> {
         let Some(cache) = self.cache.clone() else { return Ok(false) };
-        let plan = self.plan(request).await?;
+        let Planned { plan, input, .. } = match self.plan(request).await {
+            Err(SrError::Skipped(_)) => return Ok(false),
+            planned => planned?,
+        };
         let key_fields = self.key_fields(&plan);
         let (source, extension, max_bytes) =
             (request.source.clone(), plan.format.extension(), self.shared.limits.max_bytes);
         let hashes = self.shared.input_hashes.clone();
         blocking(move || -> Result<bool> {
             let identity = source.identity();
-            let hash = match hashes.get(&identity) {
-                Some(hash) => hash,
-                None => {
+            let hash = match (input, hashes.get(&identity)) {
+                (Some(bytes), _) => blake3::hash(&bytes),
+                (None, Some(hash)) => hash,
+                (None, None) => {
                     let hash = blake3::hash(&source.read(max_bytes)?);
                     hashes.remember(identity, hash);
                     hash
@@ -293,9 +351,9 @@ impl Engine {
         .await?
     }
 
-    /// Reads the input and looks its result up in the cache: the input's bytes, the result's
-    /// cache key and, on a hit, the cache file and its bytes.
-    async fn look_up(&self, request: &UpscaleRequest, plan: &Plan) -> Result<CacheLookup> {
+    /// Reads the input (unless `input` holds it) and looks its result up in the cache: the
+    /// input's bytes, the result's cache key and, on a hit, the cache file and its bytes.
+    async fn look_up(&self, request: &UpscaleRequest, plan: &Plan, input: Option<Vec<u8>>) -> Result<CacheLookup> {
         let key_fields = self.key_fields(plan);
         let source = request.source.clone();
         let cache = self.cache.clone();
@@ -304,7 +362,10 @@ impl Engine {
         let hashes = self.shared.input_hashes.clone();
         blocking(move || -> Result<_> {
             let identity = source.identity();
-            let bytes = source.read(max_bytes)?;
+            let bytes = match input {
+                Some(bytes) => bytes,
+                None => source.read(max_bytes)?,
+            };
             let hash = blake3::hash(&bytes);
             hashes.remember(identity, hash);
             let key = CacheKey::new(&hash, &key_fields);
@@ -354,7 +415,7 @@ impl Engine {
                 FlightState::Preparing => Progress::phase(Phase::Checking),
                 FlightState::Queued => Progress::phase(Phase::Queued),
                 FlightState::Computing { done, total } => {
-                    Progress { phase: Phase::Computing, done: *done, total: *total }
+                    Progress { phase: Phase::Computing, done: *done, total: *total, rule: None }
                 }
                 FlightState::Writing => Progress::phase(Phase::Writing),
                 FlightState::Finished(result) => return result.clone(),
@@ -362,8 +423,8 @@ impl Engine {
             if matches!(state, FlightState::Computing { .. }) && deadline.is_none() {
                 deadline = shared.timeout.map(|limit| tokio::time::Instant::now() + limit);
             }
-            if last != Some(report) {
-                progress(report);
+            if last.as_ref() != Some(&report) {
+                progress(report.clone());
                 last = Some(report);
             }
             let timeout = async {
@@ -406,6 +467,7 @@ impl Engine {
 /// The outcome of a request the cache answered.
 fn cached_outcome(
     plan: &Plan,
+    rule: Option<String>,
     path: PathBuf,
     data: Vec<u8>,
     source_size: (u32, u32),
@@ -422,6 +484,7 @@ fn cached_outcome(
         source_height: source_size.1,
         format: plan.format,
         model: plan.model.name.clone(),
+        rule,
         from_cache: true,
         tiles: 0,
         timings,
@@ -429,7 +492,7 @@ fn cached_outcome(
 }
 
 /// The outcome of a request a flight computed.
-fn computed_outcome(plan: &Plan, computed: &Computed, timings: StageTimings) -> UpscaleOutcome {
+fn computed_outcome(plan: &Plan, rule: Option<String>, computed: &Computed, timings: StageTimings) -> UpscaleOutcome {
     UpscaleOutcome {
         bytes: computed.bytes.clone(),
         cache_path: computed.cache_path.clone(),
@@ -440,6 +503,7 @@ fn computed_outcome(plan: &Plan, computed: &Computed, timings: StageTimings) -> 
         source_height: computed.source_height,
         format: plan.format,
         model: plan.model.name.clone(),
+        rule,
         from_cache: false,
         tiles: computed.tiles,
         timings,

@@ -1,0 +1,121 @@
+// The model chosen by what the page is: the rules the engine follows for the model "auto"
+// (first match wins; the engine owns their meaning, see `models/rules.rs`), kept in the
+// settings, edited in the Settings panel, and sent with each page.
+import { DEFAULT_MODEL_RULES, type ColourTest, type ModelRule_Serialize, type ModelRules_Deserialize, type RuleScale, type TargetTest } from "../bindings";
+
+export type ModelRule = ModelRule_Serialize;
+
+/** The model name that asks for the rules. */
+export const AUTO_MODEL = "auto";
+
+export const isAuto = (model: string): boolean => model.trim().toLowerCase() === AUTO_MODEL;
+
+/** The default rules, a copy the editor may change. */
+export function defaultRules(): ModelRule[] {
+  return DEFAULT_MODEL_RULES.rules.map((rule) => ({ ...rule, scale: { ...rule.scale } }) as ModelRule);
+}
+
+const COLOURS: ColourTest[] = ["any", "greyscale", "colour"];
+const TARGETS: TargetTest[] = ["any", "below", "reached"];
+
+function height(value: unknown): number | null {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 100_000 ? value : null;
+}
+
+function scaleOf(value: unknown): RuleScale {
+  const raw = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  if (raw.mode === "factor" && typeof raw.factor === "number" && raw.factor > 0 && raw.factor <= 16) return { mode: "factor", factor: raw.factor };
+  return { mode: "toTarget" };
+}
+
+/** One rule as stored, with whatever was not valid put to "any"; null if it is not a rule at all. */
+function ruleOf(value: unknown): ModelRule | null {
+  if (typeof value !== "object" || value === null) return null;
+  const raw = value as Record<string, unknown>;
+  return {
+    name: typeof raw.name === "string" ? raw.name : "",
+    colour: COLOURS.includes(raw.colour as ColourTest) ? (raw.colour as ColourTest) : "any",
+    minHeight: height(raw.minHeight),
+    maxHeight: height(raw.maxHeight),
+    target: TARGETS.includes(raw.target as TargetTest) ? (raw.target as TargetTest) : "any",
+    glob: typeof raw.glob === "string" && raw.glob.trim() !== "" ? raw.glob : null,
+    skip: raw.skip === true,
+    model: typeof raw.model === "string" ? raw.model : "",
+    scale: scaleOf(raw.scale),
+  };
+}
+
+/** The stored rules, or the default ones when nothing usable was stored. An empty list stays
+ *  empty: the user removed every rule. */
+export function normalizeRules(raw: unknown): ModelRule[] {
+  if (!Array.isArray(raw)) return defaultRules();
+  return raw.map(ruleOf).filter((rule): rule is ModelRule => rule !== null);
+}
+
+/** What the engine receives: the rules, and the height they upscale towards (the screen's). */
+export function toModelRules(rules: ModelRule[], targetHeight: number): ModelRules_Deserialize {
+  return { rules, targetHeight: Math.max(1, Math.round(targetHeight)) };
+}
+
+/** The screen's height in device pixels: what a page is upscaled to fill. */
+export function screenHeight(screen: { height: number }, devicePixelRatio: number): number {
+  return Math.max(1, Math.round(screen.height * (devicePixelRatio || 1)));
+}
+
+/** This display's height in device pixels (the default target where there is no display). */
+export function displayHeight(): number {
+  return typeof window === "undefined" ? DEFAULT_MODEL_RULES.targetHeight : screenHeight(window.screen, window.devicePixelRatio);
+}
+
+export function moveRule(rules: ModelRule[], index: number, by: -1 | 1): ModelRule[] {
+  const to = index + by;
+  if (index < 0 || index >= rules.length || to < 0 || to >= rules.length) return rules;
+  const next = [...rules];
+  [next[index], next[to]] = [next[to], next[index]];
+  return next;
+}
+
+export function removeRule(rules: ModelRule[], index: number): ModelRule[] {
+  return rules.filter((_, i) => i !== index);
+}
+
+export function changeRule(rules: ModelRule[], index: number, change: Partial<ModelRule>): ModelRule[] {
+  return rules.map((rule, i) => (i === index ? { ...rule, ...change } : rule));
+}
+
+/** A new rule, matching every page, with `model`; added at the end. */
+export function addRule(rules: ModelRule[], model: string): ModelRule[] {
+  const rule: ModelRule = { name: `Rule ${rules.length + 1}`, colour: "any", minHeight: null, maxHeight: null, target: "any", glob: null, skip: false, model, scale: { mode: "toTarget" } };
+  return [...rules, rule];
+}
+
+/** The scale choices of the editor: "target" (2× or 4× to reach the screen), or a factor. */
+export const SCALE_CHOICES: [string, string][] = [
+  ["target", "2× or 4×, to fill the screen's height"],
+  ["1", "1× (noise only)"],
+  ["1.5", "1.5×"],
+  ["2", "2×"],
+  ["3", "3×"],
+  ["4", "4×"],
+];
+
+export function scaleChoice(scale: RuleScale): string {
+  return scale.mode === "toTarget" ? "target" : String(scale.factor);
+}
+
+export function scaleFromChoice(choice: string): RuleScale {
+  return choice === "target" ? { mode: "toTarget" } : { mode: "factor", factor: Number(choice) };
+}
+
+/** What a rule asks, in a line: "black-and-white pages, shorter than the screen, named *cover*". */
+export function describeConditions(rule: ModelRule): string {
+  const parts: string[] = [];
+  if (rule.colour === "greyscale") parts.push("black-and-white pages");
+  if (rule.colour === "colour") parts.push("colour pages");
+  if (rule.target === "below") parts.push("shorter than the screen");
+  if (rule.target === "reached") parts.push("at least as tall as the screen");
+  if (rule.minHeight !== null) parts.push(`at least ${rule.minHeight} px tall`);
+  if (rule.maxHeight !== null) parts.push(`at most ${rule.maxHeight} px tall`);
+  if (rule.glob) parts.push(`named ${rule.glob}`);
+  return parts.length === 0 ? "every page" : parts.join(", ");
+}
