@@ -211,6 +211,7 @@ async fn run(cli: Cli, out: Output) -> u8 {
                     max_pixels: args.max_pixels,
                     max_frames: args.max_frames,
                     max_decompressed_bytes: args.max_decompressed_bytes,
+                    ..Limits::default()
                 };
                 config.timeout = args.timeout;
                 if let Some(limit) = config.timeout {
