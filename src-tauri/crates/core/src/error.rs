@@ -70,7 +70,7 @@ pub enum SrError {
     PdfCutShort(String),
     #[error("{path} has {pages} pages, above the limit of {limit}")]
     TooManyPages { path: String, pages: usize, limit: u32 },
-    #[error("{path} holds data that unpacks to more than {} MiB, far more than it should; it was not read", limit >> 20)]
+    #[error("{path} holds data that unpacks to more than {limit} bytes, far more than its size allows (a decompression bomb); it was not read")]
     UnpacksTooLarge { path: String, limit: u64 },
     #[error("refusing to overwrite the source image {0}")]
     WouldOverwriteSource(String),

@@ -5,7 +5,7 @@
 //! Readers' PDFs come from Pillow and pypdf (`python/make_pdfs.py`); the bad ones and the
 //! odd pages are written here by hand.
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;

@@ -292,7 +292,7 @@ fn single_image(page: &Page<'_>) -> Option<(Content, u64)> {
     if !plain || !(components == 1 || components == 3) || width == 0 || height == 0 {
         return None;
     }
-    let size = dict.get::<u64>(b"Length").unwrap_or(0);
+    let size = dict.get::<u32>(b"Length").map_or(0, u64::from);
     match image.filters().as_slice() {
         [Filter::DctDecode] => Some((Content::Jpeg(image.obj_id()), size)),
         [Filter::FlateDecode] if !dict.contains_key(b"DecodeParms") => {
