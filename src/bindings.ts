@@ -119,7 +119,7 @@ export const commands = {
 };
 
 /* Constants */
-export const BOOK_EXTENSIONS = ["cbz","zip","cbr","rar","cb7","7z"] as const;
+export const BOOK_EXTENSIONS = ["cbz","zip","cbr","rar","cb7","7z","pdf"] as const;
 
 export const DEFAULT_NAMING_PATTERN = "{name}_x{scale}.{ext}" as const;
 
