@@ -31,7 +31,7 @@ fn image_pdf(jpegs: &[Vec<u8>]) -> Vec<u8> {
         format!("<< /Type /Pages /Kids [{kids}] /Count {} >>", jpegs.len()).into_bytes(),
     ];
     for (i, jpeg) in jpegs.iter().enumerate() {
-        let (page, content, image) = (3 + 3 * i, 4 + 3 * i, 5 + 3 * i);
+        let (content, image) = (4 + 3 * i, 5 + 3 * i);
         objects.push(
             format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 1200 1700] /Contents {content} 0 R /Resources << /XObject << /Im {image} 0 R >> >> >>")
                 .into_bytes(),

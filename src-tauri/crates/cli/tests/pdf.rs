@@ -27,10 +27,8 @@ fn srview(cache: &Path, args: &[&std::ffi::OsStr]) -> (i32, Vec<Value>) {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let lines = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect();
+    let lines =
+        stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
     (output.status.code().unwrap_or(-1), lines)
 }
 
@@ -79,7 +77,8 @@ fn a_pdf_book_upscales_into_a_cbz_page_for_page() {
     let whole = std::fs::read(&book).unwrap();
     let cut = dir.path().join("cut.pdf");
     std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
-    let (code, lines) = srview(&cache, &["upscale".as_ref(), "-o".as_ref(), dir.path().join("cut.cbz").as_os_str(), cut.as_os_str()]);
+    let (code, lines) =
+        srview(&cache, &["upscale".as_ref(), "-o".as_ref(), dir.path().join("cut.cbz").as_os_str(), cut.as_os_str()]);
     assert_ne!(code, 0);
     let text = format!("{lines:?}");
     assert!(text.contains("pdf_cut_short"), "{text}");

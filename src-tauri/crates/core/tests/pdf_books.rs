@@ -159,7 +159,9 @@ fn many_pages(count: usize) -> Vec<u8> {
         format!("<< /Type /Pages /Kids [{kids}] /Count {count} >>").into_bytes(),
         stream("", b"0 0 1 rg 10 10 80 80 re f"),
     ];
-    objects.extend((0..count).map(|_| b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Contents 3 0 R >>".to_vec()));
+    objects.extend(
+        (0..count).map(|_| b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Contents 3 0 R >>".to_vec()),
+    );
     pdf(&objects)
 }
 

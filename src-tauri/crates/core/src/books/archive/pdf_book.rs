@@ -153,7 +153,14 @@ impl PdfBook {
         Ok(bytes)
     }
 
-    fn pixels(&self, pdf: &Pdf, index: usize, image: ObjectIdentifier, size: (u32, u32), grey: bool) -> Result<Vec<u8>> {
+    fn pixels(
+        &self,
+        pdf: &Pdf,
+        index: usize,
+        image: ObjectIdentifier,
+        size: (u32, u32),
+        grey: bool,
+    ) -> Result<Vec<u8>> {
         let name = self.page_name(index);
         let stream: Stream<'_> = pdf.xref().get(image).ok_or_else(|| corrupt(&self.path, "an image is missing"))?;
         let (width, height) = size;
@@ -186,13 +193,15 @@ impl Archive for PdfBook {
                     pdf.xref().get(image).ok_or_else(|| corrupt(&self.path, "an image is missing"))?;
                 stream.raw_data().into_owned()
             }
-            Content::Pixels { image, width, height, grey } => {
-                self.pixels(&pdf, index, image, (width, height), grey)?
-            }
+            Content::Pixels { image, width, height, grey } => self.pixels(&pdf, index, image, (width, height), grey)?,
             Content::Rendered { dpi } => self.render(&pdf, index, dpi)?,
         };
         if bytes.len() as u64 > max_bytes {
-            return Err(SrError::FileTooLarge { path: self.page_name(index), bytes: bytes.len() as u64, limit: max_bytes });
+            return Err(SrError::FileTooLarge {
+                path: self.page_name(index),
+                bytes: bytes.len() as u64,
+                limit: max_bytes,
+            });
         }
         Ok(bytes)
     }
@@ -266,7 +275,8 @@ fn single_image(page: &Page<'_>) -> Option<(Content, u64)> {
         match &**op.operator {
             b"q" | b"Q" => {}
             b"cm" if matrix.is_none() => {
-                let numbers: Vec<f64> = op.operands().filter_map(|o| o.clone().into_number()).map(|n| n.as_f64()).collect();
+                let numbers: Vec<f64> =
+                    op.operands().filter_map(|o| o.clone().into_number()).map(|n| n.as_f64()).collect();
                 matrix = Some(<[f64; 6]>::try_from(numbers).ok()?);
             }
             b"Do" if drawn.is_none() => drawn = Some(op.operands().next()?.clone().into_name()?.as_ref().to_vec()),
@@ -276,7 +286,8 @@ fn single_image(page: &Page<'_>) -> Option<(Content, u64)> {
     let [a, b, c, d, e, f] = matrix?;
     let crop = page.intersected_crop_box();
     let near = |x: f64, y: f64| (x - y).abs() <= EDGE_TOLERANCE;
-    if b != 0.0 || c != 0.0 || !near(e, crop.x0) || !near(f, crop.y0) || !near(e + a, crop.x1) || !near(f + d, crop.y1) {
+    if b != 0.0 || c != 0.0 || !near(e, crop.x0) || !near(f, crop.y0) || !near(e + a, crop.x1) || !near(f + d, crop.y1)
+    {
         return None;
     }
     let image = page.resources().get_x_object(&Name::new_unescaped(&drawn?))?;
@@ -426,7 +437,8 @@ fn check_x_objects(
             }
             _ => continue,
         };
-        if stream.filters().first() == Some(&Filter::FlateDecode) && inflate_bounded(&stream.raw_data(), bound).is_none()
+        if stream.filters().first() == Some(&Filter::FlateDecode)
+            && inflate_bounded(&stream.raw_data(), bound).is_none()
         {
             return Err(SrError::UnpacksTooLarge { path: name.to_owned(), limit: bound });
         }
