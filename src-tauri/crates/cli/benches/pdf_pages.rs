@@ -41,6 +41,11 @@ fn image_pdf(jpegs: &[Vec<u8>]) -> Vec<u8> {
         let dict = format!("<< /Type /XObject /Subtype /Image /Width 1200 /Height 1700 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n", jpeg.len());
         objects.push([dict.as_bytes(), jpeg, b"\nendstream"].concat());
     }
+    write_pdf(&objects)
+}
+
+/// `objects` (object 1 the catalog) as a PDF with its cross-reference table.
+fn write_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (n, body) in objects.iter().enumerate() {
@@ -56,6 +61,28 @@ fn image_pdf(jpegs: &[Vec<u8>]) -> Vec<u8> {
     }
     out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).bytes());
     out
+}
+
+/// One A4 page of text and shapes, no image.
+fn vector_pdf() -> Vec<u8> {
+    let mut content = String::from("BT /F1 11 Tf 50 800 Td 14 TL ");
+    for line in 0..40 {
+        content += &format!("(Line {line}: the quick brown fox jumps over the lazy dog, again and again.) '");
+    }
+    content += " ET ";
+    for shape in 0..200 {
+        let (x, y) = (30 + (shape * 37) % 520, 30 + (shape * 53) % 220);
+        content += &format!("{} {} {} rg {x} {y} 20 20 re f ", (shape % 7) as f32 / 7.0, 0.3, (shape % 5) as f32 / 5.0);
+    }
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(), content.as_bytes(), b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    write_pdf(&objects)
 }
 
 /// The median of `ROUNDS` runs of `f`, in milliseconds.
@@ -124,4 +151,18 @@ fn main() {
     row("open the book and read its first page (vs read one file)", open_pdf, open_loose);
     row("read a page's bytes, per page", read_pdf, read_loose);
     row("the viewer's check of a page (read and decode), per page", check_pdf, check_loose);
+
+    // A page of text and drawings, rendered (hayro) as high as a 1440p screen, written as PNG.
+    let vector = dir.path().join("vector.pdf");
+    std::fs::write(&vector, vector_pdf()).unwrap();
+    let shelf = srview_core::Bookshelf::new(Limits { render_height: 1440, ..Limits::default() });
+    let render = median_ms(|| {
+        let book = shelf.open(&vector).unwrap();
+        book.read_page(0, limits.max_bytes).unwrap();
+    });
+    let page = shelf.open(&vector).unwrap().read_page(0, limits.max_bytes).unwrap();
+    let (width, height) = image::load_from_memory(&page).map(|i| (i.width(), i.height())).unwrap();
+    println!(
+        "\nA vector page (40 lines of text, 200 shapes) rendered {width}×{height} and written as PNG: {render:.1} ms"
+    );
 }

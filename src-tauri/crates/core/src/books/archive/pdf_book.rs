@@ -8,6 +8,7 @@
 //! Every stream SRView or the renderer unpacks is first unpacked within a bound (a page's
 //! content, its images and forms), so a decompression bomb is refused before it is decoded.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -43,8 +44,9 @@ const RENDERER: &str = "hayro-0.9";
 /// What serves a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Content {
-    /// The page's one image, a JPEG stream served as it is.
-    Jpeg(ObjectIdentifier),
+    /// The page's one image, a JPEG stream served as it is; `at` is where its bytes lie in the
+    /// file when they are stored plainly (not encrypted), to copy them without parsing again.
+    Jpeg { image: ObjectIdentifier, at: Option<(usize, usize)> },
     /// The page's one image, 8-bit pixels unpacked and written as PNG.
     Pixels { image: ObjectIdentifier, width: u32, height: u32, grey: bool },
     /// Anything else, rendered at this many dots per inch.
@@ -77,12 +79,13 @@ impl PdfBook {
         let digits = pages.len().to_string().len().max(3);
         let mut entries = Vec::with_capacity(pages.len());
         let mut contents = Vec::with_capacity(pages.len());
+        let file = pdf.data().as_ref();
         for (index, page) in pages.iter().enumerate() {
-            let (content, size) = match single_image(page) {
+            let (content, size) = match single_image(page, file) {
                 Some(one) => one,
                 None => (Content::Rendered { dpi: render_dpi(page, limits) }, 0),
             };
-            let extension = if matches!(content, Content::Jpeg(_)) { "jpg" } else { "png" };
+            let extension = if matches!(content, Content::Jpeg { .. }) { "jpg" } else { "png" };
             entries.push(EntryInfo {
                 name: format!("page-{:0digits$}.{extension}", index + 1),
                 size,
@@ -188,7 +191,8 @@ impl Archive for PdfBook {
     fn read(&self, index: usize, max_bytes: u64) -> Result<Vec<u8>> {
         let pdf = self.document()?;
         let bytes = match self.contents[index] {
-            Content::Jpeg(image) => {
+            Content::Jpeg { at: Some((start, length)), .. } => pdf.data().as_ref()[start..start + length].to_vec(),
+            Content::Jpeg { image, at: None } => {
                 let stream: Stream<'_> =
                     pdf.xref().get(image).ok_or_else(|| corrupt(&self.path, "an image is missing"))?;
                 stream.raw_data().into_owned()
@@ -263,8 +267,8 @@ fn render_dpi(page: &Page<'_>, limits: &Limits) -> u32 {
 }
 
 /// The page's one image when the page is just that image, drawn over the whole page, in a form
-/// served without rendering: what serves it and its size in bytes as stored.
-fn single_image(page: &Page<'_>) -> Option<(Content, u64)> {
+/// served without rendering: what serves it and its size in bytes as stored. `file` is the PDF.
+fn single_image(page: &Page<'_>, file: &[u8]) -> Option<(Content, u64)> {
     if !matches!(page.rotation(), Rotation::None) {
         return None;
     }
@@ -305,7 +309,16 @@ fn single_image(page: &Page<'_>) -> Option<(Content, u64)> {
     }
     let size = dict.get::<u32>(b"Length").map_or(0, u64::from);
     match image.filters().as_slice() {
-        [Filter::DctDecode] => Some((Content::Jpeg(image.obj_id()), size)),
+        [Filter::DctDecode] => {
+            let at = match image.raw_data() {
+                Cow::Borrowed(bytes) => (bytes.as_ptr() as usize)
+                    .checked_sub(file.as_ptr() as usize)
+                    .filter(|start| start + bytes.len() <= file.len())
+                    .map(|start| (start, bytes.len())),
+                Cow::Owned(_) => None,
+            };
+            Some((Content::Jpeg { image: image.obj_id(), at }, at.map_or(size, |(_, length)| length as u64)))
+        }
         [Filter::FlateDecode] if !dict.contains_key(b"DecodeParms") => {
             Some((Content::Pixels { image: image.obj_id(), width, height, grey: components == 1 }, size))
         }
