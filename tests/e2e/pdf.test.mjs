@@ -2,7 +2,7 @@
 // vector page, read and upscaled. The vector page is rendered as high as the screen.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,11 +14,15 @@ import { ID } from "../../src/ui/ids.js";
 const WAIT = 120_000;
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const dir = mkdtempSync(join(tmpdir(), "srview-pdf-"));
-const book = join(dir, "mixed.pdf");
+const library = join(dir, "library");
+const book = join(library, "Mixed.pdf");
 let tauriDriver;
 
 before(async () => {
   execFileSync(join(root, ".venv/bin/python"), [join(root, "src-tauri/crates/core/tests/python/make_pdfs.py"), dir]);
+  mkdirSync(library);
+  copyFileSync(join(dir, "mixed.pdf"), book);
+  copyFileSync(join(dir, "images.pdf"), join(library, "Scans.pdf"));
   tauriDriver = await startDriver();
 });
 
@@ -52,6 +56,30 @@ test("a PDF of scanned pages and a vector page is read and upscaled", async () =
     await driver.wait(async () => (await natural(driver, ID.upscaled))[0] === width * 2, WAIT, "the vector page was not upscaled");
     assert.equal(await js(driver, `return document.getElementById('${ID.errorBanner}').hidden`), true, "an error is shown");
     await screenshot(driver, "pdf-vector-page-upscaled.png");
+
+    // The Books panel lists the PDFs of the folder with their covers, and opens one.
+    await press(driver, "b");
+    await driver.wait(until.elementLocated(By.css(`#${ID.booksHere} li`)), WAIT, "no books listed");
+    const names = await js(driver, `return [...document.querySelectorAll('#${ID.booksHere} li .name')].map((n) => n.textContent)`);
+    assert.deepEqual(names, ["Mixed", "Scans"]);
+    await driver.wait(
+      async () => js(driver, `return [...document.querySelectorAll('#${ID.booksHere} img.cover')].every((img) => img.complete && img.naturalWidth > 0)`),
+      WAIT,
+      "the covers did not load",
+    );
+    await screenshot(driver, "pdf-books-panel.png");
+    await driver.findElement(By.css(`#${ID.booksHere} li:nth-child(2) button`)).click();
+    await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 3", WAIT, "Scans.pdf did not open");
+  } finally {
+    await driver.quit();
+  }
+});
+
+test("a PDF that needs a password is said to be so", async () => {
+  const driver = await openApp([join(dir, "encrypted.pdf")]);
+  try {
+    await driver.wait(async () => /password-protected/.test((await text(driver, ID.errorBanner)) ?? ""), WAIT, "no password message");
+    await screenshot(driver, "pdf-encrypted.png");
   } finally {
     await driver.quit();
   }
