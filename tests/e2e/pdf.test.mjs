@@ -2,7 +2,7 @@
 // vector page, read and upscaled. The vector page is rendered as high as the screen.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +70,25 @@ test("a PDF of scanned pages and a vector page is read and upscaled", async () =
     await screenshot(driver, "pdf-books-panel.png");
     await driver.findElement(By.css(`#${ID.booksHere} li:nth-child(2) button`)).click();
     await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 3", WAIT, "Scans.pdf did not open");
+  } finally {
+    await driver.quit();
+  }
+});
+
+test("a PDF book exports from the Export panel, page for page", async () => {
+  const driver = await openApp([book]);
+  try {
+    await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "engine not ready");
+    // It reopens where the first test left it.
+    await driver.wait(async () => / \/ 4$/.test((await text(driver, ID.pageCounter)) ?? ""), WAIT, "the PDF did not open");
+    await driver.findElement(By.id(ID.openExport)).click();
+    await driver.wait(until.elementLocated(By.id(ID.exportStart)), WAIT);
+    await driver.findElement(By.id(ID.exportStart)).click();
+    await driver.wait(until.elementLocated(By.id(ID.exportSummary)), WAIT, "the export did not finish");
+    assert.match(await text(driver, ID.exportSummary), /Done\. 4 written/);
+    await screenshot(driver, "pdf-export-done.png");
+    const written = readdirSync(join(dir, "library (upscaled)"), { recursive: true }).filter((f) => f.endsWith(".webp"));
+    assert.deepEqual(written.map((f) => f.split("/").pop()).sort(), ["page-001_x2.webp", "page-002_x2.webp", "page-003_x2.webp", "page-004_x2.webp"]);
   } finally {
     await driver.quit();
   }
