@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::Read;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -136,13 +137,17 @@ impl PdfBook {
         if width == 0 || height == 0 {
             return Err(corrupt(&self.path, format!("page {} has no area", index + 1)));
         }
-        let pixmap = hayro::render(
-            page,
-            &RenderCache::new(),
-            &InterpreterSettings::default(),
-            &RenderSettings::default(),
-            &PixmapSettings { x_scale: scale, y_scale: scale, bg_color: WHITE },
-        );
+        // A renderer's bug on a strange page fails that page, never the reader.
+        let pixmap = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            hayro::render(
+                page,
+                &RenderCache::new(),
+                &InterpreterSettings::default(),
+                &RenderSettings::default(),
+                &PixmapSettings { x_scale: scale, y_scale: scale, bg_color: WHITE },
+            )
+        }))
+        .map_err(|_| corrupt(&self.path, format!("page {} could not be drawn", index + 1)))?;
         // The background is opaque white, so premultiplied RGBA is plain RGBA: keep RGB.
         let rgb: Vec<u8> = pixmap.data_as_u8_slice().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
         let image = image::RgbImage::from_raw(pixmap.width().into(), pixmap.height().into(), rgb)
@@ -241,7 +246,9 @@ fn parse(path: &Path, limits: &Limits) -> Result<Pdf> {
     if find(&bytes[bytes.len().saturating_sub(2048)..], b"%%EOF").is_none() {
         return Err(SrError::PdfCutShort(path.display().to_string()));
     }
-    Pdf::new(bytes).map_err(|e| match e {
+    let parsed =
+        std::panic::catch_unwind(|| Pdf::new(bytes)).map_err(|_| corrupt(path, "its structure could not be read"))?;
+    parsed.map_err(|e| match e {
         LoadPdfError::Decryption(DecryptionError::PasswordProtected | DecryptionError::UnsupportedAlgorithm) => {
             SrError::Encrypted(path.display().to_string())
         }
