@@ -41,7 +41,7 @@ echo "== the desktop entry and MIME types"
 desktop=/usr/share/applications/srview.desktop
 desktop-file-validate "$desktop" || fail "desktop-file-validate"
 for mime in image/png image/jpeg image/webp image/gif image/tiff application/vnd.comicbook+zip \
-  application/vnd.comicbook-rar application/x-cb7 inode/directory; do
+  application/vnd.comicbook-rar application/x-cb7 application/pdf inode/directory; do
   grep -q "^${mime}=.*srview.desktop" /usr/share/applications/mimeinfo.cache || fail "$mime is not registered"
 done
 [[ -f /usr/share/icons/hicolor/128x128/apps/srview-app.png || -n $(find /usr/share/icons/hicolor -name 'srview-app.png') ]] \

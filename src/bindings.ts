@@ -120,7 +120,7 @@ export const commands = {
 };
 
 /* Constants */
-export const BOOK_EXTENSIONS = ["cbz","zip","cbr","rar","cb7","7z"] as const;
+export const BOOK_EXTENSIONS = ["cbz","zip","cbr","rar","cb7","7z","pdf"] as const;
 
 export const DEFAULT_MODEL_RULES = {"rules":[{"colour":"any","glob":null,"maxHeight":null,"minHeight":null,"model":"","name":"Already large enough","scale":{"mode":"toTarget"},"skip":true,"target":"reached"},{"colour":"greyscale","glob":null,"maxHeight":null,"minHeight":null,"model":"WAIFU2X_ANIME_UP2X","name":"Black-and-white pages","scale":{"mode":"toTarget"},"skip":false,"target":"any"},{"colour":"colour","glob":null,"maxHeight":null,"minHeight":null,"model":"REALCUGAN_SE_UP2X","name":"Colour pages","scale":{"mode":"toTarget"},"skip":false,"target":"any"}],"targetHeight":2160} as const;
 

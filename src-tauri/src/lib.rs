@@ -167,6 +167,10 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
             if app.try_state::<tauri_plugin_dialog::Dialog<R>>().is_some() {
                 install_dialogs(app.handle());
             }
+            // PDF pages that are not one image are rendered as high as the screen.
+            if let Ok(Some(monitor)) = app.primary_monitor() {
+                app.state::<Gallery>().bookshelf().set_render_height(monitor.size().height);
+            }
             Ok(())
         })
 }

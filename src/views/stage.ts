@@ -7,7 +7,7 @@ import { byId } from "../ui/dom";
 import type { Thumbnails } from "../viewer/thumbnails";
 import type { Viewer } from "../viewer/viewer";
 
-const EMPTY_HINT = "Open an image, a folder or a book (.cbz, .cbr, .cb7), or drop one here.";
+const EMPTY_HINT = "Open an image, a folder or a book (.cbz, .cbr, .cb7, .pdf), or drop one here.";
 
 export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Thumbnails, onOriginalFailed: (slot: number) => void): void {
   const hint = byId(ID.emptyHint);

@@ -140,6 +140,12 @@ struct UpscaleArgs {
     /// Hold at most this many bytes of decompressed book data in memory at once.
     #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_DECOMPRESSED_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
     max_decompressed_bytes: u64,
+    /// Refuse PDF books with more pages than this.
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_PAGES, value_parser = clap::value_parser!(u32).range(1..))]
+    max_pages: u32,
+    /// Render PDF pages that are not one image (text, drawings) this many pixels high.
+    #[arg(long, default_value_t = srview_core::limits::DEFAULT_RENDER_HEIGHT, value_parser = clap::value_parser!(u32).range(1..=65535))]
+    pdf_height: u32,
     /// Give up on an image after it has been upscaling this many seconds (waiting does not count).
     #[arg(long, value_parser = parse_timeout)]
     timeout: Option<std::time::Duration>,
@@ -221,6 +227,8 @@ async fn run(cli: Cli, out: Output) -> u8 {
                     max_pixels: args.max_pixels,
                     max_frames: args.max_frames,
                     max_decompressed_bytes: args.max_decompressed_bytes,
+                    max_pages: args.max_pages,
+                    render_height: args.pdf_height,
                 };
                 config.timeout = args.timeout;
                 if let Some(limit) = config.timeout {

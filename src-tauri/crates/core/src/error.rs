@@ -66,6 +66,12 @@ pub enum SrError {
     Encrypted(String),
     #[error("{0} holds no images")]
     NoPages(String),
+    #[error("{0} is cut short: the end of the PDF is missing (a download or copy that did not finish?)")]
+    PdfCutShort(String),
+    #[error("{path} has {pages} pages, above the limit of {limit}")]
+    TooManyPages { path: String, pages: usize, limit: u32 },
+    #[error("{path} holds data that unpacks to more than {limit} bytes, far more than its size allows (a decompression bomb); it was not read")]
+    UnpacksTooLarge { path: String, limit: u64 },
     #[error("refusing to overwrite the source image {0}")]
     WouldOverwriteSource(String),
     #[error("{0} already exists; it was left as it is (ask to overwrite to replace it)")]
@@ -140,6 +146,9 @@ impl SrError {
             SrError::MissingVolume { .. } => "missing_volume",
             SrError::Encrypted(_) => "encrypted",
             SrError::NoPages(_) => "no_pages",
+            SrError::PdfCutShort(_) => "pdf_cut_short",
+            SrError::TooManyPages { .. } => "too_many_pages",
+            SrError::UnpacksTooLarge { .. } => "unpacks_too_large",
             SrError::WouldOverwriteSource(_) => "would_overwrite_source",
             SrError::OutputExists(_) => "output_exists",
             SrError::CacheRootRefused { .. } => "cache_root_refused",
@@ -201,6 +210,9 @@ impl Clone for SrError {
             MissingVolume { path, volume } => MissingVolume { path: path.clone(), volume: volume.clone() },
             Encrypted(m) => Encrypted(m.clone()),
             NoPages(m) => NoPages(m.clone()),
+            PdfCutShort(m) => PdfCutShort(m.clone()),
+            TooManyPages { path, pages, limit } => TooManyPages { path: path.clone(), pages: *pages, limit: *limit },
+            UnpacksTooLarge { path, limit } => UnpacksTooLarge { path: path.clone(), limit: *limit },
             WouldOverwriteSource(m) => WouldOverwriteSource(m.clone()),
             OutputExists(m) => OutputExists(m.clone()),
             CacheRootRefused { path, reason } => CacheRootRefused { path: path.clone(), reason: reason.clone() },

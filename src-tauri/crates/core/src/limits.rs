@@ -13,6 +13,11 @@ pub struct Limits {
     /// Decompressed archive data held in memory at once, across every open book (solid blocks,
     /// books inside books).
     pub max_decompressed_bytes: u64,
+    /// Pages of one PDF book.
+    pub max_pages: u32,
+    /// Height in pixels a PDF page that is not one image is rendered at: the screen's, in the
+    /// viewer. Its DPI follows from it and is part of the page's cache key.
+    pub render_height: u32,
 }
 
 /// 64 megapixels, all frames together.
@@ -22,6 +27,10 @@ pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
 pub const DEFAULT_MAX_FRAMES: u32 = 1000;
 /// 1 GiB.
 pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 1024 * 1024 * 1024;
+/// Scanned books run to a few hundred pages, omnibuses to a couple of thousand.
+pub const DEFAULT_MAX_PAGES: u32 = 5000;
+/// A common screen's height (1440p); the viewer sets its own screen's.
+pub const DEFAULT_RENDER_HEIGHT: u32 = 1440;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -30,6 +39,8 @@ impl Default for Limits {
             max_pixels: DEFAULT_MAX_PIXELS,
             max_frames: DEFAULT_MAX_FRAMES,
             max_decompressed_bytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
+            render_height: DEFAULT_RENDER_HEIGHT,
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Books: comic and manga archives (`.cbz`/`.zip`, `.cbr`/`.rar`, `.cb7`/`.7z`) as a list of
-//! pages. The engine, the batch runner and the CLI see a book's pages as `ImageSource`s and never
+//! Books: comic and manga archives (`.cbz`/`.zip`, `.cbr`/`.rar`, `.cb7`/`.7z`) and PDFs as a
+//! list of pages. The engine, the batch runner and the CLI see a book's pages as `ImageSource`s and never
 //! care which container they came from.
 //!
 //! Pages are the image entries, in natural order across folders (`ch2/p2` before `ch2/p10`,
@@ -12,7 +12,7 @@ use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 
-use crate::books::archive::{self, Archive};
+use crate::books::archive::{self, is_pdf, Archive};
 use crate::books::naming::{has_image_extension, natural_path_cmp};
 use crate::books::source::{ImageSource, PageReader};
 use crate::error::{Result, SrError};
@@ -20,7 +20,7 @@ use crate::limits::Limits;
 use crate::sync::lock;
 
 /// File extensions of books SRView opens.
-pub const BOOK_EXTENSIONS: [&str; 6] = ["cbz", "zip", "cbr", "rar", "cb7", "7z"];
+pub const BOOK_EXTENSIONS: [&str; 7] = ["cbz", "zip", "cbr", "rar", "cb7", "7z", "pdf"];
 
 /// Whether a path has a book's extension (any case), or is an old-style RAR volume (`.r00`).
 pub fn has_book_extension(path: &Path) -> bool {
@@ -158,7 +158,7 @@ impl Book {
                     size: entry.size,
                     place: Place::Entry(index),
                 });
-            } else if has_book_extension(entry_path) && !entry.encrypted {
+            } else if has_book_extension(entry_path) && !is_pdf(entry_path) && !entry.encrypted {
                 // Listing a nested book means reading it; its bytes are let go after listing.
                 let inner = archive.read(index, limits.max_bytes)?;
                 let inner = archive::open_bytes_within(&path.join(&entry.name), Arc::new(inner), &limits)?;
@@ -294,6 +294,15 @@ impl PageReader for PageOfBook {
             Ok(name) => name.to_owned(),
             Err(_) => page.raw_name.escape_ascii().to_string(),
         };
-        format!("{}#{name}|{}", crate::books::source::file_identity(&self.book.path), page.size)
+        let rendered = match page.place {
+            Place::Entry(entry) => self.book.archive.render_key(entry).map(|key| format!("|{key}")),
+            Place::Nested { .. } => None,
+        };
+        format!(
+            "{}#{name}|{}{}",
+            crate::books::source::file_identity(&self.book.path),
+            page.size,
+            rendered.unwrap_or_default()
+        )
     }
 }

@@ -4,6 +4,7 @@
 //! read books first. A released book stays open: its next read decompresses again.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use crate::books::book::{Book, ReadBudget};
@@ -17,6 +18,8 @@ pub struct Bookshelf(Arc<Shelf>);
 
 struct Shelf {
     limits: Limits,
+    /// `Limits::render_height` for the books opened from now on (the screen's, once known).
+    render_height: AtomicU32,
     /// The books alive, least recently read first. The shelf never keeps a book alive: whoever
     /// opened it does, and a book nobody holds is gone with its bytes.
     books: Mutex<Vec<Weak<Book>>>,
@@ -24,17 +27,23 @@ struct Shelf {
 
 impl Bookshelf {
     pub fn new(limits: Limits) -> Self {
-        Bookshelf(Arc::new(Shelf { limits, books: Mutex::new(Vec::new()) }))
+        let render_height = AtomicU32::new(limits.render_height);
+        Bookshelf(Arc::new(Shelf { limits, render_height, books: Mutex::new(Vec::new()) }))
     }
 
     pub fn limits(&self) -> Limits {
-        self.0.limits
+        Limits { render_height: self.0.render_height.load(Ordering::Relaxed), ..self.0.limits }
+    }
+
+    /// Renders the PDF pages of books opened from now on `height` pixels high (the screen's).
+    pub fn set_render_height(&self, height: u32) {
+        self.0.render_height.store(height.max(1), Ordering::Relaxed);
     }
 
     /// Opens a book (listing its pages, reading none) whose reads count against the budget.
     pub fn open(&self, path: &Path) -> Result<Arc<Book>> {
         let budget: Weak<dyn ReadBudget> = Arc::downgrade(&self.0) as Weak<Shelf>;
-        let book = Book::open_on(path, self.0.limits, Some(budget))?;
+        let book = Book::open_on(path, self.limits(), Some(budget))?;
         let mut books = lock(&self.0.books);
         books.retain(|b| b.strong_count() > 0);
         books.push(Arc::downgrade(&book));

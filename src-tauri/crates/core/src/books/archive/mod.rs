@@ -7,7 +7,8 @@
 //! fit in `Limits::max_decompressed_bytes`, so pages read in order decode the block about once.
 //! A split RAR book (`Book.part1.rar`, `Book.part2.rar`, … or `Book.rar`, `Book.r00`, …) opens
 //! as one book from any of its parts. A zip whose central directory is missing (cut short)
-//! opens with the entries that read whole, found from their local headers.
+//! opens with the entries that read whole, found from their local headers. A PDF's pages are
+//! its entries (`pdf_book`).
 
 use std::fs::File;
 use std::io::{Read, Seek};
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use crate::error::{Result, SrError};
 use crate::limits::Limits;
 
+mod pdf_book;
 mod rar_book;
 mod seven_zip_book;
 mod solid;
@@ -24,6 +26,7 @@ mod volumes;
 mod zip_book;
 mod zip_recovery;
 
+use pdf_book::PdfBook;
 use rar_book::RarBook;
 use seven_zip_book::{SevenZipBook, Source};
 pub use volumes::{first_volume_of, is_later_volume, listed_by_its_first_volume};
@@ -85,6 +88,16 @@ pub trait Archive: Send + Sync {
     fn recovery(&self) -> Option<&Recovery> {
         None
     }
+    /// What entry `index`'s bytes depend on besides the file, for a page made when it is read
+    /// (a PDF page rendered at some DPI); part of the page's identity.
+    fn render_key(&self, _index: usize) -> Option<String> {
+        None
+    }
+}
+
+/// Whether the path names a PDF (`.pdf`, any case).
+pub fn is_pdf(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
 }
 
 /// What a damaged archive lost: the entries found whose data is cut off or does not match its
@@ -136,6 +149,9 @@ pub fn open_file(path: &Path) -> Result<Arc<dyn Archive>> {
 
 /// Opens the archive at `path`; a solid archive holds at most `limits.max_decompressed_bytes`.
 pub fn open_file_within(path: &Path, limits: &Limits) -> Result<Arc<dyn Archive>> {
+    if is_pdf(path) {
+        return Ok(Arc::new(PdfBook::open(path, limits)?));
+    }
     let mut head = [0u8; 8];
     let mut file = File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => SrError::InputNotFound(path.display().to_string()),
