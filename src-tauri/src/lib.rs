@@ -164,12 +164,13 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
                     handle.state::<SpeedsWatch>().measure(engine).await;
                 }
             });
+            // The desktop's services (absent in tests: no dialog plugin, no monitor).
             if app.try_state::<tauri_plugin_dialog::Dialog<R>>().is_some() {
                 install_dialogs(app.handle());
-            }
-            // PDF pages that are not one image are rendered as high as the screen.
-            if let Ok(Some(monitor)) = app.primary_monitor() {
-                app.state::<Gallery>().bookshelf().set_render_height(monitor.size().height);
+                // PDF pages that are not one image are rendered as high as the screen.
+                if let Ok(Some(monitor)) = app.primary_monitor() {
+                    app.state::<Gallery>().bookshelf().set_render_height(monitor.size().height);
+                }
             }
             Ok(())
         })
