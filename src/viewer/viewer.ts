@@ -1,14 +1,14 @@
 // The stage: one page or a two-page spread, fit to the page, its width or its height, zoom
 // and pan, the original/upscaled toggle and the before/after compare slider.
 //
-// The layout follows the page's display size, its original size times the scale it is shown
-// at (2 while upscaling 2×), so it does not move when the sharper image arrives. Zoom is
-// measured on that size: 100% is one pixel of the displayed page per screen pixel.
+// The layout follows the page's own (original) pixel size, whatever image of it is shown, so it
+// does not move when U is pressed or the sharper image arrives. Zoom is measured on that size:
+// 100% is one pixel of the page per screen pixel; the upscaled image fills the same box.
 
 import type { FitMode } from "../state/settings";
 import type { Direction } from "../state/reading";
 import { entryPoint, scrollStep, type ScrollAmount } from "../state/scroll";
-import { zoomStep } from "./zoom";
+import { fitScale, zoomLabel, zoomStep } from "./zoom";
 
 export interface Slot {
   box: HTMLElement;
@@ -29,8 +29,6 @@ export class Viewer {
   private enlargeSmall = false;
   /** Screen pixels per layout unit (pixels of the tallest original on screen). */
   private scale = 1;
-  /** Display pixels per original pixel: the upscaling scale while upscaling, else 1. */
-  private displayScale = 1;
   private direction: Direction = "ltr";
   /** Clockwise quarter turns of the pages on screen, in degrees. */
   private rotation = 0;
@@ -84,13 +82,6 @@ export class Viewer {
     if (degrees === this.rotation) return;
     this.rotation = degrees;
     this.fit();
-  }
-
-  /** The pages' display size in original pixels per original pixel (see the top). */
-  setDisplayScale(scale: number): void {
-    if (scale === this.displayScale) return;
-    this.displayScale = scale;
-    this.layout();
   }
 
   /**
@@ -157,7 +148,7 @@ export class Viewer {
 
   /** Steps the zoom, keeping the point under `anchor` (stage coordinates; default: the centre) still. */
   zoomBy(direction: 1 | -1, anchor?: { x: number; y: number }): void {
-    this.zoomAround({ kind: "scale", value: zoomStep(this.scale / this.displayScale, direction) }, anchor);
+    this.zoomAround({ kind: "scale", value: zoomStep(this.scale, direction) }, anchor);
   }
 
   private zoomAround(zoom: Zoom, anchor?: { x: number; y: number }): void {
@@ -202,12 +193,10 @@ export class Viewer {
   }
 
   private targetScale(): number {
-    const { width, height } = this.turnedSize();
-    if (!width || !height) return 1;
-    if (this.zoom.kind === "scale") return this.zoom.value * this.displayScale;
-    const rect = this.stage.getBoundingClientRect();
-    const fit = { page: Math.min(rect.width / width, rect.height / height), width: rect.width / width, height: rect.height / height }[this.fitMode];
-    return this.enlargeSmall ? fit : Math.min(fit, this.displayScale);
+    const size = this.turnedSize();
+    if (!size.width || !size.height) return 1;
+    if (this.zoom.kind === "scale") return this.zoom.value;
+    return fitScale(size, this.stage.getBoundingClientRect(), this.fitMode, this.enlargeSmall);
   }
 
   private refreshLayers(): void {
@@ -221,8 +210,7 @@ export class Viewer {
     const { width, height, widths } = this.contentSize();
     this.scale = this.targetScale();
     const ratio = this.pixelRatio();
-    const percent = Math.round((this.scale / this.displayScale) * 100);
-    this.zoomLabel.textContent = this.zoom.kind === "fit" ? `fit ${percent}%` : `${percent}%`;
+    this.zoomLabel.textContent = zoomLabel(this.scale, this.zoom.kind === "fit");
     if (!width || !height) return;
     const rect = this.stage.getBoundingClientRect();
     const w = width * this.scale;

@@ -106,16 +106,6 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
     },
   );
 
-  // The page's display size: the upscaling scale while it is on, whether or not the result is
-  // there yet, so the page keeps its size when it arrives; a page not upscaled keeps its own.
-  store.watch(
-    (s) => {
-      const notUpscaled = s.reading.onScreen.every((id) => s.reading.problems.has(id) || upscaleOf(s, id).skipped);
-      return s.upscale.on && !notUpscaled ? s.settings.scale : 1;
-    },
-    (scale) => viewer.setDisplayScale(scale),
-  );
-
   // Any settings change puts the zoom back to fit, as it always has.
   store.watch(
     (s) => s.settings,

@@ -63,6 +63,8 @@ test("an export goes beside the library, runs on in the status line, keeps its r
     await js(driver, `const s = document.getElementById('${ID.exportLayout}'); s.value = 'cbz'; s.dispatchEvent(new Event('change'))`);
     const target = join(dir, "Library (upscaled)", "Manga Vol 1_x2.cbz");
     await driver.wait(async () => (await text(driver, ID.exportDestination)) === target, WAIT, "the destination is not the library's sibling");
+    // Every count the status line shows, in order: each page is reported as it finishes.
+    await js(driver, `window.__exportCounts = []; new MutationObserver(() => { const d = Number(document.getElementById('${ID.exportIndicator}').dataset.done); if (window.__exportCounts.at(-1) !== d) window.__exportCounts.push(d); }).observe(document.getElementById('${ID.exportIndicator}'), { attributes: true, attributeFilter: ["data-done"] })`);
     await driver.findElement(By.id(ID.exportStart)).click();
     await keys(driver, Key.ESCAPE);
     await driver.wait(async () => js(driver, `return document.getElementById('${ID.panelExport}').hidden`), 5_000, "Escape did not close the panel");
@@ -77,6 +79,9 @@ test("an export goes beside the library, runs on in the status line, keeps its r
     await screenshot(driver, "shelf-export-running.png");
     await driver.wait(async () => /^Export done · 1 written$/.test((await text(driver, ID.exportIndicator)) ?? ""), WAIT, "the status line did not say the export was done");
     await screenshot(driver, "shelf-export-done.png");
+    const counts = (await js(driver, "return window.__exportCounts")).filter((d) => d > 0);
+    assert.ok(counts.every((d, i) => i === 0 || d > counts[i - 1]) && counts.at(-1) === 6, `counts out of order: ${counts}`);
+    assert.ok(counts.filter((d) => d < 6).length >= 2, `the progress came in jumps: ${counts}`);
     assert.ok(existsSync(target), "no .cbz in the sibling folder");
     assert.deepEqual(readdirSync(library).sort(), libraryBefore, "the export wrote into the library");
 
