@@ -4,6 +4,7 @@ import type { CacheStats, CleanReport } from "../bindings";
 import { describeError, type CacheApi } from "../api";
 import { definitionList, el, formatAge, formatBytes } from "./dom";
 import { ID } from "../ui/ids.js";
+import { capConfirmation } from "../state/cache";
 
 export class CachePanel {
   constructor(
@@ -28,8 +29,8 @@ export class CachePanel {
     cap.style.width = "80px";
     const result = el("p", { id: ID.cacheResult, className: "note" });
     const confirmBox = el("div");
-    const ask = (question: string, action: () => Promise<string>) => {
-      const yes = el("button", { id: ID.confirmYes }, "Remove");
+    const ask = (question: string, action: () => Promise<string>, yesLabel = "Remove") => {
+      const yes = el("button", { id: ID.confirmYes }, yesLabel);
       const no = el("button", { id: ID.confirmNo }, "Cancel");
       confirmBox.replaceChildren(el("div", { className: "confirm" }, el("p", {}, question), el("div", { className: "row" }, yes, no)));
       no.onclick = () => confirmBox.replaceChildren();
@@ -59,9 +60,8 @@ export class CachePanel {
     const applyCap = el("button", { id: ID.cacheApplyCap }, "Apply");
     applyCap.onclick = () => {
       const megabytes = Math.max(1, Math.floor(Number(cap.value) || 1));
-      ask(`Keep the cache under ${megabytes} MB from now on, removing the least recently used images first?`, async () =>
-        removed(await this.api.setCap(megabytes)),
-      );
+      const { question, yes } = capConfirmation(megabytes, stats.bytes);
+      ask(question, async () => removed(await this.api.setCap(megabytes)), yes);
     };
     const liftCap = el("button", { id: ID.cacheLiftCap }, "No cap");
     liftCap.hidden = capMb === null;

@@ -76,6 +76,13 @@ export class Viewer {
     this.layout();
   }
 
+  /** Marks the pages on screen that could not be read: each shows a plain placeholder of a
+   *  page's shape instead of a broken image, and the zoom label says nothing of it. */
+  setUnreadable(unreadable: boolean[]): void {
+    this.slots.forEach((slot, i) => slot.box.classList.toggle("unreadable", !!unreadable[i]));
+    this.layout();
+  }
+
   /** Turns the pages on screen by 0, 90, 180 or 270 degrees clockwise; the layout follows
    *  the turned size. */
   setRotation(degrees: number): void {
@@ -178,11 +185,18 @@ export class Viewer {
     return slot ? slot.upscaled.naturalHeight / slot.original.naturalHeight : 1;
   }
 
+  /** The pages' own sizes; an unreadable page takes a placeholder's. */
+  private pageSizes(): { width: number; height: number }[] {
+    return this.visibleSlots().map((s) =>
+      s.box.classList.contains("unreadable") ? UNREADABLE_PAGE : { width: s.original.naturalWidth, height: s.original.naturalHeight },
+    );
+  }
+
   /** Layout size: the pages side by side at the height of the tallest, in its pixels. */
   private contentSize(): { width: number; height: number; widths: number[] } {
-    const slots = this.visibleSlots();
-    const height = Math.max(0, ...slots.map((s) => s.original.naturalHeight));
-    const widths = slots.map((s) => (s.original.naturalHeight ? (s.original.naturalWidth * height) / s.original.naturalHeight : 0));
+    const sizes = this.pageSizes();
+    const height = Math.max(0, ...sizes.map((s) => s.height));
+    const widths = sizes.map((s) => (s.height ? (s.width * height) / s.height : 0));
     return { width: widths.reduce((a, b) => a + b, 0), height, widths };
   }
 
@@ -210,7 +224,8 @@ export class Viewer {
     const { width, height, widths } = this.contentSize();
     this.scale = this.targetScale();
     const ratio = this.pixelRatio();
-    this.zoomLabel.textContent = zoomLabel(this.scale, this.zoom.kind === "fit");
+    const readable = this.visibleSlots().some((s) => !s.box.classList.contains("unreadable") && s.original.naturalHeight > 0);
+    this.zoomLabel.textContent = readable ? zoomLabel(this.scale, this.zoom.kind === "fit") : "";
     if (!width || !height) return;
     const rect = this.stage.getBoundingClientRect();
     const w = width * this.scale;
@@ -291,6 +306,9 @@ export class Viewer {
     this.handle.addEventListener("pointerup", () => (dragging = false));
   }
 }
+
+/** The placeholder of a page that could not be read: a page's usual shape. */
+const UNREADABLE_PAGE = { width: 1000, height: 1414 };
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));

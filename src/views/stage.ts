@@ -106,6 +106,12 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
     },
   );
 
+  // A page that could not be read shows a placeholder, not a broken image.
+  store.watch(
+    (s) => s.reading.onScreen.map((id) => s.reading.problems.has(id)),
+    (unreadable) => viewer.setUnreadable(unreadable),
+  );
+
   // Any settings change puts the zoom back to fit, as it always has.
   store.watch(
     (s) => s.settings,
