@@ -218,6 +218,8 @@ export function onScreenIndices(state: AppState): number[] {
  *  spread's two pages together). */
 export function aheadOfScreen(state: AppState): readonly PageId[] {
   if (state.reading.strip) return state.reading.strip.ahead;
+  // Nothing shown yet (the strip waits for its first sizes): nothing is ahead of it.
+  if (state.reading.onScreen.length === 0) return [];
   const images = pages(state);
   const screens = reading.ahead(onScreenIndices(state), images.length, state.settings.preloadCount, readingMode(state.settings), sizesByIndex(state));
   return screens.map((i) => images[i].id);
