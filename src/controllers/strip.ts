@@ -62,11 +62,11 @@ export class StripController {
     void this.learnSizes(location, this.position.index);
   }
 
-  /** Back to reading by pages. */
+  /** Back to reading by pages: the strip's pages leave the screen (the reader shows its own). */
   close(): void {
     this.location = null;
     this.layout = null;
-    if (this.store.state.reading.strip) this.store.update((s) => ({ reading: { ...s.reading, strip: null } }));
+    if (this.store.state.reading.strip) this.store.update((s) => ({ reading: { ...s.reading, strip: null, onScreen: [] } }));
   }
 
   /** The strip's viewport has this size (CSS pixels). */
