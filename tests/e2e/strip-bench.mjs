@@ -122,6 +122,7 @@ try {
   // 1. Open times, alternating the books in one session (the first opening of each warms its listing).
   let driver = await openApp([bookOf(20)]);
   try {
+    await driver.manage().setTimeouts({ script: 600_000 });
     await driver.wait(async () => driver.executeScript(`${FIRST_SCREEN} return firstScreen("Strip 20");`), WAIT);
     const times = { 20: [], 2000: [] };
     for (let run = 0; run <= RUNS; run++) {
@@ -160,6 +161,7 @@ try {
   for (const pages of [20, 500]) {
     driver = await openApp([bookOf(2000)]);
     try {
+      await driver.manage().setTimeouts({ script: 600_000 });
       await driver.wait(async () => driver.executeScript(`${FIRST_SCREEN} return firstScreen("Strip 2000");`), WAIT);
       await driver.actions().sendKeys("\uE011").perform(); // Home: the first page, if it reopened elsewhere
       await scrollThrough(driver, pages);
