@@ -5,6 +5,11 @@
 import { upscaleOf, type AppState, type StripState } from "../app/state";
 import type { Store } from "../app/store";
 import type { StripController } from "../controllers/strip";
+import { ID } from "../ui/ids.js";
+import { byId } from "../ui/dom";
+
+/** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
+const ZOOM_CONTROLS = [ID.zoomFit, ID.zoomActual, ID.zoomOut, ID.zoomLevel, ID.zoomIn] as const;
 
 interface PageBox {
   element: HTMLElement;
@@ -83,6 +88,11 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     // Laid out even while off, so the controller knows the viewport before the strip shows.
     root.classList.toggle("on", !!strip);
     stage.classList.toggle("strip", !!strip);
+    for (const id of ZOOM_CONTROLS) {
+      const control = byId(id);
+      if (control instanceof HTMLButtonElement) control.disabled = !!strip;
+      else control.style.visibility = strip ? "hidden" : "";
+    }
     if (!strip) {
       for (const index of [...boxes.keys()]) drop(index);
       moved = -1;
