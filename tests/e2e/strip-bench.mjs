@@ -130,6 +130,8 @@ try {
   try {
     await driver.manage().setTimeouts({ script: 600_000 });
     await driver.wait(async () => driver.executeScript(`${FIRST_SCREEN} return firstScreen("Strip 20");`), WAIT);
+    // STRIP_BENCH_NO_THUMBNAILS=1: the thumbnail strip hidden (T), to see what it costs.
+    if (process.env.STRIP_BENCH_NO_THUMBNAILS) await driver.actions().sendKeys("t").perform();
     const times = { 20: [], 2000: [] };
     const shown = { 20: [], 2000: [] };
     for (let run = 0; run <= RUNS; run++) {
