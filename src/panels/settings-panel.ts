@@ -183,6 +183,11 @@ export function renderSettingsPanel(
       );
   const fit = select(ID.settingFit, [["page", "the page"], ["width", "the width"], ["height", "the height"]], settings.fit);
   fit.addEventListener("change", () => change({ ...current, fit: fit.value as Settings["fit"] }));
+  const readingMode = select(ID.settingReadingMode, [["pages", "page by page"], ["strip", "vertical strip"]], settings.readingMode);
+  readingMode.addEventListener("change", () => change({ ...current, readingMode: readingMode.value as Settings["readingMode"] }));
+  const stripMaxWidth = numberField(ID.settingStripMaxWidth, settings.stripMaxWidth, 0, 20000, "50", (v) => change({ ...current, stripMaxWidth: Math.round(v) }));
+  stripMaxWidth.input.title = "The strip's pages at most this wide; 0 fills the window's width";
+  const stripGap = numberField(ID.settingStripGap, settings.stripGap, 0, 500, "1", (v) => change({ ...current, stripGap: Math.round(v) }));
   const direction = select(ID.settingDirection, [["ltr", "left to right"], ["rtl", "right to left (manga)"]], settings.direction);
   direction.addEventListener("change", () => change({ ...current, direction: direction.value as Settings["direction"] }));
 
@@ -210,11 +215,14 @@ export function renderSettingsPanel(
     ...field("Two-page spread", checkbox(ID.settingSpread, settings.spread, (on) => ({ ...current, spread: on }))),
     ...field("Cover alone", checkbox(ID.settingShift, settings.shift, (on) => ({ ...current, shift: on }))),
     ...field("Direction", direction),
+    ...field("Reading mode", readingMode),
     ...(bookNote ? [el("p", { className: "note", id: ID.settingBookOwn }, bookNote)] : []),
     el("h3", {}, "Reading"),
     ...field("Fit to", fit),
     ...field("Enlarge small images", checkbox(ID.settingEnlarge, settings.enlargeSmall, (on) => ({ ...current, enlargeSmall: on }))),
     ...field("Wheel turns pages", checkbox(ID.settingWheelTurns, settings.wheelTurnsPages, (on) => ({ ...current, wheelTurnsPages: on }))),
+    ...field("Strip max width (px)", stripMaxWidth.input, stripMaxWidth.error),
+    ...field("Strip gap (px)", stripGap.input, stripGap.error),
     el("p", { className: "note" }, "Changes apply at once; earlier results stay in the cache. Esc closes this panel."),
   );
 }
