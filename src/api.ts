@@ -32,6 +32,7 @@ import {
   type UpscaleProgress,
   type ModelRules_Deserialize,
 } from "./bindings";
+import { describeErrorPayload } from "./i18n/errors";
 import type { KeyValueStore } from "./state/library";
 
 export class CommandError extends Error {
@@ -58,7 +59,7 @@ export async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof CommandError) return error.message;
+  if (error instanceof CommandError) return describeErrorPayload(error.kind, error.message);
   if (error instanceof Error) return error.message;
   return String(error);
 }

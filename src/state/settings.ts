@@ -4,6 +4,7 @@ import { OUTPUT_FORMATS, type ModelInfo, type ModelRules_Deserialize, type Outpu
 import { nativeScale } from "./models";
 import { defaultRules, isAuto, normalizeRules, toModelRules, type ModelRule } from "./rules";
 import type { Direction } from "./reading";
+import { LANGUAGE_CHOICES, type LanguageChoice } from "../i18n/i18n";
 
 export type AnimatedPolicy = "skip" | "upscale";
 export type OutputFormat = OutputFormat_Serialize;
@@ -41,6 +42,8 @@ export interface Settings {
   readingMode: ReadingMode;
   /** With the model "auto": the rules that choose each page's model and scale, first match wins. */
   modelRules: ModelRule[];
+  /** The interface's language; "auto" follows the system locale. */
+  language: LanguageChoice;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -65,6 +68,7 @@ export const DEFAULT_SETTINGS: Settings = {
   keepUpSeconds: 10,
   readingMode: "pages",
   modelRules: defaultRules(),
+  language: "auto",
 };
 
 /** The default model before SRView chose by speed: saved as it was, it was never the user's choice. */
@@ -105,6 +109,7 @@ export function normalizeSettings(raw: unknown): Settings {
     keepUpSeconds: numberIn(input.keepUpSeconds, 1, 600, d.keepUpSeconds),
     readingMode: input.readingMode === "strip" ? "strip" : "pages",
     modelRules: normalizeRules(input.modelRules),
+    language: LANGUAGE_CHOICES.includes(input.language as LanguageChoice) ? (input.language as LanguageChoice) : d.language,
   };
 }
 

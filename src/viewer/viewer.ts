@@ -9,6 +9,7 @@ import type { FitMode } from "../state/settings";
 import type { Direction } from "../state/reading";
 import { entryPoint, scrollStep, type ScrollAmount } from "../state/scroll";
 import { zoomStep } from "./zoom";
+import { t } from "../i18n/i18n";
 
 export interface Slot {
   box: HTMLElement;
@@ -217,12 +218,17 @@ export class Viewer {
     this.layout();
   }
 
+  /** The zoom level in the toolbar, in the current language. */
+  relabel(): void {
+    const percent = Math.round((this.scale / this.displayScale) * 100);
+    this.zoomLabel.textContent = this.zoom.kind === "fit" ? t("toolbar.zoomFitPercent", { percent }) : `${percent}%`;
+  }
+
   private layout(): void {
     const { width, height, widths } = this.contentSize();
     this.scale = this.targetScale();
     const ratio = this.pixelRatio();
-    const percent = Math.round((this.scale / this.displayScale) * 100);
-    this.zoomLabel.textContent = this.zoom.kind === "fit" ? `fit ${percent}%` : `${percent}%`;
+    this.relabel();
     if (!width || !height) return;
     const rect = this.stage.getBoundingClientRect();
     const w = width * this.scale;
