@@ -33,6 +33,7 @@ import {
   type ModelRules_Deserialize,
 } from "./bindings";
 import { describeErrorPayload } from "./i18n/errors";
+import { t } from "./i18n/i18n";
 import type { KeyValueStore } from "./state/library";
 
 export class CommandError extends Error {
@@ -191,7 +192,7 @@ export const shelfApi: ShelfApi = {
 
 export const desktopApi: DesktopApi = {
   pick: async (directory, extensions) => {
-    const filters = directory ? undefined : [{ name: "Images and books", extensions }];
+    const filters = directory ? undefined : [{ name: t("dialog.imagesAndBooks"), extensions }];
     const picked = await open({ directory, multiple: false, filters });
     return typeof picked === "string" ? picked : null;
   },

@@ -1,6 +1,7 @@
 // English: the catalogue every other language follows key for key (src/i18n/catalogue.test.ts).
 export default {
   language: { auto: "Automatic (system)", label: "Language" },
+  dialog: { imagesAndBooks: "Images and books" },
   toolbar: {
     open: "Open",
     openTitle: "Open an image or a book (Ctrl+O)",
