@@ -6,7 +6,7 @@ import { currentLanguage, t } from "./i18n";
 /** Where each kind's message (core's `SrError` Display, src-tauri/crates/core/src/error.rs)
  *  names its subject. */
 const SUBJECTS: Record<string, RegExp> = {
-  unknown_model: /^unknown model `(.+)`/,
+  unknown_model: /^unknown model `([^`]+)`/,
   models_dir_missing: /^the models folder (.+) does not exist$/,
   custom_model_broken: /^(.+?) cannot be used: /,
   bad_model_output: /^(.+?) gave an unusable result: /,

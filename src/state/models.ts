@@ -213,7 +213,7 @@ export function pickerGroups(models: ModelInfo[], cpuMode: boolean, speeds: Mode
       // The option's line stays short: a model that needs a GPU says only that (its tooltip says all).
       const perPage = t("models.perPage");
       const short =
-        m.disabled && m.note.includes(t("models.needsGpu")) ? t("models.needsGpu") : m.name.startsWith(CUSTOM_PREFIX) ? t("models.notMeasured") : speed.endsWith(perPage) ? speed.slice(0, -perPage.length) : speed;
+        m.disabled && m.note.includes(t("models.needsGpu")) ? t("models.needsGpu") : m.name.startsWith(CUSTOM_PREFIX) ? t("models.notMeasured") : perPage && speed.endsWith(perPage) ? speed.slice(0, -perPage.length) : speed;
       return { name: m.name, text: `${modelHumanName(m.name, models, true)} — ${short}`, title, disabled: m.disabled };
     }),
   }));
