@@ -5,7 +5,7 @@ import { formatBytes } from "../panels/dom";
 import type { ModelInfo } from "../bindings";
 import { modelShortName, modelWithScale, nativeScale } from "./models";
 import { isAuto } from "./rules";
-import { t } from "../i18n/i18n";
+import { currentLanguage, t } from "../i18n/i18n";
 import { describeErrorPayload } from "../i18n/errors";
 
 export interface ShownResult {
@@ -103,11 +103,11 @@ export function statusLine(page: PageStatus): StatusLine {
   const parts = [page.name];
   const name = page.name;
   const problem = page.problem;
-  if (problem && TOO_LARGE.includes(problem.kind)) return { text: t("status.tooLarge", { message: describeErrorPayload(problem.kind, problem.message) }), bad: true };
-  if (problem) {
-    const reason = describeErrorPayload(problem.kind, problemReason(problem.message, page.fileName));
-    return { text: t("status.damaged", { name, reason }), bad: true };
-  }
+  // In English the engine's message is the reason; another language has its own sentence for
+  // the kind, which names the file, and the message as the detail.
+  if (problem && currentLanguage() !== "en") return { text: describeErrorPayload(problem.kind, problem.message), bad: true };
+  if (problem && TOO_LARGE.includes(problem.kind)) return { text: t("status.tooLarge", { message: problem.message }), bad: true };
+  if (problem) return { text: t("status.damaged", { name, reason: problemReason(problem.message, page.fileName) }), bad: true };
   if (page.failure) return { text: t("status.failure", { name, failure: page.failure }), bad: true };
   if (!page.upscaling) return { text: t("status.notUpscaling", { name }), bad: false };
   if (page.showingOriginal) {
