@@ -84,7 +84,7 @@ test("LANG=ja_JP.UTF-8: the labels, the status line and an error banner are in J
     await driver.wait(until.elementLocated(By.css("body[data-engine]")), WAIT, "the engine did not answer");
     await driver.wait(async () => /^(高画質化の準備完了|高画質化は使えません)/.test(await text(driver, ID.statusEngine)), WAIT, "the engine's status is not in Japanese");
     assert.match(await text(driver, ID.statusText), /^p01\.png · 元画像 · U キーで高画質化$/);
-    await oneRowInEveryFit(driver, ["全体表示", "幅に合わせる", "高さに合わせる"], "ja");
+    await oneRowInEveryFit(driver, ["全体表示", "幅合わせ", "高さ合わせ"], "ja");
     await screenshot(driver, "languages-ja-toolbar-1000.png");
     const banner = await damagedPageBanner(driver, /壊れているか、途中で切れています/);
     assert.match(banner, /詳細：/, banner);
