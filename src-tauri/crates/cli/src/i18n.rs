@@ -180,46 +180,73 @@ mod tests {
         assert_eq!(pad("是", 4), "是  ");
     }
 
-    /// Literals that are not text for a person: catalogue ids, names and keys of the JSON output.
-    const NOT_TEXT: [&str; 14] = [
+    /// Literals that are not text for a person: names, keys of the JSON output, and doctor's
+    /// `[ok]` mark.
+    const NOT_TEXT: [&str; 17] = [
         "/dev/null", "error", "summary", "stats", "startup", "deviceMemory", "checks", "sr_vulkan", "python", "vulkan",
-        "onnxruntime", "--no-cache", "a valid language tag", "-",
+        "onnxruntime", "--no-cache", "a valid language tag", "-", "srview", "warn", "ok",
     ];
 
     /// Each string literal of `source` with a word in it that is neither a catalogue id (`t!`),
-    /// a panic message (`expect`), an attribute's, nor on the list above.
+    /// a panic message (`expect`), in an attribute or a comment, nor on the list above.
     fn printed_literals(source: &str) -> Vec<String> {
+        let code = source
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//") && !l.trim_start().starts_with("#["))
+            .collect::<Vec<_>>()
+            .join("\n");
         let mut found = Vec::new();
-        for line in source.lines().map(str::trim_start).filter(|l| !l.starts_with("//") && !l.starts_with("#[")) {
-            let mut rest = line;
-            while let Some(start) = rest.find('"') {
-                let before = rest[..start].trim_end();
-                let body = &rest[start + 1..];
-                let mut end = 0;
-                let mut chars = body.char_indices();
-                while let Some((i, c)) = chars.next() {
-                    match c {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' => {
-                            end = i;
-                            break;
-                        }
-                        _ => end = body.len(),
+        let mut rest = code.as_str();
+        let mut consumed = 0;
+        while let Some(start) = rest.find('"') {
+            let before = code[..consumed + start].trim_end();
+            let body = &rest[start + 1..];
+            let mut end = body.len();
+            let mut chars = body.char_indices();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
                     }
+                    '"' => {
+                        end = i;
+                        break;
+                    }
+                    _ => {}
                 }
-                let literal = &body[..end.min(body.len())];
-                rest = body.get(end + 1..).unwrap_or("");
-                let words = literal.split(|c: char| c == '{' || c == '}').enumerate().filter(|(i, _)| i % 2 == 0).map(|(_, s)| s).collect::<String>();
-                let has_word = words.chars().filter(|c| c.is_alphabetic()).count() >= 2;
-                let exempt = before.ends_with("t!(") || before.ends_with("expect(") || NOT_TEXT.contains(&literal);
-                if has_word && !exempt {
-                    found.push(literal.to_owned());
-                }
+            }
+            let literal = &body[..end];
+            consumed += start + 1 + (end + 1).min(body.len());
+            rest = &code[consumed.min(code.len())..];
+            let has_word = words_of(literal).chars().filter(|c| c.is_alphabetic()).count() >= 2;
+            let call = |name: &str| {
+                before.strip_suffix(name).is_some_and(|head| !head.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+            };
+            let exempt = call("t!(") || call("expect(") || NOT_TEXT.contains(&literal);
+            if has_word && !exempt {
+                found.push(literal.to_owned());
             }
         }
         found
+    }
+
+    /// What a format string says in words: without its `{…}` placeholders, its escapes
+    /// (`\\n`) and units every language writes alike.
+    fn words_of(literal: &str) -> String {
+        let mut text = String::new();
+        let (mut depth, mut chars) = (0, literal.chars());
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '{' => depth += 1,
+                '}' => depth = (depth - 1).max(0),
+                _ if depth == 0 => text.push(c),
+                _ => {}
+            }
+        }
+        text.split_whitespace().filter(|word| !["ms", "MiB", "dB"].contains(word)).collect::<Vec<_>>().join(" ")
     }
 
     /// The functions of main.rs and compare.rs that print or word an error.
