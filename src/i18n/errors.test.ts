@@ -24,11 +24,11 @@ describe("errors by kind", () => {
   it("says it in Japanese and Chinese, naming the file, with the message as the detail", () => {
     const message = "Vol 1.cbz is password-protected; SRView does not open encrypted books";
     setLanguage("ja");
-    expect(describeErrorPayload("encrypted", message)).toBe(`Vol 1.cbz はパスワードで保護されています。SRView は暗号化されたブックを開きません。 詳細：${message}`);
+    expect(describeErrorPayload("encrypted", message)).toBe(`Vol 1.cbz はパスワードで保護されています。SRView は暗号化されたブックを開きません。（詳細：${message}）`);
     setLanguage("zh-CN");
-    expect(describeErrorPayload("timeout", "the request timed out after 3.0 s")).toBe("请求超时。 详细信息：the request timed out after 3.0 s");
+    expect(describeErrorPayload("timeout", "the request timed out after 3.0 s")).toBe("请求超时。（详细信息：the request timed out after 3.0 s）");
     // A kind SRView does not know, or a message whose subject cannot be found, still reads.
-    expect(describeErrorPayload("new_kind", "something")).toBe("出现了问题。 详细信息：something");
-    expect(describeErrorPayload("encrypted", "garbled")).toBe("出现了问题。 详细信息：garbled");
+    expect(describeErrorPayload("new_kind", "something")).toBe("出现了问题。（详细信息：something）");
+    expect(describeErrorPayload("encrypted", "garbled")).toBe("出现了问题。（详细信息：garbled）");
   });
 });

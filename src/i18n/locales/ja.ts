@@ -122,7 +122,7 @@ export default {
   settings: {
     title: "設定",
     upscaling: "高画質化",
-    upscaleOnOpen: "開いたときに高画質化",
+    upscaleOnOpen: "開いたら高画質化",
     model: "モデル",
     useBest: "追いつける中で最良のものを使う",
     autoOption: "各ページに、最初に一致したルールのモデルを使います（下のルールを参照）",
@@ -450,6 +450,6 @@ export default {
     internal: "SRView の内部で問題が発生しました（報告をお願いします）。",
     ipc: "アプリが要求を処理できませんでした。",
     unknown: "問題が発生しました。",
-    detail: "{{sentence}} 詳細：{{detail}}",
+    detail: "{{sentence}}（詳細：{{detail}}）",
   },
 };

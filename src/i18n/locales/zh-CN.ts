@@ -450,6 +450,6 @@ export default {
     internal: "SRView 内部出错（请报告此问题）。",
     ipc: "应用无法完成此请求。",
     unknown: "出现了问题。",
-    detail: "{{sentence}} 详细信息：{{detail}}",
+    detail: "{{sentence}}（详细信息：{{detail}}）",
   },
 };

@@ -15,7 +15,7 @@ use srview_core::engine::stats::EngineStats;
 use srview_core::engine::vulkan_memory::DeviceMemory;
 use srview_core::{CacheStats, CleanReport, DeviceReport, ModelListing, SrError};
 
-use crate::i18n::{describe_error, pad};
+use crate::i18n::{describe_error, pad, pad_left};
 use crate::{t, Check};
 
 #[derive(Clone)]
@@ -130,7 +130,7 @@ impl Output {
             let (model, family, scale) = (t!("models-header-model"), t!("models-header-family"), t!("models-header-scale"));
             let (installed, cpu) = (t!("models-header-installed"), t!("models-header-cpu"));
             let columns = 9.max(crate::i18n::width(&installed));
-            let mut text = format!("{} {} {scale:>5}  {} {cpu}\n", pad(&model, 44), pad(&family, 10), pad(&installed, columns));
+            let mut text = format!("{} {} {}  {} {cpu}\n", pad(&model, 44), pad(&family, 10), pad_left(&scale, 5), pad(&installed, columns));
             for m in &listing.models {
                 let usable = match &m.custom {
                     Some(custom) if custom.problem.is_some() => t!("broken"),
@@ -328,7 +328,7 @@ impl Output {
         text += &format!("{requests}\n");
         if all.requests > 0 {
             let (stage, count, median, p95) = (t!("stats-stage"), t!("stats-count"), t!("stats-median"), t!("stats-p95"));
-            text += &format!("{} {count:>6} {median:>11} {p95:>11}\n", pad(&stage, 14));
+            text += &format!("{} {} {} {}\n", pad(&stage, 14), pad_left(&count, 6), pad_left(&median, 11), pad_left(&p95, 11));
             for (name, f) in [
                 (t!("stage-cache-lookup"), &all.cache_lookup),
                 (t!("stage-check"), &all.check),
