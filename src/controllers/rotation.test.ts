@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { location, readyStore, settle } from "../testing/fakes";
-import type { KeyValueStore } from "../state/library";
+import { location, memoryStore, readyStore, settle } from "../testing/fakes";
 import { normalizeRotations, RotationController } from "./rotation";
-
-function memoryStore(values: Record<string, unknown> = {}): KeyValueStore & { values: Record<string, unknown> } {
-  return {
-    values,
-    get: async <T>(key: string) => values[key] as T | undefined,
-    set: async (key: string, value: unknown) => void (values[key] = value),
-  };
-}
 
 describe("RotationController", () => {
   it("turns a quarter at a time, remembers the turn for each book, and restores it when the book opens again", async () => {
@@ -30,7 +21,7 @@ describe("RotationController", () => {
     rotation.turn();
     expect(store.state.view.rotation).toBe(0);
     await settle();
-    expect(saved.values.rotations).toEqual({ "/books/a.cbz": 180 });
+    expect(saved.entries.rotations).toEqual({ "/books/a.cbz": 180 });
 
     // The next run: a.cbz opens turned as it was left.
     const again = readyStore();

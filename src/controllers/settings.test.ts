@@ -2,17 +2,9 @@ import { describe, expect, it } from "vitest";
 import { INITIAL_STATE, type AppState } from "../app/state";
 import { Store } from "../app/store";
 import { Library, type KeyValueStore } from "../state/library";
-import { location, settle } from "../testing/fakes";
+import { location, memoryStore, settle } from "../testing/fakes";
 import { ReadingController } from "./reading";
 import { SettingsController } from "./settings";
-
-function memoryStore(entries: Record<string, unknown> = {}): KeyValueStore & { entries: Record<string, unknown> } {
-  return {
-    entries,
-    get: async <T>(key: string) => entries[key] as T | undefined,
-    set: async (key, value) => void (entries[key] = value),
-  };
-}
 
 async function start(saved: KeyValueStore) {
   const store = new Store<AppState>(INITIAL_STATE);

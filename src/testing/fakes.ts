@@ -1,11 +1,21 @@
-// Test helpers: locations, a store in a given state, and promises settled by the test.
+// Test helpers: locations, a store in a given state, saved settings, and promises settled by the test.
 import type { DeviceReport, ImageEntry, OpenedLocation, UpscaledImage } from "../bindings";
+import type { KeyValueStore } from "../state/library";
 import { INITIAL_STATE, type AppState } from "../app/state";
 import { Store } from "../app/store";
 
 export function location(ids: number[], extra: Partial<OpenedLocation> = {}): OpenedLocation {
   const images: ImageEntry[] = ids.map((id) => ({ id, name: `p${id}.png`, url: `page://${id}`, thumbnailUrl: `thumb://${id}`, animated: false }));
   return { kind: "folder", title: "pages", path: "/pages", images, startIndex: 0, books: [], previousBook: null, nextBook: null, ...extra };
+}
+
+/** Saved settings kept in memory; `entries` shows what was written. */
+export function memoryStore(entries: Record<string, unknown> = {}): KeyValueStore & { entries: Record<string, unknown> } {
+  return {
+    entries,
+    get: async <T>(key: string) => entries[key] as T | undefined,
+    set: async (key: string, value: unknown) => void (entries[key] = value),
+  };
 }
 
 /** A store with the engine ready (and upscaling on, unless said otherwise). */

@@ -7,20 +7,10 @@
 use std::process::Command;
 use std::time::Instant;
 
-use image::{Rgb, RgbImage};
 use srview_core::{Book, DeviceChoice, Engine, EngineConfig, SizeRequest, UpscaleOptions, UpscaleRequest};
+use srview_test_support::jpeg_page;
 
 const PAGES: u32 = 300;
-
-fn jpeg_page(seed: u32) -> Vec<u8> {
-    let image = RgbImage::from_fn(1200, 1700, |x, y| {
-        let ink = if (x / 9 + y / 11 + seed).is_multiple_of(4) { 30 } else { 220 };
-        Rgb([ink, ((x * 7 + y * 13 + seed * 31) % 256) as u8, ((x ^ y) as u8).wrapping_add(seed as u8)])
-    });
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85).encode_image(&image).unwrap();
-    bytes
-}
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();

@@ -6,22 +6,13 @@
 
 use std::time::Instant;
 
-use image::{Rgb, RgbImage};
 use srview_core::books::input::check_page;
 use srview_core::{Book, ImageSource, Limits};
+use srview_test_support::jpeg_page;
+use srview_test_support::pdf::write_pdf;
 
 const PAGES: usize = 60;
 const ROUNDS: usize = 5;
-
-fn jpeg_page(seed: u32) -> Vec<u8> {
-    let image = RgbImage::from_fn(1200, 1700, |x, y| {
-        let ink = if (x / 9 + y / 11 + seed).is_multiple_of(4) { 30 } else { 220 };
-        Rgb([ink, ((x * 7 + y * 13 + seed * 31) % 256) as u8, ((x ^ y) as u8).wrapping_add(seed as u8)])
-    });
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85).encode_image(&image).unwrap();
-    bytes
-}
 
 /// A PDF whose pages are each one of `jpegs`, drawn over the whole page, as scanners write them.
 fn image_pdf(jpegs: &[Vec<u8>]) -> Vec<u8> {
@@ -42,25 +33,6 @@ fn image_pdf(jpegs: &[Vec<u8>]) -> Vec<u8> {
         objects.push([dict.as_bytes(), jpeg, b"\nendstream"].concat());
     }
     write_pdf(&objects)
-}
-
-/// `objects` (object 1 the catalog) as a PDF with its cross-reference table.
-fn write_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (n, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", n + 1).bytes());
-        out.extend(body);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
-    for offset in offsets {
-        out.extend(format!("{offset:010} 00000 n \n").bytes());
-    }
-    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).bytes());
-    out
 }
 
 /// One A4 page of text and shapes, no image.

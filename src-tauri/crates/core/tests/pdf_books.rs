@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use image::{GenericImageView, ImageFormat};
 use srview_core::{Book, Bookshelf, Limits, SrError};
+use srview_test_support::pdf::write_pdf;
 
 struct Fixtures {
     _dir: tempfile::TempDir,
@@ -33,25 +34,6 @@ fn fixtures() -> &'static Path {
         .root
 }
 
-/// A PDF of `objects` (object 1 is the catalog), with a correct cross-reference table.
-fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (n, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", n + 1).bytes());
-        out.extend(body);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
-    for offset in offsets {
-        out.extend(format!("{offset:010} 00000 n \n").bytes());
-    }
-    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).bytes());
-    out
-}
-
 fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
     [format!("<< {dict} /Length {} >>\nstream\n", data.len()).as_bytes(), data, b"\nendstream"].concat()
 }
@@ -64,7 +46,7 @@ fn zlib(data: &[u8]) -> Vec<u8> {
 
 /// One page of 100 × 100 points whose content is `content`, with image XObject `/Im` (object 5).
 fn page_with_image(content: &str, image: Vec<u8>) -> Vec<u8> {
-    pdf(&[
+    write_pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Contents 4 0 R /Resources << /XObject << /Im 5 0 R >> >> >>"
@@ -162,7 +144,7 @@ fn many_pages(count: usize) -> Vec<u8> {
     objects.extend(
         (0..count).map(|_| b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Contents 3 0 R >>".to_vec()),
     );
-    pdf(&objects)
+    write_pdf(&objects)
 }
 
 #[test]

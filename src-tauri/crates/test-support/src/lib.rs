@@ -1,6 +1,7 @@
 //! Helpers shared by the tests of the core, the CLI and the app: a folder full of a user's own
 //! files, a byte-for-byte snapshot to prove that SRView left it alone, and test pictures.
 
+pub mod pdf;
 pub mod rar;
 
 use std::collections::BTreeMap;
@@ -59,6 +60,18 @@ pub fn textured_page(width: u32, height: u32) -> image::RgbImage {
             ((y * 3 + texture) % 256) as u8,
         ])
     })
+}
+
+/// A 1200×1700 manga-like page as JPEG (quality 85), different for each `seed`: a reader's
+/// page of about 2 MP, for benchmarks at the size people read.
+pub fn jpeg_page(seed: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(1200, 1700, |x, y| {
+        let ink = if (x / 9 + y / 11 + seed).is_multiple_of(4) { 30 } else { 220 };
+        image::Rgb([ink, ((x * 7 + y * 13 + seed * 31) % 256) as u8, ((x ^ y) as u8).wrapping_add(seed as u8)])
+    });
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85).encode_image(&image).unwrap();
+    bytes
 }
 
 /// The process's umask, read from `/proc/self/status` (setting it to read it would change it
