@@ -17,6 +17,7 @@ import { RotationController } from "./controllers/rotation";
 import { ScreenController } from "./controllers/screen";
 import { ScrollController } from "./controllers/scrolling";
 import { SettingsController } from "./controllers/settings";
+import { StripController } from "./controllers/strip";
 import { UpscaleController } from "./controllers/upscaling";
 import { ViewController } from "./controllers/view";
 import { BooksPanel } from "./panels/books-panel";
@@ -35,6 +36,7 @@ import { bindBookmarks } from "./views/bookmarks";
 import { bindGoTo } from "./views/goto";
 import { bindExportStatus } from "./views/export-status";
 import { bindStatus } from "./views/status";
+import { bindStrip } from "./views/strip";
 import { bindToolbar } from "./views/toolbar";
 import { setLanguage, t } from "./i18n/i18n";
 
@@ -68,7 +70,8 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   const models = new ModelsController(store, modelsApi);
   const upscale = new UpscaleController(store, upscaleApi);
   let location: LocationController | null = null;
-  const reading = new ReadingController(store, pagesApi, library, (path) => void location?.open(path));
+  const strip = new StripController(store, pagesApi, library);
+  const reading = new ReadingController(store, pagesApi, library, (path) => void location?.open(path), undefined, strip);
   location = new LocationController(store, pagesApi, desktopApi, reading, view, OPENABLE_EXTENSIONS);
   const bookmarks = new BookmarksController(store, saved, reading);
   await bookmarks.load().catch((e) => console.warn("bookmarks unavailable", e));
@@ -87,6 +90,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   const screen = new ScreenController(store, reading, desktopApi);
   const thumbnails = new Thumbnails(byId(ID.thumbnails), (index) => reading.showIndex(index));
   bindStage(store, viewer, thumbnails, (slot) => reading.originalFailed(slot));
+  bindStrip(store, byId(ID.strip), byId(ID.stage), strip);
   bindToolbar(store);
   bindBookDamage(store);
   const cache = new CachePanel(byId(ID.panelCache), cacheApi, () => upscale.forget());
@@ -110,7 +114,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   });
   bindExportStatus(store, () => view.openPanel("export"));
   bindGoTo(store, (index) => reading.showIndex(index), () => view.closePanels());
-  bindControls({ bookmarks, engine, location, reading, rotation, screen, scroll, settings, upscale, view }, viewer, thumbnails, desktopApi);
+  bindControls({ bookmarks, engine, location, reading, rotation, screen, scroll, settings, strip, upscale, view }, viewer, thumbnails, desktopApi);
 
   void engine.start();
   models.start();

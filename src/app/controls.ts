@@ -10,6 +10,7 @@ import type { RotationController } from "../controllers/rotation";
 import type { ScreenController } from "../controllers/screen";
 import { KEY_SCROLL, type ScrollController } from "../controllers/scrolling";
 import type { SettingsController } from "../controllers/settings";
+import type { StripController } from "../controllers/strip";
 import type { UpscaleController } from "../controllers/upscaling";
 import type { ViewController } from "../controllers/view";
 import type { DesktopApi } from "../api";
@@ -26,6 +27,7 @@ export interface Controllers {
   scroll: ScrollController;
   screen: ScreenController;
   settings: SettingsController;
+  strip: StripController;
   upscale: UpscaleController;
   view: ViewController;
 }
@@ -60,13 +62,17 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   click(ID.bookEnd, () => c.reading.openNextBook());
   click(ID.pageCounter, () => c.view.toggleGoTo());
 
+  // ↓ ↑, Space, Page Down and Up scroll the strip by a part of the window, or the page shown.
+  const scroll = (step: 1 | -1, amount: number) => (c.strip.active ? c.strip.scrollBy(step * amount) : c.scroll.key(step, amount));
   bindKeys(window, {
     ArrowLeft: () => c.reading.arrow("ArrowLeft"),
     ArrowRight: () => c.reading.arrow("ArrowRight"),
-    ArrowDown: () => c.scroll.key(1, KEY_SCROLL.arrow),
-    ArrowUp: () => c.scroll.key(-1, KEY_SCROLL.arrow),
-    Space: () => c.scroll.key(1, KEY_SCROLL.space),
-    "Shift+Space": () => c.scroll.key(-1, KEY_SCROLL.space),
+    ArrowDown: () => scroll(1, KEY_SCROLL.arrow),
+    ArrowUp: () => scroll(-1, KEY_SCROLL.arrow),
+    Space: () => scroll(1, KEY_SCROLL.space),
+    "Shift+Space": () => scroll(-1, KEY_SCROLL.space),
+    PageDown: () => scroll(1, KEY_SCROLL.space),
+    PageUp: () => scroll(-1, KEY_SCROLL.space),
     Home: () => c.reading.first(),
     End: () => c.reading.last(),
     u: () => c.upscale.toggle(),
@@ -75,6 +81,7 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
     f: () => c.settings.cycleFit(),
     d: () => c.settings.toggleSpread(),
     r: () => c.settings.toggleDirection(),
+    w: () => c.settings.toggleReadingMode(),
     "1": () => viewer.actualSize(),
     "+": () => viewer.zoomBy(1),
     "=": () => viewer.zoomBy(1),

@@ -2,14 +2,15 @@
 // known by its id (the backend's ImageEntry.id, new each time a location is opened); its
 // index is derived from the location's list.
 //
-// Room to grow: another way of reading (a vertical strip) is a controller that sets
-// `reading.onScreen`; pages that fill in tile by tile add their tiles to `PageUpscale`; text in
+// The vertical strip (controllers/strip.ts) is another way of reading: it sets
+// `reading.onScreen` to the pages in the viewport and `reading.strip` to its layout. Pages that fill in tile by tile add their tiles to `PageUpscale`; text in
 // another language is a field here that the views watch.
 import type { BatchProgress, BatchSummary, DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, ModelSpeeds, OpenedLocation, Progress_Serialize, UpscaledImage } from "../bindings";
 import type { Bookmark } from "../state/bookmarks";
 import { bookSettingsOf, type BookSettings } from "../state/book-settings";
 import * as reading from "../state/reading";
 import { DEFAULT_SETTINGS, type Settings } from "../state/settings";
+import type { StripLayout, StripPosition } from "../state/strip";
 
 export type PageId = number;
 
@@ -30,6 +31,24 @@ export interface ReadingState {
   enteredAtEnd: boolean;
   /** The name of the location being opened, until it opens or cannot be. */
   opening: string | null;
+  /** Reading the vertical strip; null when reading by pages. */
+  strip: StripState | null;
+}
+
+export interface StripState {
+  layout: StripLayout;
+  /** Where the viewport's top is in the strip, and the place it stands for. */
+  scrollTop: number;
+  position: StripPosition;
+  /** Changes when the controller moves the viewport (a key, a jump, a layout change): the
+   *  view then scrolls to `scrollTop`; a scroll the reader made does not change it. */
+  moved: number;
+  /** The pages on screen, the most visible first: the order they are upscaled in. */
+  byVisibility: readonly PageId[];
+  /** The pages to preload, in the scroll direction, nearest first. */
+  ahead: readonly PageId[];
+  /** The pages, by index, that keep an image in the DOM. */
+  decoded: { from: number; to: number } | null;
 }
 
 export interface PageProgress extends Omit<Progress_Serialize, "rule"> {
@@ -140,7 +159,7 @@ export interface AppState {
 export const INITIAL_STATE: AppState = {
   settings: DEFAULT_SETTINGS,
   book: { own: {}, defaults: bookSettingsOf(DEFAULT_SETTINGS), bookmarks: [] },
-  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false, opening: null },
+  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false, opening: null, strip: null },
   upscale: { on: false, pages: new Map(), pending: 0, cached: new Set() },
   engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },
   view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null, fullScreen: false, goingTo: false, rotation: 0 },
@@ -180,13 +199,27 @@ export function sizesByIndex(state: AppState): reading.Sizes {
   };
 }
 
+/** The pages on screen in the order they are upscaled: the strip's most visible first. */
+export function onScreenByPriority(state: AppState): readonly PageId[] {
+  return state.reading.strip?.byVisibility ?? state.reading.onScreen;
+}
+
+/** The pages the page counter and the status line name: in the strip, the one at the top. */
+export function namedIndices(state: AppState): number[] {
+  const indices = onScreenIndices(state);
+  return state.reading.strip ? indices.slice(0, 1) : indices;
+}
+
 export function onScreenIndices(state: AppState): number[] {
   return state.reading.onScreen.map((id) => indexOf(state, id)).filter((i) => i >= 0);
 }
 
 /** The pages to preload after the ones on screen, in reading order: the next screens (a
  *  spread's two pages together). */
-export function aheadOfScreen(state: AppState): PageId[] {
+export function aheadOfScreen(state: AppState): readonly PageId[] {
+  if (state.reading.strip) return state.reading.strip.ahead;
+  // Nothing shown yet (the strip waits for its first sizes): nothing is ahead of it.
+  if (state.reading.onScreen.length === 0) return [];
   const images = pages(state);
   const screens = reading.ahead(onScreenIndices(state), images.length, state.settings.preloadCount, readingMode(state.settings), sizesByIndex(state));
   return screens.map((i) => images[i].id);

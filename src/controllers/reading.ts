@@ -1,7 +1,8 @@
 // Reading: which pages are on screen, moving through them, and what is known of them (sizes
 // for spreads, and why a page cannot be shown). This paged reader is one way of putting pages
-// on screen (`reading.onScreen`); another way of reading replaces it, not the parts that
-// follow `onScreen` (upscaling, status, thumbnails).
+// on screen (`reading.onScreen`); the vertical strip (controllers/strip.ts) is the other: with
+// the reading mode "strip", opening, jumps and turns go to it, and the parts that follow
+// `onScreen` (upscaling, status, thumbnails) follow it the same way.
 import type { OpenedLocation } from "../bindings";
 import type { PagesApi } from "../api";
 import { indexOf, onScreenIndices, pages, readingMode, sizesByIndex, withEntry, type AppState, type PageId } from "../app/state";
@@ -9,6 +10,17 @@ import type { Store } from "../app/store";
 import type { Library } from "../state/library";
 import * as layout from "../state/reading";
 import { t } from "../i18n/i18n";
+import type { StripPosition } from "../state/strip";
+
+/** What the reader asks of the vertical strip (controllers/strip.ts). */
+export interface StripReader {
+  readonly active: boolean;
+  open(position: StripPosition): void;
+  close(): void;
+  showIndex(index: number): void;
+  step(direction: 1 | -1): void;
+  end(): void;
+}
 
 /** At the end of a book, a turn opens the next book only after the reader paused this long:
  *  fast presses (or a held key) stop at the end-of-book banner. */
@@ -23,17 +35,35 @@ export class ReadingController {
   constructor(
     private readonly store: Store<AppState>,
     private readonly api: Pick<PagesApi, "info">,
-    private readonly library: Pick<Library, "lastPage" | "remember">,
+    private readonly library: Pick<Library, "lastPage" | "lastPosition" | "remember">,
     /** Opens another location (the next book). */
     private readonly openPath: (path: string) => void,
     private readonly now: () => number = () => performance.now(),
+    private readonly strip: StripReader | null = null,
   ) {
     // A spread regroups when it is turned on or off, or the cover stands alone (not while a
     // book opens with its own: it has nothing on screen yet, and `open` shows its page).
     store.watch(
       (s) => [s.settings.spread, s.settings.shift],
-      (_, previous) => previous && this.state.reading.onScreen.length > 0 && this.showIndex(this.index),
+      (_, previous) => previous && !this.strip?.active && this.state.reading.onScreen.length > 0 && this.showIndex(this.index),
     );
+    // W, or Settings: the strip from the page shown, or pages from the one at the strip's top
+    // (not while a book opens with its own mode: `open` reads it).
+    store.watch(
+      (s) => s.settings.readingMode,
+      (mode, previous) => previous && (this.state.reading.onScreen.length > 0 || this.strip?.active) && this.switchMode(mode),
+    );
+  }
+
+  private switchMode(mode: "pages" | "strip"): void {
+    if (!this.strip) return;
+    const index = this.index;
+    if (mode === "strip") {
+      this.strip.open({ index, offset: 0 });
+    } else {
+      this.strip.close();
+      this.showIndex(index);
+    }
   }
 
   private get state(): AppState {
@@ -53,12 +83,18 @@ export class ReadingController {
   open(location: OpenedLocation): void {
     const forward = this.openingForward === location.path;
     this.openingForward = null;
+    this.strip?.close();
     this.store.update((s) => ({
-      reading: { location, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false, opening: null },
+      reading: { location, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false, opening: null, strip: null },
       view: { ...s.view, alert: null },
     }));
     if (location.images.length === 0) return;
     const count = location.images.length;
+    if (this.strip && this.state.settings.readingMode === "strip") {
+      const position = location.kind === "book" ? this.library.lastPosition(location.path, count) : null;
+      this.strip.open(position ?? { index: location.startIndex, offset: 0 });
+      return;
+    }
     const saved = location.kind === "book" ? this.library.lastPage(location.path, count) : null;
     // Reached by reading on: its saved page, or its beginning (a finished book starts again).
     const finished = saved !== null && saved === layout.lastGroup(count, readingMode(this.state.settings), sizesByIndex(this.state));
@@ -76,6 +112,10 @@ export class ReadingController {
   showIndex(index: number, atEnd = false): void {
     const location = this.state.reading.location;
     if (!location || this.count === 0) return;
+    if (this.strip?.active) {
+      this.strip.showIndex(index);
+      return;
+    }
     const group = layout.groupAt(index, this.count, readingMode(this.state.settings), sizesByIndex(this.state));
     const onScreen = group.map((i) => location.images[i].id);
     this.store.update((s) => ({
@@ -94,6 +134,7 @@ export class ReadingController {
   }
 
   last(): void {
+    if (this.strip?.active) return this.strip.end();
     this.showIndex(layout.lastGroup(this.count, readingMode(this.state.settings), sizesByIndex(this.state)));
   }
 
@@ -104,6 +145,7 @@ export class ReadingController {
    */
   step(direction: 1 | -1, fromEdge = false, mayOpenNextBook = true): void {
     if (this.count === 0) return;
+    if (this.strip?.active) return this.strip.step(direction);
     const mode = readingMode(this.state.settings);
     const sizes = sizesByIndex(this.state);
     const target = direction > 0 ? layout.nextGroup(this.index, this.count, mode, sizes) : layout.previousGroup(this.index, this.count, mode, sizes);

@@ -88,6 +88,11 @@ export class SettingsController {
     this.change({ ...this.current, direction: this.current.direction === "rtl" ? "ltr" : "rtl" });
   }
 
+  /** W: the open book read as a vertical strip, or by pages. */
+  toggleReadingMode(): void {
+    this.change({ ...this.current, readingMode: this.current.readingMode === "strip" ? "pages" : "strip" });
+  }
+
   cycleFit(): void {
     this.change({ ...this.current, fit: FITS[(FITS.indexOf(this.current.fit) + 1) % FITS.length] });
   }

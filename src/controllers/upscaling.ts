@@ -4,7 +4,7 @@
 // location opened) is dropped.
 import type { Priority, UpscaledImage, UpscaleProgress } from "../bindings";
 import { CommandError, describeError, type UpscaleApi } from "../api";
-import { aheadOfScreen, engineReady, pages, upscaleFinished, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
+import { aheadOfScreen, engineReady, onScreenByPriority, pages, upscaleFinished, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
 import type { Store } from "../app/store";
 import { RequestTracker } from "../state/requests";
 import { displayHeight } from "../state/rules";
@@ -97,7 +97,7 @@ export class UpscaleController {
   private schedule(): void {
     const state = this.store.state;
     if (state.upscale.on && pages(state).length > 0 && engineReady(state)) {
-      const wanted = state.reading.onScreen.filter((id) => !state.reading.problems.has(id));
+      const wanted = onScreenByPriority(state).filter((id) => !state.reading.problems.has(id));
       const screenDone = wanted.every((id) => upscaleFinished(upscaleOf(state, id)));
       const ahead = screenDone ? aheadOfScreen(state).filter((id) => !upscaleOf(state, id).skipped) : [];
       const plan = this.tracker.plan([...wanted], ahead);

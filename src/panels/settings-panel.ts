@@ -184,6 +184,11 @@ export function renderSettingsPanel(
       );
   const fit = select(ID.settingFit, [["page", t("settings.fitPage")], ["width", t("settings.fitWidth")], ["height", t("settings.fitHeight")]], settings.fit);
   fit.addEventListener("change", () => change({ ...current, fit: fit.value as Settings["fit"] }));
+  const readingMode = select(ID.settingReadingMode, [["pages", t("settings.own.pages")], ["strip", t("settings.own.strip")]], settings.readingMode);
+  readingMode.addEventListener("change", () => change({ ...current, readingMode: readingMode.value as Settings["readingMode"] }));
+  const stripMaxWidth = numberField(ID.settingStripMaxWidth, settings.stripMaxWidth, 0, 20000, "50", (v) => change({ ...current, stripMaxWidth: Math.round(v) }));
+  stripMaxWidth.input.title = t("settings.stripMaxWidthTitle");
+  const stripGap = numberField(ID.settingStripGap, settings.stripGap, 0, 500, "1", (v) => change({ ...current, stripGap: Math.round(v) }));
   const direction = select(ID.settingDirection, [["ltr", t("settings.ltr")], ["rtl", t("settings.rtl")]], settings.direction);
   direction.addEventListener("change", () => change({ ...current, direction: direction.value as Settings["direction"] }));
 
@@ -215,11 +220,14 @@ export function renderSettingsPanel(
     ...field(t("settings.spread"), checkbox(ID.settingSpread, settings.spread, (on) => ({ ...current, spread: on }))),
     ...field(t("settings.coverAlone"), checkbox(ID.settingShift, settings.shift, (on) => ({ ...current, shift: on }))),
     ...field(t("settings.direction"), direction),
+    ...field(t("settings.readingMode"), readingMode),
     ...(bookNote ? [el("p", { className: "note", id: ID.settingBookOwn }, bookNote)] : []),
     el("h3", {}, t("settings.reading")),
     ...field(t("settings.fitTo"), fit),
     ...field(t("settings.enlarge"), checkbox(ID.settingEnlarge, settings.enlargeSmall, (on) => ({ ...current, enlargeSmall: on }))),
     ...field(t("settings.wheelTurns"), checkbox(ID.settingWheelTurns, settings.wheelTurnsPages, (on) => ({ ...current, wheelTurnsPages: on }))),
+    ...field(t("settings.stripMaxWidth"), stripMaxWidth.input, stripMaxWidth.error),
+    ...field(t("settings.stripGap"), stripGap.input, stripGap.error),
     el("p", { className: "note" }, t("settings.applies")),
   );
 }

@@ -24,6 +24,22 @@ describe("Library", () => {
     expect(later.lastPage("/books/b.cbz", 20)).toBeNull();
   });
 
+  it("keeps the strip's place within the page across restarts, and drops an offset out of range", async () => {
+    const store = new MemoryStore();
+    const first = new Library(store);
+    await first.load();
+    await first.remember({ path: "/books/a.cbz", title: "a", page: 7, offset: 0.25, pages: 20 });
+    await first.remember({ path: "/books/b.cbz", title: "b", page: 3, pages: 20 });
+    const later = new Library(store);
+    await later.load();
+    expect(later.lastPosition("/books/a.cbz", 20)).toEqual({ index: 7, offset: 0.25 });
+    expect(later.lastPosition("/books/b.cbz", 20)).toEqual({ index: 3, offset: 0 });
+    expect(later.lastPosition("/books/a.cbz", 5)).toBeNull();
+    store.data.set("books", [{ path: "/books/c.cbz", title: "c", page: 1, offset: 3, pages: 9, openedAt: 1 }]);
+    await later.load();
+    expect(later.lastPosition("/books/c.cbz", 9)).toBeNull();
+  });
+
   it("lists the most recent books first, without duplicates, up to a limit", async () => {
     const library = new Library(new MemoryStore());
     await library.load();

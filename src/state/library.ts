@@ -14,6 +14,8 @@ export interface BookMemory {
   pages: number;
   /** The last page that was on screen (the second of a spread); `page` when absent. */
   last?: number;
+  /** In the vertical strip: how far into `page` the top of the window was (0 to 1 of its height). */
+  offset?: number;
   /** Milliseconds since the epoch. */
   openedAt: number;
 }
@@ -43,6 +45,7 @@ function valid(entry: unknown): entry is BookMemory {
     Number.isInteger(e.page) &&
     Number.isInteger(e.pages) &&
     (e.last === undefined || Number.isInteger(e.last)) &&
+    (e.offset === undefined || (typeof e.offset === "number" && e.offset >= 0 && e.offset <= 1)) &&
     typeof e.openedAt === "number"
   );
 }
@@ -61,6 +64,12 @@ export class Library {
   lastPage(path: string, pages: number): number | null {
     const book = this.books.find((b) => b.path === path);
     return book && book.page < pages ? book.page : null;
+  }
+
+  /** Where a book was left, with the place within the page in the strip (0 when read by pages). */
+  lastPosition(path: string, pages: number): { index: number; offset: number } | null {
+    const book = this.books.find((b) => b.path === path);
+    return book && book.page < pages ? { index: book.page, offset: book.offset ?? 0 } : null;
   }
 
   /** Remembers that `path` is open at `page`, and makes it the most recent book. */

@@ -77,5 +77,7 @@ describe("settings", () => {
     const reading = normalizeSettings({ spread: true, direction: "rtl", shift: true, fit: "width", enlargeSmall: true, readingMode: "strip" });
     expect(reading).toMatchObject({ spread: true, direction: "rtl", shift: true, fit: "width", enlargeSmall: true, readingMode: "strip" });
     expect(normalizeSettings({ direction: "up", fit: "stretch", readingMode: "scroll" })).toMatchObject({ direction: "ltr", fit: "page", readingMode: "pages" });
+    expect(normalizeSettings({ stripMaxWidth: 900.4, stripGap: 8 })).toMatchObject({ stripMaxWidth: 900, stripGap: 8 });
+    expect(normalizeSettings({ stripMaxWidth: -5, stripGap: "wide" })).toMatchObject({ stripMaxWidth: 0, stripGap: 0 });
   });
 });

@@ -40,6 +40,10 @@ export interface Settings {
   /** A model keeps up with reading when a typical page takes at most this many seconds. */
   keepUpSeconds: number;
   readingMode: ReadingMode;
+  /** The strip's pages at most this wide, in CSS pixels (0: the window's width). */
+  stripMaxWidth: number;
+  /** Pixels between the strip's pages. */
+  stripGap: number;
   /** With the model "auto": the rules that choose each page's model and scale, first match wins. */
   modelRules: ModelRule[];
   /** The interface's language; "auto" follows the system locale. */
@@ -67,6 +71,8 @@ export const DEFAULT_SETTINGS: Settings = {
   modelChosen: false,
   keepUpSeconds: 10,
   readingMode: "pages",
+  stripMaxWidth: 0,
+  stripGap: 0,
   modelRules: defaultRules(),
   language: "auto",
 };
@@ -108,6 +114,8 @@ export function normalizeSettings(raw: unknown): Settings {
     modelChosen: bool(input.modelChosen, model !== d.model && model !== OLD_DEFAULT_MODEL),
     keepUpSeconds: numberIn(input.keepUpSeconds, 1, 600, d.keepUpSeconds),
     readingMode: input.readingMode === "strip" ? "strip" : "pages",
+    stripMaxWidth: Math.round(numberIn(input.stripMaxWidth, 0, 20000, d.stripMaxWidth)),
+    stripGap: Math.round(numberIn(input.stripGap, 0, 500, d.stripGap)),
     modelRules: normalizeRules(input.modelRules),
     language: LANGUAGE_CHOICES.includes(input.language as LanguageChoice) ? (input.language as LanguageChoice) : d.language,
   };

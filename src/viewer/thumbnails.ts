@@ -5,6 +5,8 @@ import { t } from "../i18n/i18n";
 
 export class Thumbnails {
   private buttons: HTMLButtonElement[] = [];
+  /** The pages marked as on screen: only they change when the reader moves (a strip scrolls often). */
+  private current: number[] = [];
 
   constructor(
     private readonly strip: HTMLElement,
@@ -29,12 +31,14 @@ export class Thumbnails {
     });
     this.strip.replaceChildren(...buttons);
     this.buttons = buttons;
+    this.current = [];
   }
 
   /** Marks the pages on screen and keeps the first of them in view. */
   select(indices: number[]): void {
-    const current = new Set(indices);
-    this.buttons.forEach((b, i) => b.classList.toggle("current", current.has(i)));
+    for (const i of this.current) this.buttons[i]?.classList.remove("current");
+    for (const i of indices) this.buttons[i]?.classList.add("current");
+    this.current = indices;
     this.buttons[indices[0]]?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 

@@ -1,6 +1,6 @@
 // Draws the pages on screen: the stage (originals and upscaled results), the thumbnail strip,
 // the page counter, the window title, the hint for an empty location and the end-of-book offer.
-import { indexOf, onScreenIndices, pages, screenUpscaled, upscaledIndices, upscaleOf, type AppState } from "../app/state";
+import { indexOf, namedIndices, onScreenIndices, pages, screenUpscaled, upscaledIndices, upscaleOf, type AppState } from "../app/state";
 import type { Store } from "../app/store";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
@@ -52,18 +52,27 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
   let shownPages = "";
   store.watch(
     (s) => {
-      const images = s.reading.onScreen.map((id) => pages(s)[indexOf(s, id)]).filter((image) => image !== undefined);
+      // The strip draws its own pages (views/strip.ts): the page canvas holds none meanwhile.
+      const onScreen = s.reading.strip ? [] : s.reading.onScreen;
+      const images = onScreen.map((id) => pages(s)[indexOf(s, id)]).filter((image) => image !== undefined);
       const showResults = s.upscale.on && screenUpscaled(s);
-      const results = s.reading.onScreen.map((id) => (showResults ? upscaleOf(s, id).result?.url ?? "" : ""));
+      const results = onScreen.map((id) => (showResults ? upscaleOf(s, id).result?.url ?? "" : ""));
       return {
         pages: images.map((image) => image.url).join("\n"),
         direction: s.settings.direction,
         atEnd: s.reading.enteredAtEnd,
         results: results.join("\n"),
+        strip: !!s.reading.strip,
       };
     },
     (shown) => {
-      if (!shown.pages) return;
+      if (!shown.pages) {
+        if (store.state.reading.strip && shownPages) {
+          shownPages = "";
+          viewer.showPages([], shown.direction);
+        }
+        return;
+      }
       const key = `${shown.direction}\n${shown.pages}`;
       if (key !== shownPages) {
         shownPages = key;
@@ -90,8 +99,9 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
       const group = onScreenIndices(state);
       if (!location || group.length === 0 || onScreen.length === 0) return;
       thumbnails.select(group);
-      const first = group[0] + 1;
-      const last = group[group.length - 1] + 1;
+      const named = namedIndices(state);
+      const first = named[0] + 1;
+      const last = named[named.length - 1] + 1;
       counter.textContent = `${first === last ? first : `${first}–${last}`} / ${location.images.length}`;
       document.title = `${location.kind === "book" ? `${location.title} · ` : ""}${location.images[group[0]].name} — SRView`;
     },

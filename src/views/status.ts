@@ -1,6 +1,6 @@
 // The status bar (the engine, the page on screen), the error banner, the tile progress bar,
 // and the attributes the end-to-end tests wait on (body[data-engine], body[data-pending]).
-import { describedPage, pageAt, indexOf, onScreenIndices, pages, upscaleOf, type AppState, type PageProgress } from "../app/state";
+import { describedPage, pageAt, indexOf, namedIndices, pages, upscaleOf, type AppState, type PageProgress } from "../app/state";
 import type { Store } from "../app/store";
 import { describeProgress, pageLabel, shownScale, statusLine } from "../state/status";
 import { ID } from "../ui/ids.js";
@@ -61,7 +61,7 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
     const model = result?.model ?? state.settings.model;
     const listing = state.engine.listing?.models ?? [];
     const line = statusLine({
-      name: pageLabel(state.reading.location!, image.name, onScreenIndices(state), pages(state).length),
+      name: pageLabel(state.reading.location!, image.name, namedIndices(state), pages(state).length),
       fileName: image.name,
       upscaling: state.upscale.on,
       model,

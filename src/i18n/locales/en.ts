@@ -53,6 +53,7 @@ export default {
   stage: {
     original: "Original",
     upscaled: "Upscaled",
+    strip: "Pages, one under another",
     pages: "Pages",
     emptyHint: "Open an image, a folder or a book (.cbz, .cbr, .cb7, .pdf), or drop one here.",
     opening: "Opening {{name}}…",
@@ -157,6 +158,10 @@ export default {
     direction: "Direction",
     ltr: "left to right",
     rtl: "right to left (manga)",
+    readingMode: "Reading mode",
+    stripMaxWidth: "Strip max width (px)",
+    stripGap: "Strip gap (px)",
+    stripMaxWidthTitle: "The strip's pages at most this wide; 0 fills the window's width",
     reading: "Reading",
     fitTo: "Fit to",
     fitPage: "the page",

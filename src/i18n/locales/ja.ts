@@ -53,6 +53,7 @@ export default {
   stage: {
     original: "元画像",
     upscaled: "高画質化後",
+    strip: "縦に並べたページ",
     pages: "ページ一覧",
     emptyHint: "画像・フォルダー・ブック（.cbz、.cbr、.cb7、.pdf）を開くか、ここにドロップしてください。",
     opening: "{{name}} を開いています…",
@@ -156,6 +157,10 @@ export default {
     direction: "読む方向",
     ltr: "左から右（左開き）",
     rtl: "右から左（右開き・マンガ）",
+    readingMode: "表示方式",
+    stripMaxWidth: "縦スクロールの最大幅（px）",
+    stripGap: "縦スクロールのページ間隔（px）",
+    stripMaxWidthTitle: "縦スクロールのページをこの幅までに収めます。0 でウィンドウの幅いっぱい",
     reading: "表示",
     fitTo: "合わせる対象",
     fitPage: "ページ全体",

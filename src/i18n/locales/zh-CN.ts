@@ -53,6 +53,7 @@ export default {
   stage: {
     original: "原图",
     upscaled: "放大后",
+    strip: "纵向排列的页面",
     pages: "页面列表",
     emptyHint: "打开图片、文件夹或漫画书（.cbz、.cbr、.cb7、.pdf），或将其拖放到这里。",
     opening: "正在打开 {{name}}…",
@@ -156,6 +157,10 @@ export default {
     direction: "阅读方向",
     ltr: "从左到右",
     rtl: "从右到左（日漫）",
+    readingMode: "阅读模式",
+    stripMaxWidth: "纵向长条最大宽度（像素）",
+    stripGap: "纵向长条页间距（像素）",
+    stripMaxWidthTitle: "纵向长条中页面的最大宽度；0 表示填满窗口宽度",
     reading: "阅读",
     fitTo: "适应",
     fitPage: "整页",

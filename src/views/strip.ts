@@ -1,0 +1,135 @@
+// Draws the vertical strip: a scrolling box as tall as the whole strip, holding only the pages
+// near the viewport (`reading.strip.decoded`), each a box of its page's size with one image,
+// the upscaled result once it has loaded over the original. Reports the reader's scrolling
+// and the viewport's size to the strip controller, and scrolls where the controller moves it.
+import { upscaleOf, type AppState, type StripState } from "../app/state";
+import type { Store } from "../app/store";
+import type { StripController } from "../controllers/strip";
+import { ID } from "../ui/ids.js";
+import { byId } from "../ui/dom";
+
+/** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
+const ZOOM_CONTROLS = [ID.zoomFit, ID.zoomActual, ID.zoomOut, ID.zoomLevel, ID.zoomIn] as const;
+
+interface PageBox {
+  element: HTMLElement;
+  /** The image shown, and the one loading to take its place. */
+  image: HTMLImageElement | null;
+  incoming: HTMLImageElement | null;
+  url: string;
+}
+
+export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTMLElement, controller: StripController): void {
+  const content = document.createElement("div");
+  content.className = "strip-content";
+  root.append(content);
+  const boxes = new Map<number, PageBox>();
+  let moved = -1;
+
+  root.addEventListener("scroll", () => controller.scrolled(root.scrollTop), { passive: true });
+  new ResizeObserver(() => controller.resized(root.clientWidth, root.clientHeight)).observe(root);
+  // The strip scrolls natively: the stage's own wheel, drag and click (zoom, pan, turn) stay out.
+  root.addEventListener("pointerdown", (e) => e.stopPropagation());
+  root.addEventListener("click", (e) => e.stopPropagation());
+  root.addEventListener(
+    "wheel",
+    (e) => {
+      e.stopPropagation();
+      if (e.ctrlKey) e.preventDefault();
+    },
+    { passive: false },
+  );
+
+  /** The image a page shows: its upscaled result while upscaling is on (and not showing the
+   *  original), else the original. */
+  const urlOf = (state: AppState, index: number): string => {
+    const image = state.reading.location!.images[index];
+    const result = upscaleOf(state, image.id).result;
+    return state.upscale.on && result && !state.view.showingOriginal ? result.url : image.url;
+  };
+
+  const show = (box: PageBox, url: string) => {
+    if (box.url === url) return;
+    box.url = url;
+    const img = document.createElement("img");
+    img.alt = "";
+    img.draggable = false;
+    img.decoding = "async";
+    if (!box.image) {
+      img.src = url;
+      box.image = img;
+      box.element.append(img);
+      return;
+    }
+    // The new image takes the old one's place once it has loaded: the box keeps its size.
+    box.incoming?.removeAttribute("src");
+    box.incoming = img;
+    img.addEventListener("load", () => {
+      if (box.incoming !== img) return;
+      box.incoming = null;
+      box.image?.replaceWith(img);
+      box.image = img;
+    });
+    img.addEventListener("error", () => {
+      if (box.incoming === img) box.incoming = null;
+    });
+    img.src = url;
+  };
+
+  const drop = (index: number) => {
+    const box = boxes.get(index)!;
+    box.incoming?.removeAttribute("src");
+    box.image?.removeAttribute("src");
+    box.element.remove();
+    boxes.delete(index);
+  };
+
+  const render = (strip: StripState | null) => {
+    // Laid out even while off, so the controller knows the viewport before the strip shows.
+    root.classList.toggle("on", !!strip);
+    stage.classList.toggle("strip", !!strip);
+    for (const id of ZOOM_CONTROLS) {
+      const control = byId(id);
+      if (control instanceof HTMLButtonElement) control.disabled = !!strip;
+      else control.style.visibility = strip ? "hidden" : "";
+    }
+    if (!strip) {
+      for (const index of [...boxes.keys()]) drop(index);
+      moved = -1;
+      return;
+    }
+    const { layout, decoded } = strip;
+    const state = store.state;
+    content.style.height = `${layout.total}px`;
+    for (const index of [...boxes.keys()]) if (!decoded || index < decoded.from || index > decoded.to) drop(index);
+    if (decoded) {
+      for (let index = decoded.from; index <= decoded.to; index++) {
+        let box = boxes.get(index);
+        if (!box) {
+          const element = document.createElement("div");
+          element.className = "strip-page";
+          element.dataset.index = String(index);
+          box = { element, image: null, incoming: null, url: "" };
+          boxes.set(index, box);
+          content.append(element);
+        }
+        Object.assign(box.element.style, {
+          top: `${layout.tops[index]}px`,
+          height: `${layout.heights[index]}px`,
+          width: `${layout.width}px`,
+          left: `calc(50% - ${layout.width / 2}px)`,
+        });
+        show(box, urlOf(state, index));
+      }
+    }
+    if (strip.moved !== moved) {
+      moved = strip.moved;
+      root.scrollTop = strip.scrollTop;
+    }
+  };
+
+  store.watch(
+    (s) => [s.reading.strip, s.upscale.on, s.upscale.pages, s.view.showingOriginal],
+    () => render(store.state.reading.strip),
+  );
+}
