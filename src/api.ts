@@ -180,7 +180,7 @@ export const cacheApi: CacheApi = {
 };
 
 export const exportApi: ExportApi = {
-  destination: (source, layout, options) => commands.getExportDestination(source, layout, options),
+  destination: (source, layout, options) => unwrap(commands.getExportDestination(source, layout, options)),
   chooseFolder: () => unwrap(commands.chooseExportFolder()),
   start: (request, onEvent) => unwrap(commands.startExport(request, channel(onEvent))),
   cancel: () => void commands.cancelExport(),

@@ -87,10 +87,10 @@ export const commands = {
 	/**  Asks for the folder an export goes to (a native dialog). Returns it, or nothing if cancelled. */
 	chooseExportFolder: () => typedError<string | null, ErrorPayload>(__TAURI_INVOKE("choose_export_folder")),
 	/**
-	 *  Where an export of `source` goes when no folder is chosen: a sibling folder of the folder
-	 *  read (`Library (upscaled)`), never inside it.
+	 *  Where an export of `source` goes when no folder is chosen: in a sibling folder of the library
+	 *  read (`Library (upscaled)`), never inside it, nor in a folder of the user's.
 	 */
-	getExportDestination: (source: string, layout: ExportLayout, options: UpscaleOptions_Deserialize) => __TAURI_INVOKE<string>("get_export_destination", { source, layout, options }),
+	getExportDestination: (source: string, layout: ExportLayout, options: UpscaleOptions_Deserialize) => typedError<string, ErrorPayload>(__TAURI_INVOKE("get_export_destination", { source, layout, options })),
 	/**
 	 *  Exports the open folder or book (a folder's books included): every page upscaled with
 	 *  `options`, to `destination` (chosen in a dialog) or beside the source. Reports each page on

@@ -20,7 +20,7 @@ use tauri::State;
 
 use crate::access::{self, Access};
 use crate::engine::{SeedUpscale, SrVulkanManagerState, UpscaleProgress, UpscaledImage};
-use crate::error::AppResult;
+use crate::error::{blocking, AppResult};
 use crate::export::{self, ExportEvent, ExportLayout, ExportRequest, Exports};
 use crate::gallery::{Gallery, OpenedLocation, PageInfo};
 use crate::model_speeds::{ModelSpeeds, SpeedsWatch};
@@ -365,12 +365,12 @@ pub async fn choose_export_folder(access: State<'_, Access>) -> AppResult<Option
     Ok(access.choose_export_folder().await?.map(|f| f.display().to_string()))
 }
 
-/// Where an export of `source` goes when no folder is chosen: a sibling folder of the folder
-/// read (`Library (upscaled)`), never inside it.
+/// Where an export of `source` goes when no folder is chosen: in a sibling folder of the library
+/// read (`Library (upscaled)`), never inside it, nor in a folder of the user's.
 #[tauri::command]
 #[specta::specta]
-pub fn get_export_destination(source: String, layout: ExportLayout, options: UpscaleOptions) -> String {
-    export::default_destination(Path::new(&source), layout, &options).display().to_string()
+pub async fn get_export_destination(source: String, layout: ExportLayout, options: UpscaleOptions) -> AppResult<String> {
+    blocking(move || export::default_destination(Path::new(&source), layout, &options).display().to_string()).await
 }
 
 /// Exports the open folder or book (a folder's books included): every page upscaled with

@@ -53,16 +53,41 @@ fn upscaled_sibling(folder: &Path) -> Option<PathBuf> {
     Some(folder.with_file_name(format!("{name} (upscaled)")))
 }
 
-/// Where an export goes when no folder was chosen: never inside the folder being read. A
-/// folder goes to its sibling `Photos (upscaled)`; a book to its library's sibling,
-/// `Library (upscaled)`, where one book written as a .cbz is `Library (upscaled)/Vol 1_x2.cbz`.
+/// The file SRView leaves in each folder its default exports make, so that they are known as its
+/// own without the record (another config, another machine).
+pub const FOLDER_MARK: &str = ".srview-export";
+
+/// Whether `folder` was made by an export of SRView: it holds `FOLDER_MARK`. Blocking.
+fn is_marked(folder: &Path) -> bool {
+    folder.join(FOLDER_MARK).is_file()
+}
+
+/// `folder`, or when a folder of the user's has that name, `folder (2)`, `folder (3)`, …: an
+/// export never writes into the user's own folder. Blocking.
+fn own_folder(folder: PathBuf) -> PathBuf {
+    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    (1..)
+        .map(|n| if n == 1 { folder.clone() } else { folder.with_file_name(format!("{name} ({n})")) })
+        .find(|f| !f.exists() || is_marked(f))
+        .expect("an unused name")
+}
+
+/// Where an export goes when no folder was chosen: never inside the library read. A book goes
+/// to its library's sibling, `Library (upscaled)`, where one book written as a .cbz is
+/// `Library (upscaled)/Vol 1_x2.cbz`; a folder of images (a book too) to
+/// `Library (upscaled)/Photo Folder`; a folder of books to its sibling `Photos (upscaled)`.
+/// Blocking: it reads the folder.
 pub fn default_destination(source: &Path, layout: ExportLayout, options: &UpscaleOptions) -> PathBuf {
     let stem =
         source.file_stem().or_else(|| source.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    if !has_book_extension(source) {
-        return upscaled_sibling(source).unwrap_or_else(|| source.join(format!("{stem} (upscaled)")));
-    }
     let library = source.parent().unwrap_or(Path::new("/"));
+    if !has_book_extension(source) {
+        let folder_book = crate::gallery::holds_images(source).then(|| Some(upscaled_sibling(library)?.join(source.file_name()?)));
+        return match folder_book.flatten() {
+            Some(folder) => own_folder(folder),
+            None => upscaled_sibling(source).map(own_folder).unwrap_or_else(|| source.join(format!("{stem} (upscaled)"))),
+        };
+    }
     let Some(shelf) = upscaled_sibling(library) else { return library.join(format!("{stem} (upscaled)")) };
     if layout == ExportLayout::Cbz {
         let scale = srview_core::models::options::size_label(options.size);
@@ -100,9 +125,12 @@ impl ExportRecord {
         paths
     }
 
-    /// Whether SRView wrote `path`: recorded, or a .cbz with SRView's mark. Blocking.
+    /// Whether SRView wrote `path`: recorded, a .cbz with SRView's mark, or a folder with its
+    /// `FOLDER_MARK`. Blocking.
     pub fn wrote(&self, path: &Path) -> bool {
-        self.paths().iter().flatten().any(|p| p == path) || (path.is_file() && batch::is_srview_export(path))
+        self.paths().iter().flatten().any(|p| p == path)
+            || (path.is_file() && batch::is_srview_export(path))
+            || (path.is_dir() && is_marked(path))
     }
 
     /// Records outputs (absolute paths). Blocking.
@@ -128,16 +156,26 @@ fn io_error(path: &Path, source: std::io::Error) -> SrError {
     SrError::Io { path: path.display().to_string(), source }
 }
 
-/// Creates the default destination's folder (a book's .cbz: the folder that holds it), when the
-/// export starts; its parent must exist. Returns it if this call created it. Blocking.
-fn create_default_folder(destination: &Path) -> Result<Option<PathBuf>, SrError> {
+/// Creates the default destination's folder (a book's .cbz: the folder that holds it) and the
+/// `Library (upscaled)` above it, when the export starts, each marked as SRView's; the library's
+/// folder must exist. Returns the folders this call created. Blocking.
+fn create_default_folder(destination: &Path) -> Result<Vec<PathBuf>, SrError> {
     let folder = if has_book_extension(destination) { destination.parent() } else { Some(destination) };
-    let Some(folder) = folder else { return Ok(None) };
-    match std::fs::create_dir(folder) {
-        Ok(()) => Ok(Some(folder.to_path_buf())),
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && folder.is_dir() => Ok(None),
-        Err(err) => Err(io_error(folder, err)),
+    let Some(folder) = folder else { return Ok(Vec::new()) };
+    let mut made = Vec::new();
+    let levels: Vec<&Path> = folder.ancestors().take(2).collect();
+    for folder in levels.into_iter().rev() {
+        match std::fs::create_dir(folder) {
+            Ok(()) => {
+                let mark = folder.join(FOLDER_MARK);
+                srview_core::store::export::save_file(&mark, batch::EXPORT_MARK.as_bytes(), Overwrite::Never)?;
+                made.push(folder.to_path_buf());
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && folder.is_dir() => {}
+            Err(err) => return Err(io_error(folder, err)),
+        }
     }
+    Ok(made)
 }
 
 /// What an export is about to create where it writes: the books (.cbz) and the folders below
@@ -339,9 +377,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let shelf = dir.path().join("Library (upscaled)");
         let book = shelf.join("Vol 1_x2.cbz");
-        assert_eq!(create_default_folder(&book).unwrap(), Some(shelf.clone()));
-        assert!(shelf.is_dir());
-        assert_eq!(create_default_folder(&book).unwrap(), None, "made already: not recorded again");
+        assert_eq!(create_default_folder(&book).unwrap(), [shelf.clone()]);
+        assert!(shelf.is_dir() && is_marked(&shelf));
+        assert!(create_default_folder(&book).unwrap().is_empty(), "made already: not recorded again");
         let photos = dir.path().join("Photos (upscaled)");
         std::fs::write(&photos, b"the user's file").unwrap();
         assert!(create_default_folder(&photos).is_err());
@@ -426,6 +464,32 @@ mod tests {
 
     fn names(paths: &[PathBuf]) -> Vec<String> {
         paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect()
+    }
+
+    #[test]
+    fn a_folder_of_images_goes_beside_its_library_never_into_a_users_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = library(dir.path());
+        let photos = library.join("Photo Folder");
+        let options = request(&photos, ExportLayout::Folder).options;
+        let shelf = dir.path().join("Library (upscaled)");
+        let to = default_destination(&photos, ExportLayout::Folder, &options);
+        assert_eq!(to, shelf.join("Photo Folder"));
+        assert_eq!(default_destination(&library, ExportLayout::Folder, &options), shelf, "a folder of books: its sibling");
+        assert_eq!(create_default_folder(&to).unwrap(), [shelf.clone(), to.clone()]);
+        let record = ExportRecord::default();
+        assert!(record.wrote(&shelf) && record.wrote(&to), "known as SRView's by their mark alone");
+        assert_eq!(default_destination(&photos, ExportLayout::Folder, &options), to, "SRView's own folder is used again");
+
+        // A folder of the user's with that name is never written into.
+        std::fs::remove_dir_all(&shelf).unwrap();
+        std::fs::create_dir_all(shelf.join("Photo Folder")).unwrap();
+        std::fs::write(shelf.join("Photo Folder").join("p1_x2.webp"), b"the user's").unwrap();
+        let to = default_destination(&photos, ExportLayout::Folder, &options);
+        assert_eq!(to, shelf.join("Photo Folder (2)"));
+        assert_eq!(create_default_folder(&to).unwrap(), [to.clone()]);
+        assert!(!record.wrote(&shelf) && !record.wrote(&shelf.join("Photo Folder")));
+        assert_eq!(std::fs::read(shelf.join("Photo Folder").join("p1_x2.webp")).unwrap(), b"the user's");
     }
 
     #[test]

@@ -132,21 +132,43 @@ fn sorted(mut paths: Vec<PathBuf>) -> Vec<PathBuf> {
 }
 
 /// Whether `folder` holds an image directly: a folder of images is a book too.
-fn holds_images(folder: &Path) -> bool {
+pub(crate) fn holds_images(folder: &Path) -> bool {
     std::fs::read_dir(folder)
         .map(|entries| entries.flatten().any(|e| has_image_extension(&e.path()) && e.path().is_file()))
         .unwrap_or(false)
 }
 
-/// The images and the books directly in `folder` (archives, and sub-folders of images), each in
-/// natural order. What SRView's exports wrote is not a book (`outputs`).
+/// How deep below a listed folder its images or books may lie (`Library/Series/Vol 1/*.png`).
+const BOOK_DEPTH: u32 = 3;
+
+/// Whether `folder` leads to something to read within `depth` levels: images, an archive, or a
+/// sub-folder that does. What SRView's exports wrote leads nowhere.
+fn leads_to_books(folder: &Path, depth: u32, outputs: &ExportRecord) -> bool {
+    if depth == 0 || outputs.wrote(folder) {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir(folder) else { return false };
+    let mut folders = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            folders.push(path);
+        } else if has_image_extension(&path) || (has_book_extension(&path) && !outputs.wrote(&path)) {
+            return true;
+        }
+    }
+    folders.iter().any(|f| leads_to_books(f, depth - 1, outputs))
+}
+
+/// The images and the books directly in `folder` (archives, and sub-folders that hold images or
+/// books within `BOOK_DEPTH` levels), each in natural order. What SRView's exports wrote is not a book (`outputs`).
 fn folder_contents(folder: &Path, outputs: &ExportRecord) -> Result<(Vec<PathBuf>, Vec<PathBuf>), OpenError> {
     let mut images = Vec::new();
     let mut books = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(|e| OpenError::Io(folder.to_path_buf(), e))?.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            if holds_images(&path) && !outputs.wrote(&path) {
+            if leads_to_books(&path, BOOK_DEPTH, outputs) {
                 books.push(path);
             }
             continue;
@@ -176,6 +198,9 @@ pub fn list(location: &Path, shelf: &Bookshelf, outputs: &ExportRecord) -> Resul
     })?;
     if location.is_dir() {
         let (images, books) = folder_contents(&location, outputs)?;
+        if !images.is_empty() && books.is_empty() {
+            return folder_book(location, images, outputs);
+        }
         let pages = images.into_iter().map(|path| {
             let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
             (ImageSource::File(path), animated)
@@ -228,6 +253,35 @@ pub fn list(location: &Path, shelf: &Bookshelf, outputs: &ExportRecord) -> Resul
         books,
         previous_book: None,
         next_book: None,
+    })
+}
+
+/// A folder of images and nothing else read as a book, as an archive is: beside its sibling
+/// books, with the one before and after it.
+fn folder_book(location: PathBuf, images: Vec<PathBuf>, outputs: &ExportRecord) -> Result<Listing, OpenError> {
+    let (books, previous_book, next_book) = match location.parent() {
+        Some(parent) => {
+            let (_, books) = folder_contents(parent, outputs)?;
+            let here = books.iter().position(|b| *b == location);
+            let previous_book = here.and_then(|i| i.checked_sub(1)).map(|i| books[i].clone());
+            let next_book = here.and_then(|i| books.get(i + 1)).cloned();
+            (books, previous_book, next_book)
+        }
+        None => (Vec::new(), None, None),
+    };
+    let pages = images.into_iter().map(|path| {
+        let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
+        (ImageSource::File(path), animated)
+    });
+    Ok(Listing {
+        kind: LocationKind::Book,
+        path: location,
+        book: None,
+        pages: pages.collect(),
+        start_index: 0,
+        books,
+        previous_book,
+        next_book,
     })
 }
 
@@ -400,12 +454,10 @@ impl Gallery {
         for book in off_screen {
             book.release();
         }
-        let title = match listing.kind {
-            LocationKind::Book => listing.path.file_stem(),
-            LocationKind::Folder => listing.path.file_name(),
-        }
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| listing.path.display().to_string());
+        let title = match book_name(&listing.path) {
+            name if name.is_empty() => listing.path.display().to_string(),
+            name => name,
+        };
         let described = OpenedLocation {
             kind: listing.kind,
             title,
@@ -489,5 +541,47 @@ mod tests {
         assert!(matches!(list(&dir.path().join("notes.txt"), shelf, &none), Err(OpenError::NotAnImage(_))));
         assert!(matches!(list(&dir.path().join("missing"), shelf, &none), Err(OpenError::NotFound(_))));
         assert!(matches!(list(&dir.path().join("vol2.cbz"), shelf, &none), Err(OpenError::Book(_))));
+    }
+
+    fn names(paths: &[PathBuf]) -> Vec<String> {
+        paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect()
+    }
+
+    #[test]
+    fn a_folder_leading_to_images_or_books_within_a_few_levels_is_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = dir.path().join("Library");
+        for folder in ["Series/Sub Vol", "Deep/a/b/c", "Empty/a", "Shelf/a"] {
+            std::fs::create_dir_all(library.join(folder)).unwrap();
+        }
+        std::fs::write(library.join("Series/Sub Vol/p1.png"), b"x").unwrap();
+        std::fs::write(library.join("Deep/a/b/c/p1.png"), b"x").unwrap();
+        std::fs::write(library.join("Empty/a/notes.txt"), b"x").unwrap();
+        std::fs::write(library.join("Shelf/a/Vol 1.cbz"), b"x").unwrap();
+        std::fs::write(library.join("Vol 1.cbz"), b"x").unwrap();
+        let shelf = Bookshelf::new(Limits::default());
+        let listing = list(&library, &shelf, &ExportRecord::default()).ok().unwrap();
+        assert_eq!(names(&listing.books), ["Series", "Shelf", "Vol 1.cbz"], "deeper than three levels, or empty: not listed");
+    }
+
+    #[test]
+    fn a_folder_of_images_opens_as_a_book_beside_its_siblings() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = dir.path().canonicalize().unwrap().join("Library");
+        std::fs::create_dir_all(library.join("Photo Folder")).unwrap();
+        std::fs::create_dir_all(library.join("Series/Sub Vol")).unwrap();
+        for name in ["Photo Folder/p2.png", "Photo Folder/p10.png", "Series/Sub Vol/p1.png", "A.cbz", "Z.cbz"] {
+            std::fs::write(library.join(name), b"x").unwrap();
+        }
+        let shelf = Bookshelf::new(Limits::default());
+        let listing = list(&library.join("Photo Folder"), &shelf, &ExportRecord::default()).ok().unwrap();
+        assert_eq!(listing.kind, LocationKind::Book);
+        assert_eq!(listing.pages.len(), 2);
+        assert_eq!(names(&listing.books), ["A.cbz", "Photo Folder", "Series", "Z.cbz"]);
+        assert_eq!(listing.previous_book, Some(library.join("A.cbz")));
+        assert_eq!(listing.next_book, Some(library.join("Series")));
+        // A folder of books stays a folder, listing its own.
+        let listing = list(&library.join("Series"), &shelf, &ExportRecord::default()).ok().unwrap();
+        assert_eq!((listing.kind, names(&listing.books)), (LocationKind::Folder, vec!["Sub Vol".to_owned()]));
     }
 }

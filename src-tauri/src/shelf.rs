@@ -73,22 +73,28 @@ impl Covers {
     }
 }
 
-/// The first page of a book, or of a folder of images (in natural order), to make its cover
-/// from. Blocking: it reads the folder or the book's index.
+/// The first page of a book, or of a folder of images (in natural order), or of a folder's
+/// first sub-folder that has one (a few levels down), to make its cover from. Blocking: it
+/// reads the folders or the book's index.
 pub fn first_page(book: &Path, limits: &Limits) -> Result<ImageSource, SrError> {
     let not_found = || SrError::InputNotFound(book.display().to_string());
     if book.is_dir() {
-        let entries = std::fs::read_dir(book).map_err(|_| not_found())?;
-        let first = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && has_image_extension(p))
-            .min_by(|a, b| natural_cmp(a.file_name().unwrap_or_default(), b.file_name().unwrap_or_default()));
-        return first.map(ImageSource::File).ok_or_else(not_found);
+        return first_image(book, 3).map(ImageSource::File).ok_or_else(not_found);
     }
     let opened = Book::open(book, limits.max_bytes)?;
     if opened.pages.is_empty() {
         return Err(not_found());
     }
     Ok(opened.page(0))
+}
+
+/// The first image in `folder`, else in its sub-folders in natural order, `depth` levels down.
+fn first_image(folder: &Path, depth: u32) -> Option<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder).ok()?.flatten().map(|e| e.path()).collect();
+    paths.sort_by(|a, b| natural_cmp(a.file_name().unwrap_or_default(), b.file_name().unwrap_or_default()));
+    if let Some(image) = paths.iter().find(|p| p.is_file() && has_image_extension(p)) {
+        return Some(image.clone());
+    }
+    let below = depth.checked_sub(1).filter(|d| *d > 0)?;
+    paths.iter().filter(|p| p.is_dir()).find_map(|p| first_image(p, below))
 }

@@ -5,6 +5,7 @@ import { describeError, type CacheApi } from "../api";
 import { definitionList, el, formatAge, formatBytes } from "./dom";
 import { ID } from "../ui/ids.js";
 import { t } from "../i18n/i18n";
+import { capConfirmation } from "../state/cache";
 
 export class CachePanel {
   constructor(
@@ -29,8 +30,8 @@ export class CachePanel {
     cap.style.width = "80px";
     const result = el("p", { id: ID.cacheResult, className: "note" });
     const confirmBox = el("div");
-    const ask = (question: string, action: () => Promise<string>) => {
-      const yes = el("button", { id: ID.confirmYes }, t("cache.remove"));
+    const ask = (question: string, action: () => Promise<string>, yesLabel = t("cache.remove")) => {
+      const yes = el("button", { id: ID.confirmYes }, yesLabel);
       const no = el("button", { id: ID.confirmNo }, t("cache.cancel"));
       confirmBox.replaceChildren(el("div", { className: "confirm" }, el("p", {}, question), el("div", { className: "row" }, yes, no)));
       no.onclick = () => confirmBox.replaceChildren();
@@ -60,9 +61,8 @@ export class CachePanel {
     const applyCap = el("button", { id: ID.cacheApplyCap }, t("cache.apply"));
     applyCap.onclick = () => {
       const megabytes = Math.max(1, Math.floor(Number(cap.value) || 1));
-      ask(t("cache.capAsk", { mb: megabytes }), async () =>
-        removed(await this.api.setCap(megabytes)),
-      );
+      const { question, yes } = capConfirmation(megabytes, stats.bytes);
+      ask(question, async () => removed(await this.api.setCap(megabytes)), yes);
     };
     const liftCap = el("button", { id: ID.cacheLiftCap }, t("cache.noCap"));
     liftCap.hidden = capMb === null;

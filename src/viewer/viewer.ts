@@ -1,14 +1,14 @@
 // The stage: one page or a two-page spread, fit to the page, its width or its height, zoom
 // and pan, the original/upscaled toggle and the before/after compare slider.
 //
-// The layout follows the page's display size, its original size times the scale it is shown
-// at (2 while upscaling 2×), so it does not move when the sharper image arrives. Zoom is
-// measured on that size: 100% is one pixel of the displayed page per screen pixel.
+// The layout follows the page's own (original) pixel size, whatever image of it is shown, so it
+// does not move when U is pressed or the sharper image arrives. Zoom is measured on that size:
+// 100% is one pixel of the page per screen pixel; the upscaled image fills the same box.
 
 import type { FitMode } from "../state/settings";
 import type { Direction } from "../state/reading";
 import { entryPoint, scrollStep, type ScrollAmount } from "../state/scroll";
-import { zoomStep } from "./zoom";
+import { fitScale, zoomLabel, zoomStep } from "./zoom";
 import { t } from "../i18n/i18n";
 
 export interface Slot {
@@ -30,8 +30,6 @@ export class Viewer {
   private enlargeSmall = false;
   /** Screen pixels per layout unit (pixels of the tallest original on screen). */
   private scale = 1;
-  /** Display pixels per original pixel: the upscaling scale while upscaling, else 1. */
-  private displayScale = 1;
   private direction: Direction = "ltr";
   /** Clockwise quarter turns of the pages on screen, in degrees. */
   private rotation = 0;
@@ -79,19 +77,22 @@ export class Viewer {
     this.layout();
   }
 
+  /** Marks the pages on screen that could not be read: each shows a plain placeholder of a
+   *  page's shape instead of a broken image, and the zoom label says nothing of it. */
+  setUnreadable(unreadable: boolean[]): void {
+    this.slots.forEach((slot, i) => {
+      slot.box.classList.toggle("unreadable", !!unreadable[i]);
+      slot.box.dataset.unreadable = t("status.unreadablePage");
+    });
+    this.layout();
+  }
+
   /** Turns the pages on screen by 0, 90, 180 or 270 degrees clockwise; the layout follows
    *  the turned size. */
   setRotation(degrees: number): void {
     if (degrees === this.rotation) return;
     this.rotation = degrees;
     this.fit();
-  }
-
-  /** The pages' display size in original pixels per original pixel (see the top). */
-  setDisplayScale(scale: number): void {
-    if (scale === this.displayScale) return;
-    this.displayScale = scale;
-    this.layout();
   }
 
   /**
@@ -158,7 +159,7 @@ export class Viewer {
 
   /** Steps the zoom, keeping the point under `anchor` (stage coordinates; default: the centre) still. */
   zoomBy(direction: 1 | -1, anchor?: { x: number; y: number }): void {
-    this.zoomAround({ kind: "scale", value: zoomStep(this.scale / this.displayScale, direction) }, anchor);
+    this.zoomAround({ kind: "scale", value: zoomStep(this.scale, direction) }, anchor);
   }
 
   private zoomAround(zoom: Zoom, anchor?: { x: number; y: number }): void {
@@ -188,11 +189,18 @@ export class Viewer {
     return slot ? slot.upscaled.naturalHeight / slot.original.naturalHeight : 1;
   }
 
+  /** The pages' own sizes; an unreadable page takes a placeholder's. */
+  private pageSizes(): { width: number; height: number }[] {
+    return this.visibleSlots().map((s) =>
+      s.box.classList.contains("unreadable") ? UNREADABLE_PAGE : { width: s.original.naturalWidth, height: s.original.naturalHeight },
+    );
+  }
+
   /** Layout size: the pages side by side at the height of the tallest, in its pixels. */
   private contentSize(): { width: number; height: number; widths: number[] } {
-    const slots = this.visibleSlots();
-    const height = Math.max(0, ...slots.map((s) => s.original.naturalHeight));
-    const widths = slots.map((s) => (s.original.naturalHeight ? (s.original.naturalWidth * height) / s.original.naturalHeight : 0));
+    const sizes = this.pageSizes();
+    const height = Math.max(0, ...sizes.map((s) => s.height));
+    const widths = sizes.map((s) => (s.height ? (s.width * height) / s.height : 0));
     return { width: widths.reduce((a, b) => a + b, 0), height, widths };
   }
 
@@ -203,12 +211,10 @@ export class Viewer {
   }
 
   private targetScale(): number {
-    const { width, height } = this.turnedSize();
-    if (!width || !height) return 1;
-    if (this.zoom.kind === "scale") return this.zoom.value * this.displayScale;
-    const rect = this.stage.getBoundingClientRect();
-    const fit = { page: Math.min(rect.width / width, rect.height / height), width: rect.width / width, height: rect.height / height }[this.fitMode];
-    return this.enlargeSmall ? fit : Math.min(fit, this.displayScale);
+    const size = this.turnedSize();
+    if (!size.width || !size.height) return 1;
+    if (this.zoom.kind === "scale") return this.zoom.value;
+    return fitScale(size, this.stage.getBoundingClientRect(), this.fitMode, this.enlargeSmall);
   }
 
   private refreshLayers(): void {
@@ -220,8 +226,8 @@ export class Viewer {
 
   /** The zoom level in the toolbar, in the current language. */
   relabel(): void {
-    const percent = Math.round((this.scale / this.displayScale) * 100);
-    this.zoomLabel.textContent = this.zoom.kind === "fit" ? t("toolbar.zoomFitPercent", { percent }) : `${percent}%`;
+    const readable = this.visibleSlots().some((s) => !s.box.classList.contains("unreadable") && s.original.naturalHeight > 0);
+    this.zoomLabel.textContent = readable ? zoomLabel(this.scale, this.zoom.kind === "fit") : "";
   }
 
   private layout(): void {
@@ -309,6 +315,9 @@ export class Viewer {
     this.handle.addEventListener("pointerup", () => (dragging = false));
   }
 }
+
+/** The placeholder of a page that could not be read: a page's usual shape. */
+const UNREADABLE_PAGE = { width: 1000, height: 1414 };
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));

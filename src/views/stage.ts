@@ -117,14 +117,10 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
     },
   );
 
-  // The page's display size: the upscaling scale while it is on, whether or not the result is
-  // there yet, so the page keeps its size when it arrives; a page not upscaled keeps its own.
+  // A page that could not be read shows a placeholder, not a broken image.
   store.watch(
-    (s) => {
-      const notUpscaled = s.reading.onScreen.every((id) => s.reading.problems.has(id) || upscaleOf(s, id).skipped);
-      return s.upscale.on && !notUpscaled ? s.settings.scale : 1;
-    },
-    (scale) => viewer.setDisplayScale(scale),
+    (s) => s.reading.onScreen.map((id) => s.reading.problems.has(id)),
+    (unreadable) => viewer.setUnreadable(unreadable),
   );
 
   // Any settings change puts the zoom back to fit, as it always has.

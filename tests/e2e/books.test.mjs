@@ -116,6 +116,10 @@ test("a missing path and a damaged page are said to be so", async () => {
   try {
     await driver.wait(async () => /damaged/.test((await text(driver, ID.statusText)) ?? ""), WAIT, "the damaged page was not said to be damaged");
     assert.equal(await js(driver, `return document.getElementById('${ID.errorBanner}').hidden`), false);
+    // A plain placeholder, not the broken-image icon, and no zoom of a page that is not there.
+    const shown = await js(driver, `const slot = document.getElementById('${ID.slot1}'); return { unreadable: slot.classList.contains('unreadable'), image: getComputedStyle(document.getElementById('${ID.original}')).visibility, width: Math.round(slot.getBoundingClientRect().width), zoom: document.getElementById('${ID.zoomLevel}').textContent }`);
+    assert.deepEqual({ ...shown, width: shown.width > 100 }, { unreadable: true, image: "hidden", width: true, zoom: "" });
+    await screenshot(driver, "damaged-page.png");
   } finally {
     await driver.quit();
   }

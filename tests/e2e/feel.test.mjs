@@ -254,33 +254,43 @@ test("upscaling (U) stays on after a restart", async () => {
   }
 });
 
-test("the page keeps its box and its zoom label when the upscaled image arrives", async () => {
+test("the page keeps its box and its zoom label when U is pressed and when the upscaled image arrives", async () => {
   // Upscaling is off again (the test above left it off); Fit page, small images not enlarged.
   const driver = await openApp([join(tall, "03.png")]);
+  const measure = `const box = document.getElementById(arguments[0]).getBoundingClientRect();
+     return { box: [box.left, box.top, box.width, box.height].map(Math.round), label: document.getElementById(arguments[1]).textContent };`;
+  // Presses U and measures in the same turn of the event loop: before any result can arrive.
+  const pressU = () => js(driver, `window.dispatchEvent(new KeyboardEvent("keydown", { key: "u" })); ${measure}`, ID.slot1, ID.zoomLevel);
+  const upscaledShown = () =>
+    driver.wait(async () => js(driver, `const u = document.getElementById(arguments[0]); return u.naturalWidth === 800 && !u.hidden`, ID.upscaled), WAIT, "the upscaled image never arrived");
+  const fit = async (label) => {
+    for (let i = 0; i < 3 && (await text(driver, ID.zoomFit)) !== label; i++) await keys(driver, "f");
+    assert.equal(await text(driver, ID.zoomFit), label);
+  };
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);
     await driver.wait(async () => js(driver, `return document.getElementById(arguments[0]).naturalWidth === 400`, ID.original), WAIT);
-    // Press U and measure in the same turn of the event loop: before any result can arrive.
-    const before = await js(
-      driver,
-      `window.dispatchEvent(new KeyboardEvent("keydown", { key: "u" }));
-       const box = document.getElementById(arguments[0]).getBoundingClientRect();
-       return { box: [box.left, box.top, box.width, box.height].map(Math.round), label: document.getElementById(arguments[1]).textContent };`,
-      ID.slot1,
-      ID.zoomLevel,
-    );
-    await driver.wait(async () => js(driver, `return document.getElementById(arguments[0]).naturalWidth === 800`, ID.upscaled), WAIT, "the upscaled image never arrived");
-    const after = await js(
-      driver,
-      `const box = document.getElementById(arguments[0]).getBoundingClientRect();
-       return { box: [box.left, box.top, box.width, box.height].map(Math.round), label: document.getElementById(arguments[1]).textContent };`,
-      ID.slot1,
-      ID.zoomLevel,
-    );
-    assert.deepEqual(after, before, "the page moved when its upscaled image arrived");
-    // The 400×300 page is shown at its display size, 800×600, as far as the window allows.
-    assert.ok(before.box[2] > 400, `the page was not laid out at its upscaled display size: ${JSON.stringify(before)}`);
+    await fit("Fit page");
+    const plain = await js(driver, measure, ID.slot1, ID.zoomLevel);
+    // The 400×300 page fits the window: it keeps its own size, and the label says so.
+    assert.equal(plain.label, "fit 100%");
+    assert.deepEqual(plain.box.slice(2), [400, 300], `the page was not laid out at its own size: ${JSON.stringify(plain)}`);
+    assert.deepEqual(await pressU(), plain, "the page moved when U was pressed in Fit page");
+    await upscaledShown();
+    assert.deepEqual(await js(driver, measure, ID.slot1, ID.zoomLevel), plain, "the page moved when its upscaled image arrived");
     await screenshot(driver, "feel-no-jump.png");
+
+    // Fit width, small images not enlarged: U neither widens the page nor changes its label.
+    await fit("Fit width");
+    const wide = await js(driver, measure, ID.slot1, ID.zoomLevel);
+    assert.deepEqual([wide.label, ...wide.box.slice(2)], ["fit 100%", 400, 300], `Fit width widened the upscaled page: ${JSON.stringify(wide)}`);
+    assert.deepEqual(await pressU(), wide, "the page moved when U was turned off in Fit width");
+    assert.deepEqual(await pressU(), wide, "the page moved when U was turned on in Fit width");
+    await upscaledShown();
+    assert.deepEqual(await js(driver, measure, ID.slot1, ID.zoomLevel), wide, "the page moved when its upscaled image came back");
+    await screenshot(driver, "feel-no-jump-width.png");
+    await pressU();
+    await fit("Fit page");
   } finally {
     await driver.quit();
   }

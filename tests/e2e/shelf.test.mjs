@@ -1,7 +1,8 @@
 // The shelf in the real webview: an export goes to the library's sibling folder and runs on in
 // the status line with its panel closed, keeps its result for the panel, and is never offered as
 // the next book, nor is one that SRView's CLI wrote into the library; the Books panel lists the
-// folder of images beside the archives, with covers, marks the current book and says "read".
+// folder of images beside the archives (and a folder whose images lie a level down), with
+// covers, marks the current book and says "read"; a folder of images reads as a book.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
@@ -36,6 +37,9 @@ before(async () => {
   book("Manga Vol 1", 6, "400x300");
   book("Manga Vol 2", 2, "150x210");
   for (const i of [1, 2]) execFileSync("convert", ["-size", "160x120", `xc:${i === 1 ? "#c04080" : "#40c080"}`, join(library, "Photo Folder", `photo-${i}.png`)]);
+  // A series whose only volume is a folder of images one level down.
+  mkdirSync(join(library, "Series", "Sub Vol"), { recursive: true });
+  for (const i of [1, 2]) execFileSync("convert", ["-size", "160x120", "xc:#8080c0", join(library, "Series", "Sub Vol", `p${i}.png`)]);
   // SRView's CLI exports Vol 1 into the library itself: `Manga Vol 1_x2.cbz`, between Vol 1 and Vol 2.
   execFileSync(CLI, ["upscale", vol1, "-o", join(library, "Manga Vol 1_x2.cbz"), "--gpu", "cpu", "--cache", join(dir, "cli-cache"), "--model", "WAIFU2X_ANIME_UP2X"], {
     env: { ...process.env, SRVIEW_VENV: process.env.SRVIEW_VENV ?? join(root, ".venv") },
@@ -53,7 +57,7 @@ const keys = (driver, ...sequence) => driver.actions().sendKeys(...sequence).per
 
 test("an export goes beside the library, runs on in the status line, keeps its result, and is never the next book", async () => {
   const libraryBefore = readdirSync(library).sort();
-  assert.deepEqual(libraryBefore, ["Manga Vol 1.cbz", "Manga Vol 1_x2.cbz", "Manga Vol 2.cbz", "Photo Folder"]);
+  assert.deepEqual(libraryBefore, ["Manga Vol 1.cbz", "Manga Vol 1_x2.cbz", "Manga Vol 2.cbz", "Photo Folder", "Series"]);
   const driver = await openApp([vol1]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "engine not ready");
@@ -63,6 +67,15 @@ test("an export goes beside the library, runs on in the status line, keeps its r
     await js(driver, `const s = document.getElementById('${ID.exportLayout}'); s.value = 'cbz'; s.dispatchEvent(new Event('change'))`);
     const target = join(dir, "Library (upscaled)", "Manga Vol 1_x2.cbz");
     await driver.wait(async () => (await text(driver, ID.exportDestination)) === target, WAIT, "the destination is not the library's sibling");
+    // Every count the status line shows, in order: each page is reported as it finishes.
+    // (Each change's old value, then the last value: counts set within one task are kept too.)
+    await js(
+      driver,
+      `const indicator = document.getElementById('${ID.exportIndicator}'); const counts = (window.__exportCounts = []);
+       const add = (d) => counts.at(-1) !== d && counts.push(d);
+       new MutationObserver((records) => { for (const r of records) add(Number(r.oldValue ?? 0)); add(Number(indicator.dataset.done)); })
+         .observe(indicator, { attributes: true, attributeFilter: ["data-done"], attributeOldValue: true })`,
+    );
     await driver.findElement(By.id(ID.exportStart)).click();
     await keys(driver, Key.ESCAPE);
     await driver.wait(async () => js(driver, `return document.getElementById('${ID.panelExport}').hidden`), 5_000, "Escape did not close the panel");
@@ -77,6 +90,9 @@ test("an export goes beside the library, runs on in the status line, keeps its r
     await screenshot(driver, "shelf-export-running.png");
     await driver.wait(async () => /^Export done · 1 written$/.test((await text(driver, ID.exportIndicator)) ?? ""), WAIT, "the status line did not say the export was done");
     await screenshot(driver, "shelf-export-done.png");
+    const counts = (await js(driver, "return window.__exportCounts")).filter((d) => d > 0);
+    assert.ok(counts.every((d, i) => i === 0 || d > counts[i - 1]) && counts.at(-1) === 6, `counts out of order: ${counts}`);
+    assert.ok(counts.filter((d) => d < 6).length >= 2, `the progress came in jumps: ${counts}`);
     assert.ok(existsSync(target), "no .cbz in the sibling folder");
     assert.deepEqual(readdirSync(library).sort(), libraryBefore, "the export wrote into the library");
 
@@ -106,6 +122,7 @@ test("an export goes beside the library, runs on in the status line, keeps its r
       { name: "Manga Vol 2", where: "", current: false },
       { name: "Manga Vol 3", where: "", current: false },
       { name: "Photo Folder", where: "", current: false },
+      { name: "Series", where: "", current: false },
     ]);
     await driver.wait(
       async () => js(driver, `return [...document.querySelectorAll('#${ID.booksHere} img.cover')].every((img) => img.complete && img.naturalWidth > 0)`),
@@ -113,13 +130,30 @@ test("an export goes beside the library, runs on in the status line, keeps its r
       "the covers did not load",
     );
     const covers = await js(driver, `return [...document.querySelectorAll('#${ID.booksHere} img.cover')].map((img) => [img.naturalWidth, img.naturalHeight])`);
-    assert.deepEqual(covers, [[120, 90], [120, 168], [120, 168], [120, 90]], "covers are small thumbnails of each book's first page");
+    assert.deepEqual(covers, [[120, 90], [120, 168], [120, 168], [120, 90], [120, 90]], "covers are small thumbnails of each book's first page");
     assert.match(await text(driver, ID.recentBooks), /Manga Vol 1read/);
     await screenshot(driver, "shelf-books.png");
 
     // A folder of images opens as a book.
     await driver.findElement(By.css(`#${ID.booksHere} li:nth-child(4) button`)).click();
     await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 2", WAIT, "the folder of images did not open");
+
+    // Read as a book: beside its siblings, current, recent, and its end offers the next book.
+    if (await hidden(driver, ID.panelBooks)) await keys(driver, "b");
+    await driver.wait(
+      async () => js(driver, `return document.querySelector('#${ID.booksHere} li.current .name')?.textContent === "Photo Folder"`),
+      WAIT,
+      "the folder of images is not listed as the current book beside its siblings",
+    );
+    const siblings = await js(driver, `return [...document.querySelectorAll('#${ID.booksHere} li .name')].map((n) => n.textContent)`);
+    assert.deepEqual(siblings, ["Manga Vol 1", "Manga Vol 2", "Manga Vol 3", "Photo Folder", "Series"]);
+    assert.match(await text(driver, ID.recentBooks), /Photo Folder/, "the folder of images is not among the recent books");
+    await screenshot(driver, "shelf-folder-book.png");
+    await keys(driver, Key.ESCAPE);
+    await keys(driver, Key.END, Key.ARROW_RIGHT);
+    await driver.wait(async () => !(await hidden(driver, ID.bookEnd)), WAIT, "no end-of-book banner for the folder of images");
+    assert.match(await text(driver, ID.bookEnd), /End of Photo Folder\. Next book: Series /);
+    await screenshot(driver, "shelf-folder-book-end.png");
   } finally {
     await driver.quit();
   }

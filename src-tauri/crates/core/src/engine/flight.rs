@@ -61,10 +61,10 @@ pub(crate) struct Flight {
 }
 
 impl Flight {
-    fn new(priority: Priority) -> Arc<Self> {
+    fn new(priority: Priority, order: u64) -> Arc<Self> {
         Arc::new(Flight {
             waiters: Mutex::new([0; 3]),
-            urgency: Urgency::new(priority),
+            urgency: Urgency::new(priority, order),
             changed: Notify::new(),
             state: watch::channel(FlightState::Preparing).0,
         })
@@ -126,6 +126,7 @@ impl Flights {
         self: &Arc<Self>,
         key: FlightKey,
         priority: Priority,
+        order: u64,
         session: &Arc<Session>,
         start: impl FnOnce(Arc<Flight>),
     ) -> Waiter {
@@ -133,12 +134,13 @@ impl Flights {
         let flight = match map.get(&key) {
             Some(flight) => flight.clone(),
             None => {
-                let flight = Flight::new(priority);
+                let flight = Flight::new(priority, order);
                 map.insert(key, flight.clone());
                 start(flight.clone());
                 flight
             }
         };
+        flight.urgency.include_order(order);
         flight.update(priority, 1);
         drop(map);
         session.scheduler.reschedule();

@@ -2,6 +2,7 @@
 //! progress and its outcome.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -77,10 +78,15 @@ pub struct UpscaleRequest {
     /// Whether saving may replace an existing file.
     pub overwrite: Overwrite,
     pub priority: Priority,
+    /// Among requests of the same priority, the lower goes first. `new` numbers requests as
+    /// they are made, so a batch's pages are computed in its order, whichever is read first.
+    pub order: u64,
     pub skip: SkipRules,
     /// With the model `auto`: these rules rather than the engine's (`Engine::set_model_rules`).
     pub model_rules: Option<Arc<ModelRules>>,
 }
+
+static NEXT_ORDER: AtomicU64 = AtomicU64::new(0);
 
 impl UpscaleRequest {
     pub fn new(source: impl Into<ImageSource>, options: UpscaleOptions) -> Self {
@@ -90,6 +96,7 @@ impl UpscaleRequest {
             save_path: None,
             overwrite: Overwrite::Never,
             priority: Priority::Interactive,
+            order: NEXT_ORDER.fetch_add(1, Ordering::Relaxed),
             skip: SkipRules::default(),
             model_rules: None,
         }

@@ -1,6 +1,7 @@
 //! The job scheduler. Jobs wait in a Rust-side queue and at most `pipeline_depth` are handed
 //! to sr_vulkan at once, so every job sr_vulkan holds is running. The most urgent queued job
-//! goes next; urgency is read live, so a page that the reader comes back to is promoted. In
+//! goes next, and among equally urgent ones the earliest request's (a batch runs in its order);
+//! urgency is read live, so a page that the reader comes back to is promoted. In
 //! CPU mode a background job never starts beside the page on screen: one job already uses
 //! every core, and a second would halve the speed of both. An idle job (a speed probe) starts
 //! only when nothing else runs or waits. A queued job can be cancelled; a
@@ -8,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -43,29 +44,42 @@ impl Priority {
 }
 
 /// The live urgency of a group of jobs (one page): the most urgent of the requests waiting
-/// for it. Shared between the page's computation and its queued jobs.
+/// for it, and the earliest of their orders (`UpscaleRequest::order`). Shared between the
+/// page's computation and its queued jobs.
 #[derive(Debug)]
-pub(crate) struct Urgency(AtomicU8);
+pub(crate) struct Urgency {
+    rank: AtomicU8,
+    order: AtomicU64,
+}
 
 const NOBODY_WAITS: u8 = u8::MAX;
 const IDLE: u8 = Priority::Batch as u8 + 1;
 
 impl Urgency {
-    pub fn new(priority: Priority) -> Arc<Self> {
-        Arc::new(Urgency(AtomicU8::new(priority.rank())))
+    pub fn new(priority: Priority, order: u64) -> Arc<Self> {
+        Arc::new(Urgency { rank: AtomicU8::new(priority.rank()), order: AtomicU64::new(order) })
     }
 
     /// Below every priority: runs only while nothing else is queued or running (speed probes).
     pub fn idle() -> Arc<Self> {
-        Arc::new(Urgency(AtomicU8::new(IDLE)))
+        Arc::new(Urgency { rank: AtomicU8::new(IDLE), order: AtomicU64::new(u64::MAX) })
     }
 
     pub fn set(&self, priority: Option<Priority>) {
-        self.0.store(priority.map_or(NOBODY_WAITS, Priority::rank), Ordering::SeqCst);
+        self.rank.store(priority.map_or(NOBODY_WAITS, Priority::rank), Ordering::SeqCst);
+    }
+
+    /// A request of `order` waits for these jobs too.
+    pub fn include_order(&self, order: u64) {
+        self.order.fetch_min(order, Ordering::SeqCst);
     }
 
     pub(super) fn rank(&self) -> u8 {
-        self.0.load(Ordering::SeqCst)
+        self.rank.load(Ordering::SeqCst)
+    }
+
+    fn order(&self) -> u64 {
+        self.order.load(Ordering::SeqCst)
     }
 
     fn is_interactive(&self) -> bool {
@@ -206,7 +220,7 @@ impl Dispatch {
             .iter()
             .enumerate()
             .filter(|(_, q)| q.urgency.rank() != NOBODY_WAITS && !(custom_busy && q.spec.is_custom()))
-            .min_by_key(|(_, q)| (q.urgency.rank(), q.seq))
+            .min_by_key(|(_, q)| (q.urgency.rank(), q.urgency.order(), q.seq))
             .map(|(i, _)| i)?;
         let interactive_busy =
             self.interactive_arriving > 0 || self.running.values().any(|r| r.urgency.is_interactive());
@@ -412,7 +426,7 @@ mod tests {
     use super::*;
 
     fn queue(dispatch: &mut Dispatch, priority: Priority) {
-        queue_with(dispatch, Urgency::new(priority));
+        queue_with(dispatch, Urgency::new(priority, 0));
     }
 
     fn queue_with(dispatch: &mut Dispatch, urgency: Arc<Urgency>) {
@@ -459,6 +473,20 @@ mod tests {
         queue(&mut dispatch, Priority::Background);
         let order: Vec<u64> = std::iter::from_fn(|| dispatch.pick(8, false).map(|q| q.seq)).collect();
         assert_eq!(order, [3, 2, 4, 1]);
+    }
+
+    #[test]
+    fn equally_urgent_jobs_go_in_their_requests_order_whenever_they_were_queued() {
+        let mut dispatch = Dispatch::default();
+        let (first, second) = (Urgency::new(Priority::Batch, 7), Urgency::new(Priority::Batch, 8));
+        // The second page was read first, so its tiles reached the queue first.
+        queue_with(&mut dispatch, second.clone());
+        queue_with(&mut dispatch, second);
+        queue_with(&mut dispatch, first.clone());
+        queue_with(&mut dispatch, first);
+        queue(&mut dispatch, Priority::Interactive);
+        let order: Vec<u64> = std::iter::from_fn(|| dispatch.pick(8, false).map(|q| q.seq)).collect();
+        assert_eq!(order, [5, 3, 4, 1, 2]);
     }
 
     #[test]

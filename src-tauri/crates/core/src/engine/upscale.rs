@@ -403,7 +403,7 @@ impl Engine {
             tiling: shared.tiling,
             custom_limit: shared.custom_call_limit,
         };
-        let waiter = shared.flights.join(flight_key, request.priority, &shared.session, move |flight| {
+        let waiter = shared.flights.join(flight_key, request.priority, request.order, &shared.session, move |flight| {
             tokio::spawn(fly(job, flight).instrument(tracing::debug_span!("flight")));
         });
         let mut states = waiter.flight.subscribe();
