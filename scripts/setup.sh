@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libvulkan1 mesa-vulkan-drivers
   zip unzip p7zip-full
   python3.11 python3.11-venv libpython3.11-dev desktop-file-utils shared-mime-info
+  fonts-noto-cjk # Japanese and Chinese text in the interface (and its end-to-end screenshots)
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

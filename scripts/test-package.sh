@@ -37,6 +37,13 @@ read -r ow oh < <(identify -format '%w %h\n' "$ROOT/tests/e2e/fixtures/pages/pag
 [[ -f "$home/.cache/srview/CACHEDIR.TAG" ]] || fail "no cache under \$HOME/.cache/srview"
 [[ -n $(find "$home/.cache/srview" -name '*.webp') ]] || fail "the result is not in the cache"
 
+echo "== the interface's languages"
+dpkg-deb -f "$deb" Recommends | grep -q "fonts-noto-cjk" || fail "the package does not recommend the CJK fonts"
+env -i HOME="$home" PATH=/usr/bin:/bin LANG=ja_JP.UTF-8 /usr/bin/srview doctor | grep -q "インストール済み" \
+  || fail "srview doctor does not speak Japanese under LANG=ja_JP.UTF-8"
+env -i HOME="$home" PATH=/usr/bin:/bin LC_ALL=zh_CN.UTF-8 /usr/bin/srview doctor | grep -q "已安装" \
+  || fail "srview doctor does not speak Chinese under LC_ALL=zh_CN.UTF-8"
+
 echo "== the desktop entry and MIME types"
 desktop=/usr/share/applications/srview.desktop
 desktop-file-validate "$desktop" || fail "desktop-file-validate"

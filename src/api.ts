@@ -32,6 +32,8 @@ import {
   type UpscaleProgress,
   type ModelRules_Deserialize,
 } from "./bindings";
+import { describeErrorPayload } from "./i18n/errors";
+import { t } from "./i18n/i18n";
 import type { KeyValueStore } from "./state/library";
 
 export class CommandError extends Error {
@@ -58,7 +60,7 @@ export async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof CommandError) return error.message;
+  if (error instanceof CommandError) return describeErrorPayload(error.kind, error.message);
   if (error instanceof Error) return error.message;
   return String(error);
 }
@@ -190,7 +192,7 @@ export const shelfApi: ShelfApi = {
 
 export const desktopApi: DesktopApi = {
   pick: async (directory, extensions) => {
-    const filters = directory ? undefined : [{ name: "Images and books", extensions }];
+    const filters = directory ? undefined : [{ name: t("dialog.imagesAndBooks"), extensions }];
     const picked = await open({ directory, multiple: false, filters });
     return typeof picked === "string" ? picked : null;
   },

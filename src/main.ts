@@ -38,6 +38,7 @@ import { bindExportStatus } from "./views/export-status";
 import { bindStatus } from "./views/status";
 import { bindStrip } from "./views/strip";
 import { bindToolbar } from "./views/toolbar";
+import { setLanguage, t } from "./i18n/i18n";
 
 /** What the open dialog offers: the images and books core reads. */
 const OPENABLE_EXTENSIONS = [...IMAGE_EXTENSIONS, ...BOOK_EXTENSIONS];
@@ -122,4 +123,9 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
 }
 
 const store = new Store(initialState());
-void start(store).catch((e) => store.update((s) => ({ view: { ...s.view, alert: `SRView could not start: ${describeError(e)}` } })));
+// First of all the watchers: the views that follow redraw in the new language.
+store.watch(
+  (s) => s.settings.language,
+  (choice) => setLanguage(choice),
+);
+void start(store).catch((e) => store.update((s) => ({ view: { ...s.view, alert: t("status.couldNotStart", { error: describeError(e) }) } })));

@@ -11,6 +11,7 @@ mod gallery;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
 mod model_speeds;
+mod locale;
 mod opening;
 mod protocol;
 mod shelf;
@@ -124,6 +125,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
     if let Some(dir) = access.recorded_models_dir() {
         engine.models_dir = Some(dir);
     }
+    // The system's language for the interface, before the page's own scripts run.
+    let builder = builder.plugin(locale::plugin());
     // A path on the command line: its name is on screen from the first frame.
     let builder = match &options.initial_location {
         Some(path) => builder.plugin(opening::plugin(path)),

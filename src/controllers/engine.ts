@@ -5,6 +5,7 @@ import type { ModelListing } from "../bindings";
 import type { AppState, EngineState } from "../app/state";
 import type { Store } from "../app/store";
 import { usableModel, withModel } from "../state/settings";
+import { t } from "../i18n/i18n";
 
 export class EngineController {
   constructor(
@@ -48,7 +49,7 @@ export class EngineController {
       const listing = useDefault ? await this.api.useDefaultModelsFolder() : await this.api.chooseModelsFolder();
       if (listing) this.useListing(listing);
     } catch (e) {
-      this.store.update((s) => ({ view: { ...s.view, alert: `Models folder: ${describeError(e)}` } }));
+      this.store.update((s) => ({ view: { ...s.view, alert: t("status.modelsFolder", { error: describeError(e) }) } }));
     }
   }
 

@@ -7,6 +7,7 @@ import { Latest } from "../state/requests";
 import { toUpscaleOptions } from "../state/settings";
 import type { ReadingController } from "./reading";
 import type { ViewController } from "./view";
+import { t } from "../i18n/i18n";
 
 export class LocationController {
   private opening = new Latest();
@@ -54,9 +55,9 @@ export class LocationController {
     if (id === undefined || !state.engine.report) return;
     try {
       const target = await this.api.saveAs(id, toUpscaleOptions(state.settings));
-      if (target) this.view.notice(`Saved ${target}`);
+      if (target) this.view.notice(t("status.saved", { path: target }));
     } catch (e) {
-      this.view.alert(`Could not save: ${describeError(e)}`);
+      this.view.alert(t("status.couldNotSave", { error: describeError(e) }));
     }
   }
 }

@@ -4,6 +4,7 @@ import { describeError, type ModelsApi } from "../api";
 import type { AppState } from "../app/state";
 import type { Store } from "../app/store";
 import { withModel } from "../state/settings";
+import { t } from "../i18n/i18n";
 
 export class ModelsController {
   constructor(
@@ -39,7 +40,7 @@ export class ModelsController {
       const path = await this.api.openModelsFolder();
       this.store.update((s) => ({ models: { ...s.models, folderOpened: path } }));
     } catch (e) {
-      this.store.update((s) => ({ view: { ...s.view, alert: `Models folder: ${describeError(e)}` } }));
+      this.store.update((s) => ({ view: { ...s.view, alert: t("status.modelsFolder", { error: describeError(e) }) } }));
     }
   }
 }

@@ -9,6 +9,7 @@ import { indexOf, onScreenIndices, pages, readingMode, sizesByIndex, withEntry, 
 import type { Store } from "../app/store";
 import type { Library } from "../state/library";
 import * as layout from "../state/reading";
+import { t } from "../i18n/i18n";
 import type { StripPosition } from "../state/strip";
 
 /** What the reader asks of the vertical strip (controllers/strip.ts). */
@@ -182,7 +183,7 @@ export class ReadingController {
   originalFailed(slot: number): void {
     const id = this.state.reading.onScreen[slot];
     if (id === undefined || this.state.reading.problems.has(id)) return;
-    this.setProblems([[id, { kind: "not_an_image", message: "it is not an image that can be shown" }]]);
+    this.setProblems([[id, { kind: "not_an_image", message: t("status.notShowable") }]]);
   }
 
   /** Page sizes near the position, for spreads; the pairing is redone when they arrive. */

@@ -9,6 +9,7 @@ import type { Store } from "../app/store";
 import { RequestTracker } from "../state/requests";
 import { displayHeight } from "../state/rules";
 import { settingsKey, toRequestRules, toSkipRules, toUpscaleOptions } from "../state/settings";
+import { t } from "../i18n/i18n";
 
 /** Failures that may pass (a busy or restarted engine, memory, I/O): such a page is asked for
  *  again when it comes back on screen. The others (a damaged or oversized page) stay. */
@@ -31,7 +32,7 @@ export class UpscaleController {
   toggle(): void {
     const { error } = this.store.state.engine;
     if (error) {
-      this.store.update((s) => ({ view: { ...s.view, alert: `Upscaling is unavailable: ${error}` } }));
+      this.store.update((s) => ({ view: { ...s.view, alert: t("status.upscalingUnavailable", { error }) } }));
       return;
     }
     this.store.update((s) => ({ upscale: { ...s.upscale, on: !s.upscale.on } }));

@@ -9,6 +9,7 @@ import { whereInBook, type BookMemory } from "../state/library";
 import { el } from "./dom";
 import { ID } from "../ui/ids.js";
 import type { DomId } from "../ui/dom";
+import { t } from "../i18n/i18n";
 
 interface Item {
   path: string;
@@ -44,9 +45,9 @@ export class BooksPanel {
       this.marks.replaceChildren();
       return;
     }
-    const heading = el("h3", {}, `Bookmarks in ${location.title}`);
+    const heading = el("h3", {}, t("books.bookmarksIn", { title: location.title }));
     if (bookmarks.length === 0) {
-      this.marks.replaceChildren(heading, el("p", { className: "note", id: ID.bookmarksEmpty }, "No bookmarks yet. Press M, or the bookmark button beside the page counter, to mark the page shown."));
+      this.marks.replaceChildren(heading, el("p", { className: "note", id: ID.bookmarksEmpty }, t("books.noBookmarks")));
       return;
     }
     const ul = el("ul", { className: "book-list", id: ID.bookmarksList });
@@ -54,13 +55,13 @@ export class BooksPanel {
       const image = location.images[mark.page];
       const jump = el(
         "button",
-        { title: `Go to page ${mark.page + 1}: ${mark.name}` },
+        { title: t("books.goTo", { page: mark.page + 1, name: mark.name }) },
         el("img", { className: "cover", src: image?.thumbnailUrl ?? "", alt: "", loading: "lazy", decoding: "async" }),
-        el("span", { className: "name" }, `Page ${mark.page + 1}`),
+        el("span", { className: "name" }, t("books.page", { page: mark.page + 1 })),
         el("span", { className: "where" }, mark.name),
       );
       jump.addEventListener("click", () => this.bookmarks.jump(mark));
-      const remove = el("button", { className: "remove", title: `Remove the bookmark on page ${mark.page + 1}` }, "×");
+      const remove = el("button", { className: "remove", title: t("books.removeBookmark", { page: mark.page + 1 }) }, "×");
       remove.setAttribute("aria-label", remove.title);
       remove.addEventListener("click", () => this.bookmarks.remove(mark.page));
       ul.append(el("li", { className: "bookmark", dataset: { page: String(mark.page + 1) } }, jump, remove));
@@ -79,16 +80,16 @@ export class BooksPanel {
       const remembered = this.memory(path);
       return remembered ? whereInBook(remembered) : "";
     };
-    const children: HTMLElement[] = [el("h2", {}, "Books"), this.marks];
+    const children: HTMLElement[] = [el("h2", {}, t("books.title")), this.marks];
     if (here.length > 0) {
-      const folder = location?.kind === "book" ? "this folder" : location?.title;
+      const folder = location?.kind === "book" ? t("books.thisFolder") : location?.title;
       const items = here.map((b) => ({ path: b.path, name: b.name, where: whereOf(b.path), cover: b.coverUrl }));
-      children.push(el("h3", {}, `In ${folder}`), this.list(ID.booksHere, items, current));
+      children.push(el("h3", {}, t("books.in", { folder })), this.list(ID.booksHere, items, current));
     }
     if (problem) children.push(el("p", { className: "bad" }, problem));
-    children.push(el("h3", {}, "Recently read"));
+    children.push(el("h3", {}, t("books.recent")));
     if (recent.length === 0) {
-      children.push(el("p", { className: "note", id: ID.recentEmpty }, "Books you open appear here, with the page you were on."));
+      children.push(el("p", { className: "note", id: ID.recentEmpty }, t("books.recentEmpty")));
     } else {
       children.push(this.list(ID.recentBooks, recent.map((b) => ({ path: b.path, name: b.title, where: whereInBook(b) })), current));
     }

@@ -4,6 +4,7 @@ import type { CacheStats, CleanReport } from "../bindings";
 import { describeError, type CacheApi } from "../api";
 import { definitionList, el, formatAge, formatBytes } from "./dom";
 import { ID } from "../ui/ids.js";
+import { t } from "../i18n/i18n";
 import { capConfirmation } from "../state/cache";
 
 export class CachePanel {
@@ -17,7 +18,7 @@ export class CachePanel {
     try {
       this.render(await this.api.stats());
     } catch (e) {
-      this.panel.replaceChildren(el("h2", {}, "Cache"), el("p", { className: "bad" }, describeError(e)));
+      this.panel.replaceChildren(el("h2", {}, t("cache.title")), el("p", { className: "bad" }, describeError(e)));
     }
   }
 
@@ -29,9 +30,9 @@ export class CachePanel {
     cap.style.width = "80px";
     const result = el("p", { id: ID.cacheResult, className: "note" });
     const confirmBox = el("div");
-    const ask = (question: string, action: () => Promise<string>, yesLabel = "Remove") => {
+    const ask = (question: string, action: () => Promise<string>, yesLabel = t("cache.remove")) => {
       const yes = el("button", { id: ID.confirmYes }, yesLabel);
-      const no = el("button", { id: ID.confirmNo }, "Cancel");
+      const no = el("button", { id: ID.confirmNo }, t("cache.cancel"));
       confirmBox.replaceChildren(el("div", { className: "confirm" }, el("p", {}, question), el("div", { className: "row" }, yes, no)));
       no.onclick = () => confirmBox.replaceChildren();
       yes.onclick = async () => {
@@ -46,24 +47,24 @@ export class CachePanel {
         }
       };
     };
-    const removed = (report: CleanReport) => `Removed ${report.removed} file${report.removed === 1 ? "" : "s"} (${formatBytes(report.bytesFreed)}).`;
-    const cleanup = el("button", { id: ID.cacheCleanup }, "Clean up");
+    const removed = (report: CleanReport) => t("cache.removedFiles", { count: report.removed, size: formatBytes(report.bytesFreed) });
+    const cleanup = el("button", { id: ID.cacheCleanup }, t("cache.cleanUp"));
     cleanup.onclick = () => {
       const n = Math.max(0, Math.floor(Number(days.value) || 0));
-      ask(n === 0 ? "Remove every cached image?" : `Remove cached images not used for ${n} days?`, async () => {
+      ask(n === 0 ? t("cache.removeEvery") : t("cache.removeOlder", { days: n }), async () => {
         const count = await this.api.cleanup(n);
-        return `Removed ${count} file${count === 1 ? "" : "s"}.`;
+        return t("cache.removedCount", { count });
       });
     };
-    const clearAll = el("button", { id: ID.cacheClear }, "Clear all");
-    clearAll.onclick = () => ask(`Remove all ${stats.entries} cached images?`, async () => removed(await this.api.clear()));
-    const applyCap = el("button", { id: ID.cacheApplyCap }, "Apply");
+    const clearAll = el("button", { id: ID.cacheClear }, t("cache.clearAll"));
+    clearAll.onclick = () => ask(t("cache.removeAll", { count: stats.entries }), async () => removed(await this.api.clear()));
+    const applyCap = el("button", { id: ID.cacheApplyCap }, t("cache.apply"));
     applyCap.onclick = () => {
       const megabytes = Math.max(1, Math.floor(Number(cap.value) || 1));
       const { question, yes } = capConfirmation(megabytes, stats.bytes);
       ask(question, async () => removed(await this.api.setCap(megabytes)), yes);
     };
-    const liftCap = el("button", { id: ID.cacheLiftCap }, "No cap");
+    const liftCap = el("button", { id: ID.cacheLiftCap }, t("cache.noCap"));
     liftCap.hidden = capMb === null;
     liftCap.onclick = async () => {
       try {
@@ -76,18 +77,18 @@ export class CachePanel {
     const capNow = el(
       "p",
       { id: ID.cacheCapNow, className: "note" },
-      capMb === null ? "No size cap: the cache grows until it is cleaned." : `Kept under ${capMb} MB: the least recently used images go first.`,
+      capMb === null ? t("cache.noCapNow") : t("cache.capNow", { mb: capMb }),
     );
     this.panel.replaceChildren(
-      el("h2", {}, "Cache"),
+      el("h2", {}, t("cache.title")),
       definitionList([
-        ["Entries", String(stats.entries), ID.cacheEntries],
-        ["Size", formatBytes(stats.bytes), ID.cacheSize],
-        ["Oldest use", formatAge(stats.oldest ?? null), ID.cacheOldest],
-        ["Folder", el("span", { className: "note" }, stats.root)],
+        [t("cache.entries"), String(stats.entries), ID.cacheEntries],
+        [t("cache.size"), formatBytes(stats.bytes), ID.cacheSize],
+        [t("cache.oldest"), formatAge(stats.oldest ?? null), ID.cacheOldest],
+        [t("cache.folder"), el("span", { className: "note" }, stats.root)],
       ]),
-      el("div", { className: "row" }, "Older than", days, "days", cleanup),
-      el("div", { className: "row" }, "Size cap", cap, "MB", applyCap, liftCap),
+      el("div", { className: "row" }, t("cache.olderThan"), days, t("cache.days"), cleanup),
+      el("div", { className: "row" }, t("cache.sizeCap"), cap, t("cache.mb"), applyCap, liftCap),
       capNow,
       el("div", { className: "row" }, clearAll),
       confirmBox,

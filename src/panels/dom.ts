@@ -1,5 +1,6 @@
 // Small DOM helpers shared by the panels.
 import type { DomId } from "../ui/dom";
+import { t } from "../i18n/i18n";
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -23,16 +24,16 @@ export function definitionList(rows: [string, string | Node, DomId?][]): HTMLDLi
 }
 
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes < 1024) return t("units.bytes", { value: bytes });
+  if (bytes < 1024 * 1024) return t("units.kb", { value: (bytes / 1024).toFixed(1) });
+  if (bytes < 1024 ** 3) return t("units.mb", { value: (bytes / 1024 / 1024).toFixed(1) });
+  return t("units.gb", { value: (bytes / 1024 ** 3).toFixed(2) });
 }
 
 export function formatAge(unixSeconds: number | null): string {
   if (unixSeconds === null) return "—";
   const days = (Date.now() / 1000 - unixSeconds) / 86400;
-  if (days < 1 / 24) return "just now";
-  if (days < 1) return `${Math.round(days * 24)} h ago`;
-  return `${Math.round(days)} days ago`;
+  if (days < 1 / 24) return t("units.justNow");
+  if (days < 1) return t("units.hoursAgo", { count: Math.round(days * 24) });
+  return t("units.daysAgo", { count: Math.round(days) });
 }

@@ -11,6 +11,8 @@ import { displayHeight } from "../state/rules";
 import { toRequestRules, toUpscaleOptions, type Settings } from "../state/settings";
 import { el } from "./dom";
 import { ID } from "../ui/ids.js";
+import { t } from "../i18n/i18n";
+import { describeErrorPayload } from "../i18n/errors";
 
 const FORMAT_NAMES: Record<string, string> = { webp: "WebP", png: "PNG", jpg: "JPEG" };
 
@@ -36,14 +38,14 @@ export class ExportPanel {
   async render(location: OpenedLocation | null, settings: Settings): Promise<void> {
     this.location = location;
     if (!location) {
-      this.panel.replaceChildren(el("h2", {}, "Export"), el("p", { className: "note" }, "Open a folder or a book first."), el("div", { id: ID.exportStatus }));
+      this.panel.replaceChildren(el("h2", {}, t("export.title")), el("p", { className: "note" }, t("export.openFirst")), el("div", { id: ID.exportStatus }));
       this.redrawStatus();
       return;
     }
     const options = toUpscaleOptions(settings);
     const destination = this.chosen ?? (await this.api.destination(location.path, this.layout, options));
     const layout = el("select", { id: ID.exportLayout });
-    for (const [value, label] of [["folder", "image files"], ["cbz", "one .cbz per book"]] as const) {
+    for (const [value, label] of [["folder", t("export.imageFiles")], ["cbz", t("export.oneCbz")]] as const) {
       layout.append(el("option", { value, selected: value === this.layout }, label));
     }
     layout.addEventListener("change", () => {
@@ -52,7 +54,7 @@ export class ExportPanel {
     });
     const pattern = el("input", { id: ID.exportPattern, value: this.pattern, spellcheck: false });
     pattern.addEventListener("change", () => (this.pattern = pattern.value.trim() || DEFAULT_NAMING_PATTERN));
-    const choose = el("button", { id: ID.exportChoose }, "Choose…");
+    const choose = el("button", { id: ID.exportChoose }, t("export.choose"));
     choose.onclick = async () => {
       const folder = await this.api.chooseFolder().catch(() => null);
       if (folder) {
@@ -60,19 +62,21 @@ export class ExportPanel {
         void this.render(location, settings);
       }
     };
-    const start = el("button", { id: ID.exportStart }, "Start export");
+    const start = el("button", { id: ID.exportStart }, t("export.start"));
     start.onclick = () =>
       this.actions.start({ source: location.path, destination: this.chosen, layout: this.layout, pattern: this.pattern, options: toUpscaleOptions(settings), modelRules: toRequestRules(settings, displayHeight) });
-    const what = location.kind === "book" ? `the book ${location.title}` : `the folder ${location.title}${location.books.length ? ` and its ${location.books.length} books` : ""}`;
+    const { title } = location;
+    const what =
+      location.kind === "book" ? t("export.theBook", { title }) : location.books.length ? t("export.theFolderBooks", { title, count: location.books.length }) : t("export.theFolder", { title });
     this.panel.replaceChildren(
-      el("h2", {}, "Export"),
-      el("p", {}, `Upscale every page of ${what}.`),
-      el("label", {}, "Write", layout),
-      el("label", {}, "Names", pattern),
-      el("p", { className: "note" }, "{name}, {scale}, {model} and {ext} are filled in. Files that exist are left alone."),
-      el("label", {}, "To", el("span", { className: "note", id: ID.exportDestination, title: destination }, destination)),
+      el("h2", {}, t("export.title")),
+      el("p", {}, t("export.every", { what })),
+      el("label", {}, t("export.write"), layout),
+      el("label", {}, t("export.names"), pattern),
+      el("p", { className: "note" }, t("export.namesNote")),
+      el("label", {}, t("export.to"), el("span", { className: "note", id: ID.exportDestination, title: destination }, destination)),
       el("div", { className: "row" }, choose),
-      el("p", { className: "note" }, `With ${modelShortName(settings.model)} at ${settings.scale}×, as ${FORMAT_NAMES[settings.format] ?? settings.format} (see Settings).`),
+      el("p", { className: "note" }, t("export.with", { model: modelShortName(settings.model), scale: settings.scale, format: FORMAT_NAMES[settings.format] ?? settings.format })),
       el("div", { className: "row" }, start),
       el("div", { id: ID.exportStatus }),
     );
@@ -98,7 +102,7 @@ export class ExportPanel {
       return;
     }
     if (exporting.phase === "failed") {
-      status.replaceChildren(el("p", { className: "bad", id: ID.exportError }, exporting.error ?? "The export failed."));
+      status.replaceChildren(el("p", { className: "bad", id: ID.exportError }, exporting.error ?? t("export.failed")));
       return;
     }
     const done = progress?.done ?? 0;
@@ -106,16 +110,16 @@ export class ExportPanel {
     const fill = el("div", { id: ID.exportFill });
     fill.style.width = `${(100 * done) / Math.max(1, total)}%`;
     const bar = el("div", { id: ID.exportBar, className: "bar", role: "progressbar", dataset: { done: String(done), total: String(total) } }, fill);
-    const line = el("p", { id: ID.exportProgress }, progress ? describeProgress(progress) : "Starting…");
+    const line = el("p", { id: ID.exportProgress }, progress ? describeProgress(progress) : t("export.starting"));
     const summary = exporting.summary;
     if (exporting.phase === "done" && summary) {
       const box = el("div", { id: ID.exportSummary }, el("p", {}, describeSummary(summary)));
       if (summary.failures.length > 0) {
         const list = el("ul", { className: "bad" });
-        for (const failure of summary.failures) list.append(el("li", {}, `${failure.input}: ${failure.error.message}`));
-        box.append(el("p", { className: "bad" }, `${summary.failures.length} failed:`), list);
+        for (const failure of summary.failures) list.append(el("li", {}, t("export.failure", { input: failure.input, error: describeErrorPayload(failure.error.kind, failure.error.message) })));
+        box.append(el("p", { className: "bad" }, t("export.failedCount", { count: summary.failures.length })), list);
       }
-      if (summary.cancelled) box.append(el("p", { className: "note" }, "Start again to resume: what was written is kept."));
+      if (summary.cancelled) box.append(el("p", { className: "note" }, t("export.resume")));
       status.replaceChildren(bar, line, box);
       return;
     }
@@ -124,7 +128,7 @@ export class ExportPanel {
     const thumb = el("img", { id: ID.exportThumb, alt: "" });
     thumb.hidden = !image;
     if (image) thumb.src = image.thumbnailUrl;
-    const cancel = el("button", { id: ID.exportCancel }, "Cancel");
+    const cancel = el("button", { id: ID.exportCancel }, t("export.cancel"));
     cancel.onclick = () => this.actions.cancel();
     status.replaceChildren(bar, line, el("div", { className: "row" }, thumb, el("p", { className: "note", id: ID.exportCurrent }, current)), el("div", { className: "row" }, cancel));
   }

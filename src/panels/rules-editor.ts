@@ -3,9 +3,10 @@
 // page it matches gets (a model and a scale, or left as it is); rules are added, removed and
 // moved. A field that is not valid is marked and not applied.
 import type { PickerGroup } from "../state/models";
-import { addRule, changeRule, defaultRules, describeConditions, moveRule, removeRule, SCALE_CHOICES, scaleChoice, scaleFromChoice, type ModelRule } from "../state/rules";
+import { addRule, changeRule, defaultRules, describeConditions, moveRule, removeRule, scaleChoice, scaleChoices, scaleFromChoice, type ModelRule } from "../state/rules";
 import { ID } from "../ui/ids.js";
 import { el } from "./dom";
+import { t } from "../i18n/i18n";
 
 const SKIP = "skip";
 
@@ -17,14 +18,14 @@ function select(className: string, label: string, options: [string, string][], v
 }
 
 function heightField(className: string, label: string, value: number | null, apply: (v: number | null) => void): HTMLInputElement {
-  const input = el("input", { className, type: "number", min: "1", max: "100000", step: "1", placeholder: "any", title: label, value: value === null ? "" : String(value) });
+  const input = el("input", { className, type: "number", min: "1", max: "100000", step: "1", placeholder: t("rules.any"), title: label, value: value === null ? "" : String(value) });
   input.setAttribute("aria-label", label);
   input.addEventListener("change", () => {
     const text = input.value.trim();
     const v = Number(text);
     const valid = text === "" || (Number.isInteger(v) && v >= 1 && v <= 100_000);
     input.setAttribute("aria-invalid", String(!valid));
-    input.title = valid ? label : `${label}: enter a whole number of pixels from 1 to 100000, or leave it empty`;
+    input.title = valid ? label : t("rules.heightInvalid", { label });
     if (valid) apply(text === "" ? null : v);
   });
   return input;
@@ -33,9 +34,9 @@ function heightField(className: string, label: string, value: number | null, app
 /** The model choices of a rule: "leave as it is", then every model that runs here, by its
  *  name alone (the picker's text without its speed, which would not fit). */
 function actionChoices(groups: PickerGroup[], current: ModelRule): [string, string][] {
-  const choices: [string, string][] = [[SKIP, "Leave as it is (not upscaled)"]];
+  const choices: [string, string][] = [[SKIP, t("rules.skip")]];
   for (const group of groups) for (const entry of group.entries) if (!entry.disabled) choices.push([entry.name, entry.text.split(" — ")[0]]);
-  if (!current.skip && current.model && !choices.some(([name]) => name === current.model)) choices.push([current.model, `${current.model} (not available here)`]);
+  if (!current.skip && current.model && !choices.some(([name]) => name === current.model)) choices.push([current.model, t("rules.notAvailable", { model: current.model })]);
   return choices;
 }
 
@@ -48,7 +49,7 @@ export function renderRulesEditor(host: HTMLElement, rules: ModelRule[], groups:
     if (redraw) draw();
     else summaries.forEach((summary, i) => (summary.textContent = summaryOf(current[i], i)));
   };
-  const summaryOf = (rule: ModelRule | undefined, index: number) => (rule ? `${index + 1}. When: ${describeConditions(rule)}` : "");
+  const summaryOf = (rule: ModelRule | undefined, index: number) => (rule ? t("rules.summary", { index: index + 1, conditions: describeConditions(rule) }) : "");
   let summaries: HTMLElement[] = [];
 
   const draw = () => {
@@ -56,29 +57,29 @@ export function renderRulesEditor(host: HTMLElement, rules: ModelRule[], groups:
     const list = el("ol", { className: "rules", id: ID.settingRules });
     current.forEach((rule, index) => {
       const set = (change: Partial<ModelRule>) => apply(changeRule(current, index, change), false);
-      const name = el("input", { className: "rule-name", type: "text", value: rule.name, placeholder: "Rule name", title: "The rule's name, shown in the status line" });
-      name.setAttribute("aria-label", "Rule name");
+      const name = el("input", { className: "rule-name", type: "text", value: rule.name, placeholder: t("rules.name"), title: t("rules.nameTitle") });
+      name.setAttribute("aria-label", t("rules.name"));
       name.addEventListener("change", () => set({ name: name.value.trim() }));
-      const up = el("button", { className: "rule-up", type: "button", title: "Move up: checked earlier", disabled: index === 0 }, "↑");
+      const up = el("button", { className: "rule-up", type: "button", title: t("rules.up"), disabled: index === 0 }, "↑");
       up.addEventListener("click", () => apply(moveRule(current, index, -1), true));
-      const down = el("button", { className: "rule-down", type: "button", title: "Move down: checked later", disabled: index === current.length - 1 }, "↓");
+      const down = el("button", { className: "rule-down", type: "button", title: t("rules.down"), disabled: index === current.length - 1 }, "↓");
       down.addEventListener("click", () => apply(moveRule(current, index, 1), true));
-      const remove = el("button", { className: "rule-remove", type: "button", title: "Remove this rule" }, "✕");
+      const remove = el("button", { className: "rule-remove", type: "button", title: t("rules.remove") }, "✕");
       remove.addEventListener("click", () => apply(removeRule(current, index), true));
 
-      const colour = select("rule-colour", "Colour", [["any", "any colour"], ["greyscale", "black and white"], ["colour", "colour"]], rule.colour);
+      const colour = select("rule-colour", t("rules.colour"), [["any", t("rules.anyColour")], ["greyscale", t("rules.greyscale")], ["colour", t("rules.colourOnly")]], rule.colour);
       colour.addEventListener("change", () => set({ colour: colour.value as ModelRule["colour"] }));
-      const target = select("rule-target", "Height against the screen", [["any", "any height"], ["below", "below the screen"], ["reached", "fills the screen"]], rule.target);
+      const target = select("rule-target", t("rules.target"), [["any", t("rules.anyHeight")], ["below", t("rules.below")], ["reached", t("rules.reached")]], rule.target);
       target.addEventListener("change", () => set({ target: target.value as ModelRule["target"] }));
-      const min = heightField("rule-min", "At least this many pixels tall", rule.minHeight, (v) => set({ minHeight: v }));
-      const max = heightField("rule-max", "At most this many pixels tall", rule.maxHeight, (v) => set({ maxHeight: v }));
-      const glob = el("input", { className: "rule-glob", type: "text", value: rule.glob ?? "", placeholder: "any name, or e.g. *cover*", title: "A pattern on the page's path or book name: * matches anything" });
-      glob.setAttribute("aria-label", "Name pattern");
+      const min = heightField("rule-min", t("rules.min"), rule.minHeight, (v) => set({ minHeight: v }));
+      const max = heightField("rule-max", t("rules.max"), rule.maxHeight, (v) => set({ maxHeight: v }));
+      const glob = el("input", { className: "rule-glob", type: "text", value: rule.glob ?? "", placeholder: t("rules.glob"), title: t("rules.globTitle") });
+      glob.setAttribute("aria-label", t("rules.globLabel"));
       glob.addEventListener("change", () => set({ glob: glob.value.trim() === "" ? null : glob.value.trim() }));
 
-      const action = select("rule-action", "Model", actionChoices(groups, rule), rule.skip ? SKIP : rule.model);
-      const scale = select("rule-scale", "Scale", SCALE_CHOICES, scaleChoice(rule.scale));
-      const scaleRow = el("div", { className: "rule-row", hidden: rule.skip }, el("span", {}, "Scale"), scale);
+      const action = select("rule-action", t("rules.model"), actionChoices(groups, rule), rule.skip ? SKIP : rule.model);
+      const scale = select("rule-scale", t("rules.scale"), scaleChoices(), scaleChoice(rule.scale));
+      const scaleRow = el("div", { className: "rule-row", hidden: rule.skip }, el("span", {}, t("rules.scale")), scale);
       action.addEventListener("change", () => {
         scaleRow.hidden = action.value === SKIP;
         set(action.value === SKIP ? { skip: true } : { skip: false, model: action.value });
@@ -93,22 +94,22 @@ export function renderRulesEditor(host: HTMLElement, rules: ModelRule[], groups:
           { className: "rule", dataset: { index: String(index) } },
           el("div", { className: "rule-head" }, name, up, down, remove),
           summary,
-          el("div", { className: "rule-row" }, el("span", {}, "When"), colour, target),
-          el("div", { className: "rule-row" }, el("span", {}, "Height"), min, el("span", {}, "to"), max, el("span", {}, "px")),
-          el("div", { className: "rule-row" }, el("span", {}, "Name"), glob),
-          el("div", { className: "rule-row" }, el("span", {}, "Model"), action),
+          el("div", { className: "rule-row" }, el("span", {}, t("rules.when")), colour, target),
+          el("div", { className: "rule-row" }, el("span", {}, t("rules.height")), min, el("span", {}, t("rules.to")), max, el("span", {}, t("rules.px"))),
+          el("div", { className: "rule-row" }, el("span", {}, t("rules.nameRow")), glob),
+          el("div", { className: "rule-row" }, el("span", {}, t("rules.model")), action),
           scaleRow,
         ),
       );
     });
-    const add = el("button", { id: ID.settingRulesAdd, type: "button" }, "Add a rule");
+    const add = el("button", { id: ID.settingRulesAdd, type: "button" }, t("rules.add"));
     add.addEventListener("click", () => apply(addRule(current, firstModel(groups)), true));
-    const reset = el("button", { id: ID.settingRulesReset, type: "button" }, "Default rules");
+    const reset = el("button", { id: ID.settingRulesReset, type: "button" }, t("rules.reset"));
     reset.addEventListener("click", () => apply(defaultRules(), true));
     const note =
       current.length === 0
-        ? "No rules: every page will say that no rule matches it. Add one, or go back to the default rules."
-        : "The first rule that matches a page chooses its model. Pages match a rule when every field set in it fits; the screen is this display's height.";
+        ? t("rules.none")
+        : t("rules.note");
     host.replaceChildren(list, el("div", { className: "row" }, add, reset), el("div", { className: current.length === 0 ? "field-error" : "note", id: ID.settingRulesNote }, note));
   };
   draw();

@@ -2,13 +2,17 @@
 // speed on this device), scale, tile, TTA, format, preload and skip rules, and how pages are read. A value that is not valid is marked as such and not applied; it is never
 // silently put back.
 import { OUTPUT_FORMATS, type ModelInfo, type ModelSpeeds } from "../bindings";
-import { AUTO_LABEL, modelGoodFor, modelHumanName, pageSeconds, pickerGroups, speedNote, speedText } from "../state/models";
+import { autoLabel, modelGoodFor, modelHumanName, pageSeconds, pickerGroups, speedNote, speedText } from "../state/models";
 import { AUTO_MODEL, isAuto } from "../state/rules";
 import { renderRulesEditor } from "./rules-editor";
 import { withModel, type Settings } from "../state/settings";
 import { el } from "./dom";
 import { ID, errorIdOf } from "../ui/ids.js";
 import type { DomId } from "../ui/dom";
+import { LANGUAGE_CHOICES, LANGUAGE_NAMES, t } from "../i18n/i18n";
+import { capitalize } from "../state/text";
+
+const LANGUAGE_OPTIONS = (): [string, string][] => LANGUAGE_CHOICES.map((choice) => [choice, choice === "auto" ? t("language.auto") : LANGUAGE_NAMES[choice]]);
 
 const FORMAT_LABELS: Record<Settings["format"], string> = { webp: "WebP", png: "PNG", jpg: "JPEG" };
 
@@ -33,7 +37,7 @@ function numberField(id: DomId, value: number, min: number, max: number, step: s
     const valid = input.value.trim() !== "" && Number.isFinite(v) && v >= min && v <= max;
     input.setAttribute("aria-invalid", String(!valid));
     error.hidden = valid;
-    error.textContent = valid ? "" : `Enter a number from ${min} to ${max}.`;
+    error.textContent = valid ? "" : t("settings.numberRange", { min, max });
     if (valid) apply(v);
   });
   return { input, error };
@@ -54,38 +58,35 @@ export interface ModelsFolder {
 
 /** Where measuring stands, in a line. */
 function speedsLine(speeds: ModelSpeeds | null, cpuMode: boolean): string {
-  const device = cpuMode ? "this computer's CPU" : "this GPU";
-  const page = speeds ? `a ${speeds.pageWidth}×${speeds.pageHeight} page` : "a page";
+  const device = t(cpuMode ? "settings.thisCpu" : "settings.thisGpu");
+  const page = speeds ? t("settings.aSizedPage", { width: speeds.pageWidth, height: speeds.pageHeight }) : t("settings.aPage");
   switch (speeds?.state) {
     case "waiting":
     case "measuring":
-      return `Measuring each model on ${device}${speeds.total ? ` (${speeds.done} of ${speeds.total})` : ""}…`;
+      return speeds.total ? t("settings.measuringCount", { device, done: speeds.done, total: speeds.total }) : t("settings.measuring", { device });
     case "measured":
-      return `Times are for ${page} on ${device}${speeds.fromFile ? ", measured in an earlier run" : ""}.`;
+      return t(speeds.fromFile ? "settings.measuredEarlier" : "settings.measured", { page, device });
     case "failed":
-      return `Speeds could not be measured: ${speeds.problem ?? "unknown reason"}.`;
+      return t("settings.measureFailed", { problem: speeds.problem ?? t("settings.unknownReason") });
     default:
-      return "Speeds are not measured in this run.";
+      return t("settings.notMeasuredRun");
   }
 }
 
 /** What the chosen model is good at, and whether it keeps up with reading here. */
 function aboutLine(settings: Settings, models: ModelInfo[], speeds: ModelSpeeds | null): string {
   const seconds = pageSeconds(settings.model, speeds);
+  const speed = seconds === null ? "" : capitalize(speedText(seconds));
   const pace =
     seconds === null
-      ? `Speed: ${speedNote(settings.model, speeds)}.`
-      : `${speedText(seconds)[0].toUpperCase()}${speedText(seconds).slice(1)} here: ${seconds <= settings.keepUpSeconds ? "keeps up with reading" : `slower than the ${settings.keepUpSeconds} s that keeps up`}.`;
+      ? t("settings.speed", { note: speedNote(settings.model, speeds) })
+      : seconds <= settings.keepUpSeconds
+        ? t("settings.keepsUp", { speed })
+        : t("settings.slower", { speed, seconds: settings.keepUpSeconds });
   const measured = speeds?.state === "measured";
   const keepsUp = seconds !== null && seconds <= settings.keepUpSeconds;
-  const who = settings.modelChosen
-    ? "Your choice."
-    : !measured
-      ? "Chosen by SRView: a fast model until this device's speeds are measured."
-      : keepsUp
-        ? "Chosen by SRView: the best model that keeps up on this device."
-        : "Chosen by SRView: no model keeps up here, so the fastest.";
-  return `${modelHumanName(settings.model, models)}: ${modelGoodFor(settings.model, models)}. ${pace} ${who}`;
+  const who = t(settings.modelChosen ? "settings.yourChoice" : !measured ? "settings.chosenFast" : keepsUp ? "settings.chosenBest" : "settings.chosenFastest");
+  return t("settings.about", { model: modelHumanName(settings.model, models), goodFor: modelGoodFor(settings.model, models), pace, who });
 }
 
 export function renderSettingsPanel(
@@ -102,7 +103,7 @@ export function renderSettingsPanel(
   let current = settings;
   // The panel is not redrawn for its own changes: the guidance under the picker follows them here.
   const about = el("div", { className: "note", id: ID.settingModelAbout }, aboutLine(settings, models, speeds));
-  const automatic = el("button", { id: ID.settingModelAuto, type: "button" }, "Use the best that keeps up");
+  const automatic = el("button", { id: ID.settingModelAuto, type: "button" }, t("settings.useBest"));
   const automaticRow = el("div", { className: "row", hidden: !settings.modelChosen }, automatic);
   const change = (next: Settings) => {
     current = next;
@@ -113,7 +114,7 @@ export function renderSettingsPanel(
   };
   const model = el("select", { id: ID.settingModel });
   const groups = pickerGroups(models, cpuMode, speeds);
-  model.append(el("option", { value: AUTO_MODEL, selected: isAuto(settings.model), title: "Each page gets the model of the first rule that matches it (see the rules below)" }, AUTO_LABEL));
+  model.append(el("option", { value: AUTO_MODEL, selected: isAuto(settings.model), title: t("settings.autoOption") }, autoLabel()));
   for (const group of groups) {
     const optgroup = el("optgroup", { label: group.label });
     for (const m of group.entries) {
@@ -125,7 +126,7 @@ export function renderSettingsPanel(
   const scale = numberField(ID.settingScale, settings.scale, 0.5, 16, "0.5", (v) => change({ ...current, scale: v, scaleChosen: true }));
   const rulesHost = el("div");
   renderRulesEditor(rulesHost, settings.modelRules, groups, (modelRules) => change({ ...current, modelRules }));
-  const rules = el("details", { className: "rules-section", open: isAuto(settings.model) }, el("summary", {}, `Rules for “${AUTO_LABEL}”`), rulesHost);
+  const rules = el("details", { className: "rules-section", open: isAuto(settings.model) }, el("summary", {}, t("settings.rulesFor", { auto: autoLabel() })), rulesHost);
   model.addEventListener("change", () => {
     const next = { ...withModel(current, model.value, models), modelChosen: true };
     scale.input.value = String(next.scale);
@@ -134,7 +135,7 @@ export function renderSettingsPanel(
   });
   const tile = select(
     ID.settingTile,
-    [["0", "auto (fastest here)"], ["64", "64"], ["100", "100"], ["200", "200"], ["400", "400"]],
+    [["0", t("settings.tileAuto")], ["64", "64"], ["100", "100"], ["200", "200"], ["400", "400"]],
     String(settings.tileSize),
   );
   tile.addEventListener("change", () => change({ ...current, tileSize: Number(tile.value) }));
@@ -146,29 +147,29 @@ export function renderSettingsPanel(
   const format = select(ID.settingFormat, OUTPUT_FORMATS.map((f): [string, string] => [f, FORMAT_LABELS[f]]), settings.format);
   format.addEventListener("change", () => change({ ...current, format: format.value as Settings["format"] }));
   const preload = numberField(ID.settingPreload, settings.preloadCount, 0, 10, "1", (v) => change({ ...current, preloadCount: Math.round(v) }));
-  preload.input.title = "Screens after this one upscaled in the background; a two-page spread is one screen";
+  preload.input.title = t("settings.preloadTitle");
   const maxMp = numberField(ID.settingMaxMp, settings.maxInputMegapixels, 0.1, 500, "0.5", (v) => change({ ...current, maxInputMegapixels: v }));
-  const animated = select(ID.settingAnimated, [["skip", "show as they are"], ["upscale", "upscale (PNG/JPEG keep frame 1)"]], settings.animated);
+  const animated = select(ID.settingAnimated, [["skip", t("settings.animatedSkip")], ["upscale", t("settings.animatedUpscale")]], settings.animated);
   animated.addEventListener("change", () => change({ ...current, animated: animated.value as Settings["animated"] }));
   const keepUp = numberField(ID.settingKeepUp, settings.keepUpSeconds, 1, 600, "1", (v) => change({ ...current, keepUpSeconds: v }));
   automatic.addEventListener("click", () => change({ ...current, modelChosen: false }));
-  const openDir = el("button", { id: ID.settingModelsDirOpen, type: "button" }, "Open models folder");
+  const openDir = el("button", { id: ID.settingModelsDirOpen, type: "button" }, t("settings.openModelsFolder"));
   openDir.addEventListener("click", folder.open);
-  const chooseDir = el("button", { id: ID.settingModelsDirChoose, type: "button" }, "Choose…");
+  const chooseDir = el("button", { id: ID.settingModelsDirChoose, type: "button" }, t("settings.choose"));
   chooseDir.addEventListener("click", folder.choose);
-  const defaultDir = el("button", { id: ID.settingModelsDirDefault, type: "button" }, "Default");
+  const defaultDir = el("button", { id: ID.settingModelsDirDefault, type: "button" }, t("settings.default"));
   defaultDir.addEventListener("click", folder.useDefault);
   const modelsDir = el(
     "div",
     {},
-    el("div", { id: ID.settingModelsDir, className: "path", title: folder.dir ?? "" }, folder.dir ?? "no folder"),
+    el("div", { id: ID.settingModelsDir, className: "path", title: folder.dir ?? "" }, folder.dir ?? t("settings.noFolder")),
     el("div", { className: "row" }, openDir, chooseDir, defaultDir),
   );
   if (folder.opened !== null) {
     // No file manager opener in this build: the path is shown to copy.
-    const path = el("input", { id: ID.settingModelsDirPath, type: "text", readOnly: true, value: folder.opened, title: "Copy this path into your file manager" });
+    const path = el("input", { id: ID.settingModelsDirPath, type: "text", readOnly: true, value: folder.opened, title: t("settings.copyPathTitle") });
     path.addEventListener("focus", () => path.select());
-    modelsDir.append(el("div", { className: "note" }, "The folder is ready; copy its path:"), path);
+    modelsDir.append(el("div", { className: "note" }, t("settings.folderReady")), path);
   }
   const custom = models.filter((m) => m.custom);
   const usable = custom.filter((m) => !m.custom?.problem).length;
@@ -177,52 +178,56 @@ export function renderSettingsPanel(
     : el(
         "div",
         { className: "note", id: ID.settingModelsDirNote },
-        `${usable} custom model${usable === 1 ? "" : "s"} in ${folder.dir ?? "no folder"}` +
-          (custom.length > usable ? `; ${custom.length - usable} cannot be used (see Engine)` : "") +
-          ". Put .onnx models and .py plugins there.",
+        t("settings.customModels", { count: usable, dir: folder.dir ?? t("settings.noFolder") }) +
+          (custom.length > usable ? t("settings.customBroken", { count: custom.length - usable }) : "") +
+          t("settings.customPut"),
       );
-  const fit = select(ID.settingFit, [["page", "the page"], ["width", "the width"], ["height", "the height"]], settings.fit);
+  const fit = select(ID.settingFit, [["page", t("settings.fitPage")], ["width", t("settings.fitWidth")], ["height", t("settings.fitHeight")]], settings.fit);
   fit.addEventListener("change", () => change({ ...current, fit: fit.value as Settings["fit"] }));
-  const readingMode = select(ID.settingReadingMode, [["pages", "page by page"], ["strip", "vertical strip"]], settings.readingMode);
+  const readingMode = select(ID.settingReadingMode, [["pages", t("settings.own.pages")], ["strip", t("settings.own.strip")]], settings.readingMode);
   readingMode.addEventListener("change", () => change({ ...current, readingMode: readingMode.value as Settings["readingMode"] }));
   const stripMaxWidth = numberField(ID.settingStripMaxWidth, settings.stripMaxWidth, 0, 20000, "50", (v) => change({ ...current, stripMaxWidth: Math.round(v) }));
-  stripMaxWidth.input.title = "The strip's pages at most this wide; 0 fills the window's width";
+  stripMaxWidth.input.title = t("settings.stripMaxWidthTitle");
   const stripGap = numberField(ID.settingStripGap, settings.stripGap, 0, 500, "1", (v) => change({ ...current, stripGap: Math.round(v) }));
-  const direction = select(ID.settingDirection, [["ltr", "left to right"], ["rtl", "right to left (manga)"]], settings.direction);
+  const direction = select(ID.settingDirection, [["ltr", t("settings.ltr")], ["rtl", t("settings.rtl")]], settings.direction);
   direction.addEventListener("change", () => change({ ...current, direction: direction.value as Settings["direction"] }));
 
+  const language = select(ID.settingLanguage, LANGUAGE_OPTIONS(), settings.language);
+  language.addEventListener("change", () => change({ ...current, language: language.value as Settings["language"] }));
+
   panel.replaceChildren(
-    el("h2", {}, "Settings"),
-    el("h3", {}, "Upscaling"),
-    ...field("Upscale on open", checkbox(ID.settingAuto, settings.autoUpscale, (on) => ({ ...current, autoUpscale: on }))),
-    el("label", { className: "wide" }, "Model", model),
+    el("h2", {}, t("settings.title")),
+    ...field(t("language.label"), language),
+    el("h3", {}, t("settings.upscaling")),
+    ...field(t("settings.upscaleOnOpen"), checkbox(ID.settingAuto, settings.autoUpscale, (on) => ({ ...current, autoUpscale: on }))),
+    el("label", { className: "wide" }, t("settings.model"), model),
     about,
     automaticRow,
-    ...field("Keeps up at (s/page)", keepUp.input, keepUp.error),
+    ...field(t("settings.keepUpAt"), keepUp.input, keepUp.error),
     el("div", { className: "note", id: ID.settingSpeedsNote }, speedsLine(speeds, cpuMode)),
     rules,
-    ...field("Scale", scale.input, scale.error),
-    ...field("Tile size", tile),
-    ...field("TTA (slower, finer)", checkbox(ID.settingTta, settings.tta, (on) => ({ ...current, tta: on }))),
-    ...field("Format", format),
-    ...field("Preload screens", preload.input, preload.error),
-    ...field("Skip above (MP)", maxMp.input, maxMp.error),
-    ...field("Animated images", animated),
-    el("div", { className: "field" }, "Models folder", modelsDir),
+    ...field(t("settings.scale"), scale.input, scale.error),
+    ...field(t("settings.tileSize"), tile),
+    ...field(t("settings.tta"), checkbox(ID.settingTta, settings.tta, (on) => ({ ...current, tta: on }))),
+    ...field(t("settings.format"), format),
+    ...field(t("settings.preload"), preload.input, preload.error),
+    ...field(t("settings.skipAbove"), maxMp.input, maxMp.error),
+    ...field(t("settings.animated"), animated),
+    el("div", { className: "field" }, t("settings.modelsFolder"), modelsDir),
     folderNote,
-    el("h3", {}, "Books open with"),
-    el("p", { className: "note" }, "D, R and the toolbar change only the book that is open, and it keeps the change. These are for every other book."),
-    ...field("Two-page spread", checkbox(ID.settingSpread, settings.spread, (on) => ({ ...current, spread: on }))),
-    ...field("Cover alone", checkbox(ID.settingShift, settings.shift, (on) => ({ ...current, shift: on }))),
-    ...field("Direction", direction),
-    ...field("Reading mode", readingMode),
+    el("h3", {}, t("settings.booksOpenWith")),
+    el("p", { className: "note" }, t("settings.booksNote")),
+    ...field(t("settings.spread"), checkbox(ID.settingSpread, settings.spread, (on) => ({ ...current, spread: on }))),
+    ...field(t("settings.coverAlone"), checkbox(ID.settingShift, settings.shift, (on) => ({ ...current, shift: on }))),
+    ...field(t("settings.direction"), direction),
+    ...field(t("settings.readingMode"), readingMode),
     ...(bookNote ? [el("p", { className: "note", id: ID.settingBookOwn }, bookNote)] : []),
-    el("h3", {}, "Reading"),
-    ...field("Fit to", fit),
-    ...field("Enlarge small images", checkbox(ID.settingEnlarge, settings.enlargeSmall, (on) => ({ ...current, enlargeSmall: on }))),
-    ...field("Wheel turns pages", checkbox(ID.settingWheelTurns, settings.wheelTurnsPages, (on) => ({ ...current, wheelTurnsPages: on }))),
-    ...field("Strip max width (px)", stripMaxWidth.input, stripMaxWidth.error),
-    ...field("Strip gap (px)", stripGap.input, stripGap.error),
-    el("p", { className: "note" }, "Changes apply at once; earlier results stay in the cache. Esc closes this panel."),
+    el("h3", {}, t("settings.reading")),
+    ...field(t("settings.fitTo"), fit),
+    ...field(t("settings.enlarge"), checkbox(ID.settingEnlarge, settings.enlargeSmall, (on) => ({ ...current, enlargeSmall: on }))),
+    ...field(t("settings.wheelTurns"), checkbox(ID.settingWheelTurns, settings.wheelTurnsPages, (on) => ({ ...current, wheelTurnsPages: on }))),
+    ...field(t("settings.stripMaxWidth"), stripMaxWidth.input, stripMaxWidth.error),
+    ...field(t("settings.stripGap"), stripGap.input, stripGap.error),
+    el("p", { className: "note" }, t("settings.applies")),
   );
 }

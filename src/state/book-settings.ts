@@ -2,6 +2,7 @@
 // A book keeps what the reader changed while it was open; everything else follows the
 // defaults, which Settings shows and edits. Pure, so every rule is unit-tested.
 import type { Settings } from "./settings";
+import { t } from "../i18n/i18n";
 
 export type BookSettings = Pick<Settings, "direction" | "spread" | "shift" | "readingMode">;
 
@@ -49,14 +50,14 @@ export function changedBookSettings(before: Settings, after: Settings): Partial<
 /** What Settings says of the open book's own values: "Vol 1 keeps its own: right to left." */
 export function ownNote(title: string, own: Partial<BookSettings>): string | null {
   const words = describeOwn(own);
-  return words.length === 0 ? null : `${title} keeps its own: ${words.join(", ")}. These defaults are for the books that do not.`;
+  return words.length === 0 ? null : t("settings.ownNote", { title, values: words.join(t("settings.listSeparator")) });
 }
 
 function describeOwn(own: Partial<BookSettings>): string[] {
   const words: string[] = [];
-  if (own.spread !== undefined) words.push(own.spread ? "two-page spread" : "single pages");
-  if (own.shift !== undefined) words.push(own.shift ? "cover alone" : "cover paired");
-  if (own.direction !== undefined) words.push(own.direction === "rtl" ? "right to left" : "left to right");
-  if (own.readingMode !== undefined) words.push(own.readingMode === "strip" ? "vertical strip" : "page by page");
+  if (own.spread !== undefined) words.push(t(own.spread ? "settings.own.spread" : "settings.own.single"));
+  if (own.shift !== undefined) words.push(t(own.shift ? "settings.own.coverAlone" : "settings.own.coverPaired"));
+  if (own.direction !== undefined) words.push(t(own.direction === "rtl" ? "settings.own.rtl" : "settings.own.ltr"));
+  if (own.readingMode !== undefined) words.push(t(own.readingMode === "strip" ? "settings.own.strip" : "settings.own.pages"));
   return words;
 }

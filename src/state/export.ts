@@ -3,42 +3,45 @@
 // and are absent until they mean something.
 import type { BatchProgress, BatchSummary } from "../bindings";
 import type { ExportState } from "../app/state";
+import { t } from "../i18n/i18n";
 
 export function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
-  return `${Math.round(seconds / 60)} min`;
+  if (seconds < 90) return t("units.s", { value: Math.max(1, Math.round(seconds)) });
+  return t("units.min", { value: Math.round(seconds / 60) });
 }
 
 /** "7 / 24 pages · 3.1 pages/min · about 2 min left"; the rate and time only while it runs. */
 export function describeProgress(progress: BatchProgress): string {
   const going = progress.done < progress.total;
   const perMinute = progress.pagesPerMinute;
-  const rate = going && perMinute != null ? ` · ${perMinute.toFixed(perMinute < 10 ? 1 : 0)} pages/min` : "";
-  const left = going && progress.secondsLeft != null ? ` · about ${formatDuration(progress.secondsLeft)} left` : "";
-  return `${progress.done} / ${progress.total} pages${rate}${left}`;
+  const rate = going && perMinute != null ? t("export.rate", { rate: perMinute.toFixed(perMinute < 10 ? 1 : 0) }) : "";
+  const left = going && progress.secondsLeft != null ? t("export.left", { time: formatDuration(progress.secondsLeft) }) : "";
+  return t("export.progress", { done: progress.done, total: progress.total }) + rate + left;
 }
 
 /** "Done. 6 written to /out: 4 computed, 2 from the cache, 0 already there. 12 s." */
 export function describeSummary(summary: BatchSummary): string {
-  const where = summary.written.length > 0 ? ` to ${summary.written[0].replace(/\/[^/]*$/, "")}` : "";
-  const head = summary.cancelled ? "Cancelled." : "Done.";
-  return `${head} ${summary.written.length} written${where}: ${summary.computed} computed, ${summary.cached} from the cache, ${summary.skipped} already there. ${(summary.seconds ?? 0).toFixed(0)} s.`;
+  const where = summary.written.length > 0 ? t("export.summaryWhere", { folder: summary.written[0].replace(/\/[^/]*$/, "") }) : "";
+  const head = t(summary.cancelled ? "export.cancelled" : "export.done");
+  const { computed, cached, skipped } = summary;
+  return t("export.summary", { head, written: summary.written.length, where, computed, cached, skipped, seconds: (summary.seconds ?? 0).toFixed(0) });
 }
 
 /** The status line's word on the export: while it runs, and once it ended until the panel is opened. */
 export function exportIndicator(exporting: ExportState): { text: string; bad: boolean } | null {
   const { phase, progress, summary } = exporting;
   if (phase === "running") {
-    if (!progress) return { text: "Export starting…", bad: false };
-    const left = progress.secondsLeft != null ? ` · about ${formatDuration(progress.secondsLeft)} left` : "";
-    return { text: `Exporting ${progress.done} / ${progress.total}${left}`, bad: false };
+    if (!progress) return { text: t("export.indicatorStarting"), bad: false };
+    const left = progress.secondsLeft != null ? t("export.left", { time: formatDuration(progress.secondsLeft) }) : "";
+    return { text: t("export.indicatorRunning", { done: progress.done, total: progress.total, left }), bad: false };
   }
   if (exporting.seen) return null;
-  if (phase === "failed") return { text: "Export failed", bad: true };
+  if (phase === "failed") return { text: t("export.indicatorFailed"), bad: true };
   if (phase === "done" && summary) {
     const failed = summary.failures.length;
-    if (summary.cancelled) return { text: `Export cancelled · ${summary.written.length} written`, bad: false };
-    return { text: `Export done · ${summary.written.length} written${failed ? ` · ${failed} failed` : ""}`, bad: failed > 0 };
+    const written = summary.written.length;
+    if (summary.cancelled) return { text: t("export.indicatorCancelled", { written }), bad: false };
+    return { text: failed ? t("export.indicatorDoneFailed", { written, failed }) : t("export.indicatorDone", { written }), bad: failed > 0 };
   }
   return null;
 }

@@ -1,5 +1,6 @@
 // The books a reader has opened: the page each was left at, and the most recent ones.
 // Persisted through a small key-value store (the store plugin in the app, a map in tests).
+import { t } from "../i18n/i18n";
 
 export interface KeyValueStore {
   get<T>(key: string): Promise<T | undefined>;
@@ -26,7 +27,7 @@ export function isFinished(book: Pick<BookMemory, "page" | "pages" | "last">): b
 
 /** Where a reader stands in a book: "page 3 of 24", or "read". */
 export function whereInBook(book: Pick<BookMemory, "page" | "pages" | "last">): string {
-  return isFinished(book) ? "read" : `page ${book.page + 1} of ${book.pages}`;
+  return isFinished(book) ? t("books.read") : t("books.pageOf", { page: book.page + 1, count: book.pages });
 }
 
 const KEY = "books";

@@ -1,17 +1,24 @@
 // Model names as people read them, grouped by family with what each is good for.
 import type { ModelInfo, ModelSpeeds } from "../bindings";
 import { AUTO_MODEL } from "./rules";
+import { t } from "../i18n/i18n";
+import { capitalize } from "./text";
 
 /** What the picker and the status line call the model "auto". */
-export const AUTO_LABEL = "Automatic (rules)";
+export const autoLabel = (): string => t("models.auto");
 
-export const FAMILY_NAMES: Record<string, { name: string; goodFor: string }> = {
-  waifu2x: { name: "waifu2x", goodFor: "anime, manga and line art" },
-  realcugan: { name: "Real-CUGAN", goodFor: "anime and manga, sharper lines" },
-  realesrgan: { name: "Real-ESRGAN", goodFor: "photos and general images" },
-  realsr: { name: "RealSR", goodFor: "photos and old scans" },
-  custom: { name: "Custom", goodFor: "your own ONNX models and plugins" },
+/** The families' names (proper names, not translated). */
+export const FAMILY_NAMES: Record<string, string> = {
+  waifu2x: "waifu2x",
+  realcugan: "Real-CUGAN",
+  realesrgan: "Real-ESRGAN",
+  realsr: "RealSR",
 };
+
+/** What a family is good at, in a line. */
+function familyGoodFor(family: string): string {
+  return t(`models.family.${family}`, { defaultValue: "" });
+}
 
 export const CUSTOM_PREFIX = "custom:";
 
@@ -38,7 +45,7 @@ export interface ModelLabel {
 /** Reads `WAIFU2X_CUNET_UP2X_DENOISE1X` as waifu2x · CUNet · 2× · denoise 1. */
 export function describeModel(name: string): ModelLabel {
   const parts = name.replace(/_TTA$/, "").split("_");
-  const family = FAMILY_NAMES[parts[0].toLowerCase()]?.name ?? parts[0].toLowerCase();
+  const family = FAMILY_NAMES[parts[0].toLowerCase()] ?? parts[0].toLowerCase();
   const scalePart = parts.find((p) => /^UP\dX$/.test(p));
   const scale = scalePart ? Number(scalePart[2]) : 1;
   const variant = parts.slice(1, parts.indexOf(scalePart ?? "")).map((p) => VARIANTS[p] ?? p.toLowerCase()).join(" ");
@@ -50,8 +57,8 @@ export function describeModel(name: string): ModelLabel {
 
 /** "waifu2x CUNet 2×", or "d2s-2x.onnx (custom)": what the status line calls a model. */
 export function modelShortName(name: string): string {
-  if (name === AUTO_MODEL) return AUTO_LABEL;
-  if (name.startsWith(CUSTOM_PREFIX)) return `${name.slice(CUSTOM_PREFIX.length)} (custom)`;
+  if (name === AUTO_MODEL) return autoLabel();
+  if (name.startsWith(CUSTOM_PREFIX)) return t("models.custom", { name: name.slice(CUSTOM_PREFIX.length) });
   const m = describeModel(name);
   return [m.family, m.variant, `${m.scale}×`].filter(Boolean).join(" ");
 }
@@ -93,17 +100,17 @@ export function groupModels(models: ModelInfo[], cpuMode: boolean): ModelGroup[]
     if (model.tta) continue;
     if (model.custom) {
       if (model.custom.problem) continue;
-      const group = groups.get("custom") ?? { family: "custom", label: `Custom — ${FAMILY_NAMES.custom.goodFor}`, models: [] };
-      const runs = model.custom.provider ? `${model.name} on ${model.custom.provider}` : model.name;
+      const group = groups.get("custom") ?? { family: "custom", label: `${t("models.customFamily")} — ${familyGoodFor("custom")}`, models: [] };
+      const runs = model.custom.provider ? t("models.runsOn", { name: model.name, provider: model.custom.provider }) : model.name;
       group.models.push({ name: model.name, label: customLabel(model), disabled: false, note: "", hint: runs });
       groups.set("custom", group);
       continue;
     }
-    const family = FAMILY_NAMES[model.family] ?? { name: model.family, goodFor: "" };
-    const group = groups.get(model.family) ?? { family: model.family, label: `${family.name} — ${family.goodFor}`, models: [] };
+    const family = FAMILY_NAMES[model.family] ?? model.family;
+    const group = groups.get(model.family) ?? { family: model.family, label: `${family} — ${familyGoodFor(model.family)}`, models: [] };
     const notes: string[] = [];
-    if (!model.installed) notes.push("not installed");
-    if (cpuMode && !model.runsOnCpu) notes.push("needs a GPU");
+    if (!model.installed) notes.push(t("models.notInstalled"));
+    if (cpuMode && !model.runsOnCpu) notes.push(t("models.needsGpu"));
     const m = describeModel(model.name);
     const label = [`${m.family} ${m.variant}`, `${m.scale}×`, m.noise].filter(Boolean).join(" · ");
     const hint = model.installed ? model.name : `${model.name}: ${model.installHint}`;
@@ -118,21 +125,21 @@ export function groupModels(models: ModelInfo[], cpuMode: boolean): ModelGroup[]
 /** What each network is good at, in a line (quality order: Real-CUGAN > waifu2x CUNet >
  *  waifu2x UpConv7, as in `models::speed` in core). */
 const ABOUT: Record<string, string> = {
-  "waifu2x CUNet": "waifu2x's best: clean lines and flat colours for anime and manga; slow on a CPU",
-  "waifu2x anime (UpConv7)": "fast, with clean lines for anime and manga; a little softer than CUNet",
-  "waifu2x photo (UpConv7)": "fast; for photos and scans rather than drawings",
-  "Real-CUGAN pro": "the sharpest lines for anime and manga; slow on a CPU",
-  "Real-CUGAN standard": "sharp lines for anime and manga, better than waifu2x; slow on a CPU",
-  "Real-ESRGAN anime video v3": "small and fast on a GPU, for anime",
-  "Real-ESRGAN x4plus": "photos and general images; needs a GPU",
-  "Real-ESRGAN x4plus anime": "anime art at 4×; needs a GPU",
-  "RealSR DF2K": "photos and old scans at 4×",
+  "waifu2x CUNet": "models.about.cunet",
+  "waifu2x anime (UpConv7)": "models.about.anime",
+  "waifu2x photo (UpConv7)": "models.about.photo",
+  "Real-CUGAN pro": "models.about.pro",
+  "Real-CUGAN standard": "models.about.standard",
+  "Real-ESRGAN anime video v3": "models.about.animeVideo",
+  "Real-ESRGAN x4plus": "models.about.x4plus",
+  "Real-ESRGAN x4plus anime": "models.about.x4plusAnime",
+  "RealSR DF2K": "models.about.df2k",
 };
 
 /** "about 19 s per page", "under 1 s per page". */
 export function speedText(seconds: number): string {
-  if (seconds < 1) return "under 1 s per page";
-  return `about ${seconds < 10 ? Math.round(seconds * 2) / 2 : Math.round(seconds)} s per page`;
+  if (seconds < 1) return t("models.underOneSecond");
+  return t("models.aboutSeconds", { seconds: seconds < 10 ? Math.round(seconds * 2) / 2 : Math.round(seconds) });
 }
 
 /** The seconds a typical page takes with `name` on this device, if measured. */
@@ -143,34 +150,35 @@ export function pageSeconds(name: string, speeds: ModelSpeeds | null): number | 
 /** "waifu2x CUNet 2× · noise reduction 1", in words a reader knows; `compact` for the picker's
  *  own line ("waifu2x CUNet 2× · noise 1"). */
 export function modelHumanName(name: string, models: ModelInfo[] = [], compact = false): string {
-  if (name === AUTO_MODEL) return AUTO_LABEL;
+  if (name === AUTO_MODEL) return autoLabel();
   if (name.startsWith(CUSTOM_PREFIX)) {
     const model = models.find((m) => m.name === name);
     return model ? customLabel(model) : modelShortName(name);
   }
   const m = describeModel(name);
-  const scale = m.scale === 1 ? (compact ? "1× (noise only)" : "1× (noise reduction only)") : `${m.scale}×`;
+  const scale = m.scale === 1 ? t(compact ? "models.noiseOnlyCompact" : "models.noiseOnly") : `${m.scale}×`;
   const level = m.noise.startsWith("denoise") ? m.noise.slice(8) : null;
-  const noise = level !== null ? `${compact ? "noise" : "noise reduction"} ${level}` : m.noise === "conservative" ? (compact ? "conservative" : "conservative (keeps texture)") : "";
+  const noise = level !== null ? t(compact ? "models.noiseCompact" : "models.noise", { level }) : m.noise === "conservative" ? t(compact ? "models.conservativeCompact" : "models.conservative") : "";
   return [`${m.family} ${m.variant} ${scale}`, noise].filter(Boolean).join(" · ");
 }
 
 /** What the model is good at, in a line. */
 export function modelGoodFor(name: string, models: ModelInfo[] = []): string {
-  if (name === AUTO_MODEL) return "each page gets the model of the first rule below that matches it";
-  if (name.startsWith(CUSTOM_PREFIX)) return FAMILY_NAMES.custom.goodFor;
+  if (name === AUTO_MODEL) return t("models.autoGoodFor");
+  if (name.startsWith(CUSTOM_PREFIX)) return familyGoodFor("custom");
   const m = describeModel(name);
   const family = models.find((x) => x.name === name)?.family ?? name.split("_")[0].toLowerCase();
-  return ABOUT[`${m.family} ${m.variant}`] ?? FAMILY_NAMES[family]?.goodFor ?? "";
+  const about = ABOUT[`${m.family} ${m.variant}`];
+  return about ? t(about) : familyGoodFor(family);
 }
 
 /** How fast it is here: measured, being measured, or not. */
 export function speedNote(name: string, speeds: ModelSpeeds | null): string {
-  if (name === AUTO_MODEL) return "that of the model each rule names";
-  if (name.startsWith(CUSTOM_PREFIX)) return "speed not measured for custom models";
+  if (name === AUTO_MODEL) return t("models.autoSpeed");
+  if (name.startsWith(CUSTOM_PREFIX)) return t("models.customSpeed");
   const seconds = pageSeconds(name, speeds);
   if (seconds !== null) return speedText(seconds);
-  return speeds?.state === "measuring" || speeds?.state === "waiting" ? "measuring…" : "not measured yet";
+  return t(speeds?.state === "measuring" || speeds?.state === "waiting" ? "models.measuring" : "models.notMeasuredYet");
 }
 
 export interface PickerEntry {
@@ -195,12 +203,17 @@ export function pickerGroups(models: ModelInfo[], cpuMode: boolean, speeds: Mode
       const human = modelHumanName(m.name, models);
       const speed = m.disabled ? m.note : speedNote(m.name, speeds);
       const install = models.find((x) => x.name === m.name && !x.installed)?.installHint;
-      const title = [`${human}: ${modelGoodFor(m.name, models)}.`, m.disabled ? `Cannot be used here: ${m.note}.` : `${speed[0].toUpperCase()}${speed.slice(1)} on this device.`, install ? `Add it with: ${install}` : ""]
+      const title = [
+        t("models.pickerTitle", { human, goodFor: modelGoodFor(m.name, models) }),
+        m.disabled ? t("models.cannotUse", { note: m.note }) : t("models.onThisDevice", { speed: capitalize(speed) }),
+        install ? t("models.addWith", { hint: install }) : "",
+      ]
         .filter(Boolean)
         .join(" ");
       // The option's line stays short: a model that needs a GPU says only that (its tooltip says all).
+      const perPage = t("models.perPage");
       const short =
-        m.disabled && m.note.includes("needs a GPU") ? "needs a GPU" : m.name.startsWith(CUSTOM_PREFIX) ? "not measured" : speed.replace(/ per page$/, "");
+        m.disabled && m.note.includes(t("models.needsGpu")) ? t("models.needsGpu") : m.name.startsWith(CUSTOM_PREFIX) ? t("models.notMeasured") : perPage && speed.endsWith(perPage) ? speed.slice(0, -perPage.length) : speed;
       return { name: m.name, text: `${modelHumanName(m.name, models, true)} — ${short}`, title, disabled: m.disabled };
     }),
   }));

@@ -2,6 +2,7 @@
 // (first match wins; the engine owns their meaning, see `models/rules.rs`), kept in the
 // settings, edited in the Settings panel, and sent with each page.
 import { DEFAULT_MODEL_RULES, type ColourTest, type ModelRule_Serialize, type ModelRules_Deserialize, type RuleScale, type TargetTest } from "../bindings";
+import { t } from "../i18n/i18n";
 
 export type ModelRule = ModelRule_Serialize;
 
@@ -85,14 +86,14 @@ export function changeRule(rules: ModelRule[], index: number, change: Partial<Mo
 
 /** A new rule, matching every page, with `model`; added at the end. */
 export function addRule(rules: ModelRule[], model: string): ModelRule[] {
-  const rule: ModelRule = { name: `Rule ${rules.length + 1}`, colour: "any", minHeight: null, maxHeight: null, target: "any", glob: null, skip: false, model, scale: { mode: "toTarget" } };
+  const rule: ModelRule = { name: t("rules.newRule", { number: rules.length + 1 }), colour: "any", minHeight: null, maxHeight: null, target: "any", glob: null, skip: false, model, scale: { mode: "toTarget" } };
   return [...rules, rule];
 }
 
 /** The scale choices of the editor: "target" (2× or 4× to reach the screen), or a factor. */
-export const SCALE_CHOICES: [string, string][] = [
-  ["target", "2× or 4×, to fill the screen's height"],
-  ["1", "1× (noise only)"],
+export const scaleChoices = (): [string, string][] => [
+  ["target", t("rules.toTarget")],
+  ["1", t("rules.noiseOnly")],
   ["1.5", "1.5×"],
   ["2", "2×"],
   ["3", "3×"],
@@ -110,12 +111,12 @@ export function scaleFromChoice(choice: string): RuleScale {
 /** What a rule asks, in a line: "black-and-white pages, shorter than the screen, named *cover*". */
 export function describeConditions(rule: ModelRule): string {
   const parts: string[] = [];
-  if (rule.colour === "greyscale") parts.push("black-and-white pages");
-  if (rule.colour === "colour") parts.push("colour pages");
-  if (rule.target === "below") parts.push("shorter than the screen");
-  if (rule.target === "reached") parts.push("at least as tall as the screen");
-  if (rule.minHeight !== null) parts.push(`at least ${rule.minHeight} px tall`);
-  if (rule.maxHeight !== null) parts.push(`at most ${rule.maxHeight} px tall`);
-  if (rule.glob) parts.push(`named ${rule.glob}`);
-  return parts.length === 0 ? "every page" : parts.join(", ");
+  if (rule.colour === "greyscale") parts.push(t("rules.cond.greyscale"));
+  if (rule.colour === "colour") parts.push(t("rules.cond.colour"));
+  if (rule.target === "below") parts.push(t("rules.cond.below"));
+  if (rule.target === "reached") parts.push(t("rules.cond.reached"));
+  if (rule.minHeight !== null) parts.push(t("rules.cond.min", { px: rule.minHeight }));
+  if (rule.maxHeight !== null) parts.push(t("rules.cond.max", { px: rule.maxHeight }));
+  if (rule.glob) parts.push(t("rules.cond.glob", { glob: rule.glob }));
+  return parts.length === 0 ? t("rules.cond.every") : parts.join(t("settings.listSeparator"));
 }

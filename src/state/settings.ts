@@ -4,6 +4,7 @@ import { OUTPUT_FORMATS, type ModelInfo, type ModelRules_Deserialize, type Outpu
 import { nativeScale } from "./models";
 import { defaultRules, isAuto, normalizeRules, toModelRules, type ModelRule } from "./rules";
 import type { Direction } from "./reading";
+import { LANGUAGE_CHOICES, type LanguageChoice } from "../i18n/i18n";
 
 export type AnimatedPolicy = "skip" | "upscale";
 export type OutputFormat = OutputFormat_Serialize;
@@ -45,6 +46,8 @@ export interface Settings {
   stripGap: number;
   /** With the model "auto": the rules that choose each page's model and scale, first match wins. */
   modelRules: ModelRule[];
+  /** The interface's language; "auto" follows the system locale. */
+  language: LanguageChoice;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -71,6 +74,7 @@ export const DEFAULT_SETTINGS: Settings = {
   stripMaxWidth: 0,
   stripGap: 0,
   modelRules: defaultRules(),
+  language: "auto",
 };
 
 /** The default model before SRView chose by speed: saved as it was, it was never the user's choice. */
@@ -113,6 +117,7 @@ export function normalizeSettings(raw: unknown): Settings {
     stripMaxWidth: Math.round(numberIn(input.stripMaxWidth, 0, 20000, d.stripMaxWidth)),
     stripGap: Math.round(numberIn(input.stripGap, 0, 500, d.stripGap)),
     modelRules: normalizeRules(input.modelRules),
+    language: LANGUAGE_CHOICES.includes(input.language as LanguageChoice) ? (input.language as LanguageChoice) : d.language,
   };
 }
 

@@ -5,6 +5,8 @@ import { formatBytes } from "../panels/dom";
 import type { ModelInfo } from "../bindings";
 import { modelShortName, modelWithScale, nativeScale } from "./models";
 import { isAuto } from "./rules";
+import { currentLanguage, t } from "../i18n/i18n";
+import { describeErrorPayload } from "../i18n/errors";
 
 export interface ShownResult {
   /** True only for a result computed while this page was on screen. */
@@ -51,21 +53,13 @@ export interface StatusLine {
   source?: "cache" | "computed";
 }
 
-const PHASES: Record<Phase, string> = {
-  cacheLookup: "looking in the cache",
-  checking: "checking the image",
-  queued: "waiting for the upscaler",
-  computing: "upscaling",
-  writing: "saving",
-  done: "done",
-};
-
 /** "3/12 tiles, about 20 s left" while a page computes in tiles. */
 export function describeProgress(progress: NonNullable<PageStatus["progress"]>): string {
-  const phase = PHASES[progress.phase];
+  const phase = t(`status.phase.${progress.phase}`);
   if (progress.phase !== "computing" || progress.total < 2) return phase;
-  const left = progress.secondsLeft !== null ? `, about ${Math.max(1, Math.round(progress.secondsLeft))} s left` : "";
-  return `${phase} ${progress.done}/${progress.total} tiles${left}`;
+  const counts = { phase, done: progress.done, total: progress.total };
+  if (progress.secondsLeft === null) return t("status.tiles", counts);
+  return t("status.tilesLeft", { ...counts, seconds: Math.max(1, Math.round(progress.secondsLeft)) });
 }
 
 /** The scale the status line names, when not the model's own: with the model "auto", the one
@@ -81,7 +75,7 @@ export function shownScale(settings: { model: string; scale: number }, model: st
 
 /** "40 ms" under a second, "2.6 s" above. */
 export function formatDuration(ms: number): string {
-  return Math.round(ms) < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return Math.round(ms) < 1000 ? t("units.ms", { value: Math.max(1, Math.round(ms)) }) : t("units.s", { value: (ms / 1000).toFixed(1) });
 }
 
 /** What the status line calls the pages on screen: "Vol 1, page 3 of 24" ("pages 3–4") in a
@@ -90,7 +84,7 @@ export function pageLabel(location: { kind: string; title: string }, name: strin
   if (location.kind !== "book" || group.length === 0) return name;
   const first = group[0] + 1;
   const last = group[group.length - 1] + 1;
-  return `${location.title}, ${first === last ? `page ${first}` : `pages ${first}–${last}`} of ${count}`;
+  return first === last ? t("status.pageOf", { title: location.title, page: first, count }) : t("status.pagesOf", { title: location.title, first, last, count });
 }
 
 /** Why a page is damaged, without the file's name when the engine's message starts with it
@@ -107,28 +101,33 @@ const TOO_LARGE = ["image_too_large", "too_many_frames", "file_too_large"];
 
 export function statusLine(page: PageStatus): StatusLine {
   const parts = [page.name];
-  if (page.problem && TOO_LARGE.includes(page.problem.kind)) return { text: `Too large to show: ${page.problem.message}`, bad: true };
-  if (page.problem) return { text: `${page.name} is damaged and cannot be shown: ${problemReason(page.problem.message, page.fileName)}`, bad: true };
-  if (page.failure) return { text: `${page.name}: ${page.failure}`, bad: true };
-  if (!page.upscaling) return { text: `${page.name} · original · press U to upscale`, bad: false };
+  const name = page.name;
+  const problem = page.problem;
+  // In English the engine's message is the reason; another language has its own sentence for
+  // the kind, which names the file, and the message as the detail.
+  if (problem && currentLanguage() !== "en") return { text: describeErrorPayload(problem.kind, problem.message), bad: true };
+  if (problem && TOO_LARGE.includes(problem.kind)) return { text: t("status.tooLarge", { message: problem.message }), bad: true };
+  if (problem) return { text: t("status.damaged", { name, reason: problemReason(problem.message, page.fileName) }), bad: true };
+  if (page.failure) return { text: t("status.failure", { name, failure: page.failure }), bad: true };
+  if (!page.upscaling) return { text: t("status.notUpscaling", { name }), bad: false };
   if (page.showingOriginal) {
     const size = page.result ? { width: page.result.sourceWidth, height: page.result.sourceHeight } : page.originalSize;
-    return { text: `${page.name} · showing the original${size ? ` ${size.width}×${size.height}` : ""} · press O for the upscaled page`, bad: false };
+    return { text: size ? t("status.showingOriginalSize", { name, ...size }) : t("status.showingOriginal", { name }), bad: false };
   }
   parts.push(page.scale === undefined ? modelShortName(page.model) : modelWithScale(page.model, page.scale));
-  if (page.rule) parts.push(`rule “${page.rule}”`);
+  if (page.rule) parts.push(t("status.rule", { rule: page.rule }));
   if (page.result) {
     const r = page.result;
-    const computed = `computed in ${formatDuration(r.computeMs)}`;
-    parts.push(r.computedNow ? computed : r.preloaded ? `preloaded, ${computed}` : "from cache");
+    const duration = formatDuration(r.computeMs);
+    parts.push(r.computedNow ? t("status.computedIn", { duration }) : r.preloaded ? t("status.preloaded", { duration }) : t("status.fromCache"));
     parts.push(`${r.sourceWidth}×${r.sourceHeight} → ${r.width}×${r.height} ${r.format} ${formatBytes(r.bytes)}`);
     return { text: parts.join(" · "), bad: false, source: r.computedNow ? "computed" : "cache" };
   }
-  if (page.skipped) return { text: `${page.name} · not upscaled: ${page.skipped}`, bad: false };
+  if (page.skipped) return { text: t("status.skipped", { name, reason: page.skipped }), bad: false };
   if (page.progress) {
     parts.push(`${describeProgress(page.progress)}…`);
     return { text: parts.join(" · "), bad: false };
   }
-  parts.push(page.waitingForEngine ? "waiting for the upscaler…" : "waiting…");
+  parts.push(page.waitingForEngine ? t("status.waitingForEngine") : t("status.waiting"));
   return { text: parts.join(" · "), bad: false };
 }

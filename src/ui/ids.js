@@ -117,6 +117,7 @@ export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
   engineStages: "engine-stages",
   // Settings
   settingAuto: "setting-auto",
+  settingLanguage: "setting-language",
   settingModel: "setting-model",
   settingScale: "setting-scale",
   settingTile: "setting-tile",

@@ -1,6 +1,7 @@
 // The thumbnail strip under the stage: small thumbnails made in Rust, loaded as they scroll into
 // view, in reading order (right to left for manga), the pages already upscaled marked.
 import type { ImageEntry } from "../bindings";
+import { t } from "../i18n/i18n";
 
 export class Thumbnails {
   private buttons: HTMLButtonElement[] = [];
@@ -15,7 +16,7 @@ export class Thumbnails {
   render(images: ImageEntry[]): void {
     const buttons = images.map((image, index) => {
       const button = document.createElement("button");
-      button.title = `${index + 1}: ${image.name}`;
+      button.title = t("stage.thumbnail", { page: index + 1, name: image.name });
       button.dataset.name = image.name;
       const img = document.createElement("img");
       img.loading = "lazy";
@@ -46,7 +47,7 @@ export class Thumbnails {
     const upscaled = new Set(indices);
     this.buttons.forEach((b, i) => {
       b.classList.toggle("upscaled", upscaled.has(i));
-      b.title = `${i + 1}: ${b.dataset.name}${upscaled.has(i) ? " · upscaled" : ""}`;
+      b.title = t(upscaled.has(i) ? "stage.thumbnailUpscaled" : "stage.thumbnail", { page: i + 1, name: b.dataset.name });
     });
   }
 

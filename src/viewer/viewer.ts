@@ -9,6 +9,7 @@ import type { FitMode } from "../state/settings";
 import type { Direction } from "../state/reading";
 import { entryPoint, scrollStep, type ScrollAmount } from "../state/scroll";
 import { fitScale, zoomLabel, zoomStep } from "./zoom";
+import { t } from "../i18n/i18n";
 
 export interface Slot {
   box: HTMLElement;
@@ -79,7 +80,10 @@ export class Viewer {
   /** Marks the pages on screen that could not be read: each shows a plain placeholder of a
    *  page's shape instead of a broken image, and the zoom label says nothing of it. */
   setUnreadable(unreadable: boolean[]): void {
-    this.slots.forEach((slot, i) => slot.box.classList.toggle("unreadable", !!unreadable[i]));
+    this.slots.forEach((slot, i) => {
+      slot.box.classList.toggle("unreadable", !!unreadable[i]);
+      slot.box.dataset.unreadable = t("status.unreadablePage");
+    });
     this.layout();
   }
 
@@ -220,12 +224,17 @@ export class Viewer {
     this.layout();
   }
 
+  /** The zoom level in the toolbar, in the current language. */
+  relabel(): void {
+    const readable = this.visibleSlots().some((s) => !s.box.classList.contains("unreadable") && s.original.naturalHeight > 0);
+    this.zoomLabel.textContent = readable ? zoomLabel(this.scale, this.zoom.kind === "fit") : "";
+  }
+
   private layout(): void {
     const { width, height, widths } = this.contentSize();
     this.scale = this.targetScale();
     const ratio = this.pixelRatio();
-    const readable = this.visibleSlots().some((s) => !s.box.classList.contains("unreadable") && s.original.naturalHeight > 0);
-    this.zoomLabel.textContent = readable ? zoomLabel(this.scale, this.zoom.kind === "fit") : "";
+    this.relabel();
     if (!width || !height) return;
     const rect = this.stage.getBoundingClientRect();
     const w = width * this.scale;

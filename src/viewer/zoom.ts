@@ -1,5 +1,6 @@
 // The page's zoom: how large it is laid out, and the label that says so. Both speak of the
 // page at its own (original) pixel size, so neither changes when a sharper image of it arrives.
+import { t } from "../i18n/i18n";
 import type { FitMode } from "../state/settings";
 
 // Zoom steps for + and −: each about a quarter to a half larger than the one before, so no
@@ -24,5 +25,5 @@ export function fitScale(page: { width: number; height: number }, window: { widt
 /** The zoom label: the page's size on screen against its own pixel size. */
 export function zoomLabel(scale: number, fitted: boolean): string {
   const percent = Math.round(scale * 100);
-  return fitted ? `fit ${percent}%` : `${percent}%`;
+  return fitted ? t("toolbar.zoomFitPercent", { percent }) : `${percent}%`;
 }

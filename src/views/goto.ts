@@ -5,12 +5,13 @@ import { onScreenIndices, pages, type AppState } from "../app/state";
 import type { Store } from "../app/store";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
+import { t } from "../i18n/i18n";
 
 /** The page index typed `text` asks for in a book of `count` pages, or why it is not one. */
 export function pageToGoTo(text: string, count: number): { index: number } | { error: string } {
   const page = Number(text.trim());
   if (text.trim() !== "" && Number.isInteger(page) && page >= 1 && page <= count) return { index: page - 1 };
-  return { error: count === 1 ? "This book has one page" : `This book has pages 1–${count}` };
+  return { error: count === 1 ? t("goto.onePage") : t("goto.pages", { count }) };
 }
 
 export function bindGoTo(store: Store<AppState>, showIndex: (index: number) => void, close: () => void): void {

@@ -13,6 +13,7 @@ import type { Library } from "../state/library";
 import type { Settings } from "../state/settings";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
+import { describeErrorPayload } from "../i18n/errors";
 
 const PANEL_IDS = {
   settings: ID.panelSettings,
@@ -31,17 +32,20 @@ export interface PanelActions {
 }
 
 export function bindPanels(store: Store<AppState>, library: Pick<Library, "recent">, cache: CachePanel, books: BooksPanel, exporter: ExportPanel, actions: PanelActions): void {
+  const drawOpen = (open: PanelName | null) => {
+    const state = store.state;
+    if (open === "cache") void cache.refresh();
+    if (open === "books") void books.render(state.reading.location, library.recent());
+    if (open === "export") {
+      void exporter.render(state.reading.location, state.settings);
+      actions.exportSeen();
+    }
+  };
   store.watch(
     (s) => s.view.panel,
     (open) => {
       for (const name of PANELS) byId(PANEL_IDS[name]).hidden = name !== open;
-      const state = store.state;
-      if (open === "cache") void cache.refresh();
-      if (open === "books") void books.render(state.reading.location, library.recent());
-      if (open === "export") {
-        void exporter.render(state.reading.location, state.settings);
-        actions.exportSeen();
-      }
+      drawOpen(open);
     },
   );
 
@@ -57,8 +61,8 @@ export function bindPanels(store: Store<AppState>, library: Pick<Library, "recen
   );
 
   store.watch(
-    (s) => s.engine,
-    (engine) => {
+    (s) => [s.engine, s.settings.language] as const,
+    ([engine]) => {
       if (engine.phase === "starting" && !engine.report) return;
       renderGpuPanel(byId(ID.panelGpu), engine.report, engine.error, engine.memory, engine.stats, engine.listing?.models ?? [], engine.listing?.onnxruntime ?? null);
     },
@@ -73,23 +77,39 @@ export function bindPanels(store: Store<AppState>, library: Pick<Library, "recen
       changingFromPanel = false;
     }
   };
+  const drawSettings = () => {
+    const { engine, book, reading } = store.state;
+    // The panel shows and edits the defaults every book opens with.
+    const settings = { ...store.state.settings, ...book.defaults };
+    const bookNote = reading.location ? ownNote(reading.location.title, book.own) : null;
+    if (engine.phase === "starting") return;
+    const problem = engine.listing?.modelsDirProblem;
+    const folder = {
+      dir: engine.listing?.modelsDir ?? null,
+      problem: problem ? describeErrorPayload(problem.kind, problem.message) : null,
+      choose: () => actions.changeModelsDir(false),
+      useDefault: () => actions.changeModelsDir(true),
+      open: () => actions.openModelsDir(),
+      opened: store.state.models.folderOpened,
+    };
+    renderSettingsPanel(byId(ID.panelSettings), settings, engine.listing?.models ?? [], engine.report?.cpuMode ?? true, folder, fromPanel, store.state.models.speeds, bookNote);
+  };
   store.watch(
     (s) => [s.settings, s.book.own, s.book.defaults, s.engine.listing, s.engine.report, s.engine.phase, s.models],
     () => {
-      const { engine, book, reading } = store.state;
-      // The panel shows and edits the defaults every book opens with.
-      const settings = { ...store.state.settings, ...book.defaults };
-      const bookNote = reading.location ? ownNote(reading.location.title, book.own) : null;
-      if (changingFromPanel || engine.phase === "starting") return;
-      const folder = {
-        dir: engine.listing?.modelsDir ?? null,
-        problem: engine.listing?.modelsDirProblem?.message ?? null,
-        choose: () => actions.changeModelsDir(false),
-        useDefault: () => actions.changeModelsDir(true),
-        open: () => actions.openModelsDir(),
-        opened: store.state.models.folderOpened,
-      };
-      renderSettingsPanel(byId(ID.panelSettings), settings, engine.listing?.models ?? [], engine.report?.cpuMode ?? true, folder, fromPanel, store.state.models.speeds, bookNote);
+      if (!changingFromPanel) drawSettings();
+    },
+  );
+  // A new language redraws the panels, the settings panel too when the change came from it
+  // (once that change is applied: the redraw replaces the control in use).
+  store.watch(
+    (s) => s.settings.language,
+    (_, before) => {
+      if (before === undefined) return;
+      queueMicrotask(() => {
+        drawSettings();
+        drawOpen(store.state.view.panel);
+      });
     },
   );
 }

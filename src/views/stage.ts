@@ -6,8 +6,8 @@ import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 import type { Thumbnails } from "../viewer/thumbnails";
 import type { Viewer } from "../viewer/viewer";
+import { t } from "../i18n/i18n";
 
-const EMPTY_HINT = "Open an image, a folder or a book (.cbz, .cbr, .cb7, .pdf), or drop one here.";
 
 export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Thumbnails, onOriginalFailed: (slot: number) => void): void {
   const hint = byId(ID.emptyHint);
@@ -33,16 +33,16 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
 
   // The hint over an empty stage: what is being opened, a location with no pages, or how to start.
   store.watch(
-    (s) => [s.reading.opening, s.reading.location] as const,
+    (s) => [s.reading.opening, s.reading.location, s.settings.language] as const,
     ([opening, location]) => {
       // Only the first location is announced: a later one opens over the pages shown.
       const announce = opening !== null && !location;
       hint.classList.toggle("opening", announce);
-      if (announce) hint.textContent = `Opening ${opening}…`;
+      if (announce) hint.textContent = t("stage.opening", { name: opening });
       else if (location && location.images.length === 0)
         hint.textContent =
-          location.books.length > 0 ? `${location.title} holds ${location.books.length} books: pick one in Books (B).` : `${location.title} holds no images or books.`;
-      else hint.textContent = EMPTY_HINT;
+          location.books.length > 0 ? t("stage.holdsBooks", { title: location.title, count: location.books.length }) : t("stage.holdsNothing", { title: location.title });
+      else hint.textContent = t("stage.emptyHint");
       hint.hidden = !announce && !!location && location.images.length > 0;
     },
   );
@@ -83,10 +83,11 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
   );
 
   store.watch(
-    (s) => [s.settings.direction, ...upscaledIndices(s)],
-    ([direction, ...upscaled]) => {
+    (s) => [s.settings.direction, s.settings.language, ...upscaledIndices(s)],
+    ([direction, , ...upscaled]) => {
       thumbnails.setDirection(direction as "ltr" | "rtl");
       thumbnails.markUpscaled(upscaled as number[]);
+      if (pages(store.state).length > 0) viewer.relabel();
     },
   );
 
@@ -107,12 +108,12 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
   );
 
   store.watch(
-    (s) => [s.reading.offeringNextBook, s.reading.location],
+    (s) => [s.reading.offeringNextBook, s.reading.location, s.settings.language],
     ([offering]) => {
       const location = store.state.reading.location;
       const next = location?.nextBook;
       bookEnd.hidden = !(offering && next);
-      if (offering && next) bookEnd.textContent = `End of ${location.title}. Next book: ${next.name} — click here, or turn again with a key or the wheel after a moment, to open it.`;
+      if (offering && next) bookEnd.textContent = t("stage.bookEnd", { title: location.title, next: next.name });
     },
   );
 

@@ -5,6 +5,7 @@ import type { Store } from "../app/store";
 import { describeProgress, pageLabel, shownScale, statusLine } from "../state/status";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
+import { t } from "../i18n/i18n";
 
 export function bindStatus(store: Store<AppState>, now: () => number = () => performance.now()): void {
   const engine = byId(ID.statusEngine);
@@ -17,11 +18,11 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
   };
 
   store.watch(
-    (s) => s.engine.phase,
-    (phase) => {
+    (s) => [s.engine.phase, s.settings.language] as const,
+    ([phase]) => {
       const { report, error } = store.state.engine;
       if (phase === "starting") return;
-      const text = phase === "ready" ? `Upscaler ready · ${report?.cpuMode ? "CPU mode" : report?.deviceName}` : `Upscaling unavailable: ${error}`;
+      const text = phase === "ready" ? t("status.ready", { device: report?.cpuMode ? t("status.cpuMode") : report?.deviceName }) : t("status.unavailable", { error });
       engine.textContent = text;
       engine.title = text;
       engine.classList.toggle("bad", phase !== "ready");

@@ -4,8 +4,9 @@ import type { Store } from "../app/store";
 import type { FitMode } from "../state/settings";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
+import { t } from "../i18n/i18n";
 
-const FIT_LABELS: Record<FitMode, string> = { page: "Fit page", width: "Fit width", height: "Fit height" };
+const FIT_LABELS: Record<FitMode, string> = { page: "toolbar.fitPage", width: "toolbar.fitWidth", height: "toolbar.fitHeight" };
 
 export function bindToolbar(store: Store<AppState>): void {
   const pressed = (id: Parameters<typeof byId>[0], on: boolean) => byId(id).setAttribute("aria-pressed", String(on));
@@ -24,11 +25,11 @@ export function bindToolbar(store: Store<AppState>): void {
   store.watch(
     (s) => s.settings,
     (settings) => {
-      byId(ID.zoomFit).textContent = FIT_LABELS[settings.fit];
+      byId(ID.zoomFit).textContent = t(FIT_LABELS[settings.fit]);
       const rtl = settings.direction === "rtl";
       const direction = byId(ID.toggleDirection);
-      direction.textContent = rtl ? "R→L" : "L→R";
-      direction.title = `Reading ${rtl ? "right to left (manga)" : "left to right"}: click or press R to change`;
+      direction.textContent = t(rtl ? "toolbar.rtl" : "toolbar.ltr");
+      direction.title = t(rtl ? "toolbar.directionRtl" : "toolbar.directionLtr");
       pressed(ID.toggleSpread, settings.spread);
     },
   );

@@ -40,13 +40,8 @@ fn psnr(squared_error: f64, values: usize) -> Option<f64> {
 pub fn compare(a: &Path, b: &Path) -> Result<Comparison, SrError> {
     let (a, b) = (decode(a)?, decode(b)?);
     if (a.width(), a.height()) != (b.width(), b.height()) {
-        return Err(SrError::InvalidOption(format!(
-            "compare takes two images of one size; these are {}×{} and {}×{}",
-            a.width(),
-            a.height(),
-            b.width(),
-            b.height()
-        )));
+        let (first, second) = (format!("{}×{}", a.width(), a.height()), format!("{}×{}", b.width(), b.height()));
+        return Err(SrError::InvalidOption(crate::t!("compare-sizes", a = first, b = second)));
     }
     let channels = if a.color().has_alpha() || b.color().has_alpha() { 4 } else { 3 };
     let (a, b) = (a.to_rgba8(), b.to_rgba8());

