@@ -369,7 +369,11 @@ pub async fn choose_export_folder(access: State<'_, Access>) -> AppResult<Option
 /// read (`Library (upscaled)`), never inside it, nor in a folder of the user's.
 #[tauri::command]
 #[specta::specta]
-pub async fn get_export_destination(source: String, layout: ExportLayout, options: UpscaleOptions) -> AppResult<String> {
+pub async fn get_export_destination(
+    source: String,
+    layout: ExportLayout,
+    options: UpscaleOptions,
+) -> AppResult<String> {
     blocking(move || export::default_destination(Path::new(&source), layout, &options).display().to_string()).await
 }
 

@@ -82,10 +82,13 @@ pub fn default_destination(source: &Path, layout: ExportLayout, options: &Upscal
         source.file_stem().or_else(|| source.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let library = source.parent().unwrap_or(Path::new("/"));
     if !has_book_extension(source) {
-        let folder_book = crate::gallery::holds_images(source).then(|| Some(upscaled_sibling(library)?.join(source.file_name()?)));
+        let folder_book =
+            crate::gallery::holds_images(source).then(|| Some(upscaled_sibling(library)?.join(source.file_name()?)));
         return match folder_book.flatten() {
             Some(folder) => own_folder(folder),
-            None => upscaled_sibling(source).map(own_folder).unwrap_or_else(|| source.join(format!("{stem} (upscaled)"))),
+            None => {
+                upscaled_sibling(source).map(own_folder).unwrap_or_else(|| source.join(format!("{stem} (upscaled)")))
+            }
         };
     }
     let Some(shelf) = upscaled_sibling(library) else { return library.join(format!("{stem} (upscaled)")) };
@@ -475,11 +478,19 @@ mod tests {
         let shelf = dir.path().join("Library (upscaled)");
         let to = default_destination(&photos, ExportLayout::Folder, &options);
         assert_eq!(to, shelf.join("Photo Folder"));
-        assert_eq!(default_destination(&library, ExportLayout::Folder, &options), shelf, "a folder of books: its sibling");
+        assert_eq!(
+            default_destination(&library, ExportLayout::Folder, &options),
+            shelf,
+            "a folder of books: its sibling"
+        );
         assert_eq!(create_default_folder(&to).unwrap(), [shelf.clone(), to.clone()]);
         let record = ExportRecord::default();
         assert!(record.wrote(&shelf) && record.wrote(&to), "known as SRView's by their mark alone");
-        assert_eq!(default_destination(&photos, ExportLayout::Folder, &options), to, "SRView's own folder is used again");
+        assert_eq!(
+            default_destination(&photos, ExportLayout::Folder, &options),
+            to,
+            "SRView's own folder is used again"
+        );
 
         // A folder of the user's with that name is never written into.
         std::fs::remove_dir_all(&shelf).unwrap();

@@ -394,8 +394,13 @@ impl Gallery {
         }
         let (outputs, covers) = (self.outputs.clone(), self.covers.clone());
         let books = blocking(move || -> Result<Vec<ShelfBook>, OpenError> {
-            let folder = if path.is_dir() { path.as_path() } else { path.parent().unwrap_or(Path::new("/")) };
-            let (_, books) = folder_contents(folder, &outputs)?;
+            let parent = path.parent().unwrap_or(Path::new("/"));
+            let folder = if path.is_dir() { path.as_path() } else { parent };
+            let (images, mut books) = folder_contents(folder, &outputs)?;
+            // A folder book (images and no books) sits beside its siblings, as an archive does.
+            if path.is_dir() && !images.is_empty() && books.is_empty() {
+                books = folder_contents(parent, &outputs)?.1;
+            }
             Ok(books.iter().map(|book| covers.shelf_book(book, book_name(book))).collect())
         })
         .await??;
@@ -561,7 +566,11 @@ mod tests {
         std::fs::write(library.join("Vol 1.cbz"), b"x").unwrap();
         let shelf = Bookshelf::new(Limits::default());
         let listing = list(&library, &shelf, &ExportRecord::default()).ok().unwrap();
-        assert_eq!(names(&listing.books), ["Series", "Shelf", "Vol 1.cbz"], "deeper than three levels, or empty: not listed");
+        assert_eq!(
+            names(&listing.books),
+            ["Series", "Shelf", "Vol 1.cbz"],
+            "deeper than three levels, or empty: not listed"
+        );
     }
 
     #[test]
@@ -583,5 +592,23 @@ mod tests {
         // A folder of books stays a folder, listing its own.
         let listing = list(&library.join("Series"), &shelf, &ExportRecord::default()).ok().unwrap();
         assert_eq!((listing.kind, names(&listing.books)), (LocationKind::Folder, vec!["Sub Vol".to_owned()]));
+    }
+
+    #[test]
+    fn the_books_panel_of_a_folder_book_lists_its_siblings() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = dir.path().canonicalize().unwrap().join("Library");
+        std::fs::create_dir_all(library.join("Photo Folder")).unwrap();
+        for name in ["Photo Folder/p1.png", "A.cbz"] {
+            std::fs::write(library.join(name), b"x").unwrap();
+        }
+        let gallery = Gallery::new(Limits::default());
+        let folder = library.join("Photo Folder").to_string_lossy().into_owned();
+        let shelf = tauri::async_runtime::block_on(async {
+            gallery.open(&folder).await.ok().unwrap();
+            gallery.shelf_books(&folder).await.ok().unwrap()
+        });
+        let listed: Vec<_> = shelf.iter().map(|book| book.name.as_str()).collect();
+        assert_eq!(listed, ["A", "Photo Folder"]);
     }
 }

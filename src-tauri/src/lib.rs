@@ -10,8 +10,8 @@ mod export;
 mod gallery;
 #[cfg(feature = "ipc-bench")]
 mod ipc_bench;
-mod model_speeds;
 mod locale;
+mod model_speeds;
 mod opening;
 mod protocol;
 mod shelf;

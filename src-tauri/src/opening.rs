@@ -22,7 +22,10 @@ fn opening_phrase(language: &str) -> (String, String) {
         .find_map(|line| line.trim().strip_prefix("opening: \"")?.strip_suffix("\","))
         .expect("stage.opening is in every catalogue");
     let (before, after) = phrase.split_once("{{name}}").expect("stage.opening names the book");
-    (serde_json::to_string(before).expect("a string serialises"), serde_json::to_string(after).expect("a string serialises"))
+    (
+        serde_json::to_string(before).expect("a string serialises"),
+        serde_json::to_string(after).expect("a string serialises"),
+    )
 }
 
 /// The script run before the page's own: it keeps the name for the frontend

@@ -28,14 +28,15 @@ after(() => tauriDriver?.stop());
 const js = (driver, script, ...args) => driver.executeScript(script, ...args);
 const text = (driver, id) => js(driver, "return document.getElementById(arguments[0])?.textContent ?? null", id);
 
-test("the open folder exports to a new folder beside it, with progress to the end", async () => {
+test("the open folder exports beside its library, in \"<library> (upscaled)\", with progress to the end", async () => {
   const driver = await openApp([folder]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);
     await driver.wait(async () => (await text(driver, ID.pageCounter)) === "1 / 6", WAIT);
     await driver.findElement(By.id(ID.openExport)).click();
     await driver.wait(until.elementLocated(By.id(ID.exportStart)), WAIT);
-    assert.equal(await text(driver, ID.exportDestination), join(dir, "Chapter 1 (upscaled)"));
+    const target = join(`${dir} (upscaled)`, "Chapter 1");
+    assert.equal(await text(driver, ID.exportDestination), target);
     await driver.findElement(By.id(ID.exportStart)).click();
     await driver.wait(async () => Number(await js(driver, `return document.getElementById('${ID.exportBar}')?.dataset.done ?? 0`)) >= 1, WAIT, "no progress");
     assert.ok(Number(await js(driver, `return document.getElementById('${ID.exportBar}').dataset.done`)) < 6, "seen mid-batch");
@@ -44,7 +45,8 @@ test("the open folder exports to a new folder beside it, with progress to the en
     assert.equal(await js(driver, `return document.getElementById('${ID.exportBar}').dataset.done`), "6");
     assert.match(await text(driver, ID.exportSummary), /Done\. 6 written/);
     await screenshot(driver, "export-done.png");
-    const written = readdirSync(join(dir, "Chapter 1 (upscaled)")).sort();
+    assert.ok(existsSync(join(target, ".srview-export")), "the folder is marked as SRView's");
+    const written = readdirSync(target).filter((name) => !name.startsWith(".")).sort();
     assert.deepEqual(written, ["page-01_x2.webp", "page-02_x2.webp", "page-03_x2.webp", "page-04_x2.webp", "page-05_x2.webp", "page-06_x2.webp"]);
     assert.ok(existsSync(join(folder, "page-01.png")), "the source is untouched");
   } finally {

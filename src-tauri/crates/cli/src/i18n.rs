@@ -98,7 +98,12 @@ pub fn describe_error(err: &SrError) -> String {
 pub fn width(text: &str) -> usize {
     text.chars()
         .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
             _ => 1,
         })
         .sum()
@@ -138,7 +143,11 @@ mod tests {
         for (language, source) in &CATALOGUES[1..] {
             let own = ids(source);
             assert_eq!(english.difference(&own).collect::<Vec<_>>(), Vec::<&String>::new(), "{language} lacks these");
-            assert_eq!(own.difference(&english).collect::<Vec<_>>(), Vec::<&String>::new(), "{language} has these extra");
+            assert_eq!(
+                own.difference(&english).collect::<Vec<_>>(),
+                Vec::<&String>::new(),
+                "{language} has these extra"
+            );
         }
     }
 
@@ -147,7 +156,8 @@ mod tests {
         for (language, source) in CATALOGUES {
             let bundle = bundle(language);
             for id in ids(source) {
-                let pattern = bundle.get_message(&id).and_then(|m| m.value()).unwrap_or_else(|| panic!("{language} {id}"));
+                let pattern =
+                    bundle.get_message(&id).and_then(|m| m.value()).unwrap_or_else(|| panic!("{language} {id}"));
                 // Every variable given, as the code gives them: a missing one is an error.
                 let mut args = FluentArgs::new();
                 for name in variables(CATALOGUES[0].1, &id) {
@@ -164,7 +174,8 @@ mod tests {
     fn variables(source: &str, id: &str) -> BTreeSet<String> {
         let mut lines = source.lines().skip_while(|line| !line.starts_with(&format!("{id} =")));
         let first = lines.next().unwrap_or_else(|| panic!("{id}"));
-        let body = std::iter::once(first).chain(lines.take_while(|line| line.starts_with(' '))).collect::<Vec<_>>().join("\n");
+        let body =
+            std::iter::once(first).chain(lines.take_while(|line| line.starts_with(' '))).collect::<Vec<_>>().join("\n");
         body.split('$').skip(1).map(|v| v.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()).collect()
     }
 
@@ -188,8 +199,23 @@ mod tests {
     /// Literals that are not text for a person: names, keys of the JSON output, and doctor's
     /// `[ok]` mark.
     const NOT_TEXT: [&str; 17] = [
-        "/dev/null", "error", "summary", "stats", "startup", "deviceMemory", "checks", "sr_vulkan", "python", "vulkan",
-        "onnxruntime", "--no-cache", "a valid language tag", "-", "srview", "warn", "ok",
+        "/dev/null",
+        "error",
+        "summary",
+        "stats",
+        "startup",
+        "deviceMemory",
+        "checks",
+        "sr_vulkan",
+        "python",
+        "vulkan",
+        "onnxruntime",
+        "--no-cache",
+        "a valid language tag",
+        "-",
+        "srview",
+        "warn",
+        "ok",
     ];
 
     /// Each string literal of `source` with a word in it that is neither a catalogue id (`t!`),
@@ -281,7 +307,8 @@ mod tests {
 
     #[test]
     fn the_scan_finds_a_planted_literal() {
-        let planted = "out.message(&format!(\"removed {} entries\", n));\nlet x = t!(\"fine-id\");\nlet y = \"{a}: {b}\";";
+        let planted =
+            "out.message(&format!(\"removed {} entries\", n));\nlet x = t!(\"fine-id\");\nlet y = \"{a}: {b}\";";
         assert_eq!(printed_literals(planted), vec!["removed {} entries".to_owned()]);
     }
 }

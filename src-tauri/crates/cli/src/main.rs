@@ -339,10 +339,9 @@ async fn use_model_rules(engine: &Engine, args: &UpscaleArgs) -> Result<(), SrEr
             let text = tokio::fs::read_to_string(file)
                 .await
                 .map_err(|source| SrError::Io { path: file.display().to_string(), source })?;
-            serde_json::from_str(&text)
-                .map_err(|e| {
-                    SrError::InvalidOption(t!("not-a-rules-file", file = file.display().to_string(), error = e.to_string()))
-                })?
+            serde_json::from_str(&text).map_err(|e| {
+                SrError::InvalidOption(t!("not-a-rules-file", file = file.display().to_string(), error = e.to_string()))
+            })?
         }
     };
     engine.set_model_rules(rules);
@@ -485,7 +484,11 @@ async fn doctor(cli: &Cli, out: &Output) -> u8 {
             checks.push(Check {
                 name: "sr_vulkan".into(),
                 ok: true,
-                detail: t!("doctor-sr-vulkan", version = report.sr_vulkan_version.as_str(), device = report.device_name.as_str()),
+                detail: t!(
+                    "doctor-sr-vulkan",
+                    version = report.sr_vulkan_version.as_str(),
+                    device = report.device_name.as_str()
+                ),
                 fix: None,
             });
             for family in [ModelFamily::Waifu2x, ModelFamily::Realcugan, ModelFamily::Realesrgan, ModelFamily::Realsr] {

@@ -80,8 +80,11 @@ impl Output {
         let term = console::Term::read_write_pair(File::open("/dev/null").expect("/dev/null"), stderr);
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::term_like(Box::new(term)));
         bar.set_style(
-            ProgressStyle::with_template(&format!("{{bar:30}} {{pos}}/{{len}} {} {{elapsed_precise}} {{msg}}", t!("progress-pages")))
-                .expect("valid progress template"),
+            ProgressStyle::with_template(&format!(
+                "{{bar:30}} {{pos}}/{{len}} {} {{elapsed_precise}} {{msg}}",
+                t!("progress-pages")
+            ))
+            .expect("valid progress template"),
         );
         bar
     }
@@ -115,22 +118,31 @@ impl Output {
                 text += &format!("{}\n", t!("no-vulkan-devices"));
             }
             if report.cpu_mode {
-                text += &format!("{}\n", t!("cpu-mode-threads", threads = report.cpu_threads, cores = report.cpu_cores));
+                text +=
+                    &format!("{}\n", t!("cpu-mode-threads", threads = report.cpu_threads, cores = report.cpu_cores));
             }
             if let Some(reason) = &report.fallback_reason {
                 text += &format!("{}\n", t!("why", reason = reason.as_str()));
             }
-            let versions = t!("versions", sr_vulkan = report.sr_vulkan_version.as_str(), python = report.python_version.as_str());
+            let versions =
+                t!("versions", sr_vulkan = report.sr_vulkan_version.as_str(), python = report.python_version.as_str());
             text + &format!("{versions}\n")
         });
     }
 
     pub fn models(&self, listing: &ModelListing) {
         self.emit(listing, || {
-            let (model, family, scale) = (t!("models-header-model"), t!("models-header-family"), t!("models-header-scale"));
+            let (model, family, scale) =
+                (t!("models-header-model"), t!("models-header-family"), t!("models-header-scale"));
             let (installed, cpu) = (t!("models-header-installed"), t!("models-header-cpu"));
             let columns = 9.max(crate::i18n::width(&installed));
-            let mut text = format!("{} {} {}  {} {cpu}\n", pad(&model, 44), pad(&family, 10), pad_left(&scale, 5), pad(&installed, columns));
+            let mut text = format!(
+                "{} {} {}  {} {cpu}\n",
+                pad(&model, 44),
+                pad(&family, 10),
+                pad_left(&scale, 5),
+                pad(&installed, columns)
+            );
             for m in &listing.models {
                 let usable = match &m.custom {
                     Some(custom) if custom.problem.is_some() => t!("broken"),
@@ -139,14 +151,27 @@ impl Output {
                 };
                 let runs_on = match &m.custom {
                     Some(custom) => custom.provider.clone().unwrap_or_else(|| "-".into()),
-                    None => if m.runs_on_cpu { t!("yes") } else { t!("no") },
+                    None => {
+                        if m.runs_on_cpu {
+                            t!("yes")
+                        } else {
+                            t!("no")
+                        }
+                    }
                 };
                 let scale = match &m.custom {
                     Some(custom) if custom.scales.is_empty() => "-".to_owned(),
                     Some(custom) => custom.scales.iter().map(|s| format!("{s}x")).collect::<Vec<_>>().join(","),
                     None => format!("{}x", m.native_scale),
                 };
-                text += &format!("{:<44} {:<10} {:>5}  {} {}\n", m.name, m.family.label(), scale, pad(&usable, columns), runs_on);
+                text += &format!(
+                    "{:<44} {:<10} {:>5}  {} {}\n",
+                    m.name,
+                    m.family.label(),
+                    scale,
+                    pad(&usable, columns),
+                    runs_on
+                );
                 if let Some(problem) = m.custom.as_ref().and_then(|c| c.problem.as_ref()) {
                     text += &format!("    {}\n", problem.replace('\n', "\n    "));
                 }
@@ -176,7 +201,9 @@ impl Output {
     }
 
     pub fn clean_report(&self, report: &CleanReport) {
-        self.emit(report, || format!("{}\n", t!("cache-removed", entries = report.removed, bytes = report.bytes_freed)));
+        self.emit(report, || {
+            format!("{}\n", t!("cache-removed", entries = report.removed, bytes = report.bytes_freed))
+        });
     }
 
     pub fn doctor(&self, checks: &[Check]) {
@@ -184,7 +211,11 @@ impl Output {
             checks
                 .iter()
                 .map(|c| {
-                    let fix = c.fix.as_ref().map(|f| format!("\n      {}", t!("doctor-fix", fix = f.as_str()))).unwrap_or_default();
+                    let fix = c
+                        .fix
+                        .as_ref()
+                        .map(|f| format!("\n      {}", t!("doctor-fix", fix = f.as_str())))
+                        .unwrap_or_default();
                     format!("[{}] {}: {}{fix}\n", if c.ok { "ok" } else { "!!" }, c.name, c.detail)
                 })
                 .collect()
@@ -210,7 +241,9 @@ impl Output {
             PageOutcome::Computed => t!("page-computed", input = input, output = output),
             PageOutcome::Cached => t!("page-cached", input = input, output = output),
             PageOutcome::Skipped => t!("page-skipped", input = input, output = output),
-            PageOutcome::Failed { error } => t!("page-failed", input = input, kind = error.kind(), error = describe_error(error)),
+            PageOutcome::Failed { error } => {
+                t!("page-failed", input = input, kind = error.kind(), error = describe_error(error))
+            }
             PageOutcome::Cancelled => t!("page-cancelled", input = input),
         };
         if let Some(PageDetail { model, rule: Some(rule), .. }) = &page.detail {
@@ -255,7 +288,10 @@ impl Output {
         }
         for failure in failed {
             let error = describe_error(&failure.error);
-            text += &format!("  {}\n", t!("summary-failed", input = failure.input.as_str(), kind = failure.error.kind(), error = error));
+            text += &format!(
+                "  {}\n",
+                t!("summary-failed", input = failure.input.as_str(), kind = failure.error.kind(), error = error)
+            );
         }
         for book in damaged {
             text += &format!("  {}\n", t!("summary-damaged", error = describe_error(&book.error)));
@@ -279,7 +315,10 @@ impl Output {
             (Some(db), Some(worst), Some((x, y))) => {
                 let (width, height, block) = (comparison.width, comparison.height, crate::compare::BLOCK);
                 let (db, worst) = (format!("{db:.2}"), format!("{worst:.2}"));
-                format!("{}\n", t!("psnr", db = db, width = width, height = height, block = block, worst = worst, x = x, y = y))
+                format!(
+                    "{}\n",
+                    t!("psnr", db = db, width = width, height = height, block = block, worst = worst, x = x, y = y)
+                )
             }
             _ => format!("{}\n", t!("identical", width = comparison.width, height = comparison.height)),
         });
@@ -307,13 +346,20 @@ impl Output {
             steps = steps,
             mib = mib(stats.memory.engine_added_bytes),
         );
-        let memory_line = t!("stats-memory", now = mib(stats.memory.resident_bytes), peak = mib(stats.memory.peak_resident_bytes));
+        let memory_line =
+            t!("stats-memory", now = mib(stats.memory.resident_bytes), peak = mib(stats.memory.peak_resident_bytes));
         let mut text = format!("{engine}\n{memory_line}\n");
         for device in memory.unwrap_or_default() {
             for heap in device.heaps.iter().filter(|h| h.device_local) {
                 let budget = heap.budget_bytes.map(|b| t!("stats-budget", mib = mib(b))).unwrap_or_default();
                 let used = heap.usage_bytes.map(|b| t!("stats-used", mib = mib(b))).unwrap_or_default();
-                let line = t!("stats-device", name = device.name.as_str(), mib = mib(heap.size_bytes), budget = budget, used = used);
+                let line = t!(
+                    "stats-device",
+                    name = device.name.as_str(),
+                    mib = mib(heap.size_bytes),
+                    budget = budget,
+                    used = used
+                );
                 text += &format!("{line}\n");
             }
         }
@@ -327,8 +373,15 @@ impl Output {
         );
         text += &format!("{requests}\n");
         if all.requests > 0 {
-            let (stage, count, median, p95) = (t!("stats-stage"), t!("stats-count"), t!("stats-median"), t!("stats-p95"));
-            text += &format!("{} {} {} {}\n", pad(&stage, 14), pad_left(&count, 6), pad_left(&median, 11), pad_left(&p95, 11));
+            let (stage, count, median, p95) =
+                (t!("stats-stage"), t!("stats-count"), t!("stats-median"), t!("stats-p95"));
+            text += &format!(
+                "{} {} {} {}\n",
+                pad(&stage, 14),
+                pad_left(&count, 6),
+                pad_left(&median, 11),
+                pad_left(&p95, 11)
+            );
             for (name, f) in [
                 (t!("stage-cache-lookup"), &all.cache_lookup),
                 (t!("stage-check"), &all.check),
@@ -341,7 +394,10 @@ impl Output {
             }
             for (model, table) in &stats.by_model {
                 let (median, p95) = (format!("{:.0}", table.compute.median_ms), format!("{:.0}", table.compute.p95_ms));
-                text += &format!("{}\n", t!("stats-model", model = model.as_str(), requests = table.requests, median = median, p95 = p95));
+                text += &format!(
+                    "{}\n",
+                    t!("stats-model", model = model.as_str(), requests = table.requests, median = median, p95 = p95)
+                );
             }
         }
         self.print(&text);

@@ -110,13 +110,18 @@ impl Engine {
         };
         let (warm_up, small, large) = (probe_image(WARM_UP_SIDE)?, probe_image(SMALL_SIDE)?, probe_image(LARGE_SIDE)?);
         self.time_job(job(warm_up)).await?;
-        let small_ms = self.time_alone(|| job(small.clone())).await?;
-        let large_ms = self.time_alone(|| job(large.clone())).await?;
+        let small_ms = self.best_of_two(|| job(small.clone())).await?;
+        let large_ms = self.best_of_two(|| job(large.clone())).await?;
         let jobs =
             speed::page_jobs(&plan.model, plan.tile_size, plan.tile_chosen, self.report().cpu_mode, TYPICAL_PAGE);
         let page_seconds = JobCost::from_tiles(small_ms, large_ms).seconds(&jobs);
         tracing::info!(model, small_ms, large_ms, page_seconds, "model timed");
         Ok((small_ms, large_ms, page_seconds))
+    }
+
+    /// The faster of two runs: one run slowed by anything else on the machine misjudges a model.
+    async fn best_of_two(&self, job: impl Fn() -> JobSpec) -> Result<f64> {
+        Ok(self.time_alone(&job).await?.min(self.time_alone(&job).await?))
     }
 
     /// A job's time while no other job started beside it (timed again if one did).
