@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { test as nodeTest } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Builder } from "selenium-webdriver";
+import { ID } from "../../src/ui/ids.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const APP = process.env.SRVIEW_APP ?? join(root, "src-tauri/target/release/srview-app");
@@ -140,3 +141,24 @@ export function test(name, ...rest) {
     }
   });
 }
+
+/** The toolbar's buttons: how many rows they sit on, the toolbar's height against one
+ *  button's, any clipped label or button past the window's edge, and where the stage starts. */
+export const toolbarLayout = (driver) =>
+  driver.executeScript(
+    `const toolbar = document.getElementById(arguments[0]);
+     const buttons = [...toolbar.querySelectorAll("button, span")].filter((b) => b.offsetParent !== null);
+     const rects = buttons.map((b) => b.getBoundingClientRect());
+     return {
+       rows: new Set(rects.map((r) => Math.round((r.top + r.bottom) / 2))).size,
+       toolbar: Math.round(toolbar.getBoundingClientRect().height),
+       button: Math.round(document.getElementById(arguments[1]).getBoundingClientRect().height),
+       clipped: buttons.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.id),
+       right: Math.round(Math.max(...rects.map((r) => r.right))),
+       window: innerWidth,
+       stageTop: Math.round(document.getElementById(arguments[2]).getBoundingClientRect().top),
+     };`,
+    ID.toolbar,
+    ID.toggleUpscale,
+    ID.stage,
+  );

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
-import { openApp, savedSetting, screenshot, startDriver, test } from "./driver.mjs";
+import { openApp, savedSetting, screenshot, startDriver, test, toolbarLayout } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 120_000;
@@ -30,22 +30,6 @@ const text = (driver, id) => js(driver, "return document.getElementById(argument
 const attribute = (driver, id, name) => js(driver, "return document.getElementById(arguments[0])?.getAttribute(arguments[1]) ?? null", id, name);
 const keys = (driver, ...sequence) => driver.actions().sendKeys(...sequence).perform();
 const counterIs = (driver, value, why) => driver.wait(async () => (await text(driver, ID.pageCounter)) === value, WAIT, why);
-
-/** As reader.test.mjs measures it: rows of toolbar buttons, clipped labels, the right edge. */
-const toolbarLayout = (driver) =>
-  js(
-    driver,
-    `const toolbar = document.getElementById(arguments[0]);
-     const buttons = [...toolbar.querySelectorAll("button, span")].filter((b) => b.offsetParent !== null);
-     const rects = buttons.map((b) => b.getBoundingClientRect());
-     return {
-       rows: new Set(rects.map((r) => Math.round((r.top + r.bottom) / 2))).size,
-       clipped: buttons.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.id),
-       right: Math.round(Math.max(...rects.map((r) => r.right))),
-       window: innerWidth,
-     };`,
-    ID.toolbar,
-  );
 
 /** The toolbar is one row, nothing clipped, in each of the three fits (F cycles them). */
 async function oneRowInEveryFit(driver, fits, language) {

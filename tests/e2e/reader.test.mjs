@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
-import { openApp, savedSetting, screenshot, SCREENSHOTS, startDriver, test } from "./driver.mjs";
+import { openApp, savedSetting, screenshot, SCREENSHOTS, startDriver, test, toolbarLayout } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 120_000;
@@ -101,28 +101,6 @@ test("a spread preloads as one screen: both pages are done before either shows a
     await driver.quit();
   }
 });
-
-/** The toolbar's buttons: how many rows they sit on, the toolbar's height against one
- *  button's, any clipped label or button past the window's edge, and where the stage starts. */
-const toolbarLayout = (driver) =>
-  js(
-    driver,
-    `const toolbar = document.getElementById(arguments[0]);
-     const buttons = [...toolbar.querySelectorAll("button, span")].filter((b) => b.offsetParent !== null);
-     const rects = buttons.map((b) => b.getBoundingClientRect());
-     return {
-       rows: new Set(rects.map((r) => Math.round((r.top + r.bottom) / 2))).size,
-       toolbar: Math.round(toolbar.getBoundingClientRect().height),
-       button: Math.round(document.getElementById(arguments[1]).getBoundingClientRect().height),
-       clipped: buttons.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.id),
-       right: Math.round(Math.max(...rects.map((r) => r.right))),
-       window: innerWidth,
-       stageTop: Math.round(document.getElementById(arguments[2]).getBoundingClientRect().top),
-     };`,
-    ID.toolbar,
-    ID.toggleUpscale,
-    ID.stage,
-  );
 
 test("the toolbar is one row at 1000 px, whatever the counter and fit say, and the page does not move", async () => {
   const long = book("Long", 24, 60, 84);
