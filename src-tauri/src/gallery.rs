@@ -201,15 +201,12 @@ pub fn list(location: &Path, shelf: &Bookshelf, outputs: &ExportRecord) -> Resul
         if !images.is_empty() && books.is_empty() {
             return folder_book(location, images, outputs);
         }
-        let pages = images.into_iter().map(|path| {
-            let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
-            (ImageSource::File(path), animated)
-        });
+        let pages = file_pages(images);
         return Ok(Listing {
             kind: LocationKind::Folder,
             path: location,
             book: None,
-            pages: pages.collect(),
+            pages,
             start_index: 0,
             books,
             previous_book: None,
@@ -240,15 +237,12 @@ pub fn list(location: &Path, shelf: &Bookshelf, outputs: &ExportRecord) -> Resul
     }
     let (images, books) = folder_contents(&folder, outputs)?;
     let start_index = images.iter().position(|f| *f == location).unwrap_or(0) as u32;
-    let pages = images.into_iter().map(|path| {
-        let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
-        (ImageSource::File(path), animated)
-    });
+    let pages = file_pages(images);
     Ok(Listing {
         kind: LocationKind::Folder,
         path: folder,
         book: None,
-        pages: pages.collect(),
+        pages,
         start_index,
         books,
         previous_book: None,
@@ -269,20 +263,28 @@ fn folder_book(location: PathBuf, images: Vec<PathBuf>, outputs: &ExportRecord) 
         }
         None => (Vec::new(), None, None),
     };
-    let pages = images.into_iter().map(|path| {
-        let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
-        (ImageSource::File(path), animated)
-    });
+    let pages = file_pages(images);
     Ok(Listing {
         kind: LocationKind::Book,
         path: location,
         book: None,
-        pages: pages.collect(),
+        pages,
         start_index: 0,
         books,
         previous_book,
         next_book,
     })
+}
+
+/// A folder's image files as pages, each marked animated or not from its first bytes.
+fn file_pages(images: Vec<PathBuf>) -> Vec<(ImageSource, bool)> {
+    images
+        .into_iter()
+        .map(|path| {
+            let animated = read_head(&path).is_some_and(|head| srview_core::books::input::looks_animated(&head));
+            (ImageSource::File(path), animated)
+        })
+        .collect()
 }
 
 fn read_head(path: &Path) -> Option<Vec<u8>> {
