@@ -32,7 +32,7 @@ async fn speeds_are_measured_once_kept_per_device_and_the_default_follows_them()
         .await
         .unwrap();
     assert!(first.measured);
-    assert_eq!(jobs() - before, 6, "two networks, three tiles each (a warm-up and two timed)");
+    assert_eq!(jobs() - before, 10, "two networks, five jobs each (a warm-up, then each size timed twice)");
     assert_eq!(*progress.lock().unwrap(), [(0, 2), (1, 2), (2, 2)]);
     let table = &first.table;
     assert_eq!((table.device.as_str(), table.sr_vulkan.as_str()), ("cpu", engine.report().sr_vulkan_version.as_str()));
@@ -71,7 +71,7 @@ async fn speeds_are_measured_once_kept_per_device_and_the_default_follows_them()
     let before = jobs();
     let third = engine.model_speeds(file.clone(), more, |_, _| {}).await.unwrap();
     assert!(third.measured);
-    assert_eq!(jobs() - before, 6);
+    assert_eq!(jobs() - before, 10);
     assert_eq!(third.table.page_seconds().len(), 2);
     let mut left: Vec<_> = std::fs::read_dir(data.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     left.sort();

@@ -2,7 +2,8 @@
 //! model that follows from it.
 //!
 //! **From a tile to a page.** The engine times one job of `SMALL_SIDE`² and one of
-//! `LARGE_SIDE`² pixels per network (after a warm-up job that loads it). A job's time is taken
+//! `LARGE_SIDE`² pixels per network (after a warm-up job that loads it), keeping the faster of two
+//! runs of each. A job's time is taken
 //! as `overhead + per_pixel · pixels`, so the two sizes give
 //! `per_pixel = (t_large − t_small) / (large² − small²)` and `overhead = t_small − per_pixel · small²`.
 //! A typical page (`TYPICAL_PAGE`, about 2 MP) is cut into the jobs the engine would run for it
