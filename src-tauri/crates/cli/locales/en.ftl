@@ -76,7 +76,15 @@ damaged-books = { $count ->
     [one] , 1 damaged book
    *[other] , { $count } damaged books
 }
-summary = { $total } pages: { $computed } computed, { $cached } from the cache, { $skipped } skipped (already there), { $failed } failed{ $damaged }, in { $seconds } s
+summary = { $total ->
+    [one] 1 page
+   *[other] { $total } pages
+    }: { $computed } computed, { $cached } from the cache, { $skipped } skipped (already there), { $failed } failed{ $damaged }, in { $seconds } s
+summary-no-pages = No pages were upscaled: { $failed ->
+    [0] there were none to read
+    [one] 1 input failed
+   *[other] { $failed } inputs failed
+    }{ $damaged }, in { $seconds } s
 nothing-needed = nothing needed computing
 summary-failed = failed: { $input } [{ $kind }]: { $error }
 summary-damaged = damaged: { $error }

@@ -73,6 +73,10 @@ damaged-books = { $count ->
 }
 summary = { $total } ページ: 新たに処理 { $computed }、キャッシュから { $cached }、スキップ（既存）{ $skipped }、失敗 { $failed }{ $damaged }、{ $seconds } 秒
 nothing-needed = 処理が必要なページはありませんでした
+summary-no-pages = アップスケールしたページはありません: { $failed ->
+    [0] 読めるページがありませんでした
+   *[other] 失敗した入力 { $failed }
+    }{ $damaged }、{ $seconds } 秒
 summary-failed = 失敗: { $input } [{ $kind }]: { $error }
 summary-damaged = 破損: { $error }
 summary-interrupted = 中断しました。同じコマンドをもう一度実行すると続きから再開します

@@ -73,6 +73,10 @@ damaged-books = { $count ->
 }
 summary = { $total } 页：新处理 { $computed }，来自缓存 { $cached }，跳过（已存在）{ $skipped }，失败 { $failed }{ $damaged }，用时 { $seconds } 秒
 nothing-needed = 没有需要处理的页面
+summary-no-pages = 没有放大任何页面：{ $failed ->
+    [0] 没有可读取的页面
+   *[other] 失败的输入 { $failed } 个
+    }{ $damaged }，用时 { $seconds } 秒
 summary-failed = 失败：{ $input } [{ $kind }]：{ $error }
 summary-damaged = 已损坏：{ $error }
 summary-interrupted = 已中断；再次运行同一命令即可继续

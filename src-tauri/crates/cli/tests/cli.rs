@@ -1179,3 +1179,28 @@ fn a_book_cut_short_upscales_its_readable_pages_and_says_its_end_is_missing() {
     assert_eq!(text.matches("is damaged").count(), 1, "the damage is said once: {text}");
     assert!(!text.contains("EOCD"), "the zip library's words stay in the log: {text}");
 }
+
+#[test]
+fn the_summary_counts_one_page_in_the_singular_and_says_when_nothing_was_upscaled() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_png(dir.path(), "page.png", 40, 30);
+    let text_of = |output: Output| {
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    };
+    let upscale = |input: &Path| {
+        let mut command = srview(&dir.path().join("cache"));
+        command.env("LANG", "C.UTF-8").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+        command
+            .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--format", "png", "--out-dir"])
+            .arg(dir.path().join("out"))
+            .arg(input);
+        command
+    };
+    let one = text_of(upscale(&input).output().unwrap());
+    assert!(one.contains("1 page: 1 computed"), "{one}");
+    assert!(!one.contains("1 pages"), "{one}");
+
+    let missing = text_of(upscale(&dir.path().join("missing.jpg")).output().unwrap());
+    assert!(missing.contains("No pages were upscaled: 1 input failed"), "{missing}");
+    assert!(!missing.contains("0 pages"), "{missing}");
+}
