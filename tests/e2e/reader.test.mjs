@@ -236,6 +236,11 @@ test("Q turns the pages a quarter at a time, the layout follows, and the book re
     await keys(driver, Key.ARROW_RIGHT);
     await counterIs(driver, "2 / 2");
     await driver.wait(async () => (await pagesBox(driver)).width === 210, WAIT, "the next page of the book was not turned");
+    // The turn is shown on its button, and the thumbnails turn with the pages, inside their frames.
+    const shown = await js(driver, `const img = document.querySelector('#${ID.thumbnails} button img'); const r = img.getBoundingClientRect(), b = img.parentElement.getBoundingClientRect();
+      return { badge: getComputedStyle(document.getElementById('${ID.rotate}'), '::after').content, turned: getComputedStyle(img).transform !== 'none',
+        inside: r.left >= b.left - 0.5 && r.right <= b.right + 0.5 && r.top >= b.top - 0.5 && r.bottom <= b.bottom + 0.5 }`);
+    assert.deepEqual(shown, { badge: '"270°"', turned: true, inside: true });
     await screenshot(driver, "reader-rotated.png");
     await driver.wait(() => savedSetting(tauriDriver.home, "rotations")?.[turn] === 270, WAIT, "the turn was not saved for the book");
   } finally {
@@ -249,6 +254,7 @@ test("Q turns the pages a quarter at a time, the layout follows, and the book re
     // A quarter more is a full turn: nothing is kept for the book.
     await keys(driver, "q");
     await driver.wait(() => savedSetting(tauriDriver.home, "rotations")?.[turn] === undefined, WAIT, "a full turn was not saved");
+    assert.equal(await js(driver, `return getComputedStyle(document.getElementById('${ID.rotate}'), '::after').content`), "none", "an unturned book shows no turn");
   } finally {
     await driver.quit();
   }

@@ -97,8 +97,9 @@ struct UpscaleArgs {
     overwrite: bool,
     /// A model (`srview models` lists them), or `auto`: rules choose each page's model and
     /// scale (by default: black-and-white and colour pages each get their own model, 2× or 4×
-    /// to reach --target-height, and pages already that tall are not upscaled).
-    #[arg(long, default_value = srview_core::models::options::DEFAULT_MODEL)]
+    /// to reach --target-height, and pages already that tall are not upscaled). The default is
+    /// the fast waifu2x anime (UpConv7); waifu2x CUNet is sharper and about three times slower.
+    #[arg(long, default_value = srview_core::models::speed::FAST_DEFAULT)]
     model: String,
     /// With `--model auto`: the height the rules upscale towards.
     #[arg(long, default_value_t = srview_core::models::rules::DEFAULT_TARGET_HEIGHT, value_parser = clap::value_parser!(u32).range(1..))]

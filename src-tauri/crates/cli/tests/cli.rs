@@ -1181,7 +1181,7 @@ fn a_book_cut_short_upscales_its_readable_pages_and_says_its_end_is_missing() {
 }
 
 #[test]
-fn the_summary_counts_one_page_in_the_singular_and_says_when_nothing_was_upscaled() {
+fn the_default_model_is_the_fast_one_and_the_summary_speaks_of_one_page_and_of_none() {
     let dir = tempfile::tempdir().unwrap();
     let input = write_png(dir.path(), "page.png", 40, 30);
     let text_of = |output: Output| {
@@ -1199,6 +1199,15 @@ fn the_summary_counts_one_page_in_the_singular_and_says_when_nothing_was_upscale
     let one = text_of(upscale(&input).output().unwrap());
     assert!(one.contains("1 page: 1 computed"), "{one}");
     assert!(!one.contains("1 pages"), "{one}");
+
+    let (code, pages, summary) = run_lines(
+        srview(&dir.path().join("cache"))
+            .args(["upscale", "--format", "png", "-o"])
+            .arg(dir.path().join("default.png"))
+            .arg(&input),
+    );
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(pages[0]["model"], "WAIFU2X_ANIME_UP2X", "without --model, the fast model: {pages:?}");
 
     let missing = text_of(upscale(&dir.path().join("missing.jpg")).output().unwrap());
     assert!(missing.contains("No pages were upscaled: 1 input failed"), "{missing}");
