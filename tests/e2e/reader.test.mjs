@@ -41,7 +41,10 @@ after(() => tauriDriver?.stop());
 const js = (driver, script, ...args) => driver.executeScript(script, ...args);
 const text = (driver, id) => js(driver, "return document.getElementById(arguments[0])?.textContent ?? null", id);
 const keys = (driver, ...sequence) => driver.actions().sendKeys(...sequence).perform();
-const counterIs = (driver, value, why) => driver.wait(async () => (await text(driver, ID.pageCounter)) === value, WAIT, why);
+const counterIs = async (driver, value, why) => {
+  let last;
+  await driver.wait(async () => (last = await text(driver, ID.pageCounter)) === value, WAIT).catch(() => assert.fail(`${why ?? "wrong page"}: the counter says ${JSON.stringify(last)}, not ${value}`));
+};
 const pending = (driver) => driver.wait(until.elementLocated(By.css('body[data-pending="0"]')), WAIT, "work still pending");
 
 /** Records, from now on, every change to the two upscaled layers and to the status line. */
