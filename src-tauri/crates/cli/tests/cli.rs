@@ -1213,3 +1213,30 @@ fn the_default_model_is_the_fast_one_and_the_summary_speaks_of_one_page_and_of_n
     assert!(missing.contains("No pages were upscaled: 1 input failed"), "{missing}");
     assert!(!missing.contains("0 pages"), "{missing}");
 }
+
+#[test]
+fn help_is_in_the_systems_language() {
+    let help = |lang: &str, args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_srview"))
+            .args(args)
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let english = help("C.UTF-8", &["upscale", "--help"]);
+    assert!(
+        english.contains("Usage: srview upscale")
+            && english.contains("Output folder; the source tree is mirrored in it."),
+        "{english}"
+    );
+    let japanese = help("ja_JP.UTF-8", &["upscale", "--help"]);
+    assert!(japanese.contains("使い方: srview upscale") && japanese.contains("出力フォルダー。"), "{japanese}");
+    assert!(japanese.contains("オプション:") && japanese.contains("[既定: 90]"), "{japanese}");
+    assert!(!japanese.contains("Output folder") && !japanese.contains("Print help"), "{japanese}");
+    let chinese = help("zh_CN.UTF-8", &["help", "cache"]);
+    assert!(chinese.contains("查看或清理缓存。") && chinese.contains("命令:"), "{chinese}");
+}
