@@ -72,18 +72,19 @@ fn own_folder(folder: PathBuf) -> PathBuf {
         .expect("an unused name")
 }
 
-/// Where an export goes when no folder was chosen: never inside the library read. A book goes
-/// to its library's sibling, `Library (upscaled)`, where one book written as a .cbz is
-/// `Library (upscaled)/Vol 1_x2.cbz`; a folder of images (a book too) to
+/// Where an export goes when no folder was chosen: never inside the library read, and never
+/// into a folder of the user's (a folder of that name that SRView did not make gives way to
+/// `… (2)`). A book goes to its library's sibling, `Library (upscaled)`, where one book written
+/// as a .cbz is `Library (upscaled)/Vol 1_x2.cbz`; a folder of images (a book too) to
 /// `Library (upscaled)/Photo Folder`; a folder of books to its sibling `Photos (upscaled)`.
 /// Blocking: it reads the folder.
 pub fn default_destination(source: &Path, layout: ExportLayout, options: &UpscaleOptions) -> PathBuf {
     let stem =
         source.file_stem().or_else(|| source.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let library = source.parent().unwrap_or(Path::new("/"));
+    let shelf = upscaled_sibling(library).map(own_folder);
     if !has_book_extension(source) {
-        let folder_book =
-            crate::gallery::holds_images(source).then(|| Some(upscaled_sibling(library)?.join(source.file_name()?)));
+        let folder_book = crate::gallery::holds_images(source).then(|| Some(shelf?.join(source.file_name()?)));
         return match folder_book.flatten() {
             Some(folder) => own_folder(folder),
             None => {
@@ -91,7 +92,7 @@ pub fn default_destination(source: &Path, layout: ExportLayout, options: &Upscal
             }
         };
     }
-    let Some(shelf) = upscaled_sibling(library) else { return library.join(format!("{stem} (upscaled)")) };
+    let Some(shelf) = shelf else { return library.join(format!("{stem} (upscaled)")) };
     if layout == ExportLayout::Cbz {
         let scale = srview_core::models::options::size_label(options.size);
         return shelf.join(format!("{stem}_{scale}.cbz"));
@@ -181,6 +182,18 @@ fn create_default_folder(destination: &Path) -> Result<Vec<PathBuf>, SrError> {
     Ok(made)
 }
 
+/// Removes the folders an export made (innermost first) that still hold nothing but their mark,
+/// as after a cancel before the first page. A folder with anything else in it stays. Blocking.
+fn remove_unused_folders(made: &[PathBuf]) {
+    for folder in made.iter().rev() {
+        let Ok(entries) = std::fs::read_dir(folder) else { continue };
+        let names: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+        if names == [std::ffi::OsStr::new(FOLDER_MARK)] {
+            let _ = std::fs::remove_file(folder.join(FOLDER_MARK)).and_then(|()| std::fs::remove_dir(folder));
+        }
+    }
+}
+
 /// What an export is about to create where it writes: the books (.cbz) and the folders below
 /// `destination` that do not exist yet. Folders and files that exist are the user's, or were
 /// recorded when SRView made them. Blocking.
@@ -261,10 +274,17 @@ impl Exports {
         report: impl FnMut(&PageReport, &BatchProgress),
     ) -> AppResult<BatchSummary> {
         let running = self.begin()?;
-        if create_folder {
+        let made = if create_folder {
             let (record, destination) = (self.record.clone(), destination.clone());
-            blocking(move || create_default_folder(&destination).and_then(|made| record.add(made))).await??;
-        }
+            blocking(move || {
+                let made = create_default_folder(&destination)?;
+                record.add(made.clone())?;
+                Ok::<_, SrError>(made)
+            })
+            .await??
+        } else {
+            Vec::new()
+        };
         if let Some(rules) = &request.model_rules {
             // The engine's own rules are only for requests without theirs: the viewer sends its with each page.
             engine.set_model_rules(rules.clone());
@@ -284,7 +304,11 @@ impl Exports {
         let plan = batch::plan_with(shelf, &spec).await?;
         let (record, targets) = (self.record.clone(), plan.targets());
         blocking(move || record.add(outputs_to_come(&destination, &targets))).await??;
-        Ok(batch::run(&engine, plan, &spec, running.token.clone(), report).await)
+        let summary = batch::run(&engine, plan, &spec, running.token.clone(), report).await;
+        if summary.written.is_empty() {
+            blocking(move || remove_unused_folders(&made)).await?;
+        }
+        Ok(summary)
     }
 }
 
@@ -470,7 +494,7 @@ mod tests {
     }
 
     #[test]
-    fn a_folder_of_images_goes_beside_its_library_never_into_a_users_folder() {
+    fn exports_go_beside_the_library_never_into_a_users_folder() {
         let dir = tempfile::tempdir().unwrap();
         let library = library(dir.path());
         let photos = library.join("Photo Folder");
@@ -492,15 +516,53 @@ mod tests {
             "SRView's own folder is used again"
         );
 
-        // A folder of the user's with that name is never written into.
+        // In SRView's own shelf, a folder of the user's with the book's name is never written into.
+        std::fs::remove_dir_all(&to).unwrap();
+        std::fs::create_dir_all(&to).unwrap();
+        std::fs::write(to.join("p1_x2.webp"), b"the user's").unwrap();
+        let beside = default_destination(&photos, ExportLayout::Folder, &options);
+        assert_eq!(beside, shelf.join("Photo Folder (2)"));
+        assert_eq!(create_default_folder(&beside).unwrap(), [beside.clone()]);
+        assert!(!record.wrote(&to));
+        assert_eq!(std::fs::read(to.join("p1_x2.webp")).unwrap(), b"the user's");
+
+        // A user's folder named like the shelf is not written into either: a book, as files or
+        // as a .cbz, and a folder of images go to `Library (upscaled) (2)`.
         std::fs::remove_dir_all(&shelf).unwrap();
-        std::fs::create_dir_all(shelf.join("Photo Folder")).unwrap();
-        std::fs::write(shelf.join("Photo Folder").join("p1_x2.webp"), b"the user's").unwrap();
+        std::fs::create_dir_all(&shelf).unwrap();
+        std::fs::write(shelf.join("mine.txt"), b"the user's").unwrap();
+        let second = dir.path().join("Library (upscaled) (2)");
+        let book = library.join("Vol 1.cbz");
+        assert_eq!(default_destination(&book, ExportLayout::Folder, &options), second);
+        assert_eq!(default_destination(&book, ExportLayout::Cbz, &options), second.join("Vol 1_x2.cbz"));
         let to = default_destination(&photos, ExportLayout::Folder, &options);
-        assert_eq!(to, shelf.join("Photo Folder (2)"));
-        assert_eq!(create_default_folder(&to).unwrap(), [to.clone()]);
-        assert!(!record.wrote(&shelf) && !record.wrote(&shelf.join("Photo Folder")));
-        assert_eq!(std::fs::read(shelf.join("Photo Folder").join("p1_x2.webp")).unwrap(), b"the user's");
+        assert_eq!(to, second.join("Photo Folder"));
+        assert_eq!(create_default_folder(&to).unwrap(), [second.clone(), to.clone()]);
+        assert!(!record.wrote(&shelf) && record.wrote(&second));
+        assert_eq!(std::fs::read_dir(&shelf).unwrap().count(), 1, "nothing was added to the user's folder");
+        assert_eq!(std::fs::read(shelf.join("mine.txt")).unwrap(), b"the user's");
+    }
+
+    #[test]
+    fn folders_an_export_made_and_left_empty_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let to = dir.path().join("Library (upscaled)").join("Photo Folder");
+        let made = create_default_folder(&to).unwrap();
+        assert_eq!(made.len(), 2);
+        remove_unused_folders(&made);
+        assert!(!dir.path().join("Library (upscaled)").exists(), "both were empty but for their mark");
+
+        let made = create_default_folder(&to).unwrap();
+        std::fs::write(made[0].join("notes.txt"), b"the user's").unwrap();
+        let unmarked = dir.path().join("Yours");
+        std::fs::create_dir(&unmarked).unwrap();
+        remove_unused_folders(&[made.clone(), vec![unmarked.clone()]].concat());
+        assert!(!to.exists(), "the inner one was empty");
+        assert_eq!(std::fs::read(made[0].join("notes.txt")).unwrap(), b"the user's");
+        assert!(
+            made[0].join(FOLDER_MARK).is_file() && unmarked.is_dir(),
+            "a folder with more in it, or without the mark, stays"
+        );
     }
 
     #[test]

@@ -119,7 +119,7 @@ export class ExportPanel {
         for (const failure of summary.failures) list.append(el("li", {}, t("export.failure", { input: failure.input, error: describeErrorPayload(failure.error.kind, failure.error.message) })));
         box.append(el("p", { className: "bad" }, t("export.failedCount", { count: summary.failures.length })), list);
       }
-      if (summary.cancelled) box.append(el("p", { className: "note" }, t("export.resume")));
+      if (summary.cancelled && summary.written.length > 0) box.append(el("p", { className: "note" }, t("export.resume")));
       status.replaceChildren(bar, line, box);
       return;
     }

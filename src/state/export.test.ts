@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BatchProgress, BatchSummary } from "../bindings";
 import { INITIAL_STATE } from "../app/state";
-import { describeProgress, exportIndicator } from "./export";
+import { describeProgress, describeSummary, exportIndicator } from "./export";
 
 const progress = (change: Partial<BatchProgress>): BatchProgress => ({
   done: 7,
@@ -47,7 +47,9 @@ describe("export progress", () => {
     const done = { ...running, phase: "done" as const, summary: summary({}) };
     expect(exportIndicator(done)).toEqual({ text: "Export done · 1 written", bad: false });
     expect(exportIndicator({ ...done, seen: true })).toBeNull();
-    expect(exportIndicator({ ...done, summary: summary({ cancelled: true, written: [] }) })?.text).toBe("Export cancelled · 0 written");
+    expect(exportIndicator({ ...done, summary: summary({ cancelled: true, written: [] }) })?.text).toBe("Export cancelled");
+    expect(exportIndicator({ ...done, summary: summary({ cancelled: true, written: ["/out/p1.webp"] }) })?.text).toBe("Export cancelled · 1 written");
+    expect(describeSummary(summary({ cancelled: true, written: [] }))).toBe("Cancelled before any page was written.");
     expect(exportIndicator({ ...done, phase: "failed", error: "disk full" })).toEqual({ text: "Export failed", bad: true });
   });
 });

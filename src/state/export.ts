@@ -21,6 +21,7 @@ export function describeProgress(progress: BatchProgress): string {
 
 /** "Done. 6 written to /out: 4 computed, 2 from the cache, 0 already there. 12 s." */
 export function describeSummary(summary: BatchSummary): string {
+  if (summary.cancelled && summary.written.length === 0) return t("export.cancelledNothing");
   const where = summary.written.length > 0 ? t("export.summaryWhere", { folder: summary.written[0].replace(/\/[^/]*$/, "") }) : "";
   const head = t(summary.cancelled ? "export.cancelled" : "export.done");
   const { computed, cached, skipped } = summary;
@@ -40,7 +41,7 @@ export function exportIndicator(exporting: ExportState): { text: string; bad: bo
   if (phase === "done" && summary) {
     const failed = summary.failures.length;
     const written = summary.written.length;
-    if (summary.cancelled) return { text: t("export.indicatorCancelled", { written }), bad: false };
+    if (summary.cancelled) return { text: written ? t("export.indicatorCancelled", { written }) : t("export.indicatorCancelledNothing"), bad: false };
     return { text: failed ? t("export.indicatorDoneFailed", { written, failed }) : t("export.indicatorDone", { written }), bad: failed > 0 };
   }
   return null;
