@@ -2,7 +2,7 @@
 // rest are spacers of their width. Distances run from the strip's start edge (the right edge
 // when the book reads right to left, where the scroll offset is negative).
 
-/** The strip's geometry, as in styles.css (#thumbnails: padding 10px, gap 6px; buttons 48px). */
+/** The strip's geometry, as styles.css gives it: padding 10px, gap 6px, buttons 48px wide. */
 export const THUMBNAIL_WIDTH = 48;
 export const THUMBNAIL_GAP = 6;
 export const THUMBNAIL_PADDING = 10;

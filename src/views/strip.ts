@@ -2,7 +2,7 @@
 // near the viewport (`reading.strip.decoded`), each a box of its page's size with one image,
 // the upscaled result once it has loaded over the original. Reports the reader's scrolling
 // and the viewport's size to the strip controller, and scrolls where the controller moves it.
-import { upscaleOf, type AppState, type StripState } from "../app/state";
+import { indexOf, upscaleOf, type AppState, type StripState } from "../app/state";
 import type { Store } from "../app/store";
 import type { StripController } from "../controllers/strip";
 import { ID } from "../ui/ids.js";
@@ -25,6 +25,8 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
   root.append(content);
   const boxes = new Map<number, PageBox>();
   let moved = -1;
+  /** The location whose first screen the controller is told of once its images have loaded. */
+  let reportedFor: AppState["reading"]["location"] = null;
 
   root.addEventListener("scroll", () => controller.scrolled(root.scrollTop), { passive: true });
   new ResizeObserver(() => controller.resized(root.clientWidth, root.clientHeight)).observe(root);
@@ -96,6 +98,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     if (!strip) {
       for (const index of [...boxes.keys()]) drop(index);
       moved = -1;
+      reportedFor = null;
       return;
     }
     const { layout, decoded } = strip;
@@ -126,10 +129,24 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
       moved = strip.moved;
       root.scrollTop = strip.scrollTop;
     }
+    if (reportedFor !== state.reading.location) {
+      reportedFor = state.reading.location;
+      const images = state.reading.onScreen.flatMap((id) => boxes.get(indexOf(state, id))?.image ?? []);
+      void Promise.all(images.map(loaded)).then(() => controller.screenLoaded());
+    }
   };
 
   store.watch(
     (s) => [s.reading.strip, s.upscale.on, s.upscale.pages, s.view.showingOriginal],
     () => render(store.state.reading.strip),
   );
+}
+
+/** Resolves once `img` has loaded or failed. */
+function loaded(img: HTMLImageElement): Promise<void> {
+  if (img.complete) return Promise.resolve();
+  return new Promise((resolve) => {
+    img.addEventListener("load", () => resolve(), { once: true });
+    img.addEventListener("error", () => resolve(), { once: true });
+  });
 }
