@@ -64,6 +64,40 @@ const box = (driver, index) =>
     ID.strip,
     index,
   );
+/** The virtual thumbnail strip: its buttons (page indices), the current ones and whether they are in view, its full width. */
+const thumbnailBar = (driver) =>
+  js(
+    driver,
+    `const bar = document.getElementById(arguments[0]);
+     const view = bar.getBoundingClientRect();
+     const buttons = [...bar.querySelectorAll("button")];
+     const inView = (b) => { const r = b.getBoundingClientRect(); return r.left >= view.left && r.right <= view.right; };
+     return {
+       indices: buttons.map((b) => Number(b.dataset.index)),
+       current: buttons.filter((b) => b.classList.contains("current")).map((b) => ({ index: Number(b.dataset.index), inView: inView(b) })),
+       scrollWidth: bar.scrollWidth,
+     };`,
+    ID.thumbnails,
+  );
+
+/** Waits until the thumbnail bar marks page `index` first, in view, among a few contiguous buttons as wide as all the pages. */
+async function thumbnailsShow(driver, index) {
+  let bar;
+  await driver.wait(
+    async () => {
+      bar = await thumbnailBar(driver);
+      return bar.current[0]?.index === index && bar.current[0].inView;
+    },
+    WAIT,
+    () => `the thumbnail of page ${index + 1} is not marked in view: ${JSON.stringify(bar)}`,
+  );
+  assert.ok(bar.indices.length <= 60, `${bar.indices.length} thumbnail buttons exist for ${PAGES} pages`);
+  assert.ok(bar.indices.every((n, i) => i === 0 || n === bar.indices[i - 1] + 1), "the thumbnail buttons are not in page order");
+  // 10 px padding each side, 48 px buttons with 6 px gaps: the spacers stand for the rest exactly.
+  assert.equal(bar.scrollWidth, 2 * 10 + PAGES * 54 - 6, "the thumbnail strip is not as wide as all its pages");
+  return bar;
+}
+
 const scrollTop = (driver) => js(driver, "return document.getElementById(arguments[0]).scrollTop", ID.strip);
 
 test("W reads a 300-page book as a strip: keys scroll it, the middle upscales in place, few images stay decoded, and it reopens where it was", async () => {
@@ -125,12 +159,20 @@ test("W reads a 300-page book as a strip: keys scroll it, the middle upscales in
       PAGES / 2 - 1,
     );
     assert.ok(most <= 12, `${most} page images were decoded at once while scrolling`);
+    // A click on a thumbnail in the virtual strip goes to its page.
+    const near = await thumbnailBar(driver);
+    const target = near.current[0].index + 5;
+    await driver.findElement(By.css(`#${ID.thumbnails} button[data-index="${target}"]`)).click();
+    await counterIs(driver, `${target + 1} / ${PAGES}`, "a click on a thumbnail did not go to its page");
+    await thumbnailsShow(driver, target);
     // The page at the top of the window names the place: go to page 150 exactly.
     await keys(driver, "p");
     await keys(driver, "150", Key.ENTER);
     await counterIs(driver, `150 / ${PAGES}`, "the counter does not name the page at the top");
     await driver.wait(async () => (await box(driver, 149))?.loaded && (await box(driver, 149)).top === 0, WAIT, "page 150 is not at the top");
     assert.match(await text(driver, ID.statusText), /^Long, page 150 of 300 · /, "the status line does not name the page at the top");
+    await thumbnailsShow(driver, 149);
+    await screenshot(driver, "strip-thumbnails.png");
 
     // Upscaling: page 150's 2× image takes its place; the page under it does not move by a pixel.
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);
