@@ -55,6 +55,10 @@ describe("no text outside the catalogue", () => {
   it("finds a literal planted in code, and in index.html", () => {
     const planted = `const b = el("button", { id: ID.x, title: \`Open \${name}\` }, "Open it");\nnode.textContent = "Hello there";\nstatus.title = \`\${a} · \${b}\`;\nthis.view.alert(\`Could not save: \${e}\`);\nconst options = [["skip", "show as they are"]];`;
     expect(visibleLiterals(planted)).toEqual(["Open ", "Hello there", "Could not save: ", "show as they are", "Open it"]);
+    // Inside ${…}: a literal given as the value (a branch, a fallback) is text; keys, comparisons
+    // and arguments are not.
+    const inside = `count.textContent = \`\${n} \${n === 1 ? "page" : "pages"}\`;\nnote.textContent = \`\${kind === "book" ? t("a.b") : name ?? "untitled"} \${label("custom")}\`;`;
+    expect(visibleLiterals(inside)).toEqual(["  page pages", "  untitled"]);
     expect(untranslatedHtml(`<div id="a" title="Go"><span>Hello</span><b data-i18n="x">Hi</b> 0 / 0</div>`)).toEqual([`<div> title="Go"`, `<span> text "Hello"`]);
   });
 

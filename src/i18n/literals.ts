@@ -20,22 +20,33 @@ const VISIBLE = [
   new RegExp(String.raw`^\s*\[\s*${LITERAL}\s*,(?!\s*t\()`, "gm"),
 ];
 
-/** The text of a literal that a reader would read: without its quotes, its ${…} parts and the
- *  proper names; empty when it has no letters. */
+/** The text of a literal that a reader would read: without its quotes and the proper names, and
+ *  with the literals its ${…} parts give as values; empty when it has no letters. */
 export function readableText(literal: string): string {
   let text = literal.slice(1, -1);
   if (literal.startsWith("`")) {
     let depth = 0;
     let out = "";
+    let inner = "";
     for (let i = 0; i < text.length; i++) {
-      if (text[i] === "$" && text[i + 1] === "{") {
-        depth++;
+      if (depth === 0 && text[i] === "$" && text[i + 1] === "{") {
+        depth = 1;
         i++;
-      } else if (depth > 0 && text[i] === "{") depth++;
-      else if (depth > 0 && text[i] === "}") depth--;
-      else if (depth === 0) out += text[i];
+        inner += "\u0000";
+        continue;
+      }
+      if (depth > 0) {
+        if (text[i] === "{") depth++;
+        else if (text[i] === "}" && --depth === 0) continue;
+        inner += text[i];
+        continue;
+      }
+      out += text[i];
     }
-    text = out;
+    // A literal an expression gives as its value: the whole of it, a branch or a fallback.
+    const values = new RegExp(String.raw`(?:\u0000|\?\?|\|\||[?:])\s*(${ANY_LITERAL})`, "g");
+    const innerTexts = [...inner.matchAll(values)].map((m) => readableText(m[1]));
+    text = [out, ...innerTexts].join(" ");
   }
   for (const name of PROPER_NAMES) text = text.split(name).join("");
   return /\p{L}{2,}/u.test(text) ? text : "";

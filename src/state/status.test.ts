@@ -39,9 +39,9 @@ describe("status line", () => {
   });
 
   it("names a damaged page once, though the engine's message names its file", () => {
-    const corrupt = { kind: "corrupt_image", message: "/books/damaged/p01.png is damaged or truncated: the PNG ends early" };
+    const corrupt = { kind: "corrupt_image", message: "/books/damaged/p01.png is damaged or truncated. Detail: the PNG ends early" };
     expect(statusLine({ ...base, fileName: "p01.png", problem: corrupt }).text).toBe("p01.png is damaged and cannot be shown: the PNG ends early");
-    const inBook = { kind: "corrupt_image", message: "/books/Vol 1.cbz › ch1/p03.png is damaged or truncated: bad Huffman code" };
+    const inBook = { kind: "corrupt_image", message: "/books/Vol 1.cbz › ch1/p03.png is damaged or truncated. Detail: bad Huffman code" };
     const line = statusLine({ ...base, name: "Vol 1, page 3 of 24", fileName: "ch1/p03.png", problem: inBook }).text;
     expect(line).toBe("Vol 1, page 3 of 24 is damaged and cannot be shown: bad Huffman code");
     const notImage = { kind: "not_an_image", message: "/books/notes.png is not an image that SRView can read" };

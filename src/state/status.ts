@@ -88,12 +88,13 @@ export function pageLabel(location: { kind: string; title: string }, name: strin
 }
 
 /** Why a page is damaged, without the file's name when the engine's message starts with it
- *  ("…/p01.png is damaged or truncated: the PNG ends early"): the line names the page once. */
+ *  ("…/p01.png is damaged or truncated. Detail: the PNG ends early"): the line names the page once. */
 export function problemReason(message: string, fileName?: string): string {
   const subject = message.indexOf(" is ");
   if (!fileName || subject < 0 || !message.slice(0, subject).endsWith(fileName)) return message;
   const predicate = message.slice(subject + " is ".length);
-  return predicate.startsWith("damaged or truncated: ") ? predicate.slice("damaged or truncated: ".length) : `it is ${predicate}`;
+  const detail = "damaged or truncated. Detail: ";
+  return predicate.startsWith(detail) ? predicate.slice(detail.length) : `it is ${predicate}`;
 }
 
 /** Pages above SRView's limits; their message gives the size and the limit. */

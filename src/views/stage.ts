@@ -128,9 +128,16 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
     (s) => s.settings,
     (settings) => viewer.setFitMode(settings.fit, settings.enlargeSmall),
   );
+  // A turned book says so on its button, and its thumbnails turn with it.
+  const rotate = byId(ID.rotate);
+  const thumbnailBar = byId(ID.thumbnails);
   store.watch(
     (s) => s.view.rotation,
-    (degrees) => viewer.setRotation(degrees),
+    (degrees) => {
+      viewer.setRotation(degrees);
+      rotate.dataset.degrees = degrees === 0 ? "" : `${degrees}°`;
+      thumbnailBar.dataset.rotation = String(degrees);
+    },
   );
   store.watch(
     (s) => s.view.showingOriginal,

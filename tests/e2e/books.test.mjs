@@ -115,6 +115,9 @@ test("a missing path and a damaged page are said to be so", async () => {
   driver = await openApp([join(folder, "truncated.png")]);
   try {
     await driver.wait(async () => /damaged/.test((await text(driver, ID.statusText)) ?? ""), WAIT, "the damaged page was not said to be damaged");
+    const said = await text(driver, ID.statusText);
+    assert.equal(said.match(/damaged/g).length, 1, `the damage is said once: ${said}`);
+    assert.match(said, /^truncated\.png is damaged and cannot be shown: /);
     assert.equal(await js(driver, `return document.getElementById('${ID.errorBanner}').hidden`), false);
     // A plain placeholder, not the broken-image icon, and no zoom of a page that is not there.
     const shown = await js(driver, `const slot = document.getElementById('${ID.slot1}'); return { unreadable: slot.classList.contains('unreadable'), image: getComputedStyle(document.getElementById('${ID.original}')).visibility, width: Math.round(slot.getBoundingClientRect().width), zoom: document.getElementById('${ID.zoomLevel}').textContent }`);

@@ -41,7 +41,10 @@ after(() => tauriDriver?.stop());
 const js = (driver, script, ...args) => driver.executeScript(script, ...args);
 const text = (driver, id) => js(driver, "return document.getElementById(arguments[0])?.textContent ?? null", id);
 const keys = (driver, ...sequence) => driver.actions().sendKeys(...sequence).perform();
-const counterIs = (driver, value, why) => driver.wait(async () => (await text(driver, ID.pageCounter)) === value, WAIT, why);
+const counterIs = async (driver, value, why) => {
+  let last;
+  await driver.wait(async () => (last = await text(driver, ID.pageCounter)) === value, WAIT).catch(() => assert.fail(`${why ?? "wrong page"}: the counter says ${JSON.stringify(last)}, not ${value}`));
+};
 const pending = (driver) => driver.wait(until.elementLocated(By.css('body[data-pending="0"]')), WAIT, "work still pending");
 
 /** Records, from now on, every change to the two upscaled layers and to the status line. */
@@ -236,6 +239,11 @@ test("Q turns the pages a quarter at a time, the layout follows, and the book re
     await keys(driver, Key.ARROW_RIGHT);
     await counterIs(driver, "2 / 2");
     await driver.wait(async () => (await pagesBox(driver)).width === 210, WAIT, "the next page of the book was not turned");
+    // The turn is shown on its button, and the thumbnails turn with the pages, inside their frames.
+    const shown = await js(driver, `const img = document.querySelector('#${ID.thumbnails} button img'); const r = img.getBoundingClientRect(), b = img.parentElement.getBoundingClientRect();
+      return { badge: getComputedStyle(document.getElementById('${ID.rotate}'), '::after').content, turned: getComputedStyle(img).transform !== 'none',
+        inside: r.left >= b.left - 0.5 && r.right <= b.right + 0.5 && r.top >= b.top - 0.5 && r.bottom <= b.bottom + 0.5 }`);
+    assert.deepEqual(shown, { badge: '"270°"', turned: true, inside: true });
     await screenshot(driver, "reader-rotated.png");
     await driver.wait(() => savedSetting(tauriDriver.home, "rotations")?.[turn] === 270, WAIT, "the turn was not saved for the book");
   } finally {
@@ -249,6 +257,7 @@ test("Q turns the pages a quarter at a time, the layout follows, and the book re
     // A quarter more is a full turn: nothing is kept for the book.
     await keys(driver, "q");
     await driver.wait(() => savedSetting(tauriDriver.home, "rotations")?.[turn] === undefined, WAIT, "a full turn was not saved");
+    assert.equal(await js(driver, `return getComputedStyle(document.getElementById('${ID.rotate}'), '::after').content`), "none", "an unturned book shows no turn");
   } finally {
     await driver.quit();
   }

@@ -410,7 +410,7 @@ export default {
     thisRun: "This run",
     requests: "Requests",
     fromCache: "From the cache",
-    pagesPerMinute: "Pages per minute",
+    pagesPerMinute: "Pages computed per minute",
     memoryNow: "Memory now",
     memoryPeak: "Memory at peak",
     addedByEngine: "Added by the engine",

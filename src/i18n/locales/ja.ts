@@ -406,7 +406,7 @@ export default {
     thisRun: "今回の起動",
     requests: "リクエスト数",
     fromCache: "キャッシュから",
-    pagesPerMinute: "毎分のページ数",
+    pagesPerMinute: "1 分あたりの処理ページ数",
     memoryNow: "現在のメモリー",
     memoryPeak: "最大メモリー",
     addedByEngine: "エンジンによる増加分",

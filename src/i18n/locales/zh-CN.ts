@@ -406,7 +406,7 @@ export default {
     thisRun: "本次运行",
     requests: "请求数",
     fromCache: "来自缓存",
-    pagesPerMinute: "每分钟页数",
+    pagesPerMinute: "每分钟处理页数",
     memoryNow: "当前内存",
     memoryPeak: "内存峰值",
     addedByEngine: "引擎占用",

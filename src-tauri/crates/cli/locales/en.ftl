@@ -76,7 +76,15 @@ damaged-books = { $count ->
     [one] , 1 damaged book
    *[other] , { $count } damaged books
 }
-summary = { $total } pages: { $computed } computed, { $cached } from the cache, { $skipped } skipped (already there), { $failed } failed{ $damaged }, in { $seconds } s
+summary = { $total ->
+    [one] 1 page
+   *[other] { $total } pages
+    }: { $computed } computed, { $cached } from the cache, { $skipped } skipped (already there), { $failed } failed{ $damaged }, in { $seconds } s
+summary-no-pages = No pages were upscaled: { $failed ->
+    [0] there were none to read
+    [one] 1 input failed
+   *[other] { $failed } inputs failed
+    }{ $damaged }, in { $seconds } s
 nothing-needed = nothing needed computing
 summary-failed = failed: { $input } [{ $kind }]: { $error }
 summary-damaged = damaged: { $error }
@@ -92,7 +100,7 @@ stats-memory = memory: { $now } MiB resident now, { $peak } MiB at the peak
 stats-budget = , budget { $mib } MiB
 stats-used = , { $mib } MiB used
 stats-device = device: { $name } heap { $mib } MiB{ $budget }{ $used }
-stats-requests = requests: { $requests } ({ $hits } from the cache, { $rate } %), { $pages } pages per minute
+stats-requests = requests: { $requests } ({ $hits } from the cache, { $rate } %), { $pages } pages computed per minute
 stats-stage = stage
 stats-count = count
 stats-median = median
@@ -155,3 +163,60 @@ kind-io = SRView could not read or write a file.
 kind-python = The upscaler's Python code raised an error.
 kind-out_of_memory = The device ran out of memory.
 kind-internal = Something went wrong inside SRView (please report it).
+
+## srview --help
+help-heading-usage = Usage:
+help-heading-arguments = Arguments
+help-heading-options = Options
+help-heading-commands = Commands
+help-help = Print help
+help-default = default
+help-help-command = Print this message or the help of the given command
+help-version = Print version
+help-srview = Upscale images with sr_vulkan (waifu2x, Real-CUGAN, Real-ESRGAN, RealSR)
+help-srview-json = Print machine-readable JSON on stdout.
+help-srview-venv = The venv that holds sr-vulkan (default: $SRVIEW_VENV, $VIRTUAL_ENV, then .venv).
+help-srview-gpu = Device: a GPU id from `srview gpus`, -1 or `cpu` for CPU mode, or `auto`.
+help-srview-cache = Cache folder (default: $XDG_CACHE_HOME/srview or ~/.cache/srview). It must be empty, new, or an SRView cache: SRView never cleans a folder it did not write.
+help-srview-models_dir = Folder of custom upscalers: .onnx models and .py plugins, used as `custom:<file name>` (default: $XDG_DATA_HOME/srview/models or ~/.local/share/srview/models).
+help-upscale = Upscale images or folders of images. With no input, upscales the bundled sample.
+help-upscale-inputs = Images, folders (read recursively) and books (.cbz, .cbr, .cb7, .zip, .rar, .7z, .pdf).
+help-upscale-out = Output file, for one input (a book's output ending in .cbz is a .cbz).
+help-upscale-out_dir = Output folder; the source tree is mirrored in it.
+help-upscale-cbz = Write each book as one .cbz (pages in order, ComicInfo.xml and the like copied through).
+help-upscale-name = How output files are named: { "{name}" }, { "{scale}" }, { "{model}" } and { "{ext}" }.
+help-upscale-keep_names = Keep the original names (with the new extension); use with a new --out-dir.
+help-upscale-overwrite = Replace output files that exist (by default they are left alone and reported as skipped).
+help-upscale-model = A model (`srview models` lists them), or `auto`: rules choose each page's model and scale (by default: black-and-white and colour pages each get their own model, 2× or 4× to reach --target-height, and pages already that tall are not upscaled). The default is the fast waifu2x anime (UpConv7); waifu2x CUNet is sharper and about three times slower.
+help-upscale-target_height = With `--model auto`: the height the rules upscale towards.
+help-upscale-rules = With `--model auto`: a JSON file of rules ({ "{" }"rules": [...], "targetHeight": N{ "}" }) in place of the default ones.
+help-upscale-scale = Upscale by this factor (default 2).
+help-upscale-width = Upscale to this width (with --height).
+help-upscale-height = Upscale to this height (with --width).
+help-upscale-tile = sr_vulkan's tile size; 0 picks the fastest for the device and model.
+help-upscale-no_tiling = Upscale each page in one sr_vulkan call rather than in tiles (to compare the two); the cache, which holds tiled results, is neither read nor written.
+help-upscale-tta = Use the model's TTA variant: slightly better, about eight times slower.
+help-upscale-format = webp, png or jpg; default: the extension of -o, else webp.
+help-upscale-quality = WebP and JPEG quality, 0 to 100.
+help-upscale-no_cache = Neither read nor write the cache.
+help-upscale-max_pixels = Refuse inputs above this many pixels (all frames of an animation counted).
+help-upscale-max_bytes = Refuse input files (and book entries) above this many bytes, before reading them.
+help-upscale-max_frames = Refuse animations with more frames than this.
+help-upscale-max_decompressed_bytes = Hold at most this many bytes of decompressed book data in memory at once.
+help-upscale-max_pages = Refuse PDF books with more pages than this.
+help-upscale-pdf_height = Render PDF pages that are not one image (text, drawings) this many pixels high.
+help-upscale-timeout = Give up on an image after it has been upscaling this many seconds (waiting does not count).
+help-upscale-stats = Print the engine's figures after the batch: stage times, cache hit rate, memory.
+help-gpus = List the Vulkan devices and the device in use.
+help-models = List the models, with family, scale and whether they are installed.
+help-doctor = Check Python, sr_vulkan and the model packages, and say how to fix each.
+help-stats = Start the engine and print its figures: start-up steps, memory, device heaps.
+help-compare = Compare two images of the same size: PSNR over the whole image and in its worst 64×64 block (a page in tiles against the same page in one call, for one).
+help-compare-a = The first image.
+help-compare-b = The second image, of the same size.
+help-cache = Inspect or clean the cache.
+help-cache-stats = How many entries and bytes the cache holds, and its oldest and newest.
+help-cache-clean = Remove entries by age (default 30 days), by a size cap, or all of them.
+help-cache-clean-max_age_days = Remove entries not used for this many days.
+help-cache-clean-max_bytes = Remove the least recently used entries until the cache holds at most this many bytes.
+help-cache-clean-all = Remove every entry (never a file SRView did not write).

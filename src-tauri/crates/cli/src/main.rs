@@ -1,13 +1,14 @@
 //! `srview`: the SRView engine from the command line.
 
 mod compare;
+mod help;
 mod i18n;
 mod output;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde::Serialize;
 use srview_core::batch::{self, BatchSpec, Layout};
 use srview_core::sync::blocking;
@@ -27,24 +28,18 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// The command line; its help text is in the catalogues (`help.rs`).
 #[derive(Parser)]
-#[command(name = "srview", version, about = "Upscale images with sr_vulkan (waifu2x, Real-CUGAN, Real-ESRGAN, RealSR)")]
+#[command(name = "srview", version)]
 struct Cli {
-    /// Print machine-readable JSON on stdout.
     #[arg(long, global = true)]
     json: bool,
-    /// The venv that holds sr-vulkan (default: $SRVIEW_VENV, $VIRTUAL_ENV, then .venv).
     #[arg(long, global = true, value_name = "DIR")]
     venv: Option<PathBuf>,
-    /// Device: a GPU id from `srview gpus`, -1 or `cpu` for CPU mode, or `auto`.
     #[arg(long, global = true, default_value = "auto", allow_negative_numbers = true, value_parser = parse_device)]
     gpu: DeviceChoice,
-    /// Cache folder (default: $XDG_CACHE_HOME/srview or ~/.cache/srview). It must be empty,
-    /// new, or an SRView cache: SRView never cleans a folder it did not write.
     #[arg(long, global = true, value_name = "DIR")]
     cache: Option<PathBuf>,
-    /// Folder of custom upscalers: .onnx models and .py plugins, used as `custom:<file name>`
-    /// (default: $XDG_DATA_HOME/srview/models or ~/.local/share/srview/models).
     #[arg(long, global = true, value_name = "DIR")]
     models_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -53,20 +48,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Upscale images or folders of images. With no input, upscales the bundled sample.
     Upscale(UpscaleArgs),
-    /// List the Vulkan devices and the device in use.
     Gpus,
-    /// List the models, with family, scale and whether they are installed.
     Models,
-    /// Check Python, sr_vulkan and the model packages, and say how to fix each.
     Doctor,
-    /// Start the engine and print its figures: start-up steps, memory, device heaps.
     Stats,
-    /// Compare two images of the same size: PSNR over the whole image and in its worst
-    /// 64×64 block (a page in tiles against the same page in one call, for one).
-    Compare { a: PathBuf, b: PathBuf },
-    /// Inspect or clean the cache.
+    Compare {
+        a: PathBuf,
+        b: PathBuf,
+    },
     Cache {
         #[command(subcommand)]
         action: CacheAction,
@@ -75,36 +65,23 @@ enum Command {
 
 #[derive(Args)]
 struct UpscaleArgs {
-    /// Images, folders (read recursively) and books (.cbz, .cbr, .cb7, .zip, .rar, .7z).
     inputs: Vec<PathBuf>,
-    /// Output file, for one input (a book's output ending in .cbz is a .cbz).
     #[arg(short, long, conflicts_with = "out_dir")]
     out: Option<PathBuf>,
-    /// Output folder; the source tree is mirrored in it.
     #[arg(long)]
     out_dir: Option<PathBuf>,
-    /// Write each book as one .cbz (pages in order, ComicInfo.xml and the like copied through).
     #[arg(long)]
     cbz: bool,
-    /// How output files are named: {name}, {scale}, {model} and {ext}.
     #[arg(long, default_value = srview_core::batch::DEFAULT_PATTERN, conflicts_with = "keep_names")]
     name: String,
-    /// Keep the original names (with the new extension); use with a new --out-dir.
     #[arg(long)]
     keep_names: bool,
-    /// Replace output files that exist (by default they are left alone and reported as skipped).
     #[arg(long)]
     overwrite: bool,
-    /// A model (`srview models` lists them), or `auto`: rules choose each page's model and
-    /// scale (by default: black-and-white and colour pages each get their own model, 2× or 4×
-    /// to reach --target-height, and pages already that tall are not upscaled).
-    #[arg(long, default_value = srview_core::models::options::DEFAULT_MODEL)]
+    #[arg(long, default_value = srview_core::models::speed::FAST_DEFAULT)]
     model: String,
-    /// With `--model auto`: the height the rules upscale towards.
     #[arg(long, default_value_t = srview_core::models::rules::DEFAULT_TARGET_HEIGHT, value_parser = clap::value_parser!(u32).range(1..))]
     target_height: u32,
-    /// With `--model auto`: a JSON file of rules (`{"rules": [...], "targetHeight": N}`) in
-    /// place of the default ones.
     #[arg(long)]
     rules: Option<PathBuf>,
     #[arg(long, conflicts_with_all = ["width", "height"])]
@@ -113,44 +90,32 @@ struct UpscaleArgs {
     width: Option<u32>,
     #[arg(long, requires = "width")]
     height: Option<u32>,
-    /// sr_vulkan's tile size; 0 picks the fastest for the device and model.
     #[arg(long, default_value_t = 0)]
     tile: u32,
-    /// Upscale each page in one sr_vulkan call rather than in tiles (to compare the two);
-    /// the cache, which holds tiled results, is neither read nor written.
     #[arg(long)]
     no_tiling: bool,
     #[arg(long)]
     tta: bool,
-    /// webp, png or jpg; default: the extension of -o, else webp.
     #[arg(long)]
     format: Option<OutputFormat>,
     #[arg(long, default_value_t = 90)]
     quality: u8,
     #[arg(long)]
     no_cache: bool,
-    /// Refuse inputs above this many pixels (all frames of an animation counted).
     #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_PIXELS, value_parser = clap::value_parser!(u64).range(1..))]
     max_pixels: u64,
-    /// Refuse input files (and book entries) above this many bytes, before reading them.
     #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
     max_bytes: u64,
-    /// Refuse animations with more frames than this.
     #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_FRAMES, value_parser = clap::value_parser!(u32).range(1..))]
     max_frames: u32,
-    /// Hold at most this many bytes of decompressed book data in memory at once.
     #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_DECOMPRESSED_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
     max_decompressed_bytes: u64,
-    /// Refuse PDF books with more pages than this.
     #[arg(long, default_value_t = srview_core::limits::DEFAULT_MAX_PAGES, value_parser = clap::value_parser!(u32).range(1..))]
     max_pages: u32,
-    /// Render PDF pages that are not one image (text, drawings) this many pixels high.
     #[arg(long, default_value_t = srview_core::limits::DEFAULT_RENDER_HEIGHT, value_parser = clap::value_parser!(u32).range(1..=65535))]
     pdf_height: u32,
-    /// Give up on an image after it has been upscaling this many seconds (waiting does not count).
     #[arg(long, value_parser = parse_timeout)]
     timeout: Option<std::time::Duration>,
-    /// Print the engine's figures after the batch: stage times, cache hit rate, memory.
     #[arg(long)]
     stats: bool,
 }
@@ -170,7 +135,6 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
 #[derive(Subcommand)]
 enum CacheAction {
     Stats,
-    /// Remove entries by age (default 30 days), by a size cap, or all of them.
     Clean {
         #[arg(long, conflicts_with_all = ["max_bytes", "all"])]
         max_age_days: Option<u32>,
@@ -196,7 +160,7 @@ fn default_cache_root() -> PathBuf {
 
 fn main() -> ExitCode {
     // Parse first: clap prints help and usage errors to the real stdout and stderr.
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&help::localized(Cli::command()).get_matches()).unwrap_or_else(|e| e.exit());
     let out = Output::new(cli.json);
     let runtime = tokio::runtime::Runtime::new().expect("starting the tokio runtime");
     let code = runtime.block_on(run(cli, out.clone()));

@@ -272,16 +272,22 @@ impl Output {
         // A damaged book's readable pages went through: it is counted as a book, not a failed page.
         let (damaged, failed): (Vec<_>, Vec<_>) =
             summary.failures.iter().partition(|f| matches!(f.error, SrError::DamagedBook { .. }));
-        let line = t!(
-            "summary",
-            total = summary.total,
-            computed = summary.computed,
-            cached = summary.cached,
-            skipped = summary.skipped,
-            failed = failed.len(),
-            damaged = t!("damaged-books", count = damaged.len()),
-            seconds = format!("{:.1}", summary.seconds),
-        );
+        let damaged_books = t!("damaged-books", count = damaged.len());
+        let seconds = format!("{:.1}", summary.seconds);
+        let line = if summary.total == 0 {
+            t!("summary-no-pages", failed = failed.len(), damaged = damaged_books, seconds = seconds)
+        } else {
+            t!(
+                "summary",
+                total = summary.total,
+                computed = summary.computed,
+                cached = summary.cached,
+                skipped = summary.skipped,
+                failed = failed.len(),
+                damaged = damaged_books,
+                seconds = seconds,
+            )
+        };
         let mut text = format!("{line}\n");
         if summary.total > 0 && summary.computed == 0 && summary.failures.is_empty() && !summary.cancelled {
             text += &format!("{}\n", t!("nothing-needed"));

@@ -1179,3 +1179,64 @@ fn a_book_cut_short_upscales_its_readable_pages_and_says_its_end_is_missing() {
     assert_eq!(text.matches("is damaged").count(), 1, "the damage is said once: {text}");
     assert!(!text.contains("EOCD"), "the zip library's words stay in the log: {text}");
 }
+
+#[test]
+fn the_default_model_is_the_fast_one_and_the_summary_speaks_of_one_page_and_of_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_png(dir.path(), "page.png", 40, 30);
+    let text_of = |output: Output| {
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    };
+    let upscale = |input: &Path| {
+        let mut command = srview(&dir.path().join("cache"));
+        command.env("LANG", "C.UTF-8").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+        command
+            .args(["upscale", "--model", "WAIFU2X_ANIME_UP2X", "--format", "png", "--out-dir"])
+            .arg(dir.path().join("out"))
+            .arg(input);
+        command
+    };
+    let one = text_of(upscale(&input).output().unwrap());
+    assert!(one.contains("1 page: 1 computed"), "{one}");
+    assert!(!one.contains("1 pages"), "{one}");
+
+    let (code, pages, summary) = run_lines(
+        srview(&dir.path().join("cache"))
+            .args(["upscale", "--format", "png", "-o"])
+            .arg(dir.path().join("default.png"))
+            .arg(&input),
+    );
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(pages[0]["model"], "WAIFU2X_ANIME_UP2X", "without --model, the fast model: {pages:?}");
+
+    let missing = text_of(upscale(&dir.path().join("missing.jpg")).output().unwrap());
+    assert!(missing.contains("No pages were upscaled: 1 input failed"), "{missing}");
+    assert!(!missing.contains("0 pages"), "{missing}");
+}
+
+#[test]
+fn help_is_in_the_systems_language() {
+    let help = |lang: &str, args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_srview"))
+            .args(args)
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let english = help("C.UTF-8", &["upscale", "--help"]);
+    assert!(
+        english.contains("Usage: srview upscale")
+            && english.contains("Output folder; the source tree is mirrored in it."),
+        "{english}"
+    );
+    let japanese = help("ja_JP.UTF-8", &["upscale", "--help"]);
+    assert!(japanese.contains("使い方: srview upscale") && japanese.contains("出力フォルダー。"), "{japanese}");
+    assert!(japanese.contains("オプション:") && japanese.contains("[既定: 90]"), "{japanese}");
+    assert!(!japanese.contains("Output folder") && !japanese.contains("Print help"), "{japanese}");
+    let chinese = help("zh_CN.UTF-8", &["help", "cache"]);
+    assert!(chinese.contains("查看或清理缓存。") && chinese.contains("命令:"), "{chinese}");
+}

@@ -88,7 +88,7 @@ pub struct EngineStats {
     pub by_model: BTreeMap<String, StageTable>,
     /// Hits over requests, 0..=1.
     pub cache_hit_rate: f64,
-    /// Pages finished per minute over the last five minutes.
+    /// Pages computed (not taken from the cache) per minute over the last five minutes.
     pub pages_per_minute: f64,
     pub memory: MemoryFigures,
 }
@@ -176,8 +176,11 @@ impl Stats {
             if inner.records.len() == KEPT {
                 inner.records.pop_front();
             }
+            // Pages per minute is the engine's speed: a page taken from the cache is not one it made.
+            if !record.from_cache {
+                inner.finished.push_back(now);
+            }
             inner.records.push_back(record);
-            inner.finished.push_back(now);
             while inner.finished.front().is_some_and(|t| now.duration_since(*t) > RATE_WINDOW) {
                 inner.finished.pop_front();
             }
@@ -228,6 +231,20 @@ mod tests {
             write_ms: 4.0,
             total_ms: total,
         }
+    }
+
+    #[test]
+    fn pages_per_minute_counts_computed_pages_not_cache_hits() {
+        let stats = Stats::new(true, 0);
+        let record = |from_cache| Record { model: "A".into(), from_cache, timings: timings(100.0) };
+        for _ in 0..5 {
+            stats.record(record(true));
+        }
+        assert_eq!(stats.snapshot().pages_per_minute, 0.0, "cache hits alone are no speed");
+        stats.record(record(false));
+        // One page within the first ten seconds counts over ten seconds.
+        assert_eq!(stats.snapshot().pages_per_minute, 6.0);
+        assert_eq!(stats.snapshot().all.requests, 6);
     }
 
     #[test]
