@@ -7,6 +7,7 @@ import type { Store } from "../app/store";
 import type { StripController } from "../controllers/strip";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
+import { t } from "../i18n/i18n";
 
 /** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
 const ZOOM_CONTROLS = [ID.zoomFit, ID.zoomActual, ID.zoomOut, ID.zoomLevel, ID.zoomIn] as const;
@@ -58,6 +59,12 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     img.draggable = false;
     img.decoding = "async";
     if (!box.image) {
+      // A page that could not be read shows the same placeholder as in page mode.
+      img.addEventListener("error", () => {
+        if (box.image !== img) return;
+        box.element.classList.add("unreadable");
+        box.element.dataset.unreadable = t("status.unreadablePage");
+      });
       img.src = url;
       box.image = img;
       box.element.append(img);

@@ -4,7 +4,7 @@
 // same place after a restart.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
@@ -27,6 +27,7 @@ const COLOURS = ["#d04040", "#40a040", "#4060d0", "#c0a030", "#a040c0", "#30a0a0
 let tauriDriver;
 const dir = mkdtempSync(join(tmpdir(), "srview-strip-"));
 const book = join(dir, "Long.cbz");
+const damagedBook = join(dir, "Damaged.cbz");
 
 before(async () => {
   // Six drawn pages, copied to 300 (a convert per page would take most of a minute on 2 cores).
@@ -40,6 +41,13 @@ before(async () => {
   });
   for (let i = 0; i < PAGES; i++) copyFileSync(join(bases, `${i % SIZES.length}.png`), join(pages, `p${String(i + 1).padStart(3, "0")}.png`));
   execFileSync("zip", ["-q0r", book, "."], { cwd: pages });
+  // Three pages, the second not an image at all.
+  const damaged = join(dir, "damaged");
+  mkdirSync(damaged);
+  copyFileSync(join(bases, "0.png"), join(damaged, "p1.png"));
+  writeFileSync(join(damaged, "p2.png"), "not a picture");
+  copyFileSync(join(bases, "1.png"), join(damaged, "p3.png"));
+  execFileSync("zip", ["-q0r", damagedBook, "."], { cwd: damaged });
   tauriDriver = await startDriver();
 });
 
@@ -216,6 +224,33 @@ test("W reads a 300-page book as a strip: keys scroll it, the middle upscales in
     await counterIs(driver, `150 / ${PAGES}`, "pages did not open at the page at the strip's top");
     assert.ok((await js(driver, `return document.querySelectorAll("#${ID.strip} img[src]").length`)) === 0, "the strip kept its images");
     await driver.wait(async () => js(driver, "return document.getElementById(arguments[0]).naturalWidth > 0", ID.original), WAIT, "the page did not show");
+  } finally {
+    await driver.quit();
+  }
+});
+
+test("a damaged page in the strip shows the placeholder page mode shows", async () => {
+  const driver = await openApp([damagedBook]);
+  try {
+    await counterIs(driver, "1 / 3", "the book did not open");
+    await keys(driver, "w");
+    let shown;
+    await driver.wait(
+      async () => {
+        shown = await js(
+          driver,
+          `const page = document.querySelector('#${ID.strip}.on .strip-page[data-index="1"]');
+           return page && { unreadable: page.classList.contains("unreadable"), text: getComputedStyle(page, "::after").content, height: page.getBoundingClientRect().height };`,
+        );
+        return shown?.unreadable;
+      },
+      WAIT,
+      () => `the damaged page shows no placeholder: ${JSON.stringify(shown)}`,
+    );
+    assert.equal(shown.text, '"This page could not be read"');
+    assert.ok(shown.height > 100, `the placeholder is ${shown.height} px tall`);
+    await js(driver, `document.querySelector('#${ID.strip} .strip-page[data-index="1"]').scrollIntoView()`);
+    await screenshot(driver, "strip-damaged.png");
   } finally {
     await driver.quit();
   }
