@@ -249,7 +249,7 @@ test("a damaged page in the strip shows the placeholder page mode shows", async 
     );
     assert.equal(shown.text, '"This page could not be read"');
     assert.ok(shown.height > 100, `the placeholder is ${shown.height} px tall`);
-    await js(driver, `document.querySelector('#${ID.strip} .strip-page[data-index="1"]').scrollIntoView()`);
+    await js(driver, `document.querySelector('#${ID.strip} .strip-page[data-index="1"]').scrollIntoView({ block: "center" })`);
     await screenshot(driver, "strip-damaged.png");
   } finally {
     await driver.quit();
