@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { upscaledIndices } from "../app/state";
 import { deferred, location, readyStore, result, settle } from "../testing/fakes";
-import { CachedPagesController } from "./cached";
+import { CACHED_NEAR, CACHED_PER_CALL, CachedPagesController } from "./cached";
 
 describe("CachedPagesController", () => {
   it("asks the cache which pages are upscaled when a location opens, and again when the settings change the result", async () => {
@@ -34,5 +34,44 @@ describe("CachedPagesController", () => {
     asked[2].reply.resolve([3]);
     await settle();
     expect([...store.state.upscale.cached]).toEqual([3]);
+  });
+
+  it("in a long book, asks once the first screen is known: the pages around it first, the rest in later calls", async () => {
+    const store = readyStore();
+    const asked: number[][] = [];
+    const replies: ReturnType<typeof deferred<number[]>>[] = [];
+    new CachedPagesController(store, {
+      cached: (ids) => {
+        asked.push(ids);
+        const reply = deferred<number[]>();
+        replies.push(reply);
+        return reply.promise;
+      },
+    });
+    const ids = Array.from({ length: 2000 }, (_, i) => i + 1);
+    // The strip lays out its first screen after the location opens: nothing is asked before.
+    store.update((s) => ({ reading: { ...s.reading, location: location(ids) } }));
+    expect(asked).toEqual([]);
+    store.update((s) => ({ reading: { ...s.reading, onScreen: [1501, 1502] } }));
+    expect(asked).toEqual([ids.slice(1500 - CACHED_NEAR, 1500 + CACHED_NEAR + 1)]);
+    replies[0].resolve([1500, 1501]);
+    await settle();
+    expect(upscaledIndices(store.state)).toEqual([1499, 1500]);
+    // Scrolling asks nothing more; the rest follow one call after another, after the position and then before it.
+    store.update((s) => ({ reading: { ...s.reading, onScreen: [1503] } }));
+    expect(asked.length).toBe(2);
+    expect(asked[1]).toEqual(ids.slice(1500 + CACHED_NEAR + 1, 1500 + CACHED_NEAR + 1 + CACHED_PER_CALL));
+    // Each call goes once the one before it has answered.
+    for (let n = 1; n < replies.length; n++) {
+      expect(replies.length).toBe(n + 1);
+      replies[n].resolve(n === 1 ? [1600] : []);
+      await settle();
+    }
+    const all = asked.flat();
+    expect(all.length).toBe(2000);
+    expect(new Set(all).size).toBe(2000);
+    expect(asked.every((call) => call.length <= CACHED_PER_CALL)).toBe(true);
+    expect(asked[asked.length - 1]).toContain(1);
+    expect(upscaledIndices(store.state)).toEqual([1499, 1500, 1599]);
   });
 });

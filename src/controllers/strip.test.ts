@@ -39,6 +39,8 @@ function setUp(options: { library?: Library; mode?: "pages" | "strip"; upscale?:
     for (let done = 0; done < asked.length; done++) {
       asked[done].reply.resolve(asked[done].ids.map(sizeOf));
       await settle();
+      strip.screenLoaded();
+      await settle();
     }
   };
   return { store, strip, reading, asked, answer, library };
@@ -59,6 +61,9 @@ describe("StripController", () => {
     expect(strip.scrollTop).toBe(0);
     expect(store.state.reading.onScreen).toEqual([1]);
     expect(strip.decoded).toEqual({ from: 0, to: 1 });
+    // The rest wait until the first screen's images have loaded.
+    await settle();
+    expect(asked.length).toBe(1);
     await answer();
     // 16 first, then 500 at a time: the 2,000 pages in five calls, none asked twice.
     expect(asked.map((a) => a.ids.length)).toEqual([16, 500, 500, 500, 484]);
@@ -119,7 +124,7 @@ describe("StripController", () => {
   it("holds the reading position when the sizes of pages above it arrive", async () => {
     const library = new Library(null);
     await library.remember({ path: "/books/long.cbz", title: "Long", page: 30, offset: 0.5, pages: 60 });
-    const { store, reading, asked } = setUp({ library });
+    const { store, strip, reading, asked } = setUp({ library });
     reading.open(book(60));
     // From the remembered page on first: pages 31 to 46.
     expect(asked[0].ids).toEqual(ids(46).slice(30));
@@ -129,6 +134,8 @@ describe("StripController", () => {
     // The pages above are laid out as portrait estimates until their sizes arrive.
     expect(before.position).toEqual({ index: 30, offset: 0.5 });
     expect(before.scrollTop).toBe(before.layout.tops[30] + 400);
+    strip.screenLoaded();
+    await settle();
     asked[1].reply.resolve(asked[1].ids.map(sizeOf));
     await settle();
     const after = store.state.reading.strip!;

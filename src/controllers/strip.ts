@@ -28,6 +28,10 @@ export class StripController {
   private saved = "";
   /** The first screen's sizes are known: the strip can show. */
   private ready = false;
+  /** Resolves when the view says the first screen's images have loaded: the rest of the sizes
+   *  wait for it, so reading their headers does not slow the first screen down. */
+  private firstScreen: Promise<void> = Promise.resolve();
+  private firstScreenLoaded = () => {};
 
   constructor(
     private readonly store: Store<AppState>,
@@ -59,7 +63,13 @@ export class StripController {
     this.direction = 1;
     this.saved = "";
     this.position = { index: Math.min(location.images.length - 1, Math.max(0, position.index)), offset: position.offset };
+    this.firstScreen = new Promise((resolve) => (this.firstScreenLoaded = resolve));
     void this.learnSizes(location, this.position.index);
+  }
+
+  /** The view: the images of the first screen have loaded (or failed). */
+  screenLoaded(): void {
+    this.firstScreenLoaded();
   }
 
   /** Back to reading by pages: the strip's pages leave the screen (the reader shows its own). */
@@ -175,14 +185,17 @@ export class StripController {
     void this.library.remember({ path: location.path, title: location.title, page: index, offset, last, pages: location.images.length });
   }
 
-  /** Every page's size from its header: the first screen's first, then the rest from the position on. */
+  /** Every page's size from its header: the first screen's first, then, once its images have
+   *  loaded, the rest from the position on. */
   private async learnSizes(location: OpenedLocation, from: number): Promise<void> {
     const images = location.images;
     const order = [...images.keys()].slice(from).concat([...images.keys()].slice(0, from).reverse());
     const missing = order.filter((i) => !this.store.state.reading.sizes.has(images[i].id));
     const calls = [missing.slice(0, FIRST_SIZES)];
     for (let i = FIRST_SIZES; i < missing.length; i += SIZES_PER_CALL) calls.push(missing.slice(i, i + SIZES_PER_CALL));
-    for (const call of calls) {
+    for (const [n, call] of calls.entries()) {
+      if (n === 1) await this.firstScreen;
+      if (location !== this.location) return;
       // A page whose size cannot be read (a damaged one) keeps the shape of the one before it.
       const infos = call.length === 0 ? [] : await this.api.info(call.map((i) => images[i].id), false).catch(() => []);
       if (location !== this.location || location !== this.store.state.reading.location) return;

@@ -2,11 +2,12 @@
 // near the viewport (`reading.strip.decoded`), each a box of its page's size with one image,
 // the upscaled result once it has loaded over the original. Reports the reader's scrolling
 // and the viewport's size to the strip controller, and scrolls where the controller moves it.
-import { upscaleOf, type AppState, type StripState } from "../app/state";
+import { indexOf, upscaleOf, type AppState, type StripState } from "../app/state";
 import type { Store } from "../app/store";
 import type { StripController } from "../controllers/strip";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
+import { t } from "../i18n/i18n";
 
 /** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
 const ZOOM_CONTROLS = [ID.zoomFit, ID.zoomActual, ID.zoomOut, ID.zoomLevel, ID.zoomIn] as const;
@@ -25,6 +26,8 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
   root.append(content);
   const boxes = new Map<number, PageBox>();
   let moved = -1;
+  /** The location whose first screen the controller is told of once its images have loaded. */
+  let reportedFor: AppState["reading"]["location"] = null;
 
   root.addEventListener("scroll", () => controller.scrolled(root.scrollTop), { passive: true });
   new ResizeObserver(() => controller.resized(root.clientWidth, root.clientHeight)).observe(root);
@@ -56,6 +59,12 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     img.draggable = false;
     img.decoding = "async";
     if (!box.image) {
+      // A page that could not be read shows the same placeholder as in page mode.
+      img.addEventListener("error", () => {
+        if (box.image !== img) return;
+        box.element.classList.add("unreadable");
+        box.element.dataset.unreadable = t("status.unreadablePage");
+      });
       img.src = url;
       box.image = img;
       box.element.append(img);
@@ -96,6 +105,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     if (!strip) {
       for (const index of [...boxes.keys()]) drop(index);
       moved = -1;
+      reportedFor = null;
       return;
     }
     const { layout, decoded } = strip;
@@ -126,10 +136,24 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
       moved = strip.moved;
       root.scrollTop = strip.scrollTop;
     }
+    if (reportedFor !== state.reading.location) {
+      reportedFor = state.reading.location;
+      const images = state.reading.onScreen.flatMap((id) => boxes.get(indexOf(state, id))?.image ?? []);
+      void Promise.all(images.map(loaded)).then(() => controller.screenLoaded());
+    }
   };
 
   store.watch(
     (s) => [s.reading.strip, s.upscale.on, s.upscale.pages, s.view.showingOriginal],
     () => render(store.state.reading.strip),
   );
+}
+
+/** Resolves once `img` has loaded or failed. */
+function loaded(img: HTMLImageElement): Promise<void> {
+  if (img.complete) return Promise.resolve();
+  return new Promise((resolve) => {
+    img.addEventListener("load", () => resolve(), { once: true });
+    img.addEventListener("error", () => resolve(), { once: true });
+  });
 }

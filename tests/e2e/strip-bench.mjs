@@ -14,7 +14,8 @@ import { By, until } from "selenium-webdriver";
 import { openApp, startDriver } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
-const RUNS = 5;
+/** Openings of each book timed (STRIP_BENCH_RUNS, 5 by default); the median is reported. */
+const RUNS = Number(process.env.STRIP_BENCH_RUNS ?? 5);
 const WAIT = 120_000;
 const root = "/tmp/srview-strip-bench";
 const library = join(root, "library");
@@ -69,13 +70,19 @@ async function openTime(driver, pages) {
     `${FIRST_SCREEN}
      const [path, title, done] = arguments;
      const button = document.querySelector('#${ID.booksHere} button[title="' + path + '"]');
+     // The listing arrived when the thumbnail strip is made anew for it.
+     let listed = null;
+     const thumbnails = new MutationObserver(() => (listed ??= performance.now() - start));
+     thumbnails.observe(document.getElementById("${ID.thumbnails}"), { childList: true });
      const start = performance.now();
      let shown = null;
      button.click();
      const strip = document.getElementById("${ID.strip}");
      const poll = () => {
        if (shown === null && strip.classList.contains("on") && document.title.startsWith(title + " ·")) shown = performance.now() - start;
-       return firstScreen(title) ? done({ total: performance.now() - start, shown }) : requestAnimationFrame(poll);
+       if (!firstScreen(title)) return requestAnimationFrame(poll);
+       thumbnails.disconnect();
+       done({ total: performance.now() - start, shown, listed });
      };
      poll();`,
     bookOf(pages),
@@ -134,15 +141,18 @@ try {
     if (process.env.STRIP_BENCH_NO_THUMBNAILS) await driver.actions().sendKeys("t").perform();
     const times = { 20: [], 2000: [] };
     const shown = { 20: [], 2000: [] };
+    const listed = { 20: [], 2000: [] };
     for (let run = 0; run <= RUNS; run++) {
       for (const pages of [2000, 20]) {
         const ms = await openTime(driver, pages);
         if (run > 0) times[pages].push(ms.total);
         if (run > 0) shown[pages].push(ms.shown);
+        if (run > 0) listed[pages].push(ms.listed);
       }
     }
     results.open = { 20: median(times[20]), 2000: median(times[2000]) };
     results.shown = { 20: median(shown[20]), 2000: median(shown[2000]) };
+    results.listed = { 20: median(listed[20]), 2000: median(listed[2000]) };
 
     // 3. The backend's side: listing the book, and all its pages' sizes from their headers.
     results.backend = await driver.executeAsyncScript(
@@ -192,6 +202,8 @@ console.log("| measure | 20 pages | 2,000 pages | ratio |");
 console.log("|---|---|---|---|");
 console.log(`| open to first screen | ${open[20].toFixed(0)} ms | ${open[2000].toFixed(0)} ms | ${(open[2000] / open[20]).toFixed(2)}× |`);
 const { shown } = results;
+const { listed } = results;
+console.log(`| of which: until the listing arrived (open_location, the thumbnail strip made) | ${listed[20].toFixed(0)} ms | ${listed[2000].toFixed(0)} ms | ${(listed[2000] / listed[20]).toFixed(2)}× |`);
 console.log(`| of which: until the strip is laid out (listing, first sizes) | ${shown[20].toFixed(0)} ms | ${shown[2000].toFixed(0)} ms | ${(shown[2000] / shown[20]).toFixed(2)}× |`);
 if (memory500) {
   console.log("\n| measure | after 20 pages | after 500 pages | ratio |");

@@ -4,7 +4,7 @@
 // same place after a restart.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
@@ -27,6 +27,7 @@ const COLOURS = ["#d04040", "#40a040", "#4060d0", "#c0a030", "#a040c0", "#30a0a0
 let tauriDriver;
 const dir = mkdtempSync(join(tmpdir(), "srview-strip-"));
 const book = join(dir, "Long.cbz");
+const damagedBook = join(dir, "Damaged.cbz");
 
 before(async () => {
   // Six drawn pages, copied to 300 (a convert per page would take most of a minute on 2 cores).
@@ -40,6 +41,13 @@ before(async () => {
   });
   for (let i = 0; i < PAGES; i++) copyFileSync(join(bases, `${i % SIZES.length}.png`), join(pages, `p${String(i + 1).padStart(3, "0")}.png`));
   execFileSync("zip", ["-q0r", book, "."], { cwd: pages });
+  // Three pages, the second not an image at all.
+  const damaged = join(dir, "damaged");
+  mkdirSync(damaged);
+  copyFileSync(join(bases, "0.png"), join(damaged, "p1.png"));
+  writeFileSync(join(damaged, "p2.png"), "not a picture");
+  copyFileSync(join(bases, "1.png"), join(damaged, "p3.png"));
+  execFileSync("zip", ["-q0r", damagedBook, "."], { cwd: damaged });
   tauriDriver = await startDriver();
 });
 
@@ -64,6 +72,40 @@ const box = (driver, index) =>
     ID.strip,
     index,
   );
+/** The virtual thumbnail strip: its buttons (page indices), the current ones and whether they are in view, its full width. */
+const thumbnailBar = (driver) =>
+  js(
+    driver,
+    `const bar = document.getElementById(arguments[0]);
+     const view = bar.getBoundingClientRect();
+     const buttons = [...bar.querySelectorAll("button")];
+     const inView = (b) => { const r = b.getBoundingClientRect(); return r.left >= view.left && r.right <= view.right; };
+     return {
+       indices: buttons.map((b) => Number(b.dataset.index)),
+       current: buttons.filter((b) => b.classList.contains("current")).map((b) => ({ index: Number(b.dataset.index), inView: inView(b) })),
+       scrollWidth: bar.scrollWidth,
+     };`,
+    ID.thumbnails,
+  );
+
+/** Waits until the thumbnail bar marks page `index` first, in view, among a few contiguous buttons as wide as all the pages. */
+async function thumbnailsShow(driver, index) {
+  let bar;
+  await driver.wait(
+    async () => {
+      bar = await thumbnailBar(driver);
+      return bar.current[0]?.index === index && bar.current[0].inView;
+    },
+    WAIT,
+    () => `the thumbnail of page ${index + 1} is not marked in view: ${JSON.stringify(bar)}`,
+  );
+  assert.ok(bar.indices.length <= 60, `${bar.indices.length} thumbnail buttons exist for ${PAGES} pages`);
+  assert.ok(bar.indices.every((n, i) => i === 0 || n === bar.indices[i - 1] + 1), "the thumbnail buttons are not in page order");
+  // 10 px padding each side, 48 px buttons with 6 px gaps: the spacers stand for the rest exactly.
+  assert.equal(bar.scrollWidth, 2 * 10 + PAGES * 54 - 6, "the thumbnail strip is not as wide as all its pages");
+  return bar;
+}
+
 const scrollTop = (driver) => js(driver, "return document.getElementById(arguments[0]).scrollTop", ID.strip);
 
 test("W reads a 300-page book as a strip: keys scroll it, the middle upscales in place, few images stay decoded, and it reopens where it was", async () => {
@@ -125,12 +167,20 @@ test("W reads a 300-page book as a strip: keys scroll it, the middle upscales in
       PAGES / 2 - 1,
     );
     assert.ok(most <= 12, `${most} page images were decoded at once while scrolling`);
+    // A click on a thumbnail in the virtual strip goes to its page.
+    const near = await thumbnailBar(driver);
+    const target = near.current[0].index + 5;
+    await driver.findElement(By.css(`#${ID.thumbnails} button[data-index="${target}"]`)).click();
+    await counterIs(driver, `${target + 1} / ${PAGES}`, "a click on a thumbnail did not go to its page");
+    await thumbnailsShow(driver, target);
     // The page at the top of the window names the place: go to page 150 exactly.
     await keys(driver, "p");
     await keys(driver, "150", Key.ENTER);
     await counterIs(driver, `150 / ${PAGES}`, "the counter does not name the page at the top");
     await driver.wait(async () => (await box(driver, 149))?.loaded && (await box(driver, 149)).top === 0, WAIT, "page 150 is not at the top");
     assert.match(await text(driver, ID.statusText), /^Long, page 150 of 300 · /, "the status line does not name the page at the top");
+    await thumbnailsShow(driver, 149);
+    await screenshot(driver, "strip-thumbnails.png");
 
     // Upscaling: page 150's 2× image takes its place; the page under it does not move by a pixel.
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT);
@@ -174,6 +224,33 @@ test("W reads a 300-page book as a strip: keys scroll it, the middle upscales in
     await counterIs(driver, `150 / ${PAGES}`, "pages did not open at the page at the strip's top");
     assert.ok((await js(driver, `return document.querySelectorAll("#${ID.strip} img[src]").length`)) === 0, "the strip kept its images");
     await driver.wait(async () => js(driver, "return document.getElementById(arguments[0]).naturalWidth > 0", ID.original), WAIT, "the page did not show");
+  } finally {
+    await driver.quit();
+  }
+});
+
+test("a damaged page in the strip shows the placeholder page mode shows", async () => {
+  const driver = await openApp([damagedBook]);
+  try {
+    await counterIs(driver, "1 / 3", "the book did not open");
+    await keys(driver, "w");
+    let shown;
+    await driver.wait(
+      async () => {
+        shown = await js(
+          driver,
+          `const page = document.querySelector('#${ID.strip}.on .strip-page[data-index="1"]');
+           return page && { unreadable: page.classList.contains("unreadable"), text: getComputedStyle(page, "::after").content, height: page.getBoundingClientRect().height };`,
+        );
+        return shown?.unreadable;
+      },
+      WAIT,
+      () => `the damaged page shows no placeholder: ${JSON.stringify(shown)}`,
+    );
+    assert.equal(shown.text, '"This page could not be read"');
+    assert.ok(shown.height > 100, `the placeholder is ${shown.height} px tall`);
+    await js(driver, `document.querySelector('#${ID.strip} .strip-page[data-index="1"]').scrollIntoView({ block: "center" })`);
+    await screenshot(driver, "strip-damaged.png");
   } finally {
     await driver.quit();
   }

@@ -157,6 +157,25 @@ fn a_garbled_page_of_a_cut_zip_is_skipped_not_shown() {
 }
 
 #[test]
+fn listing_reads_only_the_central_directory_and_a_broken_local_header_spoils_its_page_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut zip = info_zip(dir.path());
+    let (headers, _) = layout(&zip);
+    // p03's local header loses its signature; the central directory is whole.
+    zip[headers[2]..headers[2] + 4].copy_from_slice(b"XXXX");
+    let book = open_cut(dir.path(), "broken-header.cbz", &zip, MAX).unwrap();
+    // Listed from the central directory alone: every page, and the book is not damaged.
+    assert_eq!(names(&book), ["p01.png", "p02.png", "p03.png", "p04.png", "p05.png", "p06.png"]);
+    assert_eq!(book.damage, None);
+    // Reading p03 finds its header broken; the others read whole.
+    let err = book.read_page(2, MAX).unwrap_err();
+    assert_eq!(err.kind(), "corrupt_archive", "{err}");
+    for index in [0, 1, 3, 4, 5] {
+        assert_eq!(book.read_page(index, MAX).unwrap(), page_bytes(&book.pages[index].name));
+    }
+}
+
+#[test]
 fn entries_with_data_descriptors_are_found_by_their_descriptor() {
     let dir = tempfile::tempdir().unwrap();
     let pages: Vec<(&str, Vec<u8>)> = ["p01.png", "p02.png", "p03.png"].iter().map(|n| (*n, page_bytes(n))).collect();

@@ -31,7 +31,9 @@ pub(super) fn zip_method_name(method: zip::CompressionMethod) -> String {
 }
 
 impl ZipBook {
-    pub(super) fn open(path: &Path, mut archive: zip::ZipArchive<Box<dyn ReadSeek>>) -> Result<Self> {
+    /// Lists the entries from the central directory alone: no entry's local header is read
+    /// until that entry is.
+    pub(super) fn open(path: &Path, archive: zip::ZipArchive<Box<dyn ReadSeek>>) -> Result<Self> {
         if archive.len() > MAX_ENTRIES {
             return Err(corrupt(path, format!("it has {} entries, more than {MAX_ENTRIES}", archive.len())));
         }
@@ -39,7 +41,7 @@ impl ZipBook {
         let mut methods = Vec::with_capacity(archive.len());
         let mut raw_names = Vec::with_capacity(archive.len());
         for i in 0..archive.len() {
-            let entry = archive.by_index_raw(i).map_err(|e| corrupt(path, e))?;
+            let entry = archive.by_index_data(i).map_err(|e| corrupt(path, e))?;
             raw_names.push(entry.name_raw().iter().map(|&b| if b == b'\\' { b'/' } else { b }).collect());
             entries.push(EntryInfo {
                 name: String::from_utf8_lossy(entry.name_raw()).replace('\\', "/"),
