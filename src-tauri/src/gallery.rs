@@ -217,9 +217,7 @@ pub fn list(location: &Path, shelf: &Bookshelf, outputs: &ExportRecord) -> Resul
     if has_book_extension(&location) {
         let book = shelf.open(&location).map_err(OpenError::Book)?;
         let (_, books) = folder_contents(&folder, outputs)?;
-        let here = books.iter().position(|b| *b == location);
-        let previous_book = here.and_then(|i| i.checked_sub(1)).map(|i| books[i].clone());
-        let next_book = here.and_then(|i| books.get(i + 1)).cloned();
+        let (previous_book, next_book) = neighbours(&books, &location);
         let pages = (0..book.pages.len()).map(|i| (book.page(i), false)).collect();
         return Ok(Listing {
             kind: LocationKind::Book,
@@ -256,9 +254,7 @@ fn folder_book(location: PathBuf, images: Vec<PathBuf>, outputs: &ExportRecord) 
     let (books, previous_book, next_book) = match location.parent() {
         Some(parent) => {
             let (_, books) = folder_contents(parent, outputs)?;
-            let here = books.iter().position(|b| *b == location);
-            let previous_book = here.and_then(|i| i.checked_sub(1)).map(|i| books[i].clone());
-            let next_book = here.and_then(|i| books.get(i + 1)).cloned();
+            let (previous_book, next_book) = neighbours(&books, &location);
             (books, previous_book, next_book)
         }
         None => (Vec::new(), None, None),
@@ -274,6 +270,14 @@ fn folder_book(location: PathBuf, images: Vec<PathBuf>, outputs: &ExportRecord) 
         previous_book,
         next_book,
     })
+}
+
+/// The books before and after `here` that can be read as books: archives and folders of
+/// images. A folder of books (`Series/Vol 1/…`) is a shelf, never offered as the next book.
+fn neighbours(books: &[PathBuf], here: &Path) -> (Option<PathBuf>, Option<PathBuf>) {
+    let readable = |book: &&PathBuf| !book.is_dir() || holds_images(book);
+    let Some(i) = books.iter().position(|b| b == here) else { return (None, None) };
+    (books[..i].iter().rev().find(readable).cloned(), books[i + 1..].iter().find(readable).cloned())
 }
 
 /// A folder's image files as pages, each marked animated or not from its first bytes.
@@ -590,7 +594,12 @@ mod tests {
         assert_eq!(listing.pages.len(), 2);
         assert_eq!(names(&listing.books), ["A.cbz", "Photo Folder", "Series", "Z.cbz"]);
         assert_eq!(listing.previous_book, Some(library.join("A.cbz")));
-        assert_eq!(listing.next_book, Some(library.join("Series")));
+        assert_eq!(listing.next_book, Some(library.join("Z.cbz")), "a folder of books is not the next book");
+        assert_eq!(
+            neighbours(&listing.books, &library.join("Z.cbz")),
+            (Some(library.join("Photo Folder")), None),
+            "nor the book before"
+        );
         // A folder of books stays a folder, listing its own.
         let listing = list(&library.join("Series"), &shelf, &ExportRecord::default()).ok().unwrap();
         assert_eq!((listing.kind, names(&listing.books)), (LocationKind::Folder, vec!["Sub Vol".to_owned()]));

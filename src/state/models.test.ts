@@ -91,7 +91,7 @@ describe("the model picker", () => {
 
   it("says a model is being measured while it is", () => {
     const measuring: ModelSpeeds = { ...speeds, state: "measuring", speeds: [] };
-    expect(pickerGroups(models, true, measuring)[1].entries[0].text).toBe("waifu2x anime (UpConv7) 2× — measuring…");
+    expect(pickerGroups(models, true, measuring)[1].entries[0].text).toBe("waifu2x anime (UpConv7) 2× — being measured");
     expect(speedNote("WAIFU2X_ANIME_UP2X", null)).toBe("not measured yet");
   });
 
