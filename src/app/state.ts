@@ -26,7 +26,7 @@ export interface ReadingState {
   /** Pages that cannot be shown, and why: damaged, or above the limits. */
   problems: ReadonlyMap<PageId, ErrorPayload>;
   /** At the last page, "next" once shows the next book; a second "next" opens it. */
-  offeringNextBook: boolean;
+  atBookEnd: boolean;
   /** The pages came on screen by scrolling back into them: they show their end. */
   enteredAtEnd: boolean;
   /** The name of the location being opened, until it opens or cannot be. */
@@ -159,7 +159,7 @@ export interface AppState {
 export const INITIAL_STATE: AppState = {
   settings: DEFAULT_SETTINGS,
   book: { own: {}, defaults: bookSettingsOf(DEFAULT_SETTINGS), bookmarks: [] },
-  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false, opening: null, strip: null },
+  reading: { location: null, onScreen: [], sizes: new Map(), problems: new Map(), atBookEnd: false, enteredAtEnd: false, opening: null, strip: null },
   upscale: { on: false, pages: new Map(), pending: 0, cached: new Set() },
   engine: { phase: "starting", report: null, error: null, listing: null, memory: null, stats: null },
   view: { showingOriginal: false, comparing: false, panel: null, alert: null, notice: null, fullScreen: false, goingTo: false, rotation: 0 },

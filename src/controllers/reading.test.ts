@@ -108,10 +108,20 @@ describe("ReadingController", () => {
     const { store, reading, opened } = setUp();
     reading.open(location([1], { kind: "book", path: "/b/one.cbz", nextBook: { name: "two", path: "/b/two.cbz" } }));
     reading.step(1);
-    expect(store.state.reading.offeringNextBook).toBe(true);
+    expect(store.state.reading.atBookEnd).toBe(true);
     expect(opened).toEqual([]);
     reading.step(1);
     expect(opened).toEqual(["/b/two.cbz"]);
+  });
+
+  it("at the end of the last book, says so and opens nothing", () => {
+    const { store, reading, opened, clock } = setUp();
+    reading.open(location([1], { kind: "book", path: "/b/last.cbz", nextBook: null }));
+    reading.step(1);
+    expect(store.state.reading.atBookEnd).toBe(true);
+    clock.time += NEXT_BOOK_PAUSE_MS;
+    reading.step(1);
+    expect(opened).toEqual([]);
   });
 
   it("never opens the next book on a turn that may not (a click on the page), even after a pause", () => {
@@ -120,7 +130,7 @@ describe("ReadingController", () => {
     reading.arrow("ArrowRight", false);
     clock.time += NEXT_BOOK_PAUSE_MS;
     reading.arrow("ArrowRight", false);
-    expect(store.state.reading.offeringNextBook).toBe(true);
+    expect(store.state.reading.atBookEnd).toBe(true);
     expect(opened).toEqual([]);
     reading.arrow("ArrowRight");
     expect(opened).toEqual(["/b/two.cbz"]);
@@ -150,13 +160,13 @@ describe("ReadingController", () => {
     clock.tick = 100;
     for (let i = 0; i < 20; i++) reading.step(1);
     expect(store.state.reading.onScreen).toEqual([2]);
-    expect(store.state.reading.offeringNextBook).toBe(true);
+    expect(store.state.reading.atBookEnd).toBe(true);
     expect(opened).toEqual([]);
     clock.time += NEXT_BOOK_PAUSE_MS;
     reading.step(1);
     expect(opened).toEqual(["/b/two.cbz"]);
     // Presses while it opens stop at the banner again.
-    expect(store.state.reading.offeringNextBook).toBe(false);
+    expect(store.state.reading.atBookEnd).toBe(false);
     reading.step(1);
     reading.step(1);
     expect(opened).toEqual(["/b/two.cbz"]);

@@ -85,7 +85,7 @@ export class ReadingController {
     this.openingForward = null;
     this.strip?.close();
     this.store.update((s) => ({
-      reading: { location, onScreen: [], sizes: new Map(), problems: new Map(), offeringNextBook: false, enteredAtEnd: false, opening: null, strip: null },
+      reading: { location, onScreen: [], sizes: new Map(), problems: new Map(), atBookEnd: false, enteredAtEnd: false, opening: null, strip: null },
       view: { ...s.view, alert: null },
     }));
     if (location.images.length === 0) return;
@@ -119,7 +119,7 @@ export class ReadingController {
     const group = layout.groupAt(index, this.count, readingMode(this.state.settings), sizesByIndex(this.state));
     const onScreen = group.map((i) => location.images[i].id);
     this.store.update((s) => ({
-      reading: { ...s.reading, onScreen, offeringNextBook: false, enteredAtEnd: atEnd },
+      reading: { ...s.reading, onScreen, atBookEnd: false, enteredAtEnd: atEnd },
       view: { ...s.view, alert: null, notice: null },
     }));
     if (location.kind === "book") {
@@ -153,15 +153,21 @@ export class ReadingController {
       this.showIndex(target, direction < 0 && fromEdge);
       return;
     }
-    if (direction < 0 || !this.state.reading.location?.nextBook) return;
+    if (direction < 0) return;
+    const location = this.state.reading.location;
+    if (!location?.nextBook) {
+      // The last book here: the banner says so, and there is nothing to open.
+      if (location?.kind === "book") this.store.update((s) => ({ reading: { ...s.reading, atBookEnd: true } }));
+      return;
+    }
     const now = this.now();
     const paused = now - this.lastTurnPastEnd >= NEXT_BOOK_PAUSE_MS;
     this.lastTurnPastEnd = now;
-    if (this.state.reading.offeringNextBook && paused && mayOpenNextBook) {
+    if (this.state.reading.atBookEnd && paused && mayOpenNextBook) {
       this.openNextBook();
       return;
     }
-    this.store.update((s) => ({ reading: { ...s.reading, offeringNextBook: true } }));
+    this.store.update((s) => ({ reading: { ...s.reading, atBookEnd: true } }));
   }
 
   /** Opens the book after this one (a click on the end-of-book banner, or a deliberate turn). */
@@ -171,7 +177,7 @@ export class ReadingController {
     this.openingForward = next.path;
     // Turns made while it opens stop at the banner again.
     this.lastTurnPastEnd = this.now();
-    this.store.update((s) => ({ reading: { ...s.reading, offeringNextBook: false } }));
+    this.store.update((s) => ({ reading: { ...s.reading, atBookEnd: false } }));
     this.openPath(next.path);
   }
 

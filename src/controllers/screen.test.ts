@@ -59,7 +59,7 @@ describe("ScreenController at the end of a book", () => {
   it("only shows the banner on a click past the last page, even after a pause; a double-click goes full screen there", () => {
     const { store, screen, opened, clock } = atTheEnd();
     screen.click(800, 900);
-    expect(store.state.reading.offeringNextBook).toBe(true);
+    expect(store.state.reading.atBookEnd).toBe(true);
     clock.time += 1000 + NEXT_BOOK_PAUSE_MS;
     // A double-click: its first click, then the double-click.
     screen.click(800, 900);

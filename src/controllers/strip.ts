@@ -170,7 +170,7 @@ export class StripController {
     if (same) return;
     const onScreen = ids(visible.map((v) => v.index));
     this.store.update((s) => ({
-      reading: { ...s.reading, onScreen: shallowEqual(onScreen, s.reading.onScreen) ? s.reading.onScreen : onScreen, strip: next, offeringNextBook: false, enteredAtEnd: false },
+      reading: { ...s.reading, onScreen: shallowEqual(onScreen, s.reading.onScreen) ? s.reading.onScreen : onScreen, strip: next, atBookEnd: false, enteredAtEnd: false },
     }));
   }
 

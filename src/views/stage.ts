@@ -108,12 +108,14 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
   );
 
   store.watch(
-    (s) => [s.reading.offeringNextBook, s.reading.location, s.settings.language],
-    ([offering]) => {
+    (s) => [s.reading.atBookEnd, s.reading.location, s.settings.language],
+    ([atEnd]) => {
       const location = store.state.reading.location;
       const next = location?.nextBook;
-      bookEnd.hidden = !(offering && next);
-      if (offering && next) bookEnd.textContent = t("stage.bookEnd", { title: location.title, next: next.name });
+      bookEnd.hidden = !(atEnd && location?.kind === "book");
+      if (bookEnd.hidden || !location) return;
+      bookEnd.textContent = next ? t("stage.bookEnd", { title: location.title, next: next.name }) : t("stage.lastBookEnd", { title: location.title });
+      bookEnd.classList.toggle("last", !next);
     },
   );
 

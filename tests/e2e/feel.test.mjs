@@ -237,6 +237,15 @@ test("fast presses stop at the end of a book; a click or a press after a pause o
     await keys(driver, Key.ARROW_RIGHT);
     await driver.wait(async () => /^Vol 3 ·/.test(await driver.getTitle()), WAIT, "a press after a pause did not open the next book");
     await counterIs(driver, "1 / 3", "Vol 3 did not start at its beginning");
+
+    // The last book: its end says so, and a later press opens nothing.
+    await keys(driver, Key.END, Key.ARROW_RIGHT);
+    await driver.wait(async () => !(await hidden(driver, ID.bookEnd)), WAIT, "no banner at the end of the last book");
+    assert.equal(await text(driver, ID.bookEnd), "End of Vol 3. It is the last book in this folder.");
+    await pause(driver, 900);
+    await keys(driver, Key.ARROW_RIGHT);
+    assert.match(await driver.getTitle(), /^Vol 3 ·/);
+    assert.equal(await text(driver, ID.pageCounter), "3 / 3");
   } finally {
     await driver.quit();
   }

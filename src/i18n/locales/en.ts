@@ -60,6 +60,7 @@ export default {
     holdsBooks_one: "{{title}} holds {{count}} book: open it in Books (B).",
     holdsBooks_other: "{{title}} holds {{count}} books: pick one in Books (B).",
     holdsNothing: "{{title}} holds no images or books.",
+    lastBookEnd: "End of {{title}}. It is the last book in this folder.",
     bookEnd: "End of {{title}}. Next book: {{next}} — click here, or turn again with a key or the wheel after a moment, to open it.",
     thumbnail: "{{page}}: {{name}}",
     thumbnailUpscaled: "{{page}}: {{name}} · upscaled",

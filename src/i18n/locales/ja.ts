@@ -59,6 +59,7 @@ export default {
     opening: "{{name}} を開いています…",
     holdsBooks_other: "{{title}} には {{count}} 冊のブックがあります。「ブック」(B) から選んでください。",
     holdsNothing: "{{title}} には画像もブックもありません。",
+    lastBookEnd: "{{title}} の終わりです。このフォルダーの最後のブックです。",
     bookEnd: "{{title}} の最後のページです。次のブック：{{next}} — ここをクリックするか、少し待ってからもう一度キーかホイールでページをめくると開きます。",
     thumbnail: "{{page}}: {{name}}",
     thumbnailUpscaled: "{{page}}: {{name}} · 高画質化済み",

@@ -59,6 +59,7 @@ export default {
     opening: "正在打开 {{name}}…",
     holdsBooks_other: "{{title}} 中有 {{count}} 本漫画书：请在“书架”(B) 中选择一本。",
     holdsNothing: "{{title}} 中没有图片或漫画书。",
+    lastBookEnd: "{{title}} 已读完。这是此文件夹中的最后一本书。",
     bookEnd: "{{title}} 已读完。下一本：{{next}} — 点击此处，或稍等片刻后再用按键或滚轮翻页即可打开。",
     thumbnail: "{{page}}: {{name}}",
     thumbnailUpscaled: "{{page}}: {{name}} · 已放大",
