@@ -36,6 +36,29 @@ describe("CachedPagesController", () => {
     expect([...store.state.upscale.cached]).toEqual([3]);
   });
 
+  it("asks again when an export ends, keeping the marks it knows meanwhile", async () => {
+    const store = readyStore();
+    const asked: ReturnType<typeof deferred<number[]>>[] = [];
+    new CachedPagesController(store, {
+      cached: () => {
+        const reply = deferred<number[]>();
+        asked.push(reply);
+        return reply.promise;
+      },
+    });
+    store.update((s) => ({ reading: { ...s.reading, location: location([1, 2, 3]), onScreen: [1] } }));
+    asked[0].resolve([1]);
+    await settle();
+    store.update((s) => ({ exporting: { ...s.exporting, phase: "running" } }));
+    expect(asked.length).toBe(1);
+    store.update((s) => ({ exporting: { ...s.exporting, phase: "done" } }));
+    expect(asked.length).toBe(2);
+    expect(upscaledIndices(store.state)).toEqual([0]);
+    asked[1].resolve([1, 2, 3]);
+    await settle();
+    expect(upscaledIndices(store.state)).toEqual([0, 1, 2]);
+  });
+
   it("in a long book, asks once the first screen is known: the pages around it first, the rest in later calls", async () => {
     const store = readyStore();
     const asked: number[][] = [];

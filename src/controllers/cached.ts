@@ -1,5 +1,6 @@
 // Which pages are already upscaled with the current settings: asked of the cache when a
-// location opens or the settings change what a result is, for the marks in the thumbnail strip.
+// location opens, the settings change what a result is, or an export ends, for the marks in the
+// thumbnail strip.
 // The cache reads and hashes each page it is asked about, so a long book's pages are asked once
 // the first screen's pages are known, those around it first and the rest in later calls.
 import type { PagesApi } from "../api";
@@ -31,6 +32,18 @@ export class CachedPagesController {
       (s) => s.reading.onScreen,
       () => this.start(),
     );
+    // An export filled the cache: its pages get their marks, the known ones stay meanwhile.
+    store.watch(
+      (s) => s.exporting.phase,
+      (phase, before) => before === "running" && phase === "done" && this.refresh(),
+    );
+  }
+
+  private refresh(): void {
+    const at = onScreenIndices(this.store.state)[0];
+    if (at === undefined || !engineReady(this.store.state)) return;
+    this.waiting = null;
+    void this.ask(this.latest.next(), at);
   }
 
   private restart(): void {
