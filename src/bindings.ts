@@ -141,6 +141,8 @@ export type BatchProgress_Deserialize = {
 	computed: number,
 	cached: number,
 	skipped: number,
+	/**  Pages written as they are (`PageOutcome::Kept`). */
+	kept: number,
 	failed: number,
 	bytesWritten: number,
 	/**  The page that finished last. */
@@ -158,6 +160,8 @@ export type BatchProgress_Serialize = {
 	computed: number,
 	cached: number,
 	skipped: number,
+	/**  Pages written as they are (`PageOutcome::Kept`). */
+	kept: number,
 	failed: number,
 	bytesWritten: number,
 	/**  The page that finished last. */
@@ -175,6 +179,8 @@ export type BatchSummary_Deserialize = {
 	computed: number,
 	cached: number,
 	skipped: number,
+	/**  Pages written as they are (`PageOutcome::Kept`). */
+	kept: number,
 	failures: Failure[],
 	written: string[],
 	cancelled: boolean,
@@ -188,6 +194,8 @@ export type BatchSummary_Serialize = {
 	computed: number,
 	cached: number,
 	skipped: number,
+	/**  Pages written as they are (`PageOutcome::Kept`). */
+	kept: number,
 	failures: Failure[],
 	written: string[],
 	cancelled: boolean,
@@ -378,7 +386,7 @@ export type EngineStats = {
 	byModel: { [key in string]: StageTable },
 	/**  Hits over requests, 0..=1. */
 	cacheHitRate: number | null,
-	/**  Pages finished per minute over the last five minutes. */
+	/**  Pages computed (not taken from the cache) per minute over the last five minutes. */
 	pagesPerMinute: number | null,
 	memory: MemoryFigures,
 };
@@ -765,7 +773,12 @@ export type PageOutcome = { status: "computed" } |
 /**  Found in the cache: no compute. */
 { status: "cached" } | 
 /**  The output exists already; left as it is. */
-{ status: "skipped" } | { status: "failed"; error: ErrorPayload } | 
+{ status: "skipped" } | 
+/**
+ *  Not to be upscaled (a rule leaves it as it is, or it is animated): its original bytes
+ *  are written where its upscaled page would go, with its own extension.
+ */
+{ status: "kept"; reason: string } | { status: "failed"; error: ErrorPayload } | 
 /**  The batch was cancelled before this page ran. */
 { status: "cancelled" };
 

@@ -9,6 +9,7 @@ const progress = (change: Partial<BatchProgress>): BatchProgress => ({
   computed: 1,
   cached: 6,
   skipped: 0,
+  kept: 0,
   failed: 0,
   bytesWritten: 0,
   current: null,
@@ -22,6 +23,7 @@ const summary = (change: Partial<BatchSummary>): BatchSummary => ({
   computed: 20,
   cached: 4,
   skipped: 0,
+  kept: 0,
   failures: [],
   written: ["/m/Library (upscaled)/Vol 1_x2.cbz"],
   cancelled: false,
@@ -50,6 +52,9 @@ describe("export progress", () => {
     expect(exportIndicator({ ...done, summary: summary({ cancelled: true, written: [] }) })?.text).toBe("Export cancelled");
     expect(exportIndicator({ ...done, summary: summary({ cancelled: true, written: ["/out/p1.webp"] }) })?.text).toBe("Export cancelled · 1 written");
     expect(describeSummary(summary({ cancelled: true, written: [] }))).toBe("Cancelled before any page was written.");
+    expect(describeSummary(summary({ computed: 18, cached: 4, kept: 2 }))).toBe(
+      "Done. 1 written to /m/Library (upscaled): 18 computed, 4 from the cache, 0 already there, 2 kept as they are. 80 s.",
+    );
     expect(exportIndicator({ ...done, phase: "failed", error: "disk full" })).toEqual({ text: "Export failed", bad: true });
   });
 });

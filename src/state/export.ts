@@ -25,7 +25,8 @@ export function describeSummary(summary: BatchSummary): string {
   const where = summary.written.length > 0 ? t("export.summaryWhere", { folder: summary.written[0].replace(/\/[^/]*$/, "") }) : "";
   const head = t(summary.cancelled ? "export.cancelled" : "export.done");
   const { computed, cached, skipped } = summary;
-  return t("export.summary", { head, written: summary.written.length, where, computed, cached, skipped, seconds: (summary.seconds ?? 0).toFixed(0) });
+  const kept = summary.kept > 0 ? t("export.keptPart", { count: summary.kept }) : "";
+  return t("export.summary", { head, written: summary.written.length, where, computed, cached, skipped, kept, seconds: (summary.seconds ?? 0).toFixed(0) });
 }
 
 /** The status line's word on the export: while it runs, and once it ended until the panel is opened. */

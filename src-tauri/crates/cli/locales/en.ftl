@@ -65,12 +65,18 @@ page-computed = { $input } -> { $output }
 page-cached = { $input } -> { $output } (cache)
 page-skipped = { $input } skipped: { $output } exists (--overwrite replaces it)
 page-failed = { $input } FAILED [{ $kind }]: { $error }
+page-kept = { $input } -> { $output } (as it is: { $reason })
 page-cancelled = { $input } cancelled
 page-rule = { $line } [{ $model }, rule “{ $rule }”]
 page-book-not-written = { $line }; { $path } is not written
 page-not-exported = { $input }: not exported, { $path } is not written (a page of it failed)
 
 ## srview upscale: the summary
+kept-pages = { $count ->
+    [0] {""}
+    [one] , 1 kept as it is
+   *[other] , { $count } kept as they are
+}
 damaged-books = { $count ->
     [0] {""}
     [one] , 1 damaged book
@@ -79,7 +85,7 @@ damaged-books = { $count ->
 summary = { $total ->
     [one] 1 page
    *[other] { $total } pages
-    }: { $computed } computed, { $cached } from the cache, { $skipped } skipped (already there), { $failed } failed{ $damaged }, in { $seconds } s
+    }: { $computed } computed, { $cached } from the cache, { $skipped } skipped (already there){ $kept }, { $failed } failed{ $damaged }, in { $seconds } s
 summary-no-pages = No pages were upscaled: { $failed ->
     [0] there were none to read
     [one] 1 input failed

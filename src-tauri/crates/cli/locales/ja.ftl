@@ -61,17 +61,22 @@ page-computed = { $input } -> { $output }
 page-cached = { $input } -> { $output }（キャッシュ）
 page-skipped = { $input } はスキップ: { $output } が既にあります（--overwrite で置き換え）
 page-failed = { $input } 失敗 [{ $kind }]: { $error }
+page-kept = { $input } -> { $output }（そのまま: { $reason }）
 page-cancelled = { $input } はキャンセルされました
 page-rule = { $line } [{ $model }、ルール「{ $rule }」]
 page-book-not-written = { $line }。{ $path } は書き出されません
 page-not-exported = { $input }: 書き出されません。{ $path } は書き出されません（一部のページが失敗）
 
 ## srview upscale: the summary
+kept-pages = { $count ->
+    [0] {""}
+   *[other] 、そのまま { $count }
+}
 damaged-books = { $count ->
     [0] {""}
    *[other] 、壊れたブック { $count } 冊
 }
-summary = { $total } ページ: 新たに処理 { $computed }、キャッシュから { $cached }、スキップ（既存）{ $skipped }、失敗 { $failed }{ $damaged }、{ $seconds } 秒
+summary = { $total } ページ: 新たに処理 { $computed }、キャッシュから { $cached }、スキップ（既存）{ $skipped }{ $kept }、失敗 { $failed }{ $damaged }、{ $seconds } 秒
 nothing-needed = 処理が必要なページはありませんでした
 summary-no-pages = アップスケールしたページはありません: { $failed ->
     [0] 読めるページがありませんでした

@@ -61,17 +61,22 @@ page-computed = { $input } -> { $output }
 page-cached = { $input } -> { $output }（缓存）
 page-skipped = { $input } 已跳过：{ $output } 已存在（--overwrite 可替换）
 page-failed = { $input } 失败 [{ $kind }]：{ $error }
+page-kept = { $input } -> { $output }（保持原样：{ $reason }）
 page-cancelled = { $input } 已取消
 page-rule = { $line } [{ $model }，规则“{ $rule }”]
 page-book-not-written = { $line }；未写入 { $path }
 page-not-exported = { $input }：未导出，未写入 { $path }（其中有页面失败）
 
 ## srview upscale: the summary
+kept-pages = { $count ->
+    [0] {""}
+   *[other] ，保持原样 { $count }
+}
 damaged-books = { $count ->
     [0] {""}
    *[other] ，{ $count } 本书已损坏
 }
-summary = { $total } 页：新处理 { $computed }，来自缓存 { $cached }，跳过（已存在）{ $skipped }，失败 { $failed }{ $damaged }，用时 { $seconds } 秒
+summary = { $total } 页：新处理 { $computed }，来自缓存 { $cached }，跳过（已存在）{ $skipped }{ $kept }，失败 { $failed }{ $damaged }，用时 { $seconds } 秒
 nothing-needed = 没有需要处理的页面
 summary-no-pages = 没有放大任何页面：{ $failed ->
     [0] 没有可读取的页面

@@ -241,6 +241,10 @@ impl Output {
             PageOutcome::Computed => t!("page-computed", input = input, output = output),
             PageOutcome::Cached => t!("page-cached", input = input, output = output),
             PageOutcome::Skipped => t!("page-skipped", input = input, output = output),
+            PageOutcome::Kept { reason, .. } => {
+                let reason = describe_error(&SrError::Skipped(reason.clone()));
+                t!("page-kept", input = input, output = output, reason = reason)
+            }
             PageOutcome::Failed { error } => {
                 t!("page-failed", input = input, kind = error.kind(), error = describe_error(error))
             }
@@ -283,6 +287,7 @@ impl Output {
                 computed = summary.computed,
                 cached = summary.cached,
                 skipped = summary.skipped,
+                kept = t!("kept-pages", count = summary.kept),
                 failed = failed.len(),
                 damaged = damaged_books,
                 seconds = seconds,

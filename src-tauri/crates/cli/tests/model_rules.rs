@@ -87,10 +87,41 @@ fn model_auto_on_a_mixed_folder_names_each_pages_model_and_rule() {
             .arg(dir.path().join("tall"))
             .arg(&folder),
     );
-    assert_eq!(code, 1, "pages not upscaled are named");
-    let left = &pages["02-colour.png"];
-    assert_eq!((left["status"].as_str(), left["error"]["kind"].as_str()), (Some("failed"), Some("skipped")));
-    assert!(left["error"]["message"].as_str().unwrap().contains("“Already large enough”"), "{left}");
+    assert_eq!(code, 0, "pages left as they are are not failures");
+    for (name, kept) in [("01-mono.jpg", "01-mono_xauto.jpg"), ("02-colour.png", "02-colour_xauto.png")] {
+        let left = &pages[name];
+        assert_eq!(left["status"], "kept", "{left}");
+        assert!(left["reason"].as_str().unwrap().contains("“Already large enough”"), "{left}");
+        let written = dir.path().join("tall").join(kept);
+        assert_eq!(left["output"].as_str(), Some(written.to_str().unwrap()));
+        assert_eq!(std::fs::read(&written).unwrap(), std::fs::read(folder.join(name)).unwrap(), "the original's bytes");
+    }
+
+    // A book: its .cbz holds every page, those left as they are with their own bytes and extension.
+    let book = dir.path().join("book.cbz");
+    let zipped = Command::new("zip")
+        .arg("-qj")
+        .arg(&book)
+        .arg(folder.join("01-mono.jpg"))
+        .arg(folder.join("02-colour.png"))
+        .status();
+    assert!(zipped.unwrap().success());
+    let cbz = dir.path().join("book_x.cbz");
+    let (code, pages, summary) = run_json(
+        srview(&cache).args(["upscale", "--model", "auto", "--target-height", "30", "-o"]).arg(&cbz).arg(&book),
+    );
+    assert_eq!(code, 0, "{pages:?} {summary}");
+    assert_eq!(
+        (summary["summary"]["kept"].as_u64(), summary["summary"]["computed"].as_u64()),
+        (Some(2), Some(0)),
+        "{summary}"
+    );
+    let listed = Command::new("unzip").arg("-Z1").arg(&cbz).output().unwrap();
+    let mut names: Vec<String> = String::from_utf8_lossy(&listed.stdout).lines().map(str::to_owned).collect();
+    names.sort();
+    assert_eq!(names, ["01-mono.jpg", "02-colour.png"]);
+    let entry = Command::new("unzip").arg("-p").arg(&cbz).arg("02-colour.png").output().unwrap().stdout;
+    assert_eq!(entry, std::fs::read(folder.join("02-colour.png")).unwrap());
 }
 
 #[test]

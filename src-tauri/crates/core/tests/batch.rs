@@ -53,6 +53,7 @@ async fn run(
             PageOutcome::Computed => "computed",
             PageOutcome::Cached => "cached",
             PageOutcome::Skipped => "skipped",
+            PageOutcome::Kept { .. } => "kept",
             PageOutcome::Failed { .. } => "failed",
             PageOutcome::Cancelled => "cancelled",
         };

@@ -17,6 +17,15 @@ pub enum PageOutcome {
     Cached,
     /// The output exists already; left as it is.
     Skipped,
+    /// Not to be upscaled (a rule leaves it as it is, or it is animated): its original bytes
+    /// are written where its upscaled page would go, with its own extension.
+    Kept {
+        reason: String,
+        /// The original's extension, which its written copy keeps.
+        #[serde(skip)]
+        #[cfg_attr(feature = "specta", specta(skip))]
+        extension: String,
+    },
     Failed {
         error: SrError,
     },
@@ -104,6 +113,8 @@ pub struct BatchProgress {
     pub computed: u32,
     pub cached: u32,
     pub skipped: u32,
+    /// Pages written as they are (`PageOutcome::Kept`).
+    pub kept: u32,
     pub failed: u32,
     pub bytes_written: u64,
     /// The page that finished last.
@@ -122,6 +133,8 @@ pub struct BatchSummary {
     pub computed: u32,
     pub cached: u32,
     pub skipped: u32,
+    /// Pages written as they are (`PageOutcome::Kept`).
+    pub kept: u32,
     pub failures: Vec<Failure>,
     #[serde(serialize_with = "serialize_paths")]
     #[cfg_attr(feature = "specta", specta(type = Vec<String>))]

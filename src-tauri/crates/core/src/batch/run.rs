@@ -2,7 +2,7 @@
 //! order; each is written as soon as it is done and reported in batch order.
 
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -32,6 +32,28 @@ enum Reached {
 
 /// Opens a book the batch reached, unless its `.cbz` exists and is kept; it must still list
 /// what it listed when the batch was planned.
+/// A page no model is to upscale (`SrError::Skipped`: a rule leaves it as it is, or it is
+/// animated), read whole to be written as it is.
+async fn keep_original(engine: &Engine, original: Option<ImageSource>, reason: String) -> Done {
+    let Some(original) = original else { return (PageOutcome::Failed { error: SrError::Skipped(reason) }, None, None) };
+    let extension =
+        Path::new(&original.file_name()).extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+    let max_bytes = engine.limits().max_bytes;
+    match blocking(move || original.read(max_bytes)).await {
+        Ok(Ok(bytes)) => (PageOutcome::Kept { reason, extension }, Some(Arc::new(bytes)), None),
+        Ok(Err(error)) | Err(error) => (PageOutcome::Failed { error }, None, None),
+    }
+}
+
+/// An archive entry's name with `extension` in place of its own (raw bytes, as names are kept).
+fn with_extension(name: &[u8], extension: &str) -> Vec<u8> {
+    let stem = match name.iter().rposition(|&b| b == b'.') {
+        Some(dot) if !name[dot..].contains(&b'/') => &name[..dot],
+        _ => name,
+    };
+    [stem, b".", extension.as_bytes()].concat()
+}
+
 async fn reach(shelf: &Bookshelf, book: &PlannedBook, cbz_target: Option<PathBuf>, overwrite: Overwrite) -> Reached {
     let (shelf, path, listing) = (shelf.clone(), book.path.clone(), book.listing);
     let reached = blocking(move || {
@@ -169,6 +191,7 @@ impl Runner<'_> {
             _ => None,
         };
         let (engine, token) = (self.engine.clone(), cancel.child_token());
+        let original = source.as_ref().ok().cloned().flatten();
         tokio::spawn(async move {
             let request = match (source, request) {
                 (Err(error), _) => return (PageOutcome::Failed { error }, None, None),
@@ -196,6 +219,7 @@ impl Runner<'_> {
                 }
                 Err(SrError::OutputExists(_)) => (PageOutcome::Skipped, None, None),
                 Err(SrError::Cancelled) => (PageOutcome::Cancelled, None, None),
+                Err(SrError::Skipped(reason)) => keep_original(&engine, original, reason).await,
                 Err(error) => (PageOutcome::Failed { error }, None, None),
             }
         })
@@ -237,7 +261,34 @@ impl Runner<'_> {
     ) -> Placed {
         let upscaled = matches!(outcome, PageOutcome::Computed | PageOutcome::Cached);
         let skipped = matches!(outcome, PageOutcome::Skipped);
+        let kept = match &outcome {
+            PageOutcome::Kept { extension, .. } => Some(extension.clone()),
+            _ => None,
+        };
         let mut placed = Placed { outcome, output: None, cbz: None, bytes: 0 };
+        if let (Some(extension), Some(bytes)) = (kept, &bytes) {
+            match &item.target {
+                Target::File(path) => {
+                    let path = path.with_extension(&extension);
+                    let (target, data, overwrite) = (path.clone(), bytes.clone(), self.spec.overwrite);
+                    match blocking(move || crate::store::export::save_file(&target, &data, overwrite)).await {
+                        Ok(Ok(())) => {
+                            placed.output = Some(path.clone());
+                            placed.bytes = bytes.len() as u64;
+                            self.summary.written.push(path);
+                        }
+                        Ok(Err(SrError::OutputExists(_))) => placed.outcome = PageOutcome::Skipped,
+                        Ok(Err(error)) | Err(error) => placed.outcome = PageOutcome::Failed { error },
+                    }
+                }
+                Target::Cbz { archive, name } => {
+                    let name = with_extension(name, &extension);
+                    self.add_to_cbz(item, *archive, name, bytes.clone(), &mut placed).await;
+                }
+                Target::Cache => {}
+            }
+            return placed;
+        }
         match (&item.target, bytes) {
             (Target::Cache, Some(bytes)) if upscaled => {
                 placed.output = detail.and_then(|d| d.cache_path.clone());
@@ -337,6 +388,7 @@ impl Runner<'_> {
             PageOutcome::Computed => progress.computed += 1,
             PageOutcome::Cached => progress.cached += 1,
             PageOutcome::Skipped => progress.skipped += 1,
+            PageOutcome::Kept { .. } => progress.kept += 1,
             PageOutcome::Failed { error } => {
                 progress.failed += 1;
                 self.summary.failures.push(Failure { input: item.label.clone(), error: error.clone() });
@@ -364,6 +416,7 @@ impl Runner<'_> {
         summary.computed = progress.computed;
         summary.cached = progress.cached;
         summary.skipped = progress.skipped;
+        summary.kept = progress.kept;
         summary.cancelled = cancelled && progress.done < summary.total;
         debug_assert!(summary.cancelled || progress.done == summary.total);
         summary.seconds = started.elapsed().as_secs_f64();
