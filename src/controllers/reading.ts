@@ -53,6 +53,14 @@ export class ReadingController {
       (s) => s.settings.readingMode,
       (mode, previous) => previous && (this.state.reading.onScreen.length > 0 || this.strip?.active) && this.switchMode(mode),
     );
+    // In the strip too, a page that comes on screen damaged is said to be so at once.
+    store.watch(
+      (s) => s.reading.onScreen,
+      (onScreen) => {
+        const location = this.state.reading.location;
+        if (this.strip?.active && location) void this.checkPages(location, onScreen);
+      },
+    );
   }
 
   private switchMode(mode: "pages" | "strip"): void {

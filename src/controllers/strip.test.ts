@@ -18,12 +18,19 @@ interface Asked {
 /** Pages 100 wide: 200 tall, but every fifth 100 tall. */
 const sizeOf = (id: number): PageInfo => ({ id, width: 100, height: id % 5 === 0 ? 100 : 200, problem: null });
 
-function setUp(options: { library?: Library; mode?: "pages" | "strip"; upscale?: boolean } = {}) {
+function setUp(options: { library?: Library; mode?: "pages" | "strip"; upscale?: boolean; damaged?: number } = {}) {
   const store = readyStore({ settings: { ...DEFAULT_SETTINGS, readingMode: options.mode ?? "strip", preloadCount: 2 } });
   if (!options.upscale) store.update((s) => ({ upscale: { ...s.upscale, on: false } }));
   const asked: Asked[] = [];
+  const checked: number[][] = [];
   const api: Pick<PagesApi, "info"> = {
-    info: (ids) => {
+    info: (ids, check) => {
+      // The damage check of the pages on screen answers at once.
+      if (check) {
+        checked.push(ids);
+        const problem = { kind: "corrupt_image", message: "p.jpg is damaged or truncated. Detail: the JPEG ends early" };
+        return Promise.resolve(ids.map((id) => (id === options.damaged ? { id, width: 0, height: 0, problem } : sizeOf(id))));
+      }
       const reply = deferred<PageInfo[]>();
       asked.push({ ids, reply });
       return reply.promise;
@@ -43,13 +50,22 @@ function setUp(options: { library?: Library; mode?: "pages" | "strip"; upscale?:
       await settle();
     }
   };
-  return { store, strip, reading, asked, answer, library };
+  return { store, strip, reading, asked, checked, answer, library };
 }
 
 const ids = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 const book = (count: number) => location(ids(count), { kind: "book", path: "/books/long.cbz", title: "Long" });
 
 describe("StripController", () => {
+  it("checks the pages that come on screen, so a damaged one is said to be so", async () => {
+    const { store, reading, checked, answer } = setUp({ damaged: 1 });
+    reading.open(book(20));
+    await answer();
+    expect(store.state.reading.onScreen.length).toBeGreaterThan(0);
+    expect(checked.flat()).toContain(store.state.reading.onScreen[0]);
+    expect(store.state.reading.problems.get(1)?.kind).toBe("corrupt_image");
+  });
+
   it("shows once the first screen's sizes are known, then learns the rest in a few calls", async () => {
     const { store, reading, asked, answer } = setUp();
     reading.open(book(2000));

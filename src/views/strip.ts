@@ -51,6 +51,11 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     return state.upscale.on && result && !state.view.showingOriginal ? result.url : image.url;
   };
 
+  const markUnreadable = (box: PageBox) => {
+    box.element.classList.add("unreadable");
+    box.element.dataset.unreadable = t("status.unreadablePage");
+  };
+
   const show = (box: PageBox, url: string) => {
     if (box.url === url) return;
     box.url = url;
@@ -60,11 +65,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     img.decoding = "async";
     if (!box.image) {
       // A page that could not be read shows the same placeholder as in page mode.
-      img.addEventListener("error", () => {
-        if (box.image !== img) return;
-        box.element.classList.add("unreadable");
-        box.element.dataset.unreadable = t("status.unreadablePage");
-      });
+      img.addEventListener("error", () => box.image === img && markUnreadable(box));
       img.src = url;
       box.image = img;
       box.element.append(img);
@@ -130,6 +131,8 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
           left: `calc(50% - ${layout.width / 2}px)`,
         });
         show(box, urlOf(state, index));
+        // Damaged by the desktop side's check (a truncated JPEG loads without an error event).
+        if (state.reading.problems.has(state.reading.location!.images[index].id)) markUnreadable(box);
       }
     }
     if (strip.moved !== moved) {
@@ -144,7 +147,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
   };
 
   store.watch(
-    (s) => [s.reading.strip, s.upscale.on, s.upscale.pages, s.view.showingOriginal],
+    (s) => [s.reading.strip, s.upscale.on, s.upscale.pages, s.view.showingOriginal, s.reading.problems],
     () => render(store.state.reading.strip),
   );
 }

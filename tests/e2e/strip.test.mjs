@@ -4,7 +4,7 @@
 // same place after a restart.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
@@ -47,6 +47,10 @@ before(async () => {
   copyFileSync(join(bases, "0.png"), join(damaged, "p1.png"));
   writeFileSync(join(damaged, "p2.png"), "not a picture");
   copyFileSync(join(bases, "1.png"), join(damaged, "p3.png"));
+  // And a JPEG cut in half: the webview shows what it has without an error.
+  execFileSync("convert", [join(bases, "2.png"), join(dir, "whole.jpg")]);
+  const whole = readFileSync(join(dir, "whole.jpg"));
+  writeFileSync(join(damaged, "p4.jpg"), whole.subarray(0, Math.floor(whole.length / 2)));
   execFileSync("zip", ["-q0r", damagedBook, "."], { cwd: damaged });
   tauriDriver = await startDriver();
 });
@@ -232,7 +236,7 @@ test("W reads a 300-page book as a strip: keys scroll it, the middle upscales in
 test("a damaged page in the strip shows the placeholder page mode shows", async () => {
   const driver = await openApp([damagedBook]);
   try {
-    await counterIs(driver, "1 / 3", "the book did not open");
+    await counterIs(driver, "1 / 4", "the book did not open");
     await keys(driver, "w");
     let shown;
     await driver.wait(
@@ -251,6 +255,14 @@ test("a damaged page in the strip shows the placeholder page mode shows", async 
     assert.ok(shown.height > 100, `the placeholder is ${shown.height} px tall`);
     await js(driver, `document.querySelector('#${ID.strip} .strip-page[data-index="1"]').scrollIntoView({ block: "center" })`);
     await screenshot(driver, "strip-damaged.png");
+    // The cut JPEG: found by the desktop side's check when it comes on screen, and said so.
+    await keys(driver, Key.END);
+    await driver.wait(
+      async () => js(driver, `return document.querySelector('#${ID.strip}.on .strip-page[data-index="3"]')?.classList.contains("unreadable")`),
+      WAIT,
+      "the cut JPEG shows no placeholder",
+    );
+    await driver.wait(async () => /p4\.jpg is damaged|page 4 of 4 is damaged/.test((await text(driver, ID.statusText)) ?? ""), WAIT, "the status line does not say the page is damaged");
   } finally {
     await driver.quit();
   }
