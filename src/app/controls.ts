@@ -63,7 +63,12 @@ export function bindControls(c: Controllers, viewer: Viewer, thumbnails: Thumbna
   click(ID.pageCounter, () => c.view.toggleGoTo());
 
   // ↓ ↑, Space, Page Down and Up scroll the strip by a part of the window, or the page shown.
-  const scroll = (step: 1 | -1, amount: number) => (c.strip.active ? c.strip.scrollBy(step * amount) : c.scroll.key(step, amount));
+  // At the strip's end, a step on says the book has ended, as a turn past the last page does.
+  const scroll = (step: 1 | -1, amount: number) => {
+    if (!c.strip.active) return c.scroll.key(step, amount);
+    if (step > 0 && c.strip.atEnd) return c.reading.turnPastEnd();
+    c.strip.scrollBy(step * amount);
+  };
   bindKeys(window, {
     ArrowLeft: () => c.reading.arrow("ArrowLeft"),
     ArrowRight: () => c.reading.arrow("ArrowRight"),

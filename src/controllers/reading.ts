@@ -15,6 +15,8 @@ import type { StripPosition } from "../state/strip";
 /** What the reader asks of the vertical strip (controllers/strip.ts). */
 export interface StripReader {
   readonly active: boolean;
+  /** The window shows the strip's last pixels. */
+  readonly atEnd: boolean;
   open(position: StripPosition): void;
   close(): void;
   showIndex(index: number): void;
@@ -153,7 +155,7 @@ export class ReadingController {
    */
   step(direction: 1 | -1, fromEdge = false, mayOpenNextBook = true): void {
     if (this.count === 0) return;
-    if (this.strip?.active) return this.strip.step(direction);
+    if (this.strip?.active) return direction > 0 && this.strip.atEnd ? this.turnPastEnd(mayOpenNextBook) : this.strip.step(direction);
     const mode = readingMode(this.state.settings);
     const sizes = sizesByIndex(this.state);
     const target = direction > 0 ? layout.nextGroup(this.index, this.count, mode, sizes) : layout.previousGroup(this.index, this.count, mode, sizes);
@@ -161,7 +163,11 @@ export class ReadingController {
       this.showIndex(target, direction < 0 && fromEdge);
       return;
     }
-    if (direction < 0) return;
+    if (direction > 0) this.turnPastEnd(mayOpenNextBook);
+  }
+
+  /** A turn past the last page: the end-of-book banner, then (a deliberate second turn) the next book. */
+  turnPastEnd(mayOpenNextBook = true): void {
     const location = this.state.reading.location;
     if (!location?.nextBook) {
       // The last book here: the banner says so, and there is nothing to open.

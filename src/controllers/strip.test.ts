@@ -57,6 +57,18 @@ const ids = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 const book = (count: number) => location(ids(count), { kind: "book", path: "/books/long.cbz", title: "Long" });
 
 describe("StripController", () => {
+  it("at its end, a step on shows the end-of-book banner", async () => {
+    const { store, reading, strip, answer } = setUp();
+    reading.open(location(ids(3), { kind: "book", path: "/books/short.cbz", title: "Short", nextBook: null }));
+    await answer();
+    reading.step(1);
+    expect(store.state.reading.atBookEnd).toBe(false);
+    strip.end();
+    expect(strip.atEnd).toBe(true);
+    reading.step(1);
+    expect(store.state.reading.atBookEnd).toBe(true);
+  });
+
   it("checks the pages that come on screen, so a damaged one is said to be so", async () => {
     const { store, reading, checked, answer } = setUp({ damaged: 1 });
     reading.open(book(20));

@@ -113,6 +113,11 @@ export class StripController {
     this.showIndex(direction > 0 ? index + 1 : offset > 0.001 ? index : index - 1);
   }
 
+  /** Whether the window shows the strip's last pixels. */
+  get atEnd(): boolean {
+    return !!this.layout && this.scrollTop >= this.layout.total - this.viewport.height - 1;
+  }
+
   /** The very end of the strip. */
   end(): void {
     if (this.layout) this.moveTo(this.layout.total);
