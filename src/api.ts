@@ -13,6 +13,7 @@ import {
   type BatchSummary,
   type CacheStats,
   type CleanReport,
+  type TileOrder,
   type DeviceMemory,
   type DeviceReport,
   type EngineStats,
@@ -107,7 +108,7 @@ export interface PagesApi {
 
 export interface UpscaleApi {
   /** `modelRules`: with the model "auto", the rules that choose the page's model and scale. */
-  upscale(request: { requestId: string; pageId: number; options: UpscaleOptions; priority: Priority; skip: SkipRules; modelRules: ModelRules_Deserialize | null }, onProgress: (message: UpscaleProgress) => void): Promise<UpscaledImage>;
+  upscale(request: { requestId: string; pageId: number; options: UpscaleOptions; priority: Priority; skip: SkipRules; modelRules: ModelRules_Deserialize | null; tileOrder: TileOrder }, onProgress: (message: UpscaleProgress) => void): Promise<UpscaledImage>;
   cancel(requestIds: string[]): void;
 }
 
@@ -168,7 +169,7 @@ export const pagesApi: PagesApi = {
 };
 
 export const upscaleApi: UpscaleApi = {
-  upscale: (r, onProgress) => unwrap(commands.upscalePage(r.requestId, r.pageId, r.options, r.priority, r.skip, r.modelRules, channel(onProgress))),
+  upscale: (r, onProgress) => unwrap(commands.upscalePage(r.requestId, r.pageId, r.options, r.priority, r.skip, r.modelRules, r.tileOrder, channel(onProgress))),
   cancel: (requestIds) => void commands.cancelUpscales(requestIds),
 };
 

@@ -71,8 +71,10 @@ export const commands = {
 	 *  (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
 	 *  `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`. With the
 	 *  model `auto`, `modelRules` choose the model and scale, and the result and progress name the rule.
+	 *  A large page's tiles are computed in `tileOrder`, and each is reported with its image's URL
+	 *  as it finishes.
 	 */
-	upscalePage: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, modelRules: ModelRules_Deserialize | null, onProgress: Channel<UpscaleProgress_Deserialize>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_page", { requestId, pageId, options, priority, skip, modelRules, onProgress })),
+	upscalePage: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, modelRules: ModelRules_Deserialize | null, tileOrder: TileOrder_Deserialize, onProgress: Channel<UpscaleProgress_Deserialize>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_page", { requestId, pageId, options, priority, skip, modelRules, tileOrder, onProgress })),
 	/**  Cancels upscales that are no longer wanted; returns how many were still running. */
 	cancelUpscales: (requestIds: string[]) => __TAURI_INVOKE<number>("cancel_upscales", { requestIds }),
 	/**  The pages among `pageIds` already upscaled with `options`: their results are in the cache. */
@@ -782,6 +784,14 @@ export type PageOutcome = { status: "computed" } |
 /**  The batch was cancelled before this page ran. */
 { status: "cancelled" };
 
+/**  A part of a page, in fractions of its width and height (0 to 1). */
+export type PageRegion = {
+	x: number | null,
+	y: number | null,
+	width: number | null,
+	height: number | null,
+};
+
 export type PageReport = PageReport_Serialize | PageReport_Deserialize;
 
 export type PageReport_Deserialize = {
@@ -944,6 +954,55 @@ export type TargetTest = "any" |
 /**  At least the target height. */
 "reached";
 
+/**
+ *  A finished tile as the viewer draws it: the part `(imageX, imageY)` + `(width, height)` ×
+ *  `scale` of the image at `url` covers `(x, y, width, height)` of the original page.
+ */
+export type TileImage = {
+	url: string,
+	x: number,
+	y: number,
+	width: number,
+	height: number,
+	pageWidth: number,
+	pageHeight: number,
+	imageX: number,
+	imageY: number,
+	scale: number,
+};
+
+/**
+ *  The order a page's tiles are computed in: the reader's. Rows from the top, each from its
+ *  left end, or from its right end for right-to-left books.
+ */
+export type TileOrder = TileOrder_Serialize | TileOrder_Deserialize;
+
+/**
+ *  The order a page's tiles are computed in: the reader's. Rows from the top, each from its
+ *  left end, or from its right end for right-to-left books.
+ */
+export type TileOrder_Deserialize = {
+	rightToLeft?: boolean,
+	/**
+	 *  The part of the page on screen (zoomed in, or the band of the strip in view): its tiles
+	 *  first, then the others by their distance from it.
+	 */
+	focus?: PageRegion | null,
+};
+
+/**
+ *  The order a page's tiles are computed in: the reader's. Rows from the top, each from its
+ *  left end, or from its right end for right-to-left books.
+ */
+export type TileOrder_Serialize = {
+	rightToLeft: boolean,
+	/**
+	 *  The part of the page on screen (zoomed in, or the band of the strip in view): its tiles
+	 *  first, then the others by their distance from it.
+	 */
+	focus: PageRegion | null,
+};
+
 export type UpscaleOptions = UpscaleOptions_Serialize | UpscaleOptions_Deserialize;
 
 export type UpscaleOptions_Deserialize = {
@@ -981,11 +1040,15 @@ export type UpscaleProgress = UpscaleProgress_Serialize | UpscaleProgress_Deseri
 export type UpscaleProgress_Deserialize = {
 	requestId: string,
 	progress: Progress_Deserialize,
+	/**  A tile of the page that is done, to draw before the page is. */
+	tile?: TileImage | null,
 };
 
 export type UpscaleProgress_Serialize = {
 	requestId: string,
 	progress: Progress_Serialize,
+	/**  A tile of the page that is done, to draw before the page is. */
+	tile: TileImage | null,
 };
 
 /**  What the viewer shows for an upscaled image. */

@@ -299,6 +299,8 @@ pub enum SrimgTarget {
     Thumbnail(ImageSource),
     /// The cover of a book the shelf listed (`/cover/<id>`).
     Cover(PathBuf),
+    /// A finished tile of a page being upscaled (`/tile/<id>`).
+    Tile(u64),
 }
 
 /// What `path` of a `srimg:` URL names, if the webview may load it; otherwise the status to
@@ -320,6 +322,9 @@ pub fn srimg_target(path: &str, cache: Option<ResultCache>, gallery: &Gallery) -
     if let Some(id) = path.strip_prefix("/cover/") {
         let id: u32 = id.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
         return gallery.cover(id).map(SrimgTarget::Cover).ok_or(StatusCode::FORBIDDEN);
+    }
+    if let Some(id) = path.strip_prefix("/tile/") {
+        return id.parse().map(SrimgTarget::Tile).map_err(|_| StatusCode::BAD_REQUEST);
     }
     if let Some(id) = path.strip_prefix("/thumb/") {
         return page(id).map(SrimgTarget::Thumbnail);

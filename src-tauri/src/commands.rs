@@ -11,6 +11,7 @@ use srview_core::batch::{BatchSummary, PageReport};
 use srview_core::engine::stats::EngineStats;
 use srview_core::engine::vulkan_memory::DeviceMemory;
 use srview_core::models::rules::ModelRules;
+use srview_core::models::tiling::TileOrder;
 use srview_core::{
     CacheStats, CleanPolicy, CleanReport, DeviceReport, ModelListing, Priority, SkipRules, UpscaleOptions,
     UpscaleRequest,
@@ -260,8 +261,14 @@ pub async fn open_models_folder(state: State<'_, SrVulkanManagerState>) -> AppRe
 /// webview load the pages.
 #[tauri::command]
 #[specta::specta]
-pub async fn open_location(gallery: State<'_, Gallery>, path: String) -> AppResult<OpenedLocation> {
-    gallery.open(&path).await
+pub async fn open_location(
+    state: State<'_, SrVulkanManagerState>,
+    gallery: State<'_, Gallery>,
+    path: String,
+) -> AppResult<OpenedLocation> {
+    let opened = gallery.open(&path).await?;
+    state.reader_opened();
+    Ok(opened)
 }
 
 /// Sizes of opened pages from their headers (for spreads), and with `check`, whether they decode
@@ -276,6 +283,8 @@ pub async fn get_page_info(gallery: State<'_, Gallery>, page_ids: Vec<u32>, chec
 /// (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
 /// `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`. With the
 /// model `auto`, `modelRules` choose the model and scale, and the result and progress name the rule.
+/// A large page's tiles are computed in `tileOrder`, and each is reported with its image's URL
+/// as it finishes.
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
@@ -288,12 +297,14 @@ pub async fn upscale_page(
     priority: Priority,
     skip: SkipRules,
     model_rules: Option<ModelRules>,
+    tile_order: TileOrder,
     on_progress: Channel<UpscaleProgress>,
 ) -> AppResult<UpscaledImage> {
     let request = access::opened_page(&gallery, page_id).map(|source| UpscaleRequest {
         priority,
         skip,
         model_rules: model_rules.map(Arc::new),
+        tile_order,
         ..UpscaleRequest::new(source, options)
     });
     let report = move |progress| drop(on_progress.send(progress));

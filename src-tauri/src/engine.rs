@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde::Serialize;
@@ -20,6 +20,7 @@ use tokio::sync::OnceCell;
 
 use crate::error::{blocking, AppError, AppResult};
 use crate::protocol;
+use crate::tile_images::{TileImage, TileImages};
 
 /// What the viewer shows for an upscaled image.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -46,6 +47,8 @@ pub struct UpscaledImage {
 pub struct UpscaleProgress {
     pub request_id: String,
     pub progress: Progress,
+    /// A tile of the page that is done, to draw before the page is.
+    pub tile: Option<TileImage>,
 }
 
 /// The seed's upscale: a page by path, by a factor, with its save path already checked.
@@ -74,6 +77,9 @@ pub struct SrVulkanManagerState {
     /// Thumbnails of pages, in their own cache beside it (none if that folder is unusable).
     thumbnails: Option<ResultCache>,
     requests: Mutex<HashMap<String, TrackedRequest>>,
+    tile_images: TileImages,
+    /// Whether a book is open in the reader (see `Engine::set_reader_open`).
+    reader_open: AtomicBool,
     /// Stops the engine panel's live figures.
     stats_watch: Mutex<Option<CancellationToken>>,
 }
@@ -98,6 +104,8 @@ impl SrVulkanManagerState {
             cache: RwLock::new(cache),
             thumbnails,
             requests: Mutex::new(HashMap::new()),
+            tile_images: TileImages::default(),
+            reader_open: AtomicBool::new(false),
             stats_watch: Mutex::new(None),
         }
     }
@@ -133,7 +141,22 @@ impl SrVulkanManagerState {
     /// The engine with the app's cache: what every upscale uses.
     pub async fn engine(&self) -> AppResult<Engine> {
         let engine = self.engine_only().await?;
+        engine.set_reader_open(self.reader_open.load(Ordering::Relaxed));
         Ok(engine.with_cache(Some(self.cache()?)))
+    }
+
+    /// A book is open in the reader from now on: batch pages are tiled, so the page on screen
+    /// can go first.
+    pub fn reader_opened(&self) {
+        self.reader_open.store(true, Ordering::Relaxed);
+        if let Some(engine) = self.started_engine() {
+            engine.set_reader_open(true);
+        }
+    }
+
+    /// A finished tile's image, while it is kept.
+    pub fn tile_image(&self, id: u64) -> Option<Arc<Vec<u8>>> {
+        self.tile_images.get(id)
     }
 
     /// The engine if it has started, without waiting.
@@ -240,7 +263,11 @@ impl SrVulkanManagerState {
             let request = request?;
             let engine = self.engine().await?;
             let id = request_id.to_owned();
-            let progress = move |progress| report(UpscaleProgress { request_id: id.clone(), progress });
+            let tiles = &self.tile_images;
+            let progress = move |mut progress: Progress| {
+                let tile = progress.tile.take().map(|tile| tiles.add(&tile, protocol::tile_url));
+                report(UpscaleProgress { request_id: id.clone(), progress, tile })
+            };
             let done = engine.upscale(request, token, progress).await?;
             let cache = self.cache()?;
             let cache_path = done.cache_path.as_ref().ok_or_else(|| AppError::Internal("no cache entry".into()))?;

@@ -15,6 +15,7 @@ mod model_speeds;
 mod opening;
 mod protocol;
 mod shelf;
+mod tile_images;
 
 use std::path::PathBuf;
 

@@ -5,6 +5,7 @@
 //! - `srimg://localhost/page/<id>`: an opened page, by the id `open_location` gave it.
 //! - `srimg://localhost/thumb/<id>`: its thumbnail, made in Rust and cached on disk.
 //! - `srimg://localhost/cover/<id>`: a listed book's cover, the thumbnail of its first page.
+//! - `srimg://localhost/tile/<id>`: a finished tile of a page being upscaled (see `tile_images`).
 
 use std::path::Path;
 
@@ -37,6 +38,11 @@ pub fn thumbnail_url(id: u32) -> String {
     format!("{BASE}/thumb/{id}")
 }
 
+/// URL of a finished tile's image.
+pub fn tile_url(id: u64) -> String {
+    format!("{BASE}/tile/{id}")
+}
+
 /// URL of a book's cover, by the id the shelf gave it.
 pub fn cover_url(id: u32) -> String {
     format!("{BASE}/cover/{id}")
@@ -59,6 +65,7 @@ fn resolve(engine: &SrVulkanManagerState, gallery: &Gallery, path: &str) -> Resu
             cache.and_then(|c| c.read_entry(&file)).map(|bytes| (bytes, true)).ok_or(StatusCode::NOT_FOUND)
         }
         SrimgTarget::Page(source) => page(engine, &source),
+        SrimgTarget::Tile(id) => engine.tile_image(id).map(|png| (png.to_vec(), true)).ok_or(StatusCode::NOT_FOUND),
         // Without a thumbnail cache, the page itself is served.
         SrimgTarget::Thumbnail(source) => match engine.thumbnails() {
             Some(thumbnails) => srview_core::books::thumbnail::thumbnail(&thumbnails, &source, &engine.limits())

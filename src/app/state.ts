@@ -3,9 +3,10 @@
 // index is derived from the location's list.
 //
 // The vertical strip (controllers/strip.ts) is another way of reading: it sets
-// `reading.onScreen` to the pages in the viewport and `reading.strip` to its layout. Pages that fill in tile by tile add their tiles to `PageUpscale`; text in
-// another language is a field here that the views watch.
-import type { BatchProgress, BatchSummary, DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, ModelSpeeds, OpenedLocation, Progress_Serialize, UpscaledImage } from "../bindings";
+// `reading.onScreen` to the pages in the viewport and `reading.strip` to its layout. Pages
+// that fill in tile by tile add their tiles to `PageUpscale`; text in another language is a
+// field here that the views watch.
+import type { BatchProgress, BatchSummary, DeviceMemory, DeviceReport, EngineStats, ErrorPayload, ImageEntry, ModelListing, ModelSpeeds, OpenedLocation, Progress_Serialize, TileImage, UpscaledImage } from "../bindings";
 import type { Bookmark } from "../state/bookmarks";
 import { bookSettingsOf, type BookSettings } from "../state/book-settings";
 import * as reading from "../state/reading";
@@ -73,6 +74,8 @@ export interface PageUpscale {
   failureMayPass?: boolean;
   skipped?: string;
   progress?: PageProgress;
+  /** The AI tiles finished so far by one request, drawn until the result covers them. */
+  tiles?: { request: string; list: readonly TileImage[] };
 }
 
 export interface UpscaleState {

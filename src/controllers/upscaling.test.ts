@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { UpscaledImage, UpscaleProgress } from "../bindings";
+import type { TileImage, TileOrder, UpscaledImage, UpscaleProgress } from "../bindings";
 import { CommandError, type UpscaleApi } from "../api";
 import type { AppState } from "../app/state";
 import type { Store } from "../app/store";
@@ -11,6 +11,7 @@ interface Sent {
   pageId: number;
   priority: string;
   modelRules: unknown;
+  tileOrder: TileOrder;
   reply: Deferred<UpscaledImage>;
   progress: (message: UpscaleProgress) => void;
 }
@@ -21,7 +22,7 @@ function fakeEngine() {
   const api: UpscaleApi = {
     upscale: (request, onProgress) => {
       const reply = deferred<UpscaledImage>();
-      sent.push({ requestId: request.requestId, pageId: request.pageId, priority: request.priority, modelRules: request.modelRules, reply, progress: onProgress });
+      sent.push({ requestId: request.requestId, pageId: request.pageId, priority: request.priority, modelRules: request.modelRules, tileOrder: request.tileOrder, reply, progress: onProgress });
       return reply.promise;
     },
     cancel: (ids) => cancelled.push(...ids),
@@ -38,7 +39,35 @@ function opened(store: Store<AppState>, ids: number[]): void {
   store.update((s) => ({ reading: { ...s.reading, location: location(ids), onScreen: [ids[0]], sizes: new Map(), problems: new Map() } }));
 }
 
+function tile(x: number): TileImage {
+  return { url: `srimg://localhost/tile/${x}`, x, y: 0, width: 10, height: 10, pageWidth: 20, pageHeight: 10, imageX: 0, imageY: 0, scale: 2 };
+}
+
 describe("UpscaleController", () => {
+  it("keeps a page's finished tiles by request, in the book's reading order, until another request starts over", async () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    store.update((s) => ({ settings: { ...s.settings, direction: "rtl" } }));
+    opened(store, [11]);
+    const first = engine.latest(11);
+    expect(first.tileOrder).toEqual({ rightToLeft: true, focus: null });
+    const computing = { phase: "computing" as const, done: 1, total: 2, rule: null };
+    first.progress({ requestId: first.requestId, progress: computing, tile: tile(10) });
+    first.progress({ requestId: first.requestId, progress: { ...computing, done: 2 }, tile: tile(0) });
+    expect(store.state.upscale.pages.get(11)?.tiles).toEqual({ request: first.requestId, list: [tile(10), tile(0)] });
+    first.reply.resolve(result(11));
+    await settle();
+    expect(store.state.upscale.pages.get(11)?.tiles?.list).toHaveLength(2);
+    // Another model: the page is asked for again and its old tiles are gone.
+    store.update((s) => ({ settings: { ...s.settings, model: "WAIFU2X_CUNET_UP2X" } }));
+    const second = engine.latest(11);
+    expect(second.requestId).not.toBe(first.requestId);
+    expect(store.state.upscale.pages.get(11)?.tiles).toBeUndefined();
+    second.progress({ requestId: second.requestId, progress: computing, tile: tile(5) });
+    expect(store.state.upscale.pages.get(11)?.tiles).toEqual({ request: second.requestId, list: [tile(5)] });
+  });
+
   it("asks for the page on screen first, then the pages ahead once it is done", async () => {
     const store = readyStore();
     const engine = fakeEngine();

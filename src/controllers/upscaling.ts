@@ -2,12 +2,13 @@
 // results, progress and the reasons a page is not upscaled are kept by page id; a result that
 // comes back for a request no longer current (the page left, the settings changed, another
 // location opened) is dropped.
-import type { Priority, UpscaledImage, UpscaleProgress } from "../bindings";
+import type { Priority, TileOrder, UpscaledImage, UpscaleProgress } from "../bindings";
 import { CommandError, describeError, type UpscaleApi } from "../api";
-import { aheadOfScreen, engineReady, onScreenByPriority, pages, upscaleFinished, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
+import { aheadOfScreen, engineReady, indexOf, onScreenByPriority, pages, upscaleFinished, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
 import type { Store } from "../app/store";
 import { RequestTracker } from "../state/requests";
 import { displayHeight } from "../state/rules";
+import { visibleBand } from "../state/strip";
 import { settingsKey, toRequestRules, toSkipRules, toUpscaleOptions } from "../state/settings";
 import { t } from "../i18n/i18n";
 
@@ -24,6 +25,8 @@ export class UpscaleController {
     private readonly now: () => number = () => performance.now(),
     /** The height the rules upscale towards: the screen's, in device pixels. */
     private readonly targetHeight: () => number = displayHeight,
+    /** The viewport's height, in CSS pixels (for the band of a strip page in view). */
+    private readonly viewHeight: () => number = () => globalThis.innerHeight ?? 0,
   ) {
     store.subscribe((state, previous) => this.follow(state, previous));
   }
@@ -118,15 +121,18 @@ export class UpscaleController {
 
   private async upscale(page: PageId, requestId: string, priority: Priority): Promise<void> {
     const settings = this.store.state.settings;
-    const onProgress = ({ progress }: UpscaleProgress) => {
+    const onProgress = ({ progress, tile }: UpscaleProgress) => {
       if (!this.tracker.isCurrent(page, requestId)) return;
       const previous = upscaleOf(this.store.state, page).progress;
       const since = progress.phase === "computing" && previous?.phase === "computing" ? previous.since : this.now();
-      this.setPage(page, (p) => ({ ...p, progress: { ...progress, since } }));
+      this.setPage(page, (p) => {
+        const tiles = tile ? { request: requestId, list: [...(p.tiles?.request === requestId ? p.tiles.list : []), tile] } : p.tiles;
+        return { ...p, progress: { ...progress, since }, tiles };
+      });
     };
     let outcome: Partial<PageUpscale> | null;
     try {
-      const result: UpscaledImage = await this.api.upscale({ requestId, pageId: page, options: toUpscaleOptions(settings), priority, skip: toSkipRules(settings), modelRules: toRequestRules(settings, this.targetHeight) }, onProgress);
+      const result: UpscaledImage = await this.api.upscale({ requestId, pageId: page, options: toUpscaleOptions(settings), priority, skip: toSkipRules(settings), modelRules: toRequestRules(settings, this.targetHeight), tileOrder: this.tileOrder(page) }, onProgress);
       const onScreen = this.store.state.reading.onScreen.includes(page);
       outcome = { result, failure: undefined, computedOnScreen: !result.fromCache && onScreen, preloaded: !result.fromCache && !onScreen, shownBefore: false };
     } catch (e) {
@@ -138,6 +144,16 @@ export class UpscaleController {
     if (!this.tracker.finished(page, requestId, outcome !== null)) return;
     // The change reschedules: once the pages on screen are done, the preloads start.
     this.setPage(page, (p) => ({ ...p, ...outcome, progress: undefined }));
+  }
+
+  /** The reader's order for the page's tiles: from the top, in the book's direction; in the
+   *  strip, the band in view first. */
+  private tileOrder(page: PageId): TileOrder {
+    const state = this.store.state;
+    const strip = state.reading.strip;
+    const index = indexOf(state, page);
+    const focus = strip && index >= 0 ? visibleBand(strip.layout, index, strip.scrollTop, this.viewHeight()) : null;
+    return { rightToLeft: state.settings.direction === "rtl", focus };
   }
 
   private setPage(page: PageId, change: (page: PageUpscale) => PageUpscale): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byVisibility, decodedRange, layoutStrip, pageAtY, positionAt, preloadPages, scrollTopOf, stripWidth, visiblePages } from "./strip";
+import { byVisibility, decodedRange, layoutStrip, pageAtY, positionAt, preloadPages, scrollTopOf, stripWidth, visiblePages, visibleBand } from "./strip";
 
 const sizes = [
   { width: 100, height: 200 },
@@ -97,5 +97,14 @@ describe("the reading position", () => {
     expect(scrollTopOf(layout, { index: 3, offset: 0.9 }, 500)).toBe(2130);
     expect(scrollTopOf(layout, { index: 9, offset: 0 }, 500)).toBe(1430);
     expect(scrollTopOf(layout, { index: 0, offset: 0 }, 5000)).toBe(0);
+  });
+});
+
+describe("visibleBand", () => {
+  it("is the part of a page inside the viewport, as fractions of the page", () => {
+    const layout = layoutStrip(3, () => ({ width: 100, height: 200 }), 100, 0);
+    expect(visibleBand(layout, 0, 150, 100)).toEqual({ x: 0, y: 0.75, width: 1, height: 0.25 });
+    expect(visibleBand(layout, 1, 150, 100)).toEqual({ x: 0, y: 0, width: 1, height: 0.25 });
+    expect(visibleBand(layout, 2, 150, 100)).toBeNull();
   });
 });

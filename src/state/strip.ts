@@ -121,3 +121,15 @@ export function scrollTopOf(layout: StripLayout, position: StripPosition, viewHe
 export function roundedPosition(position: StripPosition): StripPosition {
   return { index: position.index, offset: Math.round(position.offset * 1000) / 1000 };
 }
+
+/** The part of page `index` inside the viewport, as fractions of the page (its tiles are
+ *  computed first); null when none of it is. */
+export function visibleBand(layout: StripLayout, index: number, scrollTop: number, viewHeight: number): { x: number; y: number; width: number; height: number } | null {
+  const top = layout.tops[index];
+  const height = layout.heights[index];
+  if (top === undefined || !height) return null;
+  const from = Math.max(0, scrollTop - top);
+  const to = Math.min(height, scrollTop + viewHeight - top);
+  if (to <= from) return null;
+  return { x: 0, y: from / height, width: 1, height: (to - from) / height };
+}

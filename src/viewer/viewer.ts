@@ -10,6 +10,8 @@ import type { Direction } from "../state/reading";
 import { entryPoint, scrollStep, type ScrollAmount } from "../state/scroll";
 import { fitScale, zoomLabel, zoomStep } from "./zoom";
 import { t } from "../i18n/i18n";
+import type { TileImage } from "../bindings";
+import { TileLayer } from "./tiles";
 
 export interface Slot {
   box: HTMLElement;
@@ -36,6 +38,8 @@ export class Viewer {
   /** Where the pages on screen were entered (their start or end), kept until the reader moves
    *  them, so that it holds once their images have loaded. */
   private entry: { x: number; y: number } | null = null;
+  /** Each slot's AI tiles, drawn while its page is computed. */
+  readonly tileLayers: TileLayer[];
 
   constructor(
     private readonly stage: HTMLElement,
@@ -47,12 +51,13 @@ export class Viewer {
     this.bindPan();
     this.bindCompareHandle();
     new ResizeObserver(() => this.layout()).observe(stage);
+    this.tileLayers = slots.map((slot) => new TileLayer(slot.box, slot.upscaled));
     for (const slot of slots) {
       slot.original.addEventListener("load", () => {
         if (this.entry) this.pan = { ...this.entry };
         this.layout();
       });
-      slot.upscaled.addEventListener("load", () => this.layout());
+      slot.upscaled.addEventListener("load", () => this.refreshLayers());
     }
   }
 
@@ -65,6 +70,7 @@ export class Viewer {
     this.slots.forEach((slot, i) => {
       slot.upscaled.hidden = true;
       slot.upscaled.removeAttribute("src");
+      this.tileLayers[i].clear();
       slot.box.hidden = i >= urls.length;
       if (i < urls.length) {
         if (slot.original.getAttribute("src") !== urls[i]) slot.original.src = urls[i];
@@ -122,6 +128,14 @@ export class Viewer {
     } else if (target.upscaled.getAttribute("src") !== url) {
       target.upscaled.src = url;
     }
+    this.refreshLayers();
+  }
+
+  /** Draws the finished AI tiles of the page in `slot`, computed by request `key`. */
+  drawTiles(slot: number, key: string, tiles: readonly TileImage[]): void {
+    if (this.slots[slot]?.box.hidden) return;
+    if (!key) this.tileLayers[slot].clear();
+    else this.tileLayers[slot].draw(key, tiles);
     this.refreshLayers();
   }
 
@@ -219,7 +233,12 @@ export class Viewer {
 
   private refreshLayers(): void {
     const shown = this.showUpscaled || this.comparing;
-    for (const slot of this.visibleSlots()) slot.upscaled.hidden = !(shown && slot.upscaled.hasAttribute("src"));
+    this.visibleSlots().forEach((slot, i) => {
+      slot.upscaled.hidden = !(shown && slot.upscaled.hasAttribute("src"));
+      // The tiles show until the finished page has loaded over them.
+      const covered = !slot.upscaled.hidden && slot.upscaled.complete && slot.upscaled.naturalWidth > 0;
+      this.tileLayers[i].canvas.style.visibility = shown && !covered ? "" : "hidden";
+    });
     this.handle.hidden = !(this.comparing && this.upscaledShown());
     this.layout();
   }
@@ -267,13 +286,14 @@ export class Viewer {
     const at = this.compareAt * rect.width;
     this.handle.style.left = `${at}px`;
     for (const slot of this.visibleSlots()) {
+      const tiles = this.tileLayers[this.slots.indexOf(slot)].canvas;
       if (!this.comparing) {
-        slot.upscaled.style.clipPath = "";
+        slot.upscaled.style.clipPath = tiles.style.clipPath = "";
         continue;
       }
       const box = slot.box.getBoundingClientRect();
       const inside = box.width ? clamp((at + rect.left - box.left) / box.width, 0, 1) : 0;
-      slot.upscaled.style.clipPath = `inset(0 0 0 ${(inside * 100).toFixed(2)}%)`;
+      slot.upscaled.style.clipPath = tiles.style.clipPath = `inset(0 0 0 ${(inside * 100).toFixed(2)}%)`;
     }
   }
 

@@ -82,6 +82,25 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
     },
   );
 
+  // The AI tiles of the pages on screen, drawn as they finish while upscaling is on.
+  store.watch(
+    (s) => {
+      if (s.reading.strip) return "";
+      return s.reading.onScreen.map((id) => {
+        const tiles = s.upscale.on ? upscaleOf(s, id).tiles : undefined;
+        return tiles ? `${tiles.request}:${tiles.list.length}` : "";
+      }).join("\n");
+    },
+    () => {
+      const s = store.state;
+      if (s.reading.strip) return;
+      s.reading.onScreen.forEach((id, slot) => {
+        const tiles = s.upscale.on ? upscaleOf(s, id).tiles : undefined;
+        viewer.drawTiles(slot, tiles?.request ?? "", tiles?.list ?? []);
+      });
+    },
+  );
+
   store.watch(
     (s) => [s.settings.direction, s.settings.language, ...upscaledIndices(s)],
     ([direction, , ...upscaled]) => {

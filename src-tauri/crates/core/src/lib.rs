@@ -30,7 +30,7 @@ pub use books::bookshelf::Bookshelf;
 pub use books::source::{ImageSource, PageReader};
 pub use engine::{
     DeviceChoice, DeviceReport, Engine, EngineConfig, GpuDevice, ModelListing, Phase, Priority, Progress,
-    SchedulerSnapshot, SkipRules, StageTimings, StartupStep, UpscaleOutcome, UpscaleRequest,
+    SchedulerSnapshot, SkipRules, StageTimings, StartupStep, TileReady, UpscaleOutcome, UpscaleRequest,
 };
 pub use error::SrError;
 pub use limits::Limits;

@@ -49,6 +49,8 @@ pub(crate) fn take_loader_fault() -> Option<String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobStart {
     pub input_size: (u32, u32),
+    /// For a tile: where its own part of the page starts.
+    pub tile_at: Option<(u32, u32)>,
     /// 0 = interactive, 1 = background, 2 = batch, 3 = idle (speed probes).
     pub urgency: u8,
 }
@@ -56,9 +58,9 @@ pub struct JobStart {
 static RECORDING: AtomicBool = AtomicBool::new(false);
 static STARTS: Mutex<Vec<JobStart>> = Mutex::new(Vec::new());
 
-pub(crate) fn record_start(input_size: (u32, u32), urgency: u8) {
+pub(crate) fn record_start(input_size: (u32, u32), tile_at: Option<(u32, u32)>, urgency: u8) {
     if RECORDING.load(Ordering::Relaxed) {
-        lock(&STARTS).push(JobStart { input_size, urgency });
+        lock(&STARTS).push(JobStart { input_size, tile_at, urgency });
     }
 }
 

@@ -6,10 +6,11 @@ mod common;
 
 use common::*;
 use image::ImageFormat;
+use srview_core::models::tiling::TileOrder;
 use srview_core::testing::{job_starts, record_job_starts, set_result_fault, Fault};
 use srview_core::{
-    CancellationToken, Engine, EngineConfig, OutputFormat, Phase, Priority, Progress, SizeRequest, UpscaleOptions,
-    UpscaleRequest,
+    CancellationToken, Engine, EngineConfig, OutputFormat, Phase, Priority, Progress, SizeRequest, TileReady,
+    UpscaleOptions, UpscaleRequest,
 };
 
 /// Job counters and fault hooks are process-wide, so these tests run one at a time.
@@ -229,4 +230,95 @@ async fn an_empty_tile_is_retried_smaller_and_the_page_completes() {
         .await
         .unwrap();
     assert!(srview_core::models::tiling::psnr(&done.bytes, &one.bytes).unwrap() >= 50.0);
+}
+
+/// Tiles start in the reader's order (top-left first left to right, top-right first right to
+/// left). Each finished tile is reported once, with its image; their parts cover the page
+/// exactly once, and drawn together they are the finished page, pixel for pixel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tiles_start_in_reading_order_and_each_is_reported_as_it_finishes() {
+    let _serial = SERIAL.lock().await;
+    let (engine, _cache) = engine_with(EngineConfig { stagger: false, ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    for (right_to_left, seed) in [(false, 21), (true, 22)] {
+        let (width, height) = (900, 700);
+        let page = write_image(dir.path(), &format!("page-{seed}.png"), width, height, seed);
+        let mut request = UpscaleRequest::new(&page, options("WAIFU2X_ANIME_UP2X"));
+        request.tile_order = TileOrder { right_to_left, focus: None };
+        let reported = std::sync::Mutex::new(Vec::<TileReady>::new());
+        record_job_starts();
+        let done = engine
+            .upscale(request, CancellationToken::new(), |p: Progress| reported.lock().unwrap().extend(p.tile))
+            .await
+            .unwrap();
+        let starts: Vec<(u32, u32)> = job_starts().iter().filter_map(|s| s.tile_at).collect();
+        let tiles = reported.into_inner().unwrap();
+        say(&format!("right to left {right_to_left}: tiles started at {starts:?}"));
+        assert!(
+            done.tiles >= 4 && tiles.len() == done.tiles as usize,
+            "{} tiles, {} reported",
+            done.tiles,
+            tiles.len()
+        );
+        let mut reading = starts.clone();
+        reading.sort_by_key(|&(x, y)| (y, if right_to_left { u32::MAX - x } else { x }));
+        assert_eq!(starts, reading, "tiles start in reading order");
+        let first = starts[0];
+        assert_eq!(first.1, 0);
+        assert_eq!(
+            first.0 == 0,
+            !right_to_left,
+            "the first tile is at the top {}",
+            if right_to_left { "right" } else { "left" }
+        );
+
+        let scale = tiles[0].scale;
+        let mut composite = image::RgbaImage::new(width * scale, height * scale);
+        let mut covered = vec![0u8; (width * height) as usize];
+        for tile in &tiles {
+            assert_eq!((tile.page_width, tile.page_height, tile.scale), (width, height, scale));
+            let image = image::load_from_memory_with_format(&tile.png, ImageFormat::Png).unwrap().to_rgba8();
+            assert!(
+                image.width() >= tile.image_x + tile.width * scale
+                    && image.height() >= tile.image_y + tile.height * scale
+            );
+            let part =
+                image::imageops::crop_imm(&image, tile.image_x, tile.image_y, tile.width * scale, tile.height * scale);
+            image::imageops::replace(&mut composite, &*part, (tile.x * scale) as i64, (tile.y * scale) as i64);
+            for y in tile.y..tile.y + tile.height {
+                for x in tile.x..tile.x + tile.width {
+                    covered[(y * width + x) as usize] += 1;
+                }
+            }
+        }
+        assert!(covered.iter().all(|&c| c == 1), "the reported tiles cover the page exactly once");
+        let finished = image::load_from_memory(&done.bytes).unwrap().to_rgba8();
+        assert_eq!(composite.dimensions(), finished.dimensions());
+        assert!(composite == finished, "the tiles drawn together are the finished page");
+    }
+}
+
+/// With no reader waiting, a batch page runs as one job (faster); with a reader open, batch
+/// pages are tiled so that the page on screen can go first; a page for the screen always is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_pages_run_whole_unless_a_reader_is_open() {
+    let _serial = SERIAL.lock().await;
+    let (engine, _cache) = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let upscale = |seed: u32, priority: Priority| {
+        let page = write_image(dir.path(), &format!("batch-{seed}.png"), 900, 700, seed);
+        let engine = engine.clone();
+        async move {
+            let request = UpscaleRequest { priority, ..UpscaleRequest::new(&page, options("WAIFU2X_ANIME_UP2X")) };
+            engine.upscale(request, CancellationToken::new(), |_| {}).await.unwrap()
+        }
+    };
+    let alone = upscale(31, Priority::Batch).await;
+    assert_eq!(alone.tiles, 0, "no reader: one job");
+    assert_eq!(decoded_size(&alone.bytes), (1800, 1400));
+    assert!(upscale(32, Priority::Interactive).await.tiles >= 4, "the page on screen is tiled");
+    engine.set_reader_open(true);
+    let beside_a_reader = upscale(33, Priority::Batch).await;
+    assert!(beside_a_reader.tiles >= 4, "beside a reader: tiles ({})", beside_a_reader.tiles);
+    engine.set_reader_open(false);
 }

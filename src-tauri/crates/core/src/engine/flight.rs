@@ -17,12 +17,14 @@ use std::time::Duration;
 
 use tokio::sync::{watch, Notify};
 
+use crate::engine::request::TileReady;
 use crate::engine::scheduler::{Priority, Urgency};
 use crate::engine::session::Session;
 use crate::engine::tile_store::TileStore;
 use crate::error::SrError;
 use crate::limits::Limits;
 use crate::models::options::Plan;
+use crate::models::tiling::TileOrder;
 use crate::store::cache::{CacheKey, ResultCache};
 use crate::sync::lock;
 
@@ -52,6 +54,8 @@ pub(crate) enum FlightState {
 }
 
 pub(crate) struct Flight {
+    /// The tiles done so far, in the order they finished, for drawing.
+    tiles_done: Mutex<Vec<TileReady>>,
     /// Requests waiting, per priority.
     waiters: Mutex<[u32; 3]>,
     pub urgency: Arc<Urgency>,
@@ -63,6 +67,7 @@ pub(crate) struct Flight {
 impl Flight {
     fn new(priority: Priority, order: u64) -> Arc<Self> {
         Arc::new(Flight {
+            tiles_done: Mutex::default(),
             waiters: Mutex::new([0; 3]),
             urgency: Urgency::new(priority, order),
             changed: Notify::new(),
@@ -86,6 +91,16 @@ impl Flight {
 
     pub fn subscribe(&self) -> watch::Receiver<FlightState> {
         self.state.subscribe()
+    }
+
+    /// Records a finished tile; the next published state makes it known.
+    pub(super) fn tile_done(&self, tile: TileReady) {
+        lock(&self.tiles_done).push(tile);
+    }
+
+    /// The tiles done after the first `seen`.
+    pub(super) fn tiles_after(&self, seen: usize) -> Vec<TileReady> {
+        lock(&self.tiles_done).get(seen..).map(<[TileReady]>::to_vec).unwrap_or_default()
     }
 
     pub(super) fn publish(&self, state: FlightState) {
@@ -200,6 +215,14 @@ pub(crate) struct FlightJob {
     pub tiles: Arc<TileStore>,
     /// Tile large pages (off only to compare against whole-page jobs).
     pub tiling: bool,
+    /// Whether a reader may wait for the page (the app with a book open, or a request for the
+    /// screen): then a page is tiled, so that the page on screen can preempt it. Otherwise a page
+    /// that fits `WHOLE_PAGE_BYTES` runs as one job, which is faster.
+    pub reader_waits: bool,
+    /// Even out progress with a half tile (see `tiling::stagger`).
+    pub stagger: bool,
+    /// The order of the tiles.
+    pub order: TileOrder,
     /// How long one custom-model call may run.
     pub custom_limit: Duration,
 }

@@ -16,11 +16,20 @@ use crate::books::input::{self, PreparedInput};
 use crate::engine::encode;
 use crate::engine::flight::{Computed, Flight, FlightJob, FlightState};
 use crate::engine::flight_units::{accept, chain_scale, custom_policy, tile_key, unit_spec, Accepted, TiledPage, Unit};
+use crate::engine::request::TileReady;
 use crate::engine::scheduler::JobDone;
 use crate::error::{Result, SrError};
 use crate::models::custom::passes;
 use crate::models::tiling::{self, Stitcher, Tile, TilePolicy};
 use crate::sync::{blocking, lock};
+
+/// A page whose upscaled pixels take at most this much memory may run as one job.
+const WHOLE_PAGE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
+
+/// Whether a page upscaled by `scale` fits `WHOLE_PAGE_BYTES` as RGBA.
+fn fits_whole(width: u32, height: u32, scale: f64) -> bool {
+    width as f64 * height as f64 * scale.ceil().powi(2) * 4.0 <= WHOLE_PAGE_BYTES
+}
 
 /// Runs a flight to its end and publishes the outcome.
 pub(crate) async fn fly(mut job: FlightJob, flight: Arc<Flight>) {
@@ -109,8 +118,10 @@ impl<'a> FlightRun<'a> {
         let wanted_scale = (width as f64 / source_width as f64).max(height as f64 / source_height as f64);
         let policy = match &job.plan.custom {
             Some(_) => Some(custom_policy(job, source_width, source_height)),
-            None => tiling::policy(&job.plan.model, job.plan.tile_size, job.plan.tile_chosen, cpu_mode)
-                .filter(|p| job.tiling && prepared.frames == 1 && tiling::worth_tiling(source_width, source_height, p)),
+            None => tiling::policy(&job.plan.model, job.plan.tile_size, job.plan.tile_chosen, cpu_mode).filter(|p| {
+                let worth = job.tiling && prepared.frames == 1 && tiling::worth_tiling(source_width, source_height, p);
+                worth && (job.reader_waits || !fits_whole(source_width, source_height, wanted_scale))
+            }),
         };
         let mut run = FlightRun {
             job,
@@ -148,7 +159,8 @@ impl<'a> FlightRun<'a> {
                 };
                 let page_size = (self.source_width, self.source_height);
                 let mut tiles = tiling::grid(page_size.0, page_size.1, &policy);
-                if job.plan.custom.is_none() && job.session.report.pipeline_depth >= 2 {
+                tiling::order(&mut tiles, &job.order, page_size);
+                if job.stagger && job.plan.custom.is_none() && job.session.report.pipeline_depth >= 2 {
                     tiling::stagger(&mut tiles, &policy, page_size);
                 }
                 self.units = tiles.into_iter().map(|tile| Unit::Tile { tile, internal: policy.internal }).collect();
@@ -180,7 +192,7 @@ impl<'a> FlightRun<'a> {
             return Ok(());
         }
         let (stitcher, raw_pixels) = (page.stitcher.clone(), job.plan.custom.is_some());
-        let pasted: Vec<usize> = blocking(move || {
+        let pasted: Vec<(usize, Tile, Arc<Vec<u8>>)> = blocking(move || {
             let mut stitcher = lock(&stitcher);
             stored
                 .into_iter()
@@ -192,14 +204,17 @@ impl<'a> FlightRun<'a> {
                         false => Stitcher::decode(&tile, chain, &bytes).ok(),
                     }?;
                     stitcher.paste(&tile, &image);
-                    Some(i)
+                    Some((i, tile, bytes))
                 })
                 .collect()
         })
         .await?;
-        for i in pasted {
+        for (i, tile, bytes) in pasted {
             self.states[i] = UnitState::Done;
             self.done += 1;
+            if !raw_pixels {
+                self.flight.tile_done(self.tile_ready(&tile, bytes));
+            }
         }
         Ok(())
     }
@@ -252,7 +267,9 @@ impl<'a> FlightRun<'a> {
                 self.wanted_scale,
                 &self.whole_input,
             );
-            let ticket = match self.job.session.scheduler.submit(spec, self.flight.urgency.clone()) {
+            // The reader's first tile of a page not started yet (see `Queued::lead`).
+            let lead = i == 0 && self.done == 0 && self.tiled.is_some();
+            let ticket = match self.job.session.scheduler.submit(spec, self.flight.urgency.clone(), lead) {
                 Ok(ticket) => ticket,
                 Err(err) => return Err(self.withdraw(err)),
             };
@@ -313,8 +330,14 @@ impl<'a> FlightRun<'a> {
                 match accepted {
                     Err(err) => return Err(self.withdraw(err)),
                     Ok(Accepted::Retry) => self.states[i] = UnitState::Pending,
-                    Ok(Accepted::Output(bytes)) => {
-                        self.whole_output = bytes;
+                    Ok(accepted) => {
+                        match (accepted, self.units[i]) {
+                            (Accepted::Page(bytes), _) => self.whole_output = Some(bytes),
+                            (Accepted::Tile(Some(png)), Unit::Tile { tile, .. }) => {
+                                self.flight.tile_done(self.tile_ready(&tile, png))
+                            }
+                            _ => {}
+                        }
                         self.states[i] = UnitState::Done;
                         self.done += 1;
                         clock.last_done = Instant::now();
@@ -324,6 +347,22 @@ impl<'a> FlightRun<'a> {
             }
         }
         Ok(())
+    }
+
+    /// What a reader needs to draw a finished tile.
+    fn tile_ready(&self, tile: &Tile, png: Arc<Vec<u8>>) -> TileReady {
+        TileReady {
+            x: tile.x,
+            y: tile.y,
+            width: tile.width,
+            height: tile.height,
+            page_width: self.source_width,
+            page_height: self.source_height,
+            image_x: (tile.x - tile.padded_x) * self.chain,
+            image_y: (tile.y - tile.padded_y) * self.chain,
+            scale: self.chain,
+            png,
+        }
     }
 
     /// Stage 4: the page's bytes (the whole page's result checked for size, or the tiles

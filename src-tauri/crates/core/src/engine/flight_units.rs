@@ -113,8 +113,10 @@ pub(super) fn unit_spec(
 pub(super) enum Accepted {
     /// Run the unit again (smaller, after an apparent out-of-memory failure).
     Retry,
-    /// Done; for a whole page, its encoded bytes.
-    Output(Option<Vec<u8>>),
+    /// The whole page, encoded.
+    Page(Vec<u8>),
+    /// A tile, pasted; its image as PNG (a custom model's tile has none: it gives raw pixels).
+    Tile(Option<Arc<Vec<u8>>>),
 }
 
 /// Checks one unit's result. An empty or black result is what an out-of-memory failure looks
@@ -171,8 +173,8 @@ pub(super) async fn accept(
             if failed {
                 return retry(unit, "the tile came back black");
             }
-            job.tiles.put(tile_key(job, unit, chain), bytes);
-            Ok(Accepted::Output(None))
+            job.tiles.put(tile_key(job, unit, chain), bytes.clone());
+            Ok(Accepted::Tile(Some(bytes)))
         }
         _ => {
             // Out of memory only happens on a GPU; there a black page from a non-black input is one.
@@ -186,7 +188,7 @@ pub(super) async fn accept(
                     return retry(unit, "the page came back black");
                 }
             }
-            Ok(Accepted::Output(Some(bytes)))
+            Ok(Accepted::Page(bytes))
         }
     }
 }
@@ -216,7 +218,7 @@ async fn accept_pixels(
     })
     .await?;
     job.tiles.put(tile_key(job, unit, chain), Arc::new(image.into_raw()));
-    Ok(Accepted::Output(None))
+    Ok(Accepted::Tile(None))
 }
 
 #[cfg(test)]

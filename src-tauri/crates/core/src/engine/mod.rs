@@ -20,7 +20,7 @@ pub mod vulkan_memory;
 mod workers;
 
 pub use device::{DeviceChoice, DeviceReport, GpuDevice, StartupStep};
-pub use request::{EngineConfig, ModelListing, Phase, Progress, SkipRules, UpscaleOutcome, UpscaleRequest};
+pub use request::{EngineConfig, ModelListing, Phase, Progress, SkipRules, TileReady, UpscaleOutcome, UpscaleRequest};
 pub use scheduler::{Priority, SchedulerSnapshot};
 pub use speed_probe::Speeds;
 pub use stats::StageTimings;

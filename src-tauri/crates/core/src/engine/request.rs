@@ -18,6 +18,7 @@ use crate::limits::Limits;
 use crate::models::catalogue::ModelInfo;
 use crate::models::options::{OutputFormat, UpscaleOptions};
 use crate::models::rules::ModelRules;
+use crate::models::tiling::TileOrder;
 use crate::store::export::Overwrite;
 
 #[derive(Debug, Clone)]
@@ -34,6 +35,9 @@ pub struct EngineConfig {
     pub timeout: Option<Duration>,
     /// Tile large pages (see `tiling`); off only to compare against whole-page jobs.
     pub tiling: bool,
+    /// Split one tile of a page in two to even out progress (see `tiling::stagger`); off only
+    /// to compare.
+    pub stagger: bool,
     /// Keep per-stage statistics (see `stats`); off only to measure what they cost.
     pub stats: bool,
     /// The folder of custom `.onnx` models and `.py` plugins (see `custom`).
@@ -51,6 +55,7 @@ impl Default for EngineConfig {
             limits: Limits::default(),
             timeout: None,
             tiling: true,
+            stagger: true,
             stats: true,
             models_dir: crate::models::custom::default_models_dir(),
             custom_call_limit: crate::models::custom::DEFAULT_CALL_LIMIT,
@@ -84,6 +89,8 @@ pub struct UpscaleRequest {
     pub skip: SkipRules,
     /// With the model `auto`: these rules rather than the engine's (`Engine::set_model_rules`).
     pub model_rules: Option<Arc<ModelRules>>,
+    /// The order a tiled page's tiles are computed in (the first request's, when several wait).
+    pub tile_order: TileOrder,
 }
 
 static NEXT_ORDER: AtomicU64 = AtomicU64::new(0);
@@ -99,6 +106,7 @@ impl UpscaleRequest {
             order: NEXT_ORDER.fetch_add(1, Ordering::Relaxed),
             skip: SkipRules::default(),
             model_rules: None,
+            tile_order: TileOrder::default(),
         }
     }
 }
@@ -126,12 +134,35 @@ pub struct Progress {
     pub total: u32,
     /// With the model `auto`: the name of the rule that chose the model.
     pub rule: Option<String>,
+    /// A tile that is done: one report for each, in the order they finish.
+    #[serde(skip)]
+    pub tile: Option<TileReady>,
 }
 
 impl Progress {
     pub(super) fn phase(phase: Phase) -> Self {
-        Progress { phase, done: 0, total: 0, rule: None }
+        Progress { phase, done: 0, total: 0, rule: None, tile: None }
     }
+}
+
+/// A finished tile of a page still being computed, to draw before the page is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TileReady {
+    /// The part of the page the tile gives, in the original's pixels.
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+    /// The original's size.
+    pub page_width: u32,
+    pub page_height: u32,
+    /// Where that part starts in the tile's image, which also holds its context.
+    pub image_x: u32,
+    pub image_y: u32,
+    /// The image's pixels per original pixel.
+    pub scale: u32,
+    /// The image, as PNG.
+    pub png: Arc<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

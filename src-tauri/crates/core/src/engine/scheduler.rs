@@ -104,6 +104,15 @@ impl JobSpec {
         matches!(self, JobSpec::Custom(_))
     }
 
+    /// Where the tile's own part of the page starts, for a tile.
+    fn tile_at(&self) -> Option<(u32, u32)> {
+        match self {
+            JobSpec::SrVulkan(SrVulkanJob { input: JobInput::Region { tile, .. }, .. }) => Some((tile.x, tile.y)),
+            JobSpec::SrVulkan(_) => None,
+            JobSpec::Custom(job) => Some((job.tile.x, job.tile.y)),
+        }
+    }
+
     pub(super) fn input_size(&self) -> (u32, u32) {
         match self {
             JobSpec::SrVulkan(job) => match &job.input {
@@ -178,6 +187,9 @@ struct Queued {
     seq: u64,
     spec: JobSpec,
     urgency: Arc<Urgency>,
+    /// The first tile the reader sees of its page: for the screen, it runs with nothing
+    /// started beside it, so its pixels come in one tile's time.
+    lead: bool,
     started: oneshot::Sender<()>,
     done: oneshot::Sender<Result<JobDone>>,
 }
@@ -187,6 +199,8 @@ pub(super) struct Running {
     urgency: Arc<Urgency>,
     pub input_size: (u32, u32),
     custom: bool,
+    /// Nothing starts beside it.
+    alone: bool,
 }
 
 #[derive(Default)]
@@ -209,7 +223,7 @@ impl Dispatch {
 
     /// The next job to start, if any may start now.
     fn pick(&mut self, depth: usize, cpu_mode: bool) -> Option<Queued> {
-        if self.closed.is_some() || self.running.len() >= depth {
+        if self.closed.is_some() || self.running.len() >= depth || self.running.values().any(|r| r.alone) {
             return None;
         }
         self.queued.retain(|q| !q.done.is_closed());
@@ -297,8 +311,9 @@ impl Scheduler {
         *lock(&self.wake_submitter) = wake;
     }
 
-    /// Queues a job with the urgency of the page it belongs to.
-    pub(crate) fn submit(&self, spec: JobSpec, urgency: Arc<Urgency>) -> Result<Ticket> {
+    /// Queues a job with the urgency of the page it belongs to; `lead` for the page's first tile
+    /// in reading order (see `Queued::lead`).
+    pub(crate) fn submit(&self, spec: JobSpec, urgency: Arc<Urgency>, lead: bool) -> Result<Ticket> {
         let (started_tx, started) = oneshot::channel();
         let (done_tx, done) = oneshot::channel();
         let back_id = {
@@ -309,7 +324,7 @@ impl Scheduler {
             let back_id = dispatch.allocate_back_id();
             dispatch.next_seq += 1;
             let seq = dispatch.next_seq;
-            dispatch.queued.push(Queued { back_id, seq, spec, urgency, started: started_tx, done: done_tx });
+            dispatch.queued.push(Queued { back_id, seq, spec, urgency, lead, started: started_tx, done: done_tx });
             back_id
         };
         self.reschedule();
@@ -335,11 +350,13 @@ impl Scheduler {
     /// The next job that may start now, moved to the running ones.
     pub(super) fn start_next(&self) -> Option<(i32, JobSpec, oneshot::Sender<()>)> {
         let mut dispatch = lock(&self.dispatch);
-        let Queued { back_id, spec, urgency, started, done, .. } = dispatch.pick(self.pipeline_depth, self.cpu_mode)?;
+        let Queued { back_id, spec, urgency, lead, started, done, .. } =
+            dispatch.pick(self.pipeline_depth, self.cpu_mode)?;
         let input_size = spec.input_size();
-        crate::testing::record_start(input_size, urgency.rank());
+        crate::testing::record_start(input_size, spec.tile_at(), urgency.rank());
         let custom = spec.is_custom();
-        dispatch.running.insert(back_id, Running { done, urgency, input_size, custom });
+        let alone = lead && urgency.is_interactive();
+        dispatch.running.insert(back_id, Running { done, urgency, input_size, custom, alone });
         dispatch.started_total += 1;
         Some((back_id, spec, started))
     }
@@ -447,6 +464,7 @@ mod tests {
             seq: dispatch.next_seq,
             spec,
             urgency,
+            lead: false,
             started,
             done,
         });
@@ -498,7 +516,7 @@ mod tests {
         let (running_done, _rx) = oneshot::channel();
         dispatch.running.insert(
             batch.back_id,
-            Running { done: running_done, urgency: batch.urgency, input_size: (1, 1), custom: false },
+            Running { done: running_done, urgency: batch.urgency, input_size: (1, 1), custom: false, alone: false },
         );
         assert!(dispatch.pick(8, false).is_none(), "the idle job waits while another runs, even with room beside it");
         dispatch.running.clear();
@@ -506,5 +524,22 @@ mod tests {
         assert!(dispatch.pick(8, false).is_none(), "and while a page the reader waits for is on its way");
         dispatch.interactive_arriving = 0;
         assert_eq!(dispatch.pick(8, false).map(|q| q.seq), Some(2));
+    }
+
+    #[test]
+    fn nothing_starts_beside_the_first_tile_of_the_page_on_screen() {
+        let mut dispatch = Dispatch::default();
+        queue(&mut dispatch, Priority::Interactive);
+        queue(&mut dispatch, Priority::Interactive);
+        dispatch.queued[0].lead = true;
+        let lead = dispatch.pick(2, true).expect("the first tile starts");
+        let (done, _rx) = oneshot::channel();
+        dispatch.running.insert(
+            lead.back_id,
+            Running { done, urgency: lead.urgency, input_size: (1, 1), custom: false, alone: true },
+        );
+        assert!(dispatch.pick(2, true).is_none(), "the page's next tile waits for the first");
+        dispatch.running.clear();
+        assert!(dispatch.pick(2, true).is_some(), "then it starts");
     }
 }

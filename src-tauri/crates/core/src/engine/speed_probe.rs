@@ -140,7 +140,7 @@ impl Engine {
     /// Runs one idle job: milliseconds from its start to its result, and whether it ran alone.
     async fn time_job(&self, job: JobSpec) -> Result<(f64, bool)> {
         let scheduler = &self.session().scheduler;
-        let ticket = scheduler.submit(job, Urgency::idle())?;
+        let ticket = scheduler.submit(job, Urgency::idle(), false)?;
         ticket.started.await.map_err(|_| SrError::Cancelled)?;
         let started = Instant::now();
         let jobs_before = scheduler.snapshot().started_total;

@@ -2,6 +2,7 @@
 //! and otherwise joins (or starts) the one flight computing that result; see `flight`.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -49,6 +50,9 @@ struct EngineShared {
     limits: Limits,
     timeout: Option<Duration>,
     tiling: bool,
+    stagger: bool,
+    /// Whether a reader is open (see `Engine::set_reader_open`).
+    reader_open: AtomicBool,
     stats: Stats,
     custom: Arc<CustomModels>,
     custom_call_limit: Duration,
@@ -83,6 +87,8 @@ impl Engine {
             limits: config.limits,
             timeout: config.timeout,
             tiling: config.tiling,
+            stagger: config.stagger,
+            reader_open: AtomicBool::new(false),
             custom: Arc::new(CustomModels::new(config.models_dir)),
             custom_call_limit: config.custom_call_limit,
             input_hashes: Arc::default(),
@@ -153,6 +159,14 @@ impl Engine {
 
     pub fn limits(&self) -> Limits {
         self.shared.limits
+    }
+
+    /// Says whether a reader is open (the app with a book). While one is, batch pages are
+    /// computed in tiles, so that the page on screen can go before the rest of a batch page;
+    /// otherwise a batch page runs as one job, which is faster. Pages for the screen (any
+    /// priority but `Batch`) are always tiled.
+    pub fn set_reader_open(&self, open: bool) {
+        self.shared.reader_open.store(open, Ordering::Relaxed);
     }
 
     /// Jobs waiting and running in sr_vulkan right now, and flights in progress.
@@ -401,6 +415,9 @@ impl Engine {
             flights: shared.flights.clone(),
             tiles: shared.tiles.clone(),
             tiling: shared.tiling,
+            reader_waits: request.priority != Priority::Batch || shared.reader_open.load(Ordering::Relaxed),
+            stagger: shared.stagger,
+            order: request.tile_order,
             custom_limit: shared.custom_call_limit,
         };
         let waiter = shared.flights.join(flight_key, request.priority, request.order, &shared.session, move |flight| {
@@ -408,24 +425,37 @@ impl Engine {
         });
         let mut states = waiter.flight.subscribe();
         let mut deadline: Option<tokio::time::Instant> = None;
-        let mut last = None;
+        let (mut last, mut computing, mut tiles_seen) = (None, None, 0);
         loop {
             let state = states.borrow_and_update().clone();
             let report = match &state {
                 FlightState::Preparing => Progress::phase(Phase::Checking),
                 FlightState::Queued => Progress::phase(Phase::Queued),
                 FlightState::Computing { done, total } => {
-                    Progress { phase: Phase::Computing, done: *done, total: *total, rule: None }
+                    Progress { phase: Phase::Computing, done: *done, total: *total, rule: None, tile: None }
                 }
                 FlightState::Writing => Progress::phase(Phase::Writing),
-                FlightState::Finished(result) => return result.clone(),
+                FlightState::Finished(_) => Progress::phase(Phase::Done),
             };
             if matches!(state, FlightState::Computing { .. }) && deadline.is_none() {
                 deadline = shared.timeout.map(|limit| tokio::time::Instant::now() + limit);
             }
-            if last.as_ref() != Some(&report) {
+            if report.phase == Phase::Computing {
+                computing = Some(report.clone());
+            }
+            if last.as_ref() != Some(&report) && report.phase != Phase::Done {
                 progress(report.clone());
                 last = Some(report);
+            }
+            // Every finished tile is reported, also the last ones, seen only once the page is done.
+            if let Some(computing) = &computing {
+                for tile in waiter.flight.tiles_after(tiles_seen) {
+                    tiles_seen += 1;
+                    progress(Progress { tile: Some(tile), ..computing.clone() });
+                }
+            }
+            if let FlightState::Finished(result) = state {
+                return result;
             }
             let timeout = async {
                 match deadline {

@@ -11,6 +11,7 @@
 //! the whole page: only the `pad`-wide borders next to a job's edges can differ.
 
 use image::{imageops, DynamicImage, ImageFormat, RgbaImage};
+use serde::{Deserialize, Serialize};
 
 use crate::books::input::bmp;
 use crate::models::catalogue::{ModelFamily, ModelInfo};
@@ -151,30 +152,76 @@ pub fn grid(width: u32, height: u32, policy: &TilePolicy) -> Vec<Tile> {
     tiles
 }
 
+/// A part of a page, in fractions of its width and height (0 to 1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PageRegion {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The order a page's tiles are computed in: the reader's. Rows from the top, each from its
+/// left end, or from its right end for right-to-left books.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct TileOrder {
+    pub right_to_left: bool,
+    /// The part of the page on screen (zoomed in, or the band of the strip in view): its tiles
+    /// first, then the others by their distance from it.
+    pub focus: Option<PageRegion>,
+}
+
+/// Sorts a page's tiles into `order` and numbers them in it.
+pub fn order(tiles: &mut [Tile], order: &TileOrder, page: (u32, u32)) {
+    let focus = order.focus.map(|region| {
+        let at = |fraction: f64, side: u32| (fraction.clamp(0.0, 1.0) * side as f64).round() as u32;
+        let (x, y) = (at(region.x, page.0), at(region.y, page.1));
+        (x, y, at(region.x + region.width, page.0).max(x + 1), at(region.y + region.height, page.1).max(y + 1))
+    });
+    tiles.sort_by_key(|t| {
+        let distance = focus.map_or(0, |(left, top, right, bottom)| {
+            let dx = left.saturating_sub(t.x + t.width).max(t.x.saturating_sub(right));
+            let dy = top.saturating_sub(t.y + t.height).max(t.y.saturating_sub(bottom));
+            (dx as u64).pow(2) + (dy as u64).pow(2)
+        });
+        let column = if order.right_to_left { u32::MAX - (t.x + t.width) } else { t.x };
+        (distance, t.y, column)
+    });
+    for (index, tile) in tiles.iter_mut().enumerate() {
+        tile.index = index as u32;
+    }
+}
+
 /// Pages of at least this many tiles take long enough for even progress to matter.
 const STAGGER_FROM_TILES: usize = 6;
 
-/// Splits the first tile of a page of many tiles into two halves, one first and one last.
-/// When two jobs run side by side they finish together, so progress would come in pairs; a
-/// half tile first offsets the two streams by half a tile for the rest of the page.
+/// Splits the tile the reader reaches last into two halves: one goes second, one last. When two
+/// jobs run side by side they finish together, so progress would come in pairs; a half tile
+/// early offsets the two streams by half a tile for the rest of the page. The reader's first
+/// tile stays first. `tiles` are in their order (see `order`).
 pub fn stagger(tiles: &mut Vec<Tile>, policy: &TilePolicy, page: (u32, u32)) {
-    let Some(first) = tiles.first().copied() else { return };
+    let Some(last) = tiles.last().copied() else { return };
     if tiles.len() < STAGGER_FROM_TILES {
         return;
     }
-    let wide = first.width >= first.height;
-    let (start, side) = if wide { (first.x, first.width) } else { (first.y, first.height) };
+    let wide = last.width >= last.height;
+    let (start, side) = if wide { (last.x, last.width) } else { (last.y, last.height) };
     let Some(half) = cut_near(start + side / 2, policy).filter(|&cut| cut > start && cut < start + side) else {
         return;
     };
     let (near, far) = (half - start, side - (half - start));
     let (a, b) = if wide {
-        ((first.x, first.y, near, first.height), (half, first.y, far, first.height))
+        ((last.x, last.y, near, last.height), (half, last.y, far, last.height))
     } else {
-        ((first.x, first.y, first.width, near), (first.x, half, first.width, far))
+        ((last.x, last.y, last.width, near), (last.x, half, last.width, far))
     };
-    tiles[0] = Tile::padded(0, a, policy.pad, page);
-    tiles.push(Tile::padded(0, b, policy.pad, page));
+    let count = tiles.len();
+    tiles[count - 1] = Tile::padded(0, b, policy.pad, page);
+    tiles.insert(1, Tile::padded(0, a, policy.pad, page));
     for (index, tile) in tiles.iter_mut().enumerate() {
         tile.index = index as u32;
     }
@@ -286,15 +333,17 @@ mod tests {
     }
 
     #[test]
-    fn a_staggered_grid_starts_and_ends_with_a_half_tile_and_still_covers_the_page_once() {
+    fn a_staggered_grid_has_a_half_tile_second_and_last_and_still_covers_the_page_once() {
         let (w, h) = (1600, 1200);
         let mut tiles = grid(w, h, &policy());
-        let first = tiles[0];
+        let last = tiles[11];
         stagger(&mut tiles, &policy(), (w, h));
         assert_eq!(tiles.len(), 13);
-        let (half, other) = (tiles[0], tiles[12]);
-        assert_eq!((half.width + other.width, half.height), (first.width, first.height));
-        assert_eq!((other.x - other.padded_x, other.padded_y), (18, 0), "the second half has context");
+        let (half, other) = (tiles[1], tiles[12]);
+        assert_eq!((half.width + other.width, half.height), (last.width, last.height));
+        assert_eq!((half.x, half.y), (last.x, last.y), "the early half is the last tile's");
+        assert_eq!(other.x - other.padded_x, 18, "the second half has context");
+        assert_eq!(tiles[0], Tile { index: 0, ..grid(w, h, &policy())[0] }, "the reader's first tile stays first");
         assert!(tiles.iter().enumerate().all(|(i, t)| t.index == i as u32));
         let mut covered = vec![0u8; (w * h) as usize];
         for t in &tiles {
@@ -306,6 +355,31 @@ mod tests {
             }
         }
         assert!(covered.iter().all(|&c| c == 1));
+    }
+
+    /// The order tiles start in, for each way of reading, as (column, row) of a 4×3 grid.
+    #[test]
+    fn tiles_go_in_the_readers_order() {
+        let (w, h) = (1600, 1200);
+        let cells = |order: &TileOrder| {
+            let mut tiles = grid(w, h, &policy());
+            super::order(&mut tiles, order, (w, h));
+            assert!(tiles.iter().enumerate().all(|(i, t)| t.index == i as u32));
+            tiles.iter().map(|t| (t.x * 4 / w, t.y * 3 / h)).collect::<Vec<_>>()
+        };
+        let ltr = cells(&TileOrder::default());
+        assert_eq!(&ltr[..5], [(0, 0), (1, 0), (2, 0), (3, 0), (0, 1)]);
+        let rtl = cells(&TileOrder { right_to_left: true, focus: None });
+        assert_eq!(&rtl[..5], [(3, 0), (2, 0), (1, 0), (0, 0), (3, 1)]);
+        // Zoomed in on the bottom right quarter: its tiles first, then their neighbours.
+        let zoomed = PageRegion { x: 0.55, y: 0.7, width: 0.45, height: 0.3 };
+        let near = cells(&TileOrder { right_to_left: false, focus: Some(zoomed) });
+        assert_eq!(&near[..3], [(2, 2), (3, 2), (2, 1)]);
+        assert_eq!(near.last(), Some(&(0, 0)));
+        // The strip shows the page's lower band: its row first, in reading order.
+        let band = PageRegion { x: 0.0, y: 0.8, width: 1.0, height: 0.2 };
+        let strip = cells(&TileOrder { right_to_left: true, focus: Some(band) });
+        assert_eq!(&strip[..5], [(3, 2), (2, 2), (1, 2), (0, 2), (3, 1)]);
     }
 
     #[test]

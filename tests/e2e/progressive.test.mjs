@@ -1,0 +1,103 @@
+// Progressive pages in the real webview: a large page's AI tiles are drawn as they finish,
+// from the top right in a right-to-left book, before the page is done; drawn together they
+// match the finished page, which then covers them.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before } from "node:test";
+import { By, until } from "selenium-webdriver";
+import { openApp, screenshot, startDriver, test } from "./driver.mjs";
+import { ID } from "../../src/ui/ids.js";
+
+const WAIT = 180_000;
+let tauriDriver;
+const pages = mkdtempSync(join(tmpdir(), "srview-progressive-"));
+
+before(async () => {
+  // One 1200×900 page: computed in several tiles.
+  execFileSync("convert", ["-seed", "7", "-size", "1200x900", "plasma:fractal", "-blur", "0x1", join(pages, "page.png")]);
+  tauriDriver = await startDriver();
+});
+
+after(() => tauriDriver?.stop());
+
+const js = (driver, script, ...args) => driver.executeScript(script, ...args);
+const press = (driver, key) => js(driver, `window.dispatchEvent(new KeyboardEvent("keydown", { key: arguments[0] }))`, key);
+
+test("a right-to-left page's AI tiles are drawn from the top right before the page is done, and match it", async () => {
+  const driver = await openApp([pages]);
+  try {
+    await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "engine not ready");
+    await driver.wait(async () => (await js(driver, `return document.getElementById('${ID.pageCounter}').textContent`)) === "1 / 1", WAIT);
+    // Record when each tile is drawn and when the finished page loads, and which corner the
+    // first tile filled.
+    await js(
+      driver,
+      `const slot = document.getElementById(arguments[0]);
+       const tiles = slot.querySelector("canvas.tiles");
+       const upscaled = document.getElementById(arguments[1]);
+       window.__progressive = { drawn: [], loaded: null, first: null };
+       new MutationObserver(() => {
+         const seen = window.__progressive;
+         seen.drawn.push(performance.now());
+         if (!seen.first) {
+           const alpha = (x, y) => tiles.getContext("2d").getImageData(x, y, 1, 1).data[3];
+           seen.first = { topLeft: alpha(8, 8), topRight: alpha(tiles.width - 8, 8), width: tiles.width, finished: upscaled.complete && upscaled.naturalWidth > 0 };
+         }
+       }).observe(tiles, { attributes: true, attributeFilter: ["data-tiles"] });
+       upscaled.addEventListener("load", () => (window.__progressive.loaded = performance.now()));`,
+      ID.slot1,
+      ID.upscaled,
+    );
+    await press(driver, "r");
+    await press(driver, "u");
+    await driver.wait(async () => (await js(driver, "return window.__progressive.drawn.length")) >= 2, WAIT, "no AI tile was drawn");
+    const midway = await js(driver, `return [window.__progressive.loaded, document.getElementById(arguments[0]).textContent]`, ID.status);
+    await screenshot(driver, "progressive-tiles.png");
+    await driver.wait(async () => js(driver, "return window.__progressive.loaded !== null"), WAIT, "the page never finished");
+    const seen = await js(driver, "return window.__progressive");
+    console.log(`# ${seen.drawn.length} tiles drawn; the first ${((seen.loaded - seen.drawn[0]) / 1000).toFixed(1)} s before the finished page; status midway: ${midway[1]}`);
+    assert.equal(midway[0], null, "tiles were drawn before the finished page loaded");
+    assert.ok(seen.drawn[0] < seen.loaded);
+    assert.equal(seen.first.width, 2400, "the tiles' canvas has the result's resolution");
+    assert.ok(seen.first.topRight > 0 && seen.first.topLeft === 0, `the first tile is at the top right: ${JSON.stringify(seen.first)}`);
+
+    // The tiles drawn together against the finished page, pixel by pixel.
+    const psnr = await driver.executeAsyncScript(
+      `const [slotId, upscaledId, done] = arguments;
+       const tiles = document.getElementById(slotId).querySelector("canvas.tiles");
+       const image = new Image();
+       image.crossOrigin = "anonymous";
+       image.onerror = () => done("the finished page did not load for reading");
+       image.onload = () => {
+         const canvas = document.createElement("canvas");
+         [canvas.width, canvas.height] = [image.naturalWidth, image.naturalHeight];
+         if (canvas.width !== tiles.width || canvas.height !== tiles.height) return done("sizes differ: " + canvas.width + "×" + canvas.height + " and " + tiles.width + "×" + tiles.height);
+         const context = canvas.getContext("2d");
+         context.drawImage(image, 0, 0);
+         const a = context.getImageData(0, 0, canvas.width, canvas.height).data;
+         const b = tiles.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+         let squared = 0, transparent = 0;
+         for (let i = 0; i < a.length; i += 4) {
+           if (b[i + 3] === 0) transparent++;
+           for (let c = 0; c < 3; c++) squared += (a[i + c] - b[i + c]) ** 2;
+         }
+         const mse = squared / (a.length / 4 * 3);
+         done({ db: mse === 0 ? Infinity : 10 * Math.log10(255 ** 2 / mse), transparent });
+       };
+       image.src = document.getElementById(upscaledId).src;`,
+      ID.slot1,
+      ID.upscaled,
+    );
+    assert.equal(typeof psnr, "object", String(psnr));
+    console.log(`# tiles against the finished page: ${psnr.db.toFixed(1)} dB, ${psnr.transparent} pixels left uncovered`);
+    assert.equal(psnr.transparent, 0, "the tiles cover the page");
+    assert.ok(psnr.db >= 35, `the tiles match the finished page (${psnr.db.toFixed(1)} dB)`);
+    assert.equal(await js(driver, `return document.querySelector("#${ID.slot1} canvas.tiles").style.visibility`), "hidden", "the finished page covers the tiles");
+    await screenshot(driver, "progressive-done.png");
+  } finally {
+    await driver.quit();
+  }
+});
