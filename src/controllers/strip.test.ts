@@ -207,17 +207,17 @@ describe("StripController", () => {
 
 describe("upscaling the strip", () => {
   function engine(store: Store<AppState>) {
-    const sent: { pageId: number; priority: string; requestId: string; reply: Deferred<UpscaledImage> }[] = [];
+    const sent: { pageId: number; priority: string; requestId: string; focus: unknown; reply: Deferred<UpscaledImage> }[] = [];
     const cancelled: string[] = [];
     const api: UpscaleApi = {
       upscale: (request) => {
         const reply = deferred<UpscaledImage>();
-        sent.push({ pageId: request.pageId, priority: request.priority, requestId: request.requestId, reply });
+        sent.push({ pageId: request.pageId, priority: request.priority, requestId: request.requestId, focus: request.tileOrder.focus, reply });
         return reply.promise;
       },
       cancel: (requestIds) => cancelled.push(...requestIds),
     };
-    new UpscaleController(store, api);
+    new UpscaleController(store, api, undefined, undefined, () => ({ top: store.state.reading.strip?.scrollTop ?? 0, height: 300 }));
     return { sent, cancelled };
   }
 
@@ -230,6 +230,11 @@ describe("upscaling the strip", () => {
     const interactive = upscaling.sent.filter((s) => s.priority === "interactive").map((s) => s.pageId);
     // Page 1 was asked for alone at the top; at 700, page 2 (200 visible) before page 1 (100).
     expect(interactive).toEqual([1, 2]);
+    // Their tiles in view first: the top 3/8 of page 1 (in a 300 px window), then page 2's top quarter.
+    expect(upscaling.sent.map((s) => s.focus)).toEqual([
+      { x: 0, y: 0, width: 1, height: 0.375 },
+      { x: 0, y: 0, width: 1, height: 0.25 },
+    ]);
     strip.scrolled(600);
     strip.scrolled(750);
     expect(store.state.reading.strip!.byVisibility).toEqual([2, 1]);

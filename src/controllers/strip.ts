@@ -79,6 +79,11 @@ export class StripController {
     if (this.store.state.reading.strip) this.store.update((s) => ({ reading: { ...s.reading, strip: null, onScreen: [] } }));
   }
 
+  /** Where the viewport is now: its top in the strip and its height (CSS pixels). */
+  view(): { top: number; height: number } {
+    return { top: this.scrollTop, height: this.viewport.height };
+  }
+
   /** The strip's viewport has this size (CSS pixels). */
   resized(width: number, height: number): void {
     if (width === this.viewport.width && height === this.viewport.height) return;

@@ -25,8 +25,9 @@ export class UpscaleController {
     private readonly now: () => number = () => performance.now(),
     /** The height the rules upscale towards: the screen's, in device pixels. */
     private readonly targetHeight: () => number = displayHeight,
-    /** The viewport's height, in CSS pixels (for the band of a strip page in view). */
-    private readonly viewHeight: () => number = () => globalThis.innerHeight ?? 0,
+    /** Where the strip's viewport is now: its top in the strip and its height, in CSS pixels
+     *  (the state keeps the top only as often as the pages in view change). */
+    private readonly stripView: () => { top: number; height: number } = () => ({ top: store.state.reading.strip?.scrollTop ?? 0, height: globalThis.innerHeight ?? 0 }),
   ) {
     store.subscribe((state, previous) => this.follow(state, previous));
   }
@@ -152,7 +153,8 @@ export class UpscaleController {
     const state = this.store.state;
     const strip = state.reading.strip;
     const index = indexOf(state, page);
-    const focus = strip && index >= 0 ? visibleBand(strip.layout, index, strip.scrollTop, this.viewHeight()) : null;
+    const view = this.stripView();
+    const focus = strip && index >= 0 ? visibleBand(strip.layout, index, view.top, view.height) : null;
     return { rightToLeft: state.settings.direction === "rtl", focus };
   }
 

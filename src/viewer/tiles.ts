@@ -12,7 +12,7 @@ export class TileLayer {
   /** Tiles whose images have been drawn, for tests and the status line. */
   count = 0;
 
-  constructor(box: HTMLElement, below: HTMLElement) {
+  constructor(box: HTMLElement, below: HTMLElement | null) {
     this.canvas = document.createElement("canvas");
     this.canvas.className = "tiles";
     this.canvas.hidden = true;

@@ -1,6 +1,7 @@
 // Draws the vertical strip: a scrolling box as tall as the whole strip, holding only the pages
 // near the viewport (`reading.strip.decoded`), each a box of its page's size with one image,
-// the upscaled result once it has loaded over the original. Reports the reader's scrolling
+// the upscaled result once it has loaded over the original; meanwhile its AI tiles are drawn
+// over it as they finish. Reports the reader's scrolling
 // and the viewport's size to the strip controller, and scrolls where the controller moves it.
 import { indexOf, upscaleOf, type AppState, type StripState } from "../app/state";
 import type { Store } from "../app/store";
@@ -8,6 +9,7 @@ import type { StripController } from "../controllers/strip";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 import { t } from "../i18n/i18n";
+import { TileLayer } from "../viewer/tiles";
 
 /** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
 const ZOOM_CONTROLS = [ID.zoomFit, ID.zoomActual, ID.zoomOut, ID.zoomLevel, ID.zoomIn] as const;
@@ -18,6 +20,8 @@ interface PageBox {
   image: HTMLImageElement | null;
   incoming: HTMLImageElement | null;
   url: string;
+  /** The page's AI tiles, over its image until the upscaled result has loaded. */
+  tiles: TileLayer | null;
 }
 
 export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTMLElement, controller: StripController): void {
@@ -56,6 +60,17 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     box.element.dataset.unreadable = t("status.unreadablePage");
   };
 
+  /** Draws the finished tiles of the page's current request, unless its result shows. */
+  const drawTiles = (box: PageBox, state: AppState, index: number) => {
+    const id = state.reading.location!.images[index].id;
+    const tiles = state.upscale.on && !state.view.showingOriginal ? upscaleOf(state, id).tiles : undefined;
+    if (!tiles) return box.tiles?.clear();
+    box.tiles ??= new TileLayer(box.element, null);
+    box.tiles.draw(tiles.request, tiles.list);
+    const resultShown = box.url === upscaleOf(state, id).result?.url && !box.incoming;
+    box.tiles.canvas.style.visibility = resultShown ? "hidden" : "";
+  };
+
   const show = (box: PageBox, url: string) => {
     if (box.url === url) return;
     box.url = url;
@@ -79,6 +94,8 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
       box.incoming = null;
       box.image?.replaceWith(img);
       box.image = img;
+      // The result covers the tiles; an original coming back has had them cleared.
+      if (box.tiles) box.tiles.canvas.style.visibility = "hidden";
     });
     img.addEventListener("error", () => {
       if (box.incoming === img) box.incoming = null;
@@ -120,7 +137,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
           const element = document.createElement("div");
           element.className = "strip-page";
           element.dataset.index = String(index);
-          box = { element, image: null, incoming: null, url: "" };
+          box = { element, image: null, incoming: null, url: "", tiles: null };
           boxes.set(index, box);
           content.append(element);
         }
@@ -131,6 +148,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
           left: `calc(50% - ${layout.width / 2}px)`,
         });
         show(box, urlOf(state, index));
+        drawTiles(box, state, index);
         // Damaged by the desktop side's check (a truncated JPEG loads without an error event).
         if (state.reading.problems.has(state.reading.location!.images[index].id)) markUnreadable(box);
       }

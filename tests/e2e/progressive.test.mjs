@@ -14,10 +14,13 @@ import { ID } from "../../src/ui/ids.js";
 const WAIT = 180_000;
 let tauriDriver;
 const pages = mkdtempSync(join(tmpdir(), "srview-progressive-"));
+const webtoon = mkdtempSync(join(tmpdir(), "srview-progressive-strip-"));
 
 before(async () => {
   // One 1200×900 page: computed in several tiles.
   execFileSync("convert", ["-seed", "7", "-size", "1200x900", "plasma:fractal", "-blur", "0x1", join(pages, "page.png")]);
+  // A tall strip page, 500×2400: a column of tiles.
+  execFileSync("convert", ["-seed", "8", "-size", "500x2400", "plasma:fractal", join(webtoon, "01.png")]);
   tauriDriver = await startDriver();
 });
 
@@ -97,6 +100,51 @@ test("a right-to-left page's AI tiles are drawn from the top right before the pa
     assert.ok(psnr.db >= 35, `the tiles match the finished page (${psnr.db.toFixed(1)} dB)`);
     assert.equal(await js(driver, `return document.querySelector("#${ID.slot1} canvas.tiles").style.visibility`), "hidden", "the finished page covers the tiles");
     await screenshot(driver, "progressive-done.png");
+  } finally {
+    await driver.quit();
+  }
+});
+
+test("in the strip, the band of the page in view gets its AI tiles first", async () => {
+  const driver = await openApp([webtoon]);
+  try {
+    await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "engine not ready");
+    // The first test left upscaling on in the saved settings: off until the page is in place.
+    const upscaling = () => js(driver, `return document.getElementById(arguments[0]).getAttribute("aria-pressed")`, ID.toggleUpscale);
+    if ((await upscaling()) === "true") await press(driver, "u");
+    await press(driver, "w");
+    await driver.wait(until.elementLocated(By.css(`#${ID.strip}.on .strip-page[data-index="0"] img`)), WAIT, "W did not show the strip");
+    // Scroll to the page's middle, then upscale.
+    const band = await js(
+      driver,
+      `const strip = document.getElementById(arguments[0]);
+       const page = strip.querySelector('.strip-page[data-index="0"]');
+       strip.scrollTop = page.offsetHeight / 2 - strip.clientHeight / 2;
+       return { top: strip.scrollTop / page.offsetHeight, bottom: (strip.scrollTop + strip.clientHeight) / page.offsetHeight };`,
+      ID.strip,
+    );
+    await driver.wait(async () => (await js(driver, `return document.getElementById(arguments[0]).scrollTop`, ID.strip)) > 0, WAIT);
+    await driver.executeAsyncScript("const done = arguments[0]; setTimeout(done, 300);");
+    await press(driver, "u");
+    assert.equal(await upscaling(), "true");
+    await driver.wait(until.elementLocated(By.css(`#${ID.strip} .strip-page[data-index="0"] canvas.tiles[data-tiles]`)), WAIT, "no AI tile was drawn in the strip");
+    const first = await js(
+      driver,
+      `const canvas = document.querySelector('#' + arguments[0] + ' .strip-page[data-index="0"] canvas.tiles');
+       const context = canvas.getContext("2d");
+       const rows = [];
+       for (let y = 4; y < canvas.height; y += canvas.height / 24) {
+         const row = context.getImageData(0, Math.floor(y), canvas.width, 1).data;
+         rows.push(row.some((value, i) => i % 4 === 3 && value > 0));
+       }
+       return { rows, height: canvas.height };`,
+      ID.strip,
+    );
+    const filled = first.rows.map((on, i) => (on ? i / first.rows.length : null)).filter((y) => y !== null);
+    console.log(`# in view: ${band.top.toFixed(2)}–${band.bottom.toFixed(2)} of the page; the first tile filled ${filled[0]?.toFixed(2)}–${filled.at(-1)?.toFixed(2)}`);
+    assert.ok(filled.length > 0 && filled.length < first.rows.length, "one part of the page is drawn first");
+    assert.ok(filled.at(-1) >= band.top - 0.05 && filled[0] <= band.bottom, `the first tile is in the band in view: ${JSON.stringify(filled)}`);
+    await screenshot(driver, "progressive-strip.png");
   } finally {
     await driver.quit();
   }

@@ -143,7 +143,8 @@ impl<'a> FlightRun<'a> {
             whole_output: None,
         };
         run.cut(prepared);
-        tracing::debug!(name = %job.name, units = run.units.len(), ?policy, "computing");
+        let first = run.units.first().copied();
+        tracing::debug!(name = %job.name, units = run.units.len(), ?policy, order = ?job.order, ?first, "computing");
         Ok(run)
     }
 
