@@ -68,7 +68,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
 
   const engine = new EngineController(store, engineApi);
   const models = new ModelsController(store, modelsApi);
-  const upscale = new UpscaleController(store, upscaleApi, undefined, undefined, () => strip.view());
+  const upscale = new UpscaleController(store, upscaleApi, undefined, undefined, { strip: () => strip.view(), page: (slot) => viewer.visibleRegion(slot) });
   let location: LocationController | null = null;
   const strip = new StripController(store, pagesApi, library);
   const reading = new ReadingController(store, pagesApi, library, (path) => void location?.open(path), undefined, strip);

@@ -13,8 +13,8 @@ use srview_core::models::rules::ModelRules;
 use srview_core::sync::{lock, read, write};
 use srview_core::{
     CacheStats, CancellationToken, CleanPolicy, CleanReport, DeviceReport, Engine, EngineConfig, ImageSource, Limits,
-    ModelListing, OutputFormat, Overwrite, Progress, ResultCache, SizeRequest, SrError, StageTimings, UpscaleOptions,
-    UpscaleRequest,
+    ModelListing, OutputFormat, Overwrite, Progress, ResultCache, SizeRequest, SrError, StageTimings, TileReady,
+    UpscaleOptions, UpscaleRequest,
 };
 use tokio::sync::OnceCell;
 
@@ -154,6 +154,11 @@ impl SrVulkanManagerState {
         }
     }
 
+    /// Keeps a finished tile's image for the webview, and says where it is.
+    pub fn keep_tile(&self, tile: &TileReady) -> TileImage {
+        self.tile_images.add(tile, protocol::tile_url)
+    }
+
     /// A finished tile's image, while it is kept.
     pub fn tile_image(&self, id: u64) -> Option<Arc<Vec<u8>>> {
         self.tile_images.get(id)
@@ -263,9 +268,8 @@ impl SrVulkanManagerState {
             let request = request?;
             let engine = self.engine().await?;
             let id = request_id.to_owned();
-            let tiles = &self.tile_images;
             let progress = move |mut progress: Progress| {
-                let tile = progress.tile.take().map(|tile| tiles.add(&tile, protocol::tile_url));
+                let tile = progress.tile.take().map(|tile| self.keep_tile(&tile));
                 report(UpscaleProgress { request_id: id.clone(), progress, tile })
             };
             let done = engine.upscale(request, token, progress).await?;

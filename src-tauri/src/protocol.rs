@@ -168,6 +168,36 @@ mod tests {
     }
 
     #[test]
+    fn finished_tiles_are_served_as_their_png_while_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("cache"));
+        let gallery = Gallery::new(engine.limits());
+        let mut png = Vec::new();
+        image::RgbImage::new(20, 12).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+        let tile = srview_core::TileReady {
+            x: 2,
+            y: 0,
+            width: 8,
+            height: 6,
+            page_width: 10,
+            page_height: 6,
+            image_x: 4,
+            image_y: 0,
+            scale: 2,
+            png: std::sync::Arc::new(png.clone()),
+        };
+        let kept = engine.keep_tile(&tile);
+        assert_eq!((kept.x, kept.width, kept.image_x, kept.scale), (2, 8, 4, 2));
+        let path = kept.url.strip_prefix("srimg://localhost").unwrap();
+        let served = respond(&engine, &gallery, path, Some("tauri://localhost"));
+        assert_eq!(served.status(), StatusCode::OK);
+        assert_eq!(served.headers()[header::CONTENT_TYPE], "image/png");
+        assert_eq!(served.body(), &png);
+        assert_eq!(respond(&engine, &gallery, "/tile/999", None).status(), StatusCode::NOT_FOUND);
+        assert_eq!(respond(&engine, &gallery, "/tile/x", None).status(), StatusCode::BAD_REQUEST);
+    }
+
+    #[test]
     fn thumbnails_are_small_webp_images_of_opened_pages() {
         let dir = tempfile::tempdir().unwrap();
         let engine = SrVulkanManagerState::new(EngineConfig::default(), dir.path().join("upscaled"));

@@ -217,7 +217,7 @@ describe("upscaling the strip", () => {
       },
       cancel: (requestIds) => cancelled.push(...requestIds),
     };
-    new UpscaleController(store, api, undefined, undefined, () => ({ top: store.state.reading.strip?.scrollTop ?? 0, height: 300 }));
+    new UpscaleController(store, api, undefined, undefined, { strip: () => ({ top: store.state.reading.strip?.scrollTop ?? 0, height: 300 }), page: () => null });
     return { sent, cancelled };
   }
 

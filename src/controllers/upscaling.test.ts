@@ -44,6 +44,15 @@ function tile(x: number): TileImage {
 }
 
 describe("UpscaleController", () => {
+  it("asks for a zoomed page's tiles on screen first", () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    const zoomed = { x: 0.5, y: 0.25, width: 0.5, height: 0.5 };
+    new UpscaleController(store, engine.api, undefined, undefined, { strip: () => ({ top: 0, height: 0 }), page: (slot) => (slot === 0 ? zoomed : null) });
+    opened(store, [11]);
+    expect(engine.latest(11).tileOrder).toEqual({ rightToLeft: false, focus: zoomed });
+  });
+
   it("keeps a page's finished tiles by request, in the book's reading order, until another request starts over", async () => {
     const store = readyStore();
     const engine = fakeEngine();

@@ -2,7 +2,7 @@
 // results, progress and the reasons a page is not upscaled are kept by page id; a result that
 // comes back for a request no longer current (the page left, the settings changed, another
 // location opened) is dropped.
-import type { Priority, TileOrder, UpscaledImage, UpscaleProgress } from "../bindings";
+import type { PageRegion, Priority, TileOrder, UpscaledImage, UpscaleProgress } from "../bindings";
 import { CommandError, describeError, type UpscaleApi } from "../api";
 import { aheadOfScreen, engineReady, indexOf, onScreenByPriority, pages, upscaleFinished, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
 import type { Store } from "../app/store";
@@ -16,6 +16,14 @@ import { t } from "../i18n/i18n";
  *  again when it comes back on screen. The others (a damaged or oversized page) stay. */
 const PASSING_FAILURES = new Set(["timeout", "upscale_failed", "out_of_memory", "engine_unavailable", "io", "python", "internal"]);
 
+/** Where the reader looks, read when a page is asked for. */
+export interface ReaderView {
+  /** The strip's viewport: its top in the strip and its height, in CSS pixels. */
+  strip(): { top: number; height: number };
+  /** The part of the page in `slot` on screen, when only part of it is (zoomed in). */
+  page(slot: number): PageRegion | null;
+}
+
 export class UpscaleController {
   private tracker = new RequestTracker();
 
@@ -25,9 +33,12 @@ export class UpscaleController {
     private readonly now: () => number = () => performance.now(),
     /** The height the rules upscale towards: the screen's, in device pixels. */
     private readonly targetHeight: () => number = displayHeight,
-    /** Where the strip's viewport is now: its top in the strip and its height, in CSS pixels
-     *  (the state keeps the top only as often as the pages in view change). */
-    private readonly stripView: () => { top: number; height: number } = () => ({ top: store.state.reading.strip?.scrollTop ?? 0, height: globalThis.innerHeight ?? 0 }),
+    /** Where the reader looks now (the state keeps the strip's top only as often as the pages
+     *  in view change, and zoom not at all). */
+    private readonly looking: ReaderView = {
+      strip: () => ({ top: store.state.reading.strip?.scrollTop ?? 0, height: globalThis.innerHeight ?? 0 }),
+      page: () => null,
+    },
   ) {
     store.subscribe((state, previous) => this.follow(state, previous));
   }
@@ -147,14 +158,20 @@ export class UpscaleController {
     this.setPage(page, (p) => ({ ...p, ...outcome, progress: undefined }));
   }
 
-  /** The reader's order for the page's tiles: from the top, in the book's direction; in the
-   *  strip, the band in view first. */
+  /** The reader's order for the page's tiles: from the top, in the book's direction; the part
+   *  in view first (the band of a strip page, or the part of a zoomed page on screen). */
   private tileOrder(page: PageId): TileOrder {
     const state = this.store.state;
     const strip = state.reading.strip;
-    const index = indexOf(state, page);
-    const view = this.stripView();
-    const focus = strip && index >= 0 ? visibleBand(strip.layout, index, view.top, view.height) : null;
+    let focus: PageRegion | null = null;
+    if (strip) {
+      const view = this.looking.strip();
+      const index = indexOf(state, page);
+      focus = index >= 0 ? visibleBand(strip.layout, index, view.top, view.height) : null;
+    } else {
+      const slot = state.reading.onScreen.indexOf(page);
+      focus = slot >= 0 ? this.looking.page(slot) : null;
+    }
     return { rightToLeft: state.settings.direction === "rtl", focus };
   }
 

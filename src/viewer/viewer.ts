@@ -10,7 +10,7 @@ import type { Direction } from "../state/reading";
 import { entryPoint, scrollStep, type ScrollAmount } from "../state/scroll";
 import { fitScale, zoomLabel, zoomStep } from "./zoom";
 import { t } from "../i18n/i18n";
-import type { TileImage } from "../bindings";
+import type { PageRegion, TileImage } from "../bindings";
 import { TileLayer } from "./tiles";
 
 export interface Slot {
@@ -137,6 +137,21 @@ export class Viewer {
     if (!key) this.tileLayers[slot].clear();
     else this.tileLayers[slot].draw(key, tiles);
     this.refreshLayers();
+  }
+
+  /** The part of the page in `slot` on screen, as fractions of the page, when only part of it
+   *  is (zoomed in); null when all of it is, or when it is turned. */
+  visibleRegion(slot: number): PageRegion | null {
+    const target = this.slots[slot];
+    if (!target || target.box.hidden || this.rotation !== 0) return null;
+    const box = target.box.getBoundingClientRect();
+    const stage = this.stage.getBoundingClientRect();
+    if (!box.width || !box.height) return null;
+    const [left, right] = [Math.max(box.left, stage.left), Math.min(box.right, stage.right)];
+    const [top, bottom] = [Math.max(box.top, stage.top), Math.min(box.bottom, stage.bottom)];
+    if (right <= left || bottom <= top) return null;
+    const region = { x: (left - box.left) / box.width, y: (top - box.top) / box.height, width: (right - left) / box.width, height: (bottom - top) / box.height };
+    return region.width > 0.99 && region.height > 0.99 ? null : region;
   }
 
   hasResult(slot = 0): boolean {
