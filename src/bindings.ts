@@ -71,10 +71,10 @@ export const commands = {
 	 *  (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
 	 *  `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`. With the
 	 *  model `auto`, `modelRules` choose the model and scale, and the result and progress name the rule.
-	 *  A large page's tiles are computed in `tileOrder`, and each is reported with its image's URL
-	 *  as it finishes.
+	 *  A large page's tiles are computed in `tileOrder` (by default from the top left), and each is
+	 *  reported with its image's URL as it finishes.
 	 */
-	upscalePage: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, modelRules: ModelRules_Deserialize | null, tileOrder: TileOrder_Deserialize, onProgress: Channel<UpscaleProgress_Deserialize>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_page", { requestId, pageId, options, priority, skip, modelRules, tileOrder, onProgress })),
+	upscalePage: (requestId: string, pageId: number, options: UpscaleOptions_Deserialize, priority: Priority, skip: SkipRules_Deserialize, modelRules: ModelRules_Deserialize | null, tileOrder: TileOrder_Deserialize | null, onProgress: Channel<UpscaleProgress_Deserialize>) => typedError<UpscaledImage_Serialize, ErrorPayload>(__TAURI_INVOKE("upscale_page", { requestId, pageId, options, priority, skip, modelRules, tileOrder, onProgress })),
 	/**  Cancels upscales that are no longer wanted; returns how many were still running. */
 	cancelUpscales: (requestIds: string[]) => __TAURI_INVOKE<number>("cancel_upscales", { requestIds }),
 	/**  The pages among `pageIds` already upscaled with `options`: their results are in the cache. */

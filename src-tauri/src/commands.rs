@@ -283,8 +283,8 @@ pub async fn get_page_info(gallery: State<'_, Gallery>, page_ids: Vec<u32>, chec
 /// (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
 /// `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`. With the
 /// model `auto`, `modelRules` choose the model and scale, and the result and progress name the rule.
-/// A large page's tiles are computed in `tileOrder`, and each is reported with its image's URL
-/// as it finishes.
+/// A large page's tiles are computed in `tileOrder` (by default from the top left), and each is
+/// reported with its image's URL as it finishes.
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
@@ -297,14 +297,14 @@ pub async fn upscale_page(
     priority: Priority,
     skip: SkipRules,
     model_rules: Option<ModelRules>,
-    tile_order: TileOrder,
+    tile_order: Option<TileOrder>,
     on_progress: Channel<UpscaleProgress>,
 ) -> AppResult<UpscaledImage> {
     let request = access::opened_page(&gallery, page_id).map(|source| UpscaleRequest {
         priority,
         skip,
         model_rules: model_rules.map(Arc::new),
-        tile_order,
+        tile_order: tile_order.unwrap_or_default(),
         ..UpscaleRequest::new(source, options)
     });
     let report = move |progress| drop(on_progress.send(progress));
