@@ -359,6 +359,7 @@ export default {
     namesNote: "{name}, {scale}, {model} and {ext} are filled in. Files that exist are left alone.",
     to: "To",
     with: "With {{model}} at {{scale}}×, as {{format}} (see Settings).",
+    withRules: "With {{auto}}: the rules choose each page's model and scale; as {{format}} (see Settings).",
     failed: "The export failed.",
     starting: "Starting…",
     failedCount: "{{count}} failed:",

@@ -355,6 +355,7 @@ export default {
     namesNote: "{name}、{scale}、{model}、{ext} は置き換えられます。既にあるファイルはそのままにします。",
     to: "出力先",
     with: "{{model}}、{{scale}}×、{{format}} 形式で書き出します（「設定」を参照）。",
+    withRules: "{{auto}}：各ページのモデルと倍率はルールが決めます。{{format}} 形式で書き出します（「設定」を参照）。",
     failed: "書き出しに失敗しました。",
     starting: "開始しています…",
     failedCount: "{{count}} ページが失敗：",

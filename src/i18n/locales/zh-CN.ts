@@ -355,6 +355,7 @@ export default {
     namesNote: "{name}、{scale}、{model} 和 {ext} 会被自动替换。已存在的文件保持不变。",
     to: "保存到",
     with: "使用 {{model}}，{{scale}}×，{{format}} 格式（见“设置”）。",
+    withRules: "{{auto}}：每页的模型和倍率由规则决定；{{format}} 格式（见“设置”）。",
     failed: "导出失败。",
     starting: "正在开始…",
     failedCount: "{{count}} 页失败：",
