@@ -69,6 +69,20 @@ describe("StripController", () => {
     expect(store.state.reading.atBookEnd).toBe(true);
   });
 
+  it("at its end, a wheel scroll further down shows the end-of-book banner, as ↓ does", async () => {
+    const { store, reading, strip, answer } = setUp();
+    reading.open(location(ids(3), { kind: "book", path: "/books/short.cbz", title: "Short", nextBook: null }));
+    await answer();
+    reading.stripWheel(120);
+    expect(store.state.reading.atBookEnd, "not at the end yet: the wheel scrolls").toBe(false);
+    strip.end();
+    reading.stripWheel(-120);
+    reading.stripWheel(2); // a touchpad's drift
+    expect(store.state.reading.atBookEnd).toBe(false);
+    reading.stripWheel(3, 1); // three lines
+    expect(store.state.reading.atBookEnd).toBe(true);
+  });
+
   it("checks the pages that come on screen, so a damaged one is said to be so", async () => {
     const { store, reading, checked, answer } = setUp({ damaged: 1 });
     reading.open(book(20));

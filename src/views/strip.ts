@@ -20,7 +20,8 @@ interface PageBox {
   url: string;
 }
 
-export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTMLElement, controller: StripController): void {
+/** `wheel`: every wheel event on the strip (it scrolls natively; at the end one down says so). */
+export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTMLElement, controller: StripController, wheel: (deltaY: number, deltaMode: number) => void): void {
   const content = document.createElement("div");
   content.className = "strip-content";
   root.append(content);
@@ -39,6 +40,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     (e) => {
       e.stopPropagation();
       if (e.ctrlKey) e.preventDefault();
+      else wheel(e.deltaY, e.deltaMode);
     },
     { passive: false },
   );
