@@ -68,8 +68,8 @@ export function t(key: string, options?: TOptions): string {
 /** Puts `words` in place of their marks, dropping a space between a CJK word and CJK text. */
 export function tightenAroundWords(marked: string, words: string[]): string {
   let text = marked;
-  text = text.replace(/(\S) (\ue000(\d+)\ue001)/g, (all, before: string, mark: string, i: string) => (CJK.test(before) && CJK.test(words[Number(i)].at(0) ?? "") ? before + mark : all));
-  text = text.replace(/(\ue000(\d+)\ue001) (\S)/g, (all, mark: string, i: string, after: string) => (CJK.test(after) && CJK.test(words[Number(i)].at(-1) ?? "") ? mark + after : all));
+  text = text.replace(/(\S) (\ue000(\d+)\ue001)/g, (all, before: string, mark: string, i: string) => (CJK.test(before) && CJK.test(words[Number(i)].slice(0, 1)) ? before + mark : all));
+  text = text.replace(/(\ue000(\d+)\ue001) (\S)/g, (all, mark: string, i: string, after: string) => (CJK.test(after) && CJK.test(words[Number(i)].slice(-1)) ? mark + after : all));
   return text.replace(MARK, (_, i: string) => words[Number(i)]);
 }
 
