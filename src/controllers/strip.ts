@@ -35,8 +35,10 @@ export class StripController {
 
   constructor(
     private readonly store: Store<AppState>,
-    private readonly api: Pick<PagesApi, "info">,
+    private readonly api: Pick<PagesApi, "info" | "setRenderSize">,
     private readonly library: Pick<Library, "remember">,
+    /** The screen, in CSS pixels, and its device pixel ratio. */
+    private readonly display: () => strip.Display = () => ({ width: window.screen.width, height: window.screen.height, devicePixelRatio: window.devicePixelRatio }),
   ) {
     store.watch(
       (s) => [s.reading.sizes, s.settings.stripMaxWidth, s.settings.stripGap],
@@ -64,7 +66,16 @@ export class StripController {
     this.saved = "";
     this.position = { index: Math.min(location.images.length - 1, Math.max(0, position.index)), offset: position.offset };
     this.firstScreen = new Promise((resolve) => (this.firstScreenLoaded = resolve));
-    void this.learnSizes(location, this.position.index);
+    // PDF pages are rendered at the strip's width before the first one is asked for.
+    void this.renderAt("strip").then(() => {
+      if (this.location === location) void this.learnSizes(location, this.position.index);
+    });
+  }
+
+  /** Tells the engine the size PDF pages are shown at in `mode`; a failure leaves the last one. */
+  private renderAt(mode: "pages" | "strip"): Promise<void> {
+    const { width, height } = strip.renderSize(mode, this.display(), this.store.state.settings.stripMaxWidth);
+    return this.api.setRenderSize(width, height).catch((e) => console.warn("the render size was not set", e));
   }
 
   /** The view: the images of the first screen have loaded (or failed). */
@@ -74,6 +85,7 @@ export class StripController {
 
   /** Back to reading by pages: the strip's pages leave the screen (the reader shows its own). */
   close(): void {
+    if (this.location) void this.renderAt("pages");
     this.location = null;
     this.layout = null;
     if (this.store.state.reading.strip) this.store.update((s) => ({ reading: { ...s.reading, strip: null, onScreen: [] } }));
