@@ -96,10 +96,14 @@ describe("StripController", () => {
     expect(asked, "no page is asked for before the render size is set").toEqual([]);
     await answer();
     expect(renderSizes).toEqual([[1920, 0]]);
+    expect(store.state.reading.strip?.renderWidth, "the view asks for pages at the width the engine has").toBe(1920);
     store.update((s) => ({ settings: { ...s.settings, stripMaxWidth: 800 } }));
+    await settle();
+    expect(renderSizes).toEqual([[1920, 0], [1200, 0]]);
+    expect(store.state.reading.strip?.renderWidth).toBe(1200);
     store.update((s) => ({ settings: { ...s.settings, readingMode: "pages" } }));
     await settle();
-    expect(renderSizes).toEqual([[1920, 0], [0, 1200]]);
+    expect(renderSizes).toEqual([[1920, 0], [1200, 0], [0, 1200]]);
     store.update((s) => ({ settings: { ...s.settings, readingMode: "strip" } }));
     await answer();
     expect(renderSizes[renderSizes.length - 1], "the strip's maximum width, in device pixels").toEqual([1200, 0]);

@@ -26,6 +26,8 @@ export class StripController {
   private direction: 1 | -1 = 1;
   private moved = 0;
   private saved = "";
+  /** The width PDF pages are rendered at for the strip, once the engine has it. */
+  private renderWidth = 0;
   /** The first screen's sizes are known: the strip can show. */
   private ready = false;
   /** Resolves when the view says the first screen's images have loaded: the rest of the sizes
@@ -43,6 +45,11 @@ export class StripController {
     store.watch(
       (s) => [s.reading.sizes, s.settings.stripMaxWidth, s.settings.stripGap],
       () => this.relayout(),
+    );
+    // Another maximum width: pages are rendered at the new width, then shown from it.
+    store.watch(
+      (s) => s.settings.stripMaxWidth,
+      () => this.location && void this.renderAt("strip").then(() => this.layout && this.apply(this.scrollTop, false)),
     );
     store.watch(
       (s) => s.settings.preloadCount,
@@ -75,7 +82,10 @@ export class StripController {
   /** Tells the engine the size PDF pages are shown at in `mode`; a failure leaves the last one. */
   private renderAt(mode: "pages" | "strip"): Promise<void> {
     const { width, height } = strip.renderSize(mode, this.display(), this.store.state.settings.stripMaxWidth);
-    return this.api.setRenderSize(width, height).catch((e) => console.warn("the render size was not set", e));
+    return this.api.setRenderSize(width, height).then(
+      () => void (mode === "strip" && (this.renderWidth = width)),
+      (e) => console.warn("the render size was not set", e),
+    );
   }
 
   /** The view: the images of the first screen have loaded (or failed). */
@@ -174,6 +184,7 @@ export class StripController {
       byVisibility: ids(strip.byVisibility(visible)),
       ahead: ids(strip.preloadPages(visible, images.length, this.store.state.settings.preloadCount, this.direction)),
       decoded: strip.decodedRange(visible, images.length, DECODED_MARGIN),
+      renderWidth: this.renderWidth,
     };
     this.remember(location, visible);
     // A scroll that changes none of what the views draw from leaves the state as it is.
@@ -183,7 +194,8 @@ export class StripController {
       previous.moved === next.moved &&
       shallowEqual(previous.byVisibility, next.byVisibility) &&
       shallowEqual(previous.ahead, next.ahead) &&
-      shallowEqual(previous.decoded, next.decoded);
+      shallowEqual(previous.decoded, next.decoded) &&
+      previous.renderWidth === next.renderWidth;
     if (same) return;
     const onScreen = ids(visible.map((v) => v.index));
     this.store.update((s) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byVisibility, decodedRange, layoutStrip, pageAtY, positionAt, preloadPages, scrollTopOf, stripWidth, visiblePages } from "./strip";
+import { byVisibility, decodedRange, layoutStrip, pageAtY, positionAt, preloadPages, renderedUrl, renderSize, scrollTopOf, stripWidth, visiblePages } from "./strip";
 
 const sizes = [
   { width: 100, height: 200 },
@@ -97,5 +97,15 @@ describe("the reading position", () => {
     expect(scrollTopOf(layout, { index: 3, offset: 0.9 }, 500)).toBe(2130);
     expect(scrollTopOf(layout, { index: 9, offset: 0 }, 500)).toBe(1430);
     expect(scrollTopOf(layout, { index: 0, offset: 0 }, 5000)).toBe(0);
+  });
+});
+
+describe("the size PDF pages are rendered at", () => {
+  it("is the strip's width on this screen in device pixels, or the screen's height in page mode", () => {
+    const screen = { width: 1280, height: 800, devicePixelRatio: 2 };
+    expect(renderSize("strip", screen, 0)).toEqual({ width: 2560, height: 0 });
+    expect(renderSize("strip", screen, 900)).toEqual({ width: 1800, height: 0 });
+    expect(renderSize("pages", screen, 900)).toEqual({ width: 0, height: 1600 });
+    expect(renderedUrl("srimg://localhost/page/4", 2560)).toBe("srimg://localhost/page/4?fit=2560");
   });
 });

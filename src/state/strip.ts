@@ -48,6 +48,12 @@ export function renderSize(mode: "pages" | "strip", screen: Display, maxWidth: n
   return { width: 0, height: Math.max(1, Math.round(screen.height * dpr)) };
 }
 
+/** A page's URL for the strip: the render width in its query (the app's protocol reads the path
+ *  alone), so a page rendered at another size is never the webview's cached image. */
+export function renderedUrl(url: string, renderWidth: number): string {
+  return `${url}${url.includes("?") ? "&" : "?"}fit=${renderWidth}`;
+}
+
 export function stripWidth(viewportWidth: number, maxWidth: number): number {
   const width = Math.max(0, Math.floor(viewportWidth));
   return maxWidth > 0 ? Math.min(width, maxWidth) : width;

@@ -8,6 +8,7 @@ import type { StripController } from "../controllers/strip";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 import { t } from "../i18n/i18n";
+import { renderedUrl } from "../state/strip";
 
 /** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
 const ZOOM_CONTROLS = [ID.zoomFit, ID.zoomActual, ID.zoomOut, ID.zoomLevel, ID.zoomIn] as const;
@@ -46,11 +47,13 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
   );
 
   /** The image a page shows: its upscaled result while upscaling is on (and not showing the
-   *  original), else the original. */
+   *  original), else the original, as rendered for the strip's width (a PDF page drawn for page
+   *  mode has the same path: the webview must not take it from its cache). */
   const urlOf = (state: AppState, index: number): string => {
     const image = state.reading.location!.images[index];
     const result = upscaleOf(state, image.id).result;
-    return state.upscale.on && result && !state.view.showingOriginal ? result.url : image.url;
+    if (state.upscale.on && result && !state.view.showingOriginal) return result.url;
+    return renderedUrl(image.url, state.reading.strip?.renderWidth ?? 0);
   };
 
   const markUnreadable = (box: PageBox) => {

@@ -64,9 +64,11 @@ test("a PDF of scanned pages and a vector page is read and upscaled", async () =
     await press(driver, "u");
     await press(driver, "w");
     const stripWidth = await js(driver, "return Math.round(screen.width * devicePixelRatio)");
+    // 200 pt wide at the whole DPI that fits the strip's width.
+    const fitted = Math.floor((200 * Math.floor((72 * stripWidth) / 200)) / 72);
     const stripPage = () =>
       js(driver, `const i = document.querySelector('#${ID.strip} .strip-page[data-index="3"] img'); return i && i.complete ? [i.naturalWidth, i.naturalHeight] : [0, 0]`);
-    await driver.wait(async () => (await stripPage())[0] === stripWidth, WAIT, `the strip's vector page is not ${stripWidth} px wide`);
+    await driver.wait(async () => (await stripPage())[0] === fitted, WAIT, `the strip's vector page is not ${fitted} px wide`);
     const [, stripHeight] = await stripPage();
     assert.ok(stripHeight > screenHeight, `rendered for the strip: ${stripWidth}×${stripHeight}`);
     await screenshot(driver, "pdf-vector-page-strip.png");
