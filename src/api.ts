@@ -100,6 +100,9 @@ export interface PagesApi {
   open(path: string): Promise<OpenedLocation>;
   /** Sizes, and with `check` why a page cannot be shown. */
   info(ids: number[], check: boolean): Promise<PageInfo[]>;
+  /** The size pages are shown at, in device pixels (0: no bound on that side): PDF pages that
+   *  are not one image are rendered to fit it. */
+  setRenderSize(width: number, height: number): Promise<void>;
   /** Asks where, then saves; the path, or null if cancelled. */
   saveAs(id: number, options: UpscaleOptions): Promise<string | null>;
   /** The pages among `ids` whose results for `options` are in the cache already. */
@@ -164,6 +167,7 @@ export const pagesApi: PagesApi = {
   getInitialLocation: () => commands.getInitialLocation(),
   open: (path) => unwrap(commands.openLocation(path)),
   info: (ids, check) => unwrap(commands.getPageInfo(ids, check)),
+  setRenderSize: (width, height) => unwrap(commands.setRenderSize(width, height)).then(() => {}),
   saveAs: (id, options) => unwrap(commands.savePage(id, options)),
   cached: (ids, options, modelRules) => unwrap(commands.getCachedPages(ids, options, modelRules)),
 };

@@ -67,6 +67,11 @@ export const commands = {
 	 */
 	getPageInfo: (pageIds: number[], check: boolean) => typedError<PageInfo_Serialize[], ErrorPayload>(__TAURI_INVOKE("get_page_info", { pageIds, check })),
 	/**
+	 *  The size the viewer shows pages at, in device pixels (`0`: no bound on that side): PDF pages
+	 *  that are not one image are rendered to fit it, in the books open and those opened next.
+	 */
+	setRenderSize: (width: number, height: number) => typedError<null, ErrorPayload>(__TAURI_INVOKE("set_render_size", { width, height })),
+	/**
 	 *  Upscales an opened page for display: returns a URL into the cache, reporting progress
 	 *  (phase, tiles done) on `onProgress`. A later request with the same `requestId`, or
 	 *  `cancel_upscales`, cancels it. Pages the `skip` rules exclude fail with `skipped`. With the
@@ -124,7 +129,7 @@ export const commands = {
 /* Constants */
 export const BOOK_EXTENSIONS = ["cbz","zip","cbr","rar","cb7","7z","pdf"] as const;
 
-export const DEFAULT_MODEL_RULES = {"rules":[{"colour":"any","glob":null,"maxHeight":null,"minHeight":null,"model":"","name":"Already large enough","scale":{"mode":"toTarget"},"skip":true,"target":"reached"},{"colour":"greyscale","glob":null,"maxHeight":null,"minHeight":null,"model":"WAIFU2X_ANIME_UP2X","name":"Black-and-white pages","scale":{"mode":"toTarget"},"skip":false,"target":"any"},{"colour":"colour","glob":null,"maxHeight":null,"minHeight":null,"model":"REALCUGAN_SE_UP2X","name":"Colour pages","scale":{"mode":"toTarget"},"skip":false,"target":"any"}],"targetHeight":2160} as const;
+export const DEFAULT_MODEL_RULES = {"rules":[{"colour":"any","glob":null,"id":"alreadyLargeEnough","maxHeight":null,"minHeight":null,"model":"","name":"Already large enough","scale":{"mode":"toTarget"},"skip":true,"target":"reached"},{"colour":"greyscale","glob":null,"id":"blackAndWhitePages","maxHeight":null,"minHeight":null,"model":"WAIFU2X_ANIME_UP2X","name":"Black-and-white pages","scale":{"mode":"toTarget"},"skip":false,"target":"any"},{"colour":"colour","glob":null,"id":"colourPages","maxHeight":null,"minHeight":null,"model":"REALCUGAN_SE_UP2X","name":"Colour pages","scale":{"mode":"toTarget"},"skip":false,"target":"any"}],"targetHeight":2160} as const;
 
 export const DEFAULT_NAMING_PATTERN = "{name}_x{scale}.{ext}" as const;
 
@@ -573,6 +578,11 @@ export type ModelRule = ModelRule_Serialize | ModelRule_Deserialize;
 export type ModelRule_Deserialize = {
 	/**  Shown in the status line and the CLI's `--json`. */
 	name?: string,
+	/**
+	 *  A default rule's stable id (`DEFAULT_RULE_IDS`), by which the viewer and the CLI show its
+	 *  name in the reader's language; none for a rule the user wrote, whose name is shown as written.
+	 */
+	id?: string | null,
 	colour?: ColourTest,
 	/**  The page is at least this many pixels tall. */
 	minHeight?: number | null,
@@ -594,6 +604,11 @@ export type ModelRule_Deserialize = {
 export type ModelRule_Serialize = {
 	/**  Shown in the status line and the CLI's `--json`. */
 	name: string,
+	/**
+	 *  A default rule's stable id (`DEFAULT_RULE_IDS`), by which the viewer and the CLI show its
+	 *  name in the reader's language; none for a rule the user wrote, whose name is shown as written.
+	 */
+	id: string | null,
 	colour: ColourTest,
 	/**  The page is at least this many pixels tall. */
 	minHeight: number | null,

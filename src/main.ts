@@ -90,7 +90,7 @@ async function start(store: Store<typeof INITIAL_STATE>): Promise<void> {
   const screen = new ScreenController(store, reading, desktopApi);
   const thumbnails = new Thumbnails(byId(ID.thumbnails), (index) => reading.showIndex(index));
   bindStage(store, viewer, thumbnails, (slot) => reading.originalFailed(slot));
-  bindStrip(store, byId(ID.strip), byId(ID.stage), strip);
+  bindStrip(store, byId(ID.strip), byId(ID.stage), strip, (deltaY, deltaMode) => reading.stripWheel(deltaY, deltaMode));
   bindToolbar(store);
   bindBookDamage(store);
   const cache = new CachePanel(byId(ID.panelCache), cacheApi, () => upscale.forget());

@@ -24,6 +24,7 @@ macro_rules! app_commands {
             set_models_folder,
             open_location,
             get_page_info,
+            set_render_size,
             upscale_page,
             cancel_upscales,
             get_cached_pages,

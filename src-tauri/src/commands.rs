@@ -271,6 +271,16 @@ pub async fn open_location(
     Ok(opened)
 }
 
+/// The size the viewer shows pages at, in device pixels (`0`: no bound on that side): PDF pages
+/// that are not one image are rendered to fit it, in the books open and those opened next.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_render_size(gallery: State<'_, Gallery>, width: u32, height: u32) -> AppResult<()> {
+    let bound = |pixels: u32| if pixels == 0 { u32::MAX } else { pixels };
+    gallery.bookshelf().set_render_box(bound(width), bound(height));
+    Ok(())
+}
+
 /// Sizes of opened pages from their headers (for spreads), and with `check`, whether they decode
 /// whole (a damaged page is said to be damaged at once).
 #[tauri::command]

@@ -171,9 +171,10 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, options: AppOptions) -> tau
             // The desktop's services (absent in tests: no dialog plugin, no monitor).
             if app.try_state::<tauri_plugin_dialog::Dialog<R>>().is_some() {
                 install_dialogs(app.handle());
-                // PDF pages that are not one image are rendered as high as the screen.
+                // PDF pages that are not one image are rendered as high as the screen, until the
+                // viewer says the size it shows them at.
                 if let Ok(Some(monitor)) = app.primary_monitor() {
-                    app.state::<Gallery>().bookshelf().set_render_height(monitor.size().height);
+                    app.state::<Gallery>().bookshelf().set_render_box(u32::MAX, monitor.size().height);
                 }
             }
             Ok(())

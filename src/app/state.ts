@@ -50,6 +50,8 @@ export interface StripState {
   ahead: readonly PageId[];
   /** The pages, by index, that keep an image in the DOM. */
   decoded: { from: number; to: number } | null;
+  /** The width, in device pixels, the engine renders PDF pages at for the strip, once it said so. */
+  renderWidth: number;
 }
 
 export interface PageProgress extends Omit<Progress_Serialize, "rule"> {

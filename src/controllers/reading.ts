@@ -11,6 +11,7 @@ import type { Library } from "../state/library";
 import * as layout from "../state/reading";
 import { t } from "../i18n/i18n";
 import type { StripPosition } from "../state/strip";
+import { WHEEL_DEADZONE, wheelAmount } from "./scrolling";
 
 /** What the reader asks of the vertical strip (controllers/strip.ts). */
 export interface StripReader {
@@ -164,6 +165,15 @@ export class ReadingController {
       return;
     }
     if (direction > 0) this.turnPastEnd(mayOpenNextBook);
+  }
+
+  /** A wheel event on the strip, which scrolls natively: one down with the strip already at its
+   *  end (a touchpad's drift aside) is a turn past the end, as ↓ there is. */
+  stripWheel(deltaY: number, deltaMode = 0): void {
+    if (!this.strip?.active || deltaY <= 0 || !this.strip.atEnd) return;
+    const amount = wheelAmount(deltaY, deltaMode);
+    if (typeof amount !== "number" && amount.pixels < WHEEL_DEADZONE) return;
+    this.turnPastEnd();
   }
 
   /** A turn past the last page: the end-of-book banner, then (a deliberate second turn) the next book. */

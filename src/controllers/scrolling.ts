@@ -23,7 +23,7 @@ const DOM_DELTA_PAGE = 2;
 /** Pixels per line, for wheels that count lines. */
 export const WHEEL_LINE_PX = 40;
 /** Smaller wheel deltas (in pixels) scroll but never turn the page: a touchpad's drift. */
-const WHEEL_DEADZONE = 4;
+export const WHEEL_DEADZONE = 4;
 
 /** How far a wheel event's delta scrolls. */
 export function wheelAmount(delta: number, deltaMode: number): ScrollAmount {

@@ -23,7 +23,12 @@ function setUp(options: { library?: Library; mode?: "pages" | "strip"; upscale?:
   if (!options.upscale) store.update((s) => ({ upscale: { ...s.upscale, on: false } }));
   const asked: Asked[] = [];
   const checked: number[][] = [];
-  const api: Pick<PagesApi, "info"> = {
+  const renderSizes: [number, number][] = [];
+  const api: Pick<PagesApi, "info" | "setRenderSize"> = {
+    setRenderSize: (width, height) => {
+      renderSizes.push([width, height]);
+      return Promise.resolve();
+    },
     info: (ids, check) => {
       // The damage check of the pages on screen answers at once.
       if (check) {
@@ -37,12 +42,14 @@ function setUp(options: { library?: Library; mode?: "pages" | "strip"; upscale?:
     },
   };
   const library = options.library ?? new Library(null);
-  const strip = new StripController(store, api, library);
+  // A 1280×800 screen at 1.5 device pixels per CSS pixel.
+  const strip = new StripController(store, api, library, () => ({ width: 1280, height: 800, devicePixelRatio: 1.5 }));
   const reading = new ReadingController(store, api, library, () => {}, () => 0, strip);
   // A 400×300 window: pages 400 wide, 800 tall (400 every fifth page).
   strip.resized(400, 300);
   /** Answers every size asked for so far. */
   const answer = async () => {
+    await settle(); // the render size is set before any size is asked for
     for (let done = 0; done < asked.length; done++) {
       asked[done].reply.resolve(asked[done].ids.map(sizeOf));
       await settle();
@@ -50,7 +57,7 @@ function setUp(options: { library?: Library; mode?: "pages" | "strip"; upscale?:
       await settle();
     }
   };
-  return { store, strip, reading, asked, checked, answer, library };
+  return { store, strip, reading, asked, checked, answer, library, renderSizes };
 }
 
 const ids = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
@@ -69,6 +76,39 @@ describe("StripController", () => {
     expect(store.state.reading.atBookEnd).toBe(true);
   });
 
+  it("at its end, a wheel scroll further down shows the end-of-book banner, as ↓ does", async () => {
+    const { store, reading, strip, answer } = setUp();
+    reading.open(location(ids(3), { kind: "book", path: "/books/short.cbz", title: "Short", nextBook: null }));
+    await answer();
+    reading.stripWheel(120);
+    expect(store.state.reading.atBookEnd, "not at the end yet: the wheel scrolls").toBe(false);
+    strip.end();
+    reading.stripWheel(-120);
+    reading.stripWheel(2); // a touchpad's drift
+    expect(store.state.reading.atBookEnd).toBe(false);
+    reading.stripWheel(3, 1); // three lines
+    expect(store.state.reading.atBookEnd).toBe(true);
+  });
+
+  it("has PDF pages rendered at the strip's width on this screen before it asks for any, and at the screen's height back in pages", async () => {
+    const { store, reading, asked, answer, renderSizes } = setUp();
+    reading.open(book(20));
+    expect(asked, "no page is asked for before the render size is set").toEqual([]);
+    await answer();
+    expect(renderSizes).toEqual([[1920, 0]]);
+    expect(store.state.reading.strip?.renderWidth, "the view asks for pages at the width the engine has").toBe(1920);
+    store.update((s) => ({ settings: { ...s.settings, stripMaxWidth: 800 } }));
+    await settle();
+    expect(renderSizes).toEqual([[1920, 0], [1200, 0]]);
+    expect(store.state.reading.strip?.renderWidth).toBe(1200);
+    store.update((s) => ({ settings: { ...s.settings, readingMode: "pages" } }));
+    await settle();
+    expect(renderSizes).toEqual([[1920, 0], [1200, 0], [0, 1200]]);
+    store.update((s) => ({ settings: { ...s.settings, readingMode: "strip" } }));
+    await answer();
+    expect(renderSizes[renderSizes.length - 1], "the strip's maximum width, in device pixels").toEqual([1200, 0]);
+  });
+
   it("checks the pages that come on screen, so a damaged one is said to be so", async () => {
     const { store, reading, checked, answer } = setUp({ damaged: 1 });
     reading.open(book(20));
@@ -81,6 +121,7 @@ describe("StripController", () => {
   it("shows once the first screen's sizes are known, then learns the rest in a few calls", async () => {
     const { store, reading, asked, answer } = setUp();
     reading.open(book(2000));
+    await settle();
     expect(store.state.reading.strip).toBeNull();
     expect(asked[0].ids).toEqual(ids(FIRST_SIZES));
     asked[0].reply.resolve(asked[0].ids.map(sizeOf));
@@ -154,6 +195,7 @@ describe("StripController", () => {
     await library.remember({ path: "/books/long.cbz", title: "Long", page: 30, offset: 0.5, pages: 60 });
     const { store, strip, reading, asked } = setUp({ library });
     reading.open(book(60));
+    await settle();
     // From the remembered page on first: pages 31 to 46.
     expect(asked[0].ids).toEqual(ids(46).slice(30));
     asked[0].reply.resolve(asked[0].ids.map(sizeOf));

@@ -26,6 +26,8 @@ export class StripController {
   private direction: 1 | -1 = 1;
   private moved = 0;
   private saved = "";
+  /** The width PDF pages are rendered at for the strip, once the engine has it. */
+  private renderWidth = 0;
   /** The first screen's sizes are known: the strip can show. */
   private ready = false;
   /** Resolves when the view says the first screen's images have loaded: the rest of the sizes
@@ -35,12 +37,19 @@ export class StripController {
 
   constructor(
     private readonly store: Store<AppState>,
-    private readonly api: Pick<PagesApi, "info">,
+    private readonly api: Pick<PagesApi, "info" | "setRenderSize">,
     private readonly library: Pick<Library, "remember">,
+    /** The screen, in CSS pixels, and its device pixel ratio. */
+    private readonly display: () => strip.Display = () => ({ width: window.screen.width, height: window.screen.height, devicePixelRatio: window.devicePixelRatio }),
   ) {
     store.watch(
       (s) => [s.reading.sizes, s.settings.stripMaxWidth, s.settings.stripGap],
       () => this.relayout(),
+    );
+    // Another maximum width: pages are rendered at the new width, then shown from it.
+    store.watch(
+      (s) => s.settings.stripMaxWidth,
+      () => this.location && void this.renderAt("strip").then(() => this.layout && this.apply(this.scrollTop, false)),
     );
     store.watch(
       (s) => s.settings.preloadCount,
@@ -64,7 +73,19 @@ export class StripController {
     this.saved = "";
     this.position = { index: Math.min(location.images.length - 1, Math.max(0, position.index)), offset: position.offset };
     this.firstScreen = new Promise((resolve) => (this.firstScreenLoaded = resolve));
-    void this.learnSizes(location, this.position.index);
+    // PDF pages are rendered at the strip's width before the first one is asked for.
+    void this.renderAt("strip").then(() => {
+      if (this.location === location) void this.learnSizes(location, this.position.index);
+    });
+  }
+
+  /** Tells the engine the size PDF pages are shown at in `mode`; a failure leaves the last one. */
+  private renderAt(mode: "pages" | "strip"): Promise<void> {
+    const { width, height } = strip.renderSize(mode, this.display(), this.store.state.settings.stripMaxWidth);
+    return this.api.setRenderSize(width, height).then(
+      () => void (mode === "strip" && (this.renderWidth = width)),
+      (e) => console.warn("the render size was not set", e),
+    );
   }
 
   /** The view: the images of the first screen have loaded (or failed). */
@@ -74,6 +95,7 @@ export class StripController {
 
   /** Back to reading by pages: the strip's pages leave the screen (the reader shows its own). */
   close(): void {
+    if (this.location) void this.renderAt("pages");
     this.location = null;
     this.layout = null;
     if (this.store.state.reading.strip) this.store.update((s) => ({ reading: { ...s.reading, strip: null, onScreen: [] } }));
@@ -167,6 +189,7 @@ export class StripController {
       byVisibility: ids(strip.byVisibility(visible)),
       ahead: ids(strip.preloadPages(visible, images.length, this.store.state.settings.preloadCount, this.direction)),
       decoded: strip.decodedRange(visible, images.length, DECODED_MARGIN),
+      renderWidth: this.renderWidth,
     };
     this.remember(location, visible);
     // A scroll that changes none of what the views draw from leaves the state as it is.
@@ -176,7 +199,8 @@ export class StripController {
       previous.moved === next.moved &&
       shallowEqual(previous.byVisibility, next.byVisibility) &&
       shallowEqual(previous.ahead, next.ahead) &&
-      shallowEqual(previous.decoded, next.decoded);
+      shallowEqual(previous.decoded, next.decoded) &&
+      previous.renderWidth === next.renderWidth;
     if (same) return;
     const onScreen = ids(visible.map((v) => v.index));
     this.store.update((s) => ({

@@ -48,9 +48,29 @@ void i18next.init({
   interpolation: { escapeValue: false },
 });
 
-/** The text of `key` in the current language. */
+/** Options of i18next itself, not words put into the text. */
+const I18NEXT_OPTIONS = new Set(["defaultValue", "count", "context", "lng", "lngs", "ns", "ordinal", "returnObjects", "joinArrays", "replace", "postProcess", "interpolation"]);
+const CJK = /[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/;
+const MARK = /\ue000(\d+)\ue001/g;
+
+/** The text of `key` in the current language. In Japanese and Chinese a word put into the text
+ *  stands without the spaces around it, unless it is Latin: the catalogues space their
+ *  placeholders for file names ("{{folder}} 内"), which "このフォルダー 内" must not keep. */
 export function t(key: string, options?: TOptions): string {
-  return i18next.t(key, options) as string;
+  if (currentLanguage() === "en" || !options) return i18next.t(key, options) as string;
+  const words: string[] = [];
+  const marked = Object.fromEntries(
+    Object.entries(options).map(([name, value]) => (typeof value === "string" && !I18NEXT_OPTIONS.has(name) ? [name, `\ue000${words.push(value) - 1}\ue001`] : [name, value])),
+  );
+  return tightenAroundWords(i18next.t(key, marked as TOptions) as string, words);
+}
+
+/** Puts `words` in place of their marks, dropping a space between a CJK word and CJK text. */
+export function tightenAroundWords(marked: string, words: string[]): string {
+  let text = marked;
+  text = text.replace(/(\S) (\ue000(\d+)\ue001)/g, (all, before: string, mark: string, i: string) => (CJK.test(before) && CJK.test(words[Number(i)].slice(0, 1)) ? before + mark : all));
+  text = text.replace(/(\ue000(\d+)\ue001) (\S)/g, (all, mark: string, i: string, after: string) => (CJK.test(after) && CJK.test(words[Number(i)].slice(-1)) ? mark + after : all));
+  return text.replace(MARK, (_, i: string) => words[Number(i)]);
 }
 
 export function currentLanguage(): Language {

@@ -5,16 +5,13 @@
 import { DEFAULT_NAMING_PATTERN, type ExportLayout, type ExportRequest, type OpenedLocation } from "../bindings";
 import type { ExportApi } from "../api";
 import type { ExportState } from "../app/state";
-import { modelShortName } from "../state/models";
-import { describeProgress, describeSummary } from "../state/export";
+import { describeExportModel, describeProgress, describeSummary } from "../state/export";
 import { displayHeight } from "../state/rules";
 import { toRequestRules, toUpscaleOptions, type Settings } from "../state/settings";
 import { el } from "./dom";
 import { ID } from "../ui/ids.js";
 import { t } from "../i18n/i18n";
 import { describeErrorPayload } from "../i18n/errors";
-
-const FORMAT_NAMES: Record<string, string> = { webp: "WebP", png: "PNG", jpg: "JPEG" };
 
 export interface ExportActions {
   start(request: ExportRequest): void;
@@ -76,7 +73,7 @@ export class ExportPanel {
       el("p", { className: "note" }, t("export.namesNote")),
       el("label", {}, t("export.to"), el("span", { className: "note", id: ID.exportDestination, title: destination }, destination)),
       el("div", { className: "row" }, choose),
-      el("p", { className: "note" }, t("export.with", { model: modelShortName(settings.model), scale: settings.scale, format: FORMAT_NAMES[settings.format] ?? settings.format })),
+      el("p", { className: "note" }, describeExportModel(settings)),
       el("div", { className: "row" }, start),
       el("div", { id: ID.exportStatus }),
     );

@@ -3,7 +3,7 @@
 // page it matches gets (a model and a scale, or left as it is); rules are added, removed and
 // moved. A field that is not valid is marked and not applied.
 import type { PickerGroup } from "../state/models";
-import { addRule, changeRule, defaultRules, describeConditions, moveRule, removeRule, scaleChoice, scaleChoices, scaleFromChoice, type ModelRule } from "../state/rules";
+import { addRule, changeRule, defaultRules, describeConditions, moveRule, removeRule, ruleLabel, scaleChoice, scaleChoices, scaleFromChoice, type ModelRule } from "../state/rules";
 import { ID } from "../ui/ids.js";
 import { el } from "./dom";
 import { t } from "../i18n/i18n";
@@ -57,9 +57,10 @@ export function renderRulesEditor(host: HTMLElement, rules: ModelRule[], groups:
     const list = el("ol", { className: "rules", id: ID.settingRules });
     current.forEach((rule, index) => {
       const set = (change: Partial<ModelRule>) => apply(changeRule(current, index, change), false);
-      const name = el("input", { className: "rule-name", type: "text", value: rule.name, placeholder: t("rules.name"), title: t("rules.nameTitle") });
+      const name = el("input", { className: "rule-name", type: "text", value: ruleLabel(rule), placeholder: t("rules.name"), title: t("rules.nameTitle") });
       name.setAttribute("aria-label", t("rules.name"));
-      name.addEventListener("change", () => set({ name: name.value.trim() }));
+      // A name the user writes is theirs: it is no longer a default rule's, shown in the language.
+      name.addEventListener("change", () => set({ name: name.value.trim(), id: null }));
       const up = el("button", { className: "rule-up", type: "button", title: t("rules.up"), disabled: index === 0 }, "↑");
       up.addEventListener("click", () => apply(moveRule(current, index, -1), true));
       const down = el("button", { className: "rule-down", type: "button", title: t("rules.down"), disabled: index === current.length - 1 }, "↓");

@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { BatchProgress, BatchSummary } from "../bindings";
 import { INITIAL_STATE } from "../app/state";
-import { describeProgress, describeSummary, exportIndicator } from "./export";
+import { describeExportModel, describeProgress, describeSummary, exportIndicator } from "./export";
+import { setLanguage, t } from "../i18n/i18n";
 
 const progress = (change: Partial<BatchProgress>): BatchProgress => ({
   done: 7,
@@ -56,5 +57,20 @@ describe("export progress", () => {
       "Done. 1 written to /m/Library (upscaled): 18 computed, 4 from the cache, 0 already there, 2 kept as they are. 80 s.",
     );
     expect(exportIndicator({ ...done, phase: "failed", error: "disk full" })).toEqual({ text: "Export failed", bad: true });
+  });
+});
+
+describe("the export's model line", () => {
+  afterEach(() => setLanguage("en"));
+
+  it("names the model and scale, but with Automatic (rules) says the rules choose both, in every language", () => {
+    expect(describeExportModel({ model: "WAIFU2X_CUNET_UP2X", scale: 2, format: "webp" })).toBe("With waifu2x CUNet 2× at 2×, as WebP (see Settings).");
+    const auto = { model: "auto", scale: 2, format: "webp" };
+    expect(describeExportModel(auto)).toBe("With Automatic (rules): the rules choose each page's model and scale; as WebP (see Settings).");
+    for (const language of ["ja", "zh-CN"] as const) {
+      setLanguage(language);
+      expect(describeExportModel(auto)).not.toMatch(/\d×/);
+      expect(describeExportModel(auto)).toContain(t("models.auto"));
+    }
   });
 });

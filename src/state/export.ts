@@ -4,6 +4,18 @@
 import type { BatchProgress, BatchSummary } from "../bindings";
 import type { ExportState } from "../app/state";
 import { t } from "../i18n/i18n";
+import { modelShortName } from "./models";
+import { isAuto } from "./rules";
+
+const FORMAT_NAMES: Record<string, string> = { webp: "WebP", png: "PNG", jpg: "JPEG" };
+
+/** "With waifu2x CUNet at 2×, as WebP": the model and scale an export uses. With Automatic
+ *  (rules) no scale is named: the rules choose each page's model and scale. */
+export function describeExportModel(settings: { model: string; scale: number; format: string }): string {
+  const format = FORMAT_NAMES[settings.format] ?? settings.format;
+  if (isAuto(settings.model)) return t("export.withRules", { auto: modelShortName(settings.model), format });
+  return t("export.with", { model: modelShortName(settings.model), scale: settings.scale, format });
+}
 
 export function formatDuration(seconds: number): string {
   if (seconds < 90) return t("units.s", { value: Math.max(1, Math.round(seconds)) });

@@ -1,9 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { setLanguage } from "../i18n/i18n";
 import { DEFAULT_MODEL_RULES } from "../bindings";
-import { addRule, changeRule, defaultRules, describeConditions, isAuto, moveRule, normalizeRules, removeRule, scaleChoice, scaleFromChoice, screenHeight, toModelRules } from "./rules";
+import { addRule, changeRule, defaultRules, describeConditions, ruleLabel, ruleLabelOf, isAuto, moveRule, normalizeRules, removeRule, scaleChoice, scaleFromChoice, screenHeight, toModelRules } from "./rules";
 import { DEFAULT_SETTINGS, normalizeSettings, settingsKey, toRequestRules } from "./settings";
 
 describe("model rules", () => {
+  afterEach(() => setLanguage("en"));
+
   it("start as the engine's defaults, a copy the editor may change", () => {
     const rules = defaultRules();
     expect(rules).toEqual(DEFAULT_MODEL_RULES.rules);
@@ -18,8 +21,23 @@ describe("model rules", () => {
     expect(normalizeRules("junk")).toEqual(defaultRules());
     expect(normalizeRules([])).toEqual([]);
     const [rule] = normalizeRules([{ name: "Tall", colour: "purple", minHeight: -3, maxHeight: 900, target: "below", glob: "  ", skip: "yes", model: "M", scale: { mode: "factor", factor: 99 } }, 7, null]);
-    expect(rule).toEqual({ name: "Tall", colour: "any", minHeight: null, maxHeight: 900, target: "below", glob: null, skip: false, model: "M", scale: { mode: "toTarget" } });
+    expect(rule).toEqual({ name: "Tall", id: null, colour: "any", minHeight: null, maxHeight: 900, target: "below", glob: null, skip: false, model: "M", scale: { mode: "toTarget" } });
     expect(normalizeSettings({ model: "auto", modelRules: [{ name: "x", model: "M", scale: { mode: "factor", factor: 1.5 } }] }).modelRules[0].scale).toEqual({ mode: "factor", factor: 1.5 });
+  });
+
+  it("name the default rules in the reader's language by their ids, and the user's as written", () => {
+    const rules = [...defaultRules(), { ...defaultRules()[2], name: "Covers", id: null }];
+    setLanguage("ja");
+    expect(rules.map(ruleLabel)).toEqual(["すでに十分な大きさ", "白黒のページ", "カラーのページ", "Covers"]);
+    // The engine names the rule it followed by the name it was sent.
+    expect(ruleLabelOf("Black-and-white pages", rules)).toBe("白黒のページ");
+    expect(ruleLabelOf("Covers", rules)).toBe("Covers");
+    setLanguage("zh-CN");
+    expect(ruleLabelOf("Already large enough", rules)).toBe("已经足够大");
+    // Rules stored before the ids: a default rule's English name gives its id back; a rule
+    // the user renamed (id null) keeps its name even when it reads like a default one.
+    const stored = normalizeRules([{ name: "Colour pages", colour: "colour", model: "M" }, { name: "Colour pages", id: null, model: "M" }, { name: "x", id: "bogus", model: "M" }]);
+    expect(stored.map((r) => r.id)).toEqual(["colourPages", null, null]);
   });
 
   it("are added, changed, moved and removed without touching the others", () => {

@@ -16,6 +16,25 @@ export function defaultRules(): ModelRule[] {
   return DEFAULT_MODEL_RULES.rules.map((rule) => ({ ...rule, scale: { ...rule.scale } }) as ModelRule);
 }
 
+/** A default rule's id: stored with it, or (rules stored before ids) from its English name. */
+function defaultIdOf(raw: Record<string, unknown>): string | null {
+  const ids: readonly (string | null)[] = DEFAULT_MODEL_RULES.rules.map((rule) => rule.id);
+  if (typeof raw.id === "string" && ids.includes(raw.id)) return raw.id;
+  if (raw.id !== undefined) return null;
+  return DEFAULT_MODEL_RULES.rules.find((rule) => rule.name === raw.name)?.id ?? null;
+}
+
+/** A rule's name as the reader reads it: a default rule's in the language, the user's as written. */
+export function ruleLabel(rule: Pick<ModelRule, "name" | "id">): string {
+  return rule.id ? t(`rules.defaults.${rule.id}`, { defaultValue: rule.name }) : rule.name;
+}
+
+/** The name the engine gave a rule (the one sent with the rules), as the reader reads it. */
+export function ruleLabelOf(name: string, rules: readonly ModelRule[]): string {
+  const rule = rules.find((r) => r.name === name);
+  return rule ? ruleLabel(rule) : name;
+}
+
 const COLOURS: ColourTest[] = ["any", "greyscale", "colour"];
 const TARGETS: TargetTest[] = ["any", "below", "reached"];
 
@@ -35,6 +54,7 @@ function ruleOf(value: unknown): ModelRule | null {
   const raw = value as Record<string, unknown>;
   return {
     name: typeof raw.name === "string" ? raw.name : "",
+    id: defaultIdOf(raw),
     colour: COLOURS.includes(raw.colour as ColourTest) ? (raw.colour as ColourTest) : "any",
     minHeight: height(raw.minHeight),
     maxHeight: height(raw.maxHeight),
@@ -86,7 +106,7 @@ export function changeRule(rules: ModelRule[], index: number, change: Partial<Mo
 
 /** A new rule, matching every page, with `model`; added at the end. */
 export function addRule(rules: ModelRule[], model: string): ModelRule[] {
-  const rule: ModelRule = { name: t("rules.newRule", { number: rules.length + 1 }), colour: "any", minHeight: null, maxHeight: null, target: "any", glob: null, skip: false, model, scale: { mode: "toTarget" } };
+  const rule: ModelRule = { name: t("rules.newRule", { number: rules.length + 1 }), id: null, colour: "any", minHeight: null, maxHeight: null, target: "any", glob: null, skip: false, model, scale: { mode: "toTarget" } };
   return [...rules, rule];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byVisibility, decodedRange, layoutStrip, pageAtY, positionAt, preloadPages, scrollTopOf, stripWidth, visiblePages, visibleBand } from "./strip";
+import { byVisibility, decodedRange, layoutStrip, pageAtY, positionAt, preloadPages, renderedUrl, renderSize, scrollTopOf, stripWidth, visibleBand, visiblePages } from "./strip";
 
 const sizes = [
   { width: 100, height: 200 },
@@ -106,5 +106,15 @@ describe("visibleBand", () => {
     expect(visibleBand(layout, 0, 150, 100)).toEqual({ x: 0, y: 0.75, width: 1, height: 0.25 });
     expect(visibleBand(layout, 1, 150, 100)).toEqual({ x: 0, y: 0, width: 1, height: 0.25 });
     expect(visibleBand(layout, 2, 150, 100)).toBeNull();
+  });
+});
+
+describe("the size PDF pages are rendered at", () => {
+  it("is the strip's width on this screen in device pixels, or the screen's height in page mode", () => {
+    const screen = { width: 1280, height: 800, devicePixelRatio: 2 };
+    expect(renderSize("strip", screen, 0)).toEqual({ width: 2560, height: 0 });
+    expect(renderSize("strip", screen, 900)).toEqual({ width: 1800, height: 0 });
+    expect(renderSize("pages", screen, 900)).toEqual({ width: 0, height: 1600 });
+    expect(renderedUrl("srimg://localhost/page/4", 2560)).toBe("srimg://localhost/page/4?fit=2560");
   });
 });

@@ -32,6 +32,28 @@ export interface VisiblePage {
 }
 
 /** The pages' width: the viewport's, at most `maxWidth` (0: no maximum). */
+/** A screen's size in CSS pixels, and how many device pixels make one. */
+export interface Display {
+  width: number;
+  height: number;
+  devicePixelRatio: number;
+}
+
+/** The size PDF pages are rendered to fit, in device pixels (0: no bound): in the strip, its
+ *  width on this screen (the widest it is shown at, so a window resized does not render again);
+ *  in page mode, the screen's height, as a page is fitted to it. */
+export function renderSize(mode: "pages" | "strip", screen: Display, maxWidth: number): { width: number; height: number } {
+  const dpr = screen.devicePixelRatio || 1;
+  if (mode === "strip") return { width: Math.max(1, Math.round(stripWidth(screen.width, maxWidth) * dpr)), height: 0 };
+  return { width: 0, height: Math.max(1, Math.round(screen.height * dpr)) };
+}
+
+/** A page's URL for the strip: the render width in its query (the app's protocol reads the path
+ *  alone), so a page rendered at another size is never the webview's cached image. */
+export function renderedUrl(url: string, renderWidth: number): string {
+  return `${url}${url.includes("?") ? "&" : "?"}fit=${renderWidth}`;
+}
+
 export function stripWidth(viewportWidth: number, maxWidth: number): number {
   const width = Math.max(0, Math.floor(viewportWidth));
   return maxWidth > 0 ? Math.min(width, maxWidth) : width;

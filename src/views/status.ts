@@ -6,6 +6,11 @@ import { describeProgress, pageLabel, shownScale, statusLine } from "../state/st
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 import { t } from "../i18n/i18n";
+import { skipReason } from "../i18n/errors";
+import { ruleLabelOf, type ModelRule } from "../state/rules";
+
+/** The rule the engine named, as the reader reads it (a default rule's name in the language). */
+const ruleNamed = (name: string | null | undefined, rules: readonly ModelRule[]) => (name ? ruleLabelOf(name, rules) : name);
 
 export function bindStatus(store: Store<AppState>, now: () => number = () => performance.now()): void {
   const engine = byId(ID.statusEngine);
@@ -66,12 +71,12 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
       upscaling: state.upscale.on,
       model,
       scale: shownScale(state.settings, model, listing, result ?? undefined),
-      rule: result?.rule ?? page.progress?.rule,
+      rule: ruleNamed(result?.rule ?? page.progress?.rule, state.settings.modelRules),
       showingOriginal: state.view.showingOriginal && !state.view.comparing,
       originalSize: state.reading.sizes.get(id!),
       problem,
       failure: page.failure,
-      skipped: page.skipped,
+      skipped: page.skipped && skipReason(page.skipped, (name) => ruleLabelOf(name, state.settings.modelRules)),
       progress: page.progress ? { ...page.progress, secondsLeft: secondsLeft(page.progress) } : undefined,
       result: result && {
         computedNow: !!page.computedOnScreen,

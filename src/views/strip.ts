@@ -9,6 +9,7 @@ import type { StripController } from "../controllers/strip";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 import { t } from "../i18n/i18n";
+import { renderedUrl } from "../state/strip";
 import { TileLayer } from "../viewer/tiles";
 
 /** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
@@ -24,7 +25,8 @@ interface PageBox {
   tiles: TileLayer | null;
 }
 
-export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTMLElement, controller: StripController): void {
+/** `wheel`: every wheel event on the strip (it scrolls natively; at the end one down says so). */
+export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTMLElement, controller: StripController, wheel: (deltaY: number, deltaMode: number) => void): void {
   const content = document.createElement("div");
   content.className = "strip-content";
   root.append(content);
@@ -43,16 +45,19 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     (e) => {
       e.stopPropagation();
       if (e.ctrlKey) e.preventDefault();
+      else wheel(e.deltaY, e.deltaMode);
     },
     { passive: false },
   );
 
   /** The image a page shows: its upscaled result while upscaling is on (and not showing the
-   *  original), else the original. */
+   *  original), else the original, as rendered for the strip's width (a PDF page drawn for page
+   *  mode has the same path: the webview must not take it from its cache). */
   const urlOf = (state: AppState, index: number): string => {
     const image = state.reading.location!.images[index];
     const result = upscaleOf(state, image.id).result;
-    return state.upscale.on && result && !state.view.showingOriginal ? result.url : image.url;
+    if (state.upscale.on && result && !state.view.showingOriginal) return result.url;
+    return renderedUrl(image.url, state.reading.strip?.renderWidth ?? 0);
   };
 
   const markUnreadable = (box: PageBox) => {

@@ -1,5 +1,6 @@
 // A PDF book in the real webview: three scanned pages (one JPEG each, made by Pillow) and a
-// vector page, read and upscaled. The vector page is rendered as high as the screen.
+// vector page, read and upscaled. The vector page is rendered as high as the screen, and in the
+// strip as wide as the strip.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
@@ -56,6 +57,22 @@ test("a PDF of scanned pages and a vector page is read and upscaled", async () =
     await driver.wait(async () => (await natural(driver, ID.upscaled))[0] === width * 2, WAIT, "the vector page was not upscaled");
     assert.equal(await js(driver, `return document.getElementById('${ID.errorBanner}').hidden`), true, "an error is shown");
     await screenshot(driver, "pdf-vector-page-upscaled.png");
+
+    // In the strip, which shows pages at its width, the vector page is rendered at that width
+    // (the screen's, in device pixels), not stretched from the screen's height. Upscaling off:
+    // the strip shows the page itself.
+    await press(driver, "u");
+    await press(driver, "w");
+    const stripWidth = await js(driver, "return Math.round(screen.width * devicePixelRatio)");
+    // 200 pt wide at the whole DPI that fits the strip's width.
+    const fitted = Math.floor((200 * Math.floor((72 * stripWidth) / 200)) / 72);
+    const stripPage = () =>
+      js(driver, `const i = document.querySelector('#${ID.strip} .strip-page[data-index="3"] img'); return i && i.complete ? [i.naturalWidth, i.naturalHeight] : [0, 0]`);
+    await driver.wait(async () => (await stripPage())[0] === fitted, WAIT, `the strip's vector page is not ${fitted} px wide`);
+    const [, stripHeight] = await stripPage();
+    assert.ok(stripHeight > screenHeight, `rendered for the strip: ${stripWidth}×${stripHeight}`);
+    await screenshot(driver, "pdf-vector-page-strip.png");
+    await press(driver, "w");
 
     // The Books panel lists the PDFs of the folder with their covers, and opens one.
     await press(driver, "b");

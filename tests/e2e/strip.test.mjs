@@ -263,9 +263,13 @@ test("a damaged page in the strip shows the placeholder page mode shows", async 
       "the cut JPEG shows no placeholder",
     );
     await driver.wait(async () => /p4\.jpg is damaged|page 4 of 4 is damaged/.test((await text(driver, ID.statusText)) ?? ""), WAIT, "the status line does not say the page is damaged");
-    // At the strip's end, Space says the book has ended.
+    // At the strip's end, a wheel scroll further down says the book has ended, as Space does.
+    const bookEndShown = () => js(driver, `return !document.getElementById('${ID.bookEnd}').hidden`);
+    assert.equal(await bookEndShown(), false);
+    await js(driver, `document.getElementById('${ID.strip}').dispatchEvent(new WheelEvent("wheel", { deltaY: 120, bubbles: true, cancelable: true }))`);
+    await driver.wait(bookEndShown, WAIT, "no end-of-book banner after a wheel scroll at the strip's end");
     await keys(driver, Key.SPACE);
-    await driver.wait(async () => js(driver, `return !document.getElementById('${ID.bookEnd}').hidden`), WAIT, "no end-of-book banner at the strip's end");
+    await driver.wait(bookEndShown, WAIT, "no end-of-book banner at the strip's end");
     assert.match(await text(driver, ID.bookEnd), /^End of Damaged\./);
     const apart = await js(driver, `const a = document.getElementById('${ID.bookEnd}').getBoundingClientRect(), b = document.getElementById('${ID.errorBanner}').getBoundingClientRect(); return b.bottom <= a.top || b.height === 0`);
     assert.ok(apart, "the page's error covers the end-of-book banner");

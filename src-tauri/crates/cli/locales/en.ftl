@@ -68,6 +68,10 @@ page-failed = { $input } FAILED [{ $kind }]: { $error }
 page-kept = { $input } -> { $output } (as it is: { $reason })
 page-cancelled = { $input } cancelled
 page-rule = { $line } [{ $model }, rule “{ $rule }”]
+kept-by-rule = the rule “{ $rule }” leaves this page as it is
+rule-alreadyLargeEnough = Already large enough
+rule-blackAndWhitePages = Black-and-white pages
+rule-colourPages = Colour pages
 page-book-not-written = { $line }; { $path } is not written
 page-not-exported = { $input }: not exported, { $path } is not written (a page of it failed)
 

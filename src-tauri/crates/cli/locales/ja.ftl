@@ -64,6 +64,10 @@ page-failed = { $input } 失敗 [{ $kind }]: { $error }
 page-kept = { $input } -> { $output }（そのまま: { $reason }）
 page-cancelled = { $input } はキャンセルされました
 page-rule = { $line } [{ $model }、ルール「{ $rule }」]
+kept-by-rule = ルール「{ $rule }」により高画質化しません
+rule-alreadyLargeEnough = すでに十分な大きさ
+rule-blackAndWhitePages = 白黒のページ
+rule-colourPages = カラーのページ
 page-book-not-written = { $line }。{ $path } は書き出されません
 page-not-exported = { $input }: 書き出されません。{ $path } は書き出されません（一部のページが失敗）
 

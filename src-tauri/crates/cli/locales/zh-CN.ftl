@@ -64,6 +64,10 @@ page-failed = { $input } 失败 [{ $kind }]：{ $error }
 page-kept = { $input } -> { $output }（保持原样：{ $reason }）
 page-cancelled = { $input } 已取消
 page-rule = { $line } [{ $model }，规则“{ $rule }”]
+kept-by-rule = 规则“{ $rule }”不放大此页
+rule-alreadyLargeEnough = 已经足够大
+rule-blackAndWhitePages = 黑白页面
+rule-colourPages = 彩色页面
 page-book-not-written = { $line }；未写入 { $path }
 page-not-exported = { $input }：未导出，未写入 { $path }（其中有页面失败）
 

@@ -2,10 +2,12 @@
 //! the language from LC_ALL, LC_MESSAGES and LANG (`sys-locale`). `--json` stays as it is.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use srview_core::models::rules::{ModelRules, DEFAULT_RULE_IDS};
 use srview_core::SrError;
 use unic_langid::LanguageIdentifier;
 
@@ -94,6 +96,36 @@ pub fn describe_error(err: &SrError) -> String {
     text("error-detail", &[("sentence", sentence.into()), ("detail", err.to_string().into())])
 }
 
+/// The ids of the rules in use by their names: the default rules'.
+static RULE_IDS: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+
+/// The rules `--model auto` follows; those with a default rule's id are named in the language.
+pub fn use_rule_names(rules: &ModelRules) {
+    let ids = rules.rules.iter().filter_map(|rule| {
+        let id = DEFAULT_RULE_IDS.iter().find(|id| rule.id.as_deref() == Some(**id))?;
+        Some((rule.name.clone(), *id))
+    });
+    let _ = RULE_IDS.set(ids.collect());
+}
+
+/// A rule's name as the reader reads it: a default rule's from the catalogue (`rule-<id>`), a
+/// rule the user wrote as written.
+pub fn rule_label(name: &str) -> String {
+    match RULE_IDS.get().and_then(|ids| ids.get(name)) {
+        Some(id) => text(&format!("rule-{id}"), &[]),
+        None => name.to_owned(),
+    }
+}
+
+/// Why a page was kept as it is: a rule's leaving it, in the reader's words, else as an error.
+pub fn kept_reason(reason: &str) -> String {
+    let by_rule = reason.strip_prefix("the rule “").and_then(|rest| rest.strip_suffix("” leaves this page as it is"));
+    match by_rule {
+        Some(rule) => crate::t!("kept-by-rule", rule = rule_label(rule)),
+        None => describe_error(&SrError::Skipped(reason.to_owned())),
+    }
+}
+
 /// How many columns `text` takes on a terminal: CJK characters take two.
 pub fn width(text: &str) -> usize {
     text.chars()
@@ -177,6 +209,17 @@ mod tests {
         let body =
             std::iter::once(first).chain(lines.take_while(|line| line.starts_with(' '))).collect::<Vec<_>>().join("\n");
         body.split('$').skip(1).map(|v| v.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()).collect()
+    }
+
+    #[test]
+    fn the_default_rules_are_named_in_every_language() {
+        for (language, _) in CATALOGUES {
+            let bundle = bundle(language);
+            for id in DEFAULT_RULE_IDS {
+                assert!(bundle.get_message(&format!("rule-{id}")).is_some(), "{language} rule-{id}");
+            }
+        }
+        assert_eq!(rule_label("My own rule"), "My own rule", "a rule the user wrote keeps its name");
     }
 
     #[test]

@@ -193,6 +193,7 @@ async fn run(cli: Cli, out: Output) -> u8 {
                     max_frames: args.max_frames,
                     max_decompressed_bytes: args.max_decompressed_bytes,
                     max_pages: args.max_pages,
+                    render_width: u32::MAX,
                     render_height: args.pdf_height,
                 };
                 config.timeout = args.timeout;
@@ -308,6 +309,7 @@ async fn use_model_rules(engine: &Engine, args: &UpscaleArgs) -> Result<(), SrEr
             })?
         }
     };
+    crate::i18n::use_rule_names(&rules);
     engine.set_model_rules(rules);
     Ok(())
 }

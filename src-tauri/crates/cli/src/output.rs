@@ -15,7 +15,7 @@ use srview_core::engine::stats::EngineStats;
 use srview_core::engine::vulkan_memory::DeviceMemory;
 use srview_core::{CacheStats, CleanReport, DeviceReport, ModelListing, SrError};
 
-use crate::i18n::{describe_error, pad, pad_left};
+use crate::i18n::{describe_error, kept_reason, pad, pad_left, rule_label};
 use crate::{t, Check};
 
 #[derive(Clone)]
@@ -242,7 +242,7 @@ impl Output {
             PageOutcome::Cached => t!("page-cached", input = input, output = output),
             PageOutcome::Skipped => t!("page-skipped", input = input, output = output),
             PageOutcome::Kept { reason, .. } => {
-                let reason = describe_error(&SrError::Skipped(reason.clone()));
+                let reason = kept_reason(reason);
                 t!("page-kept", input = input, output = output, reason = reason)
             }
             PageOutcome::Failed { error } => {
@@ -251,7 +251,7 @@ impl Output {
             PageOutcome::Cancelled => t!("page-cancelled", input = input),
         };
         if let Some(PageDetail { model, rule: Some(rule), .. }) = &page.detail {
-            line = t!("page-rule", line = line, model = model.as_str(), rule = rule.as_str());
+            line = t!("page-rule", line = line, model = model.as_str(), rule = rule_label(rule));
         }
         if let Some(CbzStep::NotWritten { path }) = &page.cbz {
             let path = path.display().to_string();

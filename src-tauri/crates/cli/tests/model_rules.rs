@@ -124,6 +124,30 @@ fn model_auto_on_a_mixed_folder_names_each_pages_model_and_rule() {
     assert_eq!(entry, std::fs::read(folder.join("02-colour.png")).unwrap());
 }
 
+/// The default rules' names are the reader's language in the human output; `--json` keeps them.
+#[test]
+fn the_default_rules_are_named_in_the_readers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let (folder, cache) = (mixed_folder(dir.path()), dir.path().join("cache"));
+    let text = |lang: &str, target: &str, out: &str| {
+        let output = srview(&cache)
+            .env("LC_ALL", lang)
+            .args(["upscale", "--model", "auto", "--target-height", target, "--out-dir"])
+            .arg(dir.path().join(out))
+            .arg(&folder)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let ja = text("ja_JP.UTF-8", "60", "ja");
+    assert!(ja.contains("ルール「白黒のページ」") && ja.contains("ルール「カラーのページ」"), "{ja}");
+    assert!(!ja.contains("Black-and-white pages"), "{ja}");
+    let zh = text("zh_CN.UTF-8", "30", "zh");
+    assert!(zh.contains("规则“已经足够大”不放大此页"), "{zh}");
+    assert!(!zh.contains("Already large enough") && !zh.contains("not upscaled"), "{zh}");
+}
+
 #[test]
 fn a_rules_file_replaces_the_defaults_and_bad_ones_are_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -15,8 +15,11 @@ pub struct Limits {
     pub max_decompressed_bytes: u64,
     /// Pages of one PDF book.
     pub max_pages: u32,
-    /// Height in pixels a PDF page that is not one image is rendered at: the screen's, in the
-    /// viewer. Its DPI follows from it and is part of the page's cache key.
+    /// The box a PDF page that is not one image is rendered to fit, in pixels: the page is
+    /// rendered as large as fits `render_width` × `render_height` (`u32::MAX`: no bound on
+    /// that side). The viewer sets the size pages are shown at (`Bookshelf::set_render_box`).
+    /// The DPI follows from it and is part of the page's cache key.
+    pub render_width: u32,
     pub render_height: u32,
 }
 
@@ -40,6 +43,7 @@ impl Default for Limits {
             max_frames: DEFAULT_MAX_FRAMES,
             max_decompressed_bytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
             max_pages: DEFAULT_MAX_PAGES,
+            render_width: u32::MAX,
             render_height: DEFAULT_RENDER_HEIGHT,
         }
     }

@@ -106,6 +106,28 @@ fn a_vector_page_is_rendered_at_the_height_asked_with_its_dpi_in_its_identity() 
     assert!(identities[1].contains("|72dpi|"), "{}", identities[1]);
 }
 
+/// The strip shows pages at its width: the viewer says so, and a vector page of the open book is
+/// rendered to that width (device pixels), with that DPI in its identity; back to the screen's
+/// height, it is rendered as high as that again.
+#[test]
+fn a_vector_page_is_rendered_at_the_width_the_strip_shows_it() {
+    let shelf = Bookshelf::new(Limits { render_height: 300, ..Limits::default() });
+    let book = shelf.open(&fixtures().join("mixed.pdf")).unwrap();
+    let size = |book: &Book| {
+        let bytes = book.read_page(3, u64::MAX).unwrap();
+        image::load_from_memory_with_format(&bytes, ImageFormat::Png).unwrap().dimensions()
+    };
+    assert_eq!(size(&book), (200, 300));
+    shelf.set_render_box(1000, u32::MAX);
+    assert_eq!(size(&book), (1000, 1500), "200 × 300 pt fitted to a 1000 px wide strip");
+    assert!(book.page(3).identity().contains("|360dpi|"), "{}", book.page(3).identity());
+    let opened_next = shelf.open(&fixtures().join("mixed.pdf")).unwrap();
+    assert_eq!(size(&opened_next), (1000, 1500), "books opened next follow the same size");
+    shelf.set_render_box(u32::MAX, 600);
+    assert_eq!(size(&book), (400, 600));
+    assert!(book.page(3).identity().contains("|144dpi|"), "{}", book.page(3).identity());
+}
+
 #[test]
 fn a_page_of_flate_pixels_is_served_as_a_lossless_png() {
     let (width, height) = (40u32, 30u32);

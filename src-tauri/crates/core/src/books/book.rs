@@ -223,6 +223,11 @@ impl Book {
         bytes
     }
 
+    /// Pages made when read (a PDF's rendered pages) fit `width` × `height` pixels from now on.
+    pub fn set_render_box(&self, width: u32, height: u32) {
+        self.archive.set_render_box(width, height);
+    }
+
     /// Reads an extra entry's bytes (for export).
     pub fn read_extra(&self, extra: &BookExtra) -> Result<Vec<u8>> {
         let bytes = self.archive.read(extra.index, self.limits.max_bytes);

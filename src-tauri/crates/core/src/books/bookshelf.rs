@@ -18,7 +18,8 @@ pub struct Bookshelf(Arc<Shelf>);
 
 struct Shelf {
     limits: Limits,
-    /// `Limits::render_height` for the books opened from now on (the screen's, once known).
+    /// `Limits::render_width` and `render_height`: the size pages are shown at, once known.
+    render_width: AtomicU32,
     render_height: AtomicU32,
     /// The books alive, least recently read first. The shelf never keeps a book alive: whoever
     /// opened it does, and a book nobody holds is gone with its bytes.
@@ -27,17 +28,29 @@ struct Shelf {
 
 impl Bookshelf {
     pub fn new(limits: Limits) -> Self {
+        let render_width = AtomicU32::new(limits.render_width);
         let render_height = AtomicU32::new(limits.render_height);
-        Bookshelf(Arc::new(Shelf { limits, render_height, books: Mutex::new(Vec::new()) }))
+        Bookshelf(Arc::new(Shelf { limits, render_width, render_height, books: Mutex::new(Vec::new()) }))
     }
 
     pub fn limits(&self) -> Limits {
-        Limits { render_height: self.0.render_height.load(Ordering::Relaxed), ..self.0.limits }
+        Limits {
+            render_width: self.0.render_width.load(Ordering::Relaxed),
+            render_height: self.0.render_height.load(Ordering::Relaxed),
+            ..self.0.limits
+        }
     }
 
-    /// Renders the PDF pages of books opened from now on `height` pixels high (the screen's).
-    pub fn set_render_height(&self, height: u32) {
-        self.0.render_height.store(height.max(1), Ordering::Relaxed);
+    /// Renders the PDF pages that are not one image to fit `width` × `height` pixels (the size
+    /// the viewer shows them at; `u32::MAX`: no bound on that side), in the books open and
+    /// those opened from now on. A page's DPI, so its cache key, follows.
+    pub fn set_render_box(&self, width: u32, height: u32) {
+        let (width, height) = (width.max(1), height.max(1));
+        self.0.render_width.store(width, Ordering::Relaxed);
+        self.0.render_height.store(height, Ordering::Relaxed);
+        for book in self.0.live() {
+            book.set_render_box(width, height);
+        }
     }
 
     /// Opens a book (listing its pages, reading none) whose reads count against the budget.

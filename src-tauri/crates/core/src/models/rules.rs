@@ -94,6 +94,9 @@ pub enum RuleScale {
 pub struct ModelRule {
     /// Shown in the status line and the CLI's `--json`.
     pub name: String,
+    /// A default rule's stable id (`DEFAULT_RULE_IDS`), by which the viewer and the CLI show its
+    /// name in the reader's language; none for a rule the user wrote, whose name is shown as written.
+    pub id: Option<String>,
     pub colour: ColourTest,
     /// The page is at least this many pixels tall.
     pub min_height: Option<u32>,
@@ -124,23 +127,29 @@ impl Default for ModelRules {
     }
 }
 
+/// The ids of the default rules, in their order.
+pub const DEFAULT_RULE_IDS: [&str; 3] = ["alreadyLargeEnough", "blackAndWhitePages", "colourPages"];
+
 /// The default rules (see the module docs for why each).
 pub fn default_rules() -> Vec<ModelRule> {
     vec![
         ModelRule {
             name: "Already large enough".into(),
+            id: Some(DEFAULT_RULE_IDS[0].into()),
             target: TargetTest::Reached,
             skip: true,
             ..ModelRule::default()
         },
         ModelRule {
             name: "Black-and-white pages".into(),
+            id: Some(DEFAULT_RULE_IDS[1].into()),
             colour: ColourTest::Greyscale,
             model: "WAIFU2X_ANIME_UP2X".into(),
             ..ModelRule::default()
         },
         ModelRule {
             name: "Colour pages".into(),
+            id: Some(DEFAULT_RULE_IDS[2].into()),
             colour: ColourTest::Colour,
             model: "REALCUGAN_SE_UP2X".into(),
             ..ModelRule::default()
@@ -367,6 +376,8 @@ mod tests {
     #[test]
     fn the_default_rules_skip_tall_pages_and_split_black_and_white_from_colour() {
         let rules = ModelRules { rules: default_rules(), target_height: 1600 };
+        let ids: Vec<_> = rules.rules.iter().map(|rule| rule.id.as_deref()).collect();
+        assert_eq!(ids, DEFAULT_RULE_IDS.map(Some), "the default rules are named by their ids in each language");
         assert_eq!(
             choose(&rules, "/b/p1.png", 1600, true).unwrap(),
             Chosen::Skip { rule: "Already large enough".into() }

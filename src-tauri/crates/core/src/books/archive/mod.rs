@@ -93,6 +93,9 @@ pub trait Archive: Send + Sync {
     fn render_key(&self, _index: usize) -> Option<String> {
         None
     }
+    /// Pages made when read (a PDF's rendered pages) are made to fit `width` × `height` pixels
+    /// from now on (`Limits::render_width`).
+    fn set_render_box(&self, _width: u32, _height: u32) {}
 }
 
 /// Whether the path names a PDF (`.pdf`, any case).

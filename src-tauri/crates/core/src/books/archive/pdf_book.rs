@@ -2,8 +2,9 @@
 //!
 //! A page that is one embedded image covering the page (a scan) is that image: a JPEG
 //! (DCTDecode) stream byte for byte, or a Flate stream of 8-bit grey or RGB pixels wrapped
-//! losslessly as PNG. Any other page is rendered to PNG at `Limits::render_height` pixels high;
-//! its DPI is part of the page's identity, so of its cache key.
+//! losslessly as PNG. Any other page is rendered to PNG as large as fits the render box
+//! (`Limits::render_width` × `render_height`, which the viewer changes to the size pages are
+//! shown at); its DPI is part of the page's identity, so of its cache key.
 //!
 //! Every stream SRView or the renderer unpacks is first unpacked within a bound (a page's
 //! content, its images and forms), so a decompression bomb is refused before it is decoded.
@@ -13,6 +14,7 @@ use std::collections::VecDeque;
 use std::io::Read;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use hayro::hayro_interpret::InterpreterSettings;
@@ -43,15 +45,15 @@ const RENDERED_KEPT: usize = 2;
 const RENDERER: &str = "hayro-0.9";
 
 /// What serves a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Content {
     /// The page's one image, a JPEG stream served as it is; `at` is where its bytes lie in the
     /// file when they are stored plainly (not encrypted), to copy them without parsing again.
     Jpeg { image: ObjectIdentifier, at: Option<(usize, usize)> },
     /// The page's one image, 8-bit pixels unpacked and written as PNG.
     Pixels { image: ObjectIdentifier, width: u32, height: u32, grey: bool },
-    /// Anything else, rendered at this many dots per inch.
-    Rendered { dpi: u32 },
+    /// Anything else, rendered to fit the render box; its size in points.
+    Rendered { width: f32, height: f32 },
 }
 
 pub(super) struct PdfBook {
@@ -61,7 +63,10 @@ pub(super) struct PdfBook {
     limits: Limits,
     /// The parsed file while it is held (`release` lets it go; a read parses it again).
     pdf: Mutex<Option<Arc<Pdf>>>,
-    rendered: Mutex<VecDeque<(usize, Arc<Vec<u8>>)>>,
+    /// The render box, width and height packed: the viewer changes it while the book is open.
+    render_box: AtomicU64,
+    /// The last pages rendered, by index and DPI.
+    rendered: Mutex<VecDeque<(usize, u32, Arc<Vec<u8>>)>>,
 }
 
 impl PdfBook {
@@ -84,7 +89,10 @@ impl PdfBook {
         for (index, page) in pages.iter().enumerate() {
             let (content, size) = match single_image(page, file) {
                 Some(one) => one,
-                None => (Content::Rendered { dpi: render_dpi(page, limits) }, 0),
+                None => {
+                    let (width, height) = page.render_dimensions();
+                    (Content::Rendered { width, height }, 0)
+                }
             };
             let extension = if matches!(content, Content::Jpeg { .. }) { "jpg" } else { "png" };
             entries.push(EntryInfo {
@@ -103,8 +111,17 @@ impl PdfBook {
             contents,
             limits: *limits,
             pdf: Mutex::new(Some(Arc::new(pdf))),
+            render_box: AtomicU64::new(pack(limits.render_width, limits.render_height)),
             rendered: Mutex::default(),
         })
+    }
+
+    /// The DPI page `index` is rendered at now, if it is rendered.
+    fn dpi(&self, index: usize) -> Option<u32> {
+        let Content::Rendered { width, height } = self.contents[index] else { return None };
+        let packed = self.render_box.load(Ordering::Relaxed);
+        let (box_width, box_height) = ((packed >> 32) as u32, packed as u32);
+        Some(render_dpi((width, height), (box_width, box_height), &self.limits))
     }
 
     fn document(&self) -> Result<Arc<Pdf>> {
@@ -125,7 +142,7 @@ impl PdfBook {
     }
 
     fn render(&self, pdf: &Pdf, index: usize, dpi: u32) -> Result<Vec<u8>> {
-        if let Some((_, bytes)) = lock(&self.rendered).iter().find(|(i, _)| *i == index) {
+        if let Some((_, _, bytes)) = lock(&self.rendered).iter().find(|(i, d, _)| (*i, *d) == (index, dpi)) {
             return Ok(bytes.as_ref().clone());
         }
         let page = &pdf.pages()[index];
@@ -154,7 +171,7 @@ impl PdfBook {
             .ok_or_else(|| SrError::Internal("a rendered page has the wrong size".into()))?;
         let bytes = png(&image::DynamicImage::ImageRgb8(image));
         let mut kept = lock(&self.rendered);
-        kept.push_back((index, Arc::new(bytes.clone())));
+        kept.push_back((index, dpi, Arc::new(bytes.clone())));
         if kept.len() > RENDERED_KEPT {
             kept.pop_front();
         }
@@ -203,7 +220,7 @@ impl Archive for PdfBook {
                 stream.raw_data().into_owned()
             }
             Content::Pixels { image, width, height, grey } => self.pixels(&pdf, index, image, (width, height), grey)?,
-            Content::Rendered { dpi } => self.render(&pdf, index, dpi)?,
+            Content::Rendered { .. } => self.render(&pdf, index, self.dpi(index).expect("a rendered page"))?,
         };
         if bytes.len() as u64 > max_bytes {
             return Err(SrError::FileTooLarge {
@@ -217,7 +234,7 @@ impl Archive for PdfBook {
 
     fn held_bytes(&self) -> u64 {
         let file = lock(&self.pdf).as_ref().map_or(0, |pdf| pdf.data().as_ref().len() as u64);
-        file + lock(&self.rendered).iter().map(|(_, bytes)| bytes.len() as u64).sum::<u64>()
+        file + lock(&self.rendered).iter().map(|(_, _, bytes)| bytes.len() as u64).sum::<u64>()
     }
 
     fn release(&self) {
@@ -226,10 +243,11 @@ impl Archive for PdfBook {
     }
 
     fn render_key(&self, index: usize) -> Option<String> {
-        match self.contents[index] {
-            Content::Rendered { dpi } => Some(format!("{dpi}dpi|{RENDERER}")),
-            _ => None,
-        }
+        self.dpi(index).map(|dpi| format!("{dpi}dpi|{RENDERER}"))
+    }
+
+    fn set_render_box(&self, width: u32, height: u32) {
+        self.render_box.store(pack(width, height), Ordering::Relaxed);
     }
 }
 
@@ -261,12 +279,15 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// The DPI that makes the page `limits.render_height` pixels high, lowered to keep within
-/// `limits.max_pixels`.
-fn render_dpi(page: &Page<'_>, limits: &Limits) -> u32 {
-    let (width, height) = page.render_dimensions();
-    let (width, height) = (f64::from(width.max(1.0)), f64::from(height.max(1.0)));
-    let fit = 72.0 * f64::from(limits.render_height) / height;
+fn pack(width: u32, height: u32) -> u64 {
+    (u64::from(width.max(1)) << 32) | u64::from(height.max(1))
+}
+
+/// The DPI that makes a page of `size` points as large as fits `render_box` pixels, lowered to
+/// keep within `limits.max_pixels`.
+fn render_dpi(size: (f32, f32), render_box: (u32, u32), limits: &Limits) -> u32 {
+    let (width, height) = (f64::from(size.0.max(1.0)), f64::from(size.1.max(1.0)));
+    let fit = (72.0 * f64::from(render_box.0) / width).min(72.0 * f64::from(render_box.1) / height);
     let within_pixels = 72.0 * (limits.max_pixels as f64 / (width * height)).sqrt();
     // The renderer's canvas is at most 65,535 pixels wide or high.
     let within_canvas = 72.0 * 65_535.0 / width.max(height);
