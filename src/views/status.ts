@@ -6,6 +6,7 @@ import { describeProgress, pageLabel, shownScale, statusLine } from "../state/st
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 import { t } from "../i18n/i18n";
+import { onPreviewChange, previewShown } from "../viewer/preview/layer";
 
 export function bindStatus(store: Store<AppState>, now: () => number = () => performance.now()): void {
   const engine = byId(ID.statusEngine);
@@ -85,6 +86,7 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
         computeMs: result.timings.computeMs ?? 0,
       },
       waitingForEngine: !state.engine.report,
+      preview: previewShown(image.url),
     });
     const text = state.view.notice ?? line.text;
     status.textContent = text;
@@ -99,4 +101,5 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
   };
   render(store.state);
   store.subscribe(render);
+  onPreviewChange(() => render(store.state));
 }

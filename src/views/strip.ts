@@ -8,6 +8,7 @@ import type { StripController } from "../controllers/strip";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
 import { t } from "../i18n/i18n";
+import { PreviewLayer } from "../viewer/preview/layer";
 
 /** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
 const ZOOM_CONTROLS = [ID.zoomFit, ID.zoomActual, ID.zoomOut, ID.zoomLevel, ID.zoomIn] as const;
@@ -18,6 +19,8 @@ interface PageBox {
   image: HTMLImageElement | null;
   incoming: HTMLImageElement | null;
   url: string;
+  /** The sharp preview over the original, until the upscaled image takes its place. */
+  preview: PreviewLayer | null;
 }
 
 export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTMLElement, controller: StripController): void {
@@ -90,6 +93,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     const box = boxes.get(index)!;
     box.incoming?.removeAttribute("src");
     box.image?.removeAttribute("src");
+    box.preview?.dispose();
     box.element.remove();
     boxes.delete(index);
   };
@@ -120,7 +124,11 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
           const element = document.createElement("div");
           element.className = "strip-page";
           element.dataset.index = String(index);
-          box = { element, image: null, incoming: null, url: "" };
+          const page: PageBox = { element, image: null, incoming: null, url: "", preview: null };
+          const originalUrl = () => store.state.reading.location?.images[index]?.url;
+          const original = () => (page.image && page.image.getAttribute("src") === originalUrl() ? page.image : null);
+          page.preview = new PreviewLayer(element, { original, covered: () => false }, null, true);
+          box = page;
           boxes.set(index, box);
           content.append(element);
         }
