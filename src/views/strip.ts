@@ -66,6 +66,8 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     img.alt = "";
     img.draggable = false;
     img.decoding = "async";
+    // CORS-clean, so that the preview may read its pixels into WebGL.
+    img.crossOrigin = "anonymous";
     if (!box.image) {
       // A page that could not be read shows the same placeholder as in page mode.
       img.addEventListener("error", () => box.image === img && markUnreadable(box));

@@ -57,6 +57,8 @@ export class PreviewLayer {
   ) {
     this.canvas.className = "preview";
     this.canvas.hidden = true;
+    this.canvas.width = 0;
+    this.canvas.height = 0;
     if (before) before.after(this.canvas);
     else box.append(this.canvas);
     this.resize.observe(box);
@@ -82,24 +84,31 @@ export class PreviewLayer {
       image.naturalHeight <= gl.maxTextureSize &&
       size.width > 0 &&
       size.height > 0 &&
+      // At its own size a page needs no filter.
+      (size.width !== image.naturalWidth || size.height !== image.naturalHeight) &&
       !this.source.covered() &&
       !this.box.classList.contains("unreadable") &&
       // Blown up 4× or more the viewer shows pixels as squares, on purpose.
       !this.box.closest(".pixelated");
     if (!showing) return this.clear();
     const url = image.src;
-    if (this.textureOf !== url) {
-      this.texture?.release();
-      this.texture = gl.upload(image, image.naturalWidth, image.naturalHeight);
-      this.textureOf = url;
-      this.drawnKey = "";
-    }
     const key = `${size.width}×${size.height} ${options.filter} ${options.sharpness}`;
-    if (key === this.drawnKey) return;
-    gl.draw(this.texture!, size.width, size.height, options);
-    this.canvas.width = size.width;
-    this.canvas.height = size.height;
-    this.canvas.getContext("2d")!.drawImage(gl.canvas, 0, 0);
+    if (this.textureOf === url && key === this.drawnKey) return;
+    try {
+      if (this.textureOf !== url) {
+        this.texture?.release();
+        this.texture = gl.upload(image, image.naturalWidth, image.naturalHeight);
+        this.textureOf = url;
+      }
+      gl.draw(this.texture!, size.width, size.height, options);
+      this.canvas.width = size.width;
+      this.canvas.height = size.height;
+      this.canvas.getContext("2d")!.drawImage(gl.canvas, 0, 0);
+    } catch (error) {
+      // An image WebGL may not read, or a lost context: the original shows as it is.
+      console.warn("preview: not drawn", error);
+      return this.clear();
+    }
     this.canvas.hidden = false;
     this.drawnKey = key;
     this.setDrawn(url);

@@ -58,8 +58,8 @@ class Renderer {
    *  until the task ends (copy it at once). */
   draw(source: SourceTexture, width: number, height: number, options: PreviewOptions): void {
     const texture = source.texture;
-    this.canvas.width = width;
-    this.canvas.height = height;
+    if (this.canvas.width !== width) this.canvas.width = width;
+    if (this.canvas.height !== height) this.canvas.height = height;
     const src = { width: source.width, height: source.height };
     if (effectiveFilter(options.filter === "edge" ? "edge" : "lanczos", src, width, height) === "lanczos") {
       const middle = this.target(width, source.height);
