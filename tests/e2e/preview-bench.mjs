@@ -1,6 +1,6 @@
 // The sharp preview's cost and worth, printed (run by hand, not in CI):
-//   1. a page turn to the first frame that shows a 2 MP page (1200×1700 JPEG, fit to the width,
-//      so slightly enlarged), p50 and p95 over PREVIEW_BENCH_TURNS turns: with the filter off
+//   1. a page turn to the first frame that shows a 2 MP page (1200×1700 JPEG, fit to the width
+//      with small pages enlarged, so slightly enlarged), p50 and p95 over PREVIEW_BENCH_TURNS turns: with the filter off
 //      (the original's own decode and display), and with the edge and Lanczos previews, whose
 //      first frame shows the preview over the original (drawn in the original's load event);
 //   2. on a few real-looking pages, PSNR against the AI result (the `srview` CLI, waifu2x
@@ -66,7 +66,7 @@ async function pageTurns() {
   const tauriDriver = await startDriver();
   const config = join(tauriDriver.home, "config", "dev.srview.app");
   mkdirSync(config, { recursive: true });
-  writeFileSync(join(config, "settings.json"), JSON.stringify({ settings: { fit: "width", previewFilter: "off" }, upscaling: false }));
+  writeFileSync(join(config, "settings.json"), JSON.stringify({ settings: { fit: "width", enlargeSmall: true, previewFilter: "off" }, upscaling: false }));
   const results = {};
   try {
     const driver = await openApp([join(turnPages, "p001.jpg")]);
