@@ -1,6 +1,6 @@
 // The sharp preview's cost and worth, printed (run by hand, not in CI):
-//   1. a page turn to the first frame that shows a 2 MP page (1200×1700 JPEG, fit to the width
-//      with small pages enlarged, so slightly enlarged), p50 and p95 over PREVIEW_BENCH_TURNS turns: with the filter off
+//   1. a page turn to the first frame that shows a 2 MP page (1000×2000 JPEG, fit to the width
+//      with small pages enlarged: 1.2× in the 1200 px wide window), p50 and p95 over PREVIEW_BENCH_TURNS turns: with the filter off
 //      (the original's own decode and display), and with the edge and Lanczos previews, whose
 //      first frame shows the preview over the original (drawn in the original's load event);
 //   2. on a few real-looking pages, PSNR against the AI result (the `srview` CLI, waifu2x
@@ -22,11 +22,11 @@ const root = "/tmp/srview-preview-bench";
 const turnPages = join(root, "turn");
 const CLI = resolve("src-tauri/target/release/srview");
 
-/** TURNS + 1 different 1200×1700 JPEGs: one plasma page, rolled. */
+/** TURNS + 1 different 1000×2000 JPEGs: one plasma page, rolled. */
 function makeTurnPages() {
   mkdirSync(turnPages, { recursive: true });
   const base = join(root, "base.png");
-  if (!existsSync(base)) execFileSync("convert", ["-seed", "3", "-size", "1200x1700", "plasma:#c04040-#203060", "-blur", "0x1", base]);
+  if (!existsSync(base)) execFileSync("convert", ["-seed", "3", "-size", "1000x2000", "plasma:#c04040-#203060", "-blur", "0x1", base]);
   for (let i = 0; i <= TURNS; i++) {
     const page = join(turnPages, `p${String(i + 1).padStart(3, "0")}.jpg`);
     if (!existsSync(page)) execFileSync("convert", [base, "-roll", `+${i * 37}+${i * 53}`, "-quality", "88", page]);
@@ -93,7 +93,7 @@ async function pageTurns() {
     await tauriDriver.stop();
   }
   const { where } = results;
-  console.log(`\n### Page turn to the first frame of a 1200×1700 JPEG page (${TURNS} turns each; box ${where.size[0]}×${where.size[1]} CSS px at ${where.size[2]}×; WebGL: ${where.device})\n`);
+  console.log(`\n### Page turn to the first frame of a 1000×2000 JPEG page (${TURNS} turns each; box ${where.size[0]}×${where.size[1]} CSS px at ${where.size[2]}×; WebGL: ${where.device})\n`);
   console.log("| filter | first frame with the original, p50 / p95 | first frame with the preview, p50 / p95 |");
   console.log("|---|---|---|");
   for (const filter of ["off", "edge", "lanczos"]) {
