@@ -44,8 +44,8 @@ describe("settings", () => {
   });
 
   it("keeps the preview filter and its sharpening, and refuses others", () => {
-    expect(DEFAULT_SETTINGS).toMatchObject({ previewFilter: "lanczos", previewSharpness: 0.5 });
-    const saved = { ...DEFAULT_SETTINGS, previewFilter: "edge", previewSharpness: 0.8 };
+    expect(DEFAULT_SETTINGS).toMatchObject({ previewFilter: "edge", previewSharpness: 0.25 });
+    const saved = { ...DEFAULT_SETTINGS, previewFilter: "lanczos", previewSharpness: 0.8 };
     expect(normalizeSettings(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
     expect(normalizeSettings({ previewFilter: "off" }).previewFilter).toBe("off");
     const odd = normalizeSettings({ previewFilter: "nearest", previewSharpness: 3 });

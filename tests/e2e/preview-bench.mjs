@@ -139,8 +139,8 @@ function psnrTable() {
   const pages = makePsnrPages();
   const cache = join(root, "cli-cache");
   console.log("\n### PSNR against the AI result (waifu2x UpConv7 anime 2×, `srview --gpu cpu`), at 2×; dB, higher is closer\n");
-  console.log("| page | size | bilinear | Lanczos-3 | edge, sharpening 0 | edge 0.5 | edge 1 |");
-  console.log("|---|---|---|---|---|---|---|");
+  console.log("| page | size | bilinear | Lanczos-3 | edge, sharpening 0 | edge 0.25 | edge 0.5 | edge 1 |");
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const page of pages) {
     const ai = page.path.replace(/\.png$/, "-ai.png");
     if (!existsSync(ai)) execFileSync(CLI, ["--gpu", "cpu", "--cache", cache, "upscale", page.path, "--model", "WAIFU2X_ANIME_UP2X", "--scale", "2", "--format", "png", "-o", ai], { stdio: "ignore" });
@@ -150,7 +150,7 @@ function psnrTable() {
     const cells = [
       psnr(bilinearResize(source, width, height), truth),
       psnr(lanczosResize(source, width, height), truth),
-      ...[0, 0.5, 1].map((sharpness) => psnr(preview(source, width, height, "edge", sharpness), truth)),
+      ...[0, 0.25, 0.5, 1].map((sharpness) => psnr(preview(source, width, height, "edge", sharpness), truth)),
     ];
     console.log(`| ${page.name} | ${source.width}×${source.height} → ${width}×${height} | ${cells.map((v) => v.toFixed(2)).join(" | ")} |`);
   }

@@ -168,7 +168,7 @@ export default {
     stripGap: "Strip gap (px)",
     previewFilter: "Preview filter",
     previewFilterTitle: "How a page is enlarged until its upscaled image shows, and when upscaling is off",
-    previewFilters: { lanczos: "Lanczos-3", edge: "edge-aware, sharpened", off: "off (the browser's)" },
+    previewFilters: { edge: "edge-aware, sharpened", lanczos: "Lanczos-3", off: "off (the browser's)" },
     previewSharpness: "Preview sharpening (0–1)",
     stripMaxWidthTitle: "The strip's pages at most this wide; 0 fills the window's width",
     reading: "Reading",

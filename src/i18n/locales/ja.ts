@@ -166,7 +166,7 @@ export default {
     stripGap: "縦スクロールのページ間隔（px）",
     previewFilter: "プレビューの拡大方式",
     previewFilterTitle: "高画質化した画像が出るまで（と高画質化がオフのとき）のページの拡大方式",
-    previewFilters: { lanczos: "Lanczos-3", edge: "輪郭対応＋シャープ", off: "オフ（ブラウザ標準）" },
+    previewFilters: { edge: "輪郭対応＋シャープ", lanczos: "Lanczos-3", off: "オフ（ブラウザ標準）" },
     previewSharpness: "プレビューのシャープさ（0–1）",
     stripMaxWidthTitle: "縦スクロールのページをこの幅までに収めます。0 でウィンドウの幅いっぱい",
     reading: "表示",

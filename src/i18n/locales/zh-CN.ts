@@ -166,7 +166,7 @@ export default {
     stripGap: "纵向长条页间距（像素）",
     previewFilter: "预览滤镜",
     previewFilterTitle: "放大结果出现之前（以及关闭放大时）页面的缩放方式",
-    previewFilters: { lanczos: "Lanczos-3", edge: "边缘自适应＋锐化", off: "关闭（浏览器自带）" },
+    previewFilters: { edge: "边缘自适应＋锐化", lanczos: "Lanczos-3", off: "关闭（浏览器自带）" },
     previewSharpness: "预览锐化（0–1）",
     stripMaxWidthTitle: "纵向长条中页面的最大宽度；0 表示填满窗口宽度",
     reading: "阅读",

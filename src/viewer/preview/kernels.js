@@ -89,9 +89,10 @@ const luma = (/** @type {number[]} */ p) => 0.25 * p[0] + 0.5 * p[1] + 0.25 * p[
 /**
  * The edge-adaptive upscale (first pass of the "edge" filter). Each output pixel looks at the
  * 4×4 source pixels around it: a structure tensor of the gradients at the four nearest gives
- * the edge's direction and how clear it is; a Lanczos-2 kernel is then narrowed across the edge
- * and stretched along it as far as the edge is clear (a plain round kernel in flat or noisy
- * parts), and the result is clamped to the four nearest pixels so that it does not ring.
+ * the edge's direction and how clear it is; a Lanczos-2 kernel is then stretched along the edge
+ * as far as the edge is clear (a plain round kernel in flat or noisy parts), and the result is
+ * clamped to the four nearest pixels so that it does not ring. (Narrowing it across the edge as
+ * well, or stretching it further, took it further from the AI result: docs/preview.md.)
  * @param {Rgba} src
  * @param {number} width
  * @param {number} height
@@ -129,15 +130,14 @@ export function edgeUpscale(src, width, height) {
         }
       }
       const { gx, gy, anisotropy } = edgeShape(sxx, sxy, syy);
-      const across = 1 + 0.5 * anisotropy;
-      const along = 1 / (1 + anisotropy);
+      const along = 1 / (1 + 0.15 * anisotropy);
       const acc = [0, 0, 0, 0];
       let total = 0;
       for (let j = -1; j <= 2; j++) {
         for (let i = -1; i <= 2; i++) {
           const dx = i - fx;
           const dy = j - fy;
-          const u = (dx * gx + dy * gy) * across;
+          const u = dx * gx + dy * gy;
           const v = (-dx * gy + dy * gx) * along;
           const w = lanczos(Math.sqrt(u * u + v * v), 2);
           total += w;

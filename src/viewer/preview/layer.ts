@@ -7,7 +7,7 @@ import { renderer, type PreviewOptions, type SourceTexture } from "./renderer";
 /** Above this many device pixels the canvas is drawn smaller and stretched by the browser. */
 const MAX_PIXELS = 24e6;
 
-let options: PreviewOptions = { filter: "lanczos", sharpness: 0.5 };
+let options: PreviewOptions = { filter: "edge", sharpness: 0.25 };
 const layers = new Set<PreviewLayer>();
 /** Original URLs whose preview is on screen, and who wants to know when that changes. */
 const drawnUrls = new Map<PreviewLayer, string>();

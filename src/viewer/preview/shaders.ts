@@ -95,14 +95,13 @@ void main() {
   float anisotropy = coherence * min(1.0, sqrt(trace) * 8.0);
   vec2 g = vec2(sxx - syy + spread, 2.0 * sxy);
   g = length(g) < 1e-10 ? vec2(0.0, 1.0) : normalize(g);
-  float across = 1.0 + 0.5 * anisotropy;
-  float along = 1.0 / (1.0 + anisotropy);
+  float along = 1.0 / (1.0 + 0.15 * anisotropy);
   vec4 acc = vec4(0.0);
   float total = 0.0;
   for (int j = 0; j < 4; j++) {
     for (int i = 0; i < 4; i++) {
       vec2 d = vec2(float(i - 1), float(j - 1)) - f;
-      float u = dot(d, g) * across;
+      float u = dot(d, g);
       float v = (-d.x * g.y + d.y * g.x) * along;
       float w = lanczos(sqrt(u * u + v * v), 2.0);
       acc += w * p[j * 4 + i];
