@@ -14,5 +14,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
     environment: "node",
+    // Pillow's Lanczos resizes, the preview filter's independent reference.
+    globalSetup: ["tests/unit/pillow-setup.mjs"],
   },
 });

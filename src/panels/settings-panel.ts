@@ -5,7 +5,7 @@ import { OUTPUT_FORMATS, type ModelInfo, type ModelSpeeds } from "../bindings";
 import { autoLabel, modelGoodFor, modelHumanName, pageSeconds, pickerGroups, speedNote, speedText } from "../state/models";
 import { AUTO_MODEL, isAuto } from "../state/rules";
 import { renderRulesEditor } from "./rules-editor";
-import { withModel, type Settings } from "../state/settings";
+import { PREVIEW_FILTERS, withModel, type Settings } from "../state/settings";
 import { el } from "./dom";
 import { ID, errorIdOf } from "../ui/ids.js";
 import type { DomId } from "../ui/dom";
@@ -189,6 +189,14 @@ export function renderSettingsPanel(
   const stripMaxWidth = numberField(ID.settingStripMaxWidth, settings.stripMaxWidth, 0, 20000, "50", (v) => change({ ...current, stripMaxWidth: Math.round(v) }));
   stripMaxWidth.input.title = t("settings.stripMaxWidthTitle");
   const stripGap = numberField(ID.settingStripGap, settings.stripGap, 0, 500, "1", (v) => change({ ...current, stripGap: Math.round(v) }));
+  const previewFilter = select(
+    ID.settingPreviewFilter,
+    PREVIEW_FILTERS.map((f): [string, string] => [f, t(`settings.previewFilters.${f}`)]),
+    settings.previewFilter,
+  );
+  previewFilter.title = t("settings.previewFilterTitle");
+  previewFilter.addEventListener("change", () => change({ ...current, previewFilter: previewFilter.value as Settings["previewFilter"] }));
+  const previewSharpness = numberField(ID.settingPreviewSharpness, settings.previewSharpness, 0, 1, "0.1", (v) => change({ ...current, previewSharpness: v }));
   const direction = select(ID.settingDirection, [["ltr", t("settings.ltr")], ["rtl", t("settings.rtl")]], settings.direction);
   direction.addEventListener("change", () => change({ ...current, direction: direction.value as Settings["direction"] }));
 
@@ -228,6 +236,8 @@ export function renderSettingsPanel(
     ...field(t("settings.wheelTurns"), checkbox(ID.settingWheelTurns, settings.wheelTurnsPages, (on) => ({ ...current, wheelTurnsPages: on }))),
     ...field(t("settings.stripMaxWidth"), stripMaxWidth.input, stripMaxWidth.error),
     ...field(t("settings.stripGap"), stripGap.input, stripGap.error),
+    ...field(t("settings.previewFilter"), previewFilter),
+    ...field(t("settings.previewSharpness"), previewSharpness.input, previewSharpness.error),
     el("p", { className: "note" }, t("settings.applies")),
   );
 }

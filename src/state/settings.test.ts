@@ -43,6 +43,15 @@ describe("settings", () => {
     expect(kept).toMatchObject({ scale: 3, tileSize: 200, format: "png", preloadCount: 4, tta: true, autoUpscale: true });
   });
 
+  it("keeps the preview filter and its sharpening, and refuses others", () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ previewFilter: "edge", previewSharpness: 0.25 });
+    const saved = { ...DEFAULT_SETTINGS, previewFilter: "lanczos", previewSharpness: 0.8 };
+    expect(normalizeSettings(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
+    expect(normalizeSettings({ previewFilter: "off" }).previewFilter).toBe("off");
+    const odd = normalizeSettings({ previewFilter: "nearest", previewSharpness: 3 });
+    expect(odd).toMatchObject({ previewFilter: DEFAULT_SETTINGS.previewFilter, previewSharpness: DEFAULT_SETTINGS.previewSharpness });
+  });
+
   it("builds engine options and a key that follows them", () => {
     const options = toUpscaleOptions({ ...DEFAULT_SETTINGS, scale: 1.5, format: "png" });
     expect(options.size).toEqual({ mode: "scale", factor: 1.5 });

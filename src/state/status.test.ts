@@ -82,6 +82,14 @@ describe("status line", () => {
     expect(statusLine({ ...base, upscaling: false }).text).toBe("p01.png · original · press U to upscale");
     expect(statusLine({ ...base, skipped: "animated (3 frames)" }).text).toBe("p01.png · not upscaled: animated (3 frames)");
   });
+
+  it("says preview while the page shows its sharp preview, not AI pixels", () => {
+    expect(statusLine({ ...base, upscaling: false, preview: true }).text).toBe("p01.png · preview · press U to upscale");
+    const computing = statusLine({ ...base, preview: true, progress: { phase: "computing", done: 1, total: 4, secondsLeft: null } });
+    expect(computing.text).toBe("p01.png · waifu2x CUNet 2× · preview · upscaling 1/4 tiles…");
+    expect(statusLine({ ...base, preview: true }).text).toBe("p01.png · waifu2x CUNet 2× · preview · waiting…");
+    expect(statusLine({ ...base, preview: true, skipped: "animated (3 frames)" }).text).toBe("p01.png · not upscaled: animated (3 frames) · preview");
+  });
 });
 
 describe("model names", () => {

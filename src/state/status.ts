@@ -44,6 +44,8 @@ export interface PageStatus {
   result?: ShownResult;
   /** True before the engine has answered. */
   waitingForEngine?: boolean;
+  /** The page shows its sharp preview (viewer/preview), not AI pixels. */
+  preview?: boolean;
 }
 
 export interface StatusLine {
@@ -110,10 +112,11 @@ export function statusLine(page: PageStatus): StatusLine {
   if (problem && TOO_LARGE.includes(problem.kind)) return { text: t("status.tooLarge", { message: problem.message }), bad: true };
   if (problem) return { text: t("status.damaged", { name, reason: problemReason(problem.message, page.fileName) }), bad: true };
   if (page.failure) return { text: t("status.failure", { name, failure: page.failure }), bad: true };
-  if (!page.upscaling) return { text: t("status.notUpscaling", { name }), bad: false };
+  if (!page.upscaling) return { text: t(page.preview ? "status.notUpscalingPreview" : "status.notUpscaling", { name }), bad: false };
+  const preview = page.preview ? ` · ${t("status.preview")}` : "";
   if (page.showingOriginal) {
     const size = page.result ? { width: page.result.sourceWidth, height: page.result.sourceHeight } : page.originalSize;
-    return { text: size ? t("status.showingOriginalSize", { name, ...size }) : t("status.showingOriginal", { name }), bad: false };
+    return { text: (size ? t("status.showingOriginalSize", { name, ...size }) : t("status.showingOriginal", { name })) + preview, bad: false };
   }
   parts.push(page.scale === undefined ? modelShortName(page.model) : modelWithScale(page.model, page.scale));
   if (page.rule) parts.push(t("status.rule", { rule: page.rule }));
@@ -124,7 +127,8 @@ export function statusLine(page: PageStatus): StatusLine {
     parts.push(`${r.sourceWidth}×${r.sourceHeight} → ${r.width}×${r.height} ${r.format} ${formatBytes(r.bytes)}`);
     return { text: parts.join(" · "), bad: false, source: r.computedNow ? "computed" : "cache" };
   }
-  if (page.skipped) return { text: t("status.skipped", { name, reason: page.skipped }), bad: false };
+  if (page.skipped) return { text: t("status.skipped", { name, reason: page.skipped }) + preview, bad: false };
+  if (page.preview) parts.push(t("status.preview"));
   if (page.progress) {
     parts.push(`${describeProgress(page.progress)}…`);
     return { text: parts.join(" · "), bad: false };

@@ -140,6 +140,8 @@ export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
   settingEnlarge: "setting-enlarge",
   settingWheelTurns: "setting-wheel-turns",
   settingBookOwn: "setting-book-own",
+  settingPreviewFilter: "setting-preview-filter",
+  settingPreviewSharpness: "setting-preview-sharpness",
   // Settings: the model picker's guidance and the models folder (models)
   settingModelAbout: "setting-model-about",
   settingModelAuto: "setting-model-auto",

@@ -12,6 +12,7 @@ import { fitScale, zoomLabel, zoomStep } from "./zoom";
 import { t } from "../i18n/i18n";
 import type { PageRegion, TileImage } from "../bindings";
 import { TileLayer } from "./tiles";
+import { PreviewLayer } from "./preview/layer";
 
 export interface Slot {
   box: HTMLElement;
@@ -40,6 +41,8 @@ export class Viewer {
   private entry: { x: number; y: number } | null = null;
   /** Each slot's AI tiles, drawn while its page is computed. */
   readonly tileLayers: TileLayer[];
+  /** Each slot's sharp preview, between its original and its upscaled image. */
+  private readonly previews: PreviewLayer[];
 
   constructor(
     private readonly stage: HTMLElement,
@@ -48,6 +51,17 @@ export class Viewer {
     private readonly handle: HTMLElement,
     private readonly zoomLabel: HTMLElement,
   ) {
+    this.previews = slots.map(
+      (slot) =>
+        new PreviewLayer(
+          slot.box,
+          {
+            original: () => (!slot.box.hidden && slot.original.hasAttribute("src") ? slot.original : null),
+            covered: () => !slot.upscaled.hidden && slot.upscaled.naturalWidth > 0 && !slot.upscaled.style.clipPath,
+          },
+          slot.original,
+        ),
+    );
     this.bindPan();
     this.bindCompareHandle();
     new ResizeObserver(() => this.layout()).observe(stage);
@@ -269,7 +283,7 @@ export class Viewer {
     this.scale = this.targetScale();
     const ratio = this.pixelRatio();
     this.relabel();
-    if (!width || !height) return;
+    if (!width || !height) return this.previews.forEach((preview) => preview.update());
     const rect = this.stage.getBoundingClientRect();
     const w = width * this.scale;
     const h = height * this.scale;
@@ -292,6 +306,7 @@ export class Viewer {
     // Show pixels as squares only when the image on screen is blown up a lot.
     this.canvas.classList.toggle("pixelated", this.scale / ratio >= 4);
     this.applyCompare();
+    this.previews.forEach((preview) => preview.update());
   }
 
   /** The handle sits in the stage, so it stays in view whatever the zoom; each page's upscaled

@@ -7,6 +7,7 @@ import { byId } from "../ui/dom";
 import type { Thumbnails } from "../viewer/thumbnails";
 import type { Viewer } from "../viewer/viewer";
 import { t } from "../i18n/i18n";
+import { configurePreview } from "../viewer/preview/layer";
 
 
 export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Thumbnails, onOriginalFailed: (slot: number) => void): void {
@@ -147,7 +148,10 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
   // Any settings change puts the zoom back to fit, as it always has.
   store.watch(
     (s) => s.settings,
-    (settings) => viewer.setFitMode(settings.fit, settings.enlargeSmall),
+    (settings) => {
+      configurePreview({ filter: settings.previewFilter, sharpness: settings.previewSharpness });
+      viewer.setFitMode(settings.fit, settings.enlargeSmall);
+    },
   );
   // A turned book says so on its button, and its thumbnails turn with it.
   const rotate = byId(ID.rotate);

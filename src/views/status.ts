@@ -11,6 +11,7 @@ import { ruleLabelOf, type ModelRule } from "../state/rules";
 
 /** The rule the engine named, as the reader reads it (a default rule's name in the language). */
 const ruleNamed = (name: string | null | undefined, rules: readonly ModelRule[]) => (name ? ruleLabelOf(name, rules) : name);
+import { onPreviewChange, previewShown } from "../viewer/preview/layer";
 
 export function bindStatus(store: Store<AppState>, now: () => number = () => performance.now()): void {
   const engine = byId(ID.statusEngine);
@@ -90,6 +91,7 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
         computeMs: result.timings.computeMs ?? 0,
       },
       waitingForEngine: !state.engine.report,
+      preview: previewShown(image.url),
     });
     const text = state.view.notice ?? line.text;
     status.textContent = text;
@@ -104,4 +106,5 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
   };
   render(store.state);
   store.subscribe(render);
+  onPreviewChange(() => render(store.state));
 }

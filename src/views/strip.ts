@@ -11,6 +11,7 @@ import { byId } from "../ui/dom";
 import { t } from "../i18n/i18n";
 import { renderedUrl } from "../state/strip";
 import { TileLayer } from "../viewer/tiles";
+import { PreviewLayer } from "../viewer/preview/layer";
 
 /** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
 const ZOOM_CONTROLS = [ID.zoomFit, ID.zoomActual, ID.zoomOut, ID.zoomLevel, ID.zoomIn] as const;
@@ -23,6 +24,8 @@ interface PageBox {
   url: string;
   /** The page's AI tiles, over its image until the upscaled result has loaded. */
   tiles: TileLayer | null;
+  /** The sharp preview over the original, until the upscaled image takes its place. */
+  preview: PreviewLayer | null;
 }
 
 /** `wheel`: every wheel event on the strip (it scrolls natively; at the end one down says so). */
@@ -83,6 +86,8 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     img.alt = "";
     img.draggable = false;
     img.decoding = "async";
+    // CORS-clean, so that the preview may read its pixels into WebGL.
+    img.crossOrigin = "anonymous";
     if (!box.image) {
       // A page that could not be read shows the same placeholder as in page mode.
       img.addEventListener("error", () => box.image === img && markUnreadable(box));
@@ -112,6 +117,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     const box = boxes.get(index)!;
     box.incoming?.removeAttribute("src");
     box.image?.removeAttribute("src");
+    box.preview?.dispose();
     box.element.remove();
     boxes.delete(index);
   };
@@ -142,7 +148,14 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
           const element = document.createElement("div");
           element.className = "strip-page";
           element.dataset.index = String(index);
-          box = { element, image: null, incoming: null, url: "", tiles: null };
+          const page: PageBox = { element, image: null, incoming: null, url: "", tiles: null, preview: null };
+          const originalUrl = () => {
+            const image = store.state.reading.location?.images[index];
+            return image && renderedUrl(image.url, store.state.reading.strip?.renderWidth ?? 0);
+          };
+          const original = () => (page.image && page.image.getAttribute("src") === originalUrl() ? page.image : null);
+          page.preview = new PreviewLayer(element, { original, covered: () => false }, null, true);
+          box = page;
           boxes.set(index, box);
           content.append(element);
         }
