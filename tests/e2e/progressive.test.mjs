@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { By, until } from "selenium-webdriver";
-import { openApp, screenshot, startDriver, test } from "./driver.mjs";
+import { openApp, savedSetting, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
 
 const WAIT = 180_000;
@@ -100,6 +100,9 @@ test("a right-to-left page's AI tiles are drawn from the top right before the pa
     assert.ok(psnr.db >= 35, `the tiles match the finished page (${psnr.db.toFixed(1)} dB)`);
     assert.equal(await js(driver, `return document.querySelector("#${ID.slot1} canvas.tiles").style.visibility`), "hidden", "the finished page covers the tiles");
     await screenshot(driver, "progressive-done.png");
+    // The next test starts with upscaling off, as a new reader does.
+    await press(driver, "u");
+    await driver.wait(() => savedSetting(tauriDriver.home, "upscaling") === false, WAIT, "upscaling off was not saved");
   } finally {
     await driver.quit();
   }
@@ -109,9 +112,9 @@ test("in the strip, the band of the page in view gets its AI tiles first", async
   const driver = await openApp([webtoon]);
   try {
     await driver.wait(until.elementLocated(By.css('body[data-engine="ready"]')), WAIT, "engine not ready");
-    // The first test left upscaling on in the saved settings: off until the page is in place.
+    // Upscaling is off until the page is in place (a tile computed before would be drawn first).
     const upscaling = () => js(driver, `return document.getElementById(arguments[0]).getAttribute("aria-pressed")`, ID.toggleUpscale);
-    if ((await upscaling()) === "true") await press(driver, "u");
+    assert.equal(await upscaling(), "false");
     await press(driver, "w");
     await driver.wait(until.elementLocated(By.css(`#${ID.strip}.on .strip-page[data-index="0"] img`)), WAIT, "W did not show the strip");
     // Scroll to the page's middle, then upscale.
