@@ -970,21 +970,12 @@ export type TargetTest = "any" |
 "reached";
 
 /**
- *  A finished tile as the viewer draws it: the part `(imageX, imageY)` + `(width, height)` ×
- *  `scale` of the image at `url` covers `(x, y, width, height)` of the original page.
+ *  A finished tile as the viewer draws it: the part (`imageX`, `imageY`) + (`width`, `height`) ×
+ *  `scale` of the image at `url` covers (`x`, `y`, `width`, `height`) of the original page.
  */
 export type TileImage = {
 	url: string,
-	x: number,
-	y: number,
-	width: number,
-	height: number,
-	pageWidth: number,
-	pageHeight: number,
-	imageX: number,
-	imageY: number,
-	scale: number,
-};
+} & TileReady;
 
 /**
  *  The order a page's tiles are computed in: the reader's. Rows from the top, each from its
@@ -1016,6 +1007,23 @@ export type TileOrder_Serialize = {
 	 *  first, then the others by their distance from it.
 	 */
 	focus: PageRegion | null,
+};
+
+/**  A finished tile of a page still being computed, to draw before the page is done. */
+export type TileReady = {
+	/**  The part of the page the tile gives, in the original's pixels. */
+	x: number,
+	y: number,
+	width: number,
+	height: number,
+	/**  The original's size. */
+	pageWidth: number,
+	pageHeight: number,
+	/**  Where that part starts in the tile's image, which also holds its context. */
+	imageX: number,
+	imageY: number,
+	/**  The image's pixels per original pixel. */
+	scale: number,
 };
 
 export type UpscaleOptions = UpscaleOptions_Serialize | UpscaleOptions_Deserialize;

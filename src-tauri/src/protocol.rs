@@ -187,7 +187,7 @@ mod tests {
             png: std::sync::Arc::new(png.clone()),
         };
         let kept = engine.keep_tile(&tile);
-        assert_eq!((kept.x, kept.width, kept.image_x, kept.scale), (2, 8, 4, 2));
+        assert_eq!((kept.tile.x, kept.tile.width, kept.tile.image_x, kept.tile.scale), (2, 8, 4, 2));
         let path = kept.url.strip_prefix("srimg://localhost").unwrap();
         let served = respond(&engine, &gallery, path, Some("tauri://localhost"));
         assert_eq!(served.status(), StatusCode::OK);

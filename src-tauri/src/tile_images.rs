@@ -12,21 +12,14 @@ use srview_core::TileReady;
 /// About two 2 MP pages' worth of 2× tiles.
 const CAPACITY: usize = 96 * 1024 * 1024;
 
-/// A finished tile as the viewer draws it: the part `(imageX, imageY)` + `(width, height)` ×
-/// `scale` of the image at `url` covers `(x, y, width, height)` of the original page.
+/// A finished tile as the viewer draws it: the part (`imageX`, `imageY`) + (`width`, `height`) ×
+/// `scale` of the image at `url` covers (`x`, `y`, `width`, `height`) of the original page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct TileImage {
     pub url: String,
-    pub x: u32,
-    pub y: u32,
-    pub width: u32,
-    pub height: u32,
-    pub page_width: u32,
-    pub page_height: u32,
-    pub image_x: u32,
-    pub image_y: u32,
-    pub scale: u32,
+    #[serde(flatten)]
+    pub tile: TileReady,
 }
 
 #[derive(Default)]
@@ -54,18 +47,7 @@ impl TileImages {
                 kept.bytes -= gone.len();
             }
         }
-        TileImage {
-            url: url(id),
-            x: tile.x,
-            y: tile.y,
-            width: tile.width,
-            height: tile.height,
-            page_width: tile.page_width,
-            page_height: tile.page_height,
-            image_x: tile.image_x,
-            image_y: tile.image_y,
-            scale: tile.scale,
-        }
+        TileImage { url: url(id), tile: tile.clone() }
     }
 
     pub fn get(&self, id: u64) -> Option<Arc<Vec<u8>>> {

@@ -146,7 +146,9 @@ impl Progress {
 }
 
 /// A finished tile of a page still being computed, to draw before the page is done.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub struct TileReady {
     /// The part of the page the tile gives, in the original's pixels.
     pub x: u32,
@@ -162,6 +164,7 @@ pub struct TileReady {
     /// The image's pixels per original pixel.
     pub scale: u32,
     /// The image, as PNG.
+    #[serde(skip)]
     pub png: Arc<Vec<u8>>,
 }
 
