@@ -59,6 +59,8 @@ export interface PageProgress extends Omit<Progress_Serialize, "rule"> {
   rule?: string | null;
   /** When the page started computing (performance.now()). */
   since: number;
+  /** Tiles already done then (kept from an earlier visit): they took none of that time. */
+  doneSince?: number;
 }
 
 /** What is known of one page's upscale. */

@@ -208,10 +208,23 @@ describe("UpscaleController", () => {
     request.progress({ requestId: request.requestId, progress: { phase: "computing", done: 0, total: 4 } });
     clock = 900;
     request.progress({ requestId: request.requestId, progress: { phase: "computing", done: 2, total: 4 } });
-    expect(store.state.upscale.pages.get(7)?.progress).toEqual({ phase: "computing", done: 2, total: 4, since: 100 });
+    expect(store.state.upscale.pages.get(7)?.progress).toEqual({ phase: "computing", done: 2, total: 4, since: 100, doneSince: 0 });
     request.reply.resolve(result(7));
     await settle();
     expect(store.state.upscale.pages.get(7)?.progress).toBeUndefined();
+  });
+
+  it("counts the pace from the tiles computed in this visit: tiles kept from an earlier one took none of its time", () => {
+    let clock = 100;
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api, () => clock);
+    opened(store, [7]);
+    const request = engine.latest(7);
+    request.progress({ requestId: request.requestId, progress: { phase: "computing", done: 5, total: 25, rule: null }, tile: null });
+    clock = 2100;
+    request.progress({ requestId: request.requestId, progress: { phase: "computing", done: 6, total: 25, rule: null }, tile: null });
+    expect(store.state.upscale.pages.get(7)?.progress).toMatchObject({ done: 6, since: 100, doneSince: 5 });
   });
 
   it("off cancels what is in flight and keeps the results; a cancelled request leaves no trace", async () => {

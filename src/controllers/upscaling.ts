@@ -136,10 +136,12 @@ export class UpscaleController {
     const onProgress = ({ progress, tile }: UpscaleProgress) => {
       if (!this.tracker.isCurrent(page, requestId)) return;
       const previous = upscaleOf(this.store.state, page).progress;
-      const since = progress.phase === "computing" && previous?.phase === "computing" ? previous.since : this.now();
+      const going = progress.phase === "computing" && previous?.phase === "computing";
+      const since = going ? previous.since : this.now();
+      const doneSince = going ? (previous.doneSince ?? 0) : progress.done;
       this.setPage(page, (p) => {
         const tiles = tile ? { request: requestId, list: [...(p.tiles?.request === requestId ? p.tiles.list : []), tile] } : p.tiles;
-        return { ...p, progress: { ...progress, since }, tiles };
+        return { ...p, progress: { ...progress, since, doneSince }, tiles };
       });
     };
     let outcome: Partial<PageUpscale> | null;

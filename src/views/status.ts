@@ -19,8 +19,10 @@ export function bindStatus(store: Store<AppState>, now: () => number = () => per
   const banner = byId(ID.errorBanner);
   const bar = byId(ID.progress);
   const secondsLeft = (progress: PageProgress): number | null => {
-    if (progress.done === 0) return null;
-    return ((now() - progress.since) / 1000 / progress.done) * (progress.total - progress.done);
+    // The pace of the tiles computed since this visit began; tiles kept from before took no time.
+    const computed = progress.done - (progress.doneSince ?? 0);
+    if (computed <= 0) return null;
+    return ((now() - progress.since) / 1000 / computed) * (progress.total - progress.done);
   };
 
   store.watch(

@@ -22,7 +22,9 @@ export function configurePreview(next: PreviewOptions): void {
 
 /** Whether the page with this original URL shows its preview now. */
 export function previewShown(url: string): boolean {
-  return [...drawnUrls.values()].includes(url);
+  // The strip asks for a page with its render width as a query: the same page.
+  const page = (address: string) => address.split("?")[0];
+  return [...drawnUrls.values()].some((drawn) => page(drawn) === page(url));
 }
 
 /** Calls `listener` whenever a page's preview comes or goes. */

@@ -104,33 +104,31 @@ async fn measure(dir: &Path) {
         write(dir, width, height, seed)
     };
 
-    // The page on screen, with and without the stagger, interleaved.
+    // The page on screen, with and without the stagger, and one tile alone (the first tile's
+    // padded region as one job, with the same internal tile size), interleaved.
     let mut firsts = [Vec::new(), Vec::new()];
     let mut pages = [Vec::new(), Vec::new()];
-    let mut tile = None;
+    let mut alone = Vec::new();
+    let mut tile_size = (0, 0);
     let mut tiles = 0;
     for _ in 0..RUNS {
+        let mut first_tile = None;
         for (i, engine) in [&plain, &staggered].into_iter().enumerate() {
-            let (first_s, page_s, first_tile, count) = on_screen(engine, &next_page(1600, 1200), true).await;
+            let (first_s, page_s, tile, count) = on_screen(engine, &next_page(1600, 1200), true).await;
             firsts[i].push(first_s);
             pages[i].push(page_s);
-            if i == 0 {
-                tile = Some(first_tile);
-                tiles = count;
-            }
+            tiles = count;
+            first_tile.get_or_insert(tile);
         }
-    }
-    // One tile's compute time: the first tile's padded region, alone, as one job.
-    let tile = tile.unwrap();
-    let png = image::load_from_memory(&tile.png).unwrap();
-    let (tw, th) = (png.width() / tile.scale, png.height() / tile.scale);
-    let mut alone = Vec::new();
-    for _ in 0..RUNS {
-        let region = next_page(tw, th);
+        let tile = first_tile.unwrap();
+        let png = image::load_from_memory(&tile.png).unwrap();
+        tile_size = (png.width() / tile.scale, png.height() / tile.scale);
+        let region = next_page(tile_size.0, tile_size.1);
         let started = Instant::now();
         whole.upscale(request(&region, Priority::Interactive), CancellationToken::new(), |_| {}).await.unwrap();
         alone.push(started.elapsed().as_secs_f64());
     }
+    let (tw, th) = tile_size;
     let tile_s = median(alone);
 
     // Reporting tiles drawn (each PNG decoded) against not listening, interleaved.
