@@ -216,8 +216,8 @@ pub(crate) struct FlightJob {
     /// Tile large pages (off only to compare against whole-page jobs).
     pub tiling: bool,
     /// Whether a reader may wait for the page (the app with a book open, or a request for the
-    /// screen): then a page is tiled, so that the page on screen can preempt it. Otherwise a page
-    /// that fits `WHOLE_PAGE_BYTES` runs as one job, which is faster.
+    /// screen): then a page is tiled, so that the page on screen can preempt it. Otherwise, in
+    /// CPU mode, a page that fits `WHOLE_PAGE_BYTES` runs as one job, which is faster.
     pub reader_waits: bool,
     /// Even out progress with a half tile (see `tiling::stagger`).
     pub stagger: bool,

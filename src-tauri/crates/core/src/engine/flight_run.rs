@@ -120,7 +120,8 @@ impl<'a> FlightRun<'a> {
             Some(_) => Some(custom_policy(job, source_width, source_height)),
             None => tiling::policy(&job.plan.model, job.plan.tile_size, job.plan.tile_chosen, cpu_mode).filter(|p| {
                 let worth = job.tiling && prepared.frames == 1 && tiling::worth_tiling(source_width, source_height, p);
-                worth && (job.reader_waits || !fits_whole(source_width, source_height, wanted_scale))
+                // On a GPU a running job cannot be stopped: tiles keep Ctrl-C and memory retries short.
+                worth && (job.reader_waits || !cpu_mode || !fits_whole(source_width, source_height, wanted_scale))
             }),
         };
         let mut run = FlightRun {
@@ -161,7 +162,9 @@ impl<'a> FlightRun<'a> {
                 let page_size = (self.source_width, self.source_height);
                 let mut tiles = tiling::grid(page_size.0, page_size.1, &policy);
                 tiling::order(&mut tiles, &job.order, page_size);
-                if job.stagger && job.plan.custom.is_none() && job.session.report.pipeline_depth >= 2 {
+                // The page on screen keeps the reader's order; other pages get even progress.
+                let on_screen = self.flight.urgency.is_interactive();
+                if job.stagger && !on_screen && job.plan.custom.is_none() && job.session.report.pipeline_depth >= 2 {
                     tiling::stagger(&mut tiles, &policy, page_size);
                 }
                 self.units = tiles.into_iter().map(|tile| Unit::Tile { tile, internal: policy.internal }).collect();

@@ -82,7 +82,7 @@ impl Urgency {
         self.order.load(Ordering::SeqCst)
     }
 
-    fn is_interactive(&self) -> bool {
+    pub(super) fn is_interactive(&self) -> bool {
         self.rank() == Priority::Interactive.rank()
     }
 }
