@@ -132,7 +132,7 @@ async fn the_timeout_counts_compute_time_not_waiting() {
     // Two long jobs fill sr_vulkan's pipeline first.
     let busy: Vec<_> = (0..2)
         .map(|i| {
-            let input = write_image(dir.path(), &format!("busy{i}.png"), 256, 256, 40 + i);
+            let input = write_image(dir.path(), &format!("busy{i}.png"), 400, 400, 40 + i);
             let engine = engine.clone();
             tokio::spawn(async move {
                 engine.upscale(UpscaleRequest::new(&input, cunet()), CancellationToken::new(), |_| {}).await
