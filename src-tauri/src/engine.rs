@@ -155,8 +155,8 @@ impl SrVulkanManagerState {
     }
 
     /// Keeps a finished tile's image for the webview, and says where it is.
-    pub fn keep_tile(&self, tile: &TileReady) -> TileImage {
-        self.tile_images.add(tile, protocol::tile_url)
+    pub fn keep_tile(&self, request_id: &str, tile: &TileReady) -> TileImage {
+        self.tile_images.add(request_id, tile, protocol::tile_url)
     }
 
     /// A finished tile's image, while it is kept.
@@ -269,10 +269,15 @@ impl SrVulkanManagerState {
             let engine = self.engine().await?;
             let id = request_id.to_owned();
             let progress = move |mut progress: Progress| {
-                let tile = progress.tile.take().map(|tile| self.keep_tile(&tile));
+                let tile = progress.tile.take().map(|tile| self.keep_tile(&id, &tile));
                 report(UpscaleProgress { request_id: id.clone(), progress, tile })
             };
-            let done = engine.upscale(request, token, progress).await?;
+            let done = engine.upscale(request, token, progress).await;
+            // The finished image replaces the tiles; a page the reader left keeps them.
+            if !matches!(done, Err(SrError::Cancelled)) {
+                self.tile_images.release(request_id);
+            }
+            let done = done?;
             let cache = self.cache()?;
             let cache_path = done.cache_path.as_ref().ok_or_else(|| AppError::Internal("no cache entry".into()))?;
             let relative = cache_path.strip_prefix(cache.root()).unwrap_or(cache_path);

@@ -186,7 +186,7 @@ mod tests {
             scale: 2,
             png: std::sync::Arc::new(png.clone()),
         };
-        let kept = engine.keep_tile(&tile);
+        let kept = engine.keep_tile("page-1#1", &tile);
         assert_eq!((kept.tile.x, kept.tile.width, kept.tile.image_x, kept.tile.scale), (2, 8, 4, 2));
         let path = kept.url.strip_prefix("srimg://localhost").unwrap();
         let served = respond(&engine, &gallery, path, Some("tauri://localhost"));

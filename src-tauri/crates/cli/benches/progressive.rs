@@ -53,8 +53,9 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// One page for the screen: seconds to its top-left tile (the reader's first) and to the
-/// finished page, that tile, and the tile count. With `draw`, each tile's PNG is decoded as a viewer would.
-async fn on_screen(engine: &Engine, path: &Path, draw: bool) -> (f64, f64, TileReady, u32) {
+/// finished page, that tile, the tile count and the check stage (read, hash, decode) in seconds.
+/// With `draw`, each tile's PNG is decoded as a viewer would.
+async fn on_screen(engine: &Engine, path: &Path, draw: bool) -> (f64, f64, TileReady, u32, f64) {
     let started = Instant::now();
     let first = Arc::new(Mutex::new(None::<(f64, TileReady)>));
     let seen = first.clone();
@@ -71,7 +72,7 @@ async fn on_screen(engine: &Engine, path: &Path, draw: bool) -> (f64, f64, TileR
     let done = engine.upscale(request(path, Priority::Interactive), CancellationToken::new(), report).await.unwrap();
     let page_s = started.elapsed().as_secs_f64();
     let (first_s, tile) = first.lock().unwrap().take().expect("a tiled page reports tiles");
-    (first_s, page_s, tile, done.tiles)
+    (first_s, page_s, tile, done.tiles, done.timings.check_ms / 1e3)
 }
 
 /// Seconds for `pages` at batch priority, four at a time, as an export sends them.
@@ -111,10 +112,12 @@ async fn measure(dir: &Path) {
     let mut alone = Vec::new();
     let mut tile_size = (0, 0);
     let mut tiles = 0;
+    let mut checks = Vec::new();
     for _ in 0..RUNS {
         let mut first_tile = None;
         for (i, engine) in [&plain, &staggered].into_iter().enumerate() {
-            let (first_s, page_s, tile, count) = on_screen(engine, &next_page(1600, 1200), true).await;
+            let (first_s, page_s, tile, count, check_s) = on_screen(engine, &next_page(1600, 1200), true).await;
+            checks.push(check_s);
             firsts[i].push(first_s);
             pages[i].push(page_s);
             tiles = count;
@@ -176,6 +179,7 @@ async fn measure(dir: &Path) {
         "| turn to the first AI tile, reading order / one tile alone | {first_plain:.2} s = {:.2}× | ≤ 1.3× |",
         first_plain / tile_s
     );
+    println!("| of which the turned page's check (read, hash, decode) | {:.3} s | |", median(checks));
     println!(
         "| the same with the stagger (a half tile second) | {first_staggered:.2} s = {:.2}× | |",
         first_staggered / tile_s

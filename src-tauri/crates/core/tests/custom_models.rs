@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -349,7 +349,21 @@ async fn cancelling_stops_between_tiles_and_coming_back_resumes_without_recomput
     let tiles_then = std::fs::read(&calls).unwrap().len();
     assert!((3..=5).contains(&tiles_then), "stopped within a tile of the cancel: {tiles_then} calls");
     assert!(engine.tiles_kept() >= 3, "finished tiles are kept");
-    let outcome = engine.upscale(request, CancellationToken::new(), |_| {}).await.expect("resumed");
+    // The resumed request reports every tile once, the kept ones too, each a PNG the viewer can draw.
+    let reported = Arc::new(Mutex::new(Vec::new()));
+    let seen = reported.clone();
+    let outcome = engine
+        .upscale(request, CancellationToken::new(), move |p| seen.lock().unwrap().extend(p.tile))
+        .await
+        .expect("resumed");
+    let reported = reported.lock().unwrap();
+    assert_eq!(reported.len() as u32, outcome.tiles, "every tile reported once");
+    let area: u32 = reported.iter().map(|t| t.width * t.height).sum();
+    assert_eq!(area, WIDTH * HEIGHT, "the reported tiles cover the page");
+    for tile in reported.iter() {
+        let png = image::load_from_memory_with_format(&tile.png, image::ImageFormat::Png).expect("a tile's PNG decodes");
+        assert!(png.width() >= (tile.image_x + tile.width * 2) && png.height() >= (tile.image_y + tile.height * 2));
+    }
     let total = std::fs::read(&calls).unwrap().len();
     assert_eq!(total as u32, outcome.tiles, "every tile computed once: {tiles_then} before, {total} in all");
     assert!(rgb(&outcome.bytes) == nearest(&image::open(&f.input).unwrap().to_rgb8(), 2));

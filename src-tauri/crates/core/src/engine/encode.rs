@@ -48,3 +48,12 @@ pub fn encode(image: RgbaImage, format: OutputFormat, webp_quality: u8) -> Resul
         }
     }
 }
+
+/// A tile kept in memory and drawn by the viewer: PNG with the fastest compression.
+pub fn fast_png(image: &RgbaImage) -> std::result::Result<Vec<u8>, String> {
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let mut bytes = Vec::new();
+    let encoder = PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Adaptive);
+    image.write_with_encoder(encoder).map_err(|e| format!("encoding a tile as PNG: {e}"))?;
+    Ok(bytes)
+}

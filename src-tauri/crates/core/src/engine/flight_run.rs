@@ -8,7 +8,6 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use image::RgbaImage;
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
@@ -195,30 +194,22 @@ impl<'a> FlightRun<'a> {
         if stored.is_empty() {
             return Ok(());
         }
-        let (stitcher, raw_pixels) = (page.stitcher.clone(), job.plan.custom.is_some());
+        let stitcher = page.stitcher.clone();
         let pasted: Vec<(usize, Tile, Arc<Vec<u8>>)> = blocking(move || {
             let mut stitcher = lock(&stitcher);
             stored
                 .into_iter()
-                .filter_map(|(i, tile, bytes)| {
-                    let image = match raw_pixels {
-                        true => {
-                            RgbaImage::from_raw(tile.padded_width * chain, tile.padded_height * chain, bytes.to_vec())
-                        }
-                        false => Stitcher::decode(&tile, chain, &bytes).ok(),
-                    }?;
-                    stitcher.paste(&tile, &image);
-                    Some((i, tile, bytes))
+                .filter_map(|(i, tile, png)| {
+                    stitcher.paste(&tile, &Stitcher::decode(&tile, chain, &png).ok()?);
+                    Some((i, tile, png))
                 })
                 .collect()
         })
         .await?;
-        for (i, tile, bytes) in pasted {
+        for (i, tile, png) in pasted {
             self.states[i] = UnitState::Done;
             self.done += 1;
-            if !raw_pixels {
-                self.flight.tile_done(self.tile_ready(&tile, bytes));
-            }
+            self.flight.tile_done(self.tile_ready(&tile, png));
         }
         Ok(())
     }
@@ -337,7 +328,7 @@ impl<'a> FlightRun<'a> {
                     Ok(accepted) => {
                         match (accepted, self.units[i]) {
                             (Accepted::Page(bytes), _) => self.whole_output = Some(bytes),
-                            (Accepted::Tile(Some(png)), Unit::Tile { tile, .. }) => {
+                            (Accepted::Tile(png), Unit::Tile { tile, .. }) => {
                                 self.flight.tile_done(self.tile_ready(&tile, png))
                             }
                             _ => {}

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use image::{DynamicImage, RgbaImage};
 use srview_python::{EncodeFormat, OutputSize};
 
+use crate::engine::encode;
 use crate::engine::flight::FlightJob;
 use crate::engine::scheduler::{CustomTile, JobDone, JobInput, JobSpec, SrVulkanJob};
 use crate::error::{Result, SrError};
@@ -115,8 +116,8 @@ pub(super) enum Accepted {
     Retry,
     /// The whole page, encoded.
     Page(Vec<u8>),
-    /// A tile, pasted; its image as PNG (a custom model's tile has none: it gives raw pixels).
-    Tile(Option<Arc<Vec<u8>>>),
+    /// A tile, pasted; its image as PNG.
+    Tile(Arc<Vec<u8>>),
 }
 
 /// Checks one unit's result. An empty or black result is what an out-of-memory failure looks
@@ -174,7 +175,7 @@ pub(super) async fn accept(
                 return retry(unit, "the tile came back black");
             }
             job.tiles.put(tile_key(job, unit, chain), bytes.clone());
-            Ok(Accepted::Tile(Some(bytes)))
+            Ok(Accepted::Tile(bytes))
         }
         _ => {
             // Out of memory only happens on a GPU; there a black page from a non-black input is one.
@@ -193,7 +194,8 @@ pub(super) async fn accept(
     }
 }
 
-/// A custom model's tile: checked for size, pasted, and kept in the tile store as raw pixels.
+/// A custom model's tile: checked for size, pasted, and encoded as PNG (quickly: it is kept in
+/// memory, never written), so that it is kept and reported as sr_vulkan's tiles are.
 async fn accept_pixels(
     job: &FlightJob,
     unit: &Unit,
@@ -212,13 +214,15 @@ async fn accept_pixels(
         });
     }
     let (stitcher, tile) = (page.stitcher.clone(), *tile);
-    let image = blocking(move || {
+    let png = blocking(move || {
         lock(&stitcher).paste(&tile, &image);
-        image
+        encode::fast_png(&image)
     })
-    .await?;
-    job.tiles.put(tile_key(job, unit, chain), Arc::new(image.into_raw()));
-    Ok(Accepted::Tile(None))
+    .await?
+    .map_err(SrError::Internal)?;
+    let png = Arc::new(png);
+    job.tiles.put(tile_key(job, unit, chain), png.clone());
+    Ok(Accepted::Tile(png))
 }
 
 #[cfg(test)]

@@ -40,6 +40,8 @@ pub struct EngineConfig {
     pub stagger: bool,
     /// Keep per-stage statistics (see `stats`); off only to measure what they cost.
     pub stats: bool,
+    /// Bytes of finished tiles of unfinished pages kept in memory (see `tile_store`).
+    pub kept_tiles_bytes: usize,
     /// The folder of custom `.onnx` models and `.py` plugins (see `custom`).
     pub models_dir: Option<PathBuf>,
     /// How long one call into a custom model may run before it is interrupted.
@@ -57,6 +59,7 @@ impl Default for EngineConfig {
             tiling: true,
             stagger: true,
             stats: true,
+            kept_tiles_bytes: crate::engine::tile_store::DEFAULT_CAPACITY,
             models_dir: crate::models::custom::default_models_dir(),
             custom_call_limit: crate::models::custom::DEFAULT_CALL_LIMIT,
         }

@@ -6,8 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::sync::lock;
 
-/// 256 MiB of encoded tiles: a few hundred tiles of a 2 MP page.
-pub const DEFAULT_CAPACITY: usize = 256 * 1024 * 1024;
+/// 96 MiB of encoded tiles: the work of 5 to 30 pages of 2 MP at 2× (a tile's PNG is 0.2 to
+/// 1.5 MB), more than a reader comes back to; measured by `cargo bench -p srview-cli --bench
+/// reader_memory`.
+pub const DEFAULT_CAPACITY: usize = 96 * 1024 * 1024;
 
 #[derive(Default)]
 struct Inner {

@@ -20,7 +20,7 @@ use crate::engine::request::{
 use crate::engine::scheduler::{Priority, SchedulerSnapshot};
 use crate::engine::session::{self, Session};
 use crate::engine::stats::{EngineStats, Record, StageTimings, Stats};
-use crate::engine::tile_store::{TileStore, DEFAULT_CAPACITY};
+use crate::engine::tile_store::TileStore;
 use crate::error::{Result, SrError};
 use crate::limits::Limits;
 use crate::models::catalogue::Catalogue;
@@ -83,7 +83,7 @@ impl Engine {
             stats,
             session,
             flights: Arc::new(Flights::default()),
-            tiles: Arc::new(TileStore::new(DEFAULT_CAPACITY)),
+            tiles: Arc::new(TileStore::new(config.kept_tiles_bytes)),
             limits: config.limits,
             timeout: config.timeout,
             tiling: config.tiling,
