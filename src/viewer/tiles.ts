@@ -2,12 +2,10 @@
 // and under the upscaled image. The canvas has the tiles' own resolution and fills the box, as
 // the upscaled image does, so the finished page replaces the tiles with no shift. It is cleared
 // when another page's tiles (another list) come, never when the result arrives: the result
-// covers it once it has loaded. The tiles of the last few lists are kept aside, so a page that
+// covers it once it has loaded. The tiles of the last two lists are kept aside, so a page that
 // comes back shows its tiles at once, in the same frame as its original.
 import type { TileImage } from "../bindings";
 
-/** Lists whose pixels are kept aside (a page and the one or two the reader turned to). */
-const KEPT = 3;
 
 const rectOf = (tile: TileImage) => `${tile.x},${tile.y},${tile.width},${tile.height}@${tile.scale}`;
 
@@ -78,7 +76,13 @@ export class TileLayer {
   /** Tiles whose images have been drawn, for tests and the status line. */
   count = 0;
 
-  constructor(box: HTMLElement, below: HTMLElement | null) {
+  /** `keep`: how many earlier lists' pixels are kept aside (a slot shows page after page; a
+   *  strip page's box shows one page, and keeps none). */
+  constructor(
+    box: HTMLElement,
+    below: HTMLElement | null,
+    private readonly keep = 2,
+  ) {
     this.canvas = document.createElement("canvas");
     this.canvas.className = "tiles";
     this.canvas.hidden = true;
@@ -98,13 +102,13 @@ export class TileLayer {
 
   private switchTo(key: string): void {
     this.plan.leave();
-    if (this.key && this.count > 0) {
+    if (this.key && this.count > 0 && this.keep > 0) {
       const pixels = document.createElement("canvas");
       [pixels.width, pixels.height] = [this.canvas.width, this.canvas.height];
       pixels.getContext("2d")?.drawImage(this.canvas, 0, 0);
       this.kept.delete(this.key);
       this.kept.set(this.key, { pixels, plan: this.plan });
-      if (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
+      if (this.kept.size > this.keep) this.kept.delete(this.kept.keys().next().value!);
     }
     this.key = key;
     const back = key ? this.kept.get(key) : undefined;

@@ -73,7 +73,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     const id = state.reading.location!.images[index].id;
     const tiles = state.upscale.on && state.settings.showTiles && !state.view.showingOriginal ? upscaleOf(state, id).tiles : undefined;
     if (!tiles) return box.tiles?.clear();
-    box.tiles ??= new TileLayer(box.element, null);
+    box.tiles ??= new TileLayer(box.element, null, 0);
     box.tiles.draw(tiles.key, tiles.list);
     const resultShown = box.url === upscaleOf(state, id).result?.url && !box.incoming;
     box.tiles.canvas.style.visibility = resultShown ? "hidden" : "";
