@@ -78,8 +78,10 @@ export interface PageUpscale {
   failureMayPass?: boolean;
   skipped?: string;
   progress?: PageProgress;
-  /** The AI tiles finished so far by one request, drawn until the result covers them. */
-  tiles?: { request: string; list: readonly TileImage[] };
+  /** The AI tiles finished so far for the current settings, drawn until the result covers
+   *  them: kept across the page's requests (one per visit), one per rectangle. `key` names the
+   *  list (the request that began it); a new list, a new key. */
+  tiles?: { key: string; list: readonly TileImage[] };
 }
 
 export interface UpscaleState {

@@ -29,6 +29,15 @@ describe("SettingsController", () => {
     expect(store.state.upscale.on).toBe(false);
   });
 
+  it("saves Show AI tiles as they finish with the other settings", async () => {
+    const saved = memoryStore();
+    let store = await start(saved);
+    expect(store.state.settings.showTiles).toBe(true);
+    new SettingsController(store, saved).changeDefaults({ ...store.state.settings, showTiles: false });
+    store = await start(saved);
+    expect(store.state.settings.showTiles).toBe(false);
+  });
+
   it("starts upscaling whatever was left when Upscale on open is set", async () => {
     const store = await start(memoryStore({ settings: { autoUpscale: true }, upscaling: false }));
     expect(store.state.upscale.on).toBe(true);

@@ -43,6 +43,8 @@ function tile(x: number): TileImage {
   return { url: `srimg://localhost/tile/${x}`, x, y: 0, width: 10, height: 10, pageWidth: 20, pageHeight: 10, imageX: 0, imageY: 0, scale: 2 };
 }
 
+const computing = (done: number) => ({ phase: "computing" as const, done, total: 4, rule: null });
+
 describe("UpscaleController", () => {
   it("asks for a zoomed page's tiles on screen first", () => {
     const store = readyStore();
@@ -53,7 +55,7 @@ describe("UpscaleController", () => {
     expect(engine.latest(11).tileOrder).toEqual({ rightToLeft: false, focus: zoomed });
   });
 
-  it("keeps a page's finished tiles by request, in the book's reading order, until another request starts over", async () => {
+  it("keeps a page's finished tiles in the book's reading order, until the settings change", async () => {
     const store = readyStore();
     const engine = fakeEngine();
     new UpscaleController(store, engine.api);
@@ -61,10 +63,9 @@ describe("UpscaleController", () => {
     opened(store, [11]);
     const first = engine.latest(11);
     expect(first.tileOrder).toEqual({ rightToLeft: true, focus: null });
-    const computing = { phase: "computing" as const, done: 1, total: 2, rule: null };
-    first.progress({ requestId: first.requestId, progress: computing, tile: tile(10) });
-    first.progress({ requestId: first.requestId, progress: { ...computing, done: 2 }, tile: tile(0) });
-    expect(store.state.upscale.pages.get(11)?.tiles).toEqual({ request: first.requestId, list: [tile(10), tile(0)] });
+    first.progress({ requestId: first.requestId, progress: computing(1), tile: tile(10) });
+    first.progress({ requestId: first.requestId, progress: computing(2), tile: tile(0) });
+    expect(store.state.upscale.pages.get(11)?.tiles).toEqual({ key: first.requestId, list: [tile(10), tile(0)] });
     first.reply.resolve(result(11));
     await settle();
     expect(store.state.upscale.pages.get(11)?.tiles?.list).toHaveLength(2);
@@ -73,8 +74,60 @@ describe("UpscaleController", () => {
     const second = engine.latest(11);
     expect(second.requestId).not.toBe(first.requestId);
     expect(store.state.upscale.pages.get(11)?.tiles).toBeUndefined();
-    second.progress({ requestId: second.requestId, progress: computing, tile: tile(5) });
-    expect(store.state.upscale.pages.get(11)?.tiles).toEqual({ request: second.requestId, list: [tile(5)] });
+    // A late tile of the old request is not drawn with the new settings.
+    first.progress({ requestId: first.requestId, progress: computing(3), tile: tile(20) });
+    expect(store.state.upscale.pages.get(11)?.tiles).toBeUndefined();
+    second.progress({ requestId: second.requestId, progress: computing(1), tile: tile(5) });
+    expect(store.state.upscale.pages.get(11)?.tiles).toEqual({ key: second.requestId, list: [tile(5)] });
+  });
+
+  it("keeps a page's tiles across its requests while the settings stay, one per rectangle", () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    new UpscaleController(store, engine.api);
+    opened(store, [11, 12]);
+    const first = engine.latest(11);
+    first.progress({ requestId: first.requestId, progress: computing(1), tile: tile(0) });
+    first.progress({ requestId: first.requestId, progress: computing(2), tile: tile(10) });
+    const kept = store.state.upscale.pages.get(11)!.tiles!;
+    // The reader turns away and back while the page computes: a new request, the same tiles.
+    showing(store, [12]);
+    expect(engine.cancelled).toContain(first.requestId);
+    expect(store.state.upscale.pages.get(11)?.tiles).toBe(kept);
+    showing(store, [11]);
+    const second = engine.latest(11);
+    expect(second.requestId).not.toBe(first.requestId);
+    expect(store.state.upscale.pages.get(11)?.tiles).toBe(kept);
+    // The engine reports the tiles it kept again: the list neither grows nor changes, unless a
+    // tile comes with a new URL (the old one may be gone), which takes its rectangle's place.
+    second.progress({ requestId: second.requestId, progress: computing(2), tile: tile(0) });
+    expect(store.state.upscale.pages.get(11)?.tiles).toBe(kept);
+    const fresh = { ...tile(10), url: "srimg://localhost/tile/10b" };
+    second.progress({ requestId: second.requestId, progress: computing(2), tile: fresh });
+    second.progress({ requestId: second.requestId, progress: computing(3), tile: tile(20) });
+    expect(store.state.upscale.pages.get(11)?.tiles).toEqual({ key: kept.key, list: [tile(0), fresh, tile(20)] });
+  });
+
+  it("drops the tiles when upscaling is turned off, the cache is cleaned up, or another location opens", () => {
+    const store = readyStore();
+    const engine = fakeEngine();
+    const upscale = new UpscaleController(store, engine.api);
+    const report = () => {
+      const request = engine.latest(11);
+      request.progress({ requestId: request.requestId, progress: computing(1), tile: tile(0) });
+      expect(store.state.upscale.pages.get(11)?.tiles?.list).toHaveLength(1);
+    };
+    opened(store, [11]);
+    report();
+    upscale.toggle();
+    expect(store.state.upscale.pages.get(11)?.tiles).toBeUndefined();
+    upscale.toggle();
+    report();
+    upscale.forget();
+    expect(store.state.upscale.pages.get(11)?.tiles).toBeUndefined();
+    report();
+    opened(store, [11]);
+    expect(store.state.upscale.pages.get(11)?.tiles).toBeUndefined();
   });
 
   it("asks for the page on screen first, then the pages ahead once it is done", async () => {

@@ -2,7 +2,7 @@
 // results, progress and the reasons a page is not upscaled are kept by page id; a result that
 // comes back for a request no longer current (the page left, the settings changed, another
 // location opened) is dropped.
-import type { PageRegion, Priority, TileOrder, UpscaledImage, UpscaleProgress } from "../bindings";
+import type { PageRegion, Priority, TileImage, TileOrder, UpscaledImage, UpscaleProgress } from "../bindings";
 import { CommandError, describeError, type UpscaleApi } from "../api";
 import { aheadOfScreen, engineReady, indexOf, onScreenByPriority, pages, upscaleFinished, upscaleOf, withEntry, type AppState, type PageId, type PageUpscale } from "../app/state";
 import type { Store } from "../app/store";
@@ -74,11 +74,11 @@ export class UpscaleController {
     this.schedule();
   }
 
-  /** Stops asking (upscaling turned off); results already there are kept. */
+  /** Stops asking (upscaling turned off); results already there are kept, tiles are not. */
   private stop(): void {
     this.cancel(this.tracker.forget());
     this.store.update((s) => {
-      const kept = new Map([...s.upscale.pages].map(([id, page]) => [id, { ...page, progress: undefined }]));
+      const kept = new Map([...s.upscale.pages].map(([id, page]) => [id, { ...page, progress: undefined, tiles: undefined }]));
       return { upscale: { ...s.upscale, pages: kept, pending: 0 } };
     });
   }
@@ -140,7 +140,9 @@ export class UpscaleController {
       const since = going ? previous.since : this.now();
       const doneSince = going ? (previous.doneSince ?? 0) : progress.done;
       this.setPage(page, (p) => {
-        const tiles = tile ? { request: requestId, list: [...(p.tiles?.request === requestId ? p.tiles.list : []), tile] } : p.tiles;
+        // The page's tiles so far, whichever request reported them: the settings are the same.
+        const list = tile ? withTile(p.tiles?.list ?? [], tile) : undefined;
+        const tiles = list && list !== p.tiles?.list ? { key: p.tiles?.key ?? requestId, list } : p.tiles;
         return { ...p, progress: { ...progress, since, doneSince }, tiles };
       });
     };
@@ -180,4 +182,17 @@ export class UpscaleController {
   private setPage(page: PageId, change: (page: PageUpscale) => PageUpscale): void {
     this.store.update((s) => ({ upscale: { ...s.upscale, pages: withEntry(s.upscale.pages, page, change(upscaleOf(s, page))) } }));
   }
+}
+
+/** `list` with `tile`: one tile per rectangle, the newest URL (an older one may have been
+ *  dropped by the app). */
+export function withTile(list: readonly TileImage[], tile: TileImage): readonly TileImage[] {
+  const at = list.findIndex((t) => sameRect(t, tile));
+  if (at < 0) return [...list, tile];
+  if (list[at].url === tile.url) return list;
+  return list.map((t, i) => (i === at ? tile : t));
+}
+
+export function sameRect(a: TileImage, b: TileImage): boolean {
+  return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height && a.scale === b.scale;
 }

@@ -197,6 +197,8 @@ export function renderSettingsPanel(
   previewFilter.title = t("settings.previewFilterTitle");
   previewFilter.addEventListener("change", () => change({ ...current, previewFilter: previewFilter.value as Settings["previewFilter"] }));
   const previewSharpness = numberField(ID.settingPreviewSharpness, settings.previewSharpness, 0, 1, "0.1", (v) => change({ ...current, previewSharpness: v }));
+  const showTiles = checkbox(ID.settingShowTiles, settings.showTiles, (on) => ({ ...current, showTiles: on }));
+  showTiles.title = t("settings.showTilesTitle");
   const direction = select(ID.settingDirection, [["ltr", t("settings.ltr")], ["rtl", t("settings.rtl")]], settings.direction);
   direction.addEventListener("change", () => change({ ...current, direction: direction.value as Settings["direction"] }));
 
@@ -238,6 +240,7 @@ export function renderSettingsPanel(
     ...field(t("settings.stripGap"), stripGap.input, stripGap.error),
     ...field(t("settings.previewFilter"), previewFilter),
     ...field(t("settings.previewSharpness"), previewSharpness.input, previewSharpness.error),
+    ...field(t("settings.showTiles"), showTiles),
     el("p", { className: "note" }, t("settings.applies")),
   );
 }

@@ -52,6 +52,15 @@ describe("settings", () => {
     expect(odd).toMatchObject({ previewFilter: DEFAULT_SETTINGS.previewFilter, previewSharpness: DEFAULT_SETTINGS.previewSharpness });
   });
 
+  it("shows AI tiles as they finish by default, and keeps the choice across a save and load", () => {
+    expect(DEFAULT_SETTINGS.showTiles).toBe(true);
+    const saved = { ...DEFAULT_SETTINGS, showTiles: false };
+    expect(normalizeSettings(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
+    expect(normalizeSettings({ showTiles: "no" }).showTiles).toBe(true);
+    // Not part of what a result is: turning it off asks for nothing again.
+    expect(settingsKey(saved)).toBe(settingsKey(DEFAULT_SETTINGS));
+  });
+
   it("builds engine options and a key that follows them", () => {
     const options = toUpscaleOptions({ ...DEFAULT_SETTINGS, scale: 1.5, format: "png" });
     expect(options.size).toEqual({ mode: "scale", factor: 1.5 });

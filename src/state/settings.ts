@@ -55,6 +55,9 @@ export interface Settings {
   previewFilter: PreviewFilter;
   /** Sharpening of the edge preview filter, 0 to 1. */
   previewSharpness: number;
+  /** A page computed in tiles shows each AI tile as it finishes (off: the preview until the
+   *  finished page). */
+  showTiles: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -85,6 +88,7 @@ export const DEFAULT_SETTINGS: Settings = {
   // Closer to the AI result than Lanczos-3 on every page measured, and a little crisper (docs/preview.md).
   previewFilter: "edge",
   previewSharpness: 0.25,
+  showTiles: true,
 };
 
 /** The default model before SRView chose by speed: saved as it was, it was never the user's choice. */
@@ -130,6 +134,7 @@ export function normalizeSettings(raw: unknown): Settings {
     language: LANGUAGE_CHOICES.includes(input.language as LanguageChoice) ? (input.language as LanguageChoice) : d.language,
     previewFilter: PREVIEW_FILTERS.includes(input.previewFilter as PreviewFilter) ? (input.previewFilter as PreviewFilter) : d.previewFilter,
     previewSharpness: numberIn(input.previewSharpness, 0, 1, d.previewSharpness),
+    showTiles: bool(input.showTiles, d.showTiles),
   };
 }
 

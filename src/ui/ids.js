@@ -142,6 +142,7 @@ export const PANEL_IDS = Object.freeze(/** @type {const} */ ({
   settingBookOwn: "setting-book-own",
   settingPreviewFilter: "setting-preview-filter",
   settingPreviewSharpness: "setting-preview-sharpness",
+  settingShowTiles: "setting-show-tiles",
   // Settings: the model picker's guidance and the models folder (models)
   settingModelAbout: "setting-model-about",
   settingModelAuto: "setting-model-auto",

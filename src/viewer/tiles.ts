@@ -1,41 +1,124 @@
 // AI tiles drawn as they finish: a canvas in a page's box, over the original (and its preview)
 // and under the upscaled image. The canvas has the tiles' own resolution and fills the box, as
 // the upscaled image does, so the finished page replaces the tiles with no shift. It is cleared
-// only when another page (or another request for it) comes, never when the result arrives:
-// the result covers it once it has loaded.
+// when another page's tiles (another list) come, never when the result arrives: the result
+// covers it once it has loaded. The tiles of the last two lists are kept aside, so a page that
+// comes back shows its tiles at once, in the same frame as its original.
 import type { TileImage } from "../bindings";
+
+
+const rectOf = (tile: TileImage) => `${tile.x},${tile.y},${tile.width},${tile.height}@${tile.scale}`;
+
+/** Which tiles of a list to load: one per rectangle, each once; a load that failed (a URL the
+ *  app dropped) is tried again only with a newer URL for its rectangle. */
+export class TilePlan {
+  private rects = new Map<string, { url: string; state: "loading" | "drawn" | "failed" }>();
+  private newest = new Map<string, TileImage>();
+
+  /** The tiles of `tiles` to load now. */
+  want(tiles: readonly TileImage[]): TileImage[] {
+    const load: TileImage[] = [];
+    for (const tile of tiles) {
+      const rect = rectOf(tile);
+      this.newest.set(rect, tile);
+      const seen = this.rects.get(rect);
+      if (seen && (seen.state !== "failed" || seen.url === tile.url)) continue;
+      this.rects.set(rect, { url: tile.url, state: "loading" });
+      load.push(tile);
+    }
+    return load;
+  }
+
+  /** `tile` was drawn; false when its rectangle was already (it is not counted twice). */
+  drawn(tile: TileImage): boolean {
+    const seen = this.rects.get(rectOf(tile));
+    if (seen?.state === "drawn") return false;
+    this.rects.set(rectOf(tile), { url: tile.url, state: "drawn" });
+    return true;
+  }
+
+  /** `tile` did not load: a newer URL for its rectangle to load instead, if one came meanwhile. */
+  failed(tile: TileImage): TileImage | null {
+    const rect = rectOf(tile);
+    if (this.rects.get(rect)?.state === "drawn") return null;
+    const newer = this.newest.get(rect);
+    if (newer && newer.url !== tile.url) {
+      this.rects.set(rect, { url: newer.url, state: "loading" });
+      return newer;
+    }
+    this.rects.set(rect, { url: tile.url, state: "failed" });
+    return null;
+  }
+
+  /** The layer shows another list: loads still under way will not be drawn, so they are
+   *  asked for again when this list comes back. */
+  leave(): void {
+    for (const [rect, seen] of this.rects) if (seen.state === "loading") this.rects.delete(rect);
+  }
+
+  /** Rectangles drawn. */
+  get count(): number {
+    return [...this.rects.values()].filter((r) => r.state === "drawn").length;
+  }
+}
+
+interface Kept {
+  pixels: HTMLCanvasElement;
+  plan: TilePlan;
+}
 
 export class TileLayer {
   readonly canvas: HTMLCanvasElement;
   private key = "";
-  private drawn = new Set<string>();
+  private plan = new TilePlan();
+  /** Earlier lists' pixels by key, the most recent last. */
+  private kept = new Map<string, Kept>();
   /** Tiles whose images have been drawn, for tests and the status line. */
   count = 0;
 
-  constructor(box: HTMLElement, below: HTMLElement | null) {
+  /** `keep`: how many earlier lists' pixels are kept aside (a slot shows page after page; a
+   *  strip page's box shows one page, and keeps none). */
+  constructor(
+    box: HTMLElement,
+    below: HTMLElement | null,
+    private readonly keep = 2,
+  ) {
     this.canvas = document.createElement("canvas");
     this.canvas.className = "tiles";
     this.canvas.hidden = true;
     box.insertBefore(this.canvas, below);
   }
 
-  /** Draws the finished tiles of one request (`key`); those drawn already are skipped. */
+  /** Draws the finished tiles of one list (`key`); rectangles drawn already are skipped. */
   draw(key: string, tiles: readonly TileImage[]): void {
-    if (key !== this.key) this.clear(key);
-    for (const tile of tiles) {
-      if (this.drawn.has(tile.url)) continue;
-      this.drawn.add(tile.url);
-      this.load(key, tile);
-    }
+    if (key !== this.key) this.switchTo(key);
+    for (const tile of this.plan.want(tiles)) this.load(key, tile);
   }
 
-  clear(key = ""): void {
+  /** Shows no tiles; those drawn are kept aside for their page's return. */
+  clear(): void {
+    this.switchTo("");
+  }
+
+  private switchTo(key: string): void {
+    this.plan.leave();
+    if (this.key && this.count > 0 && this.keep > 0) {
+      const pixels = document.createElement("canvas");
+      [pixels.width, pixels.height] = [this.canvas.width, this.canvas.height];
+      pixels.getContext("2d")?.drawImage(this.canvas, 0, 0);
+      this.kept.delete(this.key);
+      this.kept.set(this.key, { pixels, plan: this.plan });
+      if (this.kept.size > this.keep) this.kept.delete(this.kept.keys().next().value!);
+    }
     this.key = key;
-    this.drawn.clear();
-    this.count = 0;
-    this.canvas.hidden = true;
-    this.canvas.width = 0;
-    this.canvas.height = 0;
+    const back = key ? this.kept.get(key) : undefined;
+    this.plan = back?.plan ?? new TilePlan();
+    this.count = this.plan.count;
+    [this.canvas.width, this.canvas.height] = back ? [back.pixels.width, back.pixels.height] : [0, 0];
+    if (back) this.canvas.getContext("2d")?.drawImage(back.pixels, 0, 0);
+    this.canvas.hidden = this.count === 0;
+    if (this.count > 0) this.canvas.dataset.tiles = String(this.count);
+    else if (this.canvas.dataset.tiles !== undefined) delete this.canvas.dataset.tiles;
   }
 
   private load(key: string, tile: TileImage): void {
@@ -43,7 +126,7 @@ export class TileLayer {
     image.decoding = "async";
     image.crossOrigin = "anonymous";
     image.onload = () => {
-      if (key !== this.key) return;
+      if (key !== this.key || !this.plan.drawn(tile)) return;
       const width = tile.pageWidth * tile.scale;
       const height = tile.pageHeight * tile.scale;
       if (this.canvas.width !== width || this.canvas.height !== height) {
@@ -53,8 +136,14 @@ export class TileLayer {
       const [w, h] = [tile.width * tile.scale, tile.height * tile.scale];
       this.canvas.getContext("2d")?.drawImage(image, tile.imageX, tile.imageY, w, h, tile.x * tile.scale, tile.y * tile.scale, w, h);
       this.canvas.hidden = false;
-      this.count += 1;
+      this.count = this.plan.count;
       this.canvas.dataset.tiles = String(this.count);
+    };
+    // A URL the app no longer keeps draws nothing; a newer one for the rectangle may.
+    image.onerror = () => {
+      if (key !== this.key) return;
+      const newer = this.plan.failed(tile);
+      if (newer) this.load(key, newer);
     };
     image.src = tile.url;
   }

@@ -1,6 +1,6 @@
 // Draws the pages on screen: the stage (originals and upscaled results), the thumbnail strip,
 // the page counter, the window title, the hint for an empty location and the end-of-book offer.
-import { indexOf, namedIndices, onScreenIndices, pages, screenUpscaled, upscaledIndices, upscaleOf, type AppState } from "../app/state";
+import { indexOf, namedIndices, onScreenIndices, pages, screenUpscaled, upscaledIndices, upscaleOf, type AppState, type PageId } from "../app/state";
 import type { Store } from "../app/store";
 import { ID } from "../ui/ids.js";
 import { byId } from "../ui/dom";
@@ -83,21 +83,17 @@ export function bindStage(store: Store<AppState>, viewer: Viewer, thumbnails: Th
     },
   );
 
-  // The AI tiles of the pages on screen, drawn as they finish while upscaling is on.
+  // The AI tiles of the pages on screen, drawn as they finish while upscaling is on (and the
+  // setting says so).
+  const tilesOf = (s: AppState, id: PageId) => (s.upscale.on && s.settings.showTiles ? upscaleOf(s, id).tiles : undefined);
   store.watch(
-    (s) => {
-      if (s.reading.strip) return "";
-      return s.reading.onScreen.map((id) => {
-        const tiles = s.upscale.on ? upscaleOf(s, id).tiles : undefined;
-        return tiles ? `${tiles.request}:${tiles.list.length}` : "";
-      }).join("\n");
-    },
+    (s) => (s.reading.strip ? [] : s.reading.onScreen.flatMap((id) => [tilesOf(s, id)?.key ?? "", tilesOf(s, id)?.list])),
     () => {
       const s = store.state;
       if (s.reading.strip) return;
       s.reading.onScreen.forEach((id, slot) => {
-        const tiles = s.upscale.on ? upscaleOf(s, id).tiles : undefined;
-        viewer.drawTiles(slot, tiles?.request ?? "", tiles?.list ?? []);
+        const tiles = tilesOf(s, id);
+        viewer.drawTiles(slot, tiles?.key ?? "", tiles?.list ?? []);
       });
     },
   );

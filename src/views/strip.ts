@@ -68,13 +68,13 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     box.element.dataset.unreadable = t("status.unreadablePage");
   };
 
-  /** Draws the finished tiles of the page's current request, unless its result shows. */
+  /** Draws the page's finished tiles, unless its result shows (or the setting says not to). */
   const drawTiles = (box: PageBox, state: AppState, index: number) => {
     const id = state.reading.location!.images[index].id;
-    const tiles = state.upscale.on && !state.view.showingOriginal ? upscaleOf(state, id).tiles : undefined;
+    const tiles = state.upscale.on && state.settings.showTiles && !state.view.showingOriginal ? upscaleOf(state, id).tiles : undefined;
     if (!tiles) return box.tiles?.clear();
-    box.tiles ??= new TileLayer(box.element, null);
-    box.tiles.draw(tiles.request, tiles.list);
+    box.tiles ??= new TileLayer(box.element, null, 0);
+    box.tiles.draw(tiles.key, tiles.list);
     const resultShown = box.url === upscaleOf(state, id).result?.url && !box.incoming;
     box.tiles.canvas.style.visibility = resultShown ? "hidden" : "";
   };
@@ -183,7 +183,7 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
   };
 
   store.watch(
-    (s) => [s.reading.strip, s.upscale.on, s.upscale.pages, s.view.showingOriginal, s.reading.problems],
+    (s) => [s.reading.strip, s.upscale.on, s.upscale.pages, s.view.showingOriginal, s.reading.problems, s.settings.showTiles],
     () => render(store.state.reading.strip),
   );
 }

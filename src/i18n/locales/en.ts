@@ -170,6 +170,8 @@ export default {
     previewFilterTitle: "How a page is enlarged until its upscaled image shows, and when upscaling is off",
     previewFilters: { edge: "edge-aware, sharpened", lanczos: "Lanczos-3", off: "off (the browser's)" },
     previewSharpness: "Preview sharpening (0–1)",
+    showTiles: "Show AI tiles as they finish",
+    showTilesTitle: "A large page is computed in parts: each is shown as soon as it is done. Off: the preview shows until the whole page is done",
     stripMaxWidthTitle: "The strip's pages at most this wide; 0 fills the window's width",
     reading: "Reading",
     fitTo: "Fit to",

@@ -168,6 +168,8 @@ export default {
     previewFilterTitle: "高画質化した画像が出るまで（と高画質化がオフのとき）のページの拡大方式",
     previewFilters: { edge: "輪郭対応＋シャープ", lanczos: "Lanczos-3", off: "オフ（ブラウザ標準）" },
     previewSharpness: "プレビューのシャープさ（0–1）",
+    showTiles: "AI タイルを仕上がり次第表示",
+    showTilesTitle: "大きなページは部分ごとに計算されます。各部分を仕上がり次第表示します。オフ：ページ全体ができるまでプレビューを表示",
     stripMaxWidthTitle: "縦スクロールのページをこの幅までに収めます。0 でウィンドウの幅いっぱい",
     reading: "表示",
     fitTo: "合わせる対象",

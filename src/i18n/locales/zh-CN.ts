@@ -168,6 +168,8 @@ export default {
     previewFilterTitle: "放大结果出现之前（以及关闭放大时）页面的缩放方式",
     previewFilters: { edge: "边缘自适应＋锐化", lanczos: "Lanczos-3", off: "关闭（浏览器自带）" },
     previewSharpness: "预览锐化（0–1）",
+    showTiles: "AI 图块完成即显示",
+    showTilesTitle: "大页面分块计算，每块完成即显示。关闭时，整页完成前显示预览",
     stripMaxWidthTitle: "纵向长条中页面的最大宽度；0 表示填满窗口宽度",
     reading: "阅读",
     fitTo: "适应",
