@@ -67,11 +67,10 @@ export function drawTileShrunk(context: CanvasRenderingContext2D, image: HTMLIma
 
 /** A canvas over an upscaled image (`image()`, null while none shows), drawn with the image
  *  shrunk to the box's device size whenever the box is smaller than the image. It redraws when
- *  the box changes size, and holds a bitmap and a texture only while drawn. */
+ *  the box changes size, and holds a bitmap only while drawn; the image's texture lives only
+ *  while it draws (a result is large, and the strip shows several). */
 export class ShrinkLayer {
   readonly canvas = document.createElement("canvas");
-  private texture: SourceTexture | null = null;
-  private textureOf = "";
   private drawnKey = "";
   private readonly resize = new ResizeObserver(() => this.update());
   private readonly changes: MutationObserver | null = null;
@@ -103,23 +102,21 @@ export class ShrinkLayer {
     const loaded = image && image.complete && image.naturalWidth > 0 ? image : null;
     const size = loaded && shrunkSize({ width: loaded.naturalWidth, height: loaded.naturalHeight }, boxDeviceSize(this.box));
     if (!gl || !loaded || !size || Math.max(loaded.naturalWidth, loaded.naturalHeight) > gl.maxTextureSize) return this.clear();
-    const url = loaded.src;
-    const key = `${size.width}×${size.height}`;
-    if (this.textureOf === url && key === this.drawnKey) return;
+    const key = `${loaded.src} ${size.width}×${size.height}`;
+    if (key === this.drawnKey) return;
+    let texture: SourceTexture | null = null;
     try {
-      if (this.textureOf !== url) {
-        this.texture?.release();
-        this.texture = gl.upload(loaded, loaded.naturalWidth, loaded.naturalHeight);
-        this.textureOf = url;
-      }
+      texture = gl.upload(loaded, loaded.naturalWidth, loaded.naturalHeight);
       const map = { stepX: loaded.naturalWidth / size.width, startX: 0, stepY: loaded.naturalHeight / size.height, startY: 0 };
-      gl.shrink(this.texture!, size.width, size.height, map);
+      gl.shrink(texture, size.width, size.height, map);
       this.canvas.width = size.width;
       this.canvas.height = size.height;
       this.canvas.getContext("2d")!.drawImage(gl.canvas, 0, 0);
     } catch (error) {
       console.warn("shrink: not drawn", error);
       return this.clear();
+    } finally {
+      texture?.release();
     }
     this.canvas.hidden = false;
     this.drawnKey = key;
@@ -133,13 +130,10 @@ export class ShrinkLayer {
   }
 
   private clear(): void {
-    if (!this.texture && this.canvas.hidden) return;
+    if (this.canvas.hidden) return;
     this.canvas.hidden = true;
     this.canvas.width = 0;
     this.canvas.height = 0;
-    this.texture?.release();
-    this.texture = null;
-    this.textureOf = "";
     this.drawnKey = "";
   }
 }
