@@ -65,6 +65,8 @@ export class Viewer {
           slot.original,
         ),
     );
+    // CORS-clean, so that its shrink may read it into WebGL.
+    for (const slot of slots) slot.upscaled.crossOrigin = "anonymous";
     this.shrinks = slots.map((slot) => new ShrinkLayer(slot.box, () => (!slot.box.hidden && !slot.upscaled.hidden ? slot.upscaled : null), slot.upscaled));
     this.bindPan();
     this.bindCompareHandle();
