@@ -12,7 +12,6 @@ import { t } from "../i18n/i18n";
 import { renderedUrl } from "../state/strip";
 import { TileLayer } from "../viewer/tiles";
 import { PreviewLayer } from "../viewer/preview/layer";
-import { ShrinkLayer } from "../viewer/preview/shrink";
 
 /** The page canvas's zoom controls: the strip is always at its width, so they rest while it shows. */
 const ZOOM_CONTROLS = [ID.zoomFit, ID.zoomActual, ID.zoomOut, ID.zoomLevel, ID.zoomIn] as const;
@@ -27,8 +26,6 @@ interface PageBox {
   tiles: TileLayer | null;
   /** The sharp preview over the original, until the upscaled image takes its place. */
   preview: PreviewLayer | null;
-  /** The upscaled result drawn shrunk over it, while it shows below its own size. */
-  shrink: ShrinkLayer | null;
 }
 
 /** `wheel`: every wheel event on the strip (it scrolls natively; at the end one down says so). */
@@ -121,7 +118,6 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
     box.incoming?.removeAttribute("src");
     box.image?.removeAttribute("src");
     box.preview?.dispose();
-    box.shrink?.dispose();
     box.element.remove();
     boxes.delete(index);
   };
@@ -152,14 +148,13 @@ export function bindStrip(store: Store<AppState>, root: HTMLElement, stage: HTML
           const element = document.createElement("div");
           element.className = "strip-page";
           element.dataset.index = String(index);
-          const page: PageBox = { element, image: null, incoming: null, url: "", tiles: null, preview: null, shrink: null };
+          const page: PageBox = { element, image: null, incoming: null, url: "", tiles: null, preview: null };
           const originalUrl = () => {
             const image = store.state.reading.location?.images[index];
             return image && renderedUrl(image.url, store.state.reading.strip?.renderWidth ?? 0);
           };
           const original = () => (page.image && page.image.getAttribute("src") === originalUrl() ? page.image : null);
           page.preview = new PreviewLayer(element, { original, covered: () => false }, null, true);
-          page.shrink = new ShrinkLayer(element, () => (page.image && !original() ? page.image : null), null, true);
           box = page;
           boxes.set(index, box);
           content.append(element);

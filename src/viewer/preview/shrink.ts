@@ -73,14 +73,12 @@ export class ShrinkLayer {
   readonly canvas = document.createElement("canvas");
   private drawnKey = "";
   private readonly resize = new ResizeObserver(() => this.update());
-  private readonly changes: MutationObserver | null = null;
 
-  /** Puts the canvas in `box` after `after` (or last); `watchImages` as PreviewLayer's. */
+  /** Puts the canvas in `box` after `after` (or last). */
   constructor(
     private readonly box: HTMLElement,
     private readonly image: () => HTMLImageElement | null,
     after: Element | null,
-    watchImages = false,
   ) {
     this.canvas.className = "shrunk";
     this.canvas.hidden = true;
@@ -89,11 +87,6 @@ export class ShrinkLayer {
     if (after) after.after(this.canvas);
     else box.append(this.canvas);
     this.resize.observe(box);
-    if (watchImages) {
-      box.addEventListener("load", () => this.update(), true);
-      this.changes = new MutationObserver(() => this.update());
-      this.changes.observe(box, { childList: true });
-    }
   }
 
   update(): void {
@@ -125,7 +118,6 @@ export class ShrinkLayer {
   dispose(): void {
     this.clear();
     this.resize.disconnect();
-    this.changes?.disconnect();
     this.canvas.remove();
   }
 
