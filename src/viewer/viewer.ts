@@ -13,6 +13,7 @@ import { t } from "../i18n/i18n";
 import type { PageRegion, TileImage } from "../bindings";
 import { TileLayer } from "./tiles";
 import { PreviewLayer } from "./preview/layer";
+import { ShrinkLayer } from "./preview/shrink";
 
 export interface Slot {
   box: HTMLElement;
@@ -43,6 +44,8 @@ export class Viewer {
   readonly tileLayers: TileLayer[];
   /** Each slot's sharp preview, between its original and its upscaled image. */
   private readonly previews: PreviewLayer[];
+  /** Each slot's upscaled image drawn shrunk, over it, while it shows below its own size. */
+  private readonly shrinks: ShrinkLayer[];
 
   constructor(
     private readonly stage: HTMLElement,
@@ -62,6 +65,9 @@ export class Viewer {
           slot.original,
         ),
     );
+    // CORS-clean, so that its shrink may read it into WebGL.
+    for (const slot of slots) slot.upscaled.crossOrigin = "anonymous";
+    this.shrinks = slots.map((slot) => new ShrinkLayer(slot.box, () => (!slot.box.hidden && !slot.upscaled.hidden ? slot.upscaled : null), slot.upscaled));
     this.bindPan();
     this.bindCompareHandle();
     new ResizeObserver(() => this.layout()).observe(stage);
@@ -283,7 +289,7 @@ export class Viewer {
     this.scale = this.targetScale();
     const ratio = this.pixelRatio();
     this.relabel();
-    if (!width || !height) return this.previews.forEach((preview) => preview.update());
+    if (!width || !height) return this.updateFilters();
     const rect = this.stage.getBoundingClientRect();
     const w = width * this.scale;
     const h = height * this.scale;
@@ -306,7 +312,12 @@ export class Viewer {
     // Show pixels as squares only when the image on screen is blown up a lot.
     this.canvas.classList.toggle("pixelated", this.scale / ratio >= 4);
     this.applyCompare();
+    this.updateFilters();
+  }
+
+  private updateFilters(): void {
     this.previews.forEach((preview) => preview.update());
+    this.shrinks.forEach((shrink) => shrink.update());
   }
 
   /** The handle sits in the stage, so it stays in view whatever the zoom; each page's upscaled
@@ -316,14 +327,15 @@ export class Viewer {
     const at = this.compareAt * rect.width;
     this.handle.style.left = `${at}px`;
     for (const slot of this.visibleSlots()) {
-      const tiles = this.tileLayers[this.slots.indexOf(slot)].canvas;
+      const i = this.slots.indexOf(slot);
+      const [tiles, shrunk] = [this.tileLayers[i].canvas, this.shrinks[i].canvas];
       if (!this.comparing) {
-        slot.upscaled.style.clipPath = tiles.style.clipPath = "";
+        slot.upscaled.style.clipPath = tiles.style.clipPath = shrunk.style.clipPath = "";
         continue;
       }
       const box = slot.box.getBoundingClientRect();
       const inside = box.width ? clamp((at + rect.left - box.left) / box.width, 0, 1) : 0;
-      slot.upscaled.style.clipPath = tiles.style.clipPath = `inset(0 0 0 ${(inside * 100).toFixed(2)}%)`;
+      slot.upscaled.style.clipPath = tiles.style.clipPath = shrunk.style.clipPath = `inset(0 0 0 ${(inside * 100).toFixed(2)}%)`;
     }
   }
 

@@ -78,7 +78,8 @@ test("a right-to-left page's AI tiles are drawn from the top right before the pa
          seen.drawn.push(performance.now());
          if (!seen.first) {
            const alpha = (x, y) => tiles.getContext("2d").getImageData(x, y, 1, 1).data[3];
-           seen.first = { topLeft: alpha(8, 8), topRight: alpha(tiles.width - 8, 8), width: tiles.width, finished: upscaled.complete && upscaled.naturalWidth > 0 };
+           const box = Math.round(slot.getBoundingClientRect().width * devicePixelRatio);
+           seen.first = { topLeft: alpha(8, 8), topRight: alpha(tiles.width - 8, 8), width: tiles.width, box, finished: upscaled.complete && upscaled.naturalWidth > 0 };
          }
        }).observe(tiles, { attributes: true, attributeFilter: ["data-tiles"] });
        upscaled.addEventListener("load", () => (window.__progressive.loaded = performance.now()));`,
@@ -95,10 +96,12 @@ test("a right-to-left page's AI tiles are drawn from the top right before the pa
     console.log(`# ${seen.drawn.length} tiles drawn; the first ${((seen.loaded - seen.drawn[0]) / 1000).toFixed(1)} s before the finished page; status midway: ${midway[1]}`);
     assert.equal(midway[0], null, "tiles were drawn before the finished page loaded");
     assert.ok(seen.drawn[0] < seen.loaded);
-    assert.equal(seen.first.width, 2400, "the tiles' canvas has the result's resolution");
+    // Shown below the result's size, the tiles are drawn shrunk, at the box's size (viewer/preview/shrink.ts).
+    assert.equal(seen.first.width, Math.min(2400, seen.first.box), "the tiles' canvas has the result's resolution, or the box's where smaller");
     assert.ok(seen.first.topRight > 0 && seen.first.topLeft === 0, `the first tile is at the top right: ${JSON.stringify(seen.first)}`);
 
-    // The tiles drawn together against the finished page, pixel by pixel.
+    // The tiles drawn together against the finished page, pixel by pixel: as the finished page
+    // is drawn on screen, shrunk (canvas.shrunk) where the tiles are.
     const psnr = await driver.executeAsyncScript(
       `const [slotId, upscaledId, done] = arguments;
        const tiles = document.getElementById(slotId).querySelector("canvas.tiles");
@@ -108,9 +111,11 @@ test("a right-to-left page's AI tiles are drawn from the top right before the pa
        image.onload = () => {
          const canvas = document.createElement("canvas");
          [canvas.width, canvas.height] = [image.naturalWidth, image.naturalHeight];
+         const shrunk = document.getElementById(slotId).querySelector("canvas.shrunk");
+         if (tiles.width < canvas.width && shrunk && !shrunk.hidden) [canvas.width, canvas.height] = [shrunk.width, shrunk.height];
          if (canvas.width !== tiles.width || canvas.height !== tiles.height) return done("sizes differ: " + canvas.width + "×" + canvas.height + " and " + tiles.width + "×" + tiles.height);
          const context = canvas.getContext("2d");
-         context.drawImage(image, 0, 0);
+         context.drawImage(canvas.width < image.naturalWidth ? shrunk : image, 0, 0);
          const a = context.getImageData(0, 0, canvas.width, canvas.height).data;
          const b = tiles.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
          let squared = 0, transparent = 0;

@@ -76,7 +76,7 @@ export class PreviewLayer {
   update(): void {
     const image = this.source.original();
     const gl = options.filter === "off" ? null : renderer();
-    const size = this.deviceSize();
+    const size = boxDeviceSize(this.box);
     const showing =
       gl &&
       image &&
@@ -144,17 +144,17 @@ export class PreviewLayer {
     else drawnUrls.set(this, url);
     for (const listener of listeners) listener();
   }
+}
 
-  /** The box's layout size (before any rotation) in device pixels, within MAX_PIXELS. */
-  private deviceSize(): { width: number; height: number } {
-    const style = getComputedStyle(this.box);
-    const ratio = window.devicePixelRatio || 1;
-    let width = parseFloat(style.width) * ratio;
-    let height = parseFloat(style.height) * ratio;
-    if (!(width > 0 && height > 0)) return { width: 0, height: 0 };
-    const shrink = Math.min(1, Math.sqrt(MAX_PIXELS / (width * height)));
-    width = Math.max(1, Math.round(width * shrink));
-    height = Math.max(1, Math.round(height * shrink));
-    return { width, height };
-  }
+/** A box's layout size (before any rotation) in device pixels, within MAX_PIXELS. */
+export function boxDeviceSize(box: HTMLElement): { width: number; height: number } {
+  const style = getComputedStyle(box);
+  const ratio = window.devicePixelRatio || 1;
+  let width = parseFloat(style.width) * ratio;
+  let height = parseFloat(style.height) * ratio;
+  if (!(width > 0 && height > 0)) return { width: 0, height: 0 };
+  const shrink = Math.min(1, Math.sqrt(MAX_PIXELS / (width * height)));
+  width = Math.max(1, Math.round(width * shrink));
+  height = Math.max(1, Math.round(height * shrink));
+  return { width, height };
 }

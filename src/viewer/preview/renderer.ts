@@ -11,6 +11,14 @@ export interface PreviewOptions {
   sharpness: number;
 }
 
+/** Where each output pixel of a Lanczos pass lies in the source (Renderer.shrink). */
+export interface SourceMap {
+  stepX: number;
+  startX: number;
+  stepY: number;
+  startY: number;
+}
+
 /** A page's original, uploaded; its layer releases it. */
 export class SourceTexture {
   private live = true;
@@ -62,14 +70,22 @@ class Renderer {
     if (this.canvas.height !== height) this.canvas.height = height;
     const src = { width: source.width, height: source.height };
     if (effectiveFilter(options.filter === "edge" ? "edge" : "lanczos", src, width, height) === "lanczos") {
-      const middle = this.target(width, source.height);
-      this.pass(this.programs.lanczos, texture, src, middle, { u_horizontal: 1 });
-      this.pass(this.programs.lanczos, middle.texture, middle, null, { u_horizontal: 0 }, { width, height });
+      this.shrink(source, width, height, { stepX: source.width / width, startX: 0, stepY: source.height / height, startY: 0 });
     } else {
       const middle = this.target(width, height);
       this.pass(this.programs.edge, texture, src, middle, {});
       this.pass(this.programs.sharpen, middle.texture, middle, null, { u_amount: options.sharpness }, { width, height });
     }
+  }
+
+  /** Lanczos-3 of `source` at width × height on `this.canvas`: output pixel (x, y) is centred on
+   *  source point ((x + 0.5) · stepX + startX, (y + 0.5) · stepY + startY). Copy it at once. */
+  shrink(source: SourceTexture, width: number, height: number, map: SourceMap): void {
+    if (this.canvas.width !== width) this.canvas.width = width;
+    if (this.canvas.height !== height) this.canvas.height = height;
+    const middle = this.target(width, source.height);
+    this.pass(this.programs.lanczos, source.texture, source, middle, { u_horizontal: 1, u_step: map.stepX, u_start: map.startX });
+    this.pass(this.programs.lanczos, middle.texture, middle, null, { u_horizontal: 0, u_step: map.stepY, u_start: map.startY }, { width, height });
   }
 
   /** Runs one program over `into` (the canvas when null), reading `from`. */
@@ -93,7 +109,7 @@ class Renderer {
     gl.uniform2i(this.uniform(program, "u_dstSize"), size.width, size.height);
     gl.uniform1i(this.uniform(program, "u_flip"), into ? 0 : 1);
     for (const [name, value] of Object.entries(extra)) {
-      if (name === "u_amount") gl.uniform1f(this.uniform(program, name), value);
+      if (name === "u_amount" || name === "u_step" || name === "u_start") gl.uniform1f(this.uniform(program, name), value);
       else gl.uniform1i(this.uniform(program, name), value);
     }
     gl.drawArrays(gl.TRIANGLES, 0, 3);

@@ -41,14 +41,18 @@ vec4 texel(ivec2 p) {
 /** One Lanczos-3 pass along x or y, with Pillow's placement of taps (kernels.js lanczosTaps). */
 export const LANCZOS = `${HEADER}
 uniform bool u_horizontal;
+// Source pixels per output pixel, and the source coordinate where output pixel 0 starts: the
+// whole image (inSize / outSize, 0), or a tile of it drawn in its place (shrink.ts).
+uniform float u_step;
+uniform float u_start;
 void main() {
   ivec2 p = outPixel();
   int out_ = u_horizontal ? p.x : p.y;
   int inSize = u_horizontal ? u_srcSize.x : u_srcSize.y;
-  float scale = float(inSize) / float(u_horizontal ? u_dstSize.x : u_dstSize.y);
+  float scale = u_step;
   float widen = max(scale, 1.0);
   float support = 3.0 * widen;
-  float centre = (float(out_) + 0.5) * scale;
+  float centre = (float(out_) + 0.5) * scale + u_start;
   int first = max(int(floor(centre - support + 0.5)), 0);
   int last = min(int(floor(centre + support + 0.5)), inSize);
   vec4 acc = vec4(0.0);
