@@ -39,6 +39,17 @@ pub(crate) async fn fly(mut job: FlightJob, flight: Arc<Flight>) {
     }
     flight.publish(FlightState::Finished(outcome.map(Arc::new)));
     job.flights.retire(&job.key, &flight);
+    tokio::task::spawn_blocking(return_freed_memory);
+}
+
+/// Hands the heap memory a flight freed (its page, sr_vulkan's and ncnn's buffers) back to the
+/// system, which glibc would otherwise keep: 143 MiB after a 120-page walk (`reader_memory`).
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap memory to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 async fn compute(job: &FlightJob, input: Vec<u8>, flight: &Arc<Flight>) -> Result<Computed> {
