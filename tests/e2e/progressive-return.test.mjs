@@ -10,6 +10,7 @@ import { after, before } from "node:test";
 import { By, until } from "selenium-webdriver";
 import { openApp, savedSetting, screenshot, startDriver, test } from "./driver.mjs";
 import { ID } from "../../src/ui/ids.js";
+import { counter, finished, js, press, RECORD_FRAMES, TILES, tilesDrawn } from "./tile-canvas.mjs";
 
 const WAIT = 180_000;
 let tauriDriver;
@@ -27,30 +28,6 @@ before(async () => {
 
 after(() => tauriDriver?.stop());
 
-const js = (driver, script, ...args) => driver.executeScript(script, ...args);
-const press = (driver, key) => js(driver, `window.dispatchEvent(new KeyboardEvent("keydown", { key: arguments[0] }))`, key);
-const counter = (driver) => js(driver, `return document.getElementById('${ID.pageCounter}').textContent`);
-const TILES = `document.querySelector("#${ID.slot1} canvas.tiles")`;
-const tilesDrawn = (driver) => js(driver, `return Number(${TILES}.dataset.tiles ?? 0)`);
-const finished = (driver) => js(driver, `const u = document.getElementById("${ID.upscaled}"); return !!u.getAttribute("src") && u.complete && u.naturalWidth > 0`);
-
-/** In the page: records, each frame from now, what the slot's tile canvas shows. */
-const RECORD_FRAMES = `
-  const tiles = ${TILES};
-  const original = document.getElementById("${ID.original}");
-  const upscaled = document.getElementById("${ID.upscaled}");
-  window.__frames = [];
-  window.__recording = true;
-  const frame = () => {
-    window.__frames.push({
-      at: performance.now(),
-      original: original.getAttribute("src"),
-      tiles: !tiles.hidden && tiles.width > 0 && tiles.style.visibility !== "hidden" ? tiles.width : 0,
-      finished: !!upscaled.getAttribute("src") && upscaled.complete && upscaled.naturalWidth > 0,
-    });
-    if (window.__recording) requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);`;
 
 /** In the page: each tile image the slot's canvas draws (its load handler adds it to the
  *  canvas's count), by the id in its URL, in `window.__drawn`. */
