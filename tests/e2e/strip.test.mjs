@@ -152,8 +152,8 @@ test("W reads a 300-page book as a strip: keys scroll it, the middle upscales in
     await keys(driver, Key.HOME);
     await counterIs(driver, `1 / ${PAGES}`, "Home did not go back to the first page");
 
-    // Scrolled to the middle as the scroll bar would, a screen at a time, two frames each:
-    // the decoded images in the DOM are counted at every step.
+    // Scrolled to the middle as a fling would, a screen a frame: the decoded images in the DOM
+    // are counted at every step.
     await driver.manage().setTimeouts({ script: WAIT });
     const most = await driver.executeAsyncScript(
       `const [id, target, done] = arguments;
@@ -164,7 +164,7 @@ test("W reads a 300-page book as a strip: keys scroll it, the middle upscales in
          const page = strip.querySelector('.strip-page[data-index="' + target + '"]');
          if (page && page.getBoundingClientRect().top <= strip.getBoundingClientRect().top) return done(most);
          strip.scrollTop += strip.clientHeight;
-         requestAnimationFrame(() => requestAnimationFrame(step));
+         requestAnimationFrame(step);
        };
        step();`,
       ID.strip,
