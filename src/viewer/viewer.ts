@@ -291,13 +291,21 @@ export class Viewer {
     this.relabel();
     if (!width || !height) return this.updateFilters();
     const rect = this.stage.getBoundingClientRect();
-    const w = width * this.scale;
-    const h = height * this.scale;
+    // Sizes and places on whole device pixels: a canvas drawn at its box's device size (the
+    // preview, a shrunk result, its tiles) is then shown one to one, not resampled again.
+    const device = window.devicePixelRatio || 1;
+    const snap = (value: number, origin = 0) => Math.round((origin + value) * device) / device - origin;
+    const slotWidths = widths.map((slotWidth) => snap(slotWidth * this.scale));
+    const w = slotWidths.reduce((a, b) => a + b, 0);
+    const h = snap(height * this.scale);
     // The box the pages take on screen once turned, placed as an unturned one would be.
     const turned = this.rotation % 180 === 0 ? { w, h } : { w: h, h: w };
-    const x = turned.w <= rect.width ? (rect.width - turned.w) / 2 : clamp(this.pan.x, rect.width - turned.w, 0);
-    const y = turned.h <= rect.height ? (rect.height - turned.h) / 2 : clamp(this.pan.y, rect.height - turned.h, 0);
-    this.pan = { x, y };
+    this.pan = {
+      x: turned.w <= rect.width ? (rect.width - turned.w) / 2 : clamp(this.pan.x, rect.width - turned.w, 0),
+      y: turned.h <= rect.height ? (rect.height - turned.h) / 2 : clamp(this.pan.y, rect.height - turned.h, 0),
+    };
+    // The pan keeps its fractions (a touchpad's small steps add up); only the placement is snapped.
+    const [x, y] = [snap(this.pan.x, rect.left), snap(this.pan.y, rect.top)];
     // Turning about the top-left corner moves the box; this puts it back at (x, y).
     const shift = { 0: [0, 0], 90: [h, 0], 180: [w, h], 270: [0, w] }[this.rotation] ?? [0, 0];
     Object.assign(this.canvas.style, {
@@ -306,7 +314,7 @@ export class Viewer {
       transform: `translate(${x + shift[0]}px, ${y + shift[1]}px) rotate(${this.rotation}deg)`,
     });
     this.visibleSlots().forEach((slot, i) => {
-      slot.box.style.width = `${widths[i] * this.scale}px`;
+      slot.box.style.width = `${slotWidths[i]}px`;
       slot.box.style.height = `${h}px`;
     });
     // Show pixels as squares only when the image on screen is blown up a lot.

@@ -219,7 +219,9 @@ const pagesBox = (driver) =>
     driver,
     `const box = document.getElementById(arguments[0]).getBoundingClientRect();
      const stage = document.getElementById(arguments[1]).getBoundingClientRect();
-     return { width: Math.round(box.width), height: Math.round(box.height), dx: Math.round(box.left + box.width / 2 - (stage.left + stage.width / 2)), dy: Math.round(box.top + box.height / 2 - (stage.top + stage.height / 2)) };`,
+     // Centred to the device pixel: the pages sit on whole pixels, so half a pixel off is centred.
+     const off = (d) => (Math.abs(d) <= 0.5 ? 0 : Math.round(d));
+     return { width: Math.round(box.width), height: Math.round(box.height), dx: off(box.left + box.width / 2 - (stage.left + stage.width / 2)), dy: off(box.top + box.height / 2 - (stage.top + stage.height / 2)) };`,
     ID.canvas,
     ID.stage,
   );

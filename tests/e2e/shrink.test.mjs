@@ -107,6 +107,17 @@ const area = (left, top, width, height) => ({
   bottom: top + AREA.bottom * height,
 });
 
+/** In the page: where the slot's box is, the stage it shows in, and its canvases' sizes. */
+const GEOMETRY = `
+  const slot = document.getElementById(arguments[0]);
+  const box = slot.getBoundingClientRect();
+  const stage = document.getElementById(arguments[1]).getBoundingClientRect();
+  const shrunk = slot.querySelector("canvas.shrunk");
+  const tiles = slot.querySelector("canvas.tiles");
+  return { box: { left: box.left, top: box.top, width: box.width, height: box.height }, ratio: devicePixelRatio,
+           stage: { left: stage.left, top: stage.top, right: stage.right, bottom: stage.bottom },
+           shrunk: [shrunk.width, shrunk.height], tiles: [tiles.width, tiles.height], tileCount: Number(tiles.dataset.tiles ?? 0) };`;
+
 test("a screentone page upscaled and fit to the window stays flat where the browser's shrink shows moiré", async (t) => {
   const driver = await openApp([join(dir, "page.png")]);
   try {
@@ -117,16 +128,7 @@ test("a screentone page upscaled and fit to the window stays flat where the brow
     await driver.wait(() => js(driver, `const u = document.getElementById(arguments[1]); return !u.hidden && u.naturalWidth === arguments[2]`, ID.slot1, ID.upscaled, WIDTH * 2), WAIT, "the page was not upscaled");
     await driver.wait(() => js(driver, shrunkShown, ID.slot1), WAIT, "the upscaled page was not drawn shrunk");
 
-    const geometry = await js(
-      driver,
-      `const slot = document.getElementById(arguments[0]);
-       const box = slot.getBoundingClientRect();
-       const shrunk = slot.querySelector("canvas.shrunk");
-       const tiles = slot.querySelector("canvas.tiles");
-       return { box: { left: box.left, top: box.top, width: box.width, height: box.height }, ratio: devicePixelRatio,
-                shrunk: [shrunk.width, shrunk.height], tiles: [tiles.width, tiles.height], tileCount: Number(tiles.dataset.tiles ?? 0) };`,
-      ID.slot1,
-    );
+    const geometry = await js(driver, GEOMETRY, ID.slot1, ID.stage);
     t.diagnostic(`box ${JSON.stringify(geometry)}`);
     assert.ok(geometry.shrunk[0] < WIDTH && geometry.shrunk[0] === Math.round(geometry.box.width * geometry.ratio), "the page is shown below the result's size, drawn at the box's device size");
 
@@ -182,6 +184,23 @@ test("a screentone page upscaled and fit to the window stays flat where the brow
     assert.equal(transparent, 0, "the tiles cover the page");
     assert.ok(db >= 35, `the tiles match the finished page (${db.toFixed(1)} dB)`);
     assert.ok(tileSpread.std <= 3, `the tiles' screentone is flat: ${JSON.stringify(tileSpread)}`);
+
+    // Zoomed in a step, still below the result's size: the box stays on whole device pixels, so
+    // the canvas is shown one to one (not resampled again), and the screentone stays flat.
+    await press(driver, "+");
+    const zoomed = await driver.wait(async () => {
+      const now = await js(driver, GEOMETRY, ID.slot1, ID.stage);
+      return now.box.width > geometry.box.width && now.shrunk[0] === Math.round(now.box.width * now.ratio) ? now : null;
+    }, WAIT, "the zoomed page was not drawn shrunk at its new size");
+    const whole = (value) => Math.abs(value * zoomed.ratio - Math.round(value * zoomed.ratio)) < 0.01;
+    const { box: zb, stage } = zoomed;
+    assert.ok([zb.left, zb.top, zb.width, zb.height].every(whole), `the page's box lies on whole device pixels: ${JSON.stringify(zb)}`);
+    const seen = area(zb.left, zb.top, zb.width, zb.height);
+    const visible = { left: Math.max(seen.left, stage.left), top: Math.max(seen.top, stage.top), right: Math.min(seen.right, stage.right), bottom: Math.min(seen.bottom, stage.bottom) };
+    const zoomedSpread = spread(decodePng(await driver.takeScreenshot()), visible);
+    await screenshot(driver, "shrink-zoomed.png");
+    console.log(`# zoomed in a step: box ${JSON.stringify(zb)}; screentone on screen ${JSON.stringify(zoomedSpread)}`);
+    assert.ok(zoomedSpread.std <= 3, `the screentone stays flat zoomed in: ${JSON.stringify(zoomedSpread)}`);
 
     // Zoomed to the result's own size (200 % of the page) it is shown as it is: no shrunk canvas.
     for (const key of ["1", "+", "+", "+"]) await press(driver, key);
